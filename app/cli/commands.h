@@ -1,0 +1,36 @@
+// The CLI's verbs. Each takes the words after the verb and returns the
+// process exit status.
+#pragma once
+
+#include "api_client.h"
+
+#include "paddock/data_paths.h"
+
+#include <QStringList>
+
+namespace paddock::cli {
+
+struct CliContext {
+    DataPaths paths;
+    ApiClient api;
+};
+
+int serveCommand(const DataPaths &paths, const QStringList &args);
+
+int createCommand(CliContext &ctx, const QStringList &args);
+int lsCommand(CliContext &ctx, const QStringList &args);
+int startCommand(CliContext &ctx, const QStringList &args);
+int stopCommand(CliContext &ctx, const QStringList &args);
+int rmCommand(CliContext &ctx, const QStringList &args);
+
+int execCommand(CliContext &ctx, const QStringList &args);
+int spawnCommand(CliContext &ctx, const QStringList &args);
+int psCommand(CliContext &ctx, const QStringList &args);
+int logsCommand(CliContext &ctx, const QStringList &args);
+int killCommand(CliContext &ctx, const QStringList &args);
+int waitCommand(CliContext &ctx, const QStringList &args);
+
+// "/v1/sandboxes/<sb>" with the key percent-encoded.
+QString sandboxPath(const QString &key);
+
+} // namespace paddock::cli

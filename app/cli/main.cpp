@@ -1,0 +1,85 @@
+// paddock: the command line. Verbs talk to the engine serving the data dir
+// over its API socket, starting a headless engine first when none runs.
+#include "cli_output.h"
+#include "commands.h"
+#include "engine_autostart.h"
+
+#include <QCoreApplication>
+
+namespace {
+
+using namespace paddock::cli;
+
+struct Verb {
+    const char *name;
+    int (*run)(CliContext &, const QStringList &);
+    const char *usage;
+};
+
+constexpr Verb kVerbs[] = {
+    { "create", createCommand, "create [--name NAME] [--json]        create and start a sandbox; prints its ID" },
+    { "ls", lsCommand, "ls [--json]                          list sandboxes" },
+    { "start", startCommand, "start SB                             start a stopped sandbox" },
+    { "stop", stopCommand, "stop SB                              stop a sandbox (its files stay)" },
+    { "rm", rmCommand, "rm SB [--force]                      delete a sandbox and its files" },
+    { "exec", execCommand, "exec SB [--cwd DIR] [--env K=V]… -- CMD [ARG…]   run a command; exit status is its" },
+    { "spawn", spawnCommand, "spawn SB [--name NAME] -- CMD…       start a background process; prints its ID" },
+    { "ps", psCommand, "ps SB [--json]                       list background processes" },
+    { "logs", logsCommand, "logs SB PROC [--follow]              print a process's output" },
+    { "kill", killCommand, "kill SB PROC [--signal SIG]          signal a process (default TERM)" },
+    { "wait", waitCommand, "wait SB PROC [--exit | --log REGEX] [--timeout S]   until it exits / prints a match" },
+};
+
+void printUsage()
+{
+    QString text = QStringLiteral("usage: paddock [--data-dir DIR] VERB …\n\n"
+                                  "  serve                                run a headless engine in the foreground\n");
+    for (const Verb &v : kVerbs)
+        text += QStringLiteral("  %1\n").arg(QString::fromUtf8(v.usage));
+    text += QStringLiteral("\nSB is a sandbox ID or name; PROC a process ID or name.\n"
+                           "The data dir defaults to $PADDOCK_DATA_DIR, then $XDG_DATA_HOME/paddock.\n");
+    writeRaw(1, text.toUtf8());
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QStringList args = app.arguments().mid(1);
+    QString dataDir;
+    while (!args.isEmpty() && args.first().startsWith(QLatin1String("--"))) {
+        QString opt = args.takeFirst();
+        if (opt == QLatin1String("--version")) {
+            printLine(QStringLiteral("paddock %1").arg(QStringLiteral(PADDOCK_VERSION)));
+            return 0;
+        }
+        if (opt == QLatin1String("--help")) {
+            printUsage();
+            return 0;
+        }
+        if (opt == QLatin1String("--data-dir") && !args.isEmpty())
+            dataDir = args.takeFirst();
+        else if (opt.startsWith(QLatin1String("--data-dir=")))
+            dataDir = opt.section(QLatin1Char('='), 1);
+        else
+            return usageError(QStringLiteral("unknown option %1").arg(opt));
+    }
+    if (args.isEmpty()) {
+        printUsage();
+        return kExitUsage;
+    }
+    const QString verb = args.takeFirst();
+    const paddock::DataPaths paths = paddock::DataPaths::resolve(dataDir);
+    if (verb == QLatin1String("serve"))
+        return serveCommand(paths, args);
+    for (const Verb &v : kVerbs) {
+        if (verb != QLatin1String(v.name))
+            continue;
+        if (auto r = ensureEngine(paths); !r)
+            return reportError(r.error());
+        CliContext ctx { paths, ApiClient(paths.apiSocket()) };
+        return v.run(ctx, args);
+    }
+    return usageError(QStringLiteral("unknown verb '%1'").arg(verb));
+}

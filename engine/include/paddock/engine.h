@@ -1,0 +1,77 @@
+// The engine: sandboxes, their processes and their state, for one data dir.
+//
+// Everything here runs on the thread the Engine lives on (the engine
+// thread); front ends call it there (queued signals/slots from a UI thread,
+// directly from the API server). Slow work never blocks a caller's thread
+// for long: results of requests that involve a sandbox arrive through
+// callbacks or signals, on the engine thread.
+#pragma once
+
+#include "paddock/data_paths.h"
+#include "paddock/error.h"
+#include "paddock/exec_session.h"
+#include "paddock/process.h"
+#include "paddock/sandbox.h"
+
+#include <QList>
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+namespace paddock {
+
+template<typename T>
+using Callback = std::function<void(Result<T>)>;
+
+class LogStream;
+class EnginePrivate;
+
+class Engine : public QObject {
+    Q_OBJECT
+public:
+    // Takes the data dir's engine lock, opens the database, and re-attaches
+    // to every sandbox that is still running. Fails if another engine holds
+    // the lock.
+    static Result<std::unique_ptr<Engine>> open(const DataPaths &paths);
+    ~Engine() override;
+
+    const DataPaths &paths() const;
+
+    // Sandboxes. `key` is an ID or a name.
+    Result<SandboxInfo> createSandbox(const SandboxSpec &spec); // created and started
+    Result<QList<SandboxInfo>> listSandboxes();
+    Result<SandboxInfo> sandbox(const QString &key);
+    Result<SandboxInfo> startSandbox(const QString &key);
+    void stopSandbox(const QString &key, Callback<SandboxInfo> done);
+    void removeSandbox(const QString &key, bool force, Callback<void> done);
+
+    // Foreground command; the session reports output and the end.
+    Result<ExecSession *> exec(const QString &key, const CommandSpec &cmd);
+
+    // Background processes. `proc` is a process ID or name.
+    void spawn(const QString &key, const CommandSpec &cmd, const QString &name,
+               Callback<ProcessInfo> done);
+    Result<QList<ProcessInfo>> processes(const QString &key);
+    Result<ProcessInfo> process(const QString &key, const QString &proc);
+    void kill(const QString &key, const QString &proc, int signal, Callback<void> done);
+    // The process's log (stdout and stderr interleaved); with follow, the
+    // stream goes on until the process ends.
+    Result<LogStream *> logs(const QString &key, const QString &proc, bool follow);
+    // For agents: until the process ends or prints a match (Timeout error
+    // after the condition's timeout).
+    void wait(const QString &key, const QString &proc, const WaitCondition &until,
+              Callback<WaitResult> done);
+
+Q_SIGNALS:
+    void sandboxChanged(const paddock::SandboxInfo &sandbox);
+    void sandboxRemoved(const QString &id);
+    void processChanged(const paddock::ProcessInfo &process);
+
+private:
+    explicit Engine(std::unique_ptr<EnginePrivate> d);
+    std::unique_ptr<EnginePrivate> d;
+    friend class EnginePrivate;
+};
+
+} // namespace paddock

@@ -1,0 +1,27 @@
+// Value types describing sandboxes.
+#pragma once
+
+#include <QDateTime>
+#include <QString>
+
+namespace paddock {
+
+enum class SandboxState { Stopped, Running };
+
+QString sandboxStateName(SandboxState s);
+
+struct SandboxInfo {
+    QString id; // stable for the sandbox's life; lower-case, a DNS label
+    QString name; // unique, a DNS label; also the hostname inside
+    SandboxState state = SandboxState::Stopped;
+    QDateTime createdAt;
+    QString baseImage;
+    QString dataDir; // where its own files live on the host
+    qint64 initPid = 0; // host pid of paddock-init while running
+};
+
+struct SandboxSpec {
+    QString name; // empty: the ID doubles as the name
+};
+
+} // namespace paddock

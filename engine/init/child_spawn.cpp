@@ -1,0 +1,97 @@
+#include "child_spawn.h"
+
+#include "unique_fd.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+extern char **environ;
+
+namespace paddock::init {
+
+namespace {
+
+enum FailedStep : int { kStepStdio = 1, kStepCwd = 2, kStepExec = 3 };
+
+std::vector<char *> cStrings(const std::vector<std::string> &list)
+{
+    std::vector<char *> out;
+    for (const auto &s : list)
+        out.push_back(const_cast<char *>(s.c_str()));
+    out.push_back(nullptr);
+    return out;
+}
+
+[[noreturn]] void reportAndExit(int pipeFd, FailedStep step)
+{
+    int msg[2] = { step, errno };
+    (void)!::write(pipeFd, msg, sizeof msg);
+    ::_exit(127);
+}
+
+// Runs in the forked child: only async-signal-safe calls until exec.
+[[noreturn]] void execChild(const SpawnRequest &req, char **argv, char **envp, int errFd)
+{
+    ::setsid();
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (int sig : { SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD })
+        ::signal(sig, SIG_DFL);
+    if (::dup2(req.stdinFd, 0) < 0 || ::dup2(req.stdoutFd, 1) < 0 || ::dup2(req.stderrFd, 2) < 0)
+        reportAndExit(errFd, kStepStdio);
+    if (!req.cwd.empty() && ::chdir(req.cwd.c_str()) != 0)
+        reportAndExit(errFd, kStepCwd);
+    environ = envp; // execvp searches the PATH of the new environment
+    ::execvp(argv[0], argv);
+    reportAndExit(errFd, kStepExec);
+}
+
+std::string describe(const SpawnRequest &req, int step, int err)
+{
+    const std::string &cmd = req.argv.front();
+    if (step == kStepCwd)
+        return "cannot change directory to " + req.cwd + ": " + std::strerror(err);
+    if (step == kStepExec && err == ENOENT)
+        return cmd + ": command not found";
+    if (step == kStepExec && err == EACCES)
+        return cmd + ": permission denied (not executable)";
+    if (step == kStepExec)
+        return cmd + ": cannot execute: " + std::strerror(err);
+    return "cannot set up stdio: " + std::string(std::strerror(err));
+}
+
+} // namespace
+
+SpawnResult spawnChild(const SpawnRequest &req)
+{
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        return { -1, errno, "pipe for spawn" };
+    UniqueFd readEnd(fds[0]), writeEnd(fds[1]);
+    std::vector<char *> argv = cStrings(req.argv);
+    std::vector<char *> envp = cStrings(req.env);
+    pid_t pid = ::fork();
+    if (pid < 0)
+        return { -1, errno, "fork" };
+    if (pid == 0)
+        execChild(req, argv.data(), envp.data(), writeEnd.get());
+    writeEnd.reset();
+    int msg[2] = { 0, 0 };
+    ssize_t n;
+    do
+        n = ::read(readEnd.get(), msg, sizeof msg);
+    while (n < 0 && errno == EINTR);
+    if (n == ssize_t(sizeof msg)) {
+        ::waitpid(pid, nullptr, 0);
+        return { -1, msg[1], describe(req, msg[0], msg[1]) };
+    }
+    return { pid, 0, {} };
+}
+
+} // namespace paddock::init

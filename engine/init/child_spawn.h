@@ -1,0 +1,32 @@
+// Starts one workload process inside the sandbox.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace paddock::init {
+
+struct SpawnRequest {
+    std::vector<std::string> argv;
+    std::vector<std::string> env;
+    std::string cwd;
+    int stdinFd = -1;
+    int stdoutFd = -1;
+    int stderrFd = -1;
+};
+
+struct SpawnResult {
+    pid_t pid = -1; // > 0 on success
+    int error = 0; // errno of the failed step
+    std::string message; // what failed, for the user
+};
+
+// fork + exec. The child gets its own session (so a kill reaches its whole
+// process group) and default signal dispositions; a failure before exec is
+// reported back through a close-on-exec pipe, so "not found" and "not
+// executable" are told apart from a program that exits 127.
+SpawnResult spawnChild(const SpawnRequest &req);
+
+} // namespace paddock::init

@@ -1,0 +1,25 @@
+// Command line of paddock-init, as the engine's launcher writes it.
+#pragma once
+
+#include <string>
+
+namespace paddock::init {
+
+struct InitOptions {
+    std::string sandboxId;
+    std::string hostname;
+    std::string socketPath; // host path of the control socket
+    std::string stateDir; // data/sandboxes/<id>: upper/, work/, rootfs/, logs/
+    std::string baseDir; // read-only lower layer of / (minimal /etc, top-level dirs)
+    std::string usrSkeletonDir; // directories of /usr owned by the user, stacked over /usr
+
+    std::string upper(const char *layer) const { return stateDir + "/upper/" + layer; }
+    std::string work(const char *layer) const { return stateDir + "/work/" + layer; }
+    std::string rootfs() const { return stateDir + "/rootfs"; }
+    std::string logsDir() const { return stateDir + "/logs"; }
+};
+
+// Fills `out` from argv; on error returns a message for the user.
+bool parseOptions(int argc, char **argv, InitOptions &out, std::string &error);
+
+} // namespace paddock::init

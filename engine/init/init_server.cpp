@@ -1,0 +1,384 @@
+#include "init_server.h"
+
+#include "child_spawn.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+namespace paddock::init {
+
+namespace {
+
+// Stop reading a process's output while its connection has this much unsent:
+// a slow reader throttles the writer instead of growing PID 1's memory.
+constexpr size_t kBackpressureBytes = 1u << 20;
+
+int64_t nowMs()
+{
+    timespec ts {};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+UniqueFd openSignalFd()
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    ::sigprocmask(SIG_BLOCK, &set, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+    return UniqueFd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+}
+
+bool makePipe(UniqueFd &readEnd, UniqueFd &writeEnd)
+{
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        return false;
+    readEnd.reset(fds[0]);
+    writeEnd.reset(fds[1]);
+    return ::fcntl(fds[0], F_SETFL, O_NONBLOCK) == 0;
+}
+
+std::string failedFrame(uint32_t tag, int error, std::string message)
+{
+    return wire::encodeMessage(wire::Type::Failed, tag, wire::Failed { error, std::move(message) });
+}
+
+} // namespace
+
+InitServer::InitServer(UniqueFd listener, UniqueFd logsDir)
+    : m_listener(std::move(listener)), m_logs(std::move(logsDir)), m_signals(openSignalFd())
+{
+}
+
+int InitServer::run()
+{
+    std::vector<pollfd> fds;
+    for (;;) {
+        if (m_shuttingDown && (m_noChildrenLeft || nowMs() >= m_killDeadlineMs)) {
+            ::kill(-1, SIGKILL);
+            while (::waitpid(-1, nullptr, 0) > 0 || errno == EINTR) { }
+            for (auto &child : m_children)
+                if (child->running && !child->procId.empty())
+                    childEnded(*child, SIGKILL);
+            return 0;
+        }
+        // Index layout of fds: [signals, listener, connections..., child pipes...].
+        fds.clear();
+        fds.push_back({ m_signals.get(), POLLIN, 0 });
+        fds.push_back({ m_listener.get(), POLLIN, 0 });
+        for (auto &c : m_connections)
+            fds.push_back({ c->fd.get(), short(POLLIN | (c->out.empty() ? 0 : POLLOUT)), 0 });
+        for (auto &child : m_children) {
+            Connection *owner = connection(child->connId);
+            bool throttled = owner && owner->out.size() > kBackpressureBytes;
+            fds.push_back({ throttled ? -1 : child->out.get(), POLLIN, 0 });
+            fds.push_back({ throttled ? -1 : child->err.get(), POLLIN, 0 });
+        }
+        // Handlers below may append connections and children: only the ones
+        // polled this round are looked at.
+        const size_t polledConnections = m_connections.size();
+        const size_t polledChildren = m_children.size();
+        int n = ::poll(fds.data(), fds.size(), pollTimeoutMs());
+        if (n < 0 && errno != EINTR)
+            return 1;
+        if (n <= 0)
+            continue;
+        size_t i = 2;
+        for (size_t k = 0; k < polledConnections; ++k, ++i) {
+            Connection &c = *m_connections[k];
+            if (fds[i].revents & (POLLIN | POLLHUP | POLLERR))
+                readConnection(c);
+            if (!c.dead && (fds[i].revents & POLLOUT))
+                writeConnection(c);
+        }
+        for (size_t k = 0; k < polledChildren; ++k, i += 2) {
+            Child &child = *m_children[k];
+            if (fds[i].revents)
+                readChildOutput(child, child.out, wire::Stream::Stdout);
+            if (fds[i + 1].revents)
+                readChildOutput(child, child.err, wire::Stream::Stderr);
+        }
+        if (fds[0].revents)
+            reapChildren();
+        if (fds[1].revents)
+            acceptConnections();
+        std::erase_if(m_connections, [](const auto &c) { return c->dead; });
+        std::erase_if(m_children, [](const auto &c) { return !c->running && c->procId.empty(); });
+    }
+}
+
+int InitServer::pollTimeoutMs() const
+{
+    if (!m_shuttingDown)
+        return -1;
+    return int(std::max<int64_t>(0, m_killDeadlineMs - nowMs()));
+}
+
+void InitServer::acceptConnections()
+{
+    for (;;) {
+        int fd = ::accept4(m_listener.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (fd < 0)
+            return;
+        auto c = std::make_unique<Connection>();
+        c->id = m_nextConnectionId++;
+        c->fd.reset(fd);
+        send(*c, wire::encodeMessage(wire::Type::Hello, 0, wire::Hello { wire::kProtocolVersion, "init" }));
+        m_connections.push_back(std::move(c));
+    }
+}
+
+void InitServer::readConnection(Connection &c)
+{
+    char buf[16384];
+    ssize_t n = ::read(c.fd.get(), buf, sizeof buf);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (n <= 0) {
+        dropConnection(c);
+        return;
+    }
+    c.parser.append(buf, size_t(n));
+    wire::Frame f;
+    for (;;) {
+        auto status = c.parser.next(f);
+        if (status == wire::FrameParser::Status::NeedMore)
+            return;
+        if (status == wire::FrameParser::Status::Invalid) {
+            dropConnection(c);
+            return;
+        }
+        handleFrame(c, f);
+        if (c.dead)
+            return;
+    }
+}
+
+void InitServer::writeConnection(Connection &c)
+{
+    while (!c.out.empty()) {
+        ssize_t n = ::send(c.fd.get(), c.out.data(), c.out.size(), MSG_NOSIGNAL);
+        if (n < 0 && errno == EAGAIN)
+            return;
+        if (n <= 0) {
+            dropConnection(c);
+            return;
+        }
+        c.out.erase(0, size_t(n));
+    }
+}
+
+void InitServer::send(Connection &c, std::string frame)
+{
+    if (c.dead)
+        return;
+    c.out += frame;
+    writeConnection(c);
+}
+
+void InitServer::dropConnection(Connection &c)
+{
+    c.dead = true;
+    c.fd.reset();
+    // A foreground command belongs to the request that started it.
+    for (auto &child : m_children)
+        if (child->connId == c.id && child->running)
+            ::kill(-child->pid, SIGKILL);
+}
+
+void InitServer::handleFrame(Connection &c, const wire::Frame &f)
+{
+    auto type = static_cast<wire::Type>(f.type);
+    if (!c.greeted) {
+        wire::Hello hello;
+        if (type != wire::Type::Hello || !wire::decodeMessage(f, hello)
+            || hello.version != wire::kProtocolVersion) {
+            dropConnection(c);
+            return;
+        }
+        c.greeted = true;
+        return;
+    }
+    wire::Exec exec;
+    wire::Kill kill;
+    wire::Shutdown shutdown;
+    wire::Empty empty;
+    if (type == wire::Type::Exec && wire::decodeMessage(f, exec))
+        handleExec(c, f.tag, exec);
+    else if (type == wire::Type::Kill && wire::decodeMessage(f, kill))
+        handleKill(c, f.tag, kill);
+    else if (type == wire::Type::ListProcesses && wire::decodeMessage(f, empty))
+        handleList(c, f.tag);
+    else if (type == wire::Type::Shutdown && wire::decodeMessage(f, shutdown))
+        beginShutdown(shutdown.graceMs);
+    else
+        send(c, failedFrame(f.tag, EPROTO, "malformed or unexpected request"));
+}
+
+void InitServer::handleExec(Connection &c, uint32_t tag, const wire::Exec &req)
+{
+    if (m_shuttingDown)
+        return send(c, failedFrame(tag, ESHUTDOWN, "sandbox is stopping"));
+    bool background = req.flags & wire::kExecBackground;
+    if (background && (!wire::isValidProcId(req.procId) || backgroundChild(req.procId)))
+        return send(c, failedFrame(tag, EINVAL, "invalid or duplicate process id"));
+
+    UniqueFd stdinFd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    UniqueFd outRead, outWrite, errRead, errWrite, logFd;
+    if (background) {
+        logFd.reset(::openat(m_logs.get(), wire::logFileName(req.procId).c_str(),
+                             O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600));
+        if (!logFd.valid())
+            return send(c, failedFrame(tag, errno, "cannot open the process log"));
+    } else if (!makePipe(outRead, outWrite) || !makePipe(errRead, errWrite)) {
+        return send(c, failedFrame(tag, errno, "cannot create output pipes"));
+    }
+    SpawnRequest spawn { req.argv, req.env, req.cwd, stdinFd.get(),
+                         background ? logFd.get() : outWrite.get(),
+                         background ? logFd.get() : errWrite.get() };
+    SpawnResult result = spawnChild(spawn);
+    if (result.pid < 0)
+        return send(c, failedFrame(tag, result.error, result.message));
+
+    auto child = std::make_unique<Child>();
+    child->pid = result.pid;
+    child->tag = tag;
+    if (background) {
+        child->procId = req.procId;
+    } else {
+        child->connId = c.id;
+        child->out = std::move(outRead);
+        child->err = std::move(errRead);
+    }
+    m_children.push_back(std::move(child));
+    send(c, wire::encodeMessage(wire::Type::Started, tag, wire::Started { result.pid }));
+}
+
+void InitServer::handleKill(Connection &c, uint32_t tag, const wire::Kill &req)
+{
+    Child *target = nullptr;
+    if (!req.procId.empty()) {
+        target = backgroundChild(req.procId);
+    } else {
+        for (auto &child : m_children)
+            if (child->connId == c.id && child->tag == tag)
+                target = child.get();
+    }
+    if (!target || !target->running)
+        return send(c, failedFrame(tag, ESRCH, "no such running process"));
+    // The process leads its own session and group: signal all of it.
+    if (::kill(-target->pid, req.signal) != 0)
+        return send(c, failedFrame(tag, errno, "cannot signal the process"));
+    send(c, wire::encodeMessage(wire::Type::Ack, tag, wire::Empty {}));
+}
+
+void InitServer::handleList(Connection &c, uint32_t tag)
+{
+    wire::ProcessList list;
+    for (auto &child : m_children)
+        if (!child->procId.empty())
+            list.entries.push_back(
+                { child->procId, child->pid, child->running, child->exitCode, child->signal });
+    send(c, wire::encodeMessage(wire::Type::ProcessList, tag, list));
+}
+
+void InitServer::beginShutdown(uint32_t graceMs)
+{
+    if (m_shuttingDown)
+        return;
+    m_shuttingDown = true;
+    m_killDeadlineMs = nowMs() + graceMs;
+    ::kill(-1, SIGTERM); // every process of the namespace except PID 1 itself
+    reapChildren();
+}
+
+bool InitServer::readChildOutput(Child &child, UniqueFd &fd, wire::Stream stream)
+{
+    if (!fd.valid())
+        return false;
+    char buf[wire::kMaxChunk];
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return false;
+    if (n <= 0) {
+        fd.reset();
+        return false;
+    }
+    if (Connection *owner = connection(child.connId))
+        send(*owner,
+             wire::encodeMessage(wire::Type::Output, child.tag,
+                                 wire::Output { stream, std::string(buf, size_t(n)) }));
+    return true;
+}
+
+void InitServer::reapChildren()
+{
+    signalfd_siginfo info;
+    while (::read(m_signals.get(), &info, sizeof info) == ssize_t(sizeof info)) {
+        if (info.ssi_signo == SIGTERM || info.ssi_signo == SIGINT)
+            beginShutdown(2000);
+    }
+    for (;;) {
+        int status = 0;
+        pid_t pid = ::waitpid(-1, &status, WNOHANG);
+        if (pid < 0 && errno == ECHILD)
+            m_noChildrenLeft = true;
+        if (pid <= 0)
+            return;
+        for (auto &child : m_children)
+            if (child->pid == pid && child->running)
+                childEnded(*child, status);
+    }
+}
+
+void InitServer::childEnded(Child &child, int status)
+{
+    child.running = false;
+    child.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    child.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    wire::Exited exited { child.procId, child.exitCode, child.signal };
+    if (!child.procId.empty()) {
+        for (auto &c : m_connections)
+            if (c->greeted)
+                send(*c, wire::encodeMessage(wire::Type::Exited, 0, exited));
+        return;
+    }
+    // The process is gone: send what is already in its pipes, then the end.
+    // Output of grandchildren that still hold the pipes open is not waited for.
+    while (readChildOutput(child, child.out, wire::Stream::Stdout)) { }
+    while (readChildOutput(child, child.err, wire::Stream::Stderr)) { }
+    child.out.reset();
+    child.err.reset();
+    if (Connection *owner = connection(child.connId))
+        send(*owner, wire::encodeMessage(wire::Type::Exited, child.tag, exited));
+}
+
+InitServer::Connection *InitServer::connection(uint64_t id)
+{
+    for (auto &c : m_connections)
+        if (c->id == id && !c->dead)
+            return c.get();
+    return nullptr;
+}
+
+InitServer::Child *InitServer::backgroundChild(const std::string &procId)
+{
+    for (auto &child : m_children)
+        if (child->procId == procId)
+            return child.get();
+    return nullptr;
+}
+
+} // namespace paddock::init

@@ -1,0 +1,75 @@
+// PID 1's event loop: serves engine connections on the control socket, runs
+// workload processes, streams their output, reaps every child in the
+// namespace, and shuts the sandbox down on request.
+//
+// Single-threaded (poll), so no state here needs a lock.
+#pragma once
+
+#include "unique_fd.h"
+
+#include "paddock/wire/messages.h"
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace paddock::init {
+
+class InitServer {
+public:
+    InitServer(UniqueFd listener, UniqueFd logsDir);
+    int run(); // returns the exit status of PID 1
+
+private:
+    struct Connection {
+        uint64_t id = 0;
+        UniqueFd fd;
+        wire::FrameParser parser;
+        std::string out; // bytes not yet written
+        bool greeted = false; // the engine's Hello arrived
+        bool dead = false;
+    };
+    struct Child {
+        pid_t pid = -1;
+        std::string procId; // background processes only
+        uint32_t tag = 0; // foreground: the Exec frame's tag
+        uint64_t connId = 0; // foreground: the connection that asked
+        UniqueFd out, err; // foreground: read ends of stdout/stderr
+        bool running = true;
+        int exitCode = -1;
+        int signal = 0;
+    };
+
+    void acceptConnections();
+    void readConnection(Connection &c);
+    void writeConnection(Connection &c);
+    void handleFrame(Connection &c, const wire::Frame &f);
+    void handleExec(Connection &c, uint32_t tag, const wire::Exec &req);
+    void handleKill(Connection &c, uint32_t tag, const wire::Kill &req);
+    void handleList(Connection &c, uint32_t tag);
+    void beginShutdown(uint32_t graceMs);
+    void dropConnection(Connection &c);
+
+    bool readChildOutput(Child &child, UniqueFd &fd, wire::Stream stream);
+    void reapChildren();
+    void childEnded(Child &child, int status);
+
+    void send(Connection &c, std::string frame);
+    Connection *connection(uint64_t id);
+    Child *backgroundChild(const std::string &procId);
+    int pollTimeoutMs() const;
+
+    UniqueFd m_listener;
+    UniqueFd m_logs;
+    UniqueFd m_signals;
+    std::vector<std::unique_ptr<Connection>> m_connections;
+    std::vector<std::unique_ptr<Child>> m_children;
+    uint64_t m_nextConnectionId = 1;
+    bool m_shuttingDown = false;
+    bool m_noChildrenLeft = false;
+    int64_t m_killDeadlineMs = 0;
+};
+
+} // namespace paddock::init

@@ -1,0 +1,161 @@
+#include "launcher.h"
+
+#include "init_server.h"
+#include "sandbox_setup.h"
+#include "unique_fd.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <linux/close_range.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+namespace paddock::init {
+
+namespace {
+
+Status writeFile(const char *path, const std::string &text)
+{
+    UniqueFd fd(::open(path, O_WRONLY | O_CLOEXEC));
+    if (!fd.valid() || ::write(fd.get(), text.data(), text.size()) != ssize_t(text.size()))
+        return failure(std::string("write ") + path);
+    return success();
+}
+
+Status listenOn(const std::string &path, UniqueFd &out)
+{
+    sockaddr_un addr {};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof(addr.sun_path))
+        return failure("control socket path too long", ENAMETOOLONG);
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    out.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!out.valid())
+        return failure("create control socket");
+    ::unlink(path.c_str()); // a stale socket of a previous, dead init
+    if (::bind(out.get(), reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) != 0)
+        return failure("bind control socket " + path);
+    if (::listen(out.get(), 16) != 0)
+        return failure("listen on control socket");
+    return success();
+}
+
+// Maps uid/gid 0 inside to the invoking user outside — the only mapping an
+// unprivileged process may write for itself (user_namespaces(7)).
+Status enterUserNamespace(uid_t uid, gid_t gid)
+{
+    if (::unshare(CLONE_NEWUSER) != 0)
+        return failure("create user namespace");
+    PADDOCK_TRY(writeFile("/proc/self/setgroups", "deny"));
+    PADDOCK_TRY(writeFile("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1"));
+    PADDOCK_TRY(writeFile("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1"));
+    return success();
+}
+
+Status enterOtherNamespaces()
+{
+    constexpr int kFlags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC
+        | CLONE_NEWCGROUP;
+    if (::unshare(kFlags) != 0)
+        return failure("create mount/pid/net/uts/ipc/cgroup namespaces");
+    return success();
+}
+
+Status detachStdio()
+{
+    UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
+    if (!null.valid())
+        return failure("open /dev/null");
+    for (int fd = 0; fd <= 2; ++fd)
+        if (::dup2(null.get(), fd) < 0)
+            return failure("redirect stdio");
+    return success();
+}
+
+[[noreturn]] void runPid1(const InitOptions &opts, UniqueFd listener, UniqueFd logs, UniqueFd ready)
+{
+    Status s = buildSandbox(opts);
+    if (s.ok())
+        s = detachStdio();
+    // Non-dumpable: the workload (same uid) cannot read PID 1's memory or fds.
+    if (s.ok() && ::prctl(PR_SET_DUMPABLE, 0) != 0)
+        s = failure("make init non-dumpable");
+    std::string report = s.ok() ? std::string("K") : "E" + s.describe();
+    (void)!::write(ready.get(), report.data(), report.size());
+    ready.reset();
+    if (!s.ok())
+        ::_exit(1);
+    InitServer server(std::move(listener), std::move(logs));
+    ::_exit(server.run());
+}
+
+std::string readAll(int fd)
+{
+    std::string out;
+    char buf[512];
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return out;
+        out.append(buf, size_t(n));
+    }
+}
+
+Status prepare(const InitOptions &opts, UniqueFd &listener, UniqueFd &logs)
+{
+    // Whatever the engine left open (its database, its lock) is not ours.
+    ::close_range(3, ~0u, 0);
+    ::setsid(); // own session: the engine's terminal or death does not reach us
+    PADDOCK_TRY(listenOn(opts.socketPath, listener));
+    logs.reset(::open(opts.logsDir().c_str(), O_DIRECTORY | O_RDONLY | O_CLOEXEC));
+    if (!logs.valid())
+        return failure("open logs directory " + opts.logsDir());
+    PADDOCK_TRY(enterUserNamespace(::getuid(), ::getgid()));
+    PADDOCK_TRY(enterOtherNamespaces());
+    return success();
+}
+
+} // namespace
+
+int launch(const InitOptions &opts)
+{
+    UniqueFd listener, logs;
+    Status s = prepare(opts, listener, logs);
+    if (!s.ok()) {
+        std::fprintf(stderr, "%s\n", s.describe().c_str());
+        return 1;
+    }
+    int sync[2];
+    if (::pipe2(sync, O_CLOEXEC) != 0) {
+        std::perror("pipe");
+        return 1;
+    }
+    UniqueFd readEnd(sync[0]), writeEnd(sync[1]);
+    pid_t pid = ::fork();
+    if (pid < 0) {
+        std::perror("fork PID 1 of the sandbox");
+        return 1;
+    }
+    if (pid == 0) {
+        readEnd.reset();
+        runPid1(opts, std::move(listener), std::move(logs), std::move(writeEnd));
+    }
+    writeEnd.reset();
+    std::string report = readAll(readEnd.get());
+    if (report == "K") {
+        std::printf("pid %d\n", pid);
+        return 0;
+    }
+    std::fprintf(stderr, "%s\n",
+                 report.empty() ? "sandbox init exited during setup" : report.c_str() + 1);
+    return 1;
+}
+
+} // namespace paddock::init

@@ -1,0 +1,21 @@
+// paddock-init: PID 1 of every sandbox. See launcher.h for the sequence.
+#include "init_options.h"
+#include "launcher.h"
+
+#include <cstdio>
+#include <cstring>
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && std::strcmp(argv[1], "--version") == 0) {
+        std::printf("paddock-init %s\n", PADDOCK_VERSION);
+        return 0;
+    }
+    paddock::init::InitOptions opts;
+    std::string error;
+    if (!paddock::init::parseOptions(argc, argv, opts, error)) {
+        std::fprintf(stderr, "paddock-init: %s\n", error.c_str());
+        return 2;
+    }
+    return paddock::init::launch(opts);
+}

@@ -1,0 +1,106 @@
+#include "sandbox_setup.h"
+
+#include "loopback.h"
+#include "mount_table.h"
+#include "unique_fd.h"
+
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace paddock::init {
+
+namespace {
+
+Status makePrivate()
+{
+    // Nothing mounted here may propagate back to the host's mount namespace.
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+        return failure("make mounts private");
+    return success();
+}
+
+Status mountOverlay(const std::string &lower, const std::string &upper, const std::string &work,
+                    const std::string &target, const char *what)
+{
+    // userxattr: overlay keeps its metadata in user.* xattrs, which an
+    // unprivileged user namespace may write (trusted.* needs init-ns root).
+    std::string data = "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work
+        + ",userxattr";
+    if (::mount("overlay", target.c_str(), "overlay", 0, data.c_str()) != 0)
+        return failure(std::string("mount overlay on ") + what);
+    return success();
+}
+
+Status mountKernelFilesystems(const std::string &root)
+{
+    for (const KernelMount &m : kKernelMounts) {
+        std::string target = root + "/" + m.target;
+        ::mkdir(target.c_str(), 0755); // dev/shm and dev/pts live on the fresh /dev tmpfs
+        if (::mount(m.fstype, target.c_str(), m.fstype, m.flags, m.data) != 0)
+            return failure(std::string("mount ") + m.fstype + " on /" + m.target);
+    }
+    return success();
+}
+
+Status bindDevices(const std::string &root)
+{
+    for (const char *dev : kDevices) {
+        std::string target = root + "/dev/" + dev;
+        UniqueFd placeholder(::open(target.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+        if (!placeholder.valid())
+            return failure(std::string("create /dev/") + dev);
+        std::string source = std::string("/dev/") + dev;
+        if (::mount(source.c_str(), target.c_str(), nullptr, MS_BIND, nullptr) != 0)
+            return failure(std::string("bind ") + source);
+    }
+    for (const DevLink &link : kDevLinks) {
+        std::string path = root + "/dev/" + link.name;
+        if (::symlink(link.target, path.c_str()) != 0)
+            return failure(std::string("symlink /dev/") + link.name);
+    }
+    return success();
+}
+
+Status setHostname(const std::string &name)
+{
+    if (::sethostname(name.data(), name.size()) != 0)
+        return failure("set hostname");
+    return success();
+}
+
+Status enterRoot(const std::string &root)
+{
+    // pivot_root(".", ".") stacks the old root under the new one; detaching
+    // it leaves nothing of the host reachable (see pivot_root(2), NOTES).
+    if (::chdir(root.c_str()) != 0)
+        return failure("chdir to new root");
+    if (::syscall(SYS_pivot_root, ".", ".") != 0)
+        return failure("pivot_root");
+    if (::umount2(".", MNT_DETACH) != 0)
+        return failure("detach old root");
+    if (::chdir("/") != 0)
+        return failure("chdir /");
+    return success();
+}
+
+} // namespace
+
+Status buildSandbox(const InitOptions &opts)
+{
+    const std::string root = opts.rootfs();
+    PADDOCK_TRY(makePrivate());
+    PADDOCK_TRY(mountOverlay(opts.baseDir, opts.upper("root"), opts.work("root"), root, "/"));
+    PADDOCK_TRY(mountOverlay(opts.usrSkeletonDir + ":/usr", opts.upper("usr"), opts.work("usr"),
+                             root + "/usr", "/usr"));
+    PADDOCK_TRY(mountKernelFilesystems(root));
+    PADDOCK_TRY(bindDevices(root));
+    PADDOCK_TRY(setHostname(opts.hostname));
+    PADDOCK_TRY(bringUpLoopback());
+    PADDOCK_TRY(enterRoot(root));
+    return success();
+}
+
+} // namespace paddock::init

@@ -1,0 +1,282 @@
+#include "api_routes.h"
+
+#include "json_codec.h"
+
+#include "paddock/log_stream.h"
+#include "paddock/signal_names.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QPointer>
+
+namespace paddock::api {
+
+namespace {
+
+// Above this many unsent bytes a stream is a slow reader's problem: stop
+// buffering and end it rather than grow without bound.
+constexpr qint64 kMaxPendingStreamBytes = 64 * 1024 * 1024;
+
+void respondError(HttpConnection *conn, const Error &e) { conn->respondJson(httpStatus(e.code), toJson(e)); }
+
+Result<QJsonObject> parseBody(const HttpRequest &req)
+{
+    if (req.body.trimmed().isEmpty())
+        return QJsonObject();
+    QJsonParseError err;
+    QJsonDocument doc = QJsonDocument::fromJson(req.body, &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject())
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("request body is not a JSON object: %1").arg(err.errorString()));
+    return doc.object();
+}
+
+QByteArray ndjson(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n'; }
+
+// Path matching: "/v1/sandboxes/:sb" against "/v1/sandboxes/web".
+bool matchPath(const char *pattern, const QString &path, QStringList &params)
+{
+    const QStringList want = QString::fromLatin1(pattern).split(QLatin1Char('/'));
+    const QStringList got = path.split(QLatin1Char('/'));
+    if (want.size() != got.size())
+        return false;
+    params.clear();
+    for (qsizetype i = 0; i < want.size(); ++i) {
+        if (want[i].startsWith(QLatin1Char(':'))) {
+            if (got[i].isEmpty())
+                return false;
+            params.append(got[i]);
+        } else if (want[i] != got[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+const ApiRoutes::Route ApiRoutes::kRoutes[] = {
+    { "GET", "/v1/version", &ApiRoutes::version },
+    { "GET", "/v1/sandboxes", &ApiRoutes::listSandboxes },
+    { "POST", "/v1/sandboxes", &ApiRoutes::createSandbox },
+    { "GET", "/v1/sandboxes/:sb", &ApiRoutes::getSandbox },
+    { "DELETE", "/v1/sandboxes/:sb", &ApiRoutes::removeSandbox },
+    { "POST", "/v1/sandboxes/:sb/start", &ApiRoutes::startSandbox },
+    { "POST", "/v1/sandboxes/:sb/stop", &ApiRoutes::stopSandbox },
+    { "POST", "/v1/sandboxes/:sb/exec", &ApiRoutes::exec },
+    { "POST", "/v1/sandboxes/:sb/processes", &ApiRoutes::spawn },
+    { "GET", "/v1/sandboxes/:sb/processes", &ApiRoutes::listProcesses },
+    { "GET", "/v1/sandboxes/:sb/processes/:proc", &ApiRoutes::getProcess },
+    { "POST", "/v1/sandboxes/:sb/processes/:proc/kill", &ApiRoutes::killProcess },
+    { "GET", "/v1/sandboxes/:sb/processes/:proc/logs", &ApiRoutes::processLogs },
+    { "GET", "/v1/sandboxes/:sb/processes/:proc/wait", &ApiRoutes::waitProcess },
+};
+
+void ApiRoutes::handle(HttpConnection *conn, const HttpRequest &req)
+{
+    Params params;
+    bool pathKnown = false;
+    for (const Route &r : kRoutes) {
+        if (!matchPath(r.pattern, req.path, params))
+            continue;
+        pathKnown = true;
+        if (req.method == r.method)
+            return (this->*r.handler)(conn, req, params);
+    }
+    conn->respondJson(pathKnown ? 405 : 404,
+                      toJson(Error { ErrorCode::NotFound,
+                                     QStringLiteral("no route for %1 %2").arg(QString::fromLatin1(req.method), req.path) }));
+}
+
+void ApiRoutes::version(HttpConnection *conn, const HttpRequest &, const Params &)
+{
+    conn->respondJson(200, QJsonObject { { QStringLiteral("version"), QStringLiteral(PADDOCK_VERSION) },
+                                         { QStringLiteral("dataDir"), m_engine.paths().dataDir() } });
+}
+
+void ApiRoutes::listSandboxes(HttpConnection *conn, const HttpRequest &, const Params &)
+{
+    auto all = m_engine.listSandboxes();
+    if (!all)
+        return respondError(conn, all.error());
+    QJsonArray list;
+    for (const SandboxInfo &sb : *all)
+        list.append(toJson(sb));
+    conn->respondJson(200, QJsonObject { { QStringLiteral("sandboxes"), list } });
+}
+
+void ApiRoutes::createSandbox(HttpConnection *conn, const HttpRequest &req, const Params &)
+{
+    auto body = parseBody(req);
+    if (!body)
+        return respondError(conn, body.error());
+    auto sb = m_engine.createSandbox(SandboxSpec { body->value(QStringLiteral("name")).toString() });
+    if (!sb)
+        return respondError(conn, sb.error());
+    conn->respondJson(201, toJson(*sb));
+}
+
+void ApiRoutes::getSandbox(HttpConnection *conn, const HttpRequest &, const Params &p)
+{
+    auto sb = m_engine.sandbox(p[0]);
+    sb ? conn->respondJson(200, toJson(*sb)) : respondError(conn, sb.error());
+}
+
+void ApiRoutes::startSandbox(HttpConnection *conn, const HttpRequest &, const Params &p)
+{
+    auto sb = m_engine.startSandbox(p[0]);
+    sb ? conn->respondJson(200, toJson(*sb)) : respondError(conn, sb.error());
+}
+
+void ApiRoutes::stopSandbox(HttpConnection *conn, const HttpRequest &, const Params &p)
+{
+    QPointer<HttpConnection> guard(conn);
+    m_engine.stopSandbox(p[0], [guard](Result<SandboxInfo> sb) {
+        if (guard)
+            sb ? guard->respondJson(200, toJson(*sb)) : respondError(guard, sb.error());
+    });
+}
+
+void ApiRoutes::removeSandbox(HttpConnection *conn, const HttpRequest &req, const Params &p)
+{
+    QPointer<HttpConnection> guard(conn);
+    bool force = req.query.queryItemValue(QStringLiteral("force")) == QLatin1String("1");
+    m_engine.removeSandbox(p[0], force, [guard](Result<void> r) {
+        if (guard)
+            r ? guard->respondJson(200, QJsonObject { { QStringLiteral("removed"), true } })
+              : respondError(guard, r.error());
+    });
+}
+
+void ApiRoutes::exec(HttpConnection *conn, const HttpRequest &req, const Params &p)
+{
+    auto body = parseBody(req);
+    if (!body)
+        return respondError(conn, body.error());
+    auto cmd = commandFromJson(*body);
+    if (!cmd)
+        return respondError(conn, cmd.error());
+    auto session = m_engine.exec(p[0], *cmd);
+    if (!session)
+        return respondError(conn, session.error());
+    // Headers wait for Started, so "not found" is an HTTP error, not a stream event.
+    QPointer<HttpConnection> guard(conn);
+    ExecSession *s = *session;
+    QObject::connect(s, &ExecSession::started, conn, [conn](qint64 pid) {
+        conn->beginStream(200, "application/x-ndjson");
+        conn->writeChunk(ndjson({ { QStringLiteral("type"), QStringLiteral("start") }, { QStringLiteral("pid"), pid } }));
+    });
+    QObject::connect(s, &ExecSession::output, conn, [conn](OutputStream stream, const QByteArray &data) {
+        conn->writeChunk(ndjson({ { QStringLiteral("type"), stream == OutputStream::Stdout ? QStringLiteral("stdout") : QStringLiteral("stderr") },
+                                  { QStringLiteral("data"), QString::fromLatin1(data.toBase64()) } }));
+    });
+    QObject::connect(s, &ExecSession::finished, conn, [conn](ExitStatus st) {
+        conn->writeChunk(ndjson({ { QStringLiteral("type"), QStringLiteral("exit") },
+                                  { QStringLiteral("exitCode"), st.exitCode },
+                                  { QStringLiteral("signal"), st.signal } }));
+        conn->endStream();
+    });
+    QObject::connect(s, &ExecSession::failed, conn, [conn](const Error &e) {
+        if (conn->pendingBytes() == 0 && conn->isOpen())
+            respondError(conn, e);
+        conn->endStream();
+    });
+    // The client hung up: the command was for it alone.
+    QPointer<ExecSession> sessionGuard(s);
+    QObject::connect(conn, &HttpConnection::closed, s, [sessionGuard] {
+        if (sessionGuard)
+            sessionGuard->kill(9);
+    });
+}
+
+void ApiRoutes::spawn(HttpConnection *conn, const HttpRequest &req, const Params &p)
+{
+    auto body = parseBody(req);
+    if (!body)
+        return respondError(conn, body.error());
+    auto cmd = commandFromJson(*body);
+    if (!cmd)
+        return respondError(conn, cmd.error());
+    QPointer<HttpConnection> guard(conn);
+    m_engine.spawn(p[0], *cmd, body->value(QStringLiteral("name")).toString(), [guard](Result<ProcessInfo> proc) {
+        if (guard)
+            proc ? guard->respondJson(201, toJson(*proc)) : respondError(guard, proc.error());
+    });
+}
+
+void ApiRoutes::listProcesses(HttpConnection *conn, const HttpRequest &, const Params &p)
+{
+    auto all = m_engine.processes(p[0]);
+    if (!all)
+        return respondError(conn, all.error());
+    QJsonArray list;
+    for (const ProcessInfo &proc : *all)
+        list.append(toJson(proc));
+    conn->respondJson(200, QJsonObject { { QStringLiteral("processes"), list } });
+}
+
+void ApiRoutes::getProcess(HttpConnection *conn, const HttpRequest &, const Params &p)
+{
+    auto proc = m_engine.process(p[0], p[1]);
+    proc ? conn->respondJson(200, toJson(*proc)) : respondError(conn, proc.error());
+}
+
+void ApiRoutes::killProcess(HttpConnection *conn, const HttpRequest &req, const Params &p)
+{
+    auto body = parseBody(req);
+    if (!body)
+        return respondError(conn, body.error());
+    QJsonValue sigValue = body->value(QStringLiteral("signal"));
+    QString sigText = sigValue.isDouble() ? QString::number(sigValue.toInt()) : sigValue.toString(QStringLiteral("TERM"));
+    auto signal = parseSignal(sigText);
+    if (!signal)
+        return respondError(conn, Error { ErrorCode::InvalidArgument, QStringLiteral("unknown signal '%1'").arg(sigText) });
+    QPointer<HttpConnection> guard(conn);
+    m_engine.kill(p[0], p[1], *signal, [guard](Result<void> r) {
+        if (guard)
+            r ? guard->respondJson(200, QJsonObject { { QStringLiteral("signalled"), true } })
+              : respondError(guard, r.error());
+    });
+}
+
+void ApiRoutes::processLogs(HttpConnection *conn, const HttpRequest &req, const Params &p)
+{
+    bool follow = req.query.queryItemValue(QStringLiteral("follow")) == QLatin1String("1");
+    auto stream = m_engine.logs(p[0], p[1], follow);
+    if (!stream)
+        return respondError(conn, stream.error());
+    LogStream *s = *stream;
+    conn->beginStream(200, "application/octet-stream");
+    QObject::connect(s, &LogStream::data, conn, [conn, s](const QByteArray &bytes) {
+        conn->writeChunk(bytes);
+        if (conn->pendingBytes() > kMaxPendingStreamBytes)
+            s->deleteLater(); // the reader is not keeping up: end rather than hoard memory
+    });
+    QObject::connect(s, &LogStream::finished, conn, &HttpConnection::endStream);
+    QObject::connect(s, &QObject::destroyed, conn, &HttpConnection::endStream);
+    QPointer<LogStream> streamGuard(s);
+    QObject::connect(conn, &HttpConnection::closed, s, [streamGuard] {
+        if (streamGuard)
+            streamGuard->deleteLater();
+    });
+}
+
+void ApiRoutes::waitProcess(HttpConnection *conn, const HttpRequest &req, const Params &p)
+{
+    WaitCondition until;
+    until.logPattern = req.query.queryItemValue(QStringLiteral("log"), QUrl::FullyDecoded);
+    until.timeoutMs = int(req.query.queryItemValue(QStringLiteral("timeout")).toDouble() * 1000);
+    QPointer<HttpConnection> guard(conn);
+    m_engine.wait(p[0], p[1], until, [guard](Result<WaitResult> r) {
+        if (!guard)
+            return;
+        if (!r)
+            return respondError(guard, r.error());
+        QJsonObject o { { QStringLiteral("process"), toJson(r->process) } };
+        if (!r->matchedLine.isNull())
+            o.insert(QStringLiteral("line"), r->matchedLine);
+        guard->respondJson(200, o);
+    });
+}
+
+} // namespace paddock::api

@@ -1,0 +1,49 @@
+// The API's routes: a table of (method, path pattern) → handler, each a thin
+// translation between HTTP+JSON and the Engine's public API.
+#pragma once
+
+#include "http_connection.h"
+
+#include "paddock/engine.h"
+
+#include <QStringList>
+
+#include <functional>
+
+namespace paddock::api {
+
+class ApiRoutes {
+public:
+    explicit ApiRoutes(Engine &engine) : m_engine(engine) { }
+    void handle(HttpConnection *conn, const HttpRequest &req);
+
+private:
+    // Path parameters in pattern order: ":sb" → params[0], ":proc" → params[1].
+    using Params = QStringList;
+    using Handler = void (ApiRoutes::*)(HttpConnection *, const HttpRequest &, const Params &);
+    struct Route {
+        const char *method;
+        const char *pattern;
+        Handler handler;
+    };
+    static const Route kRoutes[];
+
+    void version(HttpConnection *, const HttpRequest &, const Params &);
+    void listSandboxes(HttpConnection *, const HttpRequest &, const Params &);
+    void createSandbox(HttpConnection *, const HttpRequest &, const Params &);
+    void getSandbox(HttpConnection *, const HttpRequest &, const Params &);
+    void startSandbox(HttpConnection *, const HttpRequest &, const Params &);
+    void stopSandbox(HttpConnection *, const HttpRequest &, const Params &);
+    void removeSandbox(HttpConnection *, const HttpRequest &, const Params &);
+    void exec(HttpConnection *, const HttpRequest &, const Params &);
+    void spawn(HttpConnection *, const HttpRequest &, const Params &);
+    void listProcesses(HttpConnection *, const HttpRequest &, const Params &);
+    void getProcess(HttpConnection *, const HttpRequest &, const Params &);
+    void killProcess(HttpConnection *, const HttpRequest &, const Params &);
+    void processLogs(HttpConnection *, const HttpRequest &, const Params &);
+    void waitProcess(HttpConnection *, const HttpRequest &, const Params &);
+
+    Engine &m_engine;
+};
+
+} // namespace paddock::api

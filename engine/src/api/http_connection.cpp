@@ -1,0 +1,138 @@
+#include "http_connection.h"
+
+#include <QJsonDocument>
+
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/http.hpp>
+
+#include <sstream>
+
+namespace http = boost::beast::http;
+
+namespace paddock::api {
+
+namespace {
+
+constexpr std::uint32_t kHeaderLimit = 64 * 1024;
+constexpr std::uint64_t kBodyLimit = 8 * 1024 * 1024;
+
+template<typename Message>
+QByteArray serialize(const Message &m)
+{
+    std::ostringstream os;
+    os << m;
+    return QByteArray::fromStdString(os.str());
+}
+
+} // namespace
+
+struct HttpConnection::Parser {
+    http::request_parser<http::string_body> p;
+};
+
+HttpConnection::HttpConnection(QLocalSocket *socket, QObject *parent)
+    : QObject(parent), m_parser(std::make_unique<Parser>()), m_socket(socket)
+{
+    socket->setParent(this);
+    m_parser->p.eager(true);
+    m_parser->p.header_limit(kHeaderLimit);
+    m_parser->p.body_limit(kBodyLimit);
+    connect(socket, &QLocalSocket::readyRead, this, &HttpConnection::onReadyRead);
+    connect(socket, &QLocalSocket::bytesWritten, this, [this] {
+        if (m_socket->bytesToWrite() == 0)
+            Q_EMIT drained();
+    });
+    connect(socket, &QLocalSocket::disconnected, this, [this] {
+        Q_EMIT closed();
+        deleteLater();
+    });
+}
+
+HttpConnection::~HttpConnection() = default;
+
+bool HttpConnection::isOpen() const
+{
+    return !m_finished && m_socket->state() == QLocalSocket::ConnectedState;
+}
+
+qint64 HttpConnection::pendingBytes() const { return m_socket->bytesToWrite(); }
+
+void HttpConnection::onReadyRead()
+{
+    m_buffer += m_socket->readAll();
+    if (m_requestSeen)
+        return m_buffer.clear(); // one request per connection; the rest is ignored
+    auto &parser = m_parser->p;
+    while (!parser.is_done() && !m_buffer.isEmpty()) {
+        boost::beast::error_code ec;
+        size_t used = parser.put(boost::asio::buffer(m_buffer.constData(), size_t(m_buffer.size())), ec);
+        m_buffer.remove(0, qsizetype(used));
+        if (ec == http::error::need_more)
+            return;
+        if (ec) {
+            m_requestSeen = true;
+            respondJson(400, QJsonObject { { QStringLiteral("error"),
+                                             QJsonObject { { QStringLiteral("code"), QStringLiteral("invalid_argument") },
+                                                           { QStringLiteral("message"),
+                                                             QStringLiteral("malformed HTTP request: %1")
+                                                                 .arg(QString::fromStdString(ec.message())) } } } });
+            return;
+        }
+    }
+    if (!parser.is_done())
+        return;
+    m_requestSeen = true;
+    const auto &msg = parser.get();
+    QUrl url(QString::fromStdString(std::string(msg.target())));
+    HttpRequest req { QByteArray::fromStdString(std::string(msg.method_string())), url.path(),
+                      QUrlQuery(url), QByteArray::fromStdString(msg.body()) };
+    Q_EMIT requestReady(req);
+}
+
+void HttpConnection::respondJson(int status, const QJsonObject &body)
+{
+    if (!isOpen())
+        return;
+    http::response<http::string_body> res { http::status(status), 11 };
+    res.set(http::field::content_type, "application/json");
+    res.set(http::field::connection, "close");
+    res.body() = QJsonDocument(body).toJson(QJsonDocument::Compact).append('\n').toStdString();
+    res.prepare_payload();
+    m_socket->write(serialize(res));
+    finish();
+}
+
+void HttpConnection::beginStream(int status, const QByteArray &contentType)
+{
+    if (!isOpen())
+        return;
+    http::response<http::empty_body> res { http::status(status), 11 };
+    res.set(http::field::content_type, contentType.toStdString());
+    res.set(http::field::connection, "close");
+    res.chunked(true);
+    m_socket->write(serialize(res.base()));
+}
+
+void HttpConnection::writeChunk(const QByteArray &data)
+{
+    if (!isOpen() || data.isEmpty())
+        return;
+    auto chunk = http::make_chunk(boost::asio::const_buffer(data.constData(), size_t(data.size())));
+    m_socket->write(QByteArray::fromStdString(boost::beast::buffers_to_string(chunk)));
+}
+
+void HttpConnection::endStream()
+{
+    if (!isOpen())
+        return;
+    m_socket->write(QByteArray::fromStdString(boost::beast::buffers_to_string(http::make_chunk_last())));
+    finish();
+}
+
+void HttpConnection::finish()
+{
+    m_finished = true;
+    m_socket->disconnectFromServer(); // after the written bytes are flushed
+}
+
+} // namespace paddock::api

@@ -1,0 +1,55 @@
+// One HTTP/1.1 exchange on the API socket: the request is parsed by
+// Boost.Beast's parser, the response written by Beast's serializer, whole
+// or as a chunked stream. One request per connection ("Connection: close"):
+// clients here are short-lived CLI calls and streams.
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QLocalSocket>
+#include <QObject>
+#include <QUrlQuery>
+
+#include <memory>
+
+namespace paddock::api {
+
+struct HttpRequest {
+    QByteArray method;
+    QString path;
+    QUrlQuery query;
+    QByteArray body;
+};
+
+class HttpConnection : public QObject {
+    Q_OBJECT
+public:
+    explicit HttpConnection(QLocalSocket *socket, QObject *parent = nullptr);
+    ~HttpConnection() override;
+
+    void respondJson(int status, const QJsonObject &body);
+    void beginStream(int status, const QByteArray &contentType);
+    void writeChunk(const QByteArray &data);
+    void endStream();
+    bool isOpen() const;
+    // Bytes written but not yet taken by the client: producers pause above a bound.
+    qint64 pendingBytes() const;
+
+Q_SIGNALS:
+    void requestReady(const paddock::api::HttpRequest &request);
+    void drained(); // pending bytes were written
+    void closed(); // the client went away (or the response is complete)
+
+private:
+    void onReadyRead();
+    void finish();
+
+    struct Parser;
+    std::unique_ptr<Parser> m_parser;
+    QLocalSocket *m_socket;
+    QByteArray m_buffer;
+    bool m_requestSeen = false;
+    bool m_finished = false;
+};
+
+} // namespace paddock::api

@@ -1,0 +1,92 @@
+#include "json_codec.h"
+
+#include <QJsonArray>
+
+namespace paddock::api {
+
+namespace {
+
+QString isoTime(const QDateTime &t) { return t.isValid() ? t.toString(Qt::ISODateWithMs) : QString(); }
+
+} // namespace
+
+QJsonObject toJson(const SandboxInfo &sb)
+{
+    return QJsonObject {
+        { QStringLiteral("id"), sb.id },
+        { QStringLiteral("name"), sb.name },
+        { QStringLiteral("state"), sandboxStateName(sb.state) },
+        { QStringLiteral("createdAt"), isoTime(sb.createdAt) },
+        { QStringLiteral("baseImage"), sb.baseImage },
+        { QStringLiteral("dataDir"), sb.dataDir },
+    };
+}
+
+QJsonObject toJson(const ProcessInfo &p)
+{
+    QJsonObject o {
+        { QStringLiteral("id"), p.id },
+        { QStringLiteral("sandboxId"), p.sandboxId },
+        { QStringLiteral("name"), p.name },
+        { QStringLiteral("argv"), QJsonArray::fromStringList(p.argv) },
+        { QStringLiteral("pid"), p.pid },
+        { QStringLiteral("state"), processStateName(p.state) },
+        { QStringLiteral("startedAt"), isoTime(p.startedAt) },
+    };
+    if (p.exit) {
+        o.insert(QStringLiteral("exitCode"), p.exit->exitCode >= 0 ? QJsonValue(p.exit->exitCode) : QJsonValue());
+        o.insert(QStringLiteral("signal"), p.exit->signal);
+        o.insert(QStringLiteral("endedAt"), isoTime(p.endedAt));
+    }
+    return o;
+}
+
+QJsonObject toJson(const Error &e)
+{
+    QJsonObject inner { { QStringLiteral("code"), errorCodeName(e.code) },
+                        { QStringLiteral("message"), e.message } };
+    if (!e.step.isEmpty())
+        inner.insert(QStringLiteral("step"), e.step);
+    return QJsonObject { { QStringLiteral("error"), inner } };
+}
+
+int httpStatus(ErrorCode code)
+{
+    switch (code) {
+    case ErrorCode::InvalidArgument: return 400;
+    case ErrorCode::NotFound: return 404;
+    case ErrorCode::Conflict:
+    case ErrorCode::NotRunning: return 409;
+    case ErrorCode::CommandNotFound:
+    case ErrorCode::NotExecutable: return 422;
+    case ErrorCode::Timeout: return 408;
+    case ErrorCode::IsolationUnavailable: return 503;
+    case ErrorCode::Protocol:
+    case ErrorCode::Io:
+    case ErrorCode::Internal: break;
+    }
+    return 500;
+}
+
+Result<CommandSpec> commandFromJson(const QJsonObject &o)
+{
+    CommandSpec cmd;
+    const QJsonArray argv = o.value(QStringLiteral("argv")).toArray();
+    for (const QJsonValue &v : argv) {
+        if (!v.isString())
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("argv must be an array of strings"));
+        cmd.argv.append(v.toString());
+    }
+    if (cmd.argv.isEmpty())
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("argv must name a command"));
+    cmd.cwd = o.value(QStringLiteral("cwd")).toString();
+    const QJsonObject env = o.value(QStringLiteral("env")).toObject();
+    for (auto it = env.begin(); it != env.end(); ++it) {
+        if (it.key().isEmpty() || it.key().contains(QLatin1Char('=')) || !it.value().isString())
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("invalid environment entry '%1'").arg(it.key()));
+        cmd.env.append(it.key() + QLatin1Char('=') + it.value().toString());
+    }
+    return cmd;
+}
+
+} // namespace paddock::api

@@ -1,0 +1,53 @@
+// The engine's state, shared by engine.cpp (sandbox lifecycle) and
+// engine_processes.cpp (commands and processes). Thread: the engine thread.
+#pragma once
+
+#include "engine_lock.h"
+#include "sandbox/host_base_image.h"
+#include "sandbox/log_reader.h"
+#include "sandbox/sandbox_runtime.h"
+#include "store/database.h"
+#include "store/process_store.h"
+#include "store/sandbox_store.h"
+
+#include "paddock/engine.h"
+
+#include <QHash>
+#include <QPointer>
+
+#include <optional>
+
+namespace paddock {
+
+class EnginePrivate {
+public:
+    EnginePrivate(DataPaths paths, EngineLock lock, std::unique_ptr<store::Database> db)
+        : paths(std::move(paths)), lock(std::move(lock)), db(std::move(db)), sandboxes(*this->db),
+          procs(*this->db)
+    {
+    }
+
+    Engine *q = nullptr;
+    DataPaths paths;
+    EngineLock lock;
+    std::unique_ptr<store::Database> db;
+    store::SandboxStore sandboxes;
+    store::ProcessStore procs;
+    std::optional<sandbox::BaseImage> baseImage;
+    QHash<QString, sandbox::SandboxRuntime *> runtimes; // by sandbox id; owned here
+    QHash<QString, QList<Callback<SandboxInfo>>> stopWaiters; // by sandbox id
+    QList<QPointer<sandbox::LogReader>> followers;
+
+    Result<SandboxInfo> find(const QString &key);
+    Result<sandbox::SandboxRuntime *> runtimeFor(const QString &key, SandboxInfo *info = nullptr);
+    SandboxInfo withLiveState(SandboxInfo sb) const;
+    Result<void> launch(const SandboxInfo &sb);
+    void attach(const SandboxInfo &sb, std::unique_ptr<sandbox::InitConnection> conn, qint64 pid);
+    void reattachAll();
+    void reconcile(const QString &sandboxId, const std::vector<wire::ProcessEntry> &live);
+    void onRuntimeStopped(const QString &sandboxId);
+    void onBackgroundExited(const QString &sandboxId, const QString &procId, ExitStatus status);
+    void emitSandboxChanged(const QString &sandboxId);
+};
+
+} // namespace paddock

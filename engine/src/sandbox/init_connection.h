@@ -1,0 +1,70 @@
+// The engine's end of one connection to a sandbox's paddock-init.
+//
+// Everything paddock-init sends is untrusted: frames are bounded and decoded
+// by paddock/wire, and any violation closes the connection (closed()) rather
+// than being guessed at. Thread ownership: the engine thread.
+#pragma once
+
+#include "paddock/error.h"
+#include "paddock/process.h"
+#include "paddock/wire/messages.h"
+
+#include <QLocalSocket>
+#include <QObject>
+
+#include <functional>
+#include <memory>
+#include <unordered_map>
+
+namespace paddock::sandbox {
+
+class InitConnection : public QObject {
+    Q_OBJECT
+public:
+    // Called for each frame answering a request; returns true when the
+    // request is complete (its handler is then dropped).
+    using Handler = std::function<bool(const wire::Frame &)>;
+
+    // Connects and exchanges Hello; blocks for at most timeoutMs.
+    static Result<std::unique_ptr<InitConnection>> connectTo(const QString &socketPath,
+                                                              int timeoutMs = 3000);
+
+    // Sends a request; its answers go to `handler`. Returns the tag.
+    template<typename Message>
+    uint32_t request(wire::Type type, const Message &m, Handler handler)
+    {
+        uint32_t tag = m_nextTag++;
+        m_handlers.emplace(tag, std::move(handler));
+        write(wire::encodeMessage(type, tag, m));
+        return tag;
+    }
+    template<typename Message>
+    void sendWithTag(wire::Type type, uint32_t tag, const Message &m)
+    {
+        write(wire::encodeMessage(type, tag, m));
+    }
+
+    // The host pid of the peer, from the kernel (SO_PEERCRED), not from its word.
+    qint64 peerPid() const;
+    bool isOpen() const { return m_socket && m_socket->state() == QLocalSocket::ConnectedState; }
+    void close();
+
+Q_SIGNALS:
+    void backgroundExited(const QString &procId, paddock::ExitStatus status);
+    void closed(const QString &reason);
+
+private:
+    explicit InitConnection(std::unique_ptr<QLocalSocket> socket);
+    void write(const std::string &frame);
+    void onReadyRead();
+    bool dispatch(const wire::Frame &f);
+    void failAll(const QString &reason);
+
+    std::unique_ptr<QLocalSocket> m_socket;
+    wire::FrameParser m_parser;
+    std::unordered_map<uint32_t, Handler> m_handlers;
+    uint32_t m_nextTag = 1;
+    bool m_closed = false;
+};
+
+} // namespace paddock::sandbox

@@ -1,0 +1,180 @@
+#include "sandbox_runtime.h"
+
+#include <QPointer>
+
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace paddock::sandbox {
+
+namespace {
+
+std::vector<std::string> toStd(const QStringList &list)
+{
+    std::vector<std::string> out;
+    for (const QString &s : list)
+        out.push_back(s.toStdString());
+    return out;
+}
+
+// Later entries override earlier ones with the same name.
+QStringList mergeEnvironment(QStringList base, const QStringList &extra)
+{
+    for (const QString &kv : extra) {
+        QString key = kv.section(QLatin1Char('='), 0, 0) + QLatin1Char('=');
+        base.erase(std::remove_if(base.begin(), base.end(),
+                                  [&](const QString &e) { return e.startsWith(key); }),
+                   base.end());
+        base.append(kv);
+    }
+    return base;
+}
+
+} // namespace
+
+QStringList defaultEnvironment()
+{
+    return { QStringLiteral("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+             QStringLiteral("HOME=/root"), QStringLiteral("USER=root"),
+             QStringLiteral("LANG=C.UTF-8"), QStringLiteral("TERM=xterm-256color") };
+}
+
+Error failedFrameError(const wire::Frame &f)
+{
+    wire::Failed failed;
+    if (!wire::decodeMessage(f, failed))
+        return Error { ErrorCode::Protocol, QStringLiteral("malformed answer from paddock-init") };
+    QString message = QString::fromStdString(failed.message);
+    ErrorCode code = ErrorCode::Internal;
+    if (failed.error == ENOENT && message.endsWith(QLatin1String("command not found")))
+        code = ErrorCode::CommandNotFound;
+    else if (failed.error == EACCES || failed.error == ENOEXEC)
+        code = ErrorCode::NotExecutable;
+    else if (failed.error == ESRCH)
+        code = ErrorCode::NotFound;
+    else if (failed.error == ECONNRESET || failed.error == ESHUTDOWN)
+        code = ErrorCode::NotRunning;
+    else if (failed.error == ENOENT || failed.error == ENOTDIR || failed.error == EINVAL)
+        code = ErrorCode::InvalidArgument;
+    return Error { code, message, {}, failed.error };
+}
+
+SandboxRuntime::SandboxRuntime(QString sandboxId, qint64 initPid, std::unique_ptr<InitConnection> conn)
+    : m_sandboxId(std::move(sandboxId)), m_initPid(initPid), m_conn(std::move(conn))
+{
+    connect(m_conn.get(), &InitConnection::backgroundExited, this, &SandboxRuntime::backgroundExited);
+    connect(m_conn.get(), &InitConnection::closed, this, &SandboxRuntime::stopped);
+    // Opened while the connection proves the process is ours and alive.
+    m_pidfd = int(::syscall(SYS_pidfd_open, pid_t(initPid), 0));
+}
+
+SandboxRuntime::~SandboxRuntime()
+{
+    if (m_pidfd >= 0)
+        ::close(m_pidfd);
+}
+
+void SandboxRuntime::forceKill()
+{
+    if (m_pidfd >= 0)
+        ::syscall(SYS_pidfd_send_signal, m_pidfd, SIGKILL, nullptr, 0);
+}
+
+wire::Exec SandboxRuntime::execMessage(const CommandSpec &cmd) const
+{
+    wire::Exec m;
+    m.argv = toStd(cmd.argv);
+    m.env = toStd(mergeEnvironment(defaultEnvironment(), cmd.env));
+    m.cwd = cmd.cwd.isEmpty() ? std::string("/root") : cmd.cwd.toStdString();
+    return m;
+}
+
+void SandboxRuntime::exec(const CommandSpec &cmd, ExecSession *session)
+{
+    QPointer<ExecSession> guard(session);
+    uint32_t tag = m_conn->request(wire::Type::Exec, execMessage(cmd), [guard](const wire::Frame &f) {
+        if (!guard)
+            return true;
+        switch (wire::Type(f.type)) {
+        case wire::Type::Started: {
+            wire::Started started;
+            if (wire::decodeMessage(f, started))
+                Q_EMIT guard->started(started.pid);
+            return false;
+        }
+        case wire::Type::Output: {
+            wire::Output out;
+            if (wire::decodeMessage(f, out))
+                Q_EMIT guard->output(OutputStream(out.stream), QByteArray::fromStdString(out.data));
+            return false;
+        }
+        case wire::Type::Exited: {
+            wire::Exited exited;
+            if (!wire::decodeMessage(f, exited)) {
+                Q_EMIT guard->failed(Error { ErrorCode::Protocol, QStringLiteral("malformed exit status") });
+                return true;
+            }
+            Q_EMIT guard->finished(ExitStatus { exited.exitCode, exited.signal });
+            return true;
+        }
+        case wire::Type::Failed:
+            Q_EMIT guard->failed(failedFrameError(f));
+            return true;
+        default:
+            return false;
+        }
+    });
+    QPointer<InitConnection> conn(m_conn.get());
+    session->m_kill = [conn, tag](int signal) {
+        if (conn)
+            conn->sendWithTag(wire::Type::Kill, tag, wire::Kill { {}, signal });
+    };
+}
+
+void SandboxRuntime::spawn(const QString &procId, const CommandSpec &cmd,
+                           std::function<void(Result<qint64>)> done)
+{
+    wire::Exec m = execMessage(cmd);
+    m.flags = wire::kExecBackground;
+    m.procId = procId.toStdString();
+    m_conn->request(wire::Type::Exec, m, [done](const wire::Frame &f) {
+        wire::Started started;
+        if (f.type == uint8_t(wire::Type::Started) && wire::decodeMessage(f, started))
+            done(qint64(started.pid));
+        else
+            done(tl::unexpected(failedFrameError(f)));
+        return true;
+    });
+}
+
+void SandboxRuntime::kill(const QString &procId, int signal, std::function<void(Result<void>)> done)
+{
+    m_conn->request(wire::Type::Kill, wire::Kill { procId.toStdString(), signal },
+                    [done](const wire::Frame &f) {
+                        if (f.type == uint8_t(wire::Type::Ack))
+                            done({});
+                        else
+                            done(tl::unexpected(failedFrameError(f)));
+                        return true;
+                    });
+}
+
+void SandboxRuntime::listProcesses(std::function<void(Result<std::vector<wire::ProcessEntry>>)> done)
+{
+    m_conn->request(wire::Type::ListProcesses, wire::Empty {}, [done](const wire::Frame &f) {
+        wire::ProcessList list;
+        if (f.type == uint8_t(wire::Type::ProcessList) && wire::decodeMessage(f, list))
+            done(std::move(list.entries));
+        else
+            done(tl::unexpected(failedFrameError(f)));
+        return true;
+    });
+}
+
+void SandboxRuntime::shutdown(int graceMs)
+{
+    m_conn->sendWithTag(wire::Type::Shutdown, 0, wire::Shutdown { uint32_t(graceMs) });
+}
+
+} // namespace paddock::sandbox

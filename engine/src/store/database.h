@@ -1,0 +1,74 @@
+// The engine's SQLite database: opening in WAL mode, migrations by
+// PRAGMA user_version, and a small RAII statement wrapper.
+//
+// Thread ownership: one Database per engine, used only from the engine thread
+// (the single writer of ARCHITECTURE.md).
+#pragma once
+
+#include "paddock/error.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <memory>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace paddock::store {
+
+class Statement {
+public:
+    Statement(sqlite3 *db, sqlite3_stmt *stmt) : m_db(db), m_stmt(stmt) { }
+    Statement(Statement &&o) noexcept;
+    Statement(const Statement &) = delete;
+    ~Statement();
+
+    Statement &bind(int index, const QString &value);
+    Statement &bind(int index, qint64 value);
+    Statement &bindNull(int index);
+
+    // Steps once: true while a row is available; errors end in Result.
+    Result<bool> step();
+    // Runs to completion, for statements without rows.
+    Result<void> run();
+
+    QString text(int column) const;
+    qint64 integer(int column) const;
+    bool isNull(int column) const;
+
+private:
+    sqlite3 *m_db;
+    sqlite3_stmt *m_stmt;
+};
+
+class Database {
+public:
+    static Result<std::unique_ptr<Database>> open(const QString &path);
+    ~Database();
+
+    Result<Statement> prepare(const char *sql);
+    Result<void> exec(const char *sql);
+    int schemaVersion();
+
+    // Runs fn inside BEGIN IMMEDIATE … COMMIT, rolling back on error.
+    template<typename Fn>
+    Result<void> transaction(Fn &&fn)
+    {
+        if (auto r = exec("BEGIN IMMEDIATE"); !r)
+            return r;
+        Result<void> r = fn();
+        if (auto end = exec(r ? "COMMIT" : "ROLLBACK"); r && !end)
+            return end;
+        return r;
+    }
+
+private:
+    explicit Database(sqlite3 *db) : m_db(db) { }
+    Result<void> migrate();
+    Error lastError(const QString &what) const;
+
+    sqlite3 *m_db;
+};
+
+} // namespace paddock::store
