@@ -6,6 +6,11 @@
 #include <QFile>
 
 #include <filesystem>
+
+#include <ftw.h>
+#include <sys/stat.h>
+
+#include <cstring>
 #include <system_error>
 
 namespace fs = std::filesystem;
@@ -54,25 +59,36 @@ Result<void> buildRootLayer(const fs::path &root)
     return {};
 }
 
+// nftw callback state: plain C callbacks cannot capture.
+thread_local std::string t_skeletonRoot;
+thread_local int t_skeletonError = 0;
+
+int mirrorDirectory(const char *path, const struct stat *st, int type, struct FTW *)
+{
+    if (type != FTW_D)
+        return 0; // files, symlinks and unreadable dirs (FTW_DNR) stay the host's
+    std::string target = t_skeletonRoot + (path + std::strlen("/usr"));
+    // The host's mode, plus write for the owner (root inside the sandbox).
+    mode_t mode = (st->st_mode & 07777) | S_IWUSR | S_IXUSR;
+    if (::mkdir(target.c_str(), mode) != 0 && errno != EEXIST) {
+        t_skeletonError = errno;
+        return 1;
+    }
+    return 0;
+}
+
 Result<void> buildUsrSkeleton(const fs::path &skeleton)
 {
     std::error_code ec;
     fs::create_directories(skeleton, ec);
     if (ec)
         return ioFailure(QStringLiteral("usr skeleton"), ec);
-    auto it = fs::recursive_directory_iterator("/usr", fs::directory_options::skip_permission_denied, ec);
-    if (ec)
-        return ioFailure(QStringLiteral("read /usr"), ec);
-    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (ec)
-            return ioFailure(QStringLiteral("walk /usr"), ec);
-        if (!it->is_directory(ec) || it->is_symlink(ec)) // symlinks to dirs are files here
-            continue;
-        fs::path dir = skeleton / fs::relative(it->path(), "/usr");
-        fs::create_directory(dir, ec);
-        // Keep the host's mode, plus write for the owner (root inside).
-        fs::permissions(dir, it->status().permissions() | fs::perms::owner_write, ec);
-    }
+    t_skeletonRoot = skeleton.string();
+    t_skeletonError = 0;
+    // FTW_PHYS: never follow symlinks; a symlink to a directory is a file here.
+    if (::nftw("/usr", mirrorDirectory, 64, FTW_PHYS) != 0)
+        return ioFailure(QStringLiteral("mirror the directories of /usr"),
+                         std::error_code(t_skeletonError ? t_skeletonError : errno, std::generic_category()));
     return {};
 }
 

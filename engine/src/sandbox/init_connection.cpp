@@ -63,6 +63,14 @@ InitConnection::InitConnection(std::unique_ptr<QLocalSocket> socket) : m_socket(
             [this] { failAll(QStringLiteral("paddock-init closed the connection")); });
 }
 
+InitConnection::~InitConnection()
+{
+    // Going away is not the peer closing: no handler or signal runs now.
+    m_closed = true;
+    m_socket->disconnect(this);
+    m_socket->abort();
+}
+
 qint64 InitConnection::peerPid() const
 {
     ucred cred {};

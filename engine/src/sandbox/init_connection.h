@@ -46,6 +46,7 @@ public:
 
     // The host pid of the peer, from the kernel (SO_PEERCRED), not from its word.
     qint64 peerPid() const;
+    ~InitConnection() override;
     bool isOpen() const { return m_socket && m_socket->state() == QLocalSocket::ConnectedState; }
     void close();
 

@@ -71,6 +71,7 @@ SandboxRuntime::SandboxRuntime(QString sandboxId, qint64 initPid, std::unique_pt
 
 SandboxRuntime::~SandboxRuntime()
 {
+    m_conn->disconnect(this);
     if (m_pidfd >= 0)
         ::close(m_pidfd);
 }

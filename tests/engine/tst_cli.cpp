@@ -1,0 +1,187 @@
+// The paddock binary end to end: the CLI contract of the foundation issue,
+// an automatically started headless engine, and surviving its crash.
+#include "test_support.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+#include <csignal>
+
+using namespace paddock::test;
+
+class TstCli : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+    QString m_dataDir;
+
+    CliRun cli(const QStringList &args) { return runCli(m_dataDir, args); }
+
+    qint64 enginePid()
+    {
+        QFile lock(m_dataDir + QStringLiteral("/engine.lock"));
+        return lock.open(QIODevice::ReadOnly) ? lock.readAll().trimmed().toLongLong() : 0;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(!cliBinary().isEmpty());
+        m_dataDir = m_tmp.path() + QStringLiteral("/data");
+    }
+
+    void cleanupTestCase() { shutDownCliEngine(m_dataDir); }
+
+    void versionNeedsNoEngine()
+    {
+        CliRun r = cli({ QStringLiteral("--version") });
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.startsWith("paddock "));
+        QVERIFY(!QFile::exists(m_dataDir + QStringLiteral("/engine.lock")));
+    }
+
+    void createStartsAnEngineAndPrintsTheId()
+    {
+        CliRun r = cli({ QStringLiteral("create"), QStringLiteral("--name"), QStringLiteral("web") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.out.trimmed().size(), 12);
+        QVERIFY(enginePid() > 0);
+        CliRun json = cli({ QStringLiteral("create"), QStringLiteral("--json") });
+        QCOMPARE(json.exitCode, 0);
+        QJsonObject o = QJsonDocument::fromJson(json.out).object();
+        QCOMPARE(o.value(QStringLiteral("state")).toString(), QStringLiteral("running"));
+        QCOMPARE(cli({ QStringLiteral("rm"), QStringLiteral("--force"), o.value(QStringLiteral("id")).toString() }).exitCode, 0);
+    }
+
+    void execSeparatesStreamsAndExitsWithTheCommandsStatus()
+    {
+        CliRun r = cli({ QStringLiteral("exec"), QStringLiteral("web"), QStringLiteral("--"), QStringLiteral("sh"),
+                         QStringLiteral("-c"), QStringLiteral("echo out; echo err >&2; exit 3") });
+        QCOMPARE(r.out, QByteArray("out\n"));
+        QCOMPARE(r.err, QByteArray("err\n"));
+        QCOMPARE(r.exitCode, 3);
+    }
+
+    void execPassesCwdAndEnv()
+    {
+        CliRun r = cli({ QStringLiteral("exec"), QStringLiteral("web"), QStringLiteral("--cwd"), QStringLiteral("/tmp"),
+                         QStringLiteral("--env"), QStringLiteral("A=1"), QStringLiteral("--env=B=two"), QStringLiteral("--"),
+                         QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo $PWD $A $B") });
+        QCOMPARE(r.out, QByteArray("/tmp 1 two\n"));
+    }
+
+    void shellStatusesForMissingAndNonExecutableCommands()
+    {
+        CliRun missing = cli({ QStringLiteral("exec"), QStringLiteral("web"), QStringLiteral("--"), QStringLiteral("nope-cmd") });
+        QCOMPARE(missing.exitCode, 127);
+        QVERIFY(missing.err.contains("command not found"));
+        CliRun noexec = cli({ QStringLiteral("exec"), QStringLiteral("web"), QStringLiteral("--"), QStringLiteral("/etc/passwd") });
+        QCOMPARE(noexec.exitCode, 126);
+    }
+
+    void errorsArePlainAndNonZero()
+    {
+        CliRun unknown = cli({ QStringLiteral("exec"), QStringLiteral("nosuch"), QStringLiteral("--"), QStringLiteral("true") });
+        QCOMPARE(unknown.exitCode, 1);
+        QVERIFY2(unknown.err.contains("no sandbox with ID or name 'nosuch'"), unknown.err.constData());
+        QCOMPARE(cli({ QStringLiteral("frobnicate") }).exitCode, 2);
+        QCOMPARE(cli({ QStringLiteral("exec"), QStringLiteral("web") }).exitCode, 2);
+        CliRun badName = cli({ QStringLiteral("create"), QStringLiteral("--name"), QStringLiteral("Bad Name") });
+        QCOMPARE(badName.exitCode, 1);
+        QVERIFY(badName.err.contains("invalid sandbox name"));
+    }
+
+    void lsListsIdNameStateCreated()
+    {
+        CliRun r = cli({ QStringLiteral("ls") });
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.startsWith("ID"));
+        QVERIFY(r.out.contains(" web "));
+        QVERIFY(r.out.contains("running"));
+    }
+
+    void backgroundProcessesThroughTheCli()
+    {
+        CliRun spawned = cli({ QStringLiteral("spawn"), QStringLiteral("web"), QStringLiteral("--name"), QStringLiteral("srv"),
+                               QStringLiteral("--"), QStringLiteral("sh"), QStringLiteral("-c"),
+                               QStringLiteral("echo ready; sleep 1000") });
+        QCOMPARE(spawned.exitCode, 0);
+        const QString id = QString::fromUtf8(spawned.out.trimmed());
+        CliRun waited = cli({ QStringLiteral("wait"), QStringLiteral("web"), QStringLiteral("srv"), QStringLiteral("--log"),
+                              QStringLiteral("^rea.y$"), QStringLiteral("--timeout"), QStringLiteral("10") });
+        QCOMPARE(waited.exitCode, 0);
+        QCOMPARE(waited.out, QByteArray("ready\n"));
+        CliRun ps = cli({ QStringLiteral("ps"), QStringLiteral("web") });
+        QVERIFY(ps.out.contains(id.toUtf8()));
+        QVERIFY(ps.out.contains("running"));
+        CliRun logs = cli({ QStringLiteral("logs"), QStringLiteral("web"), id });
+        QCOMPARE(logs.out, QByteArray("ready\n"));
+        CliRun timeout = cli({ QStringLiteral("wait"), QStringLiteral("web"), id, QStringLiteral("--exit"),
+                               QStringLiteral("--timeout"), QStringLiteral("0.2") });
+        QCOMPARE(timeout.exitCode, 124);
+        QCOMPARE(cli({ QStringLiteral("kill"), QStringLiteral("web"), id, QStringLiteral("--signal"), QStringLiteral("INT") }).exitCode, 0);
+        CliRun ended = cli({ QStringLiteral("wait"), QStringLiteral("web"), id, QStringLiteral("--exit") });
+        QCOMPARE(ended.exitCode, 128 + SIGINT);
+    }
+
+    void followedLogsEndWhenTheProcessEnds()
+    {
+        CliRun spawned = cli({ QStringLiteral("spawn"), QStringLiteral("web"), QStringLiteral("--"), QStringLiteral("sh"),
+                               QStringLiteral("-c"), QStringLiteral("for i in 1 2 3; do echo line $i; sleep 0.1; done") });
+        QCOMPARE(spawned.exitCode, 0);
+        CliRun follow = cli({ QStringLiteral("logs"), QStringLiteral("web"), QString::fromUtf8(spawned.out.trimmed()),
+                              QStringLiteral("--follow") });
+        QCOMPARE(follow.exitCode, 0);
+        QCOMPARE(follow.out, QByteArray("line 1\nline 2\nline 3\n"));
+    }
+
+    void engineCrashLosesNoProcess()
+    {
+        CliRun spawned = cli({ QStringLiteral("spawn"), QStringLiteral("web"), QStringLiteral("--"), QStringLiteral("sh"),
+                               QStringLiteral("-c"), QStringLiteral("echo alive; exec sleep 1000") });
+        QCOMPARE(spawned.exitCode, 0);
+        const QByteArray id = spawned.out.trimmed();
+        QCOMPARE(cli({ QStringLiteral("wait"), QStringLiteral("web"), QString::fromUtf8(id), QStringLiteral("--log"),
+                       QStringLiteral("alive"), QStringLiteral("--timeout"), QStringLiteral("10") }).exitCode, 0);
+        const qint64 crashed = enginePid();
+        QVERIFY(crashed > 0);
+        QCOMPARE(::kill(pid_t(crashed), SIGKILL), 0);
+        QVERIFY(QTest::qWaitFor([&] { return !processIsAlive(crashed); }, kWaitMs));
+
+        CliRun ps = cli({ QStringLiteral("ps"), QStringLiteral("web"), QStringLiteral("--json") }); // starts a new engine
+        QCOMPARE(ps.exitCode, 0);
+        QVERIFY(enginePid() != crashed);
+        bool running = false;
+        for (const QJsonValue &v : QJsonDocument::fromJson(ps.out).object().value(QStringLiteral("processes")).toArray())
+            if (v.toObject().value(QStringLiteral("id")).toString().toUtf8() == id)
+                running = v.toObject().value(QStringLiteral("state")).toString() == QLatin1String("running");
+        QVERIFY2(running, ps.out.constData());
+        QCOMPARE(cli({ QStringLiteral("logs"), QStringLiteral("web"), QString::fromUtf8(id) }).out, QByteArray("alive\n"));
+        CliRun ls = cli({ QStringLiteral("ls") });
+        QVERIFY(ls.out.contains("running"));
+    }
+
+    void stopStartAndRemove()
+    {
+        QCOMPARE(cli({ QStringLiteral("exec"), QStringLiteral("web"), QStringLiteral("--"), QStringLiteral("sh"),
+                       QStringLiteral("-c"), QStringLiteral("echo persisted > /usr/local/p") }).exitCode, 0);
+        QCOMPARE(cli({ QStringLiteral("stop"), QStringLiteral("web") }).exitCode, 0);
+        CliRun stopped = cli({ QStringLiteral("exec"), QStringLiteral("web"), QStringLiteral("--"), QStringLiteral("true") });
+        QCOMPARE(stopped.exitCode, 1);
+        QVERIFY(stopped.err.contains("stopped"));
+        QCOMPARE(cli({ QStringLiteral("start"), QStringLiteral("web") }).exitCode, 0);
+        QCOMPARE(cli({ QStringLiteral("exec"), QStringLiteral("web"), QStringLiteral("--"), QStringLiteral("cat"),
+                       QStringLiteral("/usr/local/p") }).out, QByteArray("persisted\n"));
+        CliRun refused = cli({ QStringLiteral("rm"), QStringLiteral("web") });
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY(refused.err.contains("--force"));
+        QCOMPARE(cli({ QStringLiteral("rm"), QStringLiteral("--force"), QStringLiteral("web") }).exitCode, 0);
+        QVERIFY(!cli({ QStringLiteral("ls") }).out.contains(" web "));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstCli)
+#include "tst_cli.moc"

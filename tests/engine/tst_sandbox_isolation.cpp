@@ -1,0 +1,139 @@
+// What a workload can see of the host: nothing but the sandbox. Each test
+// runs real commands in a real sandbox and checks from both sides.
+#include "test_support.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTest>
+#include <QUuid>
+
+#include <unistd.h>
+
+using namespace paddock;
+using namespace paddock::test;
+
+class TstSandboxIsolation : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<TestDataDir> m_data;
+    std::unique_ptr<Engine> m_engine;
+    SandboxInfo m_sb;
+
+    ExecOutput sh(const QString &script) { return execIn(*m_engine, m_sb.id, { QStringLiteral("sh"), QStringLiteral("-c"), script }); }
+
+    static QString marker() { return QStringLiteral("paddock-marker-") + QUuid::createUuid().toString(QUuid::Id128); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_data = std::make_unique<TestDataDir>();
+        auto engine = Engine::open(m_data->paths());
+        QVERIFY2(engine, qPrintable(engine ? QString() : engine.error().message));
+        m_engine = std::move(*engine);
+        auto sb = m_engine->createSandbox({ QStringLiteral("iso") });
+        QVERIFY2(sb, qPrintable(sb ? QString() : sb.error().message));
+        m_sb = *sb;
+    }
+
+    void cleanupTestCase()
+    {
+        m_engine.reset();
+        m_data.reset();
+    }
+
+    void pid1IsPaddockInit()
+    {
+        ExecOutput r = sh(QStringLiteral("cat /proc/1/comm; echo $$"));
+        QCOMPARE(r.out.split('\n').value(0), QByteArray("paddock-init"));
+    }
+
+    void onlyTheSandboxesProcessesAreVisible()
+    {
+        // Every pid in /proc: paddock-init, this shell, and ls — nothing of the host.
+        ExecOutput r = sh(QStringLiteral("for p in /proc/[0-9]*; do cat $p/comm; done"));
+        QCOMPARE(r.shellStatus(), 0);
+        QStringList names = QString::fromUtf8(r.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QVERIFY2(names.size() <= 3, qPrintable(names.join(QLatin1Char(','))));
+        QVERIFY(names.contains(QStringLiteral("paddock-init")));
+        ExecOutput hostPid = sh(QStringLiteral("test -e /proc/%1").arg(::getpid()));
+        QVERIFY(::getpid() > 3);
+        QCOMPARE(hostPid.shellStatus(), 1);
+    }
+
+    void hostHomeRootTmpAndDataDirAreInvisible()
+    {
+        const QString name = marker();
+        const QString inHome = QDir::homePath() + QLatin1Char('/') + name;
+        const QString inTmp = QStringLiteral("/tmp/") + name;
+        for (const QString &path : { inHome, inTmp }) {
+            QFile f(path);
+            QVERIFY2(f.open(QIODevice::WriteOnly), qPrintable(path));
+        }
+        ExecOutput r = sh(QStringLiteral("test -e '%1' || test -e '%2' || test -e '%3' || find /root /home /tmp -mindepth 1 | grep -c .")
+                              .arg(inHome, inTmp, m_data->path()));
+        QFile::remove(inHome);
+        QFile::remove(inTmp);
+        QCOMPARE(r.out.trimmed(), QByteArray("0"));
+    }
+
+    void hostRunAndVarAreNotShared()
+    {
+        ExecOutput r = sh(QStringLiteral("find /run /var/lib /var/log -mindepth 1 | grep -c ."));
+        // /run is a fresh tmpfs; /var comes from the base image, empty.
+        QCOMPARE(r.out.trimmed(), QByteArray("0"));
+    }
+
+    void hostnameIsTheSandboxName()
+    {
+        QCOMPARE(sh(QStringLiteral("hostname")).out, QByteArray("iso\n"));
+    }
+
+    void workloadIsRootInsideMappedToTheUserOutside()
+    {
+        ExecOutput r = sh(QStringLiteral("id -u; cat /proc/self/uid_map"));
+        QStringList lines = QString::fromUtf8(r.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.value(0), QStringLiteral("0"));
+        QStringList map = lines.value(1).simplified().split(QLatin1Char(' '));
+        QCOMPARE(map, (QStringList { QStringLiteral("0"), QString::number(::getuid()), QStringLiteral("1") }));
+    }
+
+    void writingUsrLocalStaysInTheSandbox()
+    {
+        const QString name = marker();
+        ExecOutput r = sh(QStringLiteral("echo inside > /usr/local/%1 && cat /usr/local/%1 && mkdir -p /usr/lib/%1 && touch /usr/lib/%1/f").arg(name));
+        QCOMPARE(r.out, QByteArray("inside\n"));
+        QCOMPARE(r.shellStatus(), 0);
+        QVERIFY(!QFile::exists(QStringLiteral("/usr/local/") + name));
+        QVERIFY(!QFile::exists(QStringLiteral("/usr/lib/") + name));
+        QVERIFY(QFile::exists(m_sb.dataDir + QStringLiteral("/upper/usr/local/") + name));
+    }
+
+    void everyDirectoryIsWritableByTheWorkload()
+    {
+        ExecOutput r = sh(QStringLiteral("for d in / /etc /usr/bin /usr/share /var /opt /root /tmp; do touch $d/.w && rm $d/.w || echo $d; done"));
+        QCOMPARE(r.out, QByteArray());
+        QCOMPARE(r.shellStatus(), 0);
+    }
+
+    void hostToolsWorkInside()
+    {
+        ExecOutput r = sh(QStringLiteral("command -v sh && command -v python3 >/dev/null && python3 -c 'print(6*7)'"));
+        QVERIFY2(r.out.endsWith("42\n"), r.out + r.err);
+    }
+
+    void onlyLoopbackNetworkExists()
+    {
+        ExecOutput r = sh(QStringLiteral("ls /sys/class/net 2>/dev/null; cat /proc/net/dev | tail -n +3 | cut -d: -f1"));
+        QCOMPARE(QString::fromUtf8(r.out).simplified(), QStringLiteral("lo"));
+    }
+
+    void devicesAreTheMinimalSet()
+    {
+        ExecOutput r = sh(QStringLiteral("cd /dev && for f in *; do [ -c $f ] && [ ! -L $f ] && echo $f; done | sort | tr '\\n' ' '; "
+                                         "readlink /dev/ptmx; find /dev/pts -mindepth 1 -not -name ptmx | grep -c ."));
+        QCOMPARE(QString::fromUtf8(r.out).simplified(), QStringLiteral("full null random tty urandom zero pts/ptmx 0"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstSandboxIsolation)
+#include "tst_sandbox_isolation.moc"

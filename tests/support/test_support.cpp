@@ -1,0 +1,95 @@
+#include "test_support.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+#include <csignal>
+
+namespace paddock::test {
+
+TestDataDir::TestDataDir() : m_paths(DataPaths::resolve(m_dir.path() + QStringLiteral("/data"))) { }
+
+TestDataDir::~TestDataDir()
+{
+    // Sandboxes are detached by design: a test must end the ones it made.
+    auto engine = Engine::open(m_paths);
+    if (!engine)
+        return;
+    auto all = (*engine)->listSandboxes();
+    for (const SandboxInfo &sb : all.value_or(QList<SandboxInfo>()))
+        await<void>([&](Callback<void> done) { (*engine)->removeSandbox(sb.id, true, done); });
+}
+
+ExecOutput execIn(Engine &engine, const QString &sandbox, const QStringList &argv,
+                  const QString &cwd, const QStringList &env)
+{
+    ExecOutput result;
+    auto session = engine.exec(sandbox, CommandSpec { argv, cwd, env });
+    if (!session) {
+        result.error = session.error();
+        return result;
+    }
+    QEventLoop loop;
+    QObject::connect(*session, &ExecSession::output, &loop, [&](OutputStream s, const QByteArray &data) {
+        (s == OutputStream::Stdout ? result.out : result.err) += data;
+    });
+    QObject::connect(*session, &ExecSession::finished, &loop, [&](ExitStatus st) {
+        result.status = st;
+        loop.quit();
+    });
+    QObject::connect(*session, &ExecSession::failed, &loop, [&](const Error &e) {
+        result.error = e;
+        loop.quit();
+    });
+    QTimer::singleShot(kWaitMs, &loop, &QEventLoop::quit);
+    loop.exec();
+    return result;
+}
+
+bool processIsAlive(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    QByteArray state = stat.readAll().split(')').last().trimmed().left(1);
+    return state != "Z" && state != "X";
+}
+
+QString cliBinary() { return qEnvironmentVariable("PADDOCK_CLI"); }
+
+CliRun runCli(const QString &dataDir, const QStringList &args, int timeoutMs)
+{
+    QProcess proc;
+    proc.start(cliBinary(), QStringList { QStringLiteral("--data-dir"), dataDir } + args);
+    CliRun run;
+    if (!proc.waitForFinished(timeoutMs)) {
+        proc.kill();
+        proc.waitForFinished();
+        run.err = "test: paddock " + args.join(QLatin1Char(' ')).toUtf8() + " timed out";
+        return run;
+    }
+    run.exitCode = proc.exitStatus() == QProcess::NormalExit ? proc.exitCode() : -1;
+    run.out = proc.readAllStandardOutput();
+    run.err = proc.readAllStandardError();
+    return run;
+}
+
+void shutDownCliEngine(const QString &dataDir)
+{
+    CliRun ls = runCli(dataDir, { QStringLiteral("ls"), QStringLiteral("--json") });
+    const QJsonArray all = QJsonDocument::fromJson(ls.out).object().value(QStringLiteral("sandboxes")).toArray();
+    for (const QJsonValue &sb : all)
+        runCli(dataDir, { QStringLiteral("rm"), QStringLiteral("--force"), sb.toObject().value(QStringLiteral("id")).toString() });
+    QFile lock(dataDir + QStringLiteral("/engine.lock"));
+    if (lock.open(QIODevice::ReadOnly)) {
+        qint64 pid = lock.readAll().trimmed().toLongLong();
+        if (pid > 0 && ::kill(pid_t(pid), SIGTERM) == 0)
+            (void)QTest::qWaitFor([pid] { return !processIsAlive(pid); }, 10000);
+    }
+}
+
+} // namespace paddock::test
