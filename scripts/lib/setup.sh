@@ -1,0 +1,37 @@
+# Shared by scripts/run, scripts/test and bench/run: install what is
+# missing from Debian's packages, then configure and build one preset.
+# Sourced, not run.
+
+PADDOCK_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+PADDOCK_PRESET=${PADDOCK_PRESET:-dev}
+PADDOCK_BUILD_DIR=$PADDOCK_ROOT/build/$PADDOCK_PRESET
+
+# What the build needs.
+BUILD_PACKAGES=(cmake ninja-build ccache g++ pkg-config qt6-base-dev libboost-dev
+                libexpected-dev libsqlite3-dev)
+# What the tests run: tools used inside sandboxes (they come from the host's
+# /usr), and runuser/useradd for the unprivileged pass.
+TEST_PACKAGES=(procps python3 util-linux passwd findutils)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_packages() {
+    local missing=() p
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    log "installing ${missing[*]}"
+    as_root apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+configure_and_build() {
+    log "building preset $PADDOCK_PRESET in $PADDOCK_BUILD_DIR"
+    (cd "$PADDOCK_ROOT" && cmake --preset "$PADDOCK_PRESET" -DBUILD_TESTING=ON >/dev/null \
+        && cmake --build --preset "$PADDOCK_PRESET")
+}
