@@ -58,6 +58,7 @@ public:
         }
     }
     std::optional<int> status() const { return m_status; }
+    std::optional<paddock::Error> error() const { return m_error; }
 
 private:
     void handle(const QJsonObject &event)
@@ -68,13 +69,18 @@ private:
             writeRaw(1, data);
         else if (type == QLatin1String("stderr"))
             writeRaw(2, data);
-        else if (type == QLatin1String("exit")) {
+        else if (type == QLatin1String("error")) {
+            QJsonObject e = event.value(QStringLiteral("error")).toObject();
+            m_error = Error { errorCodeFromName(e.value(QStringLiteral("code")).toString()),
+                              e.value(QStringLiteral("message")).toString() };
+        } else if (type == QLatin1String("exit")) {
             int signal = event.value(QStringLiteral("signal")).toInt();
             m_status = signal > 0 ? 128 + signal : event.value(QStringLiteral("exitCode")).toInt();
         }
     }
     QByteArray m_pending;
     std::optional<int> m_status;
+    std::optional<Error> m_error;
 };
 
 } // namespace
@@ -92,6 +98,8 @@ int execCommand(CliContext &ctx, const QStringList &args)
                             [&](const QByteArray &bytes) { printer.feed(bytes); });
     if (!r)
         return reportError(r.error());
+    if (printer.error())
+        return reportError(*printer.error());
     if (!printer.status())
         return reportError(Error { ErrorCode::Io, QStringLiteral("the command's exit status was lost (engine stopped?)") });
     return *printer.status();

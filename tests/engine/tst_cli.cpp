@@ -138,6 +138,19 @@ private Q_SLOTS:
         QCOMPARE(follow.out, QByteArray("line 1\nline 2\nline 3\n"));
     }
 
+    void logsOfALargeOutputAreComplete()
+    {
+        CliRun spawned = cli({ QStringLiteral("spawn"), QStringLiteral("web"), QStringLiteral("--"), QStringLiteral("seq"),
+                               QStringLiteral("1"), QStringLiteral("2000000") });
+        QCOMPARE(spawned.exitCode, 0);
+        const QString id = QString::fromUtf8(spawned.out.trimmed());
+        QCOMPARE(cli({ QStringLiteral("wait"), QStringLiteral("web"), id, QStringLiteral("--exit") }).exitCode, 0);
+        CliRun logs = cli({ QStringLiteral("logs"), QStringLiteral("web"), id });
+        QCOMPARE(logs.exitCode, 0);
+        QCOMPARE(logs.out.count('\n'), 2000000);
+        QVERIFY(logs.out.endsWith("1999999\n2000000\n"));
+    }
+
     void engineCrashLosesNoProcess()
     {
         CliRun spawned = cli({ QStringLiteral("spawn"), QStringLiteral("web"), QStringLiteral("--"), QStringLiteral("sh"),

@@ -13,9 +13,9 @@ namespace paddock::api {
 
 namespace {
 
-// Above this many unsent bytes a stream is a slow reader's problem: stop
-// buffering and end it rather than grow without bound.
-constexpr qint64 kMaxPendingStreamBytes = 64 * 1024 * 1024;
+// Above this many unsent bytes a log stream pauses until the client has
+// taken what was written.
+constexpr qint64 kMaxPendingStreamBytes = 4 * 1024 * 1024;
 
 void respondError(HttpConnection *conn, const Error &e) { conn->respondJson(httpStatus(e.code), toJson(e)); }
 
@@ -177,8 +177,11 @@ void ApiRoutes::exec(HttpConnection *conn, const HttpRequest &req, const Params 
         conn->endStream();
     });
     QObject::connect(s, &ExecSession::failed, conn, [conn](const Error &e) {
-        if (conn->pendingBytes() == 0 && conn->isOpen())
-            respondError(conn, e);
+        if (!conn->isStreaming())
+            return respondError(conn, e);
+        // Mid-stream (the sandbox went away): the end is an error event.
+        conn->writeChunk(ndjson({ { QStringLiteral("type"), QStringLiteral("error") },
+                                  { QStringLiteral("error"), toJson(e).value(QStringLiteral("error")) } }));
         conn->endStream();
     });
     // The client hung up: the command was for it alone.
@@ -250,10 +253,10 @@ void ApiRoutes::processLogs(HttpConnection *conn, const HttpRequest &req, const 
     QObject::connect(s, &LogStream::data, conn, [conn, s](const QByteArray &bytes) {
         conn->writeChunk(bytes);
         if (conn->pendingBytes() > kMaxPendingStreamBytes)
-            s->deleteLater(); // the reader is not keeping up: end rather than hoard memory
+            s->setPaused(true);
     });
+    QObject::connect(conn, &HttpConnection::drained, s, [s] { s->setPaused(false); });
     QObject::connect(s, &LogStream::finished, conn, &HttpConnection::endStream);
-    QObject::connect(s, &QObject::destroyed, conn, &HttpConnection::endStream);
     QPointer<LogStream> streamGuard(s);
     QObject::connect(conn, &HttpConnection::closed, s, [streamGuard] {
         if (streamGuard)

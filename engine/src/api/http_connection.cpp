@@ -91,7 +91,7 @@ void HttpConnection::onReadyRead()
 
 void HttpConnection::respondJson(int status, const QJsonObject &body)
 {
-    if (!isOpen())
+    if (!isOpen() || m_streaming)
         return;
     http::response<http::string_body> res { http::status(status), 11 };
     res.set(http::field::content_type, "application/json");
@@ -111,6 +111,7 @@ void HttpConnection::beginStream(int status, const QByteArray &contentType)
     res.set(http::field::connection, "close");
     res.chunked(true);
     m_socket->write(serialize(res.base()));
+    m_streaming = true;
 }
 
 void HttpConnection::writeChunk(const QByteArray &data)

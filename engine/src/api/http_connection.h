@@ -32,6 +32,7 @@ public:
     void writeChunk(const QByteArray &data);
     void endStream();
     bool isOpen() const;
+    bool isStreaming() const { return m_streaming; }
     // Bytes written but not yet taken by the client: producers pause above a bound.
     qint64 pendingBytes() const;
 
@@ -50,6 +51,7 @@ private:
     QByteArray m_buffer;
     bool m_requestSeen = false;
     bool m_finished = false;
+    bool m_streaming = false;
 };
 
 } // namespace paddock::api
