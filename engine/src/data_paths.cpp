@@ -51,6 +51,11 @@ DataPaths DataPaths::resolve(const QString &explicitDir)
     DataPaths paths;
     paths.m_dataDir = QDir::cleanPath(QDir(dir).absolutePath());
     QByteArray hash = QCryptographicHash::hash(paths.m_dataDir.toUtf8(), QCryptographicHash::Sha256);
+    paths.m_cacheDir = env("PADDOCK_CACHE_DIR");
+    if (paths.m_cacheDir.isEmpty())
+        paths.m_cacheDir = (env("XDG_CACHE_HOME").isEmpty() ? QDir::homePath() + QStringLiteral("/.cache")
+                                                            : env("XDG_CACHE_HOME"))
+            + QStringLiteral("/paddock");
     paths.m_runtimeDir = runtimeBase() + QLatin1Char('/') + QString::fromLatin1(hash.toHex().left(16));
     return paths;
 }

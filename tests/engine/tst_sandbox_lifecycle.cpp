@@ -158,7 +158,11 @@ private Q_SLOTS:
 
     void failsClosedWhenTheSandboxCannotBeBuilt()
     {
+        // A private image cache, so breaking it touches no other test.
+        QTemporaryDir cache;
+        qputenv("PADDOCK_CACHE_DIR", cache.path().toUtf8());
         TestDataDir data;
+        qunsetenv("PADDOCK_CACHE_DIR");
         auto engine = openEngine(data);
         QVERIFY(engine);
         QVERIFY(engine->createSandbox({ QStringLiteral("first") }));

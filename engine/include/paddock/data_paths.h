@@ -20,7 +20,11 @@ public:
     QString engineLog() const { return m_dataDir + QStringLiteral("/engine.log"); }
     QString sandboxesDir() const { return m_dataDir + QStringLiteral("/sandboxes"); }
     QString sandboxDir(const QString &id) const { return sandboxesDir() + QLatin1Char('/') + id; }
-    QString imagesDir() const { return m_dataDir + QStringLiteral("/images"); }
+    // Base images are derived from the host and rebuilt at will: they live in
+    // the user's cache ($PADDOCK_CACHE_DIR, else $XDG_CACHE_HOME/paddock, else
+    // ~/.cache/paddock), shared by every data dir of the user.
+    QString cacheDir() const { return m_cacheDir; }
+    QString imagesDir() const { return m_cacheDir + QStringLiteral("/images"); }
 
     // Sockets live under the runtime dir, in a folder named after a hash of
     // the data dir: unix socket paths are limited to 108 bytes, data dirs are not.
@@ -37,6 +41,7 @@ public:
 private:
     QString m_dataDir;
     QString m_runtimeDir;
+    QString m_cacheDir;
 };
 
 } // namespace paddock

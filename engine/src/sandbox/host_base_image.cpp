@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 
 #include <cstring>
+
+#include <unistd.h>
 #include <system_error>
 
 namespace fs = std::filesystem;
@@ -96,14 +98,18 @@ Result<void> buildUsrSkeleton(const fs::path &skeleton)
 
 Result<BaseImage> ensureHostBaseImage(const QString &imagesDir)
 {
-    const fs::path dir = fs::path(imagesDir.toStdString()) / kImageDirName;
+    const fs::path images = imagesDir.toStdString();
+    const fs::path dir = images / kImageDirName;
     BaseImage image { QStringLiteral("host"), QString::fromStdString((dir / "root").string()),
                       QString::fromStdString((dir / "usr-skeleton").string()) };
     std::error_code ec;
     if (fs::exists(dir / ".complete", ec))
         return image;
-    // Build beside, then rename: a crash mid-build leaves no half image in use.
-    const fs::path staging = fs::path(imagesDir.toStdString()) / (std::string(kImageDirName) + ".building");
+    // Several engines (one per data dir) may build at once: each builds in
+    // its own staging dir and renames it into place; the first rename wins,
+    // and an image in use is never removed.
+    fs::create_directories(images, ec);
+    const fs::path staging = images / (std::string(kImageDirName) + ".building-" + std::to_string(::getpid()));
     fs::remove_all(staging, ec);
     if (auto r = buildRootLayer(staging / "root"); !r)
         return tl::unexpected(r.error());
@@ -113,8 +119,16 @@ Result<BaseImage> ensureHostBaseImage(const QString &imagesDir)
     if (!stamp.open(QIODevice::WriteOnly))
         return fail(ErrorCode::Io, QStringLiteral("build base image: write stamp"));
     stamp.close();
-    fs::remove_all(dir, ec);
+    if (fs::exists(dir, ec) && !fs::exists(dir / ".complete", ec)) { // a crashed build's leftovers
+        const fs::path stale = images / (std::string(kImageDirName) + ".stale-" + std::to_string(::getpid()));
+        fs::rename(dir, stale, ec);
+        fs::remove_all(stale, ec);
+    }
     fs::rename(staging, dir, ec);
+    if (ec && fs::exists(dir / ".complete")) {
+        fs::remove_all(staging, ec); // another engine finished first
+        return image;
+    }
     if (ec)
         return tl::unexpected(ioFailure(QStringLiteral("install image"), ec).error());
     return image;

@@ -1,6 +1,7 @@
 #include "sandbox_runtime.h"
 
 #include <QPointer>
+#include <QSocketNotifier>
 
 #include <signal.h>
 #include <sys/syscall.h>
@@ -64,9 +65,25 @@ SandboxRuntime::SandboxRuntime(QString sandboxId, qint64 initPid, std::unique_pt
     : m_sandboxId(std::move(sandboxId)), m_initPid(initPid), m_conn(std::move(conn))
 {
     connect(m_conn.get(), &InitConnection::backgroundExited, this, &SandboxRuntime::backgroundExited);
-    connect(m_conn.get(), &InitConnection::closed, this, &SandboxRuntime::stopped);
+    connect(m_conn.get(), &InitConnection::closed, this, &SandboxRuntime::onConnectionClosed);
     // Opened while the connection proves the process is ours and alive.
     m_pidfd = int(::syscall(SYS_pidfd_open, pid_t(initPid), 0));
+}
+
+void SandboxRuntime::onConnectionClosed(const QString &reason)
+{
+    // PID 1 closes its connections only as it exits; if it did not (a
+    // protocol violation, or it hangs), a sandbox nobody can control is
+    // ended rather than left running. Fail closed.
+    forceKill();
+    if (m_pidfd < 0)
+        return Q_EMIT stopped(reason);
+    // Stopped means gone: the pidfd turns readable once the process has exited.
+    auto *exited = new QSocketNotifier(m_pidfd, QSocketNotifier::Read, this);
+    connect(exited, &QSocketNotifier::activated, this, [this, exited, reason] {
+        exited->setEnabled(false);
+        Q_EMIT stopped(reason);
+    });
 }
 
 SandboxRuntime::~SandboxRuntime()

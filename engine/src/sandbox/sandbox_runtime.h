@@ -40,6 +40,7 @@ Q_SIGNALS:
 
 private:
     wire::Exec execMessage(const CommandSpec &cmd) const;
+    void onConnectionClosed(const QString &reason);
 
     QString m_sandboxId;
     qint64 m_initPid;
