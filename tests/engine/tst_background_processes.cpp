@@ -12,26 +12,24 @@ using namespace paddock::test;
 class TstBackgroundProcesses : public QObject {
     Q_OBJECT
 
-    std::unique_ptr<TestDataDir> m_data;
-    std::unique_ptr<Engine> m_engine;
-    QString m_sb;
+    SandboxFixture m_fx;
 
     Result<ProcessInfo> spawn(const QString &script, const QString &name = {})
     {
         CommandSpec cmd { { QStringLiteral("sh"), QStringLiteral("-c"), script } };
-        return await<ProcessInfo>([&](Callback<ProcessInfo> done) { m_engine->spawn(m_sb, cmd, name, done); });
+        return await<ProcessInfo>([&](Callback<ProcessInfo> done) { m_fx.engine->spawn(m_fx.sandbox.id, cmd, name, done); });
     }
 
     Result<WaitResult> wait(const QString &proc, const QString &pattern = {}, int timeoutMs = 10000)
     {
         return await<WaitResult>([&](Callback<WaitResult> done) {
-            m_engine->wait(m_sb, proc, WaitCondition { pattern, timeoutMs }, done);
+            m_fx.engine->wait(m_fx.sandbox.id, proc, WaitCondition { pattern, timeoutMs }, done);
         });
     }
 
     QByteArray readLogs(const QString &proc)
     {
-        auto stream = m_engine->logs(m_sb, proc, false);
+        auto stream = m_fx.engine->logs(m_fx.sandbox.id, proc, false);
         if (!stream)
             return "error: " + stream.error().message.toUtf8();
         QByteArray all;
@@ -46,20 +44,11 @@ class TstBackgroundProcesses : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        m_data = std::make_unique<TestDataDir>();
-        auto engine = Engine::open(m_data->paths());
-        QVERIFY(engine);
-        m_engine = std::move(*engine);
-        auto sb = m_engine->createSandbox({ QStringLiteral("bg") });
-        QVERIFY2(sb, qPrintable(sb ? QString() : sb.error().message));
-        m_sb = sb->id;
+        const QString failed = m_fx.setUp(QStringLiteral("bg"));
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
     }
 
-    void cleanupTestCase()
-    {
-        m_engine.reset();
-        m_data.reset();
-    }
+    void cleanupTestCase() { m_fx.tearDown(); }
 
     void spawnedProcessRunsAndItsExitIsRecorded()
     {
@@ -81,7 +70,7 @@ private Q_SLOTS:
         QVERIFY2(matched, qPrintable(matched ? QString() : matched.error().message));
         QCOMPARE(matched->matchedLine, QStringLiteral("server listening on 3000"));
         QCOMPARE(matched->process.state, ProcessState::Running);
-        auto killed = await<void>([&](Callback<void> done) { m_engine->kill(m_sb, p->id, 9, done); });
+        auto killed = await<void>([&](Callback<void> done) { m_fx.engine->kill(m_fx.sandbox.id, p->id, 9, done); });
         QVERIFY(killed);
         auto ended = wait(p->id);
         QVERIFY(ended);
@@ -97,7 +86,7 @@ private Q_SLOTS:
         QVERIFY(!r);
         QCOMPARE(r.error().code, ErrorCode::Timeout);
         QVERIFY(r.error().message.contains(p->id));
-        m_engine->kill(m_sb, p->id, 9, [](Result<void>) { });
+        m_fx.engine->kill(m_fx.sandbox.id, p->id, 9, [](Result<void>) { });
     }
 
     void waitForALineFromAProcessThatEndsWithoutItFails()
@@ -120,7 +109,7 @@ private Q_SLOTS:
 
     void killOfAnUnknownProcessIsNotFound()
     {
-        auto r = await<void>([&](Callback<void> done) { m_engine->kill(m_sb, QStringLiteral("p999"), 15, done); });
+        auto r = await<void>([&](Callback<void> done) { m_fx.engine->kill(m_fx.sandbox.id, QStringLiteral("p999"), 15, done); });
         QVERIFY(!r);
         QCOMPARE(r.error().code, ErrorCode::NotFound);
     }
@@ -129,9 +118,9 @@ private Q_SLOTS:
     {
         auto p = spawn(QStringLiteral("sleep 1000 & sleep 1000 & wait"));
         QVERIFY(p);
-        QVERIFY(await<void>([&](Callback<void> done) { m_engine->kill(m_sb, p->id, 15, done); }));
+        QVERIFY(await<void>([&](Callback<void> done) { m_fx.engine->kill(m_fx.sandbox.id, p->id, 15, done); }));
         QVERIFY(wait(p->id));
-        ExecOutput r = execIn(*m_engine, m_sb, { QStringLiteral("sh"), QStringLiteral("-c"),
+        ExecOutput r = execIn(*m_fx.engine, m_fx.sandbox.id, { QStringLiteral("sh"), QStringLiteral("-c"),
                                                  QStringLiteral("for p in /proc/[0-9]*; do cat $p/comm; done | grep -c sleep || true") });
         QCOMPARE(r.out.trimmed(), QByteArray("0"));
     }
@@ -141,15 +130,15 @@ private Q_SLOTS:
         auto p = spawn(QStringLiteral("echo before; sleep 1000"), QStringLiteral("survivor"));
         QVERIFY(p);
         QVERIFY(wait(p->id, QStringLiteral("before")));
-        m_engine.reset(); // the engine goes; the sandbox and its process stay
-        auto engine = Engine::open(m_data->paths());
+        m_fx.engine.reset(); // the engine goes; the sandbox and its process stay
+        auto engine = Engine::open(m_fx.data->paths());
         QVERIFY(engine);
-        m_engine = std::move(*engine);
-        auto again = m_engine->process(m_sb, QStringLiteral("survivor"));
+        m_fx.engine = std::move(*engine);
+        auto again = m_fx.engine->process(m_fx.sandbox.id, QStringLiteral("survivor"));
         QVERIFY(again);
         QCOMPARE(again->state, ProcessState::Running);
         QCOMPARE(readLogs(QStringLiteral("survivor")), QByteArray("before\n"));
-        QVERIFY(await<void>([&](Callback<void> done) { m_engine->kill(m_sb, QStringLiteral("survivor"), 9, done); }));
+        QVERIFY(await<void>([&](Callback<void> done) { m_fx.engine->kill(m_fx.sandbox.id, QStringLiteral("survivor"), 9, done); }));
         QCOMPARE(wait(QStringLiteral("survivor"))->process.state, ProcessState::Killed);
     }
 
@@ -157,11 +146,11 @@ private Q_SLOTS:
     {
         auto p = spawn(QStringLiteral("sleep 1000"));
         QVERIFY(p);
-        QVERIFY(await<SandboxInfo>([&](Callback<SandboxInfo> done) { m_engine->stopSandbox(m_sb, done); }));
-        auto after = m_engine->process(m_sb, p->id);
+        QVERIFY(await<SandboxInfo>([&](Callback<SandboxInfo> done) { m_fx.engine->stopSandbox(m_fx.sandbox.id, done); }));
+        auto after = m_fx.engine->process(m_fx.sandbox.id, p->id);
         QVERIFY(after);
         QCOMPARE(after->state, ProcessState::Killed);
-        QVERIFY(m_engine->startSandbox(m_sb));
+        QVERIFY(m_fx.engine->startSandbox(m_fx.sandbox.id));
     }
 };
 

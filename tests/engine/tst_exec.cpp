@@ -10,32 +10,21 @@ using namespace paddock::test;
 class TstExec : public QObject {
     Q_OBJECT
 
-    std::unique_ptr<TestDataDir> m_data;
-    std::unique_ptr<Engine> m_engine;
-    QString m_sb;
+    SandboxFixture m_fx;
 
     ExecOutput run(const QStringList &argv, const QString &cwd = {}, const QStringList &env = {})
     {
-        return execIn(*m_engine, m_sb, argv, cwd, env);
+        return execIn(*m_fx.engine, m_fx.sandbox.id, argv, cwd, env);
     }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        m_data = std::make_unique<TestDataDir>();
-        auto engine = Engine::open(m_data->paths());
-        QVERIFY2(engine, qPrintable(engine ? QString() : engine.error().message));
-        m_engine = std::move(*engine);
-        auto sb = m_engine->createSandbox({ QStringLiteral("exec") });
-        QVERIFY2(sb, qPrintable(sb ? QString() : sb.error().message));
-        m_sb = sb->id;
+        const QString failed = m_fx.setUp(QStringLiteral("exec"));
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
     }
 
-    void cleanupTestCase()
-    {
-        m_engine.reset();
-        m_data.reset();
-    }
+    void cleanupTestCase() { m_fx.tearDown(); }
 
     void streamsStaySeparateAndStatusIsReturned()
     {
@@ -107,14 +96,14 @@ private Q_SLOTS:
 
     void unknownSandboxIsNotFound()
     {
-        ExecOutput r = execIn(*m_engine, QStringLiteral("nope"), { QStringLiteral("true") });
+        ExecOutput r = execIn(*m_fx.engine, QStringLiteral("nope"), { QStringLiteral("true") });
         QVERIFY(r.error);
         QCOMPARE(r.error->code, ErrorCode::NotFound);
     }
 
     void killingASessionEndsTheCommand()
     {
-        auto session = m_engine->exec(m_sb, CommandSpec { { QStringLiteral("sleep"), QStringLiteral("1000") } });
+        auto session = m_fx.engine->exec(m_fx.sandbox.id, CommandSpec { { QStringLiteral("sleep"), QStringLiteral("1000") } });
         QVERIFY(session);
         std::optional<ExitStatus> status;
         connect(*session, &ExecSession::started, *session, [s = *session] { s->kill(15); });

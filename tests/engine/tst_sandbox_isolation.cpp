@@ -15,31 +15,20 @@ using namespace paddock::test;
 class TstSandboxIsolation : public QObject {
     Q_OBJECT
 
-    std::unique_ptr<TestDataDir> m_data;
-    std::unique_ptr<Engine> m_engine;
-    SandboxInfo m_sb;
+    SandboxFixture m_fx;
 
-    ExecOutput sh(const QString &script) { return execIn(*m_engine, m_sb.id, { QStringLiteral("sh"), QStringLiteral("-c"), script }); }
+    ExecOutput sh(const QString &script) { return execIn(*m_fx.engine, m_fx.sandbox.id, { QStringLiteral("sh"), QStringLiteral("-c"), script }); }
 
     static QString marker() { return QStringLiteral("paddock-marker-") + QUuid::createUuid().toString(QUuid::Id128); }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        m_data = std::make_unique<TestDataDir>();
-        auto engine = Engine::open(m_data->paths());
-        QVERIFY2(engine, qPrintable(engine ? QString() : engine.error().message));
-        m_engine = std::move(*engine);
-        auto sb = m_engine->createSandbox({ QStringLiteral("iso") });
-        QVERIFY2(sb, qPrintable(sb ? QString() : sb.error().message));
-        m_sb = *sb;
+        const QString failed = m_fx.setUp(QStringLiteral("iso"));
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
     }
 
-    void cleanupTestCase()
-    {
-        m_engine.reset();
-        m_data.reset();
-    }
+    void cleanupTestCase() { m_fx.tearDown(); }
 
     void pid1IsPaddockInit()
     {
@@ -70,7 +59,7 @@ private Q_SLOTS:
             QVERIFY2(f.open(QIODevice::WriteOnly), qPrintable(path));
         }
         ExecOutput r = sh(QStringLiteral("test -e '%1' || test -e '%2' || test -e '%3' || find /root /home /tmp -mindepth 1 | grep -c .")
-                              .arg(inHome, inTmp, m_data->path()));
+                              .arg(inHome, inTmp, m_fx.data->path()));
         QFile::remove(inHome);
         QFile::remove(inTmp);
         QCOMPARE(r.out.trimmed(), QByteArray("0"));
@@ -105,7 +94,7 @@ private Q_SLOTS:
         QCOMPARE(r.shellStatus(), 0);
         QVERIFY(!QFile::exists(QStringLiteral("/usr/local/") + name));
         QVERIFY(!QFile::exists(QStringLiteral("/usr/lib/") + name));
-        QVERIFY(QFile::exists(m_sb.dataDir + QStringLiteral("/upper/usr/local/") + name));
+        QVERIFY(QFile::exists(m_fx.sandbox.dataDir + QStringLiteral("/upper/usr/local/") + name));
     }
 
     void everyDirectoryIsWritableByTheWorkload()

@@ -19,6 +19,16 @@ class TstStore : public QObject {
     QTemporaryDir m_dir;
     QString dbPath(const char *name) { return m_dir.filePath(QString::fromLatin1(name)); }
 
+    static ProcessInfo process(const QString &sandboxId, const QStringList &argv)
+    {
+        ProcessInfo p;
+        p.sandboxId = sandboxId;
+        p.id = QStringLiteral("p1");
+        p.argv = argv;
+        p.startedAt = QDateTime::currentDateTimeUtc();
+        return p;
+    }
+
     static SandboxInfo sandbox(const QString &id, const QString &name)
     {
         SandboxInfo sb;
@@ -124,11 +134,7 @@ private Q_SLOTS:
         SandboxStore sandboxes(**db);
         ProcessStore procs(**db);
         QVERIFY(sandboxes.insert(sandbox(QStringLiteral("aaaa11112222"), QStringLiteral("a"))));
-        ProcessInfo p;
-        p.sandboxId = QStringLiteral("aaaa11112222");
-        p.id = QStringLiteral("p1");
-        p.argv = { QStringLiteral("sleep"), QStringLiteral("1") };
-        p.startedAt = QDateTime::currentDateTimeUtc();
+        ProcessInfo p = process(QStringLiteral("aaaa11112222"), { QStringLiteral("sleep"), QStringLiteral("1") });
         QVERIFY(procs.insert(p));
         QVERIFY(procs.markEnded(p.sandboxId, p.id, ProcessState::Exited, ExitStatus { 3, 0 }));
         QVERIFY(procs.markEnded(p.sandboxId, p.id, ProcessState::Killed, ExitStatus { -1, 9 }));
@@ -146,11 +152,7 @@ private Q_SLOTS:
         SandboxStore sandboxes(**db);
         ProcessStore procs(**db);
         QVERIFY(sandboxes.insert(sandbox(QStringLiteral("aaaa11112222"), QStringLiteral("a"))));
-        ProcessInfo p;
-        p.sandboxId = QStringLiteral("aaaa11112222");
-        p.id = QStringLiteral("p1");
-        p.argv = { QStringLiteral("true") };
-        p.startedAt = QDateTime::currentDateTimeUtc();
+        ProcessInfo p = process(QStringLiteral("aaaa11112222"), { QStringLiteral("true") });
         QVERIFY(procs.insert(p));
         QVERIFY(sandboxes.remove(p.sandboxId));
         QCOMPARE(procs.forSandbox(p.sandboxId).value().size(), 0);

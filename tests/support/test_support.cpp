@@ -24,6 +24,20 @@ TestDataDir::~TestDataDir()
         await<void>([&](Callback<void> done) { (*engine)->removeSandbox(sb.id, true, done); });
 }
 
+QString SandboxFixture::setUp(const QString &name)
+{
+    data = std::make_unique<TestDataDir>();
+    auto opened = Engine::open(data->paths());
+    if (!opened)
+        return opened.error().message;
+    engine = std::move(*opened);
+    auto created = engine->createSandbox({ name });
+    if (!created)
+        return created.error().message;
+    sandbox = *created;
+    return {};
+}
+
 ExecOutput execIn(Engine &engine, const QString &sandbox, const QStringList &argv,
                   const QString &cwd, const QStringList &env)
 {

@@ -30,6 +30,21 @@ private:
     DataPaths m_paths;
 };
 
+// One engine with one running sandbox, shared by a whole test case.
+struct SandboxFixture {
+    std::unique_ptr<TestDataDir> data;
+    std::unique_ptr<Engine> engine;
+    SandboxInfo sandbox;
+
+    // Returns what failed, or an empty string.
+    QString setUp(const QString &name);
+    void tearDown()
+    {
+        engine.reset(); // before the data dir, which removes the sandbox
+        data.reset();
+    }
+};
+
 // Runs fn(callback) and spins the event loop until the callback fires.
 template<typename T>
 Result<T> await(const std::function<void(Callback<T>)> &fn, int timeoutMs = kWaitMs)
