@@ -57,7 +57,15 @@ Result<ApiResponse> ApiClient::exchange(const QByteArray &method, const QString 
 {
     QLocalSocket socket;
     socket.connectToServer(m_socketPath);
-    if (!socket.waitForConnected(5000))
+    if (!socket.waitForConnected(5000) && m_onNoEngine
+        && (socket.error() == QLocalSocket::ServerNotFoundError
+            || socket.error() == QLocalSocket::ConnectionRefusedError)) {
+        if (auto started = m_onNoEngine(); !started)
+            return tl::unexpected(started.error());
+        socket.connectToServer(m_socketPath);
+        socket.waitForConnected(5000);
+    }
+    if (socket.state() != QLocalSocket::ConnectedState)
         return fail(ErrorCode::NotRunning, QStringLiteral("cannot reach the engine at %1: %2").arg(m_socketPath, socket.errorString()));
 
     http::request<http::string_body> req { http::string_to_verb(method.toStdString()), target.toStdString(), 11 };

@@ -19,7 +19,12 @@ struct ApiResponse {
 
 class ApiClient {
 public:
-    explicit ApiClient(QString socketPath) : m_socketPath(std::move(socketPath)) { }
+    // onNoEngine runs when nothing listens on the socket (to start an
+    // engine); the request is then tried once more.
+    explicit ApiClient(QString socketPath, std::function<Result<void>()> onNoEngine = {})
+        : m_socketPath(std::move(socketPath)), m_onNoEngine(std::move(onNoEngine))
+    {
+    }
 
     // A whole JSON response; a non-2xx status becomes the Error it carries.
     Result<QJsonObject> call(const QByteArray &method, const QString &target,
@@ -38,6 +43,7 @@ private:
                                  const std::function<void(const QByteArray &)> *onData);
 
     QString m_socketPath;
+    std::function<Result<void>()> m_onNoEngine;
 };
 
 // The Error a non-2xx API response carries.

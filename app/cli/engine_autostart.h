@@ -1,5 +1,7 @@
-// Finds the engine serving a data dir, or starts a headless one
-// (`paddock serve`, detached, logging to the data dir's engine.log).
+// Starts a headless engine for a data dir (`paddock serve`, detached,
+// logging to the data dir's engine.log) when none answers on its socket.
+// ApiClient calls it on a refused connection, so a running engine costs
+// no extra round trip.
 #pragma once
 
 #include "paddock/data_paths.h"

@@ -76,9 +76,7 @@ int main(int argc, char **argv)
     for (const Verb &v : kVerbs) {
         if (verb != QLatin1String(v.name))
             continue;
-        if (auto r = ensureEngine(paths); !r)
-            return reportError(r.error());
-        CliContext ctx { paths, ApiClient(paths.apiSocket()) };
+        CliContext ctx { paths, ApiClient(paths.apiSocket(), [&paths] { return ensureEngine(paths); }) };
         return v.run(ctx, args);
     }
     return usageError(QStringLiteral("unknown verb '%1'").arg(verb));
