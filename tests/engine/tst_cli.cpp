@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTest>
 
 #include <csignal>
@@ -175,6 +176,29 @@ private Q_SLOTS:
         QCOMPARE(cli({ QStringLiteral("logs"), QStringLiteral("web"), QString::fromUtf8(id) }).out, QByteArray("alive\n"));
         CliRun ls = cli({ QStringLiteral("ls") });
         QVERIFY(ls.out.contains("running"));
+    }
+
+    void serveStopsCleanlyOnSigtermAndSandboxesStay()
+    {
+        QTemporaryDir other;
+        const QString dataDir = other.path() + QStringLiteral("/data");
+        QProcess serve;
+        serve.start(cliBinary(), { QStringLiteral("--data-dir"), dataDir, QStringLiteral("serve") });
+        QVERIFY(serve.waitForReadyRead(kWaitMs)); // "paddock engine … serving …"
+        QVERIFY(serve.readAllStandardOutput().contains("serving"));
+        CliRun created = runCli(dataDir, { QStringLiteral("create"), QStringLiteral("--name"), QStringLiteral("stays") });
+        QCOMPARE(created.exitCode, 0);
+        CliRun second = runCli(dataDir, { QStringLiteral("serve") });
+        QCOMPARE(second.exitCode, 1); // one engine per data dir
+        QVERIFY(second.err.contains("another Paddock engine"));
+        serve.terminate();
+        QVERIFY(serve.waitForFinished(kWaitMs));
+        QCOMPARE(serve.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(serve.exitCode(), 0);
+        CliRun exec = runCli(dataDir, { QStringLiteral("exec"), QStringLiteral("stays"), QStringLiteral("--"),
+                                        QStringLiteral("echo"), QStringLiteral("still here") });
+        QCOMPARE(exec.out, QByteArray("still here\n"));
+        shutDownCliEngine(dataDir);
     }
 
     void stopStartAndRemove()

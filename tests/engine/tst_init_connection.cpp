@@ -1,0 +1,189 @@
+// The engine's side of the paddock-init protocol against a peer that lies:
+// a local server here plays a broken or hostile paddock-init.
+#include "sandbox/init_connection.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <thread>
+
+using namespace paddock;
+using namespace paddock::sandbox;
+
+// A scripted paddock-init on its own thread (the engine side blocks while
+// connecting): greets, waits for the engine's first frames, then sends
+// what the test wants and optionally hangs up.
+class FakeInit {
+public:
+    struct Script {
+        std::string greeting;
+        int framesToAwait = 1; // the engine's Hello, plus any requests
+        std::string then;
+        bool hangUp = false;
+    };
+
+    FakeInit(const QString &path, Script script)
+    {
+        m_listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_un addr {};
+        addr.sun_family = AF_UNIX;
+        std::strncpy(addr.sun_path, path.toUtf8().constData(), sizeof addr.sun_path - 1);
+        ::bind(m_listener, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
+        ::listen(m_listener, 1);
+        m_thread = std::thread([this, script] { run(script); });
+    }
+    ~FakeInit()
+    {
+        ::shutdown(m_listener, SHUT_RDWR);
+        if (m_peer >= 0)
+            ::shutdown(m_peer, SHUT_RDWR);
+        m_thread.join();
+        ::close(m_listener);
+        if (m_peer >= 0)
+            ::close(m_peer);
+    }
+
+private:
+    void run(const Script &script)
+    {
+        m_peer = ::accept(m_listener, nullptr, nullptr);
+        if (m_peer < 0)
+            return;
+        (void)!::write(m_peer, script.greeting.data(), script.greeting.size());
+        wire::FrameParser parser;
+        wire::Frame f;
+        for (int seen = 0; seen < script.framesToAwait;) {
+            char buf[4096];
+            ssize_t n = ::read(m_peer, buf, sizeof buf);
+            if (n <= 0)
+                return;
+            parser.append(buf, size_t(n));
+            while (parser.next(f) == wire::FrameParser::Status::Ready)
+                ++seen;
+        }
+        (void)!::write(m_peer, script.then.data(), script.then.size());
+        if (script.hangUp)
+            ::shutdown(m_peer, SHUT_RDWR);
+    }
+
+    int m_listener = -1;
+    int m_peer = -1;
+    std::thread m_thread;
+};
+
+class TstInitConnection : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    int m_round = 0;
+    QString m_path;
+
+    static std::string hello(uint32_t version = wire::kProtocolVersion)
+    {
+        return wire::encodeMessage(wire::Type::Hello, 0, wire::Hello { version, "init" });
+    }
+
+    static void listProcesses(InitConnection &conn, std::optional<wire::Frame> &answer)
+    {
+        conn.request(wire::Type::ListProcesses, wire::Empty {}, [&answer](const wire::Frame &f) {
+            answer = f;
+            return true;
+        });
+    }
+
+private Q_SLOTS:
+    void init() { m_path = m_dir.filePath(QStringLiteral("init-%1.sock").arg(++m_round)); }
+
+    void helloWithAnotherVersionIsRefused()
+    {
+        FakeInit peer(m_path, { hello(99) });
+        auto conn = InitConnection::connectTo(m_path, 2000);
+        QVERIFY(!conn);
+        QCOMPARE(conn.error().code, ErrorCode::Protocol);
+        QVERIFY(conn.error().message.contains(QLatin1String("protocol 99")));
+    }
+
+    void silentPeerTimesOut()
+    {
+        FakeInit peer(m_path, { {} });
+        auto conn = InitConnection::connectTo(m_path, 300);
+        QVERIFY(!conn);
+        QCOMPARE(conn.error().code, ErrorCode::Timeout);
+    }
+
+    void nonHelloFirstFrameIsRefused()
+    {
+        FakeInit peer(m_path, { wire::encodeMessage(wire::Type::Started, 1, wire::Started { 5 }) });
+        auto conn = InitConnection::connectTo(m_path, 2000);
+        QVERIFY(!conn);
+        QCOMPARE(conn.error().code, ErrorCode::Protocol);
+    }
+
+    void oversizedFrameClosesTheConnectionAndFailsPendingRequests()
+    {
+        wire::Writer huge;
+        huge.u32(wire::kMaxFrameBody + 1);
+        FakeInit peer(m_path, { hello(), 2, huge.buffer() });
+        auto conn = InitConnection::connectTo(m_path, 2000);
+        QVERIFY(conn);
+        QSignalSpy closed(conn->get(), &InitConnection::closed);
+        std::optional<wire::Frame> answer;
+        listProcesses(**conn, answer);
+        QVERIFY(closed.wait(2000));
+        QVERIFY(closed.first().first().toString().contains(QLatin1String("protocol violation")));
+        QVERIFY(answer);
+        QCOMPARE(answer->type, uint8_t(wire::Type::Failed));
+    }
+
+    void malformedBackgroundExitClosesTheConnection()
+    {
+        // A procId that would name a file outside the logs directory.
+        FakeInit peer(m_path, { hello(), 2, wire::encodeMessage(wire::Type::Exited, 0, wire::Exited { "../../x", 0, 0 }) });
+        auto conn = InitConnection::connectTo(m_path, 2000);
+        QVERIFY(conn);
+        QSignalSpy closed(conn->get(), &InitConnection::closed);
+        QSignalSpy exited(conn->get(), &InitConnection::backgroundExited);
+        std::optional<wire::Frame> answer;
+        listProcesses(**conn, answer); // the peer answers it with the bad frame
+        QVERIFY(closed.wait(2000));
+        QCOMPARE(exited.count(), 0);
+    }
+
+    void answersForUnknownTagsAreIgnored()
+    {
+        std::string late = wire::encodeMessage(wire::Type::Output, 77, wire::Output { wire::Stream::Stdout, "late" });
+        late += wire::encodeMessage(wire::Type::Exited, 0, wire::Exited { "p3", 2, 0 });
+        FakeInit peer(m_path, { hello(), 2, late });
+        auto conn = InitConnection::connectTo(m_path, 2000);
+        QVERIFY(conn);
+        QSignalSpy closed(conn->get(), &InitConnection::closed);
+        QSignalSpy exited(conn->get(), &InitConnection::backgroundExited);
+        std::optional<wire::Frame> answer;
+        listProcesses(**conn, answer);
+        QVERIFY(exited.wait(2000));
+        QCOMPARE(exited.first().first().toString(), QStringLiteral("p3"));
+        QCOMPARE(closed.count(), 0);
+    }
+
+    void peerGoingAwayFailsPendingRequests()
+    {
+        FakeInit peer(m_path, { hello(), 2, {}, true });
+        auto conn = InitConnection::connectTo(m_path, 2000);
+        QVERIFY(conn);
+        std::optional<wire::Frame> answer;
+        listProcesses(**conn, answer);
+        QVERIFY(QTest::qWaitFor([&] { return answer.has_value(); }, 2000));
+        wire::Failed failed;
+        QVERIFY(wire::decodeMessage(*answer, failed));
+        QCOMPARE(failed.error, ECONNRESET);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstInitConnection)
+#include "tst_init_connection.moc"
