@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,6 +45,8 @@ std::vector<char *> cStrings(const std::vector<std::string> &list)
     for (int sig : { SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD })
         ::signal(sig, SIG_DFL);
     if (::dup2(req.stdinFd, 0) < 0 || ::dup2(req.stdoutFd, 1) < 0 || ::dup2(req.stderrFd, 2) < 0)
+        reportAndExit(errFd, kStepStdio);
+    if (req.controllingTerminal && ::ioctl(0, TIOCSCTTY, 0) != 0)
         reportAndExit(errFd, kStepStdio);
     if (!req.cwd.empty() && ::chdir(req.cwd.c_str()) != 0)
         reportAndExit(errFd, kStepCwd);

@@ -15,6 +15,7 @@ struct SpawnRequest {
     int stdinFd = -1;
     int stdoutFd = -1;
     int stderrFd = -1;
+    bool controllingTerminal = false; // stdin is a pty slave: make it the session's terminal
 };
 
 struct SpawnResult {

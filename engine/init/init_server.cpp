@@ -1,6 +1,7 @@
 #include "init_server.h"
 
 #include "child_spawn.h"
+#include "terminal.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -40,14 +41,15 @@ UniqueFd openSignalFd()
     return UniqueFd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
 }
 
-bool makePipe(UniqueFd &readEnd, UniqueFd &writeEnd)
+// A pipe whose end in PID 1 never blocks; the command's end does.
+bool makePipe(UniqueFd &readEnd, UniqueFd &writeEnd, bool readerIsPid1 = true)
 {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0)
         return false;
     readEnd.reset(fds[0]);
     writeEnd.reset(fds[1]);
-    return ::fcntl(fds[0], F_SETFL, O_NONBLOCK) == 0;
+    return ::fcntl(readerIsPid1 ? fds[0] : fds[1], F_SETFL, O_NONBLOCK) == 0;
 }
 
 std::string failedFrame(uint32_t tag, int error, std::string message)
@@ -74,7 +76,7 @@ int InitServer::run()
                     childEnded(*child, SIGKILL);
             return 0;
         }
-        // Index layout of fds: [signals, listener, connections..., child pipes...].
+        // Index layout of fds: [signals, listener, connections..., 3 per child: out, err, in].
         fds.clear();
         fds.push_back({ m_signals.get(), POLLIN, 0 });
         fds.push_back({ m_listener.get(), POLLIN, 0 });
@@ -85,6 +87,7 @@ int InitServer::run()
             bool throttled = owner && owner->out.size() > kBackpressureBytes;
             fds.push_back({ throttled ? -1 : child->out.get(), POLLIN, 0 });
             fds.push_back({ throttled ? -1 : child->err.get(), POLLIN, 0 });
+            fds.push_back({ child->pendingInput.empty() ? -1 : child->in.get(), POLLOUT, 0 });
         }
         // Handlers below may append connections and children: only the ones
         // polled this round are looked at.
@@ -103,12 +106,14 @@ int InitServer::run()
             if (!c.dead && (fds[i].revents & POLLOUT))
                 writeConnection(c);
         }
-        for (size_t k = 0; k < polledChildren; ++k, i += 2) {
+        for (size_t k = 0; k < polledChildren; ++k, i += 3) {
             Child &child = *m_children[k];
             if (fds[i].revents)
                 readChildOutput(child, child.out, wire::Stream::Stdout);
             if (fds[i + 1].revents)
                 readChildOutput(child, child.err, wire::Stream::Stderr);
+            if (fds[i + 2].revents)
+                writeChildInput(child);
         }
         if (fds[0].revents)
             reapChildren();
@@ -223,6 +228,8 @@ void InitServer::handleFrame(Connection &c, const wire::Frame &f)
         handleList(c, f.tag);
     else if (type == wire::Type::Shutdown && wire::decodeMessage(f, shutdown))
         beginShutdown(shutdown.graceMs);
+    else if (type == wire::Type::Input || type == wire::Type::Resize || type == wire::Type::CloseInput)
+        handleInput(c, f);
     else
         send(c, failedFrame(f.tag, EPROTO, "malformed or unexpected request"));
 }
@@ -235,19 +242,32 @@ void InitServer::handleExec(Connection &c, uint32_t tag, const wire::Exec &req)
     if (background && (!wire::isValidProcId(req.procId) || backgroundChild(req.procId)))
         return send(c, failedFrame(tag, EINVAL, "invalid or duplicate process id"));
 
-    UniqueFd stdinFd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-    UniqueFd outRead, outWrite, errRead, errWrite, logFd;
+    const bool terminal = req.flags & wire::kExecTerminal;
+    const bool withStdin = req.flags & wire::kExecStdin;
+    UniqueFd inRead, inWrite, outRead, outWrite, errRead, errWrite, logFd;
+    Terminal tty;
     if (background) {
         logFd.reset(::openat(m_logs.get(), wire::logFileName(req.procId).c_str(),
                              O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600));
         if (!logFd.valid())
             return send(c, failedFrame(tag, errno, "cannot open the process log"));
+    } else if (terminal) {
+        if (Status s = openTerminal(req.rows, req.cols, tty); !s.ok())
+            return send(c, failedFrame(tag, s.error, s.describe()));
     } else if (!makePipe(outRead, outWrite) || !makePipe(errRead, errWrite)) {
         return send(c, failedFrame(tag, errno, "cannot create output pipes"));
     }
-    SpawnRequest spawn { req.argv, req.env, req.cwd, stdinFd.get(),
-                         background ? logFd.get() : outWrite.get(),
-                         background ? logFd.get() : errWrite.get() };
+    if (withStdin && !terminal) {
+        if (!makePipe(inRead, inWrite, false))
+            return send(c, failedFrame(tag, errno, "cannot create the stdin pipe"));
+    } else if (!terminal) {
+        inRead.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    }
+    SpawnRequest spawn { req.argv, req.env, req.cwd };
+    spawn.stdinFd = terminal ? tty.slave.get() : inRead.get();
+    spawn.stdoutFd = terminal ? tty.slave.get() : background ? logFd.get() : outWrite.get();
+    spawn.stderrFd = terminal ? tty.slave.get() : background ? logFd.get() : errWrite.get();
+    spawn.controllingTerminal = terminal;
     SpawnResult result = spawnChild(spawn);
     if (result.pid < 0)
         return send(c, failedFrame(tag, result.error, result.message));
@@ -257,10 +277,16 @@ void InitServer::handleExec(Connection &c, uint32_t tag, const wire::Exec &req)
     child->tag = tag;
     if (background) {
         child->procId = req.procId;
+    } else if (terminal) {
+        child->connId = c.id;
+        child->terminal = true;
+        child->in.reset(::fcntl(tty.master.get(), F_DUPFD_CLOEXEC, 0));
+        child->out = std::move(tty.master);
     } else {
         child->connId = c.id;
         child->out = std::move(outRead);
         child->err = std::move(errRead);
+        child->in = std::move(inWrite);
     }
     m_children.push_back(std::move(child));
     send(c, wire::encodeMessage(wire::Type::Started, tag, wire::Started { result.pid }));
@@ -272,9 +298,7 @@ void InitServer::handleKill(Connection &c, uint32_t tag, const wire::Kill &req)
     if (!req.procId.empty()) {
         target = backgroundChild(req.procId);
     } else {
-        for (auto &child : m_children)
-            if (child->connId == c.id && child->tag == tag)
-                target = child.get();
+        target = foregroundChild(c, tag);
     }
     if (!target || !target->running)
         return send(c, failedFrame(tag, ESRCH, "no such running process"));
@@ -282,6 +306,54 @@ void InitServer::handleKill(Connection &c, uint32_t tag, const wire::Kill &req)
     if (::kill(-target->pid, req.signal) != 0)
         return send(c, failedFrame(tag, errno, "cannot signal the process"));
     send(c, wire::encodeMessage(wire::Type::Ack, tag, wire::Empty {}));
+}
+
+void InitServer::handleInput(Connection &c, const wire::Frame &f)
+{
+    Child *child = foregroundChild(c, f.tag);
+    wire::Input input;
+    wire::Resize resize;
+    wire::Empty empty;
+    auto type = static_cast<wire::Type>(f.type);
+    if (type == wire::Type::Input && wire::decodeMessage(f, input)) {
+        if (!child || !child->in.valid())
+            return; // the process ended or has no stdin: its input goes nowhere, as in a shell
+        child->pendingInput += input.data;
+        writeChildInput(*child);
+    } else if (type == wire::Type::Resize && wire::decodeMessage(f, resize)) {
+        if (child && child->terminal)
+            resizeTerminal(child->out.get(), resize.rows, resize.cols);
+    } else if (type == wire::Type::CloseInput && wire::decodeMessage(f, empty)) {
+        if (child && !child->terminal) {
+            child->pendingInput.clear();
+            child->in.reset(); // the reader sees end of file
+        }
+    } else {
+        send(c, failedFrame(f.tag, EPROTO, "malformed input frame"));
+    }
+}
+
+void InitServer::writeChildInput(Child &child)
+{
+    while (!child.pendingInput.empty() && child.in.valid()) {
+        ssize_t n = ::write(child.in.get(), child.pendingInput.data(), child.pendingInput.size());
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            return; // POLLOUT brings us back
+        if (n <= 0) {
+            child.pendingInput.clear(); // the reader is gone (EPIPE)
+            child.in.reset();
+            return;
+        }
+        child.pendingInput.erase(0, size_t(n));
+    }
+}
+
+InitServer::Child *InitServer::foregroundChild(const Connection &c, uint32_t tag)
+{
+    for (auto &child : m_children)
+        if (child->connId == c.id && child->tag == tag && child->running)
+            return child.get();
+    return nullptr;
 }
 
 void InitServer::handleList(Connection &c, uint32_t tag)
@@ -361,6 +433,7 @@ void InitServer::childEnded(Child &child, int status)
     while (readChildOutput(child, child.err, wire::Stream::Stderr)) { }
     child.out.reset();
     child.err.reset();
+    child.in.reset();
     if (Connection *owner = connection(child.connId))
         send(*owner, wire::encodeMessage(wire::Type::Exited, child.tag, exited));
 }

@@ -36,7 +36,10 @@ private:
         std::string procId; // background processes only
         uint32_t tag = 0; // foreground: the Exec frame's tag
         uint64_t connId = 0; // foreground: the connection that asked
-        UniqueFd out, err; // foreground: read ends of stdout/stderr
+        UniqueFd out, err; // foreground: read ends of stdout/stderr (a terminal: its master)
+        UniqueFd in; // foreground with stdin or a terminal: where Input goes
+        std::string pendingInput; // accepted, not yet taken by the process
+        bool terminal = false;
         bool running = true;
         int exitCode = -1;
         int signal = 0;
@@ -49,10 +52,13 @@ private:
     void handleExec(Connection &c, uint32_t tag, const wire::Exec &req);
     void handleKill(Connection &c, uint32_t tag, const wire::Kill &req);
     void handleList(Connection &c, uint32_t tag);
+    void handleInput(Connection &c, const wire::Frame &f);
     void beginShutdown(uint32_t graceMs);
     void dropConnection(Connection &c);
 
     bool readChildOutput(Child &child, UniqueFd &fd, wire::Stream stream);
+    void writeChildInput(Child &child);
+    Child *foregroundChild(const Connection &c, uint32_t tag);
     void reapChildren();
     void childEnded(Child &child, int status);
 

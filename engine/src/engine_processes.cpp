@@ -24,6 +24,9 @@ void Engine::spawn(const QString &key, const CommandSpec &cmd, const QString &na
 {
     if (cmd.argv.isEmpty())
         return done(fail(ErrorCode::InvalidArgument, QStringLiteral("no command given")));
+    if (cmd.terminal || cmd.openStdin)
+        return done(fail(ErrorCode::InvalidArgument,
+                         QStringLiteral("background processes have no terminal or stdin; use exec or shell")));
     SandboxInfo sb;
     auto rt = d->runtimeFor(key, &sb);
     if (!rt)
@@ -142,8 +145,26 @@ namespace paddock {
 
 void ExecSession::kill(int signal)
 {
-    if (m_kill)
-        m_kill(signal);
+    if (m_controls.kill)
+        m_controls.kill(signal);
+}
+
+void ExecSession::write(const QByteArray &data)
+{
+    if (m_controls.write)
+        m_controls.write(data);
+}
+
+void ExecSession::closeStdin()
+{
+    if (m_controls.closeStdin)
+        m_controls.closeStdin();
+}
+
+void ExecSession::resize(TerminalSize size)
+{
+    if (m_controls.resize && size.rows > 0 && size.cols > 0)
+        m_controls.resize(size);
 }
 
 } // namespace paddock

@@ -21,6 +21,11 @@ class ExecSession : public QObject {
 public:
     // Signals the command's whole process group.
     void kill(int signal = 15);
+    // Input for the command's terminal or stdin (CommandSpec::terminal or
+    // openStdin); dropped once the command has ended.
+    void write(const QByteArray &data);
+    void closeStdin(); // end of file for a stdin pipe
+    void resize(TerminalSize size); // the terminal's new size (SIGWINCH inside)
 
 Q_SIGNALS:
     void started(qint64 pid);
@@ -34,7 +39,13 @@ private:
     friend class Engine;
     friend class sandbox::SandboxRuntime;
     explicit ExecSession(QObject *parent = nullptr) : QObject(parent) { }
-    std::function<void(int)> m_kill;
+    struct Controls {
+        std::function<void(int)> kill;
+        std::function<void(const QByteArray &)> write;
+        std::function<void()> closeStdin;
+        std::function<void(TerminalSize)> resize;
+    };
+    Controls m_controls;
 };
 
 } // namespace paddock

@@ -9,10 +9,20 @@
 
 namespace paddock {
 
+// A terminal's size in character cells.
+struct TerminalSize {
+    quint16 rows = 24;
+    quint16 cols = 80;
+};
+
 struct CommandSpec {
     QStringList argv;
     QString cwd; // inside the sandbox; empty = /root
     QStringList env; // "K=V", added to the sandbox's default environment
+    // Foreground only: a terminal (pty) inside the sandbox for stdin, stdout
+    // and stderr, or else an open stdin fed by ExecSession::write.
+    std::optional<TerminalSize> terminal;
+    bool openStdin = false;
 };
 
 // How a process ended.

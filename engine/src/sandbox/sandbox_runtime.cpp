@@ -105,6 +105,13 @@ wire::Exec SandboxRuntime::execMessage(const CommandSpec &cmd) const
     m.argv = toStd(cmd.argv);
     m.env = toStd(mergeEnvironment(defaultEnvironment(), cmd.env));
     m.cwd = cmd.cwd.isEmpty() ? std::string("/root") : cmd.cwd.toStdString();
+    if (cmd.terminal) {
+        m.flags |= wire::kExecTerminal;
+        m.rows = cmd.terminal->rows;
+        m.cols = cmd.terminal->cols;
+    } else if (cmd.openStdin) {
+        m.flags |= wire::kExecStdin;
+    }
     return m;
 }
 
@@ -143,10 +150,25 @@ void SandboxRuntime::exec(const CommandSpec &cmd, ExecSession *session)
             return false;
         }
     });
+    // Everything else about the command travels with its tag.
     QPointer<InitConnection> conn(m_conn.get());
-    session->m_kill = [conn, tag](int signal) {
+    session->m_controls.kill = [conn, tag](int signal) {
         if (conn)
             conn->sendWithTag(wire::Type::Kill, tag, wire::Kill { {}, signal });
+    };
+    session->m_controls.write = [conn, tag](const QByteArray &data) {
+        // Frames are bounded: long input goes in pieces.
+        for (qsizetype at = 0; conn && at < data.size(); at += qsizetype(wire::kMaxChunk))
+            conn->sendWithTag(wire::Type::Input, tag,
+                              wire::Input { data.mid(at, qsizetype(wire::kMaxChunk)).toStdString() });
+    };
+    session->m_controls.closeStdin = [conn, tag] {
+        if (conn)
+            conn->sendWithTag(wire::Type::CloseInput, tag, wire::Empty {});
+    };
+    session->m_controls.resize = [conn, tag](TerminalSize size) {
+        if (conn)
+            conn->sendWithTag(wire::Type::Resize, tag, wire::Resize { size.rows, size.cols });
     };
 }
 

@@ -15,7 +15,7 @@
 
 namespace paddock::wire {
 
-inline constexpr uint32_t kProtocolVersion = 1;
+inline constexpr uint32_t kProtocolVersion = 2; // 2: terminals and stdin
 inline constexpr uint32_t kMaxFrameBody = 1u << 20; // 1 MiB
 inline constexpr uint32_t kFrameHeader = 4;
 inline constexpr uint32_t kBodyHeader = 5; // type + tag

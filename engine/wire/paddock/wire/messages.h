@@ -23,6 +23,9 @@ enum class Type : uint8_t {
     ProcessList = 11, // init → engine
     Shutdown = 12, // engine → init
     Ack = 13, // init → engine: the request (Kill) was carried out
+    Input = 14, // engine → init: bytes for a foreground command's stdin or terminal
+    Resize = 15, // engine → init: a foreground terminal's new size
+    CloseInput = 16, // engine → init: end of stdin (pipes only)
 };
 
 inline constexpr size_t kMaxArgs = 4096;
@@ -35,6 +38,9 @@ inline constexpr size_t kMaxProcesses = 4096;
 
 enum ExecFlags : uint32_t {
     kExecBackground = 1u << 0, // output to the process's log file, survives the connection
+    kExecStdin = 1u << 1, // foreground: stdin is a pipe fed by Input frames (else /dev/null)
+    kExecTerminal = 1u << 2, // foreground: a terminal (pty) in the sandbox's devpts is
+                             // stdin, stdout and stderr; output arrives as Stdout
 };
 
 enum class Stream : uint8_t { Stdout = 1, Stderr = 2 };
@@ -61,6 +67,8 @@ struct Exec {
     std::vector<std::string> argv;
     std::vector<std::string> env; // "K=V", the whole environment
     std::string cwd;
+    uint16_t rows = 24; // terminal size, with kExecTerminal
+    uint16_t cols = 80;
     void encode(Writer &w) const
     {
         w.u32(flags);
@@ -68,6 +76,7 @@ struct Exec {
         w.strings(argv);
         w.strings(env);
         w.bytes(cwd);
+        w.u32(uint32_t(rows) << 16 | cols);
     }
     bool decode(Reader &r)
     {
@@ -76,7 +85,36 @@ struct Exec {
         argv = r.strings(kMaxArgs, kMaxArgLen);
         env = r.strings(kMaxArgs, kMaxArgLen);
         cwd = r.bytes(kMaxPathLen);
-        return r.ok() && r.atEnd() && !argv.empty();
+        uint32_t size = r.u32();
+        rows = uint16_t(size >> 16);
+        cols = uint16_t(size & 0xffff);
+        bool background = flags & kExecBackground;
+        bool interactive = flags & (kExecStdin | kExecTerminal);
+        return r.ok() && r.atEnd() && !argv.empty() && !(background && interactive)
+            && (flags & ~uint32_t(kExecBackground | kExecStdin | kExecTerminal)) == 0;
+    }
+};
+
+struct Input {
+    std::string data;
+    void encode(Writer &w) const { w.bytes(data); }
+    bool decode(Reader &r)
+    {
+        data = r.bytes(kMaxChunk);
+        return r.ok() && r.atEnd();
+    }
+};
+
+struct Resize {
+    uint16_t rows = 24;
+    uint16_t cols = 80;
+    void encode(Writer &w) const { w.u32(uint32_t(rows) << 16 | cols); }
+    bool decode(Reader &r)
+    {
+        uint32_t size = r.u32();
+        rows = uint16_t(size >> 16);
+        cols = uint16_t(size & 0xffff);
+        return r.ok() && r.atEnd() && rows > 0 && cols > 0;
     }
 };
 
@@ -212,7 +250,7 @@ struct Shutdown {
     }
 };
 
-// A message with no payload (ListProcesses).
+// A message with no payload (ListProcesses, Ack, CloseInput).
 struct Empty {
     void encode(Writer &) const { }
     bool decode(Reader &r) { return r.ok() && r.atEnd(); }
