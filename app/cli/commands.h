@@ -24,6 +24,7 @@ int stopCommand(CliContext &ctx, const QStringList &args);
 int rmCommand(CliContext &ctx, const QStringList &args);
 
 int execCommand(CliContext &ctx, const QStringList &args);
+int shellCommand(CliContext &ctx, const QStringList &args);
 int spawnCommand(CliContext &ctx, const QStringList &args);
 int psCommand(CliContext &ctx, const QStringList &args);
 int logsCommand(CliContext &ctx, const QStringList &args);

@@ -23,6 +23,7 @@ constexpr Verb kVerbs[] = {
     { "stop", stopCommand, "stop SB                              stop a sandbox (its files stay)" },
     { "rm", rmCommand, "rm SB [--force]                      delete a sandbox and its files" },
     { "exec", execCommand, "exec SB [--cwd DIR] [--env K=V]… -- CMD [ARG…]   run a command; exit status is its" },
+    { "shell", shellCommand, "shell SB [--cwd DIR] [--env K=V]… [-- CMD…]   a terminal in the sandbox (default: bash -l)" },
     { "spawn", spawnCommand, "spawn SB [--name NAME] -- CMD…       start a background process; prints its ID" },
     { "ps", psCommand, "ps SB [--json]                       list background processes" },
     { "logs", logsCommand, "logs SB PROC [--follow]              print a process's output" },

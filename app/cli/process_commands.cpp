@@ -3,6 +3,7 @@
 
 #include "cli_args.h"
 #include "cli_output.h"
+#include "exec_events.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -19,22 +20,6 @@ QString processPath(const QString &sb, const QString &proc, const char *suffix =
         + QString::fromLatin1(QUrl::toPercentEncoding(proc)) + QLatin1String(suffix);
 }
 
-// --cwd and --env K=V… into the API's command object.
-Result<QJsonObject> commandBody(const CliArgs &a)
-{
-    if (a.command.isEmpty())
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("give the command after --"));
-    QJsonObject env;
-    for (const QString &kv : a.all(QStringLiteral("--env"))) {
-        if (!kv.contains(QLatin1Char('=')) || kv.startsWith(QLatin1Char('=')))
-            return fail(ErrorCode::InvalidArgument, QStringLiteral("--env wants K=V, got '%1'").arg(kv));
-        env.insert(kv.section(QLatin1Char('='), 0, 0), kv.section(QLatin1Char('='), 1));
-    }
-    return QJsonObject { { QStringLiteral("argv"), QJsonArray::fromStringList(a.command) },
-                         { QStringLiteral("cwd"), a.value(QStringLiteral("--cwd")) },
-                         { QStringLiteral("env"), env } };
-}
-
 QString exitText(const QJsonObject &p)
 {
     if (p.value(QStringLiteral("state")).toString() == QLatin1String("running"))
@@ -44,44 +29,6 @@ QString exitText(const QJsonObject &p)
     QJsonValue code = p.value(QStringLiteral("exitCode"));
     return code.isDouble() ? QString::number(code.toInt()) : QString();
 }
-
-// Splits the exec stream into NDJSON events as they arrive.
-class ExecStreamPrinter {
-public:
-    void feed(const QByteArray &bytes)
-    {
-        m_pending += bytes;
-        qsizetype nl;
-        while ((nl = m_pending.indexOf('\n')) >= 0) {
-            handle(QJsonDocument::fromJson(m_pending.left(nl)).object());
-            m_pending.remove(0, nl + 1);
-        }
-    }
-    std::optional<int> status() const { return m_status; }
-    std::optional<paddock::Error> error() const { return m_error; }
-
-private:
-    void handle(const QJsonObject &event)
-    {
-        const QString type = event.value(QStringLiteral("type")).toString();
-        QByteArray data = QByteArray::fromBase64(event.value(QStringLiteral("data")).toString().toLatin1());
-        if (type == QLatin1String("stdout"))
-            writeRaw(1, data);
-        else if (type == QLatin1String("stderr"))
-            writeRaw(2, data);
-        else if (type == QLatin1String("error")) {
-            QJsonObject e = event.value(QStringLiteral("error")).toObject();
-            m_error = Error { errorCodeFromName(e.value(QStringLiteral("code")).toString()),
-                              e.value(QStringLiteral("message")).toString() };
-        } else if (type == QLatin1String("exit")) {
-            int signal = event.value(QStringLiteral("signal")).toInt();
-            m_status = signal > 0 ? 128 + signal : event.value(QStringLiteral("exitCode")).toInt();
-        }
-    }
-    QByteArray m_pending;
-    std::optional<int> m_status;
-    std::optional<Error> m_error;
-};
 
 } // namespace
 
@@ -93,7 +40,7 @@ int execCommand(CliContext &ctx, const QStringList &args)
     auto body = commandBody(a);
     if (!body)
         return usageError(body.error().message);
-    ExecStreamPrinter printer;
+    ExecEventPrinter printer;
     auto r = ctx.api.stream("POST", sandboxPath(a.positional[0]) + QStringLiteral("/exec"), *body,
                             [&](const QByteArray &bytes) { printer.feed(bytes); });
     if (!r)

@@ -113,6 +113,34 @@ private Q_SLOTS:
         QCOMPARE(errorCode(r), QStringLiteral("command_not_found"));
     }
 
+    void terminalNeedsAnUpgrade()
+    {
+        QByteArray r = exchange(post("/v1/sandboxes/api/exec", "{\"argv\": [\"sh\"], \"tty\": true}"));
+        QCOMPARE(status(r), 400);
+        QVERIFY(jsonBody(r).value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().contains(QLatin1String("Upgrade")));
+    }
+
+    void upgradedExecCarriesKeysBothWays()
+    {
+        QByteArray body = "{\"argv\": [\"sh\"], \"tty\": {\"rows\": 33, \"cols\": 99}}";
+        QByteArray request = "POST /v1/sandboxes/api/exec HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\n"
+                             "Upgrade: paddock-exec-v1\r\nContent-Length: "
+            + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+        // Keys sent right behind the request, before the upgrade is answered.
+        request += "{\"type\":\"stdin\",\"data\":\"" + QByteArray("stty size; exit 3\n").toBase64() + "\"}\n";
+        QByteArray r = exchange(request);
+        QCOMPARE(status(r), 101);
+        QVERIFY(r.contains("Upgrade: paddock-exec-v1"));
+        QByteArray output;
+        for (const QByteArray &line : r.mid(r.indexOf("\r\n\r\n") + 4).split('\n')) {
+            QJsonObject event = QJsonDocument::fromJson(line).object();
+            if (event.value(QStringLiteral("type")).toString() == QLatin1String("stdout"))
+                output += QByteArray::fromBase64(event.value(QStringLiteral("data")).toString().toLatin1());
+        }
+        QVERIFY2(output.contains("33 99"), output.constData());
+        QVERIFY(r.contains("{\"exitCode\":3,\"signal\":0,\"type\":\"exit\"}"));
+    }
+
     void execStreamsNdjsonEventsInChunks()
     {
         QByteArray r = exchange(post("/v1/sandboxes/api/exec", "{\"argv\": [\"sh\", \"-c\", \"echo hi; echo oops >&2; exit 5\"]}"));

@@ -178,6 +178,59 @@ private Q_SLOTS:
         QVERIFY(ls.out.contains("running"));
     }
 
+    void shellRelaysInputOutputAndExitStatus()
+    {
+        QProcess shell;
+        shell.start(cliBinary(), { QStringLiteral("--data-dir"), m_dataDir, QStringLiteral("shell"), QStringLiteral("web"),
+                                   QStringLiteral("--"), QStringLiteral("sh") });
+        QVERIFY(shell.waitForStarted());
+        shell.write("read x; echo got:$x; tty; exit 4\nhello\n");
+        QVERIFY(shell.waitForFinished(kWaitMs));
+        QByteArray out = shell.readAllStandardOutput();
+        QVERIFY2(out.contains("got:hello"), out.constData());
+        QVERIFY2(out.contains("/dev/pts/"), out.constData());
+        QCOMPARE(shell.exitCode(), 4);
+    }
+
+    void shellEndsOnEndOfInput()
+    {
+        QProcess shell;
+        shell.start(cliBinary(), { QStringLiteral("--data-dir"), m_dataDir, QStringLiteral("shell"), QStringLiteral("web") });
+        QVERIFY(shell.waitForStarted());
+        shell.write("echo $((6*7))\n");
+        QByteArray out;
+        QVERIFY(QTest::qWaitFor([&] { return (out += shell.readAllStandardOutput()).contains("42\r\n"); }, kWaitMs));
+        shell.closeWriteChannel(); // our end of input arrives as ^D at bash's prompt
+        QVERIFY(shell.waitForFinished(kWaitMs));
+        QCOMPARE(shell.exitCode(), 0);
+    }
+
+    void shellErrorsAreClear()
+    {
+        CliRun missing = cli({ QStringLiteral("shell"), QStringLiteral("nope") });
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY(missing.err.contains("no sandbox with ID or name 'nope'"));
+        CliRun notFound = cli({ QStringLiteral("shell"), QStringLiteral("web"), QStringLiteral("--"), QStringLiteral("nope-cmd") });
+        QCOMPARE(notFound.exitCode, 127);
+    }
+
+    void shellInARealTerminalFollowsItsSize()
+    {
+        // A pty on the user's side too: raw mode, initial size, SIGWINCH → resize inside.
+        QProcess driver;
+        driver.start(QStringLiteral("python3"),
+                     { QStringLiteral(PADDOCK_TEST_HELPERS "/drive_in_pty.py"), QStringLiteral("30"), QStringLiteral("100"),
+                       QStringLiteral("ready"), QStringLiteral("40"), QStringLiteral("120"), QStringLiteral("--"), cliBinary(),
+                       QStringLiteral("--data-dir"), m_dataDir, QStringLiteral("shell"), QStringLiteral("web"), QStringLiteral("--"),
+                       QStringLiteral("sh"), QStringLiteral("-c"),
+                       QStringLiteral("stty size; trap 'stty size; exit 0' WINCH; echo ready; while :; do sleep 0.05; done") });
+        QVERIFY(driver.waitForFinished(kWaitMs));
+        QByteArray out = driver.readAllStandardOutput();
+        QVERIFY2(out.contains("30 100"), out.constData());
+        QVERIFY2(out.contains("40 120"), out.constData());
+        QCOMPARE(driver.exitCode(), 0);
+    }
+
     void serveStopsCleanlyOnSigtermAndSandboxesStay()
     {
         QTemporaryDir other;

@@ -31,7 +31,35 @@ Result<QJsonObject> parseBody(const HttpRequest &req)
     return doc.object();
 }
 
-QByteArray ndjson(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n'; }
+// An event line: a chunk on a streamed response, a line on an upgraded one.
+void send(HttpConnection *conn, const QByteArray &line)
+{
+    if (conn->isUpgraded())
+        conn->writeLine(line);
+    else
+        conn->writeChunk(line);
+}
+
+// What the client of an interactive exec may send, one JSON object per line:
+// {"type": "stdin", "data": base64}, {"type": "resize", "rows", "cols"},
+// {"type": "eof"}, {"type": "signal", "signal": "INT"}. Anything else is ignored.
+void applyClientMessage(ExecSession *s, const QByteArray &line)
+{
+    const QJsonObject m = QJsonDocument::fromJson(line).object();
+    const QString type = m.value(QStringLiteral("type")).toString();
+    if (type == QLatin1String("stdin")) {
+        s->write(QByteArray::fromBase64(m.value(QStringLiteral("data")).toString().toLatin1()));
+    } else if (type == QLatin1String("resize")) {
+        int rows = m.value(QStringLiteral("rows")).toInt(), cols = m.value(QStringLiteral("cols")).toInt();
+        if (rows > 0 && rows <= 10000 && cols > 0 && cols <= 10000)
+            s->resize({ quint16(rows), quint16(cols) });
+    } else if (type == QLatin1String("eof")) {
+        s->closeStdin();
+    } else if (type == QLatin1String("signal")) {
+        if (auto sig = parseSignal(m.value(QStringLiteral("signal")).toString()))
+            s->kill(*sig);
+    }
+}
 
 // Path matching: "/v1/sandboxes/:sb" against "/v1/sandboxes/web".
 bool matchPath(const char *pattern, const QString &path, QStringList &params)
@@ -156,34 +184,38 @@ void ApiRoutes::exec(HttpConnection *conn, const HttpRequest &req, const Params 
     auto cmd = commandFromJson(*body);
     if (!cmd)
         return respondError(conn, cmd.error());
+    const bool interactive = req.upgrade == kInteractiveExecProtocol;
+    if ((cmd->terminal || cmd->openStdin) && !interactive)
+        return respondError(conn, Error { ErrorCode::InvalidArgument,
+                                          QStringLiteral("tty and stdin need 'Upgrade: %1'").arg(QLatin1String(kInteractiveExecProtocol)) });
     auto session = m_engine.exec(p[0], *cmd);
     if (!session)
         return respondError(conn, session.error());
-    // Headers wait for Started, so "not found" is an HTTP error, not a stream event.
-    QPointer<HttpConnection> guard(conn);
     ExecSession *s = *session;
-    QObject::connect(s, &ExecSession::started, conn, [conn](qint64 pid) {
-        conn->beginStream(200, "application/x-ndjson");
-        conn->writeChunk(ndjson({ { QStringLiteral("type"), QStringLiteral("start") }, { QStringLiteral("pid"), pid } }));
+    // Headers wait for Started, so "not found" is an HTTP error, not a stream event.
+    QObject::connect(s, &ExecSession::started, conn, [conn, interactive](qint64 pid) {
+        if (interactive)
+            conn->upgrade(kInteractiveExecProtocol);
+        else
+            conn->beginStream(200, "application/x-ndjson");
+        send(conn, startEvent(pid));
     });
-    QObject::connect(s, &ExecSession::output, conn, [conn](OutputStream stream, const QByteArray &data) {
-        conn->writeChunk(ndjson({ { QStringLiteral("type"), stream == OutputStream::Stdout ? QStringLiteral("stdout") : QStringLiteral("stderr") },
-                                  { QStringLiteral("data"), QString::fromLatin1(data.toBase64()) } }));
-    });
+    QObject::connect(s, &ExecSession::output, conn,
+                     [conn](OutputStream stream, const QByteArray &data) { send(conn, outputEvent(stream, data)); });
     QObject::connect(s, &ExecSession::finished, conn, [conn](ExitStatus st) {
-        conn->writeChunk(ndjson({ { QStringLiteral("type"), QStringLiteral("exit") },
-                                  { QStringLiteral("exitCode"), st.exitCode },
-                                  { QStringLiteral("signal"), st.signal } }));
-        conn->endStream();
+        send(conn, exitEvent(st));
+        conn->isStreaming() && !conn->isUpgraded() ? conn->endStream() : conn->close();
     });
     QObject::connect(s, &ExecSession::failed, conn, [conn](const Error &e) {
         if (!conn->isStreaming())
             return respondError(conn, e);
         // Mid-stream (the sandbox went away): the end is an error event.
-        conn->writeChunk(ndjson({ { QStringLiteral("type"), QStringLiteral("error") },
-                                  { QStringLiteral("error"), toJson(e).value(QStringLiteral("error")) } }));
-        conn->endStream();
+        send(conn, errorEvent(e));
+        conn->isUpgraded() ? conn->close() : conn->endStream();
     });
+    if (interactive)
+        QObject::connect(conn, &HttpConnection::lineReceived, s,
+                         [s](const QByteArray &line) { applyClientMessage(s, line); });
     // The client hung up: the command was for it alone.
     QPointer<ExecSession> sessionGuard(s);
     QObject::connect(conn, &HttpConnection::closed, s, [sessionGuard] {

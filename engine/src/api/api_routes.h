@@ -12,6 +12,9 @@
 
 namespace paddock::api {
 
+// The protocol a client asks for (Upgrade header) to type into a command.
+inline constexpr char kInteractiveExecProtocol[] = "paddock-exec-v1";
+
 class ApiRoutes {
 public:
     explicit ApiRoutes(Engine &engine) : m_engine(engine) { }

@@ -15,6 +15,9 @@ namespace {
 
 constexpr std::uint32_t kHeaderLimit = 64 * 1024;
 constexpr std::uint64_t kBodyLimit = 8 * 1024 * 1024;
+// What an upgraded connection may send without a newline, and what may
+// arrive before the upgrade is decided.
+constexpr qsizetype kMaxLine = 1024 * 1024;
 
 template<typename Message>
 QByteArray serialize(const Message &m)
@@ -60,8 +63,31 @@ qint64 HttpConnection::pendingBytes() const { return m_socket->bytesToWrite(); }
 void HttpConnection::onReadyRead()
 {
     m_buffer += m_socket->readAll();
-    if (m_requestSeen)
-        return m_buffer.clear(); // one request per connection; the rest is ignored
+    if (m_upgraded)
+        return splitLines();
+    if (!m_requestSeen)
+        return parseRequest();
+    // One request per connection: what follows is kept only for an upgrade.
+    if (m_buffer.size() > kMaxLine)
+        m_buffer.clear();
+}
+
+void HttpConnection::splitLines()
+{
+    qsizetype nl;
+    while (m_upgraded && (nl = m_buffer.indexOf('\n')) >= 0) {
+        QByteArray line = m_buffer.left(nl);
+        m_buffer.remove(0, nl + 1);
+        Q_EMIT lineReceived(line);
+    }
+    if (m_buffer.size() > kMaxLine) {
+        m_buffer.clear();
+        close(); // a peer that never ends a line is not speaking the protocol
+    }
+}
+
+void HttpConnection::parseRequest()
+{
     auto &parser = m_parser->p;
     while (!parser.is_done() && !m_buffer.isEmpty()) {
         boost::beast::error_code ec;
@@ -85,7 +111,9 @@ void HttpConnection::onReadyRead()
     const auto &msg = parser.get();
     QUrl url(QString::fromStdString(std::string(msg.target())));
     HttpRequest req { QByteArray::fromStdString(std::string(msg.method_string())), url.path(),
-                      QUrlQuery(url), QByteArray::fromStdString(msg.body()) };
+                      QUrlQuery(url), QByteArray::fromStdString(msg.body()), {} };
+    if (parser.upgrade())
+        req.upgrade = QByteArray::fromStdString(std::string(msg[http::field::upgrade]));
     Q_EMIT requestReady(req);
 }
 
@@ -100,6 +128,30 @@ void HttpConnection::respondJson(int status, const QJsonObject &body)
     res.prepare_payload();
     m_socket->write(serialize(res));
     finish();
+}
+
+void HttpConnection::upgrade(const QByteArray &protocol)
+{
+    if (!isOpen() || m_streaming)
+        return;
+    http::response<http::empty_body> res { http::status::switching_protocols, 11 };
+    res.set(http::field::connection, "Upgrade");
+    res.set(http::field::upgrade, protocol.toStdString());
+    m_socket->write(serialize(res.base()));
+    m_streaming = m_upgraded = true;
+    splitLines(); // input the client sent right behind its request
+}
+
+void HttpConnection::writeLine(const QByteArray &line)
+{
+    if (isOpen() && m_upgraded)
+        m_socket->write(line.endsWith('\n') ? line : line + '\n');
+}
+
+void HttpConnection::close()
+{
+    if (isOpen())
+        finish();
 }
 
 void HttpConnection::beginStream(int status, const QByteArray &contentType)

@@ -19,6 +19,7 @@ struct HttpRequest {
     QString path;
     QUrlQuery query;
     QByteArray body;
+    QByteArray upgrade; // the protocol asked for with "Connection: Upgrade", if any
 };
 
 class HttpConnection : public QObject {
@@ -28,21 +29,30 @@ public:
     ~HttpConnection() override;
 
     void respondJson(int status, const QJsonObject &body);
+    // Answers 101 Switching Protocols: from then on the connection carries
+    // newline-delimited messages both ways (lineReceived / writeLine).
+    void upgrade(const QByteArray &protocol);
+    void writeLine(const QByteArray &line);
+    void close(); // after what was written is flushed
     void beginStream(int status, const QByteArray &contentType);
     void writeChunk(const QByteArray &data);
     void endStream();
     bool isOpen() const;
     bool isStreaming() const { return m_streaming; }
+    bool isUpgraded() const { return m_upgraded; }
     // Bytes written but not yet taken by the client: producers pause above a bound.
     qint64 pendingBytes() const;
 
 Q_SIGNALS:
     void requestReady(const paddock::api::HttpRequest &request);
+    void lineReceived(const QByteArray &line); // upgraded connections only
     void drained(); // pending bytes were written
     void closed(); // the client went away (or the response is complete)
 
 private:
     void onReadyRead();
+    void parseRequest();
+    void splitLines();
     void finish();
 
     struct Parser;
@@ -52,6 +62,7 @@ private:
     bool m_requestSeen = false;
     bool m_finished = false;
     bool m_streaming = false;
+    bool m_upgraded = false;
 };
 
 } // namespace paddock::api

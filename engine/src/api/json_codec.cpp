@@ -1,6 +1,7 @@
 #include "json_codec.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace paddock::api {
 
@@ -80,6 +81,17 @@ Result<CommandSpec> commandFromJson(const QJsonObject &o)
     if (cmd.argv.isEmpty())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("argv must name a command"));
     cmd.cwd = o.value(QStringLiteral("cwd")).toString();
+    const QJsonValue tty = o.value(QStringLiteral("tty"));
+    if (tty.isObject()) {
+        int rows = tty.toObject().value(QStringLiteral("rows")).toInt(24);
+        int cols = tty.toObject().value(QStringLiteral("cols")).toInt(80);
+        if (rows < 1 || rows > 10000 || cols < 1 || cols > 10000)
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("tty size out of range"));
+        cmd.terminal = TerminalSize { quint16(rows), quint16(cols) };
+    } else if (tty.toBool()) {
+        cmd.terminal = TerminalSize {};
+    }
+    cmd.openStdin = o.value(QStringLiteral("stdin")).toBool();
     const QJsonObject env = o.value(QStringLiteral("env")).toObject();
     for (auto it = env.begin(); it != env.end(); ++it) {
         if (it.key().isEmpty() || it.key().contains(QLatin1Char('=')) || !it.value().isString())
@@ -87,6 +99,34 @@ Result<CommandSpec> commandFromJson(const QJsonObject &o)
         cmd.env.append(it.key() + QLatin1Char('=') + it.value().toString());
     }
     return cmd;
+}
+
+namespace {
+QByteArray line(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n'; }
+} // namespace
+
+QByteArray startEvent(qint64 pid)
+{
+    return line({ { QStringLiteral("type"), QStringLiteral("start") }, { QStringLiteral("pid"), pid } });
+}
+
+QByteArray outputEvent(OutputStream stream, const QByteArray &data)
+{
+    return line({ { QStringLiteral("type"), stream == OutputStream::Stdout ? QStringLiteral("stdout") : QStringLiteral("stderr") },
+                  { QStringLiteral("data"), QString::fromLatin1(data.toBase64()) } });
+}
+
+QByteArray exitEvent(const ExitStatus &status)
+{
+    return line({ { QStringLiteral("type"), QStringLiteral("exit") },
+                  { QStringLiteral("exitCode"), status.exitCode },
+                  { QStringLiteral("signal"), status.signal } });
+}
+
+QByteArray errorEvent(const Error &e)
+{
+    return line({ { QStringLiteral("type"), QStringLiteral("error") },
+                  { QStringLiteral("error"), toJson(e).value(QStringLiteral("error")) } });
 }
 
 } // namespace paddock::api

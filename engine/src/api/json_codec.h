@@ -15,7 +15,16 @@ QJsonObject toJson(const ProcessInfo &p);
 QJsonObject toJson(const Error &e); // {"error": {code, message, step?}}
 int httpStatus(ErrorCode code);
 
-// Reads {"argv": [...], "cwd": "...", "env": {"K": "V"}}.
+// Reads {"argv": [...], "cwd": "...", "env": {"K": "V"},
+//        "tty": {"rows": R, "cols": C} | true, "stdin": true}.
 Result<CommandSpec> commandFromJson(const QJsonObject &o);
+
+// The events of a running command, one JSON object per line:
+// {"type": "start", "pid"}, {"type": "stdout"|"stderr", "data": base64},
+// {"type": "exit", "exitCode", "signal"}, {"type": "error", "error": {…}}.
+QByteArray startEvent(qint64 pid);
+QByteArray outputEvent(OutputStream stream, const QByteArray &data);
+QByteArray exitEvent(const ExitStatus &status);
+QByteArray errorEvent(const Error &e);
 
 } // namespace paddock::api
