@@ -1,7 +1,6 @@
 #include "api_client.h"
 
 #include <QJsonDocument>
-#include <QLocalSocket>
 
 #include <boost/beast/http.hpp>
 
@@ -11,6 +10,31 @@
 namespace http = boost::beast::http;
 
 namespace paddock::cli {
+
+namespace {
+
+QByteArray serializeRequest(const QByteArray &method, const QString &target, const QJsonObject &body,
+                            const QByteArray &upgrade = {})
+{
+    http::request<http::string_body> req { http::string_to_verb(method.toStdString()), target.toStdString(), 11 };
+    req.set(http::field::host, "paddock");
+    if (!upgrade.isEmpty()) {
+        req.set(http::field::connection, "Upgrade");
+        req.set(http::field::upgrade, upgrade.toStdString());
+    }
+    if (method != "GET" && method != "DELETE") {
+        req.set(http::field::content_type, "application/json");
+        req.body() = QJsonDocument(body).toJson(QJsonDocument::Compact).toStdString();
+    }
+    req.prepare_payload();
+    std::ostringstream os;
+    os << req;
+    return QByteArray::fromStdString(os.str());
+}
+
+Error lostConnection() { return Error { ErrorCode::Io, QStringLiteral("the engine closed the connection mid-answer") }; }
+
+} // namespace
 
 QJsonObject ApiResponse::json() const { return QJsonDocument::fromJson(body).object(); }
 
@@ -23,16 +47,28 @@ Error errorFromResponse(const ApiResponse &r)
                    e.value(QStringLiteral("message")).toString(), e.value(QStringLiteral("step")).toString() };
 }
 
-bool ApiClient::reachable() const
+Result<UnixStream> ApiClient::open()
 {
-    QLocalSocket socket;
-    socket.connectToServer(m_socketPath);
-    return socket.waitForConnected(1000);
+    UnixStream stream;
+    if (stream.connectTo(m_socketPath))
+        return stream;
+    if (m_onNoEngine && (errno == ENOENT || errno == ECONNREFUSED)) {
+        if (auto started = m_onNoEngine(); !started)
+            return tl::unexpected(started.error());
+        UnixStream retry;
+        if (retry.connectTo(m_socketPath))
+            return retry;
+    }
+    return fail(ErrorCode::NotRunning, QStringLiteral("cannot reach the engine at %1: %2").arg(m_socketPath, qt_error_string(errno)));
 }
 
 Result<QJsonObject> ApiClient::call(const QByteArray &method, const QString &target, const QJsonObject &body)
 {
-    auto r = exchange(method, target, body, nullptr);
+    auto stream = open();
+    if (!stream)
+        return tl::unexpected(stream.error());
+    QByteArray buffer;
+    auto r = exchange(*stream, serializeRequest(method, target, body), buffer, nullptr);
     if (!r)
         return tl::unexpected(r.error());
     if (r->status / 100 != 2)
@@ -43,7 +79,11 @@ Result<QJsonObject> ApiClient::call(const QByteArray &method, const QString &tar
 Result<void> ApiClient::stream(const QByteArray &method, const QString &target, const QJsonObject &body,
                                const std::function<void(const QByteArray &)> &onData)
 {
-    auto r = exchange(method, target, body, &onData);
+    auto stream = open();
+    if (!stream)
+        return tl::unexpected(stream.error());
+    QByteArray buffer;
+    auto r = exchange(*stream, serializeRequest(method, target, body), buffer, &onData);
     if (!r)
         return tl::unexpected(r.error());
     if (r->status / 100 != 2)
@@ -51,35 +91,29 @@ Result<void> ApiClient::stream(const QByteArray &method, const QString &target, 
     return {};
 }
 
-Result<ApiResponse> ApiClient::exchange(const QByteArray &method, const QString &target,
-                                        const QJsonObject &body,
+Result<UpgradedStream> ApiClient::upgrade(const QString &target, const QJsonObject &body, const QByteArray &protocol)
+{
+    auto stream = open();
+    if (!stream)
+        return tl::unexpected(stream.error());
+    QByteArray buffer;
+    auto r = exchange(*stream, serializeRequest("POST", target, body, protocol), buffer, nullptr);
+    if (!r)
+        return tl::unexpected(r.error());
+    if (r->status != 101)
+        return tl::unexpected(errorFromResponse(*r));
+    return UpgradedStream { std::move(*stream), buffer };
+}
+
+// Sends the request and parses the answer; what follows the answer (after
+// a 101) is left in `buffer`.
+Result<ApiResponse> ApiClient::exchange(UnixStream &stream, const QByteArray &request, QByteArray &buffer,
                                         const std::function<void(const QByteArray &)> *onData)
 {
-    QLocalSocket socket;
-    socket.connectToServer(m_socketPath);
-    if (!socket.waitForConnected(5000) && m_onNoEngine
-        && (socket.error() == QLocalSocket::ServerNotFoundError
-            || socket.error() == QLocalSocket::ConnectionRefusedError)) {
-        if (auto started = m_onNoEngine(); !started)
-            return tl::unexpected(started.error());
-        socket.connectToServer(m_socketPath);
-        socket.waitForConnected(5000);
-    }
-    if (socket.state() != QLocalSocket::ConnectedState)
-        return fail(ErrorCode::NotRunning, QStringLiteral("cannot reach the engine at %1: %2").arg(m_socketPath, socket.errorString()));
-
-    http::request<http::string_body> req { http::string_to_verb(method.toStdString()), target.toStdString(), 11 };
-    req.set(http::field::host, "paddock");
-    if (method != "GET" && method != "DELETE") {
-        req.set(http::field::content_type, "application/json");
-        req.body() = QJsonDocument(body).toJson(QJsonDocument::Compact).toStdString();
-    }
-    req.prepare_payload();
-    std::ostringstream os;
-    os << req;
-    socket.write(QByteArray::fromStdString(os.str()));
-
+    if (!stream.sendAll(request))
+        return tl::unexpected(lostConnection());
     http::response_parser<http::string_body> parser;
+    parser.eager(true);
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     auto onChunk = [&](std::uint64_t, boost::beast::string_view piece, boost::beast::error_code &) {
         if (parser.get().result_int() / 100 == 2)
@@ -90,24 +124,15 @@ Result<ApiResponse> ApiClient::exchange(const QByteArray &method, const QString 
     };
     if (onData)
         parser.on_chunk_body(onChunk);
-
-    QByteArray buffer;
+    bool needMore = true;
     while (!parser.is_done()) {
-        if (buffer.isEmpty()) {
-            if (socket.bytesAvailable() == 0 && !socket.waitForReadyRead(-1))
-                return fail(ErrorCode::Io, QStringLiteral("the engine closed the connection mid-answer"));
-            buffer += socket.readAll();
-        }
+        if ((needMore || buffer.isEmpty()) && !stream.receive(buffer))
+            return tl::unexpected(lostConnection());
         boost::beast::error_code ec;
         size_t used = parser.put(boost::asio::buffer(buffer.constData(), size_t(buffer.size())), ec);
         buffer.remove(0, qsizetype(used));
-        if (ec == http::error::need_more) {
-            if (socket.bytesAvailable() == 0 && !socket.waitForReadyRead(-1))
-                return fail(ErrorCode::Io, QStringLiteral("the engine closed the connection mid-answer"));
-            buffer += socket.readAll();
-            continue;
-        }
-        if (ec)
+        needMore = ec == http::error::need_more;
+        if (ec && !needMore)
             return fail(ErrorCode::Protocol, QStringLiteral("malformed answer from the engine: %1").arg(QString::fromStdString(ec.message())));
     }
     return ApiResponse { int(parser.get().result_int()), QByteArray::fromStdString(parser.get().body()) };

@@ -1,6 +1,9 @@
 // The CLI's side of the local API: one blocking HTTP/1.1 request per
-// connection over the engine's unix socket, parsed with Boost.Beast.
+// connection over the engine's unix socket, written and parsed with
+// Boost.Beast.
 #pragma once
+
+#include "unix_stream.h"
 
 #include "paddock/error.h"
 
@@ -15,6 +18,12 @@ struct ApiResponse {
     int status = 0;
     QByteArray body;
     QJsonObject json() const;
+};
+
+// An upgraded connection and the first bytes that followed the 101 answer.
+struct UpgradedStream {
+    UnixStream stream;
+    QByteArray pending;
 };
 
 class ApiClient {
@@ -33,13 +42,14 @@ public:
     // arrives. Non-2xx responses become their Error, as for call().
     Result<void> stream(const QByteArray &method, const QString &target, const QJsonObject &body,
                         const std::function<void(const QByteArray &)> &onData);
-
-    // Whether an engine answers on the socket.
-    bool reachable() const;
+    // POST asking to switch the connection to `protocol`; anything but
+    // 101 Switching Protocols becomes the Error it carries.
+    Result<UpgradedStream> upgrade(const QString &target, const QJsonObject &body,
+                                   const QByteArray &protocol);
 
 private:
-    Result<ApiResponse> exchange(const QByteArray &method, const QString &target,
-                                 const QJsonObject &body,
+    Result<UnixStream> open();
+    Result<ApiResponse> exchange(UnixStream &stream, const QByteArray &request, QByteArray &buffer,
                                  const std::function<void(const QByteArray &)> *onData);
 
     QString m_socketPath;

@@ -15,7 +15,10 @@ struct CliContext {
     ApiClient api;
 };
 
+// Replaces this process with paddock-engine (returns only on failure).
 int serveCommand(const DataPaths &paths, const QStringList &args);
+// paddock-engine: $PADDOCK_ENGINE_BIN, else beside this executable.
+QString engineBinary();
 
 int createCommand(CliContext &ctx, const QStringList &args);
 int lsCommand(CliContext &ctx, const QStringList &args);

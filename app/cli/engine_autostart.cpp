@@ -1,6 +1,6 @@
 #include "engine_autostart.h"
 
-#include "api_client.h"
+#include "commands.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -19,17 +19,17 @@ namespace {
 
 constexpr int kStartTimeoutMs = 60000; // the first start builds the base image
 
-// Spawns `paddock serve` in its own session with a pipe on fd 3, on which
+// Spawns paddock-engine in its own session with a pipe on fd 3, on which
 // it reports "ready" or why it could not start. Returns the read end.
 Result<int> spawnServe(const DataPaths &paths)
 {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0)
         return fail(ErrorCode::Io, QStringLiteral("pipe: %1").arg(qt_error_string(errno)));
-    QByteArray exe = QFile::encodeName(QCoreApplication::applicationFilePath());
+    QByteArray exe = QFile::encodeName(engineBinary());
     QByteArray dataDir = QFile::encodeName(paths.dataDir());
     QByteArray log = QFile::encodeName(paths.engineLog());
-    const char *argv[] = { exe.constData(), "--data-dir", dataDir.constData(), "serve", "--ready-fd", "3", nullptr };
+    const char *argv[] = { exe.constData(), "--data-dir", dataDir.constData(), "--ready-fd", "3", nullptr };
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -72,16 +72,14 @@ QByteArray readReport(int fd)
 
 Result<void> ensureEngine(const DataPaths &paths)
 {
-    ApiClient client(paths.apiSocket());
-    if (client.reachable())
-        return {};
     if (auto r = paths.ensureExists(); !r)
         return r;
     auto fd = spawnServe(paths);
     if (!fd)
         return tl::unexpected(fd.error());
     QByteArray report = readReport(*fd);
-    if (report == "ready" || client.reachable()) // another CLI may have started it first
+    // "busy": another CLI started an engine first, which serves us as well.
+    if (report == "ready" || report.startsWith("error: another Paddock engine"))
         return {};
     return fail(ErrorCode::Internal,
                 QStringLiteral("the engine did not start: %1 (see %2)")
