@@ -5,6 +5,9 @@
 #include "engine_autostart.h"
 
 #include <QCoreApplication>
+#include <QFile>
+
+#include <unistd.h>
 
 namespace {
 
@@ -42,6 +45,23 @@ void printUsage()
     writeRaw(1, text.toUtf8());
 }
 
+// Replaces this process with paddock-desktop, found beside it.
+int openDesktop(const QString &dataDir)
+{
+    QByteArray exe = QFile::encodeName(QCoreApplication::applicationDirPath() + QStringLiteral("/paddock-desktop"));
+    QByteArray dir = QFile::encodeName(dataDir);
+    std::vector<char *> argv { exe.data() };
+    QByteArray flag = "--data-dir";
+    if (!dataDir.isEmpty()) {
+        argv.push_back(flag.data());
+        argv.push_back(dir.data());
+    }
+    argv.push_back(nullptr);
+    ::execv(exe.constData(), argv.data());
+    return reportError(paddock::Error { paddock::ErrorCode::Internal,
+                                        QStringLiteral("cannot start %1: %2").arg(QString::fromLocal8Bit(exe), qt_error_string(errno)) });
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -66,6 +86,8 @@ int main(int argc, char **argv)
         else
             return usageError(QStringLiteral("unknown option %1").arg(opt));
     }
+    if (args.isEmpty() && (qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")))
+        return openDesktop(dataDir); // `paddock` alone, at a desktop: the window
     if (args.isEmpty()) {
         printUsage();
         return kExitUsage;

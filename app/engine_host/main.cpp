@@ -66,6 +66,7 @@ int main(int argc, char **argv)
         report(readyFd, "error: " + r.error().message.toUtf8());
         return reportError(r.error());
     }
+    server.allowRemoteShutdown([] { QCoreApplication::quit(); }); // the desktop app takes over
     QSocketNotifier notifier(sigFd, QSocketNotifier::Read);
     QObject::connect(&notifier, &QSocketNotifier::activated, qApp, &QCoreApplication::quit);
     printLine(QStringLiteral("paddock engine %1 serving %2 on %3")

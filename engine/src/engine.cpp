@@ -120,6 +120,22 @@ Result<SandboxInfo> Engine::startSandbox(const QString &key)
     return d->find(sb->id);
 }
 
+Result<SandboxInfo> Engine::renameSandbox(const QString &key, const QString &newName)
+{
+    auto sb = d->find(key);
+    if (!sb)
+        return sb;
+    if (!sandbox::isValidSandboxName(newName))
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("invalid sandbox name '%1': use 1-63 lower-case letters, "
+                                                               "digits and '-', not at either end").arg(newName));
+    if (auto taken = d->sandboxes.byIdOrName(newName); taken && taken->has_value() && (*taken)->id != sb->id)
+        return fail(ErrorCode::Conflict, QStringLiteral("a sandbox named '%1' already exists").arg(newName));
+    if (auto r = d->sandboxes.rename(sb->id, newName); !r)
+        return tl::unexpected(r.error());
+    d->emitSandboxChanged(sb->id);
+    return d->find(sb->id);
+}
+
 void Engine::stopSandbox(const QString &key, Callback<SandboxInfo> done)
 {
     auto sb = d->find(key);
@@ -173,6 +189,8 @@ SandboxInfo EnginePrivate::withLiveState(SandboxInfo sb) const
     sandbox::SandboxRuntime *rt = runtimes.value(sb.id);
     sb.state = rt ? SandboxState::Running : SandboxState::Stopped;
     sb.initPid = rt ? rt->initPid() : 0;
+    if (!rt)
+        sb.startedAt = {};
     sb.dataDir = paths.sandboxDir(sb.id);
     return sb;
 }

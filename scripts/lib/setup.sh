@@ -11,7 +11,7 @@ BUILD_PACKAGES=(cmake ninja-build ccache g++ pkg-config qt6-base-dev libboost-de
                 libexpected-dev libsqlite3-dev)
 # What the tests run: tools used inside sandboxes (they come from the host's
 # /usr), and runuser/useradd for the unprivileged pass.
-TEST_PACKAGES=(procps python3 util-linux passwd findutils)
+TEST_PACKAGES=(procps python3 util-linux passwd findutils fonts-dejavu-core)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 

@@ -6,6 +6,7 @@
 
 #include <QLocalServer>
 
+#include <functional>
 #include <memory>
 
 namespace paddock::api {
@@ -20,6 +21,11 @@ public:
 
     // Listens on the engine's API socket (replacing a stale one).
     Result<void> listen();
+
+    // Lets a client ask this engine to exit (POST /v1/engine/shutdown), so
+    // the desktop app can take over from a headless engine. Off by default:
+    // a desktop app's engine is not stopped from outside.
+    void allowRemoteShutdown(std::function<void()> shutdown);
 
 private:
     void onNewConnection();

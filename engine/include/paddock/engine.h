@@ -43,6 +43,8 @@ public:
     Result<QList<SandboxInfo>> listSandboxes();
     Result<SandboxInfo> sandbox(const QString &key);
     Result<SandboxInfo> startSandbox(const QString &key);
+    // The new name shows inside (hostname) from the next start on.
+    Result<SandboxInfo> renameSandbox(const QString &key, const QString &newName);
     void stopSandbox(const QString &key, Callback<SandboxInfo> done);
     void removeSandbox(const QString &key, bool force, Callback<void> done);
 

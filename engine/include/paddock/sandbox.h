@@ -15,6 +15,7 @@ struct SandboxInfo {
     QString name; // unique, a DNS label; also the hostname inside
     SandboxState state = SandboxState::Stopped;
     QDateTime createdAt;
+    QDateTime startedAt; // when the current run began (running sandboxes)
     QString baseImage;
     QString dataDir; // where its own files live on the host
     qint64 initPid = 0; // host pid of paddock-init while running

@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
+#include <QTimer>
 
 namespace paddock::api {
 
@@ -85,6 +86,7 @@ bool matchPath(const char *pattern, const QString &path, QStringList &params)
 
 const ApiRoutes::Route ApiRoutes::kRoutes[] = {
     { "GET", "/v1/version", &ApiRoutes::version },
+    { "POST", "/v1/engine/shutdown", &ApiRoutes::shutdownEngine },
     { "GET", "/v1/sandboxes", &ApiRoutes::listSandboxes },
     { "POST", "/v1/sandboxes", &ApiRoutes::createSandbox },
     { "GET", "/v1/sandboxes/:sb", &ApiRoutes::getSandbox },
@@ -120,6 +122,14 @@ void ApiRoutes::version(HttpConnection *conn, const HttpRequest &, const Params 
 {
     conn->respondJson(200, QJsonObject { { QStringLiteral("version"), QStringLiteral(PADDOCK_VERSION) },
                                          { QStringLiteral("dataDir"), m_engine.paths().dataDir() } });
+}
+
+void ApiRoutes::shutdownEngine(HttpConnection *conn, const HttpRequest &, const Params &)
+{
+    if (!m_shutdown)
+        return respondError(conn, Error { ErrorCode::Conflict, QStringLiteral("this engine does not stop on request") });
+    conn->respondJson(202, QJsonObject { { QStringLiteral("stopping"), true } });
+    QTimer::singleShot(0, m_shutdown); // after the answer is on its way; sandboxes keep running
 }
 
 void ApiRoutes::listSandboxes(HttpConnection *conn, const HttpRequest &, const Params &)

@@ -19,6 +19,7 @@ class ApiRoutes {
 public:
     explicit ApiRoutes(Engine &engine) : m_engine(engine) { }
     void handle(HttpConnection *conn, const HttpRequest &req);
+    void setShutdownHandler(std::function<void()> shutdown) { m_shutdown = std::move(shutdown); }
 
 private:
     // Path parameters in pattern order: ":sb" → params[0], ":proc" → params[1].
@@ -32,6 +33,7 @@ private:
     static const Route kRoutes[];
 
     void version(HttpConnection *, const HttpRequest &, const Params &);
+    void shutdownEngine(HttpConnection *, const HttpRequest &, const Params &);
     void listSandboxes(HttpConnection *, const HttpRequest &, const Params &);
     void createSandbox(HttpConnection *, const HttpRequest &, const Params &);
     void getSandbox(HttpConnection *, const HttpRequest &, const Params &);
@@ -47,6 +49,7 @@ private:
     void waitProcess(HttpConnection *, const HttpRequest &, const Params &);
 
     Engine &m_engine;
+    std::function<void()> m_shutdown;
 };
 
 } // namespace paddock::api

@@ -24,6 +24,11 @@ Result<void> ApiServer::listen()
     return {};
 }
 
+void ApiServer::allowRemoteShutdown(std::function<void()> shutdown)
+{
+    m_routes->setShutdownHandler(std::move(shutdown));
+}
+
 void ApiServer::onNewConnection()
 {
     while (QLocalSocket *socket = m_server.nextPendingConnection()) {

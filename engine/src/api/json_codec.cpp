@@ -18,6 +18,7 @@ QJsonObject toJson(const SandboxInfo &sb)
         { QStringLiteral("name"), sb.name },
         { QStringLiteral("state"), sandboxStateName(sb.state) },
         { QStringLiteral("createdAt"), isoTime(sb.createdAt) },
+        { QStringLiteral("startedAt"), isoTime(sb.startedAt) },
         { QStringLiteral("baseImage"), sb.baseImage },
         { QStringLiteral("dataDir"), sb.dataDir },
     };

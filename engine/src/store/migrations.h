@@ -30,6 +30,10 @@ inline constexpr const char *kMigrations[] = {
         PRIMARY KEY (sandbox_id, id)
     );
     )sql",
+    // 2: when a sandbox's current run began (uptime), kept across engine restarts
+    R"sql(
+    ALTER TABLE sandboxes ADD COLUMN started_at INTEGER;
+    )sql",
 };
 
 } // namespace paddock::store

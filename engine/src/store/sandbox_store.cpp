@@ -4,7 +4,7 @@ namespace paddock::store {
 
 namespace {
 
-constexpr const char *kColumns = "id, name, state, created_at, base_image, init_pid";
+constexpr const char *kColumns = "id, name, state, created_at, base_image, init_pid, started_at";
 
 SandboxInfo readRow(const Statement &s)
 {
@@ -15,6 +15,8 @@ SandboxInfo readRow(const Statement &s)
     sb.createdAt = QDateTime::fromMSecsSinceEpoch(s.integer(3), Qt::UTC);
     sb.baseImage = s.text(4);
     sb.initPid = s.isNull(5) ? 0 : s.integer(5);
+    if (!s.isNull(6))
+        sb.startedAt = QDateTime::fromMSecsSinceEpoch(s.integer(6), Qt::UTC);
     return sb;
 }
 
@@ -69,14 +71,26 @@ Result<std::optional<SandboxInfo>> SandboxStore::byIdOrName(const QString &key)
 
 Result<void> SandboxStore::setState(const QString &id, SandboxState state, qint64 initPid)
 {
-    auto stmt = m_db.prepare("UPDATE sandboxes SET state = ?, init_pid = ? WHERE id = ?");
+    // A run begins when a stopped sandbox starts; re-attaching continues it.
+    auto stmt = m_db.prepare("UPDATE sandboxes SET started_at = CASE WHEN ?1 = 'running' "
+                             "THEN (CASE WHEN state = 'running' THEN started_at ELSE ?4 END) END, "
+                             "state = ?1, init_pid = ?2 WHERE id = ?3");
     if (!stmt)
         return tl::unexpected(stmt.error());
-    stmt->bind(1, sandboxStateName(state)).bind(3, id);
+    stmt->bind(1, sandboxStateName(state)).bind(3, id).bind(4, QDateTime::currentMSecsSinceEpoch());
     if (initPid > 0)
         stmt->bind(2, initPid);
     else
         stmt->bindNull(2);
+    return stmt->run();
+}
+
+Result<void> SandboxStore::rename(const QString &id, const QString &name)
+{
+    auto stmt = m_db.prepare("UPDATE sandboxes SET name = ? WHERE id = ?");
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    stmt->bind(1, name).bind(2, id);
     return stmt->run();
 }
 

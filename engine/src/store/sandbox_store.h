@@ -17,6 +17,7 @@ public:
     Result<QList<SandboxInfo>> all();
     Result<std::optional<SandboxInfo>> byIdOrName(const QString &key);
     Result<void> setState(const QString &id, SandboxState state, qint64 initPid);
+    Result<void> rename(const QString &id, const QString &name);
     Result<void> remove(const QString &id);
     // Hands out the next process id of a sandbox ("p1", "p2", …).
     Result<QString> takeProcessId(const QString &sandboxId);

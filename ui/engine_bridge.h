@@ -1,0 +1,65 @@
+// The UI's handle on the engine. The engine lives on its own thread (its
+// event loop, SQLite, sockets); the bridge lives on the UI thread and
+// forwards calls there and answers back here, so no widget ever waits on
+// the engine and no engine object is touched from the UI thread.
+#pragma once
+
+#include "paddock/engine.h"
+
+#include <QObject>
+#include <QThread>
+
+#include <functional>
+#include <memory>
+
+namespace paddock::ui {
+
+class EngineBridge : public QObject {
+    Q_OBJECT
+public:
+    EngineBridge(QObject *parent = nullptr);
+    ~EngineBridge() override; // stops the engine thread; sandboxes keep running
+
+    // Opens the engine on its thread (blocks for as long as that takes:
+    // call before the window shows) and serves the local API from it.
+    Result<void> open(const DataPaths &paths);
+    const DataPaths &paths() const { return m_paths; }
+
+    // Runs fn(engine) on the engine thread; `done` gets its result here.
+    template<typename T>
+    void call(std::function<Result<T>(Engine &)> fn, std::function<void(Result<T>)> done)
+    {
+        QMetaObject::invokeMethod(m_anchor.get(), [this, fn = std::move(fn), done = std::move(done)] {
+            Result<T> r = fn(*m_engine);
+            QMetaObject::invokeMethod(this, [done, r = std::move(r)] { done(r); }, Qt::QueuedConnection);
+        });
+    }
+    // For engine calls that answer through a callback of their own.
+    template<typename T>
+    void callAsync(std::function<void(Engine &, Callback<T>)> fn, std::function<void(Result<T>)> done)
+    {
+        QMetaObject::invokeMethod(m_anchor.get(), [this, fn = std::move(fn), done = std::move(done)] {
+            fn(*m_engine, [this, done](Result<T> r) {
+                QMetaObject::invokeMethod(this, [done, r = std::move(r)] { done(r); }, Qt::QueuedConnection);
+            });
+        });
+    }
+
+Q_SIGNALS:
+    // Re-emitted on the UI thread.
+    void sandboxChanged(const paddock::SandboxInfo &sandbox);
+    void sandboxRemoved(const QString &id);
+    void processChanged(const paddock::ProcessInfo &process);
+
+private:
+    DataPaths m_paths;
+    QThread m_thread;
+    std::unique_ptr<QObject> m_anchor = std::make_unique<QObject>(); // lives on the engine thread
+    std::unique_ptr<Engine> m_engine;
+    std::unique_ptr<QObject> m_api; // the API server, on the engine thread
+};
+
+} // namespace paddock::ui
+
+Q_DECLARE_METATYPE(paddock::SandboxInfo)
+Q_DECLARE_METATYPE(paddock::ProcessInfo)
