@@ -2,6 +2,7 @@
 
 #include "pages/overview_page.h"
 #include "pages/processes_page.h"
+#include "pages/terminals_page.h"
 
 #include <QAction>
 #include <QHeaderView>
@@ -37,6 +38,7 @@ MainWindow::MainWindow(EngineBridge &engine, QWidget *parent)
 
     addPage(new OverviewPage(this));
     addPage(new ProcessesPage(m_engine, this));
+    addPage(new TerminalsPage(m_engine, this));
     buildActions();
 
     connect(&m_engine, &EngineBridge::sandboxChanged, &m_model, &SandboxListModel::upsert);

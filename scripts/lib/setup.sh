@@ -8,7 +8,7 @@ PADDOCK_BUILD_DIR=$PADDOCK_ROOT/build/$PADDOCK_PRESET
 
 # What the build needs.
 BUILD_PACKAGES=(cmake ninja-build ccache g++ pkg-config qt6-base-dev libboost-dev
-                libexpected-dev libsqlite3-dev)
+                libexpected-dev libsqlite3-dev qt6-webengine-dev qt6-webchannel-dev)
 # What the tests run: tools used inside sandboxes (they come from the host's
 # /usr), and runuser/useradd for the unprivileged pass.
 TEST_PACKAGES=(procps python3 util-linux passwd findutils fonts-dejavu-core)
@@ -30,7 +30,14 @@ install_packages() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+# npm installs xterm.js at build time; the machine's own npm is used when
+# there is one, else Debian's.
+ensure_npm() {
+    command -v npm >/dev/null 2>&1 || install_packages npm
+}
+
 configure_and_build() {
+    ensure_npm
     log "building preset $PADDOCK_PRESET in $PADDOCK_BUILD_DIR"
     (cd "$PADDOCK_ROOT" && cmake --preset "$PADDOCK_PRESET" -DBUILD_TESTING=ON >/dev/null \
         && cmake --build --preset "$PADDOCK_PRESET")

@@ -2,6 +2,7 @@
 // actions through the UI, changes made from the CLI, the Processes tab,
 // taking over from a headless engine, and a screenshot for review.
 #include "test_support.h"
+#include "webengine_test_setup.h"
 
 #include "engine_bridge.h"
 #include "engine_takeover.h"
@@ -72,6 +73,9 @@ class TstMainWindow : public QObject {
             }
         });
     }
+
+public:
+    static void initMain() { prepareWebEngineForTests(); }
 
 private Q_SLOTS:
     void initTestCase()
