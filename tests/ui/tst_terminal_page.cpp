@@ -133,7 +133,9 @@ private Q_SLOTS:
                  qPrintable(screenText(view).right(400)));
         probe.stop();
         qInfo("flood of %lld ms: longest UI stall %lld ms", clock.elapsed(), longestStall);
-        QVERIFY2(longestStall < 500, qPrintable(QStringLiteral("the UI stalled for %1 ms").arg(longestStall)));
+        // Not a performance target (those are reported, above): a UI that
+        // does not answer for two seconds is frozen, on any build.
+        QVERIFY2(longestStall < 2000, qPrintable(QStringLiteral("the UI froze for %1 ms").arg(longestStall)));
     }
 
     void terminalsSurviveSwitchingSandboxes()

@@ -5,7 +5,7 @@ namespace paddock::ui {
 namespace {
 constexpr int kQuietMs = 10;
 constexpr int kMaxDelayMs = 40;
-constexpr qsizetype kMaxBatch = 1 << 20; // the page digests a megabyte at a time comfortably
+constexpr qsizetype kMaxBatch = 256 * 1024; // bounds the time one batch takes to pass to the page
 } // namespace
 
 OutputCoalescer::OutputCoalescer(QObject *parent) : QObject(parent)
