@@ -11,6 +11,7 @@
 #include "terminal/terminal_view.h"
 
 #include <QApplication>
+#include <QClipboard>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QStandardPaths>
@@ -151,6 +152,19 @@ private Q_SLOTS:
         QVERIFY(view->host().isRunning());
         type(view, QStringLiteral("echo still-$((40+2))\r"));
         QVERIFY(waitForScreen(view, QStringLiteral("still-42")));
+    }
+
+    void pasteAndCopyGoThroughTheClipboard()
+    {
+        TerminalView *view = m_page->currentTerminal();
+        QGuiApplication::clipboard()->setText(QStringLiteral("echo pasted-$((20+3))"));
+        // What Ctrl+Shift+V runs: the page asks the app for the clipboard.
+        js(view, QStringLiteral("paddockHost.clipboardText((text) => term.paste(text)); true"));
+        QVERIFY2(waitForScreen(view, QStringLiteral("echo pasted-$((20+3))")), qPrintable(screenText(view).right(300)));
+        type(view, QStringLiteral("\r")); // a paste is bracketed: bash waits for Enter
+        QVERIFY2(waitForScreen(view, QStringLiteral("\npasted-23")), qPrintable(screenText(view)));
+        js(view, QStringLiteral("term.selectAll(); paddockHost.copy(term.getSelection()); true"));
+        QTRY_VERIFY_WITH_TIMEOUT(QGuiApplication::clipboard()->text().contains(QLatin1String("pasted-23")), kWaitMs);
     }
 
     void screenshotWithATerminalOpen()
