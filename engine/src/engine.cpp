@@ -78,9 +78,7 @@ Result<SandboxInfo> Engine::createSandbox(const SandboxSpec &spec)
     sb.id = sandbox::generateSandboxId();
     sb.name = spec.name.isEmpty() ? sb.id : spec.name;
     if (!sandbox::isValidSandboxName(sb.name))
-        return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("invalid sandbox name '%1': use 1-63 lower-case letters, digits "
-                                   "and '-', not at either end").arg(sb.name));
+        return fail(ErrorCode::InvalidArgument, sandbox::invalidNameMessage(sb.name));
     if (auto existing = d->sandboxes.byIdOrName(sb.name); existing && existing->has_value())
         return fail(ErrorCode::Conflict, QStringLiteral("a sandbox named '%1' already exists").arg(sb.name));
     sb.createdAt = QDateTime::currentDateTimeUtc();
@@ -126,8 +124,7 @@ Result<SandboxInfo> Engine::renameSandbox(const QString &key, const QString &new
     if (!sb)
         return sb;
     if (!sandbox::isValidSandboxName(newName))
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("invalid sandbox name '%1': use 1-63 lower-case letters, "
-                                                               "digits and '-', not at either end").arg(newName));
+        return fail(ErrorCode::InvalidArgument, sandbox::invalidNameMessage(newName));
     if (auto taken = d->sandboxes.byIdOrName(newName); taken && taken->has_value() && (*taken)->id != sb->id)
         return fail(ErrorCode::Conflict, QStringLiteral("a sandbox named '%1' already exists").arg(newName));
     if (auto r = d->sandboxes.rename(sb->id, newName); !r)

@@ -2,6 +2,7 @@
 // actions through the UI, changes made from the CLI, the Processes tab,
 // taking over from a headless engine, and a screenshot for review.
 #include "test_support.h"
+#include "window_fixture.h"
 #include "webengine_test_setup.h"
 
 #include "engine_bridge.h"
@@ -31,13 +32,11 @@ using namespace paddock::ui;
 class TstMainWindow : public QObject {
     Q_OBJECT
 
-    std::unique_ptr<TestDataDir> m_data;
-    std::unique_ptr<EngineBridge> m_engine;
-    std::unique_ptr<MainWindow> m_window;
+    WindowFixture m_fx;
 
     QAction *action(const QString &text)
     {
-        for (QAction *a : m_window->findChildren<QAction *>())
+        for (QAction *a : m_fx.window->findChildren<QAction *>())
             if (a->text() == text)
                 return a;
         return nullptr;
@@ -45,7 +44,7 @@ class TstMainWindow : public QObject {
 
     int rowNamed(const QString &name)
     {
-        SandboxListModel &m = m_window->sandboxes();
+        SandboxListModel &m = m_fx.window->sandboxes();
         for (int row = 0; row < m.rowCount(); ++row)
             if (m.sandboxAt(row)->name == name)
                 return row;
@@ -55,7 +54,7 @@ class TstMainWindow : public QObject {
     QString stateOf(const QString &name)
     {
         int row = rowNamed(name);
-        return row < 0 ? QString() : m_window->sandboxes().index(row, SandboxListModel::State).data().toString();
+        return row < 0 ? QString() : m_fx.window->sandboxes().index(row, SandboxListModel::State).data().toString();
     }
 
     // Answers the next modal dialog (input or question) once it shows.
@@ -80,22 +79,13 @@ public:
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true); // QSettings in a test location
-        m_data = std::make_unique<TestDataDir>();
-        m_engine = std::make_unique<EngineBridge>();
-        auto opened = m_engine->open(m_data->paths());
-        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().message));
-        m_window = std::make_unique<MainWindow>(*m_engine);
-        m_window->resize(1100, 700);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        const QString failed = m_fx.setUp();
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
     }
 
     void cleanupTestCase()
     {
-        m_window.reset();
-        m_engine.reset();
-        m_data.reset();
+        m_fx.tearDown();
     }
 
     void createThroughTheUiShowsARunningRow()
@@ -105,23 +95,23 @@ private Q_SLOTS:
         answerNextDialog(QStringLiteral("from-ui"));
         create->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(QStringLiteral("from-ui")), QStringLiteral("running"), kWaitMs);
-        QTRY_COMPARE_WITH_TIMEOUT(m_window->selectedSandbox()->name, QStringLiteral("from-ui"), kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_fx.window->selectedSandbox()->name, QStringLiteral("from-ui"), kWaitMs);
     }
 
     void sandboxCreatedFromTheCliAppearsWithoutRefresh()
     {
-        CliRun r = runCli(m_data->paths().dataDir(), { QStringLiteral("create"), QStringLiteral("--name"), QStringLiteral("from-cli") });
+        CliRun r = runCli(m_fx.data->paths().dataDir(), { QStringLiteral("create"), QStringLiteral("--name"), QStringLiteral("from-cli") });
         QCOMPARE(r.exitCode, 0);
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(QStringLiteral("from-cli")), QStringLiteral("running"), kWaitMs);
     }
 
     void processesTabShowsLiveProcessesTheirLogAndKills()
     {
-        m_window->sandboxView()->selectRow(rowNamed(QStringLiteral("from-ui")));
-        auto *page = m_window->findChild<ProcessesPage *>();
+        m_fx.window->sandboxView()->selectRow(rowNamed(QStringLiteral("from-ui")));
+        auto *page = m_fx.window->findChild<ProcessesPage *>();
         QVERIFY(page);
-        m_window->tabs()->setCurrentWidget(page);
-        CliRun r = runCli(m_data->paths().dataDir(), { QStringLiteral("spawn"), QStringLiteral("from-ui"), QStringLiteral("--"),
+        m_fx.window->tabs()->setCurrentWidget(page);
+        CliRun r = runCli(m_fx.data->paths().dataDir(), { QStringLiteral("spawn"), QStringLiteral("from-ui"), QStringLiteral("--"),
                                                       QStringLiteral("sh"), QStringLiteral("-c"),
                                                       QStringLiteral("echo hello-from-log; sleep 1000") });
         QCOMPARE(r.exitCode, 0);
@@ -136,7 +126,7 @@ private Q_SLOTS:
 
     void stopStartRenameAndDelete()
     {
-        m_window->sandboxView()->selectRow(rowNamed(QStringLiteral("from-cli")));
+        m_fx.window->sandboxView()->selectRow(rowNamed(QStringLiteral("from-cli")));
         action(QStringLiteral("Stop"))->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(QStringLiteral("from-cli")), QStringLiteral("stopped"), kWaitMs);
         action(QStringLiteral("Start"))->trigger();
@@ -144,7 +134,7 @@ private Q_SLOTS:
         answerNextDialog(QStringLiteral("renamed"));
         action(QStringLiteral("Rename"))->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(rowNamed(QStringLiteral("renamed")) >= 0, kWaitMs);
-        m_window->sandboxView()->selectRow(rowNamed(QStringLiteral("renamed")));
+        m_fx.window->sandboxView()->selectRow(rowNamed(QStringLiteral("renamed")));
         answerNextDialog({});
         action(QStringLiteral("Delete"))->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(rowNamed(QStringLiteral("renamed")), -1, kWaitMs);
@@ -152,9 +142,9 @@ private Q_SLOTS:
 
     void screenshotOfTheMainWindowIsNotBlank()
     {
-        m_window->sandboxView()->selectRow(rowNamed(QStringLiteral("from-ui")));
-        m_window->tabs()->setCurrentIndex(0);
-        QImage shot = m_window->grab().toImage();
+        m_fx.window->sandboxView()->selectRow(rowNamed(QStringLiteral("from-ui")));
+        m_fx.window->tabs()->setCurrentIndex(0);
+        QImage shot = m_fx.window->grab().toImage();
         QSet<QRgb> colours;
         for (int y = 0; y < shot.height(); y += 4)
             for (int x = 0; x < shot.width(); x += 4)

@@ -3,6 +3,7 @@
 // resizes the view and checks `stty size`, floods it with output and
 // measures how long the UI thread ever stalls, and saves a screenshot.
 #include "test_support.h"
+#include "window_fixture.h"
 #include "webengine_test_setup.h"
 
 #include "engine_bridge.h"
@@ -29,9 +30,7 @@ using namespace paddock::ui;
 class TstTerminalPage : public QObject {
     Q_OBJECT
 
-    std::unique_ptr<TestDataDir> m_data;
-    std::unique_ptr<EngineBridge> m_engine;
-    std::unique_ptr<MainWindow> m_window;
+    WindowFixture m_fx;
     TerminalsPage *m_page = nullptr;
 
     // Runs JavaScript in the terminal page and waits for its result.
@@ -68,19 +67,13 @@ public:
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        m_data = std::make_unique<TestDataDir>();
-        m_engine = std::make_unique<EngineBridge>();
-        QVERIFY(m_engine->open(m_data->paths()));
-        m_window = std::make_unique<MainWindow>(*m_engine);
-        m_window->resize(1100, 700);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-        m_window->createSandbox(QStringLiteral("term"));
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->selectedSandbox() && m_window->selectedSandbox()->name == QLatin1String("term"), kWaitMs);
-        m_page = m_window->findChild<TerminalsPage *>();
+        const QString failed = m_fx.setUp();
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        m_fx.window->createSandbox(QStringLiteral("term"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.window->selectedSandbox() && m_fx.window->selectedSandbox()->name == QLatin1String("term"), kWaitMs);
+        m_page = m_fx.window->findChild<TerminalsPage *>();
         QVERIFY(m_page);
-        m_window->tabs()->setCurrentWidget(m_page);
+        m_fx.window->tabs()->setCurrentWidget(m_page);
         QTRY_VERIFY_WITH_TIMEOUT(m_page->currentTerminal(), kWaitMs);
         TerminalView *view = m_page->currentTerminal();
         QTRY_VERIFY_WITH_TIMEOUT(view->host().isRunning(), kWaitMs);
@@ -88,9 +81,7 @@ private Q_SLOTS:
 
     void cleanupTestCase()
     {
-        m_window.reset();
-        m_engine.reset();
-        m_data.reset();
+        m_fx.tearDown();
     }
 
     void typedCommandRunsAndItsOutputIsInTheBuffer()
@@ -103,9 +94,9 @@ private Q_SLOTS:
     void resizingTheViewResizesTheTerminalInside()
     {
         TerminalView *view = m_page->currentTerminal();
-        m_window->resize(900, 500);
+        m_fx.window->resize(900, 500);
         QTRY_VERIFY_WITH_TIMEOUT(js(view, QStringLiteral("term.cols")).toInt() > 0, kWaitMs);
-        m_window->resize(1300, 800);
+        m_fx.window->resize(1300, 800);
         int cols = 0, rows = 0;
         // xterm.js refits on the ResizeObserver's next frame.
         QTRY_VERIFY_WITH_TIMEOUT((cols = js(view, QStringLiteral("term.cols")).toInt()) > 100, kWaitMs);
@@ -142,12 +133,12 @@ private Q_SLOTS:
     void terminalsSurviveSwitchingSandboxes()
     {
         TerminalView *view = m_page->currentTerminal();
-        m_window->createSandbox(QStringLiteral("other"));
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->selectedSandbox() && m_window->selectedSandbox()->name == QLatin1String("other"), kWaitMs);
+        m_fx.window->createSandbox(QStringLiteral("other"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.window->selectedSandbox() && m_fx.window->selectedSandbox()->name == QLatin1String("other"), kWaitMs);
         QTRY_VERIFY_WITH_TIMEOUT(m_page->currentTerminal() && m_page->currentTerminal() != view, kWaitMs);
-        for (int row = 0; row < m_window->sandboxes().rowCount(); ++row)
-            if (m_window->sandboxes().sandboxAt(row)->name == QLatin1String("term"))
-                m_window->sandboxView()->selectRow(row);
+        for (int row = 0; row < m_fx.window->sandboxes().rowCount(); ++row)
+            if (m_fx.window->sandboxes().sandboxAt(row)->name == QLatin1String("term"))
+                m_fx.window->sandboxView()->selectRow(row);
         QTRY_COMPARE_WITH_TIMEOUT(m_page->currentTerminal(), view, kWaitMs);
         QVERIFY(view->host().isRunning());
         type(view, QStringLiteral("echo still-$((40+2))\r"));
@@ -186,7 +177,7 @@ private Q_SLOTS:
         QVERIFY2(QTest::qWaitFor(painted, kWaitMs), qPrintable(QStringLiteral("light %1, dark %2").arg(light).arg(dark)));
         const QString dir = QStringLiteral(PADDOCK_SCREENSHOT_DIR);
         QDir().mkpath(dir);
-        QVERIFY(m_window->grab().toImage().save(dir + QStringLiteral("/main-window-terminal.png")));
+        QVERIFY(m_fx.window->grab().toImage().save(dir + QStringLiteral("/main-window-terminal.png")));
         qInfo("screenshot: %s/main-window-terminal.png", qPrintable(dir));
     }
 };

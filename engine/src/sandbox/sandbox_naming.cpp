@@ -22,4 +22,10 @@ bool isValidSandboxName(const QString &name)
     return kLabel.match(name).hasMatch();
 }
 
+QString invalidNameMessage(const QString &name)
+{
+    return QStringLiteral("invalid sandbox name '%1': use 1-63 lower-case letters, digits and '-', "
+                          "not at either end").arg(name);
+}
+
 } // namespace paddock::sandbox

@@ -12,4 +12,7 @@ QString generateSandboxId();
 // 1–63 characters of a-z, 0-9 and '-', not starting or ending with '-'.
 bool isValidSandboxName(const QString &name);
 
+// The error for a name that is not valid, saying what a valid one looks like.
+QString invalidNameMessage(const QString &name);
+
 } // namespace paddock::sandbox
