@@ -1,6 +1,7 @@
 #include "child_spawn.h"
 
 #include "unique_fd.h"
+#include "workload_privileges.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -17,7 +18,7 @@ namespace paddock::init {
 
 namespace {
 
-enum FailedStep : int { kStepStdio = 1, kStepCwd = 2, kStepExec = 3 };
+enum FailedStep : int { kStepStdio = 1, kStepCwd = 2, kStepExec = 3, kStepPrivileges = 4 };
 
 std::vector<char *> cStrings(const std::vector<std::string> &list)
 {
@@ -48,6 +49,11 @@ std::vector<char *> cStrings(const std::vector<std::string> &list)
         reportAndExit(errFd, kStepStdio);
     if (req.controllingTerminal && ::ioctl(0, TIOCSCTTY, 0) != 0)
         reportAndExit(errFd, kStepStdio);
+    const char *step = nullptr;
+    if (int err = dropWorkloadPrivileges(&step); err != 0) {
+        errno = err; // never run a workload that kept its privileges: fail closed
+        reportAndExit(errFd, kStepPrivileges);
+    }
     if (!req.cwd.empty() && ::chdir(req.cwd.c_str()) != 0)
         reportAndExit(errFd, kStepCwd);
     environ = envp; // execvp searches the PATH of the new environment
@@ -66,6 +72,8 @@ std::string describe(const SpawnRequest &req, int step, int err)
         return cmd + ": permission denied (not executable)";
     if (step == kStepExec)
         return cmd + ": cannot execute: " + std::strerror(err);
+    if (step == kStepPrivileges)
+        return "cannot drop the workload's privileges: " + std::string(std::strerror(err));
     return "cannot set up stdio: " + std::string(std::strerror(err));
 }
 

@@ -29,13 +29,15 @@ int64_t nowMs()
     return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
+// Only SIGCHLD: a blocked signal is queued even for a pid namespace's init,
+// so blocking SIGTERM here would let any workload stop its sandbox with
+// `kill 1`. Left at their defaults, signals from inside are dropped by the
+// kernel; the engine stops a sandbox with a Shutdown frame (or SIGKILL).
 UniqueFd openSignalFd()
 {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGCHLD);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
     ::sigprocmask(SIG_BLOCK, &set, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
     return UniqueFd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
@@ -398,10 +400,7 @@ bool InitServer::readChildOutput(Child &child, UniqueFd &fd, wire::Stream stream
 void InitServer::reapChildren()
 {
     signalfd_siginfo info;
-    while (::read(m_signals.get(), &info, sizeof info) == ssize_t(sizeof info)) {
-        if (info.ssi_signo == SIGTERM || info.ssi_signo == SIGINT)
-            beginShutdown(2000);
-    }
+    while (::read(m_signals.get(), &info, sizeof info) == ssize_t(sizeof info)) { }
     for (;;) {
         int status = 0;
         pid_t pid = ::waitpid(-1, &status, WNOHANG);

@@ -45,4 +45,18 @@ inline constexpr DevLink kDevLinks[] = {
 
 inline constexpr const char *kDevDirs[] = { "pts", "shm" };
 
+// Kernel interfaces a workload must not read or write, hidden as container
+// runtimes hide them (crun/runc defaults): files get /dev/null bound over
+// them, directories an empty read-only tmpfs. Paths inside the new root.
+inline constexpr const char *kMaskedPaths[] = {
+    "proc/acpi", "proc/asound", "proc/kcore", "proc/keys", "proc/latency_stats",
+    "proc/timer_list", "proc/timer_stats", "proc/sched_debug", "proc/scsi", "proc/sysrq-trigger",
+    "proc/kallsyms", "proc/kmsg", "proc/config.gz",
+};
+
+// Readable, never writable (bind-mounted over themselves, read-only).
+inline constexpr const char *kReadOnlyPaths[] = {
+    "proc/bus", "proc/fs", "proc/irq", "proc/sys",
+};
+
 } // namespace paddock::init

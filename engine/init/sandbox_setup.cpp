@@ -64,6 +64,31 @@ Status bindDevices(const std::string &root)
     return success();
 }
 
+Status maskKernelInterfaces(const std::string &root)
+{
+    for (const char *path : kMaskedPaths) {
+        std::string target = root + "/" + path;
+        struct stat st {};
+        if (::lstat(target.c_str(), &st) != 0)
+            continue; // not in this kernel
+        int rc = S_ISDIR(st.st_mode)
+            ? ::mount("tmpfs", target.c_str(), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0")
+            : ::mount("/dev/null", target.c_str(), nullptr, MS_BIND, nullptr);
+        if (rc != 0)
+            return failure(std::string("mask /") + path);
+    }
+    for (const char *path : kReadOnlyPaths) {
+        std::string target = root + "/" + path;
+        struct stat st {};
+        if (::lstat(target.c_str(), &st) != 0)
+            continue;
+        if (::mount(target.c_str(), target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0
+            || ::mount(nullptr, target.c_str(), nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
+            return failure(std::string("make /") + path + " read-only");
+    }
+    return success();
+}
+
 Status setHostname(const std::string &name)
 {
     if (::sethostname(name.data(), name.size()) != 0)
@@ -97,6 +122,7 @@ Status buildSandbox(const InitOptions &opts)
                              root + "/usr", "/usr"));
     PADDOCK_TRY(mountKernelFilesystems(root));
     PADDOCK_TRY(bindDevices(root));
+    PADDOCK_TRY(maskKernelInterfaces(root));
     PADDOCK_TRY(setHostname(opts.hostname));
     PADDOCK_TRY(bringUpLoopback());
     PADDOCK_TRY(enterRoot(root));
