@@ -5,7 +5,9 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <linux/close_range.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,6 +51,14 @@ std::vector<char *> cStrings(const std::vector<std::string> &list)
         reportAndExit(errFd, kStepStdio);
     if (req.controllingTerminal && ::ioctl(0, TIOCSCTTY, 0) != 0)
         reportAndExit(errFd, kStepStdio);
+    // Nothing of PID 1's may reach the workload: close every other fd (the
+    // control socket, the host's logs directory) before this process turns
+    // dumpable, which it must for its new user namespace's /proc/self files
+    // to be its own (a non-dumpable process's belong to the host's root).
+    if (errFd > 3)
+        ::close_range(3, unsigned(errFd) - 1, 0);
+    ::close_range(unsigned(errFd) + 1, ~0u, 0);
+    ::prctl(PR_SET_DUMPABLE, 1);
     const char *step = nullptr;
     if (int err = dropWorkloadPrivileges(&step); err != 0) {
         errno = err; // never run a workload that kept its privileges: fail closed
