@@ -34,6 +34,10 @@ public:
             QMetaObject::invokeMethod(this, [done, r = std::move(r)] { done(r); }, Qt::QueuedConnection);
         });
     }
+    // Runs fn on the engine thread, where engine objects may be touched
+    // (check their QPointer there: they may be gone by then).
+    void post(std::function<void()> fn) { QMetaObject::invokeMethod(m_anchor.get(), std::move(fn)); }
+
     // For engine calls that answer through a callback of their own.
     template<typename T>
     void callAsync(std::function<void(Engine &, Callback<T>)> fn, std::function<void(Result<T>)> done)

@@ -78,31 +78,39 @@ void ProcessesPage::followLog(const ProcessInfo &process)
     m_log->clear();
     const int generation = ++m_generation;
     QPointer<ProcessesPage> self(this);
-    m_engine.call<LogStream *>(
-        [process, self](Engine &e) -> Result<LogStream *> {
+    // The guard is made on the engine thread, where the stream lives and dies.
+    m_engine.call<QPointer<LogStream>>(
+        [process, self](Engine &e) -> Result<QPointer<LogStream>> {
             auto stream = e.logs(process.sandboxId, process.id, true);
-            if (stream && self) // connected on the engine thread; delivered queued to the page
+            if (!stream)
+                return tl::unexpected(stream.error());
+            if (self) // connected on the engine thread; delivered queued to the page
                 QObject::connect(*stream, &LogStream::data, self.data(), [self](const QByteArray &bytes) {
                     if (!self)
                         return;
                     self->m_log->moveCursor(QTextCursor::End);
                     self->m_log->insertPlainText(QString::fromUtf8(bytes));
                 });
-            return stream;
+            return QPointer<LogStream>(*stream);
         },
-        [this, generation](Result<LogStream *> stream) {
-            if (!stream)
+        [this, generation](Result<QPointer<LogStream>> stream) {
+            if (!stream || !*stream)
                 return;
             if (generation != m_generation)
-                return (void)QMetaObject::invokeMethod(*stream, &QObject::deleteLater);
+                return m_engine.post([s = *stream] {
+                    if (s)
+                        s->deleteLater();
+                });
             m_following = *stream;
         });
 }
 
 void ProcessesPage::stopFollowing()
 {
-    if (m_following)
-        QMetaObject::invokeMethod(m_following.data(), &QObject::deleteLater); // on its own thread
+    m_engine.post([s = m_following] { // on its own thread, if it still exists
+        if (s)
+            s->deleteLater();
+    });
     m_following.clear();
 }
 

@@ -14,8 +14,11 @@ TerminalHost::TerminalHost(EngineBridge &engine, QString sandboxId, QStringList 
 
 TerminalHost::~TerminalHost()
 {
-    if (m_session) // a closed terminal tab ends its command, as closing a terminal window does
-        QMetaObject::invokeMethod(m_session.data(), [s = m_session] { if (s) s->kill(1); });
+    // A closed terminal tab ends its command, as closing a terminal window does.
+    m_engine.post([s = m_session] {
+        if (s)
+            s->kill(1);
+    });
 }
 
 void TerminalHost::ready(int rows, int cols)
@@ -31,11 +34,15 @@ void TerminalHost::start(TerminalSize size)
     CommandSpec cmd { m_argv };
     cmd.terminal = size;
     QPointer<TerminalHost> self(this);
-    m_engine.call<ExecSession *>(
-        [self, sandboxId = m_sandboxId, cmd](Engine &e) -> Result<ExecSession *> {
+    // The guard on the session is made on the engine thread, where the
+    // session lives and dies: made here, it would race with its deletion.
+    m_engine.call<QPointer<ExecSession>>(
+        [self, sandboxId = m_sandboxId, cmd](Engine &e) -> Result<QPointer<ExecSession>> {
             auto session = e.exec(sandboxId, cmd);
-            if (!session || !self)
-                return session;
+            if (!session)
+                return tl::unexpected(session.error());
+            if (!self)
+                return QPointer<ExecSession>(*session);
             // Connected on the engine thread; delivered queued on the UI thread.
             QObject::connect(*session, &ExecSession::output, self.data(),
                              [self](OutputStream, const QByteArray &bytes) { if (self) self->onEngineOutput(bytes); });
@@ -50,9 +57,9 @@ void TerminalHost::start(TerminalSize size)
                 if (self)
                     self->onEnded(QStringLiteral("[%1]").arg(err.message));
             });
-            return session;
+            return QPointer<ExecSession>(*session);
         },
-        [this](Result<ExecSession *> session) {
+        [this](Result<QPointer<ExecSession>> session) {
             if (!session)
                 return onEnded(QStringLiteral("[%1]").arg(session.error().message));
             m_session = *session;
@@ -72,7 +79,10 @@ void TerminalHost::sendInput(const QString &data)
 {
     if (!m_session)
         return;
-    QMetaObject::invokeMethod(m_session.data(), [s = m_session, bytes = data.toUtf8()] { if (s) s->write(bytes); });
+    m_engine.post([s = m_session, bytes = data.toUtf8()] {
+        if (s)
+            s->write(bytes);
+    });
 }
 
 void TerminalHost::resize(int rows, int cols)
@@ -80,7 +90,10 @@ void TerminalHost::resize(int rows, int cols)
     if (!m_session || rows < 1 || cols < 1)
         return;
     TerminalSize size { quint16(qMin(rows, 10000)), quint16(qMin(cols, 10000)) };
-    QMetaObject::invokeMethod(m_session.data(), [s = m_session, size] { if (s) s->resize(size); });
+    m_engine.post([s = m_session, size] {
+        if (s)
+            s->resize(size);
+    });
 }
 
 void TerminalHost::copy(const QString &text)
