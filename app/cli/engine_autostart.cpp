@@ -2,8 +2,6 @@
 
 #include "commands.h"
 
-#include <QCoreApplication>
-#include <QDir>
 #include <QFile>
 
 #include <fcntl.h>

@@ -79,8 +79,8 @@ Result<SandboxInfo> Engine::createSandbox(const SandboxSpec &spec)
     sb.name = spec.name.isEmpty() ? sb.id : spec.name;
     if (!sandbox::isValidSandboxName(sb.name))
         return fail(ErrorCode::InvalidArgument, sandbox::invalidNameMessage(sb.name));
-    if (auto existing = d->sandboxes.byIdOrName(sb.name); existing && existing->has_value())
-        return fail(ErrorCode::Conflict, QStringLiteral("a sandbox named '%1' already exists").arg(sb.name));
+    if (auto free = d->ensureNameFree(sb.name); !free)
+        return tl::unexpected(free.error());
     sb.createdAt = QDateTime::currentDateTimeUtc();
     sb.baseImage = QStringLiteral("host");
     sb.state = SandboxState::Stopped;
@@ -125,8 +125,8 @@ Result<SandboxInfo> Engine::renameSandbox(const QString &key, const QString &new
         return sb;
     if (!sandbox::isValidSandboxName(newName))
         return fail(ErrorCode::InvalidArgument, sandbox::invalidNameMessage(newName));
-    if (auto taken = d->sandboxes.byIdOrName(newName); taken && taken->has_value() && (*taken)->id != sb->id)
-        return fail(ErrorCode::Conflict, QStringLiteral("a sandbox named '%1' already exists").arg(newName));
+    if (auto free = d->ensureNameFree(newName, sb->id); !free)
+        return tl::unexpected(free.error());
     if (auto r = d->sandboxes.rename(sb->id, newName); !r)
         return tl::unexpected(r.error());
     d->emitSandboxChanged(sb->id);
@@ -179,6 +179,14 @@ Result<SandboxInfo> EnginePrivate::find(const QString &key)
     if (!sb->has_value())
         return fail(ErrorCode::NotFound, QStringLiteral("no sandbox with ID or name '%1'").arg(key));
     return withLiveState(**sb);
+}
+
+Result<void> EnginePrivate::ensureNameFree(const QString &name, const QString &exceptId)
+{
+    auto taken = sandboxes.byIdOrName(name);
+    if (taken && taken->has_value() && (*taken)->id != exceptId)
+        return fail(ErrorCode::Conflict, QStringLiteral("a sandbox named '%1' already exists").arg(name));
+    return {};
 }
 
 SandboxInfo EnginePrivate::withLiveState(SandboxInfo sb) const

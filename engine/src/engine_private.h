@@ -39,6 +39,8 @@ public:
     QList<QPointer<sandbox::LogReader>> followers;
 
     Result<SandboxInfo> find(const QString &key);
+    // Conflict when another sandbox (not exceptId) has this name or ID.
+    Result<void> ensureNameFree(const QString &name, const QString &exceptId = {});
     Result<sandbox::SandboxRuntime *> runtimeFor(const QString &key, SandboxInfo *info = nullptr);
     SandboxInfo withLiveState(SandboxInfo sb) const;
     Result<void> launch(const SandboxInfo &sb);

@@ -26,7 +26,7 @@ void TerminalHost::ready(int rows, int cols)
     if (m_starting || m_session)
         return resize(rows, cols); // the page reloaded: keep the running command
     m_starting = true;
-    start(TerminalSize { quint16(qBound(1, rows, 10000)), quint16(qBound(1, cols, 10000)) });
+    start(TerminalSize { quint16(qBound(1, rows, kMaxTerminalCells)), quint16(qBound(1, cols, kMaxTerminalCells)) });
 }
 
 void TerminalHost::start(TerminalSize size)
@@ -89,7 +89,7 @@ void TerminalHost::resize(int rows, int cols)
 {
     if (!m_session || rows < 1 || cols < 1)
         return;
-    TerminalSize size { quint16(qMin(rows, 10000)), quint16(qMin(cols, 10000)) };
+    TerminalSize size { quint16(qMin(rows, kMaxTerminalCells)), quint16(qMin(cols, kMaxTerminalCells)) };
     m_engine.post([s = m_session, size] {
         if (s)
             s->resize(size);

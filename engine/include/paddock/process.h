@@ -15,6 +15,17 @@ struct TerminalSize {
     quint16 cols = 80;
 };
 
+// The largest terminal side Paddock accepts from a client.
+inline constexpr int kMaxTerminalCells = 10000;
+
+// A size from untrusted numbers, or nothing when either side is out of range.
+inline std::optional<TerminalSize> validTerminalSize(int rows, int cols)
+{
+    if (rows < 1 || rows > kMaxTerminalCells || cols < 1 || cols > kMaxTerminalCells)
+        return std::nullopt;
+    return TerminalSize { quint16(rows), quint16(cols) };
+}
+
 struct CommandSpec {
     QStringList argv;
     QString cwd; // inside the sandbox; empty = /root

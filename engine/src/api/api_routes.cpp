@@ -51,9 +51,8 @@ void applyClientMessage(ExecSession *s, const QByteArray &line)
     if (type == QLatin1String("stdin")) {
         s->write(QByteArray::fromBase64(m.value(QStringLiteral("data")).toString().toLatin1()));
     } else if (type == QLatin1String("resize")) {
-        int rows = m.value(QStringLiteral("rows")).toInt(), cols = m.value(QStringLiteral("cols")).toInt();
-        if (rows > 0 && rows <= 10000 && cols > 0 && cols <= 10000)
-            s->resize({ quint16(rows), quint16(cols) });
+        if (auto size = validTerminalSize(m.value(QStringLiteral("rows")).toInt(), m.value(QStringLiteral("cols")).toInt()))
+            s->resize(*size);
     } else if (type == QLatin1String("eof")) {
         s->closeStdin();
     } else if (type == QLatin1String("signal")) {

@@ -84,11 +84,10 @@ Result<CommandSpec> commandFromJson(const QJsonObject &o)
     cmd.cwd = o.value(QStringLiteral("cwd")).toString();
     const QJsonValue tty = o.value(QStringLiteral("tty"));
     if (tty.isObject()) {
-        int rows = tty.toObject().value(QStringLiteral("rows")).toInt(24);
-        int cols = tty.toObject().value(QStringLiteral("cols")).toInt(80);
-        if (rows < 1 || rows > 10000 || cols < 1 || cols > 10000)
+        cmd.terminal = validTerminalSize(tty.toObject().value(QStringLiteral("rows")).toInt(24),
+                                         tty.toObject().value(QStringLiteral("cols")).toInt(80));
+        if (!cmd.terminal)
             return fail(ErrorCode::InvalidArgument, QStringLiteral("tty size out of range"));
-        cmd.terminal = TerminalSize { quint16(rows), quint16(cols) };
     } else if (tty.toBool()) {
         cmd.terminal = TerminalSize {};
     }
