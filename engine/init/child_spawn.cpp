@@ -20,7 +20,7 @@ namespace paddock::init {
 
 namespace {
 
-enum FailedStep : int { kStepStdio = 1, kStepCwd = 2, kStepExec = 3, kStepPrivileges = 4 };
+enum FailedStep : int { kStepStdio = 1, kStepCwd = 2, kStepExec = 3, kStepPrivileges = 4, kStepSyscallFilter = 5 };
 
 std::vector<char *> cStrings(const std::vector<std::string> &list)
 {
@@ -66,6 +66,11 @@ std::vector<char *> cStrings(const std::vector<std::string> &list)
     }
     if (!req.cwd.empty() && ::chdir(req.cwd.c_str()) != 0)
         reportAndExit(errFd, kStepCwd);
+    // Last, so that every step above may still use what the filter denies.
+    if (int err = req.syscallFilter ? installSyscallFilter(*req.syscallFilter) : EINVAL; err != 0) {
+        errno = err;
+        reportAndExit(errFd, kStepSyscallFilter);
+    }
     environ = envp; // execvp searches the PATH of the new environment
     ::execvp(argv[0], argv);
     reportAndExit(errFd, kStepExec);
@@ -82,6 +87,8 @@ std::string describe(const SpawnRequest &req, int step, int err)
         return cmd + ": permission denied (not executable)";
     if (step == kStepExec)
         return cmd + ": cannot execute: " + std::strerror(err);
+    if (step == kStepSyscallFilter)
+        return "cannot install the workload's syscall filter: " + std::string(std::strerror(err));
     if (step == kStepPrivileges)
         return "cannot drop the workload's privileges: " + std::string(std::strerror(err));
     return "cannot set up stdio: " + std::string(std::strerror(err));

@@ -1,6 +1,8 @@
 // Starts one workload process inside the sandbox.
 #pragma once
 
+#include "syscall_filter.h"
+
 #include <sys/types.h>
 
 #include <string>
@@ -16,6 +18,7 @@ struct SpawnRequest {
     int stdoutFd = -1;
     int stderrFd = -1;
     bool controllingTerminal = false; // stdin is a pty slave: make it the session's terminal
+    const SyscallFilter *syscallFilter = nullptr; // required: no filter, no workload
 };
 
 struct SpawnResult {

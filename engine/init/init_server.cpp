@@ -61,8 +61,11 @@ std::string failedFrame(uint32_t tag, int error, std::string message)
 
 } // namespace
 
-InitServer::InitServer(UniqueFd listener, UniqueFd logsDir)
-    : m_listener(std::move(listener)), m_logs(std::move(logsDir)), m_signals(openSignalFd())
+InitServer::InitServer(UniqueFd listener, UniqueFd logsDir, SyscallFilter filter)
+    : m_listener(std::move(listener))
+    , m_logs(std::move(logsDir))
+    , m_syscallFilter(std::move(filter))
+    , m_signals(openSignalFd())
 {
 }
 
@@ -270,6 +273,7 @@ void InitServer::handleExec(Connection &c, uint32_t tag, const wire::Exec &req)
     spawn.stdoutFd = terminal ? tty.slave.get() : background ? logFd.get() : outWrite.get();
     spawn.stderrFd = terminal ? tty.slave.get() : background ? logFd.get() : errWrite.get();
     spawn.controllingTerminal = terminal;
+    spawn.syscallFilter = &m_syscallFilter;
     SpawnResult result = spawnChild(spawn);
     if (result.pid < 0)
         return send(c, failedFrame(tag, result.error, result.message));

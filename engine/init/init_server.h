@@ -5,6 +5,7 @@
 // Single-threaded (poll), so no state here needs a lock.
 #pragma once
 
+#include "syscall_filter.h"
 #include "unique_fd.h"
 
 #include "paddock/wire/messages.h"
@@ -19,7 +20,7 @@ namespace paddock::init {
 
 class InitServer {
 public:
-    InitServer(UniqueFd listener, UniqueFd logsDir);
+    InitServer(UniqueFd listener, UniqueFd logsDir, SyscallFilter filter);
     int run(); // returns the exit status of PID 1
 
 private:
@@ -69,6 +70,7 @@ private:
 
     UniqueFd m_listener;
     UniqueFd m_logs;
+    const SyscallFilter m_syscallFilter; // compiled once, installed in every workload
     UniqueFd m_signals;
     std::vector<std::unique_ptr<Connection>> m_connections;
     std::vector<std::unique_ptr<Child>> m_children;

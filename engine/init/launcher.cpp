@@ -2,6 +2,7 @@
 
 #include "init_server.h"
 #include "sandbox_setup.h"
+#include "syscall_filter.h"
 #include "unique_fd.h"
 
 #include <fcntl.h>
@@ -80,6 +81,9 @@ Status detachStdio()
 [[noreturn]] void runPid1(const InitOptions &opts, UniqueFd listener, UniqueFd logs, UniqueFd ready)
 {
     Status s = buildSandbox(opts);
+    SyscallFilter filter;
+    if (s.ok())
+        s = compileSyscallFilter(filter);
     if (s.ok())
         s = detachStdio();
     // Non-dumpable: the workload (same uid) cannot read PID 1's memory or fds.
@@ -90,7 +94,7 @@ Status detachStdio()
     ready.reset();
     if (!s.ok())
         ::_exit(1);
-    InitServer server(std::move(listener), std::move(logs));
+    InitServer server(std::move(listener), std::move(logs), std::move(filter));
     ::_exit(server.run());
 }
 
