@@ -5,6 +5,20 @@
 #include <cstdio>
 #include <cstring>
 
+namespace {
+
+// /proc/1/cmdline is readable by every process in the sandbox, and ours
+// names host paths (the data dir, the user's cache). Once parsed, the
+// arguments are overwritten in place: the kernel reads them from our memory.
+void hideCommandLine(int argc, char **argv)
+{
+    char *end = argv[argc - 1] + std::strlen(argv[argc - 1]);
+    std::memset(argv[0], 0, size_t(end - argv[0]));
+    std::strcpy(argv[0], "paddock-init");
+}
+
+} // namespace
+
 int main(int argc, char **argv)
 {
     if (argc == 2 && std::strcmp(argv[1], "--version") == 0) {
@@ -17,6 +31,7 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "paddock-init: %s\n", error.c_str());
         return 2;
     }
+    hideCommandLine(argc, argv);
     return paddock::init::launch(opts);
 }
 

@@ -102,15 +102,32 @@ private Q_SLOTS:
         QVERIFY2(r.out.contains("\n0\n"), r.out.constData()); // nothing of kernel memory
     }
 
-    void newNamespacesGiveNothingBack()
+    void newNamespacesAreDenied()
     {
-        // A nested user namespace is permitted by the kernel (seccomp comes
-        // with the hardening issue) but maps nothing the sandbox lacks: still no
-        // way to mount over the sandbox's own tree or reach the host.
-        ExecOutput r = attack(m_fx, QStringLiteral("unshare -rm sh -c 'mount -t tmpfs none /usr 2>/dev/null; ls /usr | head -1'; "
-                                                   "ls /usr | grep -cx bin"));
-        QVERIFY(r.out.endsWith("1\n")); // the sandbox's /usr is untouched
+        // A user namespace would hand the workload a fresh set of
+        // capabilities over namespaces of its own: the syscall filter
+        // refuses the unshare, and clone with namespace flags.
+        ExecOutput r = attack(m_fx, QStringLiteral("unshare -U true 2>&1; unshare -rm true 2>&1; unshare -n true 2>&1"));
+        QCOMPARE(r.out.count("Operation not permitted"), 3);
         QVERIFY(sandboxStillAnswers());
+    }
+
+    void pivotRootIsDenied()
+    {
+        ExecOutput r = attack(m_fx, QStringLiteral("mkdir -p /tmp/new/old; pivot_root /tmp/new /tmp/new/old 2>&1; echo rc=$?"));
+        QVERIFY2(r.out.contains("Operation not permitted") && r.out.contains("rc=1"), r.out.constData());
+    }
+
+    void setuidBinariesGrantNothing()
+    {
+        // The host's setuid-root programs are in /usr. With no_new_privs the
+        // kernel ignores their bit: no credential change, so no secure-exec
+        // mode (AT_SECURE 0) and the same uid as the caller.
+        ExecOutput r = attack(m_fx, QStringLiteral("ls -l /usr/bin/passwd | cut -c1-4; "
+                                                   "LD_SHOW_AUXV=1 /usr/bin/passwd --help 2>/dev/null | grep -E '^AT_(SECURE|EUID|UID):'"));
+        QVERIFY2(r.out.startsWith("-rws\n"), r.out.constData()); // it is setuid
+        QVERIFY2(r.out.contains("AT_SECURE:            0"), r.out.constData());
+        QVERIFY2(r.out.contains("AT_UID:               0") && r.out.contains("AT_EUID:              0"), r.out.constData());
     }
 };
 
