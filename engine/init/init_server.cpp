@@ -1,7 +1,10 @@
 #include "init_server.h"
 
 #include "child_spawn.h"
+#include "files_helper.h"
 #include "terminal.h"
+
+#include "paddock/wire/file_messages.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -208,6 +211,15 @@ void InitServer::dropConnection(Connection &c)
             ::kill(-child->pid, SIGKILL);
 }
 
+// The connection becomes the files helper's; PID 1 forgets it. Should the
+// fork fail, closing it tells the engine.
+void InitServer::handOverToFilesHelper(Connection &c)
+{
+    startFilesHelper(std::move(c.fd), std::move(c.parser), c.out, m_syscallFilter);
+    c.out.clear();
+    c.dead = true;
+}
+
 void InitServer::handleFrame(Connection &c, const wire::Frame &f)
 {
     auto type = static_cast<wire::Type>(f.type);
@@ -219,6 +231,8 @@ void InitServer::handleFrame(Connection &c, const wire::Frame &f)
             return;
         }
         c.greeted = true;
+        if (hello.role == wire::kFilesRole)
+            handOverToFilesHelper(c);
         return;
     }
     wire::Exec exec;

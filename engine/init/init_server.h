@@ -56,6 +56,7 @@ private:
     void handleInput(Connection &c, const wire::Frame &f);
     void beginShutdown(uint32_t graceMs);
     void dropConnection(Connection &c);
+    void handOverToFilesHelper(Connection &c);
 
     bool readChildOutput(Child &child, UniqueFd &fd, wire::Stream stream);
     void writeChildInput(Child &child);

@@ -15,6 +15,7 @@ QString errorCodeName(ErrorCode code)
     case ErrorCode::IsolationUnavailable: return QStringLiteral("isolation_unavailable");
     case ErrorCode::CommandNotFound: return QStringLiteral("command_not_found");
     case ErrorCode::NotExecutable: return QStringLiteral("not_executable");
+    case ErrorCode::PermissionDenied: return QStringLiteral("permission_denied");
     case ErrorCode::Timeout: return QStringLiteral("timeout");
     case ErrorCode::Protocol: return QStringLiteral("protocol");
     case ErrorCode::Io: return QStringLiteral("io");

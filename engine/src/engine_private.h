@@ -19,6 +19,10 @@
 
 namespace paddock {
 
+namespace files {
+class SandboxFiles;
+}
+
 class EnginePrivate {
 public:
     EnginePrivate(DataPaths paths, EngineLock lock, std::unique_ptr<store::Database> db)
@@ -42,6 +46,7 @@ public:
     // Conflict when another sandbox (not exceptId) has this name or ID.
     Result<void> ensureNameFree(const QString &name, const QString &exceptId = {});
     Result<sandbox::SandboxRuntime *> runtimeFor(const QString &key, SandboxInfo *info = nullptr);
+    Result<files::SandboxFiles *> filesFor(const QString &key, SandboxInfo *info = nullptr);
     SandboxInfo withLiveState(SandboxInfo sb) const;
     Result<void> launch(const SandboxInfo &sb);
     void attach(const SandboxInfo &sb, std::unique_ptr<sandbox::InitConnection> conn, qint64 pid);

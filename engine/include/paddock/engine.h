@@ -10,6 +10,7 @@
 #include "paddock/data_paths.h"
 #include "paddock/error.h"
 #include "paddock/exec_session.h"
+#include "paddock/files.h"
 #include "paddock/process.h"
 #include "paddock/sandbox.h"
 
@@ -64,6 +65,21 @@ public:
     // after the condition's timeout).
     void wait(const QString &key, const QString &proc, const WaitCondition &until,
               Callback<WaitResult> done);
+
+    // Files of a running sandbox (paddock/files.h for paths). Done inside
+    // the sandbox by a helper with a workload's rights.
+    void statFile(const QString &key, const QString &path, Callback<FileInfo> done);
+    void listFiles(const QString &key, const QString &path, Callback<QList<FileInfo>> done);
+    // Regular files only; chunks come in order, then `done` with the size.
+    void readFile(const QString &key, const QString &path,
+                  std::function<void(const QByteArray &)> chunk, Callback<qint64> done);
+    // Atomic: readers see the old content or the new. `mode` applies to a
+    // new file; an existing one keeps its own.
+    void writeFile(const QString &key, const QString &path, const QByteArray &data, uint mode,
+                   Callback<void> done);
+    void makeDirectory(const QString &key, const QString &path, bool parents, Callback<void> done);
+    void removePath(const QString &key, const QString &path, bool recursive, Callback<void> done);
+    void movePath(const QString &key, const QString &from, const QString &to, Callback<void> done);
 
 Q_SIGNALS:
     void sandboxChanged(const paddock::SandboxInfo &sandbox);

@@ -16,6 +16,7 @@ enum class ErrorCode {
     IsolationUnavailable, // this machine cannot build a sandbox (fail closed)
     CommandNotFound, // exec: no such program (exit status 127)
     NotExecutable, // exec: found but cannot run (exit status 126)
+    PermissionDenied, // files: the sandbox itself refuses (read-only, not allowed)
     Timeout,
     Protocol, // paddock-init sent something invalid
     Io,

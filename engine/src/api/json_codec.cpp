@@ -61,6 +61,7 @@ int httpStatus(ErrorCode code)
     case ErrorCode::NotRunning: return 409;
     case ErrorCode::CommandNotFound:
     case ErrorCode::NotExecutable: return 422;
+    case ErrorCode::PermissionDenied: return 403;
     case ErrorCode::Timeout: return 408;
     case ErrorCode::IsolationUnavailable: return 503;
     case ErrorCode::Protocol:

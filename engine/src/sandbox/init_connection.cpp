@@ -4,6 +4,8 @@
 
 #include <sys/socket.h>
 
+#include <cerrno>
+
 namespace paddock::sandbox {
 
 namespace {
@@ -38,14 +40,14 @@ Result<void> awaitHello(QLocalSocket &socket, wire::FrameParser &parser, int tim
 } // namespace
 
 Result<std::unique_ptr<InitConnection>> InitConnection::connectTo(const QString &socketPath,
-                                                                   int timeoutMs)
+                                                                   int timeoutMs, const char *role)
 {
     auto socket = std::make_unique<QLocalSocket>();
     socket->connectToServer(socketPath);
     if (!socket->waitForConnected(timeoutMs))
         return fail(ErrorCode::NotRunning,
                     QStringLiteral("cannot reach paddock-init at %1: %2").arg(socketPath, socket->errorString()));
-    std::string hello = wire::encodeMessage(wire::Type::Hello, 0, wire::Hello { wire::kProtocolVersion, "engine" });
+    std::string hello = wire::encodeMessage(wire::Type::Hello, 0, wire::Hello { wire::kProtocolVersion, role });
     socket->write(hello.data(), qint64(hello.size()));
     wire::FrameParser parser;
     if (auto r = awaitHello(*socket, parser, timeoutMs); !r)
@@ -78,6 +80,13 @@ qint64 InitConnection::peerPid() const
     if (::getsockopt(int(m_socket->socketDescriptor()), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
         return 0;
     return cred.pid;
+}
+
+bool InitConnection::peerHungUp() const
+{
+    char byte;
+    ssize_t n = ::recv(int(m_socket->socketDescriptor()), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
 }
 
 void InitConnection::close()

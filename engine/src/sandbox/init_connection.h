@@ -25,29 +25,37 @@ public:
     // request is complete (its handler is then dropped).
     using Handler = std::function<bool(const wire::Frame &)>;
 
-    // Connects and exchanges Hello; blocks for at most timeoutMs.
+    // Connects and exchanges Hello; blocks for at most timeoutMs. `role`
+    // "files" is served by the sandbox's files helper (file_messages.h).
     static Result<std::unique_ptr<InitConnection>> connectTo(const QString &socketPath,
-                                                              int timeoutMs = 3000);
+                                                              int timeoutMs = 3000,
+                                                              const char *role = "engine");
 
     // Sends a request; its answers go to `handler`. Returns the tag.
-    template<typename Message>
-    uint32_t request(wire::Type type, const Message &m, Handler handler)
+    // `type` is a wire::Type or a wire::FileRequest.
+    template<typename TypeEnum, typename Message>
+    uint32_t request(TypeEnum type, const Message &m, Handler handler)
     {
         uint32_t tag = m_nextTag++;
         m_handlers.emplace(tag, std::move(handler));
-        write(wire::encodeMessage(type, tag, m));
+        sendWithTag(type, tag, m);
         return tag;
     }
-    template<typename Message>
-    void sendWithTag(wire::Type type, uint32_t tag, const Message &m)
+    template<typename TypeEnum, typename Message>
+    void sendWithTag(TypeEnum type, uint32_t tag, const Message &m)
     {
-        write(wire::encodeMessage(type, tag, m));
+        wire::Writer w;
+        m.encode(w);
+        write(wire::encodeFrame(static_cast<uint8_t>(type), tag, w.buffer()));
     }
 
     // The host pid of the peer, from the kernel (SO_PEERCRED), not from its word.
     qint64 peerPid() const;
     ~InitConnection() override;
     bool isOpen() const { return m_socket && m_socket->state() == QLocalSocket::ConnectedState; }
+    // Asks the kernel rather than the event loop whether the peer is gone:
+    // an idle connection's end is otherwise noticed only on the next read.
+    bool peerHungUp() const;
     void close();
 
 Q_SIGNALS:

@@ -1,0 +1,217 @@
+#include "files_server.h"
+
+#include "file_ops.h"
+
+#include "paddock/wire/file_messages.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace paddock::init {
+
+namespace {
+
+using wire::FileRequest;
+
+std::string failedFrame(uint32_t tag, int err, const std::string &message)
+{
+    return wire::encodeMessage(wire::Type::Failed, tag, wire::Failed { err, message });
+}
+
+constexpr size_t kMaxWritesInFlight = 16;
+
+} // namespace
+
+FilesServer::FilesServer(UniqueFd conn, wire::FrameParser pending)
+    : m_conn(std::move(conn)), m_parser(std::move(pending))
+{
+}
+
+int FilesServer::run()
+{
+    wire::Frame f;
+    char buf[65536];
+    for (;;) {
+        for (;;) {
+            auto status = m_parser.next(f);
+            if (status == wire::FrameParser::Status::Invalid)
+                return 1;
+            if (status == wire::FrameParser::Status::NeedMore)
+                break;
+            if (!handle(f) || m_broken)
+                return 1;
+        }
+        ssize_t n = ::read(m_conn.get(), buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return 0;
+        m_parser.append(buf, size_t(n));
+    }
+}
+
+void FilesServer::sendFrame(const std::string &frame)
+{
+    size_t done = 0;
+    while (!m_broken && done < frame.size()) {
+        ssize_t n = ::send(m_conn.get(), frame.data() + done, frame.size() - done, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            m_broken = true;
+        else
+            done += size_t(n);
+    }
+}
+
+void FilesServer::fail(uint32_t tag, int err, const std::string &what)
+{
+    sendFrame(failedFrame(tag, err, what + ": " + std::strerror(err)));
+}
+
+void FilesServer::ack(uint32_t tag) { sendFrame(wire::encodeMessage(wire::Type::Ack, tag, wire::Empty {})); }
+
+// Returns false on a frame that breaks the protocol.
+bool FilesServer::handle(const wire::Frame &f)
+{
+    auto type = static_cast<FileRequest>(f.type);
+    wire::PathRequest path;
+    wire::PathWithFlag flagged;
+    wire::Rename rename;
+    switch (type) {
+    case FileRequest::Stat:
+        if (!wire::decodeMessage(f, path))
+            return false;
+        stat(f.tag, path.path);
+        return true;
+    case FileRequest::ListDir:
+        if (!wire::decodeMessage(f, path))
+            return false;
+        list(f.tag, path.path);
+        return true;
+    case FileRequest::ReadFile:
+        if (!wire::decodeMessage(f, path))
+            return false;
+        read(f.tag, path.path);
+        return true;
+    case FileRequest::WriteFile:
+    case FileRequest::FileData:
+    case FileRequest::FileEnd:
+        return write(f);
+    case FileRequest::MakeDir:
+        if (!wire::decodeMessage(f, flagged))
+            return false;
+        if (int err = files::makeDirectory(flagged.path, flagged.flag))
+            fail(f.tag, err, "cannot create directory " + flagged.path);
+        else
+            ack(f.tag);
+        return true;
+    case FileRequest::Remove:
+        if (!wire::decodeMessage(f, flagged))
+            return false;
+        if (int err = files::removePath(flagged.path, flagged.flag))
+            fail(f.tag, err, "cannot remove " + flagged.path);
+        else
+            ack(f.tag);
+        return true;
+    case FileRequest::Rename:
+        if (!wire::decodeMessage(f, rename))
+            return false;
+        if (int err = files::renamePath(rename.from, rename.to))
+            fail(f.tag, err, "cannot move " + rename.from + " to " + rename.to);
+        else
+            ack(f.tag);
+        return true;
+    default:
+        return false;
+    }
+}
+
+void FilesServer::stat(uint32_t tag, const std::string &path)
+{
+    wire::FileInfo info;
+    if (int err = files::statPath(path, info))
+        return fail(tag, err, path);
+    sendFrame(wire::encodeFileMessage(FileRequest::FileInfo, tag, info));
+}
+
+void FilesServer::list(uint32_t tag, const std::string &path)
+{
+    int err = files::listDirectory(path, [&](std::vector<wire::FileInfo> &entries, bool last) {
+        sendFrame(wire::encodeFileMessage(FileRequest::DirChunk, tag, wire::DirChunk { std::move(entries), last }));
+    });
+    if (err)
+        fail(tag, err, "cannot list " + path);
+}
+
+void FilesServer::read(uint32_t tag, const std::string &path)
+{
+    UniqueFd fd;
+    if (int err = files::openRegularFile(path, fd))
+        return fail(tag, err, "cannot read " + path);
+    uint64_t total = 0;
+    std::string chunk(wire::kMaxChunk, '\0');
+    for (;;) {
+        ssize_t n = ::read(fd.get(), chunk.data(), chunk.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return fail(tag, errno, "cannot read " + path);
+        if (n == 0)
+            break;
+        total += uint64_t(n);
+        sendFrame(wire::encodeFileMessage(FileRequest::FileData, tag, wire::FileData { chunk.substr(0, size_t(n)) }));
+        if (m_broken)
+            return;
+    }
+    sendFrame(wire::encodeFileMessage(FileRequest::FileEnd, tag, wire::FileEnd { total }));
+}
+
+bool FilesServer::write(const wire::Frame &f)
+{
+    auto type = static_cast<FileRequest>(f.type);
+    auto it = m_writes.find(f.tag);
+    if (type == FileRequest::WriteFile) {
+        wire::WriteFile req;
+        if (!wire::decodeMessage(f, req) || it != m_writes.end() || m_writes.size() >= kMaxWritesInFlight)
+            return false;
+        auto w = std::make_unique<files::AtomicWrite>();
+        if (int err = w->begin(req.path, req.mode)) {
+            fail(f.tag, err, "cannot write " + req.path);
+            m_writes.emplace(f.tag, nullptr); // swallow its data, answer nothing more
+            return true;
+        }
+        m_writes.emplace(f.tag, std::move(w));
+        return true;
+    }
+    if (it == m_writes.end())
+        return false;
+    if (type == FileRequest::FileData) {
+        wire::FileData data;
+        if (!wire::decodeMessage(f, data))
+            return false;
+        if (it->second) {
+            if (int err = it->second->append(data.data)) {
+                fail(f.tag, err, "cannot write");
+                it->second.reset(); // the temporary file goes; the target is untouched
+            }
+        }
+        return true;
+    }
+    wire::FileEnd end;
+    if (!wire::decodeMessage(f, end))
+        return false;
+    if (it->second) {
+        if (int err = it->second->commit())
+            fail(f.tag, err, "cannot put the new content in place");
+        else
+            ack(f.tag);
+    }
+    m_writes.erase(it);
+    return true;
+}
+
+} // namespace paddock::init

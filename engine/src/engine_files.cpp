@@ -1,0 +1,85 @@
+// Engine: the files of running sandboxes, through each one's files helper.
+#include "engine_private.h"
+
+#include "files/sandbox_files.h"
+
+namespace paddock {
+
+namespace {
+
+// Adds which sandbox to an error, as every engine error says.
+template<typename T>
+Callback<T> inSandbox(const SandboxInfo &sb, Callback<T> done)
+{
+    const QString where = QStringLiteral("sandbox '%1'").arg(sb.name);
+    return [where, done = std::move(done)](Result<T> r) {
+        if (!r)
+            return done(tl::unexpected(r.error().withContext(where)));
+        done(std::move(r));
+    };
+}
+
+// Finds the sandbox's files helper and runs `fn` with it and a callback
+// that names the sandbox in errors.
+template<typename T, typename Fn>
+void withFiles(EnginePrivate &d, const QString &key, Callback<T> done, Fn fn)
+{
+    SandboxInfo sb;
+    auto files = d.filesFor(key, &sb);
+    if (!files)
+        return done(tl::unexpected(files.error()));
+    fn(**files, inSandbox(sb, std::move(done)));
+}
+
+} // namespace
+
+Result<files::SandboxFiles *> EnginePrivate::filesFor(const QString &key, SandboxInfo *info)
+{
+    auto rt = runtimeFor(key, info);
+    if (!rt)
+        return tl::unexpected(rt.error());
+    // One per running sandbox, a child of its runtime: gone when it stops.
+    auto *files = (*rt)->findChild<files::SandboxFiles *>(QString(), Qt::FindDirectChildrenOnly);
+    if (!files)
+        files = new files::SandboxFiles(paths.initSocket((*rt)->sandboxId()), *rt);
+    return files;
+}
+
+void Engine::statFile(const QString &key, const QString &path, Callback<FileInfo> done)
+{
+    withFiles(*d, key, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.stat(path, std::move(cb)); });
+}
+
+void Engine::listFiles(const QString &key, const QString &path, Callback<QList<FileInfo>> done)
+{
+    withFiles(*d, key, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.list(path, std::move(cb)); });
+}
+
+void Engine::readFile(const QString &key, const QString &path,
+                      std::function<void(const QByteArray &)> chunk, Callback<qint64> done)
+{
+    withFiles(*d, key, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.read(path, std::move(chunk), std::move(cb)); });
+}
+
+void Engine::writeFile(const QString &key, const QString &path, const QByteArray &data, uint mode,
+                       Callback<void> done)
+{
+    withFiles(*d, key, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.write(path, data, mode, std::move(cb)); });
+}
+
+void Engine::makeDirectory(const QString &key, const QString &path, bool parents, Callback<void> done)
+{
+    withFiles(*d, key, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.makeDirectory(path, parents, std::move(cb)); });
+}
+
+void Engine::removePath(const QString &key, const QString &path, bool recursive, Callback<void> done)
+{
+    withFiles(*d, key, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.remove(path, recursive, std::move(cb)); });
+}
+
+void Engine::movePath(const QString &key, const QString &from, const QString &to, Callback<void> done)
+{
+    withFiles(*d, key, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.rename(from, to, std::move(cb)); });
+}
+
+} // namespace paddock

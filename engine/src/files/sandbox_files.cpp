@@ -1,0 +1,212 @@
+#include "sandbox_files.h"
+
+#include "sandbox/init_connection.h"
+
+#include "paddock/wire/file_messages.h"
+
+#include <cerrno>
+
+namespace paddock::files {
+
+namespace {
+
+using wire::FileRequest;
+
+ErrorCode codeForErrno(int err)
+{
+    switch (err) {
+    case ENOENT: return ErrorCode::NotFound;
+    case EEXIST:
+    case ENOTEMPTY:
+    case EBUSY: return ErrorCode::Conflict;
+    case EACCES:
+    case EPERM:
+    case EROFS: return ErrorCode::PermissionDenied;
+    case EINVAL:
+    case EISDIR:
+    case ENOTDIR:
+    case ELOOP:
+    case EXDEV:
+    case ENAMETOOLONG:
+    case ENOSPC:
+    case EFBIG: return ErrorCode::InvalidArgument;
+    case ECONNRESET: return ErrorCode::NotRunning;
+    default: return ErrorCode::Io;
+    }
+}
+
+Error failedError(const wire::Frame &f)
+{
+    wire::Failed failed;
+    if (!wire::decodeMessage(f, failed))
+        return Error { ErrorCode::Protocol, QStringLiteral("malformed answer from the files helper") };
+    return Error { codeForErrno(failed.error), QString::fromStdString(failed.message), {}, failed.error };
+}
+
+bool is(const wire::Frame &f, FileRequest type) { return f.type == uint8_t(type); }
+bool isFailed(const wire::Frame &f) { return f.type == uint8_t(wire::Type::Failed); }
+
+Error protocolError() { return Error { ErrorCode::Protocol, QStringLiteral("unexpected answer from the files helper") }; }
+
+FileInfo toFileInfo(const wire::FileInfo &w)
+{
+    FileInfo info;
+    info.name = QString::fromStdString(w.name);
+    switch (w.kind) {
+    case wire::FileKind::File: info.kind = FileKind::File; break;
+    case wire::FileKind::Directory: info.kind = FileKind::Directory; break;
+    case wire::FileKind::Symlink: info.kind = FileKind::Symlink; break;
+    case wire::FileKind::Other: info.kind = FileKind::Other; break;
+    }
+    info.mode = w.mode;
+    info.size = qint64(w.size);
+    info.modified = QDateTime::fromMSecsSinceEpoch(w.mtimeNs / 1000000, Qt::UTC);
+    info.linkTarget = QString::fromStdString(w.linkTarget);
+    return info;
+}
+
+std::string wirePath(const QString &path) { return sandboxPath(path).toStdString(); }
+
+} // namespace
+
+SandboxFiles::SandboxFiles(QString socketPath, QObject *parent) : QObject(parent), m_socketPath(std::move(socketPath)) { }
+
+SandboxFiles::~SandboxFiles() = default;
+
+Result<sandbox::InitConnection *> SandboxFiles::connection()
+{
+    // The helper may have been killed from inside since the last request:
+    // start a new one rather than fail.
+    if (m_conn && m_conn->isOpen() && !m_conn->peerHungUp())
+        return m_conn.get();
+    if (m_conn)
+        m_conn->close(); // whatever was still waiting learns it will get no answer
+    auto conn = sandbox::InitConnection::connectTo(m_socketPath, 3000, wire::kFilesRole);
+    if (!conn)
+        return tl::unexpected(conn.error());
+    m_conn = std::move(*conn);
+    return m_conn.get();
+}
+
+template<typename Message>
+void SandboxFiles::simpleRequest(uint8_t type, const Message &m, Callback<void> done)
+{
+    auto conn = connection();
+    if (!conn)
+        return done(tl::unexpected(conn.error()));
+    (*conn)->request(type, m, [done](const wire::Frame &f) {
+        if (isFailed(f))
+            done(tl::unexpected(failedError(f)));
+        else if (f.type == uint8_t(wire::Type::Ack))
+            done({});
+        else
+            done(tl::unexpected(protocolError()));
+        return true;
+    });
+}
+
+void SandboxFiles::stat(const QString &path, Callback<FileInfo> done)
+{
+    auto conn = connection();
+    if (!conn)
+        return done(tl::unexpected(conn.error()));
+    (*conn)->request(FileRequest::Stat, wire::PathRequest { wirePath(path) }, [done](const wire::Frame &f) {
+        wire::FileInfo info;
+        if (isFailed(f))
+            done(tl::unexpected(failedError(f)));
+        else if (is(f, FileRequest::FileInfo) && wire::decodeMessage(f, info))
+            done(toFileInfo(info));
+        else
+            done(tl::unexpected(protocolError()));
+        return true;
+    });
+}
+
+void SandboxFiles::list(const QString &path, Callback<QList<FileInfo>> done)
+{
+    auto conn = connection();
+    if (!conn)
+        return done(tl::unexpected(conn.error()));
+    auto entries = std::make_shared<QList<FileInfo>>();
+    (*conn)->request(FileRequest::ListDir, wire::PathRequest { wirePath(path) }, [done, entries](const wire::Frame &f) {
+        wire::DirChunk chunk;
+        if (isFailed(f)) {
+            done(tl::unexpected(failedError(f)));
+            return true;
+        }
+        if (!is(f, FileRequest::DirChunk) || !wire::decodeMessage(f, chunk)) {
+            done(tl::unexpected(protocolError()));
+            return true;
+        }
+        for (const auto &e : chunk.entries)
+            entries->append(toFileInfo(e));
+        if (chunk.last)
+            done(std::move(*entries));
+        return chunk.last;
+    });
+}
+
+void SandboxFiles::read(const QString &path, std::function<void(const QByteArray &)> chunk, Callback<qint64> done)
+{
+    auto conn = connection();
+    if (!conn)
+        return done(tl::unexpected(conn.error()));
+    auto received = std::make_shared<qint64>(0);
+    (*conn)->request(FileRequest::ReadFile, wire::PathRequest { wirePath(path) },
+                     [chunk, done, received](const wire::Frame &f) {
+                         wire::FileData data;
+                         wire::FileEnd end;
+                         if (is(f, FileRequest::FileData) && wire::decodeMessage(f, data)) {
+                             *received += qint64(data.data.size());
+                             chunk(QByteArray::fromStdString(data.data));
+                             return false;
+                         }
+                         if (is(f, FileRequest::FileEnd) && wire::decodeMessage(f, end) && qint64(end.size) == *received)
+                             done(*received);
+                         else if (isFailed(f))
+                             done(tl::unexpected(failedError(f)));
+                         else
+                             done(tl::unexpected(protocolError()));
+                         return true;
+                     });
+}
+
+void SandboxFiles::write(const QString &path, const QByteArray &data, uint mode, Callback<void> done)
+{
+    auto conn = connection();
+    if (!conn)
+        return done(tl::unexpected(conn.error()));
+    if (mode > 07777)
+        return done(fail(ErrorCode::InvalidArgument, QStringLiteral("mode %1 is not a permission mode").arg(mode, 0, 8)));
+    sandbox::InitConnection *c = *conn;
+    uint32_t tag = c->request(FileRequest::WriteFile, wire::WriteFile { wirePath(path), mode }, [done](const wire::Frame &f) {
+        if (isFailed(f))
+            done(tl::unexpected(failedError(f)));
+        else if (f.type == uint8_t(wire::Type::Ack))
+            done({});
+        else
+            done(tl::unexpected(protocolError()));
+        return true;
+    });
+    for (qsizetype at = 0; at < data.size(); at += qsizetype(wire::kMaxChunk))
+        c->sendWithTag(FileRequest::FileData, tag,
+                       wire::FileData { data.mid(at, qsizetype(wire::kMaxChunk)).toStdString() });
+    c->sendWithTag(FileRequest::FileEnd, tag, wire::FileEnd { uint64_t(data.size()) });
+}
+
+void SandboxFiles::makeDirectory(const QString &path, bool parents, Callback<void> done)
+{
+    simpleRequest(uint8_t(FileRequest::MakeDir), wire::PathWithFlag { wirePath(path), parents }, std::move(done));
+}
+
+void SandboxFiles::remove(const QString &path, bool recursive, Callback<void> done)
+{
+    simpleRequest(uint8_t(FileRequest::Remove), wire::PathWithFlag { wirePath(path), recursive }, std::move(done));
+}
+
+void SandboxFiles::rename(const QString &from, const QString &to, Callback<void> done)
+{
+    simpleRequest(uint8_t(FileRequest::Rename), wire::Rename { wirePath(from), wirePath(to) }, std::move(done));
+}
+
+} // namespace paddock::files

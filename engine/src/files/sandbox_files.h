@@ -1,0 +1,46 @@
+// The engine's end of a sandbox's files helper: one connection per running
+// sandbox (made on first use, remade if the helper went away), requests
+// answered in order. Owned by the sandbox's runtime (its QObject parent),
+// so it goes when the sandbox stops.
+//
+// Thread ownership: the engine thread.
+#pragma once
+
+#include "paddock/engine.h"
+#include "paddock/files.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace paddock::sandbox {
+class InitConnection;
+}
+
+namespace paddock::files {
+
+class SandboxFiles : public QObject {
+    Q_OBJECT
+public:
+    SandboxFiles(QString socketPath, QObject *parent);
+    ~SandboxFiles() override;
+
+    void stat(const QString &path, Callback<FileInfo> done);
+    void list(const QString &path, Callback<QList<FileInfo>> done);
+    // Chunks arrive in order as the helper reads them; `done` gets the size.
+    void read(const QString &path, std::function<void(const QByteArray &)> chunk, Callback<qint64> done);
+    void write(const QString &path, const QByteArray &data, uint mode, Callback<void> done);
+    void makeDirectory(const QString &path, bool parents, Callback<void> done);
+    void remove(const QString &path, bool recursive, Callback<void> done);
+    void rename(const QString &from, const QString &to, Callback<void> done);
+
+private:
+    Result<sandbox::InitConnection *> connection();
+    template<typename Message>
+    void simpleRequest(uint8_t type, const Message &m, Callback<void> done);
+
+    QString m_socketPath;
+    std::unique_ptr<sandbox::InitConnection> m_conn;
+};
+
+} // namespace paddock::files

@@ -1,0 +1,188 @@
+// The file protocol: spoken on a connection that greeted paddock-init with
+// Hello{role "files"}. PID 1 hands such a connection to a files helper, a
+// process inside the sandbox with exactly a workload's rights, so every
+// path resolves in the sandbox's own view and nothing it does blocks PID 1.
+//
+//   Stat{path}                 → FileInfo                 | Failed
+//   ListDir{path}              → DirChunk… (last set)     | Failed
+//   ReadFile{path}             → FileData…, FileEnd       | Failed
+//   WriteFile{path, mode}, FileData…, FileEnd (engine → helper)
+//                              → Ack (renamed into place) | Failed
+//   MakeDir{path, parents}     → Ack                      | Failed
+//   Remove{path, recursive}    → Ack                      | Failed
+//   Rename{from, to}           → Ack                      | Failed
+//
+// Paths are absolute inside the sandbox. Requests on one connection are
+// answered in order.
+#pragma once
+
+#include "paddock/wire/messages.h"
+
+namespace paddock::wire {
+
+inline constexpr const char *kFilesRole = "files";
+inline constexpr size_t kMaxDirChunkEntries = 2048;
+inline constexpr size_t kMaxNameLen = 255;
+
+enum class FileRequest : uint8_t {
+    Stat = 30,
+    FileInfo = 31,
+    ListDir = 32,
+    DirChunk = 33,
+    ReadFile = 34,
+    FileData = 35,
+    FileEnd = 36,
+    WriteFile = 37,
+    MakeDir = 38,
+    Remove = 39,
+    Rename = 40,
+};
+
+enum class FileKind : uint8_t { Other = 0, File = 1, Directory = 2, Symlink = 3 };
+
+struct PathRequest { // Stat, ListDir, ReadFile
+    std::string path;
+    void encode(Writer &w) const { w.bytes(path); }
+    bool decode(Reader &r)
+    {
+        path = r.bytes(kMaxPathLen);
+        return r.ok() && r.atEnd() && !path.empty();
+    }
+};
+
+struct FileInfo {
+    std::string name; // the last path component
+    FileKind kind = FileKind::Other;
+    uint32_t mode = 0; // permission bits
+    uint64_t size = 0;
+    int64_t mtimeNs = 0;
+    std::string linkTarget; // symlinks only
+    void encode(Writer &w) const
+    {
+        w.bytes(name);
+        w.u8(uint8_t(kind));
+        w.u32(mode);
+        w.u64(size);
+        w.u64(uint64_t(mtimeNs));
+        w.bytes(linkTarget);
+    }
+    bool decodeFields(Reader &r)
+    {
+        name = r.bytes(kMaxNameLen);
+        uint8_t k = r.u8();
+        mode = r.u32();
+        size = r.u64();
+        mtimeNs = int64_t(r.u64());
+        linkTarget = r.bytes(kMaxPathLen);
+        kind = FileKind(k);
+        return r.ok() && k <= uint8_t(FileKind::Symlink) && mode <= 07777;
+    }
+    bool decode(Reader &r) { return decodeFields(r) && r.atEnd(); }
+};
+
+struct DirChunk {
+    std::vector<FileInfo> entries;
+    bool last = false;
+    void encode(Writer &w) const
+    {
+        w.u8(last ? 1 : 0);
+        w.u32(uint32_t(entries.size()));
+        for (const auto &e : entries)
+            e.encode(w);
+    }
+    bool decode(Reader &r)
+    {
+        uint8_t l = r.u8();
+        uint32_t n = r.u32();
+        if (n > kMaxDirChunkEntries || l > 1)
+            return false;
+        last = l == 1;
+        entries.clear();
+        for (uint32_t i = 0; i < n && r.ok(); ++i) {
+            FileInfo e;
+            if (!e.decodeFields(r))
+                return false;
+            entries.push_back(std::move(e));
+        }
+        return r.ok() && r.atEnd();
+    }
+};
+
+struct FileData {
+    std::string data;
+    void encode(Writer &w) const { w.bytes(data); }
+    bool decode(Reader &r)
+    {
+        data = r.bytes(kMaxChunk);
+        return r.ok() && r.atEnd();
+    }
+};
+
+struct FileEnd {
+    uint64_t size = 0; // total bytes sent
+    void encode(Writer &w) const { w.u64(size); }
+    bool decode(Reader &r)
+    {
+        size = r.u64();
+        return r.ok() && r.atEnd();
+    }
+};
+
+struct WriteFile {
+    std::string path;
+    uint32_t mode = 0644; // for a new file; an existing one keeps its own
+    void encode(Writer &w) const
+    {
+        w.bytes(path);
+        w.u32(mode);
+    }
+    bool decode(Reader &r)
+    {
+        path = r.bytes(kMaxPathLen);
+        mode = r.u32();
+        return r.ok() && r.atEnd() && !path.empty() && mode <= 07777;
+    }
+};
+
+struct PathWithFlag { // MakeDir (parents), Remove (recursive)
+    std::string path;
+    bool flag = false;
+    void encode(Writer &w) const
+    {
+        w.bytes(path);
+        w.u8(flag ? 1 : 0);
+    }
+    bool decode(Reader &r)
+    {
+        path = r.bytes(kMaxPathLen);
+        uint8_t f = r.u8();
+        flag = f == 1;
+        return r.ok() && r.atEnd() && !path.empty() && f <= 1;
+    }
+};
+
+struct Rename {
+    std::string from;
+    std::string to;
+    void encode(Writer &w) const
+    {
+        w.bytes(from);
+        w.bytes(to);
+    }
+    bool decode(Reader &r)
+    {
+        from = r.bytes(kMaxPathLen);
+        to = r.bytes(kMaxPathLen);
+        return r.ok() && r.atEnd() && !from.empty() && !to.empty();
+    }
+};
+
+template<typename Message>
+std::string encodeFileMessage(FileRequest type, uint32_t tag, const Message &m)
+{
+    Writer w;
+    m.encode(w);
+    return encodeFrame(static_cast<uint8_t>(type), tag, w.buffer());
+}
+
+} // namespace paddock::wire
