@@ -13,8 +13,8 @@ namespace paddock::cli {
 
 namespace {
 
-QByteArray serializeRequest(const QByteArray &method, const QString &target, const QJsonObject &body,
-                            const QByteArray &upgrade = {})
+QByteArray serializeRequest(const QByteArray &method, const QString &target, const QByteArray &body,
+                            const char *contentType, const QByteArray &upgrade = {})
 {
     http::request<http::string_body> req { http::string_to_verb(method.toStdString()), target.toStdString(), 11 };
     req.set(http::field::host, "paddock");
@@ -23,13 +23,20 @@ QByteArray serializeRequest(const QByteArray &method, const QString &target, con
         req.set(http::field::upgrade, upgrade.toStdString());
     }
     if (method != "GET" && method != "DELETE") {
-        req.set(http::field::content_type, "application/json");
-        req.body() = QJsonDocument(body).toJson(QJsonDocument::Compact).toStdString();
+        req.set(http::field::content_type, contentType);
+        req.body() = body.toStdString();
     }
     req.prepare_payload();
     std::ostringstream os;
     os << req;
     return QByteArray::fromStdString(os.str());
+}
+
+QByteArray serializeRequest(const QByteArray &method, const QString &target, const QJsonObject &body,
+                            const QByteArray &upgrade = {})
+{
+    return serializeRequest(method, target, QJsonDocument(body).toJson(QJsonDocument::Compact),
+                            "application/json", upgrade);
 }
 
 Error lostConnection() { return Error { ErrorCode::Io, QStringLiteral("the engine closed the connection mid-answer") }; }
@@ -64,11 +71,21 @@ Result<UnixStream> ApiClient::open()
 
 Result<QJsonObject> ApiClient::call(const QByteArray &method, const QString &target, const QJsonObject &body)
 {
+    return callWith(serializeRequest(method, target, body));
+}
+
+Result<QJsonObject> ApiClient::upload(const QString &target, const QByteArray &bytes)
+{
+    return callWith(serializeRequest("PUT", target, bytes, "application/octet-stream"));
+}
+
+Result<QJsonObject> ApiClient::callWith(const QByteArray &request)
+{
     auto stream = open();
     if (!stream)
         return tl::unexpected(stream.error());
     QByteArray buffer;
-    auto r = exchange(*stream, serializeRequest(method, target, body), buffer, nullptr);
+    auto r = exchange(*stream, request, buffer, nullptr);
     if (!r)
         return tl::unexpected(r.error());
     if (r->status / 100 != 2)

@@ -38,6 +38,8 @@ public:
     // A whole JSON response; a non-2xx status becomes the Error it carries.
     Result<QJsonObject> call(const QByteArray &method, const QString &target,
                              const QJsonObject &body = {});
+    // PUT of raw bytes (a file's content); answered like call().
+    Result<QJsonObject> upload(const QString &target, const QByteArray &bytes);
     // A streamed (chunked) response: each piece of body goes to onData as it
     // arrives. Non-2xx responses become their Error, as for call().
     Result<void> stream(const QByteArray &method, const QString &target, const QJsonObject &body,
@@ -49,6 +51,7 @@ public:
 
 private:
     Result<UnixStream> open();
+    Result<QJsonObject> callWith(const QByteArray &request);
     Result<ApiResponse> exchange(UnixStream &stream, const QByteArray &request, QByteArray &buffer,
                                  const std::function<void(const QByteArray &)> *onData);
 

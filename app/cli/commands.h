@@ -34,6 +34,9 @@ int logsCommand(CliContext &ctx, const QStringList &args);
 int killCommand(CliContext &ctx, const QStringList &args);
 int waitCommand(CliContext &ctx, const QStringList &args);
 
+int filesCommand(CliContext &ctx, const QStringList &args);
+int cpCommand(CliContext &ctx, const QStringList &args);
+
 // "/v1/sandboxes/<sb>" with the key percent-encoded.
 QString sandboxPath(const QString &key);
 

@@ -32,6 +32,8 @@ constexpr Verb kVerbs[] = {
     { "logs", logsCommand, "logs SB PROC [--follow]              print a process's output" },
     { "kill", killCommand, "kill SB PROC [--signal SIG]          signal a process (default TERM)" },
     { "wait", waitCommand, "wait SB PROC [--exit | --log REGEX] [--timeout S]   until it exits / prints a match" },
+    { "files", filesCommand, "files ls|stat|cat|write|rm|mkdir|mv SB PATH…   a sandbox's files (write: from stdin)" },
+    { "cp", cpCommand, "cp SRC DST                           copy a file between host and sandbox (SB:PATH)" },
 };
 
 void printUsage()

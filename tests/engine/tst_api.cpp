@@ -77,6 +77,9 @@ private Q_SLOTS:
         QByteArray r = exchange("POST /v1/sandboxes HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\n{");
         QCOMPARE(status(r), 400);
         QVERIFY(jsonBody(r).value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().contains(QLatin1String("limit")));
+        // Only a file upload may exceed the ordinary 8 MiB.
+        QByteArray mid = exchange("POST /v1/sandboxes HTTP/1.1\r\nHost: x\r\nContent-Length: 20000000\r\n\r\n{");
+        QCOMPARE(status(mid), 400);
     }
 
     void unknownRouteIs404AndWrongMethodIs405()

@@ -231,7 +231,7 @@ private Q_SLOTS:
         QVERIFY(write(QStringLiteral("/tmp/before"), "1"));
         // The helper is a process of the sandbox, so the workload may kill
         // it; the engine starts a new one on the next request.
-        const QString killed = sh(QStringLiteral("for p in /proc/[0-9]*; do n=${p#/proc/}; [ $n != 1 ] && "
+        const QString killed = sh(QStringLiteral("for p in /proc/[0-9]*; do n=${p#/proc/}; [ $n != 1 ] && [ $n != $$ ] && "
                                                  "grep -q paddock-init $p/cmdline 2>/dev/null && kill -9 $n && echo killed; done"));
         QCOMPARE(killed, QStringLiteral("killed\n"));
         QVERIFY(write(QStringLiteral("/tmp/after"), "2"));

@@ -20,6 +20,8 @@ constexpr qint64 kMaxPendingStreamBytes = 4 * 1024 * 1024;
 
 void respondError(HttpConnection *conn, const Error &e) { conn->respondJson(httpStatus(e.code), toJson(e)); }
 
+} // namespace
+
 Result<QJsonObject> parseBody(const HttpRequest &req)
 {
     if (req.body.trimmed().isEmpty())
@@ -31,6 +33,8 @@ Result<QJsonObject> parseBody(const HttpRequest &req)
                     QStringLiteral("request body is not a JSON object: %1").arg(err.errorString()));
     return doc.object();
 }
+
+namespace {
 
 // An event line: a chunk on a streamed response, a line on an upgraded one.
 void send(HttpConnection *conn, const QByteArray &line)
@@ -99,6 +103,13 @@ const ApiRoutes::Route ApiRoutes::kRoutes[] = {
     { "POST", "/v1/sandboxes/:sb/processes/:proc/kill", &ApiRoutes::killProcess },
     { "GET", "/v1/sandboxes/:sb/processes/:proc/logs", &ApiRoutes::processLogs },
     { "GET", "/v1/sandboxes/:sb/processes/:proc/wait", &ApiRoutes::waitProcess },
+    { "GET", "/v1/sandboxes/:sb/files/stat", &ApiRoutes::statFile },
+    { "GET", "/v1/sandboxes/:sb/files/list", &ApiRoutes::listFiles },
+    { "GET", "/v1/sandboxes/:sb/files/content", &ApiRoutes::readFile },
+    { "PUT", "/v1/sandboxes/:sb/files/content", &ApiRoutes::writeFile },
+    { "POST", "/v1/sandboxes/:sb/files/mkdir", &ApiRoutes::makeDirectory },
+    { "POST", "/v1/sandboxes/:sb/files/remove", &ApiRoutes::removePath },
+    { "POST", "/v1/sandboxes/:sb/files/move", &ApiRoutes::movePath },
 };
 
 void ApiRoutes::handle(HttpConnection *conn, const HttpRequest &req)

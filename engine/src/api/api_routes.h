@@ -15,6 +15,9 @@ namespace paddock::api {
 // The protocol a client asks for (Upgrade header) to type into a command.
 inline constexpr char kInteractiveExecProtocol[] = "paddock-exec-v1";
 
+// A JSON object body (empty body: empty object), or why it is not one.
+Result<QJsonObject> parseBody(const HttpRequest &req);
+
 class ApiRoutes {
 public:
     explicit ApiRoutes(Engine &engine) : m_engine(engine) { }
@@ -47,6 +50,14 @@ private:
     void killProcess(HttpConnection *, const HttpRequest &, const Params &);
     void processLogs(HttpConnection *, const HttpRequest &, const Params &);
     void waitProcess(HttpConnection *, const HttpRequest &, const Params &);
+    // file_routes.cpp
+    void statFile(HttpConnection *, const HttpRequest &, const Params &);
+    void listFiles(HttpConnection *, const HttpRequest &, const Params &);
+    void readFile(HttpConnection *, const HttpRequest &, const Params &);
+    void writeFile(HttpConnection *, const HttpRequest &, const Params &);
+    void makeDirectory(HttpConnection *, const HttpRequest &, const Params &);
+    void removePath(HttpConnection *, const HttpRequest &, const Params &);
+    void movePath(HttpConnection *, const HttpRequest &, const Params &);
 
     Engine &m_engine;
     std::function<void()> m_shutdown;

@@ -15,6 +15,21 @@ namespace {
 
 constexpr std::uint32_t kHeaderLimit = 64 * 1024;
 constexpr std::uint64_t kBodyLimit = 8 * 1024 * 1024;
+// A file's content (PUT …/files/content) may be larger; it is held in
+// memory while it travels to the sandbox. Beast checks a Content-Length
+// against the limit while it parses the header, so the parser starts with
+// this one and requests that are not uploads are held to kBodyLimit once
+// their header is known.
+constexpr std::uint64_t kFileBodyLimit = 512ull * 1024 * 1024;
+
+bool isFileUpload(const http::request_parser<http::string_body> &parser)
+{
+    const auto &req = parser.get();
+    if (req.method() != http::verb::put)
+        return false;
+    boost::beast::string_view path = req.target().substr(0, req.target().find('?'));
+    return path.ends_with("/files/content");
+}
 // What an upgraded connection may send without a newline, and what may
 // arrive before the upgrade is decided.
 constexpr qsizetype kMaxLine = 1024 * 1024;
@@ -37,9 +52,9 @@ HttpConnection::HttpConnection(QLocalSocket *socket, QObject *parent)
     : QObject(parent), m_parser(std::make_unique<Parser>()), m_socket(socket)
 {
     socket->setParent(this);
-    m_parser->p.eager(true);
+    m_parser->p.eager(false); // stop after the header: the body limit depends on the route
     m_parser->p.header_limit(kHeaderLimit);
-    m_parser->p.body_limit(kBodyLimit);
+    m_parser->p.body_limit(kFileBodyLimit);
     connect(socket, &QLocalSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(socket, &QLocalSocket::bytesWritten, this, [this] {
         if (m_socket->bytesToWrite() == 0)
@@ -95,6 +110,15 @@ void HttpConnection::parseRequest()
         m_buffer.remove(0, qsizetype(used));
         if (ec == http::error::need_more)
             return;
+        if (!ec && parser.is_header_done() && !m_bodyLimitChosen) {
+            m_bodyLimitChosen = true;
+            parser.eager(true);
+            auto length = parser.content_length();
+            if (!isFileUpload(parser) && length && *length > kBodyLimit)
+                ec = http::error::body_limit;
+            else if (!isFileUpload(parser))
+                parser.body_limit(kBodyLimit); // a chunked body is counted as it comes
+        }
         if (ec) {
             m_requestSeen = true;
             respondJson(400, QJsonObject { { QStringLiteral("error"),

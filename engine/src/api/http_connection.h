@@ -60,6 +60,7 @@ private:
     QLocalSocket *m_socket;
     QByteArray m_buffer;
     bool m_requestSeen = false;
+    bool m_bodyLimitChosen = false;
     bool m_finished = false;
     bool m_streaming = false;
     bool m_upgraded = false;

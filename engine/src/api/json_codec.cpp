@@ -52,6 +52,18 @@ QJsonObject toJson(const Error &e)
     return QJsonObject { { QStringLiteral("error"), inner } };
 }
 
+QJsonObject toJson(const FileInfo &f)
+{
+    QJsonObject o { { QStringLiteral("name"), f.name },
+                    { QStringLiteral("type"), fileKindName(f.kind) },
+                    { QStringLiteral("size"), double(f.size) },
+                    { QStringLiteral("mode"), QString::number(f.mode, 8).rightJustified(4, QLatin1Char('0')) },
+                    { QStringLiteral("modified"), f.modified.toString(Qt::ISODateWithMs) } };
+    if (f.kind == FileKind::Symlink)
+        o.insert(QStringLiteral("target"), f.linkTarget);
+    return o;
+}
+
 int httpStatus(ErrorCode code)
 {
     switch (code) {

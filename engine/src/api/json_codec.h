@@ -3,6 +3,7 @@
 #pragma once
 
 #include "paddock/error.h"
+#include "paddock/files.h"
 #include "paddock/process.h"
 #include "paddock/sandbox.h"
 
@@ -12,6 +13,7 @@ namespace paddock::api {
 
 QJsonObject toJson(const SandboxInfo &sb);
 QJsonObject toJson(const ProcessInfo &p);
+QJsonObject toJson(const FileInfo &f);
 QJsonObject toJson(const Error &e); // {"error": {code, message, step?}}
 int httpStatus(ErrorCode code);
 

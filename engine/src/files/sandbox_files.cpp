@@ -4,6 +4,9 @@
 
 #include "paddock/wire/file_messages.h"
 
+#include <QPointer>
+#include <QTimer>
+
 #include <cerrno>
 
 namespace paddock::files {
@@ -67,11 +70,34 @@ FileInfo toFileInfo(const wire::FileInfo &w)
 
 std::string wirePath(const QString &path) { return sandboxPath(path).toStdString(); }
 
+// What InitConnection hands pending requests when the connection ends.
+bool isConnectionLost(const wire::Frame &f)
+{
+    wire::Failed failed;
+    return isFailed(f) && wire::decodeMessage(f, failed) && failed.error == ECONNRESET;
+}
+
+// Answers that end a request: an Ack, or a failure.
+bool finishSimple(const wire::Frame &f, const Callback<void> &done)
+{
+    if (isFailed(f))
+        done(tl::unexpected(failedError(f)));
+    else if (f.type == uint8_t(wire::Type::Ack))
+        done({});
+    else
+        done(tl::unexpected(protocolError()));
+    return true;
+}
+
 } // namespace
 
 SandboxFiles::SandboxFiles(QString socketPath, QObject *parent) : QObject(parent), m_socketPath(std::move(socketPath)) { }
 
-SandboxFiles::~SandboxFiles() = default;
+SandboxFiles::~SandboxFiles()
+{
+    if (m_conn)
+        m_conn->close(); // pending requests learn that no answer will come
+}
 
 Result<sandbox::InitConnection *> SandboxFiles::connection()
 {
@@ -79,8 +105,8 @@ Result<sandbox::InitConnection *> SandboxFiles::connection()
     // start a new one rather than fail.
     if (m_conn && m_conn->isOpen() && !m_conn->peerHungUp())
         return m_conn.get();
-    if (m_conn)
-        m_conn->close(); // whatever was still waiting learns it will get no answer
+    if (auto old = std::move(m_conn))
+        old->close(); // whatever was still waiting learns it will get no answer
     auto conn = sandbox::InitConnection::connectTo(m_socketPath, 3000, wire::kFilesRole);
     if (!conn)
         return tl::unexpected(conn.error());
@@ -88,110 +114,116 @@ Result<sandbox::InitConnection *> SandboxFiles::connection()
     return m_conn.get();
 }
 
-template<typename Message>
-void SandboxFiles::simpleRequest(uint8_t type, const Message &m, Callback<void> done)
+void SandboxFiles::issue(Sender sender, Handler handler, std::function<void(const Error &)> failed, bool retried)
 {
     auto conn = connection();
     if (!conn)
-        return done(tl::unexpected(conn.error()));
-    (*conn)->request(type, m, [done](const wire::Frame &f) {
-        if (isFailed(f))
-            done(tl::unexpected(failedError(f)));
-        else if (f.type == uint8_t(wire::Type::Ack))
-            done({});
-        else
-            done(tl::unexpected(protocolError()));
-        return true;
+        return failed(conn.error());
+    auto answered = std::make_shared<bool>(false);
+    QPointer<SandboxFiles> self(this);
+    sender(**conn, [self, sender, handler, failed, retried, answered](const wire::Frame &f) {
+        if (!*answered && !retried && isConnectionLost(f)) {
+            // Later, from the event loop: the connection is mid-teardown now.
+            QTimer::singleShot(0, [self, sender, handler, failed] {
+                if (self)
+                    self->issue(sender, handler, failed, true);
+                else
+                    failed(Error { ErrorCode::NotRunning, QStringLiteral("the sandbox stopped") });
+            });
+            return true;
+        }
+        *answered = true;
+        return handler(f);
     });
+}
+
+template<typename Message>
+void SandboxFiles::simpleRequest(uint8_t type, const Message &m, Callback<void> done)
+{
+    issue([type, m](sandbox::InitConnection &c, Handler h) { c.request(type, m, std::move(h)); },
+          [done](const wire::Frame &f) { return finishSimple(f, done); },
+          [done](const Error &e) { done(tl::unexpected(e)); });
 }
 
 void SandboxFiles::stat(const QString &path, Callback<FileInfo> done)
 {
-    auto conn = connection();
-    if (!conn)
-        return done(tl::unexpected(conn.error()));
-    (*conn)->request(FileRequest::Stat, wire::PathRequest { wirePath(path) }, [done](const wire::Frame &f) {
-        wire::FileInfo info;
-        if (isFailed(f))
-            done(tl::unexpected(failedError(f)));
-        else if (is(f, FileRequest::FileInfo) && wire::decodeMessage(f, info))
-            done(toFileInfo(info));
-        else
-            done(tl::unexpected(protocolError()));
-        return true;
-    });
+    wire::PathRequest req { wirePath(path) };
+    issue([req](sandbox::InitConnection &c, Handler h) { c.request(FileRequest::Stat, req, std::move(h)); },
+          [done](const wire::Frame &f) {
+              wire::FileInfo info;
+              if (isFailed(f))
+                  done(tl::unexpected(failedError(f)));
+              else if (is(f, FileRequest::FileInfo) && wire::decodeMessage(f, info))
+                  done(toFileInfo(info));
+              else
+                  done(tl::unexpected(protocolError()));
+              return true;
+          },
+          [done](const Error &e) { done(tl::unexpected(e)); });
 }
 
 void SandboxFiles::list(const QString &path, Callback<QList<FileInfo>> done)
 {
-    auto conn = connection();
-    if (!conn)
-        return done(tl::unexpected(conn.error()));
+    wire::PathRequest req { wirePath(path) };
     auto entries = std::make_shared<QList<FileInfo>>();
-    (*conn)->request(FileRequest::ListDir, wire::PathRequest { wirePath(path) }, [done, entries](const wire::Frame &f) {
-        wire::DirChunk chunk;
-        if (isFailed(f)) {
-            done(tl::unexpected(failedError(f)));
-            return true;
-        }
-        if (!is(f, FileRequest::DirChunk) || !wire::decodeMessage(f, chunk)) {
-            done(tl::unexpected(protocolError()));
-            return true;
-        }
-        for (const auto &e : chunk.entries)
-            entries->append(toFileInfo(e));
-        if (chunk.last)
-            done(std::move(*entries));
-        return chunk.last;
-    });
+    issue([req](sandbox::InitConnection &c, Handler h) { c.request(FileRequest::ListDir, req, std::move(h)); },
+          [done, entries](const wire::Frame &f) {
+              wire::DirChunk chunk;
+              if (isFailed(f)) {
+                  done(tl::unexpected(failedError(f)));
+                  return true;
+              }
+              if (!is(f, FileRequest::DirChunk) || !wire::decodeMessage(f, chunk)) {
+                  done(tl::unexpected(protocolError()));
+                  return true;
+              }
+              for (const auto &e : chunk.entries)
+                  entries->append(toFileInfo(e));
+              if (chunk.last)
+                  done(std::move(*entries));
+              return chunk.last;
+          },
+          [done](const Error &e) { done(tl::unexpected(e)); });
 }
 
 void SandboxFiles::read(const QString &path, std::function<void(const QByteArray &)> chunk, Callback<qint64> done)
 {
-    auto conn = connection();
-    if (!conn)
-        return done(tl::unexpected(conn.error()));
+    wire::PathRequest req { wirePath(path) };
     auto received = std::make_shared<qint64>(0);
-    (*conn)->request(FileRequest::ReadFile, wire::PathRequest { wirePath(path) },
-                     [chunk, done, received](const wire::Frame &f) {
-                         wire::FileData data;
-                         wire::FileEnd end;
-                         if (is(f, FileRequest::FileData) && wire::decodeMessage(f, data)) {
-                             *received += qint64(data.data.size());
-                             chunk(QByteArray::fromStdString(data.data));
-                             return false;
-                         }
-                         if (is(f, FileRequest::FileEnd) && wire::decodeMessage(f, end) && qint64(end.size) == *received)
-                             done(*received);
-                         else if (isFailed(f))
-                             done(tl::unexpected(failedError(f)));
-                         else
-                             done(tl::unexpected(protocolError()));
-                         return true;
-                     });
+    issue([req](sandbox::InitConnection &c, Handler h) { c.request(FileRequest::ReadFile, req, std::move(h)); },
+          [chunk, done, received](const wire::Frame &f) {
+              wire::FileData data;
+              wire::FileEnd end;
+              if (is(f, FileRequest::FileData) && wire::decodeMessage(f, data)) {
+                  *received += qint64(data.data.size());
+                  chunk(QByteArray::fromStdString(data.data));
+                  return false;
+              }
+              if (is(f, FileRequest::FileEnd) && wire::decodeMessage(f, end) && qint64(end.size) == *received)
+                  done(*received);
+              else if (isFailed(f))
+                  done(tl::unexpected(failedError(f)));
+              else
+                  done(tl::unexpected(protocolError()));
+              return true;
+          },
+          [done](const Error &e) { done(tl::unexpected(e)); });
 }
 
 void SandboxFiles::write(const QString &path, const QByteArray &data, uint mode, Callback<void> done)
 {
-    auto conn = connection();
-    if (!conn)
-        return done(tl::unexpected(conn.error()));
     if (mode > 07777)
         return done(fail(ErrorCode::InvalidArgument, QStringLiteral("mode %1 is not a permission mode").arg(mode, 0, 8)));
-    sandbox::InitConnection *c = *conn;
-    uint32_t tag = c->request(FileRequest::WriteFile, wire::WriteFile { wirePath(path), mode }, [done](const wire::Frame &f) {
-        if (isFailed(f))
-            done(tl::unexpected(failedError(f)));
-        else if (f.type == uint8_t(wire::Type::Ack))
-            done({});
-        else
-            done(tl::unexpected(protocolError()));
-        return true;
-    });
-    for (qsizetype at = 0; at < data.size(); at += qsizetype(wire::kMaxChunk))
-        c->sendWithTag(FileRequest::FileData, tag,
-                       wire::FileData { data.mid(at, qsizetype(wire::kMaxChunk)).toStdString() });
-    c->sendWithTag(FileRequest::FileEnd, tag, wire::FileEnd { uint64_t(data.size()) });
+    wire::WriteFile req { wirePath(path), mode };
+    issue(
+        [req, data](sandbox::InitConnection &c, Handler h) {
+            uint32_t tag = c.request(FileRequest::WriteFile, req, std::move(h));
+            for (qsizetype at = 0; at < data.size(); at += qsizetype(wire::kMaxChunk))
+                c.sendWithTag(FileRequest::FileData, tag, wire::FileData { data.mid(at, qsizetype(wire::kMaxChunk)).toStdString() });
+            c.sendWithTag(FileRequest::FileEnd, tag, wire::FileEnd { uint64_t(data.size()) });
+        },
+        [done](const wire::Frame &f) { return finishSimple(f, done); },
+        [done](const Error &e) { done(tl::unexpected(e)); });
 }
 
 void SandboxFiles::makeDirectory(const QString &path, bool parents, Callback<void> done)

@@ -16,6 +16,9 @@
 namespace paddock::sandbox {
 class InitConnection;
 }
+namespace paddock::wire {
+struct Frame;
+}
 
 namespace paddock::files {
 
@@ -35,7 +38,14 @@ public:
     void rename(const QString &from, const QString &to, Callback<void> done);
 
 private:
+    using Handler = std::function<bool(const wire::Frame &)>;
+    using Sender = std::function<void(sandbox::InitConnection &, Handler)>;
+
     Result<sandbox::InitConnection *> connection();
+    // Sends through `sender`; should the connection turn out dead before
+    // any answer (the helper was killed from inside), sends once more on a
+    // new one. Connection failures go to `failed`, frames to `handler`.
+    void issue(Sender sender, Handler handler, std::function<void(const Error &)> failed, bool retried = false);
     template<typename Message>
     void simpleRequest(uint8_t type, const Message &m, Callback<void> done);
 

@@ -1,0 +1,158 @@
+// The API's file routes (ApiRoutes' handlers for /v1/sandboxes/:sb/files/…):
+//   GET  …/files/stat?path=P         → FileInfo JSON
+//   GET  …/files/list?path=P         → {"path", "entries": [FileInfo…]}
+//   GET  …/files/content?path=P      → the bytes, streamed (chunked)
+//   PUT  …/files/content?path=P[&mode=644]   body: the bytes (atomic replace)
+//   POST …/files/mkdir  {"path", "parents"}
+//   POST …/files/remove {"path", "recursive"}
+//   POST …/files/move   {"from", "to"}
+#include "api_routes.h"
+
+#include "json_codec.h"
+
+#include <QJsonArray>
+#include <QPointer>
+
+namespace paddock::api {
+
+namespace {
+
+void respondError(HttpConnection *conn, const Error &e) { conn->respondJson(httpStatus(e.code), toJson(e)); }
+
+Result<QString> pathParam(const HttpRequest &req, const QString &name = QStringLiteral("path"))
+{
+    QString path = req.query.queryItemValue(name, QUrl::FullyDecoded);
+    if (path.isEmpty())
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("missing ?%1= (a path inside the sandbox)").arg(name));
+    return path;
+}
+
+// Answers a request whose result is only success or an error.
+Callback<void> answerDone(HttpConnection *conn, QJsonObject ok)
+{
+    QPointer<HttpConnection> guard(conn);
+    return [guard, ok](Result<void> r) {
+        if (!guard)
+            return;
+        r ? guard->respondJson(200, ok) : respondError(guard, r.error());
+    };
+}
+
+} // namespace
+
+void ApiRoutes::statFile(HttpConnection *conn, const HttpRequest &req, const Params &p)
+{
+    auto path = pathParam(req);
+    if (!path)
+        return respondError(conn, path.error());
+    QPointer<HttpConnection> guard(conn);
+    m_engine.statFile(p[0], *path, [guard](Result<FileInfo> r) {
+        if (guard)
+            r ? guard->respondJson(200, toJson(*r)) : respondError(guard, r.error());
+    });
+}
+
+void ApiRoutes::listFiles(HttpConnection *conn, const HttpRequest &req, const Params &p)
+{
+    auto path = pathParam(req);
+    if (!path)
+        return respondError(conn, path.error());
+    QPointer<HttpConnection> guard(conn);
+    m_engine.listFiles(p[0], *path, [guard, path = *path](Result<QList<FileInfo>> r) {
+        if (!guard)
+            return;
+        if (!r)
+            return respondError(guard, r.error());
+        QJsonArray entries;
+        for (const FileInfo &f : *r)
+            entries.append(toJson(f));
+        guard->respondJson(200, QJsonObject { { QStringLiteral("path"), sandboxPath(path) },
+                                              { QStringLiteral("entries"), entries } });
+    });
+}
+
+void ApiRoutes::readFile(HttpConnection *conn, const HttpRequest &req, const Params &p)
+{
+    auto path = pathParam(req);
+    if (!path)
+        return respondError(conn, path.error());
+    QPointer<HttpConnection> guard(conn);
+    // The stream begins with the first bytes, so an error before them is
+    // still a proper JSON error; one after them cuts the stream short.
+    auto begin = [guard] {
+        if (guard && !guard->isStreaming())
+            guard->beginStream(200, "application/octet-stream");
+    };
+    m_engine.readFile(
+        p[0], *path,
+        [guard, begin](const QByteArray &chunk) {
+            begin();
+            if (guard)
+                guard->writeChunk(chunk);
+        },
+        [guard, begin](Result<qint64> r) {
+            if (!guard)
+                return;
+            if (!r && !guard->isStreaming())
+                return respondError(guard, r.error());
+            if (!r)
+                return guard->close();
+            begin();
+            guard->endStream();
+        });
+}
+
+void ApiRoutes::writeFile(HttpConnection *conn, const HttpRequest &req, const Params &p)
+{
+    auto path = pathParam(req);
+    if (!path)
+        return respondError(conn, path.error());
+    bool ok = true;
+    const QString modeText = req.query.queryItemValue(QStringLiteral("mode"));
+    uint mode = modeText.isEmpty() ? 0644 : modeText.toUInt(&ok, 8);
+    if (!ok || mode > 07777)
+        return respondError(conn, Error { ErrorCode::InvalidArgument, QStringLiteral("mode must be octal, like 644") });
+    m_engine.writeFile(p[0], *path, req.body, mode,
+                       answerDone(conn, QJsonObject { { QStringLiteral("path"), sandboxPath(*path) },
+                                                      { QStringLiteral("size"), double(req.body.size()) } }));
+}
+
+void ApiRoutes::makeDirectory(HttpConnection *conn, const HttpRequest &req, const Params &p)
+{
+    auto body = parseBody(req);
+    if (!body)
+        return respondError(conn, body.error());
+    const QString path = body->value(QStringLiteral("path")).toString();
+    if (path.isEmpty())
+        return respondError(conn, Error { ErrorCode::InvalidArgument, QStringLiteral("\"path\" is required") });
+    m_engine.makeDirectory(p[0], path, body->value(QStringLiteral("parents")).toBool(),
+                           answerDone(conn, QJsonObject { { QStringLiteral("path"), sandboxPath(path) } }));
+}
+
+void ApiRoutes::removePath(HttpConnection *conn, const HttpRequest &req, const Params &p)
+{
+    auto body = parseBody(req);
+    if (!body)
+        return respondError(conn, body.error());
+    const QString path = body->value(QStringLiteral("path")).toString();
+    if (path.isEmpty())
+        return respondError(conn, Error { ErrorCode::InvalidArgument, QStringLiteral("\"path\" is required") });
+    m_engine.removePath(p[0], path, body->value(QStringLiteral("recursive")).toBool(),
+                        answerDone(conn, QJsonObject { { QStringLiteral("removed"), sandboxPath(path) } }));
+}
+
+void ApiRoutes::movePath(HttpConnection *conn, const HttpRequest &req, const Params &p)
+{
+    auto body = parseBody(req);
+    if (!body)
+        return respondError(conn, body.error());
+    const QString from = body->value(QStringLiteral("from")).toString();
+    const QString to = body->value(QStringLiteral("to")).toString();
+    if (from.isEmpty() || to.isEmpty())
+        return respondError(conn, Error { ErrorCode::InvalidArgument, QStringLiteral("\"from\" and \"to\" are required") });
+    m_engine.movePath(p[0], from, to,
+                      answerDone(conn, QJsonObject { { QStringLiteral("from"), sandboxPath(from) },
+                                                     { QStringLiteral("to"), sandboxPath(to) } }));
+}
+
+} // namespace paddock::api
