@@ -1,13 +1,16 @@
 #include "files_server.h"
 
 #include "file_ops.h"
+#include "tree_listing.h"
 
 #include "paddock/wire/file_messages.h"
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 
 namespace paddock::init {
@@ -32,9 +35,8 @@ FilesServer::FilesServer(UniqueFd conn, wire::FrameParser pending)
 
 int FilesServer::run()
 {
-    wire::Frame f;
-    char buf[65536];
     for (;;) {
+        wire::Frame f;
         for (;;) {
             auto status = m_parser.next(f);
             if (status == wire::FrameParser::Status::Invalid)
@@ -44,13 +46,62 @@ int FilesServer::run()
             if (!handle(f) || m_broken)
                 return 1;
         }
-        ssize_t n = ::read(m_conn.get(), buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
+        pollfd fds[2] = { { m_conn.get(), POLLIN, 0 }, { m_watcher ? m_watcher->fd() : -1, POLLIN, 0 } };
+        if (::poll(fds, 2, -1) < 0 && errno != EINTR)
+            return 1;
+        if (fds[1].revents) {
+            sendChanges();
+            if (m_broken)
+                return 1;
+        }
+        if (fds[0].revents && !readConnection())
             return 0;
-        m_parser.append(buf, size_t(n));
     }
+}
+
+// False when the engine hung up.
+bool FilesServer::readConnection()
+{
+    char buf[65536];
+    ssize_t n = ::read(m_conn.get(), buf, sizeof buf);
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN;
+    if (n == 0)
+        return false;
+    m_parser.append(buf, size_t(n));
+    return true;
+}
+
+void FilesServer::sendChanges()
+{
+    std::vector<wire::Change> changes = m_watcher->drain();
+    for (size_t at = 0; at < changes.size(); at += wire::kMaxEventsPerFrame) {
+        size_t end = std::min(changes.size(), at + wire::kMaxEventsPerFrame);
+        wire::WatchEvents batch { { changes.begin() + long(at), changes.begin() + long(end) } };
+        sendFrame(wire::encodeFileMessage(FileRequest::WatchEvents, m_watchTag, batch));
+    }
+}
+
+void FilesServer::watch(uint32_t tag, const wire::WatchRequest &req)
+{
+    if (m_watcher)
+        return fail(tag, EBUSY, "this connection already watches " + req.path);
+    auto watcher = std::make_unique<TreeWatcher>();
+    if (int err = watcher->start(req.path, req.excludes))
+        return fail(tag, err, "cannot watch " + req.path);
+    m_watcher = std::move(watcher);
+    m_watchTag = tag;
+    // The watch is in place: the engine may list the tree now and miss nothing.
+    sendFrame(wire::encodeFileMessage(FileRequest::WatchEvents, tag, wire::WatchEvents {}));
+}
+
+void FilesServer::listTree(uint32_t tag, const wire::WatchRequest &req)
+{
+    int err = init::listTree(req.path, req.excludes, [&](std::vector<wire::FileInfo> &entries, bool last) {
+        sendFrame(wire::encodeFileMessage(FileRequest::DirChunk, tag, wire::DirChunk { std::move(entries), last }));
+    });
+    if (err)
+        fail(tag, err, "cannot list " + req.path);
 }
 
 void FilesServer::sendFrame(const std::string &frame)
@@ -117,6 +168,14 @@ bool FilesServer::handle(const wire::Frame &f)
         else
             ack(f.tag);
         return true;
+    case FileRequest::Watch:
+    case FileRequest::ListTree: {
+        wire::WatchRequest req;
+        if (!wire::decodeMessage(f, req))
+            return false;
+        type == FileRequest::Watch ? watch(f.tag, req) : listTree(f.tag, req);
+        return true;
+    }
     case FileRequest::Rename:
         if (!wire::decodeMessage(f, rename))
             return false;

@@ -82,4 +82,17 @@ void Engine::movePath(const QString &key, const QString &from, const QString &to
     withFiles(*d, key, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.rename(from, to, std::move(cb)); });
 }
 
+Result<FileWatch *> Engine::watchFiles(const QString &key, const QString &path, const QStringList &excludes,
+                                       std::optional<quint64> since)
+{
+    SandboxInfo sb;
+    auto files = d->filesFor(key, &sb);
+    if (!files)
+        return tl::unexpected(files.error());
+    auto w = (*files)->watch(path, excludes, since);
+    if (!w)
+        return tl::unexpected(w.error().withContext(QStringLiteral("sandbox '%1'").arg(sb.name)));
+    return *w;
+}
+
 } // namespace paddock

@@ -1,4 +1,5 @@
 // Names and paths of paddock/files.h, shared by the engine and the CLI.
+#include "paddock/file_watch.h"
 #include "paddock/files.h"
 
 namespace paddock {
@@ -12,6 +13,17 @@ QString fileKindName(FileKind kind)
     case FileKind::Other: break;
     }
     return QStringLiteral("other");
+}
+
+QString fileChangeName(FileChange change)
+{
+    switch (change) {
+    case FileChange::Created: return QStringLiteral("created");
+    case FileChange::Modified: return QStringLiteral("modified");
+    case FileChange::Deleted: return QStringLiteral("deleted");
+    case FileChange::Moved: break;
+    }
+    return QStringLiteral("moved");
 }
 
 QString sandboxPath(const QString &path)

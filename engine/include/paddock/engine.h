@@ -10,6 +10,7 @@
 #include "paddock/data_paths.h"
 #include "paddock/error.h"
 #include "paddock/exec_session.h"
+#include "paddock/file_watch.h"
 #include "paddock/files.h"
 #include "paddock/process.h"
 #include "paddock/sandbox.h"
@@ -19,6 +20,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace paddock {
 
@@ -80,6 +82,12 @@ public:
     void makeDirectory(const QString &key, const QString &path, bool parents, Callback<void> done);
     void removePath(const QString &key, const QString &path, bool recursive, Callback<void> done);
     void movePath(const QString &key, const QString &from, const QString &to, Callback<void> done);
+    // Live changes under `path`, without what matches `excludes` (globs
+    // relative to it: "node_modules/**"). `since` as in TreeWatch: none →
+    // from now, 0 → a snapshot first, N → catch up after version N. The
+    // caller deletes the watch to stop.
+    Result<FileWatch *> watchFiles(const QString &key, const QString &path, const QStringList &excludes,
+                                   std::optional<quint64> since = std::nullopt);
 
 Q_SIGNALS:
     void sandboxChanged(const paddock::SandboxInfo &sandbox);

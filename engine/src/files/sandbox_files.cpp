@@ -1,5 +1,7 @@
 #include "sandbox_files.h"
 
+#include "tree_watch.h"
+
 #include "sandbox/init_connection.h"
 
 #include "paddock/wire/file_messages.h"
@@ -239,6 +241,23 @@ void SandboxFiles::remove(const QString &path, bool recursive, Callback<void> do
 void SandboxFiles::rename(const QString &from, const QString &to, Callback<void> done)
 {
     simpleRequest(uint8_t(FileRequest::Rename), wire::Rename { wirePath(from), wirePath(to) }, std::move(done));
+}
+
+Result<FileWatch *> SandboxFiles::watch(const QString &path, const QStringList &excludes, std::optional<quint64> since)
+{
+    TreeWatch *tree = nullptr;
+    for (TreeWatch *t : findChildren<TreeWatch *>(QString(), Qt::FindDirectChildrenOnly))
+        if (t->path() == sandboxPath(path) && t->excludes() == excludes)
+            tree = t;
+    if (!tree) {
+        auto fresh = std::make_unique<TreeWatch>(path, excludes, this);
+        if (auto started = fresh->start(m_socketPath); !started)
+            return tl::unexpected(started.error());
+        tree = fresh.release();
+    }
+    auto *w = new FileWatch;
+    tree->subscribe(w, since);
+    return w;
 }
 
 } // namespace paddock::files

@@ -7,11 +7,13 @@
 #pragma once
 
 #include "paddock/engine.h"
+#include "paddock/file_watch.h"
 #include "paddock/files.h"
 
 #include <QObject>
 
 #include <memory>
+#include <optional>
 
 namespace paddock::sandbox {
 class InitConnection;
@@ -36,6 +38,9 @@ public:
     void makeDirectory(const QString &path, bool parents, Callback<void> done);
     void remove(const QString &path, bool recursive, Callback<void> done);
     void rename(const QString &from, const QString &to, Callback<void> done);
+    // A new subscriber to the tree at `path` (one shared TreeWatch per
+    // path and excludes). The caller owns the FileWatch.
+    Result<FileWatch *> watch(const QString &path, const QStringList &excludes, std::optional<quint64> since);
 
 private:
     using Handler = std::function<bool(const wire::Frame &)>;

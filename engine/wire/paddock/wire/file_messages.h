@@ -11,6 +11,11 @@
 //   MakeDir{path, parents}     → Ack                      | Failed
 //   Remove{path, recursive}    → Ack                      | Failed
 //   Rename{from, to}           → Ack                      | Failed
+//   Watch{path, excludes}      → WatchEvents… (until the connection ends) | Failed
+//   ListTree{path, excludes}   → DirChunk… (names are full paths)         | Failed
+//
+// A connection that watches does only that: the engine opens one per
+// watched tree, so events never wait behind a large read.
 //
 // Paths are absolute inside the sandbox. Requests on one connection are
 // answered in order.
@@ -22,7 +27,6 @@ namespace paddock::wire {
 
 inline constexpr const char *kFilesRole = "files";
 inline constexpr size_t kMaxDirChunkEntries = 2048;
-inline constexpr size_t kMaxNameLen = 255;
 
 enum class FileRequest : uint8_t {
     Stat = 30,
@@ -36,6 +40,9 @@ enum class FileRequest : uint8_t {
     MakeDir = 38,
     Remove = 39,
     Rename = 40,
+    Watch = 41,
+    WatchEvents = 42,
+    ListTree = 43,
 };
 
 enum class FileKind : uint8_t { Other = 0, File = 1, Directory = 2, Symlink = 3 };
@@ -68,7 +75,7 @@ struct FileInfo {
     }
     bool decodeFields(Reader &r)
     {
-        name = r.bytes(kMaxNameLen);
+        name = r.bytes(kMaxPathLen); // a full path in ListTree answers
         uint8_t k = r.u8();
         mode = r.u32();
         size = r.u64();
@@ -174,6 +181,74 @@ struct Rename {
         from = r.bytes(kMaxPathLen);
         to = r.bytes(kMaxPathLen);
         return r.ok() && r.atEnd() && !from.empty() && !to.empty();
+    }
+};
+
+inline constexpr size_t kMaxExcludes = 64;
+inline constexpr size_t kMaxEventsPerFrame = 2048;
+
+struct WatchRequest { // Watch, ListTree
+    std::string path;
+    std::vector<std::string> excludes; // globs relative to path (path_glob.h)
+    void encode(Writer &w) const
+    {
+        w.bytes(path);
+        w.strings(excludes);
+    }
+    bool decode(Reader &r)
+    {
+        path = r.bytes(kMaxPathLen);
+        excludes = r.strings(kMaxExcludes, kMaxPathLen);
+        return r.ok() && r.atEnd() && !path.empty();
+    }
+};
+
+enum class ChangeKind : uint8_t {
+    Created = 1,
+    Modified = 2, // written and closed
+    Deleted = 3,
+    Moved = 4, // from → path, both inside the tree
+    Overflow = 5, // events were lost (queue overflow, watch limit): resync; `from` says why
+};
+
+struct Change {
+    ChangeKind kind = ChangeKind::Created;
+    std::string path; // absolute in the sandbox
+    std::string from; // Moved: the old path; Overflow: the reason
+    bool directory = false;
+};
+
+struct WatchEvents {
+    std::vector<Change> changes;
+    void encode(Writer &w) const
+    {
+        w.u32(uint32_t(changes.size()));
+        for (const auto &c : changes) {
+            w.u8(uint8_t(c.kind));
+            w.u8(c.directory ? 1 : 0);
+            w.bytes(c.path);
+            w.bytes(c.from);
+        }
+    }
+    bool decode(Reader &r)
+    {
+        uint32_t n = r.u32();
+        if (n > kMaxEventsPerFrame)
+            return false;
+        changes.clear();
+        for (uint32_t i = 0; i < n && r.ok(); ++i) {
+            Change c;
+            uint8_t kind = r.u8();
+            uint8_t dir = r.u8();
+            c.path = r.bytes(kMaxPathLen);
+            c.from = r.bytes(kMaxPathLen);
+            if (kind < 1 || kind > uint8_t(ChangeKind::Overflow) || dir > 1)
+                return false;
+            c.kind = ChangeKind(kind);
+            c.directory = dir == 1;
+            changes.push_back(std::move(c));
+        }
+        return r.ok() && r.atEnd();
     }
 };
 
