@@ -33,6 +33,7 @@ constexpr Verb kVerbs[] = {
     { "kill", killCommand, "kill SB PROC [--signal SIG]          signal a process (default TERM)" },
     { "wait", waitCommand, "wait SB PROC [--exit | --log REGEX] [--timeout S]   until it exits / prints a match" },
     { "files", filesCommand, "files ls|stat|cat|write|rm|mkdir|mv SB PATH…   a sandbox's files (write: from stdin)" },
+    { "watch", watchCommand, "watch SB PATH [--exclude GLOB]… [--since N] [--json]   changes as they happen" },
     { "cp", cpCommand, "cp SRC DST                           copy a file between host and sandbox (SB:PATH)" },
 };
 

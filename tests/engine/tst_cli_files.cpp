@@ -107,6 +107,28 @@ private Q_SLOTS:
         QVERIFY(cli({ QStringLiteral("cp"), QStringLiteral("a"), QStringLiteral("b") }).exitCode != 0); // neither is in a sandbox
     }
 
+    void watchPrintsOneLinePerChange()
+    {
+        QCOMPARE(cli({ QStringLiteral("files"), QStringLiteral("mkdir"), QStringLiteral("f"), QStringLiteral("/tmp/cw") }).exitCode, 0);
+        QProcess watch;
+        watch.start(cliBinary(), { QStringLiteral("--data-dir"), m_dataDir, QStringLiteral("watch"), QStringLiteral("f"),
+                                   QStringLiteral("/tmp/cw"), QStringLiteral("--json"), QStringLiteral("--exclude"), QStringLiteral("*.tmp") });
+        QVERIFY(watch.waitForReadyRead(kWaitMs));
+        QVERIFY(watch.readLine().contains("\"ready\""));
+        cli({ QStringLiteral("exec"), QStringLiteral("f"), QStringLiteral("--"), QStringLiteral("sh"), QStringLiteral("-c"),
+              QStringLiteral("touch /tmp/cw/skip.tmp && echo x > /tmp/cw/new") });
+        QByteArray out;
+        QVERIFY(QTest::qWaitFor([&] { out += watch.readAll(); return out.contains("modified"); }, kWaitMs));
+        watch.kill();
+        watch.waitForFinished();
+        const QList<QByteArray> lines = out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        QJsonObject created = QJsonDocument::fromJson(lines[0]).object();
+        QCOMPARE(created.value(QStringLiteral("type")).toString(), QStringLiteral("created"));
+        QCOMPARE(created.value(QStringLiteral("path")).toString(), QStringLiteral("/tmp/cw/new"));
+        QVERIFY(created.value(QStringLiteral("version")).toString().toULongLong() > 0);
+    }
+
     void escapesAreRefusedWithAClearError()
     {
         CliRun r = cli({ QStringLiteral("files"), QStringLiteral("cat"), QStringLiteral("f"), QStringLiteral("/proc/1/root/etc/shadow") });

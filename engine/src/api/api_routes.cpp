@@ -110,6 +110,7 @@ const ApiRoutes::Route ApiRoutes::kRoutes[] = {
     { "POST", "/v1/sandboxes/:sb/files/mkdir", &ApiRoutes::makeDirectory },
     { "POST", "/v1/sandboxes/:sb/files/remove", &ApiRoutes::removePath },
     { "POST", "/v1/sandboxes/:sb/files/move", &ApiRoutes::movePath },
+    { "GET", "/v1/sandboxes/:sb/watch", &ApiRoutes::watchFiles },
 };
 
 void ApiRoutes::handle(HttpConnection *conn, const HttpRequest &req)

@@ -58,6 +58,7 @@ private:
     void makeDirectory(HttpConnection *, const HttpRequest &, const Params &);
     void removePath(HttpConnection *, const HttpRequest &, const Params &);
     void movePath(HttpConnection *, const HttpRequest &, const Params &);
+    void watchFiles(HttpConnection *, const HttpRequest &, const Params &); // watch_route.cpp
 
     Engine &m_engine;
     std::function<void()> m_shutdown;
