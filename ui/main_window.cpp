@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "pages/files_page.h"
 #include "pages/overview_page.h"
 #include "pages/processes_page.h"
 #include "pages/terminals_page.h"
@@ -39,6 +40,7 @@ MainWindow::MainWindow(EngineBridge &engine, QWidget *parent)
     addPage(new OverviewPage(this));
     addPage(new ProcessesPage(m_engine, this));
     addPage(new TerminalsPage(m_engine, this));
+    addPage(new FilesPage(m_engine, this));
     buildActions();
 
     connect(&m_engine, &EngineBridge::sandboxChanged, &m_model, &SandboxListModel::upsert);

@@ -1,0 +1,146 @@
+// The Files tab over a real engine and sandbox: the tree follows changes
+// made from `paddock exec` with no user action, directories load when
+// opened, and the editor saves back, asking first when the file changed
+// underneath it. A model tester checks every update.
+#include "test_support.h"
+
+#include "engine_bridge.h"
+#include "pages/files_page.h"
+
+#include <QAbstractButton>
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QDir>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QStandardPaths>
+#include <QTest>
+#include <QTimer>
+#include <QTreeView>
+
+using namespace paddock;
+using namespace paddock::test;
+using namespace paddock::ui;
+
+class TstFilesPage : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<TestDataDir> m_data;
+    std::unique_ptr<EngineBridge> m_engine;
+    std::unique_ptr<FilesPage> m_page;
+    std::unique_ptr<QAbstractItemModelTester> m_tester;
+
+    CliRun sh(const QString &script)
+    {
+        return runCli(m_data->paths().dataDir(), { QStringLiteral("exec"), QStringLiteral("ft"), QStringLiteral("--"), QStringLiteral("sh"),
+                                        QStringLiteral("-c"), script });
+    }
+    bool shows(const QString &path) { return m_page->model().indexOf(path).isValid(); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        m_data = std::make_unique<TestDataDir>();
+        m_engine = std::make_unique<EngineBridge>();
+        auto opened = m_engine->open(m_data->paths());
+        QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
+        std::optional<Result<SandboxInfo>> created;
+        m_engine->call<SandboxInfo>([](Engine &e) { return e.createSandbox(SandboxSpec { QStringLiteral("ft") }); },
+                                    [&](Result<SandboxInfo> r) { created = r; });
+        QVERIFY(QTest::qWaitFor([&] { return created.has_value(); }, kWaitMs));
+        QVERIFY2(*created, *created ? "" : qPrintable(created->error().message));
+        QVERIFY(sh(QStringLiteral("mkdir -p /root/project/src && echo 'int main;' > /root/project/src/main.c && echo hi > /root/notes.txt")).exitCode == 0);
+        m_page = std::make_unique<FilesPage>(*m_engine);
+        m_tester = std::make_unique<QAbstractItemModelTester>(&m_page->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m_page->resize(900, 600);
+        m_page->show();
+        m_page->showSandbox(**created);
+        QVERIFY(QTest::qWaitFor([&] { return shows(QStringLiteral("/root/notes.txt")); }, kWaitMs));
+    }
+
+    void cleanupTestCase()
+    {
+        m_tester.reset();
+        m_page.reset();
+        m_engine.reset();
+        m_data.reset();
+    }
+
+    void aFileCreatedByExecAppearsAndItsDeletionRemovesIt()
+    {
+        QVERIFY(!shows(QStringLiteral("/root/new.txt")));
+        QCOMPARE(sh(QStringLiteral("echo fresh > /root/new.txt")).exitCode, 0);
+        QVERIFY(QTest::qWaitFor([&] { return shows(QStringLiteral("/root/new.txt")); }, 5000));
+        // The row's details follow the file, not only its name.
+        QVERIFY(QTest::qWaitFor([&] {
+            const QModelIndex row = m_page->model().indexOf(QStringLiteral("/root/new.txt"));
+            return m_page->model().infoAt(row).size == 6;
+        }, 5000));
+        QCOMPARE(sh(QStringLiteral("rm /root/new.txt")).exitCode, 0);
+        QVERIFY(QTest::qWaitFor([&] { return !shows(QStringLiteral("/root/new.txt")); }, 5000));
+    }
+
+    void directoriesLoadWhenOpenedAndThenFollowChanges()
+    {
+        const QModelIndex project = m_page->model().indexOf(QStringLiteral("/root/project"));
+        QVERIFY(project.isValid());
+        m_page->tree()->expand(project);
+        QVERIFY(QTest::qWaitFor([&] { return shows(QStringLiteral("/root/project/src")); }, 5000));
+        m_page->tree()->expand(m_page->model().indexOf(QStringLiteral("/root/project/src")));
+        QVERIFY(QTest::qWaitFor([&] { return shows(QStringLiteral("/root/project/src/main.c")); }, 5000));
+        QCOMPARE(sh(QStringLiteral("touch /root/project/src/util.c && mv /root/project/src/main.c /root/project/src/app.c")).exitCode, 0);
+        QVERIFY(QTest::qWaitFor([&] { return shows(QStringLiteral("/root/project/src/app.c")) && shows(QStringLiteral("/root/project/src/util.c")); }, 5000));
+        QVERIFY(!shows(QStringLiteral("/root/project/src/main.c")));
+        // Rows stay sorted: directories first, then names.
+        const QModelIndex src = m_page->model().indexOf(QStringLiteral("/root/project/src"));
+        QCOMPARE(m_page->model().index(0, 0, src).data().toString(), QStringLiteral("app.c"));
+    }
+
+    void editAndSaveBack()
+    {
+        m_page->openFile(QStringLiteral("/root/notes.txt"));
+        QVERIFY(QTest::qWaitFor([&] { return m_page->editor()->toPlainText() == QLatin1String("hi\n"); }, 5000));
+        m_page->editor()->setPlainText(QStringLiteral("edited in the app\n"));
+        m_page->save();
+        QVERIFY(QTest::qWaitFor([&] { return sh(QStringLiteral("cat /root/notes.txt")).out == "edited in the app\n"; }, 5000));
+        QTest::qWait(200); // the save's own change event must not be taken for someone else's
+        QVERIFY(m_page->notice()->isHidden());
+    }
+
+    void savingOverAChangedFileAsksFirst()
+    {
+        m_page->openFile(QStringLiteral("/root/notes.txt"));
+        QVERIFY(QTest::qWaitFor([&] { return m_page->editor()->toPlainText() == QLatin1String("edited in the app\n"); }, 5000));
+        QTest::qWait(20); // a different mtime
+        QCOMPARE(sh(QStringLiteral("echo 'changed by the agent' > /root/notes.txt")).exitCode, 0);
+        QVERIFY(QTest::qWaitFor([&] { return m_page->notice()->isVisible(); }, 5000));
+        QVERIFY(m_page->notice()->text().contains(QLatin1String("changed in the sandbox")));
+        m_page->editor()->setPlainText(QStringLiteral("my version\n"));
+        bool asked = false;
+        // The question runs its own event loop: answer it from a timer.
+        QTimer answer;
+        connect(&answer, &QTimer::timeout, this, [&] {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+                asked = true;
+                answer.stop();
+                box->button(QMessageBox::No)->click();
+            }
+        });
+        answer.start(20);
+        m_page->save();
+        QVERIFY(QTest::qWaitFor([&] { return asked; }, 5000));
+        QTest::qWait(200);
+        QCOMPARE(sh(QStringLiteral("cat /root/notes.txt")).out, QByteArray("changed by the agent\n"));
+    }
+
+    void screenshot()
+    {
+        QDir().mkpath(QStringLiteral(PADDOCK_SCREENSHOT_DIR));
+        QVERIFY(m_page->grab().save(QStringLiteral(PADDOCK_SCREENSHOT_DIR "/files-page.png")));
+    }
+};
+
+QTEST_MAIN(TstFilesPage)
+#include "tst_files_page.moc"

@@ -1,0 +1,65 @@
+// Files tab: the sandbox's tree (files/file_tree_model.h) kept live by a
+// watch, and a viewer/editor for the selected file — text (editable, saved
+// back atomically), images, or a note for binary files. Saving over a file
+// that changed in the sandbox since it was opened asks first.
+#pragma once
+
+#include "sandbox_page.h"
+
+#include "engine_bridge.h"
+#include "files/file_tree_model.h"
+
+#include <QPointer>
+
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QStackedWidget;
+class QTreeView;
+
+namespace paddock::ui {
+
+class FilesPage : public SandboxPage {
+    Q_OBJECT
+public:
+    FilesPage(EngineBridge &engine, QWidget *parent = nullptr);
+    ~FilesPage() override;
+    QString title() const override { return tr("Files"); }
+    void showSandbox(const std::optional<SandboxInfo> &sandbox) override;
+
+    FileTreeModel &model() { return m_model; }
+    QTreeView *tree() const { return m_tree; }
+    QPlainTextEdit *editor() const { return m_editor; }
+    QLabel *notice() const { return m_notice; }
+    void openFile(const QString &path);
+    void save();
+
+private:
+    void showRoot(const QString &path);
+    void startWatch();
+    void stopWatch();
+    void list(const QString &dirPath);
+    void onEvents(const QList<FileEvent> &events);
+    void refreshDetails(const QList<FileEvent> &events);
+    void showContent(const QString &path, const QByteArray &bytes, const FileInfo &info);
+    void writeBack(const QString &path, const QByteArray &bytes);
+
+    EngineBridge &m_engine;
+    FileTreeModel m_model;
+    QLineEdit *m_rootEdit;
+    QTreeView *m_tree;
+    QStackedWidget *m_viewer;
+    QPlainTextEdit *m_editor;
+    QLabel *m_image;
+    QLabel *m_notice;
+    QPushButton *m_save;
+    QString m_sandboxId;
+    QPointer<FileWatch> m_watch; // lives on the engine thread
+    int m_generation = 0; // answers for an older sandbox or root are dropped
+    QString m_openPath;
+    QDateTime m_openModified; // as the sandbox had it when opened or saved
+    bool m_saving = false; // our own write's events are not news
+};
+
+} // namespace paddock::ui
