@@ -13,6 +13,8 @@
 #include <QDir>
 #include <QLabel>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QTemporaryDir>
 #include <QPlainTextEdit>
 #include <QStandardPaths>
 #include <QTest>
@@ -133,6 +135,41 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return asked; }, 5000));
         QTest::qWait(200);
         QCOMPARE(sh(QStringLiteral("cat /root/notes.txt")).out, QByteArray("changed by the agent\n"));
+    }
+
+    void filesDroppedFromTheDesktopAreUploaded()
+    {
+        QTemporaryDir host;
+        QFile f(host.filePath(QStringLiteral("dropped.txt")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("from the desktop\n");
+        f.close();
+        const QModelIndex project = m_page->model().indexOf(QStringLiteral("/root/project"));
+        const QPoint onProject = m_page->tree()->visualRect(project).center();
+        QMimeData mime;
+        mime.setUrls({ QUrl::fromLocalFile(f.fileName()) });
+        // As a drag from a file manager arrives: enter, then drop.
+        QDragEnterEvent enter(onProject, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(m_page->tree()->viewport(), &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(onProject, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(m_page->tree()->viewport(), &drop);
+        QVERIFY(QTest::qWaitFor([&] { return shows(QStringLiteral("/root/project/dropped.txt")); }, 5000));
+        QCOMPARE(sh(QStringLiteral("cat /root/project/dropped.txt")).out, QByteArray("from the desktop\n"));
+    }
+
+    void folderRenameDeleteAndSaveToHost()
+    {
+        m_page->makeFolder(QStringLiteral("/root/made/by/app"));
+        QVERIFY(QTest::qWaitFor([&] { return sh(QStringLiteral("test -d /root/made/by/app")).exitCode == 0; }, 5000));
+        m_page->rename(QStringLiteral("/root/made"), QStringLiteral("/root/renamed"));
+        QVERIFY(QTest::qWaitFor([&] { return shows(QStringLiteral("/root/renamed")) && !shows(QStringLiteral("/root/made")); }, 5000));
+        m_page->remove(QStringLiteral("/root/renamed"));
+        QVERIFY(QTest::qWaitFor([&] { return !shows(QStringLiteral("/root/renamed")); }, 5000));
+        QTemporaryDir host;
+        const QString target = host.filePath(QStringLiteral("copy.c"));
+        m_page->saveToHost(QStringLiteral("/root/project/src/util.c"), target);
+        QVERIFY(QTest::qWaitFor([&] { return QFile::exists(target); }, 5000));
     }
 
     void screenshot()

@@ -11,25 +11,19 @@ struct FileTreeModel::Node {
     FileInfo info; // info.name: this entry's name
     Node *parent = nullptr;
     std::vector<std::unique_ptr<Node>> children; // directories first, then by name
+    int rowInParent = 0; // kept current on every insert and removal: views ask often
     bool listed = false;
     bool listing = false;
     QList<FileEvent> heldEvents; // for this directory, while its listing is on its way
 
     bool isDir() const { return info.kind == FileKind::Directory; }
-    int row() const
+    int row() const { return rowInParent; }
+    void renumberFrom(size_t first)
     {
-        if (!parent)
-            return 0;
-        auto it = std::find_if(parent->children.begin(), parent->children.end(), [this](const auto &c) { return c.get() == this; });
-        return int(it - parent->children.begin());
+        for (size_t i = first; i < children.size(); ++i)
+            children[i]->rowInParent = int(i);
     }
-    int findChild(const QString &name) const
-    {
-        for (size_t i = 0; i < children.size(); ++i)
-            if (children[i]->info.name == name)
-                return int(i);
-        return -1;
-    }
+    int findChild(const QString &name) const; // by binary search: children are sorted
 };
 
 namespace {
@@ -51,6 +45,21 @@ QString parentOf(const QString &path)
 QString nameOf(const QString &path) { return path.mid(path.lastIndexOf(u'/') + 1); }
 
 } // namespace
+
+int FileTreeModel::Node::findChild(const QString &name) const
+{
+    // Directories sort first: look for the name as one, then as anything else.
+    for (FileKind kind : { FileKind::Directory, FileKind::File }) {
+        FileInfo probe;
+        probe.name = name;
+        probe.kind = kind;
+        auto it = std::lower_bound(children.begin(), children.end(), probe,
+                                   [](const auto &c, const FileInfo &i) { return sortsBefore(c->info, i); });
+        if (it != children.end() && (*it)->info.name == name)
+            return int(it - children.begin());
+    }
+    return -1;
+}
 
 FileTreeModel::FileTreeModel(QObject *parent) : QAbstractItemModel(parent) { setRoot(QStringLiteral("/root")); }
 
@@ -122,6 +131,7 @@ void FileTreeModel::insertChild(Node *parent, const FileInfo &info)
     node->info = info;
     node->parent = parent;
     parent->children.insert(parent->children.begin() + row, std::move(node));
+    parent->renumberFrom(size_t(row));
     endInsertRows();
 }
 
@@ -129,6 +139,7 @@ void FileTreeModel::removeChild(Node *parent, int row)
 {
     beginRemoveRows(indexFor(parent), row, row);
     parent->children.erase(parent->children.begin() + row);
+    parent->renumberFrom(size_t(row));
     endRemoveRows();
 }
 
@@ -154,6 +165,7 @@ void FileTreeModel::setListing(const QString &dirPath, const QList<FileInfo> &en
             node->parent = dir;
             dir->children.push_back(std::move(node));
         }
+        dir->renumberFrom(0);
         endInsertRows();
     } else {
         for (const FileInfo &e : entries)

@@ -10,7 +10,6 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStringDecoder>
-#include <QTreeView>
 #include <QVBoxLayout>
 
 namespace paddock::ui {
@@ -32,7 +31,7 @@ QStringList defaultExcludes(const QString &root)
 
 FilesPage::FilesPage(EngineBridge &engine, QWidget *parent)
     : SandboxPage(parent), m_engine(engine), m_rootEdit(new QLineEdit(QStringLiteral("/root"), this)),
-      m_tree(new QTreeView(this)), m_viewer(new QStackedWidget(this)), m_editor(new QPlainTextEdit(this)),
+      m_tree(new FileTreeView(this)), m_viewer(new QStackedWidget(this)), m_editor(new QPlainTextEdit(this)),
       m_image(new QLabel(this)), m_notice(new QLabel(this)), m_save(new QPushButton(tr("Save"), this))
 {
     m_tree->setModel(&m_model);
@@ -75,6 +74,11 @@ FilesPage::FilesPage(EngineBridge &engine, QWidget *parent)
             openFile(m_model.pathOf(index));
     });
     connect(m_editor, &QPlainTextEdit::modificationChanged, m_save, &QPushButton::setEnabled);
+    m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_tree, &QWidget::customContextMenuRequested, this, &FilesPage::showContextMenu);
+    connect(m_tree, &FileTreeView::filesDropped, this, [this](const QModelIndex &target, const QStringList &paths) {
+        upload(directoryFor(target), paths);
+    });
     connect(m_save, &QPushButton::clicked, this, &FilesPage::save);
 }
 

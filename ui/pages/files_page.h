@@ -8,6 +8,7 @@
 
 #include "engine_bridge.h"
 #include "files/file_tree_model.h"
+#include "files/file_tree_view.h"
 
 #include <QPointer>
 
@@ -16,7 +17,6 @@ class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
 class QStackedWidget;
-class QTreeView;
 
 namespace paddock::ui {
 
@@ -29,11 +29,19 @@ public:
     void showSandbox(const std::optional<SandboxInfo> &sandbox) override;
 
     FileTreeModel &model() { return m_model; }
-    QTreeView *tree() const { return m_tree; }
+    FileTreeView *tree() const { return m_tree; }
     QPlainTextEdit *editor() const { return m_editor; }
     QLabel *notice() const { return m_notice; }
     void openFile(const QString &path);
     void save();
+    // files_page_actions.cpp: what the context menu and drops do.
+    void upload(const QString &dirPath, const QStringList &hostPaths);
+    void saveToHost(const QString &path, const QString &hostPath);
+    void makeFolder(const QString &path);
+    void rename(const QString &from, const QString &to);
+    void remove(const QString &path);
+    // The directory an action on `index` applies to: itself, or its parent.
+    QString directoryFor(const QModelIndex &index) const;
 
 private:
     void showRoot(const QString &path);
@@ -44,11 +52,13 @@ private:
     void refreshDetails(const QList<FileEvent> &events);
     void showContent(const QString &path, const QByteArray &bytes, const FileInfo &info);
     void writeBack(const QString &path, const QByteArray &bytes);
+    void showContextMenu(const QPoint &pos);
+    void reportFailure(const QString &what, const Result<void> &r);
 
     EngineBridge &m_engine;
     FileTreeModel m_model;
     QLineEdit *m_rootEdit;
-    QTreeView *m_tree;
+    FileTreeView *m_tree;
     QStackedWidget *m_viewer;
     QPlainTextEdit *m_editor;
     QLabel *m_image;

@@ -1,0 +1,143 @@
+// FilesPage's actions on files: upload (menu or drop), save to the host,
+// new folder, rename, delete. Each goes through the engine on its thread;
+// the tree learns of the result from the watch, like any other change.
+#include "files_page.h"
+
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSaveFile>
+
+namespace paddock::ui {
+
+namespace {
+
+constexpr qint64 kMaxUploadBytes = 512ll * 1024 * 1024; // as the API takes
+
+QString joinPath(const QString &dir, const QString &name)
+{
+    return dir.endsWith(u'/') ? dir + name : dir + u'/' + name;
+}
+
+} // namespace
+
+QString FilesPage::directoryFor(const QModelIndex &index) const
+{
+    if (!index.isValid())
+        return m_model.rootPath();
+    const QString path = m_model.pathOf(index);
+    if (m_model.infoAt(index).kind == FileKind::Directory)
+        return path;
+    return path.left(path.lastIndexOf(u'/')).isEmpty() ? QStringLiteral("/") : path.left(path.lastIndexOf(u'/'));
+}
+
+void FilesPage::reportFailure(const QString &what, const Result<void> &r)
+{
+    if (r)
+        return;
+    m_notice->setText(what + QStringLiteral(": ") + r.error().message);
+    m_notice->show();
+}
+
+void FilesPage::showContextMenu(const QPoint &pos)
+{
+    const QModelIndex index = m_tree->indexAt(pos);
+    const QString path = index.isValid() ? m_model.pathOf(index) : QString();
+    const bool isFile = index.isValid() && m_model.infoAt(index).kind == FileKind::File;
+    QMenu menu(this);
+    menu.addAction(tr("Upload files…"), this, [this, index] {
+        const QStringList files = QFileDialog::getOpenFileNames(this, tr("Upload to %1").arg(directoryFor(index)));
+        if (!files.isEmpty())
+            upload(directoryFor(index), files);
+    });
+    if (isFile)
+        menu.addAction(tr("Save to host…"), this, [this, path] {
+            const QString target = QFileDialog::getSaveFileName(this, tr("Save %1").arg(path), QFileInfo(path).fileName());
+            if (!target.isEmpty())
+                saveToHost(path, target);
+        });
+    menu.addAction(tr("New folder…"), this, [this, index] {
+        const QString name = QInputDialog::getText(this, tr("New folder"), tr("Name:"));
+        if (!name.isEmpty())
+            makeFolder(joinPath(directoryFor(index), name));
+    });
+    if (index.isValid()) {
+        menu.addAction(tr("Rename…"), this, [this, path] {
+            const QString name = QInputDialog::getText(this, tr("Rename"), tr("New name:"), QLineEdit::Normal, QFileInfo(path).fileName());
+            if (!name.isEmpty())
+                rename(path, joinPath(path.left(path.lastIndexOf(u'/')), name));
+        });
+        menu.addAction(tr("Delete"), this, [this, path] {
+            if (QMessageBox::question(this, tr("Delete"), tr("Delete %1 and everything in it?").arg(path)) == QMessageBox::Yes)
+                remove(path);
+        });
+    }
+    menu.exec(m_tree->viewport()->mapToGlobal(pos));
+}
+
+void FilesPage::upload(const QString &dirPath, const QStringList &hostPaths)
+{
+    for (const QString &host : hostPaths) {
+        QFileInfo info(host);
+        if (!info.isFile() || info.size() > kMaxUploadBytes) {
+            reportFailure(tr("Cannot upload %1").arg(host),
+                          fail(ErrorCode::InvalidArgument, info.isFile() ? tr("larger than 512 MiB") : tr("not a file (folders are not uploaded yet)")));
+            continue;
+        }
+        QFile f(host);
+        if (!f.open(QIODevice::ReadOnly)) {
+            reportFailure(tr("Cannot upload %1").arg(host), fail(ErrorCode::Io, f.errorString()));
+            continue;
+        }
+        const QByteArray bytes = f.readAll(); // bounded above; a local read
+        const QString id = m_sandboxId, target = joinPath(dirPath, info.fileName());
+        const uint mode = uint(QFile::permissions(host) & QFileDevice::ExeOwner ? 0755 : 0644);
+        m_engine.callAsync<void>([id, target, bytes, mode](Engine &e, Callback<void> done) { e.writeFile(id, target, bytes, mode, done); },
+                                 [this, target](Result<void> r) { reportFailure(tr("Cannot upload to %1").arg(target), r); });
+    }
+}
+
+void FilesPage::saveToHost(const QString &path, const QString &hostPath)
+{
+    const QString id = m_sandboxId;
+    auto out = std::make_shared<QSaveFile>(hostPath); // whole or not at all
+    if (!out->open(QIODevice::WriteOnly))
+        return reportFailure(tr("Cannot write %1").arg(hostPath), fail(ErrorCode::Io, out->errorString()));
+    auto bytes = std::make_shared<QByteArray>();
+    m_engine.callAsync<qint64>(
+        [id, path, bytes](Engine &e, Callback<qint64> done) { e.readFile(id, path, [bytes](const QByteArray &c) { *bytes += c; }, done); },
+        [this, out, bytes, hostPath](Result<qint64> r) {
+            if (!r)
+                return reportFailure(tr("Cannot save %1").arg(hostPath), tl::unexpected(r.error()));
+            out->write(*bytes);
+            if (!out->commit())
+                reportFailure(tr("Cannot write %1").arg(hostPath), fail(ErrorCode::Io, out->errorString()));
+        });
+}
+
+void FilesPage::makeFolder(const QString &path)
+{
+    const QString id = m_sandboxId;
+    m_engine.callAsync<void>([id, path](Engine &e, Callback<void> done) { e.makeDirectory(id, path, true, done); },
+                             [this, path](Result<void> r) { reportFailure(tr("Cannot create %1").arg(path), r); });
+}
+
+void FilesPage::rename(const QString &from, const QString &to)
+{
+    const QString id = m_sandboxId;
+    m_engine.callAsync<void>([id, from, to](Engine &e, Callback<void> done) { e.movePath(id, from, to, done); },
+                             [this, from](Result<void> r) { reportFailure(tr("Cannot rename %1").arg(from), r); });
+}
+
+void FilesPage::remove(const QString &path)
+{
+    const QString id = m_sandboxId;
+    m_engine.callAsync<void>([id, path](Engine &e, Callback<void> done) { e.removePath(id, path, true, done); },
+                             [this, path](Result<void> r) { reportFailure(tr("Cannot delete %1").arg(path), r); });
+}
+
+} // namespace paddock::ui
