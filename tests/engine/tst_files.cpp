@@ -173,7 +173,7 @@ private Q_SLOTS:
     {
         sh(QStringLiteral("echo inside > /etc/paddock-marker"));
         auto r = read(QStringLiteral("/../../../../etc/paddock-marker"));
-        QVERIFY2(r, qPrintable(r.error().message));
+        QVERIFY2(r, r ? "" : qPrintable(r.error().message));
         QCOMPARE(*r, QByteArray("inside\n")); // the sandbox's /etc, not the host's
         QVERIFY(write(QStringLiteral("../../../../tmp/escape-dotdot"), "x"));
         QVERIFY(!QFile::exists(QStringLiteral("/tmp/escape-dotdot")));
