@@ -80,6 +80,17 @@ int stat(CliContext &ctx, const CliArgs &a)
     return 0;
 }
 
+// Exit 0 when the path exists, 1 when it does not (quietly: a question,
+// not a failure), and the error otherwise.
+int exists(CliContext &ctx, const CliArgs &a)
+{
+    auto r = ctx.api.call("GET", filesPath(a.positional[0], "stat", a.positional[1]));
+    if (r)
+        return 0;
+    const bool noSuchPath = r.error().code == ErrorCode::NotFound && !r.error().message.startsWith(QLatin1String("no sandbox"));
+    return noSuchPath ? 1 : reportError(r.error());
+}
+
 Result<void> download(CliContext &ctx, const QString &sb, const QString &path, const std::function<void(const QByteArray &)> &sink)
 {
     return ctx.api.stream("GET", filesPath(sb, "content", path), {}, sink);
@@ -136,6 +147,7 @@ const FilesVerb kFilesVerbs[] = {
     { "ls", 1, ls, "files ls SB [PATH] [--json]" },
     { "stat", 2, stat, "files stat SB PATH [--json]" },
     { "cat", 2, cat, "files cat SB PATH" },
+    { "exists", 2, exists, "files exists SB PATH   (exit 0: yes, 1: no)" },
     { "write", 2, write, "files write SB PATH [--mode 644]   (content from stdin)" },
     { "rm", 2,
       [](CliContext &ctx, const CliArgs &a) {

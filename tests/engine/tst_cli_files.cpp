@@ -72,6 +72,10 @@ private Q_SLOTS:
         QVERIFY(rm.exitCode != 0); // not empty without -r
         QVERIFY2(rm.err.contains("cannot remove /tmp/d"), rm.err.constData());
         QCOMPARE(cli({ QStringLiteral("files"), QStringLiteral("rm"), QStringLiteral("f"), QStringLiteral("/tmp/d"), QStringLiteral("-r") }).exitCode, 0);
+        QCOMPARE(cli({ QStringLiteral("files"), QStringLiteral("exists"), QStringLiteral("f"), QStringLiteral("/tmp/d") }).exitCode, 1);
+        QCOMPARE(cli({ QStringLiteral("files"), QStringLiteral("exists"), QStringLiteral("f"), QStringLiteral("/tmp") }).exitCode, 0);
+        CliRun noSandbox = cli({ QStringLiteral("files"), QStringLiteral("exists"), QStringLiteral("nope"), QStringLiteral("/tmp") });
+        QVERIFY(noSandbox.exitCode == 1 && noSandbox.err.contains("no sandbox"));
         CliRun gone = cli({ QStringLiteral("files"), QStringLiteral("stat"), QStringLiteral("f"), QStringLiteral("/tmp/d") });
         QVERIFY(gone.exitCode != 0);
         QVERIFY2(gone.err.contains("No such file or directory"), gone.err.constData());

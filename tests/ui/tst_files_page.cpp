@@ -172,6 +172,21 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return QFile::exists(target); }, 5000));
     }
 
+    void aSelectedFileIsReadyToBeDraggedOut()
+    {
+        QCOMPARE(sh(QStringLiteral("echo 'for the desktop' > /root/project/src/util.c")).exitCode, 0);
+        const QModelIndex util = m_page->model().indexOf(QStringLiteral("/root/project/src/util.c"));
+        QVERIFY(util.isValid());
+        QTest::qWait(100); // the change's event first: a copy must be of the new content
+        m_page->tree()->setCurrentIndex(util);
+        QString host;
+        QVERIFY(QTest::qWaitFor([&] { return !(host = m_page->tree()->hostCopyOf(util)).isEmpty(); }, 5000));
+        QVERIFY(host.endsWith(QLatin1String("/util.c")));
+        QFile copy(host);
+        QVERIFY(copy.open(QIODevice::ReadOnly));
+        QCOMPARE(copy.readAll(), QByteArray("for the desktop\n"));
+    }
+
     void screenshot()
     {
         QDir().mkpath(QStringLiteral(PADDOCK_SCREENSHOT_DIR));

@@ -1,5 +1,6 @@
 #include "file_tree_view.h"
 
+#include <QDrag>
 #include <QDropEvent>
 #include <QMimeData>
 
@@ -23,11 +24,26 @@ FileTreeView::FileTreeView(QWidget *parent) : QTreeView(parent)
     setAcceptDrops(true);
     viewport()->setAcceptDrops(true);
     setDropIndicatorShown(true);
-    setDragDropMode(QAbstractItemView::DropOnly);
+    setDragDropMode(QAbstractItemView::DragDrop);
+    setDefaultDropAction(Qt::CopyAction);
+}
+
+void FileTreeView::startDrag(Qt::DropActions)
+{
+    const QString host = hostCopyOf ? hostCopyOf(currentIndex()) : QString();
+    if (host.isEmpty())
+        return; // not fetched yet: nothing to hand to the desktop
+    auto *mime = new QMimeData;
+    mime->setUrls({ QUrl::fromLocalFile(host) });
+    auto *drag = new QDrag(this);
+    drag->setMimeData(mime);
+    drag->exec(Qt::CopyAction);
 }
 
 void FileTreeView::dragEnterEvent(QDragEnterEvent *event)
 {
+    if (event->source() == this)
+        return; // our own drag going out, not files coming in
     if (!localFiles(event->mimeData()).isEmpty())
         event->acceptProposedAction();
 }

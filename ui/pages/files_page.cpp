@@ -74,6 +74,8 @@ FilesPage::FilesPage(EngineBridge &engine, QWidget *parent)
             openFile(m_model.pathOf(index));
     });
     connect(m_editor, &QPlainTextEdit::modificationChanged, m_save, &QPushButton::setEnabled);
+    m_tree->hostCopyOf = [this](const QModelIndex &index) { return m_hostCopies.value(m_model.pathOf(index)); };
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, &FilesPage::prepareDragOut);
     m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_tree, &QWidget::customContextMenuRequested, this, &FilesPage::showContextMenu);
     connect(m_tree, &FileTreeView::filesDropped, this, [this](const QModelIndex &target, const QStringList &paths) {
@@ -98,6 +100,7 @@ void FilesPage::showRoot(const QString &path)
     stopWatch();
     ++m_generation;
     m_model.setRoot(path.isEmpty() ? QStringLiteral("/root") : path);
+    m_hostCopies.clear();
     m_editor->clear();
     m_openPath.clear();
     m_notice->hide();
@@ -178,6 +181,10 @@ void FilesPage::list(const QString &dirPath)
 void FilesPage::onEvents(const QList<FileEvent> &events)
 {
     m_model.applyEvents(events);
+    for (const FileEvent &e : events) { // a host copy of an older version must not be dragged out
+        m_hostCopies.remove(e.path);
+        m_hostCopies.remove(e.fromPath);
+    }
     refreshDetails(events);
     for (const FileEvent &e : events) {
         if (m_saving || m_openPath.isEmpty())

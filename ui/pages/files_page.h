@@ -10,7 +10,9 @@
 #include "files/file_tree_model.h"
 #include "files/file_tree_view.h"
 
+#include <QHash>
 #include <QPointer>
+#include <QTemporaryDir>
 
 class QLabel;
 class QLineEdit;
@@ -42,6 +44,8 @@ public:
     void remove(const QString &path);
     // The directory an action on `index` applies to: itself, or its parent.
     QString directoryFor(const QModelIndex &index) const;
+    // A selected file's content, fetched to the host ahead of a drag out.
+    void prepareDragOut(const QModelIndex &index);
 
 private:
     void showRoot(const QString &path);
@@ -67,6 +71,8 @@ private:
     QString m_sandboxId;
     QPointer<FileWatch> m_watch; // lives on the engine thread
     int m_generation = 0; // answers for an older sandbox or root are dropped
+    QTemporaryDir m_dragOut; // host copies for dragging files out
+    QHash<QString, QString> m_hostCopies; // sandbox path → host copy, current as of its last change
     QString m_openPath;
     QDateTime m_openModified; // as the sandbox had it when opened or saved
     bool m_saving = false; // our own write's events are not news

@@ -3,6 +3,7 @@
 // the tree learns of the result from the watch, like any other change.
 #include "files_page.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -116,6 +117,31 @@ void FilesPage::saveToHost(const QString &path, const QString &hostPath)
             out->write(*bytes);
             if (!out->commit())
                 reportFailure(tr("Cannot write %1").arg(hostPath), fail(ErrorCode::Io, out->errorString()));
+        });
+}
+
+void FilesPage::prepareDragOut(const QModelIndex &index)
+{
+    constexpr qint64 kMaxDragBytes = 64 * 1024 * 1024;
+    const FileInfo info = m_model.infoAt(index);
+    const QString path = m_model.pathOf(index);
+    if (!index.isValid() || info.kind != FileKind::File || info.size > kMaxDragBytes || m_hostCopies.contains(path)
+        || !m_dragOut.isValid())
+        return;
+    // One folder per copy, so the file keeps its own name on the desktop.
+    const QString folder = m_dragOut.filePath(QString::number(qHash(path), 16));
+    QDir().mkpath(folder);
+    const QString host = folder + u'/' + QFileInfo(path).fileName();
+    const QString id = m_sandboxId;
+    const int generation = m_generation;
+    auto bytes = std::make_shared<QByteArray>();
+    m_engine.callAsync<qint64>(
+        [id, path, bytes](Engine &e, Callback<qint64> done) { e.readFile(id, path, [bytes](const QByteArray &c) { *bytes += c; }, done); },
+        [this, path, host, bytes, generation](Result<qint64> r) {
+            QSaveFile out(host);
+            if (!r || generation != m_generation || !out.open(QIODevice::WriteOnly) || out.write(*bytes) != bytes->size() || !out.commit())
+                return;
+            m_hostCopies.insert(path, host);
         });
 }
 
