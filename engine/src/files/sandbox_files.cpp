@@ -17,6 +17,12 @@ namespace {
 
 using wire::FileRequest;
 
+Error olderInitError()
+{
+    return Error { ErrorCode::Protocol, QStringLiteral("this sandbox's paddock-init predates file access "
+                                                       "(started by an older Paddock): restart the sandbox") };
+}
+
 ErrorCode codeForErrno(int err)
 {
     switch (err) {
@@ -45,6 +51,8 @@ Error failedError(const wire::Frame &f)
     wire::Failed failed;
     if (!wire::decodeMessage(f, failed))
         return Error { ErrorCode::Protocol, QStringLiteral("malformed answer from the files helper") };
+    if (failed.error == EPROTO) // PID 1 itself answered: it has no files helper to hand over to
+        return olderInitError();
     return Error { codeForErrno(failed.error), QString::fromStdString(failed.message), {}, failed.error };
 }
 

@@ -36,6 +36,9 @@ FileChange toChange(wire::ChangeKind kind)
 Error failedFrameError(const wire::Frame &f)
 {
     wire::Failed failed;
+    if (f.type == uint8_t(wire::Type::Failed) && wire::decodeMessage(f, failed) && failed.error == EPROTO)
+        return Error { ErrorCode::Protocol, QStringLiteral("this sandbox's paddock-init predates file watching "
+                                                           "(started by an older Paddock): restart the sandbox") };
     if (f.type == uint8_t(wire::Type::Failed) && wire::decodeMessage(f, failed))
         return Error { failed.error == ENOENT ? ErrorCode::NotFound : ErrorCode::Io,
                        QString::fromStdString(failed.message), {}, failed.error };
