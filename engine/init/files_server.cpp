@@ -120,6 +120,10 @@ void FilesServer::sendFrame(const std::string &frame)
 
 void FilesServer::fail(uint32_t tag, int err, const std::string &what)
 {
+    // openat2 answers ELOOP for /proc's magic links (RESOLVE_NO_MAGICLINKS):
+    // say why rather than "too many levels of symbolic links".
+    if (err == ELOOP && what.find("/proc/") != std::string::npos)
+        return sendFrame(failedFrame(tag, EPERM, what + ": refused: links under /proc (root, cwd, exe, fd) are not followed"));
     sendFrame(failedFrame(tag, err, what + ": " + std::strerror(err)));
 }
 

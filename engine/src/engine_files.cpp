@@ -19,11 +19,29 @@ Callback<T> inSandbox(const SandboxInfo &sb, Callback<T> done)
     };
 }
 
+// A path whose `..` would climb above "/" is refused outright: resolving
+// it inside would work (the helper never leaves the sandbox's root), but
+// a client that writes one is confused or probing, and should hear so.
+std::optional<Error> climbsAboveRoot(std::initializer_list<QString> paths)
+{
+    for (const QString &p : paths) {
+        int depth = 0;
+        for (const QString &part : sandboxPath(p).split(u'/', Qt::SkipEmptyParts)) {
+            depth += part == QLatin1String("..") ? -1 : part == QLatin1String(".") ? 0 : 1;
+            if (depth < 0)
+                return Error { ErrorCode::InvalidArgument, QStringLiteral("%1: the path climbs above the sandbox's root").arg(p) };
+        }
+    }
+    return std::nullopt;
+}
+
 // Finds the sandbox's files helper and runs `fn` with it and a callback
 // that names the sandbox in errors.
 template<typename T, typename Fn>
-void withFiles(EnginePrivate &d, const QString &key, Callback<T> done, Fn fn)
+void withFiles(EnginePrivate &d, const QString &key, std::initializer_list<QString> paths, Callback<T> done, Fn fn)
 {
+    if (auto bad = climbsAboveRoot(paths))
+        return done(tl::unexpected(*bad));
     SandboxInfo sb;
     auto files = d.filesFor(key, &sb);
     if (!files)
@@ -47,44 +65,46 @@ Result<files::SandboxFiles *> EnginePrivate::filesFor(const QString &key, Sandbo
 
 void Engine::statFile(const QString &key, const QString &path, Callback<FileInfo> done)
 {
-    withFiles(*d, key, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.stat(path, std::move(cb)); });
+    withFiles(*d, key, { path }, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.stat(path, std::move(cb)); });
 }
 
 void Engine::listFiles(const QString &key, const QString &path, Callback<QList<FileInfo>> done)
 {
-    withFiles(*d, key, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.list(path, std::move(cb)); });
+    withFiles(*d, key, { path }, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.list(path, std::move(cb)); });
 }
 
 void Engine::readFile(const QString &key, const QString &path,
                       std::function<void(const QByteArray &)> chunk, Callback<qint64> done)
 {
-    withFiles(*d, key, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.read(path, std::move(chunk), std::move(cb)); });
+    withFiles(*d, key, { path }, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.read(path, std::move(chunk), std::move(cb)); });
 }
 
 void Engine::writeFile(const QString &key, const QString &path, const QByteArray &data, uint mode,
                        Callback<void> done)
 {
-    withFiles(*d, key, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.write(path, data, mode, std::move(cb)); });
+    withFiles(*d, key, { path }, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.write(path, data, mode, std::move(cb)); });
 }
 
 void Engine::makeDirectory(const QString &key, const QString &path, bool parents, Callback<void> done)
 {
-    withFiles(*d, key, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.makeDirectory(path, parents, std::move(cb)); });
+    withFiles(*d, key, { path }, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.makeDirectory(path, parents, std::move(cb)); });
 }
 
 void Engine::removePath(const QString &key, const QString &path, bool recursive, Callback<void> done)
 {
-    withFiles(*d, key, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.remove(path, recursive, std::move(cb)); });
+    withFiles(*d, key, { path }, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.remove(path, recursive, std::move(cb)); });
 }
 
 void Engine::movePath(const QString &key, const QString &from, const QString &to, Callback<void> done)
 {
-    withFiles(*d, key, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.rename(from, to, std::move(cb)); });
+    withFiles(*d, key, { from, to }, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.rename(from, to, std::move(cb)); });
 }
 
 Result<FileWatch *> Engine::watchFiles(const QString &key, const QString &path, const QStringList &excludes,
                                        std::optional<quint64> since)
 {
+    if (auto bad = climbsAboveRoot({ path }))
+        return tl::unexpected(*bad);
     SandboxInfo sb;
     auto files = d->filesFor(key, &sb);
     if (!files)
