@@ -79,6 +79,36 @@ Result<QJsonObject> ApiClient::upload(const QString &target, const QByteArray &b
     return callWith(serializeRequest("PUT", target, bytes, "application/octet-stream"));
 }
 
+Result<QJsonObject> ApiClient::uploadFile(const QString &target, QIODevice &file, qint64 size)
+{
+    auto stream = open();
+    if (!stream)
+        return tl::unexpected(stream.error());
+    http::request<http::empty_body> req { http::verb::put, target.toStdString(), 11 };
+    req.set(http::field::host, "paddock");
+    req.set(http::field::content_type, "application/octet-stream");
+    req.content_length(std::uint64_t(size));
+    std::ostringstream os;
+    os << req.base();
+    if (!stream->sendAll(QByteArray::fromStdString(os.str())))
+        return tl::unexpected(lostConnection());
+    for (qint64 sent = 0; sent < size;) {
+        const QByteArray piece = file.read(qMin<qint64>(1 << 20, size - sent));
+        if (piece.isEmpty())
+            return fail(ErrorCode::Io, QStringLiteral("the file ended early: %1 of %2 bytes read").arg(sent).arg(size));
+        if (!stream->sendAll(piece))
+            return tl::unexpected(lostConnection()); // the engine said why: its answer is lost with it
+        sent += piece.size();
+    }
+    QByteArray buffer;
+    auto r = exchange(*stream, {}, buffer, nullptr);
+    if (!r)
+        return tl::unexpected(r.error());
+    if (r->status / 100 != 2)
+        return tl::unexpected(errorFromResponse(*r));
+    return r->json();
+}
+
 Result<QJsonObject> ApiClient::callWith(const QByteArray &request)
 {
     auto stream = open();

@@ -8,6 +8,7 @@
 #include "paddock/error.h"
 
 #include <QByteArray>
+#include <QIODevice>
 #include <QJsonObject>
 
 #include <functional>
@@ -40,6 +41,8 @@ public:
                              const QJsonObject &body = {});
     // PUT of raw bytes (a file's content); answered like call().
     Result<QJsonObject> upload(const QString &target, const QByteArray &bytes);
+    // The same, streamed from a file of known size, never held in memory.
+    Result<QJsonObject> uploadFile(const QString &target, QIODevice &file, qint64 size);
     // A streamed (chunked) response: each piece of body goes to onData as it
     // arrives. Non-2xx responses become their Error, as for call().
     Result<void> stream(const QByteArray &method, const QString &target, const QJsonObject &body,

@@ -204,8 +204,8 @@ int copyToSandbox(CliContext &ctx, const QString &hostPath, const QString &sb, Q
         return reportError(Error { ErrorCode::NotFound, QStringLiteral("cannot read %1: %2").arg(hostPath, in.errorString()) });
     if (path.isEmpty() || path.endsWith(QLatin1Char('/')))
         path += QFileInfo(hostPath).fileName();
-    const QString mode = QString::number(unixMode(hostPath), 8);
-    auto r = upload(ctx, sb, path, in.readAll(), mode);
+    const QString target = filesPath(sb, "content", path) + QStringLiteral("&mode=") + QString::number(unixMode(hostPath), 8);
+    auto r = ctx.api.uploadFile(target, in, in.size()); // streamed: any size
     return r ? 0 : reportError(r.error());
 }
 

@@ -277,6 +277,7 @@ int AtomicWrite::append(const std::string &data)
             return errno;
         done += size_t(n);
     }
+    m_written += data.size();
     return 0;
 }
 

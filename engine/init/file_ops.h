@@ -17,6 +17,8 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
+
 #include <functional>
 #include <string>
 #include <vector>
@@ -47,6 +49,7 @@ public:
     int begin(const std::string &path, mode_t mode);
     int append(const std::string &data);
     int commit();
+    uint64_t written() const { return m_written; }
     ~AtomicWrite(); // removes the temporary file unless committed
 
 private:
@@ -54,6 +57,7 @@ private:
     UniqueFd m_file;
     std::string m_name;
     std::string m_tempName;
+    uint64_t m_written = 0;
 };
 
 } // namespace paddock::init::files

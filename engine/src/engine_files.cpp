@@ -100,6 +100,20 @@ void Engine::movePath(const QString &key, const QString &from, const QString &to
     withFiles(*d, key, { from, to }, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.rename(from, to, std::move(cb)); });
 }
 
+Result<FileUpload *> Engine::openUpload(const QString &key, const QString &path, uint mode)
+{
+    if (auto bad = climbsAboveRoot({ path }))
+        return tl::unexpected(*bad);
+    SandboxInfo sb;
+    auto files = d->filesFor(key, &sb);
+    if (!files)
+        return tl::unexpected(files.error());
+    auto up = (*files)->openUpload(path, mode);
+    if (!up)
+        return tl::unexpected(up.error().withContext(QStringLiteral("sandbox '%1'").arg(sb.name)));
+    return *up;
+}
+
 Result<FileWatch *> Engine::watchFiles(const QString &key, const QString &path, const QStringList &excludes,
                                        std::optional<quint64> since)
 {

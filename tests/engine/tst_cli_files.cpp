@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocalSocket>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -100,6 +101,46 @@ private Q_SLOTS:
         QFile back(hostOut);
         QVERIFY(back.open(QIODevice::ReadOnly));
         QVERIFY(back.readAll() == data);
+    }
+
+    void copyStreamsLargeFiles()
+    {
+        // Larger than any request body the API holds in memory (8 MiB).
+        const QString hostIn = m_tmp.filePath(QStringLiteral("large.bin"));
+        QFile f(hostIn);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QByteArray block(1 << 20, '\0');
+        for (int i = 0; i < 40; ++i) {
+            block.fill(char('a' + i % 26));
+            f.write(block);
+        }
+        f.close();
+        CliRun r = cli({ QStringLiteral("cp"), hostIn, QStringLiteral("f:/tmp/large.bin") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        CliRun sum = cli({ QStringLiteral("exec"), QStringLiteral("f"), QStringLiteral("--"), QStringLiteral("sh"), QStringLiteral("-c"),
+                           QStringLiteral("md5sum < /tmp/large.bin | cut -c1-32") });
+        QProcess host;
+        host.start(QStringLiteral("sh"), { QStringLiteral("-c"), QStringLiteral("md5sum < '%1' | cut -c1-32").arg(hostIn) });
+        QVERIFY(host.waitForFinished());
+        QCOMPARE(sum.out, host.readAllStandardOutput());
+    }
+
+    void anUploadCutShortLeavesTheFileAsItWas()
+    {
+        QCOMPARE(writeFromStdin({ QStringLiteral("files"), QStringLiteral("write"), QStringLiteral("f"), QStringLiteral("/tmp/kept") }, "original").exitCode, 0);
+        QLocalSocket raw;
+        raw.connectToServer(paddock::DataPaths::resolve(m_dataDir).apiSocket());
+        QVERIFY(raw.waitForConnected(kWaitMs));
+        raw.write("PUT /v1/sandboxes/f/files/content?path=/tmp/kept HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n");
+        raw.write(QByteArray(100000, 'x'));
+        QVERIFY(raw.waitForBytesWritten(kWaitMs));
+        QTest::qWait(100);
+        raw.abort(); // gone, 900 kB short
+        QVERIFY(QTest::qWaitFor([&] {
+            return cli({ QStringLiteral("exec"), QStringLiteral("f"), QStringLiteral("--"), QStringLiteral("sh"), QStringLiteral("-c"),
+                         QStringLiteral("ls -A /tmp | grep -c paddock") }).out == "0\n";
+        }, 5000));
+        QCOMPARE(cli({ QStringLiteral("files"), QStringLiteral("cat"), QStringLiteral("f"), QStringLiteral("/tmp/kept") }).out, QByteArray("original"));
     }
 
     void copyOfAMissingFileLeavesNothingOnTheHost()

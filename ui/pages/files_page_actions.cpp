@@ -17,7 +17,7 @@ namespace paddock::ui {
 
 namespace {
 
-constexpr qint64 kMaxUploadBytes = 512ll * 1024 * 1024; // as the API takes
+constexpr qint64 kMaxUploadBytes = 512ll * 1024 * 1024; // read into memory here; paddock cp streams any size
 
 QString joinPath(const QString &dir, const QString &name)
 {

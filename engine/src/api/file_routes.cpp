@@ -2,7 +2,7 @@
 //   GET  …/files/stat?path=P         → FileInfo JSON
 //   GET  …/files/list?path=P         → {"path", "entries": [FileInfo…]}
 //   GET  …/files/content?path=P      → the bytes, streamed (chunked)
-//   PUT  …/files/content?path=P[&mode=644]   body: the bytes (atomic replace)
+//   PUT  …/files/content?path=P[&mode=644]   body: the bytes, streamed (atomic replace)
 //   POST …/files/mkdir  {"path", "parents"}
 //   POST …/files/remove {"path", "recursive"}
 //   POST …/files/move   {"from", "to"}
@@ -16,6 +16,9 @@
 namespace paddock::api {
 
 namespace {
+
+// Above this much not yet sent on to the sandbox, an upload's client waits.
+constexpr qint64 kMaxPendingUploadBytes = 8 * 1024 * 1024;
 
 void respondError(HttpConnection *conn, const Error &e) { conn->respondJson(httpStatus(e.code), toJson(e)); }
 
@@ -102,6 +105,9 @@ void ApiRoutes::readFile(HttpConnection *conn, const HttpRequest &req, const Par
         });
 }
 
+// The body streams into the sandbox as it arrives: the client is held back
+// (through the socket) while the sandbox is behind, so no upload, however
+// large, is ever held in memory.
 void ApiRoutes::writeFile(HttpConnection *conn, const HttpRequest &req, const Params &p)
 {
     auto path = pathParam(req);
@@ -112,9 +118,36 @@ void ApiRoutes::writeFile(HttpConnection *conn, const HttpRequest &req, const Pa
     uint mode = modeText.isEmpty() ? 0644 : modeText.toUInt(&ok, 8);
     if (!ok || mode > 07777)
         return respondError(conn, Error { ErrorCode::InvalidArgument, QStringLiteral("mode must be octal, like 644") });
-    m_engine.writeFile(p[0], *path, req.body, mode,
-                       answerDone(conn, QJsonObject { { QStringLiteral("path"), sandboxPath(*path) },
-                                                      { QStringLiteral("size"), double(req.body.size()) } }));
+    const QJsonObject ok200 { { QStringLiteral("path"), sandboxPath(*path) },
+                              { QStringLiteral("size"), double(qMax<qint64>(req.streamedBodyLength, req.body.size())) } };
+    if (req.streamedBodyLength < 0) // sent without a length, as a whole
+        return m_engine.writeFile(p[0], *path, req.body, mode, answerDone(conn, ok200));
+    auto upload = m_engine.openUpload(p[0], *path, mode);
+    if (!upload)
+        return respondError(conn, upload.error());
+    QPointer<FileUpload> up(*upload);
+    QPointer<HttpConnection> guard(conn);
+    QObject::connect(conn, &HttpConnection::bodyData, up, [up, guard](const QByteArray &bytes) {
+        up->write(bytes);
+        if (guard && up->pendingBytes() > kMaxPendingUploadBytes)
+            guard->pauseBody(true);
+    });
+    QObject::connect(up, &FileUpload::drained, conn, [guard] {
+        if (guard)
+            guard->pauseBody(false);
+    });
+    QObject::connect(conn, &HttpConnection::bodyFinished, up, [up, guard, ok200] {
+        up->finish([guard, ok200](Result<void> r) {
+            if (guard)
+                r ? guard->respondJson(200, ok200) : respondError(guard, r.error());
+        });
+    });
+    // The client went away midway: the half-written file is dropped (an
+    // upload deleted before it finished tells the helper so).
+    QObject::connect(conn, &HttpConnection::closed, up, [up] {
+        if (up)
+            up->deleteLater();
+    });
 }
 
 void ApiRoutes::makeDirectory(HttpConnection *conn, const HttpRequest &req, const Params &p)

@@ -5,6 +5,7 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http.hpp>
 
+#include <limits>
 #include <sstream>
 
 namespace http = boost::beast::http;
@@ -15,12 +16,14 @@ namespace {
 
 constexpr std::uint32_t kHeaderLimit = 64 * 1024;
 constexpr std::uint64_t kBodyLimit = 8 * 1024 * 1024;
-// A file's content (PUT …/files/content) may be larger; it is held in
-// memory while it travels to the sandbox. Beast checks a Content-Length
-// against the limit while it parses the header, so the parser starts with
-// this one and requests that are not uploads are held to kBodyLimit once
-// their header is known.
-constexpr std::uint64_t kFileBodyLimit = 512ull * 1024 * 1024;
+// A file's content (PUT …/files/content) is not parsed into memory: it is
+// streamed to the sandbox as it arrives, so only its header goes through
+// the parser. Beast checks a Content-Length against the limit while it
+// parses the header, so the parser starts without one and requests that
+// are not uploads are held to kBodyLimit once their header is known.
+constexpr std::uint64_t kNoBodyLimit = std::numeric_limits<std::uint64_t>::max();
+// What Qt may buffer from a client that uploads faster than the sandbox writes.
+constexpr qint64 kUploadReadBuffer = 1024 * 1024;
 
 bool isFileUpload(const http::request_parser<http::string_body> &parser)
 {
@@ -54,7 +57,7 @@ HttpConnection::HttpConnection(QLocalSocket *socket, QObject *parent)
     socket->setParent(this);
     m_parser->p.eager(false); // stop after the header: the body limit depends on the route
     m_parser->p.header_limit(kHeaderLimit);
-    m_parser->p.body_limit(kFileBodyLimit);
+    m_parser->p.body_limit(kNoBodyLimit);
     connect(socket, &QLocalSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(socket, &QLocalSocket::bytesWritten, this, [this] {
         if (m_socket->bytesToWrite() == 0)
@@ -77,6 +80,10 @@ qint64 HttpConnection::pendingBytes() const { return m_socket->bytesToWrite(); }
 
 void HttpConnection::onReadyRead()
 {
+    if (m_bodyLeft >= 0)
+        return deliverBody();
+    if (m_bodyLeft == -2)
+        return; // after a streamed body: nothing more is expected
     m_buffer += m_socket->readAll();
     if (m_upgraded)
         return splitLines();
@@ -114,9 +121,13 @@ void HttpConnection::parseRequest()
             m_bodyLimitChosen = true;
             parser.eager(true);
             auto length = parser.content_length();
-            if (!isFileUpload(parser) && length && *length > kBodyLimit)
+            if (isFileUpload(parser) && length)
+                return startStreamedBody();
+            if (isFileUpload(parser))
+                ec = http::error::bad_content_length; // an upload says how long it is
+            else if (length && *length > kBodyLimit)
                 ec = http::error::body_limit;
-            else if (!isFileUpload(parser))
+            else
                 parser.body_limit(kBodyLimit); // a chunked body is counted as it comes
         }
         if (ec) {
@@ -139,6 +150,45 @@ void HttpConnection::parseRequest()
     if (parser.upgrade())
         req.upgrade = QByteArray::fromStdString(std::string(msg[http::field::upgrade]));
     Q_EMIT requestReady(req);
+}
+
+void HttpConnection::startStreamedBody()
+{
+    auto &parser = m_parser->p;
+    m_requestSeen = true;
+    m_bodyLeft = qint64(*parser.content_length());
+    m_socket->setReadBufferSize(kUploadReadBuffer);
+    const auto &msg = parser.get();
+    QUrl url(QString::fromStdString(std::string(msg.target())));
+    HttpRequest req { QByteArray::fromStdString(std::string(msg.method_string())), url.path(), QUrlQuery(url), {}, {} };
+    req.streamedBodyLength = m_bodyLeft;
+    Q_EMIT requestReady(req);
+    deliverBody(); // whatever came with the header
+}
+
+void HttpConnection::deliverBody()
+{
+    while (!m_bodyPaused && m_bodyLeft > 0 && isOpen()) {
+        if (m_buffer.isEmpty())
+            m_buffer = m_socket->read(kUploadReadBuffer);
+        if (m_buffer.isEmpty())
+            return; // more later: readyRead
+        QByteArray piece = m_buffer.left(m_bodyLeft);
+        m_buffer.remove(0, piece.size());
+        m_bodyLeft -= piece.size();
+        Q_EMIT bodyData(piece);
+    }
+    if (m_bodyLeft == 0) {
+        m_bodyLeft = -2; // finished; nothing more is read
+        Q_EMIT bodyFinished();
+    }
+}
+
+void HttpConnection::pauseBody(bool paused)
+{
+    m_bodyPaused = paused;
+    if (!paused && m_bodyLeft >= 0)
+        QMetaObject::invokeMethod(this, &HttpConnection::deliverBody, Qt::QueuedConnection);
 }
 
 void HttpConnection::respondJson(int status, const QJsonObject &body)

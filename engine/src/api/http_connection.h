@@ -20,6 +20,9 @@ struct HttpRequest {
     QUrlQuery query;
     QByteArray body;
     QByteArray upgrade; // the protocol asked for with "Connection: Upgrade", if any
+    // A file upload's body is not held: it follows as bodyData, then
+    // bodyFinished, and `body` stays empty. -1 for every other request.
+    qint64 streamedBodyLength = -1;
 };
 
 class HttpConnection : public QObject {
@@ -42,18 +45,25 @@ public:
     bool isUpgraded() const { return m_upgraded; }
     // Bytes written but not yet taken by the client: producers pause above a bound.
     qint64 pendingBytes() const;
+    // A streamed body stops arriving while paused (the client is held back
+    // by the socket), and resumes where it left off.
+    void pauseBody(bool paused);
 
 Q_SIGNALS:
     void requestReady(const paddock::api::HttpRequest &request);
     void lineReceived(const QByteArray &line); // upgraded connections only
     void drained(); // pending bytes were written
     void closed(); // the client went away (or the response is complete)
+    void bodyData(const QByteArray &bytes); // streamed bodies only
+    void bodyFinished();
 
 private:
     void onReadyRead();
     void parseRequest();
     void splitLines();
     void finish();
+    void startStreamedBody();
+    void deliverBody();
 
     struct Parser;
     std::unique_ptr<Parser> m_parser;
@@ -64,6 +74,8 @@ private:
     bool m_finished = false;
     bool m_streaming = false;
     bool m_upgraded = false;
+    qint64 m_bodyLeft = -1; // of a streamed body; -1: none
+    bool m_bodyPaused = false;
 };
 
 } // namespace paddock::api

@@ -1,5 +1,6 @@
 #include "sandbox_files.h"
 
+#include "sandbox_upload.h"
 #include "tree_watch.h"
 
 #include "sandbox/init_connection.h"
@@ -249,6 +250,16 @@ void SandboxFiles::remove(const QString &path, bool recursive, Callback<void> do
 void SandboxFiles::rename(const QString &from, const QString &to, Callback<void> done)
 {
     simpleRequest(uint8_t(FileRequest::Rename), wire::Rename { wirePath(from), wirePath(to) }, std::move(done));
+}
+
+Result<FileUpload *> SandboxFiles::openUpload(const QString &path, uint mode)
+{
+    if (mode > 07777)
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("mode %1 is not a permission mode").arg(mode, 0, 8));
+    auto conn = connection();
+    if (!conn)
+        return tl::unexpected(conn.error());
+    return new SandboxUpload(*conn, wirePath(path), mode);
 }
 
 Result<FileWatch *> SandboxFiles::watch(const QString &path, const QStringList &excludes, std::optional<quint64> since)

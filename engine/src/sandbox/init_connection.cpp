@@ -61,6 +61,10 @@ Result<std::unique_ptr<InitConnection>> InitConnection::connectTo(const QString 
 InitConnection::InitConnection(std::unique_ptr<QLocalSocket> socket) : m_socket(std::move(socket))
 {
     connect(m_socket.get(), &QLocalSocket::readyRead, this, &InitConnection::onReadyRead);
+    connect(m_socket.get(), &QLocalSocket::bytesWritten, this, [this] {
+        if (m_socket->bytesToWrite() == 0)
+            Q_EMIT writeDrained();
+    });
     connect(m_socket.get(), &QLocalSocket::disconnected, this,
             [this] { failAll(QStringLiteral("paddock-init closed the connection")); });
 }

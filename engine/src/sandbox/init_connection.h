@@ -56,11 +56,13 @@ public:
     // Asks the kernel rather than the event loop whether the peer is gone:
     // an idle connection's end is otherwise noticed only on the next read.
     bool peerHungUp() const;
+    qint64 pendingBytes() const { return m_socket ? m_socket->bytesToWrite() : 0; }
     void close();
 
 Q_SIGNALS:
     void backgroundExited(const QString &procId, paddock::ExitStatus status);
     void closed(const QString &reason);
+    void writeDrained(); // everything written has gone to the peer
 
 private:
     explicit InitConnection(std::unique_ptr<QLocalSocket> socket);
