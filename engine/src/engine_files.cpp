@@ -114,6 +114,21 @@ Result<FileUpload *> Engine::openUpload(const QString &key, const QString &path,
     return *up;
 }
 
+Result<FileDownload *> Engine::openDownload(const QString &key, const QString &path)
+{
+    if (auto bad = climbsAboveRoot({ path }))
+        return tl::unexpected(*bad);
+    SandboxInfo sb;
+    auto files = d->filesFor(key, &sb);
+    if (!files)
+        return tl::unexpected(files.error());
+    const QString context = QStringLiteral("sandbox '%1'").arg(sb.name);
+    auto down = (*files)->openDownload(path, context);
+    if (!down)
+        return tl::unexpected(down.error().withContext(context));
+    return *down;
+}
+
 Result<FileWatch *> Engine::watchFiles(const QString &key, const QString &path, const QStringList &excludes,
                                        std::optional<quint64> since)
 {

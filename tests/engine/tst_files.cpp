@@ -3,6 +3,9 @@
 #include "test_support.h"
 
 #include <QFile>
+#include <QTimer>
+
+#include "paddock/file_download.h"
 #include <QTest>
 
 using namespace paddock;
@@ -88,6 +91,30 @@ private Q_SLOTS:
         auto back = read(QStringLiteral("/tmp/big"));
         QVERIFY(back);
         QVERIFY(*back == big);
+    }
+
+    void aPausedDownloadWaitsAndThenCompletes()
+    {
+        auto d = m_fx.engine->openDownload(m_fx.sandbox.id, QStringLiteral("/tmp/big")); // 5 MiB, from above
+        QVERIFY(d);
+        std::unique_ptr<FileDownload> download(*d);
+        qint64 got = 0, size = -1;
+        connect(download.get(), &FileDownload::data, this, [&](const QByteArray &b) {
+            got += b.size();
+            download->setPaused(true); // a consumer that takes one piece at a time
+        });
+        connect(download.get(), &FileDownload::finished, this, [&](qint64 n) { size = n; });
+        QVERIFY(QTest::qWaitFor([&] { return got > 0; }, 5000));
+        QTest::qWait(200);
+        const qint64 whilePaused = got;
+        QVERIFY2(whilePaused < 5 * 1024 * 1024, "a paused download kept delivering");
+        while (size < 0) {
+            const qint64 before = got;
+            download->setPaused(false);
+            QVERIFY(QTest::qWaitFor([&] { return got > before || size >= 0; }, 5000));
+        }
+        QCOMPARE(size, qint64(5 * 1024 * 1024 + 17));
+        QCOMPARE(got, size);
     }
 
     void writeIsAtomicAndKeepsTheMode()

@@ -10,6 +10,7 @@
 #include "paddock/data_paths.h"
 #include "paddock/error.h"
 #include "paddock/exec_session.h"
+#include "paddock/file_download.h"
 #include "paddock/file_upload.h"
 #include "paddock/file_watch.h"
 #include "paddock/files.h"
@@ -83,6 +84,8 @@ public:
     // For content too large to hold: written piece by piece, put in place
     // at finish(). The caller owns the upload until it finishes.
     Result<FileUpload *> openUpload(const QString &key, const QString &path, uint mode);
+    // The streamed, flow-controlled way to read a large file.
+    Result<FileDownload *> openDownload(const QString &key, const QString &path);
     void makeDirectory(const QString &key, const QString &path, bool parents, Callback<void> done);
     void removePath(const QString &key, const QString &path, bool recursive, Callback<void> done);
     void movePath(const QString &key, const QString &from, const QString &to, Callback<void> done);

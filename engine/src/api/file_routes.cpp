@@ -19,6 +19,8 @@ namespace {
 
 // Above this much not yet sent on to the sandbox, an upload's client waits.
 constexpr qint64 kMaxPendingUploadBytes = 8 * 1024 * 1024;
+// Above this much not yet taken by the client, a download waits.
+constexpr qint64 kMaxPendingStreamBytes = 8 * 1024 * 1024;
 
 void respondError(HttpConnection *conn, const Error &e) { conn->respondJson(httpStatus(e.code), toJson(e)); }
 
@@ -74,35 +76,43 @@ void ApiRoutes::listFiles(HttpConnection *conn, const HttpRequest &req, const Pa
     });
 }
 
+// The stream begins with the first bytes, so an error before them is still
+// a proper JSON error; one after them cuts the stream short. A client that
+// reads slowly pauses the download instead of growing the engine's memory.
 void ApiRoutes::readFile(HttpConnection *conn, const HttpRequest &req, const Params &p)
 {
     auto path = pathParam(req);
     if (!path)
         return respondError(conn, path.error());
-    QPointer<HttpConnection> guard(conn);
-    // The stream begins with the first bytes, so an error before them is
-    // still a proper JSON error; one after them cuts the stream short.
-    auto begin = [guard] {
-        if (guard && !guard->isStreaming())
-            guard->beginStream(200, "application/octet-stream");
+    auto download = m_engine.openDownload(p[0], *path);
+    if (!download)
+        return respondError(conn, download.error());
+    FileDownload *d = *download;
+    auto begin = [conn] {
+        if (!conn->isStreaming())
+            conn->beginStream(200, "application/octet-stream");
     };
-    m_engine.readFile(
-        p[0], *path,
-        [guard, begin](const QByteArray &chunk) {
-            begin();
-            if (guard)
-                guard->writeChunk(chunk);
-        },
-        [guard, begin](Result<qint64> r) {
-            if (!guard)
-                return;
-            if (!r && !guard->isStreaming())
-                return respondError(guard, r.error());
-            if (!r)
-                return guard->close();
-            begin();
-            guard->endStream();
-        });
+    QObject::connect(d, &FileDownload::data, conn, [conn, d, begin](const QByteArray &bytes) {
+        begin();
+        conn->writeChunk(bytes);
+        if (conn->pendingBytes() > kMaxPendingStreamBytes)
+            d->setPaused(true);
+    });
+    QObject::connect(conn, &HttpConnection::drained, d, [d] { d->setPaused(false); });
+    QObject::connect(d, &FileDownload::finished, conn, [conn, d, begin] {
+        begin();
+        conn->endStream();
+        d->deleteLater();
+    });
+    QObject::connect(d, &FileDownload::failed, conn, [conn, d](const Error &e) {
+        conn->isStreaming() ? conn->close() : respondError(conn, e);
+        d->deleteLater();
+    });
+    QPointer<FileDownload> guard(d);
+    QObject::connect(conn, &HttpConnection::closed, conn, [guard] {
+        if (guard)
+            guard->deleteLater();
+    });
 }
 
 // The body streams into the sandbox as it arrives: the client is held back

@@ -1,5 +1,6 @@
 #include "sandbox_files.h"
 
+#include "sandbox_download.h"
 #include "sandbox_upload.h"
 #include "tree_watch.h"
 
@@ -260,6 +261,14 @@ Result<FileUpload *> SandboxFiles::openUpload(const QString &path, uint mode)
     if (!conn)
         return tl::unexpected(conn.error());
     return new SandboxUpload(*conn, wirePath(path), mode);
+}
+
+Result<FileDownload *> SandboxFiles::openDownload(const QString &path, const QString &errorContext)
+{
+    auto d = SandboxDownload::start(m_socketPath, wirePath(path), errorContext);
+    if (!d)
+        return tl::unexpected(d.error());
+    return *d;
 }
 
 Result<FileWatch *> SandboxFiles::watch(const QString &path, const QStringList &excludes, std::optional<quint64> since)

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "paddock/engine.h"
+#include "paddock/file_download.h"
 #include "paddock/file_upload.h"
 #include "paddock/file_watch.h"
 #include "paddock/files.h"
@@ -42,6 +43,7 @@ public:
     // A new subscriber to the tree at `path` (one shared TreeWatch per
     // path and excludes). The caller owns the FileWatch.
     Result<FileUpload *> openUpload(const QString &path, uint mode);
+    Result<FileDownload *> openDownload(const QString &path, const QString &errorContext);
     Result<FileWatch *> watch(const QString &path, const QStringList &excludes, std::optional<quint64> since);
 
 private:

@@ -104,8 +104,17 @@ void InitConnection::write(const std::string &frame)
         m_socket->write(frame.data(), qint64(frame.size()));
 }
 
+void InitConnection::pauseReading(bool paused)
+{
+    m_readPaused = paused;
+    if (!paused)
+        QMetaObject::invokeMethod(this, &InitConnection::onReadyRead, Qt::QueuedConnection);
+}
+
 void InitConnection::onReadyRead()
 {
+    if (m_readPaused)
+        return;
     QByteArray data = m_socket->readAll();
     m_parser.append(data.constData(), size_t(data.size()));
     wire::Frame f;

@@ -57,6 +57,10 @@ public:
     // an idle connection's end is otherwise noticed only on the next read.
     bool peerHungUp() const;
     qint64 pendingBytes() const { return m_socket ? m_socket->bytesToWrite() : 0; }
+    // Flow control for a consumer that falls behind: while paused nothing
+    // more is read, and with a bounded read buffer the peer waits.
+    void limitReadBuffer(qint64 bytes) { m_socket->setReadBufferSize(bytes); }
+    void pauseReading(bool paused);
     void close();
 
 Q_SIGNALS:
@@ -76,6 +80,7 @@ private:
     std::unordered_map<uint32_t, Handler> m_handlers;
     uint32_t m_nextTag = 1;
     bool m_closed = false;
+    bool m_readPaused = false;
 };
 
 } // namespace paddock::sandbox

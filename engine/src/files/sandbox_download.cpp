@@ -1,0 +1,64 @@
+#include "sandbox_download.h"
+
+#include "sandbox/init_connection.h"
+
+#include "paddock/wire/file_messages.h"
+
+namespace paddock::files {
+
+namespace {
+
+using wire::FileRequest;
+
+// What the connection may hold unread while paused; beyond it the helper
+// waits in send().
+constexpr qint64 kReadBuffer = 1024 * 1024;
+
+Error readError(const wire::Frame &f)
+{
+    wire::Failed failed;
+    if (f.type == uint8_t(wire::Type::Failed) && wire::decodeMessage(f, failed))
+        return Error { failed.error == ENOENT ? ErrorCode::NotFound
+                           : failed.error == EISDIR || failed.error == EINVAL ? ErrorCode::InvalidArgument
+                           : failed.error == EPERM || failed.error == EACCES ? ErrorCode::PermissionDenied
+                                                                              : ErrorCode::Io,
+                       QString::fromStdString(failed.message), {}, failed.error };
+    return Error { ErrorCode::Protocol, QStringLiteral("unexpected answer from the files helper") };
+}
+
+} // namespace
+
+Result<SandboxDownload *> SandboxDownload::start(const QString &socketPath, const std::string &path, const QString &context)
+{
+    auto conn = sandbox::InitConnection::connectTo(socketPath, 3000, wire::kFilesRole);
+    if (!conn)
+        return tl::unexpected(conn.error());
+    auto *d = new SandboxDownload(std::move(*conn));
+    d->m_conn->request(FileRequest::ReadFile, wire::PathRequest { path }, [d, context](const wire::Frame &f) {
+        wire::FileData data;
+        wire::FileEnd end;
+        if (f.type == uint8_t(FileRequest::FileData) && wire::decodeMessage(f, data)) {
+            d->m_received += qint64(data.data.size());
+            Q_EMIT d->data(QByteArray::fromStdString(data.data));
+            return false;
+        }
+        d->m_done = true;
+        if (f.type == uint8_t(FileRequest::FileEnd) && wire::decodeMessage(f, end) && qint64(end.size) == d->m_received)
+            Q_EMIT d->finished(d->m_received);
+        else
+            Q_EMIT d->failed(readError(f).withContext(context));
+        return true;
+    });
+    return d;
+}
+
+SandboxDownload::SandboxDownload(std::unique_ptr<sandbox::InitConnection> conn) : m_conn(std::move(conn))
+{
+    m_conn->limitReadBuffer(kReadBuffer);
+}
+
+SandboxDownload::~SandboxDownload() = default; // the connection closes; its helper exits
+
+void SandboxDownload::setPaused(bool paused) { m_conn->pauseReading(paused); }
+
+} // namespace paddock::files
