@@ -37,8 +37,14 @@ constexpr int kConnFd = 3;
     ::fcntl(kConnFd, F_SETFL, flags & ~O_NONBLOCK); // this process may block
     if (!unsent.empty() && ::send(kConnFd, unsent.data(), unsent.size(), MSG_NOSIGNAL) != ssize_t(unsent.size()))
         ::_exit(1);
-    FilesServer server(UniqueFd(kConnFd), std::move(pending));
-    ::_exit(server.run());
+    int status;
+    {
+        // Scoped, so its destructors run: a write left unfinished (the
+        // engine went away midway) removes its temporary file.
+        FilesServer server(UniqueFd(kConnFd), std::move(pending));
+        status = server.run();
+    }
+    ::_exit(status);
 }
 
 } // namespace

@@ -269,10 +269,9 @@ bool FilesServer::write(const wire::Frame &f)
     if (!wire::decodeMessage(f, end))
         return false;
     if (it->second && it->second->written() != end.size) {
-        // Short (an abandoned upload): the temporary file goes, the target stays.
-        if (end.size != ~uint64_t(0))
-            fail(f.tag, EIO, "incomplete content: " + std::to_string(it->second->written()) + " of "
-                     + std::to_string(end.size) + " bytes arrived");
+        // Short: the temporary file goes, the target stays as it was.
+        fail(f.tag, EIO, "incomplete content: " + std::to_string(it->second->written()) + " of "
+                 + std::to_string(end.size) + " bytes arrived");
     } else if (it->second) {
         if (int err = it->second->commit())
             fail(f.tag, err, "cannot put the new content in place");

@@ -7,12 +7,13 @@ namespace paddock {
 
 namespace {
 
-// Adds which sandbox to an error, as every engine error says.
+// Which sandbox, as every engine error says.
+QString sandboxContext(const SandboxInfo &sb) { return QStringLiteral("sandbox '%1'").arg(sb.name); }
+
 template<typename T>
 Callback<T> inSandbox(const SandboxInfo &sb, Callback<T> done)
 {
-    const QString where = QStringLiteral("sandbox '%1'").arg(sb.name);
-    return [where, done = std::move(done)](Result<T> r) {
+    return [where = sandboxContext(sb), done = std::move(done)](Result<T> r) {
         if (!r)
             return done(tl::unexpected(r.error().withContext(where)));
         done(std::move(r));
@@ -49,6 +50,23 @@ void withFiles(EnginePrivate &d, const QString &key, std::initializer_list<QStri
     fn(**files, inSandbox(sb, std::move(done)));
 }
 
+// For calls that answer at once with an object (an upload, a download, a
+// watch): `open(files, context)` makes it; errors name the sandbox.
+template<typename T, typename Open>
+Result<T *> openWithFiles(EnginePrivate &d, const QString &key, const QString &path, Open open)
+{
+    if (auto bad = climbsAboveRoot({ path }))
+        return tl::unexpected(*bad);
+    SandboxInfo sb;
+    auto files = d.filesFor(key, &sb);
+    if (!files)
+        return tl::unexpected(files.error());
+    Result<T *> made = open(**files, sandboxContext(sb));
+    if (!made)
+        return tl::unexpected(made.error().withContext(sandboxContext(sb)));
+    return *made;
+}
+
 } // namespace
 
 Result<files::SandboxFiles *> EnginePrivate::filesFor(const QString &key, SandboxInfo *info)
@@ -73,16 +91,35 @@ void Engine::listFiles(const QString &key, const QString &path, Callback<QList<F
     withFiles(*d, key, { path }, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.list(path, std::move(cb)); });
 }
 
+// A whole read through the streamed download, never paused: for callers
+// that take every chunk as it comes.
 void Engine::readFile(const QString &key, const QString &path,
                       std::function<void(const QByteArray &)> chunk, Callback<qint64> done)
 {
-    withFiles(*d, key, { path }, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.read(path, std::move(chunk), std::move(cb)); });
+    auto download = openDownload(key, path);
+    if (!download)
+        return done(tl::unexpected(download.error()));
+    FileDownload *d = *download;
+    connect(d, &FileDownload::data, d, chunk);
+    connect(d, &FileDownload::finished, d, [d, done](qint64 size) {
+        d->deleteLater();
+        done(size);
+    });
+    connect(d, &FileDownload::failed, d, [d, done](const Error &e) {
+        d->deleteLater();
+        done(tl::unexpected(e));
+    });
 }
 
+// A whole buffer through the same streamed upload as any other write.
 void Engine::writeFile(const QString &key, const QString &path, const QByteArray &data, uint mode,
                        Callback<void> done)
 {
-    withFiles(*d, key, { path }, std::move(done), [&](files::SandboxFiles &f, auto cb) { f.write(path, data, mode, std::move(cb)); });
+    auto upload = openUpload(key, path, mode);
+    if (!upload)
+        return done(tl::unexpected(upload.error()));
+    (*upload)->write(data);
+    (*upload)->finish(std::move(done));
 }
 
 void Engine::makeDirectory(const QString &key, const QString &path, bool parents, Callback<void> done)
@@ -102,46 +139,24 @@ void Engine::movePath(const QString &key, const QString &from, const QString &to
 
 Result<FileUpload *> Engine::openUpload(const QString &key, const QString &path, uint mode)
 {
-    if (auto bad = climbsAboveRoot({ path }))
-        return tl::unexpected(*bad);
-    SandboxInfo sb;
-    auto files = d->filesFor(key, &sb);
-    if (!files)
-        return tl::unexpected(files.error());
-    auto up = (*files)->openUpload(path, mode);
-    if (!up)
-        return tl::unexpected(up.error().withContext(QStringLiteral("sandbox '%1'").arg(sb.name)));
-    return *up;
+    return openWithFiles<FileUpload>(*d, key, path, [&](files::SandboxFiles &f, const QString &context) {
+        return f.openUpload(path, mode, context);
+    });
 }
 
 Result<FileDownload *> Engine::openDownload(const QString &key, const QString &path)
 {
-    if (auto bad = climbsAboveRoot({ path }))
-        return tl::unexpected(*bad);
-    SandboxInfo sb;
-    auto files = d->filesFor(key, &sb);
-    if (!files)
-        return tl::unexpected(files.error());
-    const QString context = QStringLiteral("sandbox '%1'").arg(sb.name);
-    auto down = (*files)->openDownload(path, context);
-    if (!down)
-        return tl::unexpected(down.error().withContext(context));
-    return *down;
+    return openWithFiles<FileDownload>(*d, key, path, [&](files::SandboxFiles &f, const QString &context) {
+        return f.openDownload(path, context);
+    });
 }
 
 Result<FileWatch *> Engine::watchFiles(const QString &key, const QString &path, const QStringList &excludes,
                                        std::optional<quint64> since)
 {
-    if (auto bad = climbsAboveRoot({ path }))
-        return tl::unexpected(*bad);
-    SandboxInfo sb;
-    auto files = d->filesFor(key, &sb);
-    if (!files)
-        return tl::unexpected(files.error());
-    auto w = (*files)->watch(path, excludes, since);
-    if (!w)
-        return tl::unexpected(w.error().withContext(QStringLiteral("sandbox '%1'").arg(sb.name)));
-    return *w;
+    return openWithFiles<FileWatch>(*d, key, path, [&](files::SandboxFiles &f, const QString &) {
+        return f.watch(path, excludes, since);
+    });
 }
 
 } // namespace paddock

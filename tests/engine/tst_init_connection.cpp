@@ -10,6 +10,7 @@
 using namespace paddock;
 using namespace paddock::sandbox;
 using paddock::test::FakeInit;
+using paddock::test::initHello;
 
 class TstInitConnection : public QObject {
     Q_OBJECT
@@ -17,11 +18,6 @@ class TstInitConnection : public QObject {
     QTemporaryDir m_dir;
     int m_round = 0;
     QString m_path;
-
-    static std::string hello(uint32_t version = wire::kProtocolVersion)
-    {
-        return wire::encodeMessage(wire::Type::Hello, 0, wire::Hello { version, "init" });
-    }
 
     static void listProcesses(InitConnection &conn, std::optional<wire::Frame> &answer)
     {
@@ -36,7 +32,7 @@ private Q_SLOTS:
 
     void helloWithAnotherVersionIsRefused()
     {
-        FakeInit peer(m_path, { hello(99) });
+        FakeInit peer(m_path, { initHello(99) });
         auto conn = InitConnection::connectTo(m_path, 2000);
         QVERIFY(!conn);
         QCOMPARE(conn.error().code, ErrorCode::Protocol);
@@ -63,7 +59,7 @@ private Q_SLOTS:
     {
         wire::Writer huge;
         huge.u32(wire::kMaxFrameBody + 1);
-        FakeInit peer(m_path, { hello(), 2, huge.buffer() });
+        FakeInit peer(m_path, { initHello(), 2, huge.buffer() });
         auto conn = InitConnection::connectTo(m_path, 2000);
         QVERIFY(conn);
         QSignalSpy closed(conn->get(), &InitConnection::closed);
@@ -78,7 +74,7 @@ private Q_SLOTS:
     void malformedBackgroundExitClosesTheConnection()
     {
         // A procId that would name a file outside the logs directory.
-        FakeInit peer(m_path, { hello(), 2, wire::encodeMessage(wire::Type::Exited, 0, wire::Exited { "../../x", 0, 0 }) });
+        FakeInit peer(m_path, { initHello(), 2, wire::encodeMessage(wire::Type::Exited, 0, wire::Exited { "../../x", 0, 0 }) });
         auto conn = InitConnection::connectTo(m_path, 2000);
         QVERIFY(conn);
         QSignalSpy closed(conn->get(), &InitConnection::closed);
@@ -93,7 +89,7 @@ private Q_SLOTS:
     {
         std::string late = wire::encodeMessage(wire::Type::Output, 77, wire::Output { wire::Stream::Stdout, "late" });
         late += wire::encodeMessage(wire::Type::Exited, 0, wire::Exited { "p3", 2, 0 });
-        FakeInit peer(m_path, { hello(), 2, late });
+        FakeInit peer(m_path, { initHello(), 2, late });
         auto conn = InitConnection::connectTo(m_path, 2000);
         QVERIFY(conn);
         QSignalSpy closed(conn->get(), &InitConnection::closed);
@@ -107,7 +103,7 @@ private Q_SLOTS:
 
     void peerGoingAwayFailsPendingRequests()
     {
-        FakeInit peer(m_path, { hello(), 2, {}, true });
+        FakeInit peer(m_path, { initHello(), 2, {}, true });
         auto conn = InitConnection::connectTo(m_path, 2000);
         QVERIFY(conn);
         std::optional<wire::Frame> answer;

@@ -17,6 +17,7 @@
 using namespace paddock;
 using namespace paddock::sandbox;
 using paddock::test::FakeInit;
+using paddock::test::initHello;
 
 class TstFuzzCorpus : public QObject {
     Q_OBJECT
@@ -28,11 +29,6 @@ class TstFuzzCorpus : public QObject {
     {
         QFile f(path);
         return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-    }
-
-    static std::string hello()
-    {
-        return wire::encodeMessage(wire::Type::Hello, 0, wire::Hello { wire::kProtocolVersion, "init" });
     }
 
 private Q_SLOTS:
@@ -54,7 +50,7 @@ private Q_SLOTS:
 
         const QString socketPath = m_dir.filePath(QStringLiteral("init-%1.sock").arg(++m_round));
         // The fuzz input's first byte picks read sizes; the rest is the stream.
-        FakeInit peer(socketPath, { hello(), 2, input.mid(1).toStdString(), true });
+        FakeInit peer(socketPath, { initHello(), 2, input.mid(1).toStdString(), true });
         auto conn = InitConnection::connectTo(socketPath, 5000);
         QVERIFY2(conn, conn ? "" : qPrintable(conn.error().message));
         QSignalSpy closed(conn->get(), &InitConnection::closed);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "paddock/wire/frame.h"
+#include "paddock/wire/messages.h"
 
 #include <QString>
 
@@ -16,6 +17,12 @@
 #include <thread>
 
 namespace paddock::test {
+
+// paddock-init's greeting, as a well-behaved one sends it.
+inline std::string initHello(uint32_t version = wire::kProtocolVersion)
+{
+    return wire::encodeMessage(wire::Type::Hello, 0, wire::Hello { version, "init" });
+}
 
 // Greets, waits for the engine's first frames, then sends what the test
 // wants and optionally hangs up.

@@ -12,15 +12,7 @@
 
 namespace paddock::api {
 
-namespace {
-
-// Above this many unsent bytes a log stream pauses until the client has
-// taken what was written.
-constexpr qint64 kMaxPendingStreamBytes = 4 * 1024 * 1024;
-
 void respondError(HttpConnection *conn, const Error &e) { conn->respondJson(httpStatus(e.code), toJson(e)); }
-
-} // namespace
 
 Result<QJsonObject> parseBody(const HttpRequest &req)
 {

@@ -12,8 +12,15 @@
 
 namespace paddock::api {
 
+// Above this many bytes not yet taken by the client, a streamed response
+// (a log, a download) pauses its source until the client catches up.
+inline constexpr qint64 kMaxPendingStreamBytes = 4 * 1024 * 1024;
+
 // The protocol a client asks for (Upgrade header) to type into a command.
 inline constexpr char kInteractiveExecProtocol[] = "paddock-exec-v1";
+
+// Answers with the error's HTTP status and its JSON shape.
+void respondError(HttpConnection *conn, const Error &e);
 
 // A JSON object body (empty body: empty object), or why it is not one.
 Result<QJsonObject> parseBody(const HttpRequest &req);

@@ -19,10 +19,6 @@ namespace {
 
 // Above this much not yet sent on to the sandbox, an upload's client waits.
 constexpr qint64 kMaxPendingUploadBytes = 8 * 1024 * 1024;
-// Above this much not yet taken by the client, a download waits.
-constexpr qint64 kMaxPendingStreamBytes = 8 * 1024 * 1024;
-
-void respondError(HttpConnection *conn, const Error &e) { conn->respondJson(httpStatus(e.code), toJson(e)); }
 
 Result<QString> pathParam(const HttpRequest &req, const QString &name = QStringLiteral("path"))
 {
@@ -30,6 +26,18 @@ Result<QString> pathParam(const HttpRequest &req, const QString &name = QStringL
     if (path.isEmpty())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("missing ?%1= (a path inside the sandbox)").arg(name));
     return path;
+}
+
+// A JSON body in which each of `required` is a non-empty string.
+Result<QJsonObject> bodyWithStrings(const HttpRequest &req, std::initializer_list<const char *> required)
+{
+    auto body = parseBody(req);
+    if (!body)
+        return body;
+    for (const char *name : required)
+        if (body->value(QLatin1String(name)).toString().isEmpty())
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("\"%1\" is required").arg(QLatin1String(name)));
+    return body;
 }
 
 // Answers a request whose result is only success or an error.
@@ -128,10 +136,9 @@ void ApiRoutes::writeFile(HttpConnection *conn, const HttpRequest &req, const Pa
     uint mode = modeText.isEmpty() ? 0644 : modeText.toUInt(&ok, 8);
     if (!ok || mode > 07777)
         return respondError(conn, Error { ErrorCode::InvalidArgument, QStringLiteral("mode must be octal, like 644") });
+    // HttpConnection streams every upload's body (it refuses one without a length).
     const QJsonObject ok200 { { QStringLiteral("path"), sandboxPath(*path) },
-                              { QStringLiteral("size"), double(qMax<qint64>(req.streamedBodyLength, req.body.size())) } };
-    if (req.streamedBodyLength < 0) // sent without a length, as a whole
-        return m_engine.writeFile(p[0], *path, req.body, mode, answerDone(conn, ok200));
+                              { QStringLiteral("size"), double(req.streamedBodyLength) } };
     auto upload = m_engine.openUpload(p[0], *path, mode);
     if (!upload)
         return respondError(conn, upload.error());
@@ -162,37 +169,31 @@ void ApiRoutes::writeFile(HttpConnection *conn, const HttpRequest &req, const Pa
 
 void ApiRoutes::makeDirectory(HttpConnection *conn, const HttpRequest &req, const Params &p)
 {
-    auto body = parseBody(req);
+    auto body = bodyWithStrings(req, { "path" });
     if (!body)
         return respondError(conn, body.error());
     const QString path = body->value(QStringLiteral("path")).toString();
-    if (path.isEmpty())
-        return respondError(conn, Error { ErrorCode::InvalidArgument, QStringLiteral("\"path\" is required") });
     m_engine.makeDirectory(p[0], path, body->value(QStringLiteral("parents")).toBool(),
                            answerDone(conn, QJsonObject { { QStringLiteral("path"), sandboxPath(path) } }));
 }
 
 void ApiRoutes::removePath(HttpConnection *conn, const HttpRequest &req, const Params &p)
 {
-    auto body = parseBody(req);
+    auto body = bodyWithStrings(req, { "path" });
     if (!body)
         return respondError(conn, body.error());
     const QString path = body->value(QStringLiteral("path")).toString();
-    if (path.isEmpty())
-        return respondError(conn, Error { ErrorCode::InvalidArgument, QStringLiteral("\"path\" is required") });
     m_engine.removePath(p[0], path, body->value(QStringLiteral("recursive")).toBool(),
                         answerDone(conn, QJsonObject { { QStringLiteral("removed"), sandboxPath(path) } }));
 }
 
 void ApiRoutes::movePath(HttpConnection *conn, const HttpRequest &req, const Params &p)
 {
-    auto body = parseBody(req);
+    auto body = bodyWithStrings(req, { "from", "to" });
     if (!body)
         return respondError(conn, body.error());
     const QString from = body->value(QStringLiteral("from")).toString();
     const QString to = body->value(QStringLiteral("to")).toString();
-    if (from.isEmpty() || to.isEmpty())
-        return respondError(conn, Error { ErrorCode::InvalidArgument, QStringLiteral("\"from\" and \"to\" are required") });
     m_engine.movePath(p[0], from, to,
                       answerDone(conn, QJsonObject { { QStringLiteral("from"), sandboxPath(from) },
                                                      { QStringLiteral("to"), sandboxPath(to) } }));

@@ -37,18 +37,18 @@ void ApiRoutes::watchFiles(HttpConnection *conn, const HttpRequest &req, const P
 {
     const QString path = req.query.queryItemValue(QStringLiteral("path"), QUrl::FullyDecoded);
     if (path.isEmpty())
-        return conn->respondJson(400, toJson(Error { ErrorCode::InvalidArgument, QStringLiteral("missing ?path=") }));
+        return respondError(conn, Error { ErrorCode::InvalidArgument, QStringLiteral("missing ?path=") });
     std::optional<quint64> since;
     if (req.query.hasQueryItem(QStringLiteral("since"))) {
         bool ok = false;
         since = req.query.queryItemValue(QStringLiteral("since")).toULongLong(&ok);
         if (!ok)
-            return conn->respondJson(400, toJson(Error { ErrorCode::InvalidArgument, QStringLiteral("since must be a version number") }));
+            return respondError(conn, Error { ErrorCode::InvalidArgument, QStringLiteral("since must be a version number") });
     }
     const QStringList excludes = req.query.allQueryItemValues(QStringLiteral("exclude"), QUrl::FullyDecoded);
     auto watch = m_engine.watchFiles(p[0], path, excludes, since);
     if (!watch)
-        return conn->respondJson(httpStatus(watch.error().code), toJson(watch.error()));
+        return respondError(conn, watch.error());
     FileWatch *w = *watch;
     conn->beginStream(200, "application/x-ndjson");
     QObject::connect(w, &FileWatch::ready, conn, [conn](quint64 v) {

@@ -1,5 +1,7 @@
 #include "sandbox_download.h"
 
+#include "helper_answers.h"
+
 #include "sandbox/init_connection.h"
 
 #include "paddock/wire/file_messages.h"
@@ -13,18 +15,6 @@ using wire::FileRequest;
 // What the connection may hold unread while paused; beyond it the helper
 // waits in send().
 constexpr qint64 kReadBuffer = 1024 * 1024;
-
-Error readError(const wire::Frame &f)
-{
-    wire::Failed failed;
-    if (f.type == uint8_t(wire::Type::Failed) && wire::decodeMessage(f, failed))
-        return Error { failed.error == ENOENT ? ErrorCode::NotFound
-                           : failed.error == EISDIR || failed.error == EINVAL ? ErrorCode::InvalidArgument
-                           : failed.error == EPERM || failed.error == EACCES ? ErrorCode::PermissionDenied
-                                                                              : ErrorCode::Io,
-                       QString::fromStdString(failed.message), {}, failed.error };
-    return Error { ErrorCode::Protocol, QStringLiteral("unexpected answer from the files helper") };
-}
 
 } // namespace
 
@@ -46,7 +36,7 @@ Result<SandboxDownload *> SandboxDownload::start(const QString &socketPath, cons
         if (f.type == uint8_t(FileRequest::FileEnd) && wire::decodeMessage(f, end) && qint64(end.size) == d->m_received)
             Q_EMIT d->finished(d->m_received);
         else
-            Q_EMIT d->failed(readError(f).withContext(context));
+            Q_EMIT d->failed(answerError(f).withContext(context));
         return true;
     });
     return d;

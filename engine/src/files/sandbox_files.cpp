@@ -1,5 +1,6 @@
 #include "sandbox_files.h"
 
+#include "helper_answers.h"
 #include "sandbox_download.h"
 #include "sandbox_upload.h"
 #include "tree_watch.h"
@@ -19,67 +20,6 @@ namespace {
 
 using wire::FileRequest;
 
-Error olderInitError()
-{
-    return Error { ErrorCode::Protocol, QStringLiteral("this sandbox's paddock-init predates file access "
-                                                       "(started by an older Paddock): restart the sandbox") };
-}
-
-ErrorCode codeForErrno(int err)
-{
-    switch (err) {
-    case ENOENT: return ErrorCode::NotFound;
-    case EEXIST:
-    case ENOTEMPTY:
-    case EBUSY: return ErrorCode::Conflict;
-    case EACCES:
-    case EPERM:
-    case EROFS: return ErrorCode::PermissionDenied;
-    case EINVAL:
-    case EISDIR:
-    case ENOTDIR:
-    case ELOOP:
-    case EXDEV:
-    case ENAMETOOLONG:
-    case ENOSPC:
-    case EFBIG: return ErrorCode::InvalidArgument;
-    case ECONNRESET: return ErrorCode::NotRunning;
-    default: return ErrorCode::Io;
-    }
-}
-
-Error failedError(const wire::Frame &f)
-{
-    wire::Failed failed;
-    if (!wire::decodeMessage(f, failed))
-        return Error { ErrorCode::Protocol, QStringLiteral("malformed answer from the files helper") };
-    if (failed.error == EPROTO) // PID 1 itself answered: it has no files helper to hand over to
-        return olderInitError();
-    return Error { codeForErrno(failed.error), QString::fromStdString(failed.message), {}, failed.error };
-}
-
-bool is(const wire::Frame &f, FileRequest type) { return f.type == uint8_t(type); }
-bool isFailed(const wire::Frame &f) { return f.type == uint8_t(wire::Type::Failed); }
-
-Error protocolError() { return Error { ErrorCode::Protocol, QStringLiteral("unexpected answer from the files helper") }; }
-
-FileInfo toFileInfo(const wire::FileInfo &w)
-{
-    FileInfo info;
-    info.name = QString::fromStdString(w.name);
-    switch (w.kind) {
-    case wire::FileKind::File: info.kind = FileKind::File; break;
-    case wire::FileKind::Directory: info.kind = FileKind::Directory; break;
-    case wire::FileKind::Symlink: info.kind = FileKind::Symlink; break;
-    case wire::FileKind::Other: info.kind = FileKind::Other; break;
-    }
-    info.mode = w.mode;
-    info.size = qint64(w.size);
-    info.modified = QDateTime::fromMSecsSinceEpoch(w.mtimeNs / 1000000, Qt::UTC);
-    info.linkTarget = QString::fromStdString(w.linkTarget);
-    return info;
-}
-
 std::string wirePath(const QString &path) { return sandboxPath(path).toStdString(); }
 
 // What InitConnection hands pending requests when the connection ends.
@@ -92,13 +32,18 @@ bool isConnectionLost(const wire::Frame &f)
 // Answers that end a request: an Ack, or a failure.
 bool finishSimple(const wire::Frame &f, const Callback<void> &done)
 {
-    if (isFailed(f))
-        done(tl::unexpected(failedError(f)));
-    else if (f.type == uint8_t(wire::Type::Ack))
+    if (f.type == uint8_t(wire::Type::Ack))
         done({});
     else
-        done(tl::unexpected(protocolError()));
+        done(tl::unexpected(answerError(f)));
     return true;
+}
+
+// Where a request that never reached the helper reports.
+template<typename T>
+std::function<void(const Error &)> failTo(Callback<T> done)
+{
+    return [done = std::move(done)](const Error &e) { done(tl::unexpected(e)); };
 }
 
 } // namespace
@@ -154,7 +99,7 @@ void SandboxFiles::simpleRequest(uint8_t type, const Message &m, Callback<void> 
 {
     issue([type, m](sandbox::InitConnection &c, Handler h) { c.request(type, m, std::move(h)); },
           [done](const wire::Frame &f) { return finishSimple(f, done); },
-          [done](const Error &e) { done(tl::unexpected(e)); });
+          failTo(done));
 }
 
 void SandboxFiles::stat(const QString &path, Callback<FileInfo> done)
@@ -163,15 +108,13 @@ void SandboxFiles::stat(const QString &path, Callback<FileInfo> done)
     issue([req](sandbox::InitConnection &c, Handler h) { c.request(FileRequest::Stat, req, std::move(h)); },
           [done](const wire::Frame &f) {
               wire::FileInfo info;
-              if (isFailed(f))
-                  done(tl::unexpected(failedError(f)));
-              else if (is(f, FileRequest::FileInfo) && wire::decodeMessage(f, info))
+              if (isAnswer(f, FileRequest::FileInfo) && wire::decodeMessage(f, info))
                   done(toFileInfo(info));
               else
-                  done(tl::unexpected(protocolError()));
+                  done(tl::unexpected(answerError(f)));
               return true;
           },
-          [done](const Error &e) { done(tl::unexpected(e)); });
+          failTo(done));
 }
 
 void SandboxFiles::list(const QString &path, Callback<QList<FileInfo>> done)
@@ -181,12 +124,8 @@ void SandboxFiles::list(const QString &path, Callback<QList<FileInfo>> done)
     issue([req](sandbox::InitConnection &c, Handler h) { c.request(FileRequest::ListDir, req, std::move(h)); },
           [done, entries](const wire::Frame &f) {
               wire::DirChunk chunk;
-              if (isFailed(f)) {
-                  done(tl::unexpected(failedError(f)));
-                  return true;
-              }
-              if (!is(f, FileRequest::DirChunk) || !wire::decodeMessage(f, chunk)) {
-                  done(tl::unexpected(protocolError()));
+              if (!isAnswer(f, FileRequest::DirChunk) || !wire::decodeMessage(f, chunk)) {
+                  done(tl::unexpected(answerError(f)));
                   return true;
               }
               for (const auto &e : chunk.entries)
@@ -195,47 +134,7 @@ void SandboxFiles::list(const QString &path, Callback<QList<FileInfo>> done)
                   done(std::move(*entries));
               return chunk.last;
           },
-          [done](const Error &e) { done(tl::unexpected(e)); });
-}
-
-void SandboxFiles::read(const QString &path, std::function<void(const QByteArray &)> chunk, Callback<qint64> done)
-{
-    wire::PathRequest req { wirePath(path) };
-    auto received = std::make_shared<qint64>(0);
-    issue([req](sandbox::InitConnection &c, Handler h) { c.request(FileRequest::ReadFile, req, std::move(h)); },
-          [chunk, done, received](const wire::Frame &f) {
-              wire::FileData data;
-              wire::FileEnd end;
-              if (is(f, FileRequest::FileData) && wire::decodeMessage(f, data)) {
-                  *received += qint64(data.data.size());
-                  chunk(QByteArray::fromStdString(data.data));
-                  return false;
-              }
-              if (is(f, FileRequest::FileEnd) && wire::decodeMessage(f, end) && qint64(end.size) == *received)
-                  done(*received);
-              else if (isFailed(f))
-                  done(tl::unexpected(failedError(f)));
-              else
-                  done(tl::unexpected(protocolError()));
-              return true;
-          },
-          [done](const Error &e) { done(tl::unexpected(e)); });
-}
-
-void SandboxFiles::write(const QString &path, const QByteArray &data, uint mode, Callback<void> done)
-{
-    if (mode > 07777)
-        return done(fail(ErrorCode::InvalidArgument, QStringLiteral("mode %1 is not a permission mode").arg(mode, 0, 8)));
-    wire::WriteFile req { wirePath(path), mode };
-    issue(
-        [req, data](sandbox::InitConnection &c, Handler h) {
-            uint32_t tag = c.request(FileRequest::WriteFile, req, std::move(h));
-            for (qsizetype at = 0; at < data.size(); at += qsizetype(wire::kMaxChunk))
-                c.sendWithTag(FileRequest::FileData, tag, wire::FileData { data.mid(at, qsizetype(wire::kMaxChunk)).toStdString() });
-            c.sendWithTag(FileRequest::FileEnd, tag, wire::FileEnd { uint64_t(data.size()) });
-        },
-        [done](const wire::Frame &f) { return finishSimple(f, done); },
-        [done](const Error &e) { done(tl::unexpected(e)); });
+          failTo(done));
 }
 
 void SandboxFiles::makeDirectory(const QString &path, bool parents, Callback<void> done)
@@ -253,14 +152,14 @@ void SandboxFiles::rename(const QString &from, const QString &to, Callback<void>
     simpleRequest(uint8_t(FileRequest::Rename), wire::Rename { wirePath(from), wirePath(to) }, std::move(done));
 }
 
-Result<FileUpload *> SandboxFiles::openUpload(const QString &path, uint mode)
+Result<FileUpload *> SandboxFiles::openUpload(const QString &path, uint mode, const QString &errorContext)
 {
     if (mode > 07777)
         return fail(ErrorCode::InvalidArgument, QStringLiteral("mode %1 is not a permission mode").arg(mode, 0, 8));
-    auto conn = connection();
-    if (!conn)
-        return tl::unexpected(conn.error());
-    return new SandboxUpload(*conn, wirePath(path), mode);
+    auto up = SandboxUpload::start(m_socketPath, wirePath(path), mode, errorContext);
+    if (!up)
+        return tl::unexpected(up.error());
+    return *up;
 }
 
 Result<FileDownload *> SandboxFiles::openDownload(const QString &path, const QString &errorContext)

@@ -1,7 +1,10 @@
-// The engine's end of a sandbox's files helper: one connection per running
-// sandbox (made on first use, remade if the helper went away), requests
-// answered in order. Owned by the sandbox's runtime (its QObject parent),
-// so it goes when the sandbox stops.
+// The engine's end of a sandbox's files helpers. Short requests (stat,
+// list, mkdir, remove, rename) share one connection per running sandbox
+// (made on first use, remade if the helper went away), answered in order.
+// Uploads, downloads and watches each get a connection and a helper of
+// their own, so a long transfer or a watch holds up nobody else. Owned by
+// the sandbox's runtime (its QObject parent), so it goes when the sandbox
+// stops.
 //
 // Thread ownership: the engine thread.
 #pragma once
@@ -34,16 +37,14 @@ public:
 
     void stat(const QString &path, Callback<FileInfo> done);
     void list(const QString &path, Callback<QList<FileInfo>> done);
-    // Chunks arrive in order as the helper reads them; `done` gets the size.
-    void read(const QString &path, std::function<void(const QByteArray &)> chunk, Callback<qint64> done);
-    void write(const QString &path, const QByteArray &data, uint mode, Callback<void> done);
     void makeDirectory(const QString &path, bool parents, Callback<void> done);
     void remove(const QString &path, bool recursive, Callback<void> done);
     void rename(const QString &from, const QString &to, Callback<void> done);
+    // `errorContext` prefixes the errors they report later ("sandbox 'web'").
+    Result<FileUpload *> openUpload(const QString &path, uint mode, const QString &errorContext);
+    Result<FileDownload *> openDownload(const QString &path, const QString &errorContext);
     // A new subscriber to the tree at `path` (one shared TreeWatch per
     // path and excludes). The caller owns the FileWatch.
-    Result<FileUpload *> openUpload(const QString &path, uint mode);
-    Result<FileDownload *> openDownload(const QString &path, const QString &errorContext);
     Result<FileWatch *> watch(const QString &path, const QStringList &excludes, std::optional<quint64> since);
 
 private:

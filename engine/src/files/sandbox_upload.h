@@ -1,15 +1,16 @@
-// FileUpload over a files helper connection: WriteFile, then FileData as
-// bytes come, then FileEnd with the total, which the helper checks before
-// it renames the file into place. An upload abandoned midway ends with a
-// FileEnd that cannot match, so the helper drops the temporary file.
+// FileUpload over a connection of its own to a new files helper: WriteFile,
+// then FileData as bytes come, then FileEnd with the total, which the helper
+// checks before it renames the file into place. An upload abandoned midway
+// closes its connection, and the exiting helper drops the temporary file.
+// Its own helper also means a slow uploader holds up nobody else, and a
+// helper killed earlier cannot fail it.
 //
 // Thread ownership: the engine thread.
 #pragma once
 
 #include "paddock/file_upload.h"
 
-#include <QPointer>
-
+#include <memory>
 #include <optional>
 
 namespace paddock::sandbox {
@@ -21,7 +22,9 @@ namespace paddock::files {
 class SandboxUpload : public FileUpload {
     Q_OBJECT
 public:
-    SandboxUpload(sandbox::InitConnection *conn, const std::string &path, uint mode);
+    // Connects and starts the write; `context` prefixes its errors ("sandbox 'web'").
+    static Result<SandboxUpload *> start(const QString &socketPath, const std::string &path, uint mode,
+                                         const QString &context);
     ~SandboxUpload() override;
 
     void write(const QByteArray &bytes) override;
@@ -29,9 +32,10 @@ public:
     qint64 pendingBytes() const override;
 
 private:
+    explicit SandboxUpload(std::unique_ptr<sandbox::InitConnection> conn);
     void answered(Result<void> r);
 
-    QPointer<sandbox::InitConnection> m_conn;
+    std::unique_ptr<sandbox::InitConnection> m_conn;
     uint32_t m_tag = 0;
     quint64 m_sent = 0;
     bool m_finished = false;

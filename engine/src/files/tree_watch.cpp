@@ -1,5 +1,7 @@
 #include "tree_watch.h"
 
+#include "helper_answers.h"
+
 #include "sandbox/init_connection.h"
 
 #include "paddock/wire/file_messages.h"
@@ -31,18 +33,6 @@ FileChange toChange(wire::ChangeKind kind)
     case wire::ChangeKind::Moved: return FileChange::Moved;
     default: return FileChange::Created;
     }
-}
-
-Error failedFrameError(const wire::Frame &f)
-{
-    wire::Failed failed;
-    if (f.type == uint8_t(wire::Type::Failed) && wire::decodeMessage(f, failed) && failed.error == EPROTO)
-        return Error { ErrorCode::Protocol, QStringLiteral("this sandbox's paddock-init predates file watching "
-                                                           "(started by an older Paddock): restart the sandbox") };
-    if (f.type == uint8_t(wire::Type::Failed) && wire::decodeMessage(f, failed))
-        return Error { failed.error == ENOENT ? ErrorCode::NotFound : ErrorCode::Io,
-                       QString::fromStdString(failed.message), {}, failed.error };
-    return Error { ErrorCode::Protocol, QStringLiteral("unexpected answer from the files helper") };
 }
 
 } // namespace
@@ -109,7 +99,7 @@ bool TreeWatch::onWatchFrame(const wire::Frame &f)
 {
     wire::WatchEvents batch;
     if (f.type != uint8_t(FileRequest::WatchEvents) || !wire::decodeMessage(f, batch)) {
-        endAll(failedFrameError(f));
+        endAll(answerError(f));
         deleteLater();
         return true;
     }
@@ -162,24 +152,15 @@ void TreeWatch::requestSnapshot(QPointer<FileWatch> only, QString reason)
                     [this, only, forAll, reason, entries](const wire::Frame &f) {
                         wire::DirChunk chunk;
                         if (f.type != uint8_t(FileRequest::DirChunk) || !wire::decodeMessage(f, chunk)) {
-                            Error e = failedFrameError(f);
+                            Error e = answerError(f);
                             if (forAll)
                                 endAll(e);
                             else if (only)
                                 Q_EMIT only->failed(e);
                             return true;
                         }
-                        for (const wire::FileInfo &w : chunk.entries) {
-                            FileInfo info;
-                            info.name = QString::fromStdString(w.name);
-                            info.kind = w.kind == wire::FileKind::Directory ? FileKind::Directory
-                                : w.kind == wire::FileKind::File           ? FileKind::File
-                                : w.kind == wire::FileKind::Symlink        ? FileKind::Symlink
-                                                                           : FileKind::Other;
-                            info.size = qint64(w.size);
-                            info.mode = w.mode;
-                            entries->append(std::move(info));
-                        }
+                        for (const wire::FileInfo &w : chunk.entries)
+                            entries->append(toFileInfo(w));
                         if (!chunk.last)
                             return false;
                         TreeSnapshot snapshot { m_version, std::move(*entries), reason };
