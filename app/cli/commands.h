@@ -37,6 +37,7 @@ int waitCommand(CliContext &ctx, const QStringList &args);
 int filesCommand(CliContext &ctx, const QStringList &args);
 int cpCommand(CliContext &ctx, const QStringList &args);
 int watchCommand(CliContext &ctx, const QStringList &args);
+int egressCommand(CliContext &ctx, const QStringList &args);
 
 // "/v1/sandboxes/<sb>" with the key percent-encoded.
 QString sandboxPath(const QString &key);

@@ -34,6 +34,9 @@ constexpr Verb kVerbs[] = {
     { "wait", waitCommand, "wait SB PROC [--exit | --log REGEX] [--timeout S]   until it exits / prints a match" },
     { "files", filesCommand, "files ls|stat|cat|write|rm|mkdir|mv SB PATH…   a sandbox's files (write: from stdin)" },
     { "watch", watchCommand, "watch SB PATH [--exclude GLOB]… [--since N] [--json]   changes as they happen" },
+    { "egress", egressCommand, "egress rules|allow|deny|ask|rm|move SB|--global …   where a sandbox may connect\n"
+                               "         egress log SB [--follow] [--json] · pending · answer Q ANSWER · mode SB ask-unlisted\n"
+                               "         egress resolve NAME ADDR[:PORT] | --rm NAME · proxy URL|--off" },
     { "cp", cpCommand, "cp SRC DST                           copy a file between host and sandbox (SB:PATH)" },
 };
 

@@ -4,6 +4,7 @@
 #include "files_helper.h"
 #include "terminal.h"
 
+#include "paddock/wire/egress_messages.h"
 #include "paddock/wire/file_messages.h"
 
 #include <fcntl.h>
@@ -64,10 +65,11 @@ std::string failedFrame(uint32_t tag, int error, std::string message)
 
 } // namespace
 
-InitServer::InitServer(UniqueFd listener, UniqueFd logsDir, SyscallFilter filter)
+InitServer::InitServer(UniqueFd listener, UniqueFd logsDir, SyscallFilter filter, EgressListeners egress)
     : m_listener(std::move(listener))
     , m_logs(std::move(logsDir))
     , m_syscallFilter(std::move(filter))
+    , m_egress(std::move(egress))
     , m_signals(openSignalFd())
 {
 }
@@ -220,6 +222,15 @@ void InitServer::handOverToFilesHelper(Connection &c)
     c.dead = true;
 }
 
+// The engine takes the egress sockets and serves them itself; the
+// connection has done its job either way.
+void InitServer::handOutEgressSockets(Connection &c)
+{
+    if (c.out.empty())
+        (void)sendEgressListeners(c.fd.get(), m_egress);
+    dropConnection(c);
+}
+
 void InitServer::handleFrame(Connection &c, const wire::Frame &f)
 {
     auto type = static_cast<wire::Type>(f.type);
@@ -233,6 +244,8 @@ void InitServer::handleFrame(Connection &c, const wire::Frame &f)
         c.greeted = true;
         if (hello.role == wire::kFilesRole)
             handOverToFilesHelper(c);
+        else if (hello.role == wire::kEgressRole)
+            handOutEgressSockets(c);
         return;
     }
     wire::Exec exec;

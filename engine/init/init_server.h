@@ -5,6 +5,7 @@
 // Single-threaded (poll), so no state here needs a lock.
 #pragma once
 
+#include "egress_listeners.h"
 #include "syscall_filter.h"
 #include "unique_fd.h"
 
@@ -20,7 +21,7 @@ namespace paddock::init {
 
 class InitServer {
 public:
-    InitServer(UniqueFd listener, UniqueFd logsDir, SyscallFilter filter);
+    InitServer(UniqueFd listener, UniqueFd logsDir, SyscallFilter filter, EgressListeners egress);
     int run(); // returns the exit status of PID 1
 
 private:
@@ -57,6 +58,7 @@ private:
     void beginShutdown(uint32_t graceMs);
     void dropConnection(Connection &c);
     void handOverToFilesHelper(Connection &c);
+    void handOutEgressSockets(Connection &c);
 
     bool readChildOutput(Child &child, UniqueFd &fd, wire::Stream stream);
     void writeChildInput(Child &child);
@@ -72,6 +74,7 @@ private:
     UniqueFd m_listener;
     UniqueFd m_logs;
     const SyscallFilter m_syscallFilter; // compiled once, installed in every workload
+    const EgressListeners m_egress; // kept for an engine that restarts and asks again
     UniqueFd m_signals;
     std::vector<std::unique_ptr<Connection>> m_connections;
     std::vector<std::unique_ptr<Child>> m_children;

@@ -1,5 +1,6 @@
 #include "launcher.h"
 
+#include "egress_listeners.h"
 #include "init_server.h"
 #include "sandbox_setup.h"
 #include "syscall_filter.h"
@@ -82,8 +83,11 @@ Status detachStdio()
 {
     Status s = buildSandbox(opts);
     SyscallFilter filter;
+    EgressListeners egress;
     if (s.ok())
         s = compileSyscallFilter(filter);
+    if (s.ok())
+        s = openEgressListeners(egress);
     if (s.ok())
         s = detachStdio();
     // Non-dumpable: the workload (same uid) cannot read PID 1's memory or fds.
@@ -94,7 +98,7 @@ Status detachStdio()
     ready.reset();
     if (!s.ok())
         ::_exit(1);
-    InitServer server(std::move(listener), std::move(logs), std::move(filter));
+    InitServer server(std::move(listener), std::move(logs), std::move(filter), std::move(egress));
     ::_exit(server.run());
 }
 

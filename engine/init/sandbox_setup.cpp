@@ -1,5 +1,7 @@
 #include "sandbox_setup.h"
 
+#include "default_routes.h"
+#include "egress_firewall.h"
 #include "loopback.h"
 #include "mount_table.h"
 #include "unique_fd.h"
@@ -125,6 +127,8 @@ Status buildSandbox(const InitOptions &opts)
     PADDOCK_TRY(maskKernelInterfaces(root));
     PADDOCK_TRY(setHostname(opts.hostname));
     PADDOCK_TRY(bringUpLoopback());
+    PADDOCK_TRY(routeEverythingToLoopback());
+    PADDOCK_TRY(installEgressFirewall());
     PADDOCK_TRY(enterRoot(root));
     return success();
 }

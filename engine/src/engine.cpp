@@ -45,6 +45,8 @@ Result<std::unique_ptr<Engine>> Engine::open(const DataPaths &paths)
     qRegisterMetaType<paddock::ExitStatus>();
     qRegisterMetaType<paddock::Error>();
     qRegisterMetaType<paddock::OutputStream>();
+    qRegisterMetaType<paddock::EgressLogEntry>();
+    qRegisterMetaType<paddock::EgressQuestion>();
     if (auto r = paths.ensureExists(); !r)
         return tl::unexpected(r.error());
     auto lock = EngineLock::acquire(paths.lockFile());
@@ -55,6 +57,7 @@ Result<std::unique_ptr<Engine>> Engine::open(const DataPaths &paths)
         return tl::unexpected(db.error());
     auto d = std::make_unique<EnginePrivate>(paths, std::move(*lock), std::move(*db));
     std::unique_ptr<Engine> engine(new Engine(std::move(d)));
+    engine->d->startEgress();
     engine->d->reattachAll();
     return engine;
 }
@@ -163,6 +166,7 @@ void Engine::removeSandbox(const QString &key, bool force, Callback<void> done)
             return done(tl::unexpected(stopped.error()));
         if (auto r = d->sandboxes.remove(id); !r)
             return done(r);
+        d->egress->forgetSandbox(id);
         removeTree(d->paths.sandboxDir(id));
         Q_EMIT sandboxRemoved(id);
         done({});
@@ -232,6 +236,12 @@ Result<void> EnginePrivate::launch(const SandboxInfo &sb)
         return tl::unexpected(conn.error());
     }
     attach(sb, std::move(*conn), *pid);
+    // Without its egress sockets served, the sandbox's connections would
+    // hang unanswered: refuse to run it instead (never unchecked traffic).
+    if (auto r = egress->attachSandbox(sb.id, socketPath, *pid); !r) {
+        runtimes.value(sb.id)->forceKill();
+        return tl::unexpected(r.error().withContext(QStringLiteral("cannot set up egress interception")));
+    }
     return {};
 }
 
@@ -264,6 +274,8 @@ void EnginePrivate::reattachAll()
         }
         qint64 pid = (*conn)->peerPid();
         attach(sb, std::move(*conn), pid);
+        if (auto r = egress->attachSandbox(sb.id, paths.initSocket(sb.id), pid); !r)
+            qWarning("%s: no egress (nothing leaves it): %s", qPrintable(describe(sb)), qPrintable(r.error().message));
         const QString id = sb.id;
         runtimes.value(id)->listProcesses([this, id](Result<std::vector<wire::ProcessEntry>> live) {
             if (live)
@@ -278,6 +290,7 @@ void EnginePrivate::onRuntimeStopped(const QString &sandboxId)
     if (!rt)
         return;
     rt->deleteLater();
+    egress->detachSandbox(sandboxId);
     sandboxes.setState(sandboxId, SandboxState::Stopped, 0);
     // Stopping PID 1 ended every process of the sandbox.
     if (auto all = procs.forSandbox(sandboxId))

@@ -2,11 +2,15 @@
 // engine_processes.cpp (commands and processes). Thread: the engine thread.
 #pragma once
 
+#include "egress/egress_service.h"
 #include "engine_lock.h"
 #include "sandbox/host_base_image.h"
 #include "sandbox/log_reader.h"
 #include "sandbox/sandbox_runtime.h"
 #include "store/database.h"
+#include "store/egress_log_store.h"
+#include "store/egress_name_store.h"
+#include "store/egress_rule_store.h"
 #include "store/process_store.h"
 #include "store/sandbox_store.h"
 
@@ -27,7 +31,7 @@ class EnginePrivate {
 public:
     EnginePrivate(DataPaths paths, EngineLock lock, std::unique_ptr<store::Database> db)
         : paths(std::move(paths)), lock(std::move(lock)), db(std::move(db)), sandboxes(*this->db),
-          procs(*this->db)
+          procs(*this->db), egressRules(*this->db), egressNames(*this->db), egressLogStore(*this->db)
     {
     }
 
@@ -37,6 +41,10 @@ public:
     std::unique_ptr<store::Database> db;
     store::SandboxStore sandboxes;
     store::ProcessStore procs;
+    store::EgressRuleStore egressRules;
+    store::EgressNameStore egressNames;
+    store::EgressLogStore egressLogStore;
+    std::unique_ptr<egress::EgressService> egress; // made by Engine::open, after the stores
     std::optional<sandbox::BaseImage> baseImage;
     QHash<QString, sandbox::SandboxRuntime *> runtimes; // by sandbox id; owned here
     QHash<QString, QList<Callback<SandboxInfo>>> stopWaiters; // by sandbox id
@@ -49,6 +57,9 @@ public:
     Result<files::SandboxFiles *> filesFor(const QString &key, SandboxInfo *info = nullptr);
     SandboxInfo withLiveState(SandboxInfo sb) const;
     Result<void> launch(const SandboxInfo &sb);
+    void startEgress();
+    // A sandbox's rules scope: its ID, or empty (global) for an empty key.
+    Result<QString> egressScope(const QString &key);
     void attach(const SandboxInfo &sb, std::unique_ptr<sandbox::InitConnection> conn, qint64 pid);
     void reattachAll();
     void reconcile(const QString &sandboxId, const std::vector<wire::ProcessEntry> &live);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "paddock/data_paths.h"
+#include "paddock/egress.h"
 #include "paddock/error.h"
 #include "paddock/exec_session.h"
 #include "paddock/file_download.h"
@@ -96,10 +97,43 @@ public:
     Result<FileWatch *> watchFiles(const QString &key, const QString &path, const QStringList &excludes,
                                    std::optional<quint64> since = std::nullopt);
 
+    // Egress (paddock/egress.h). `key` names a sandbox; an empty key means
+    // the global defaults, which apply after every sandbox's own rules.
+    // Changes apply to running sandboxes at once.
+    Result<QList<EgressRule>> egressRules(const QString &key);
+    // At `position` in the list (-1: last). The pattern is normalised
+    // (lower case, no trailing dot) and validated.
+    Result<EgressRule> addEgressRule(const QString &key, EgressRule rule, int position = -1);
+    Result<EgressRule> updateEgressRule(const QString &key, const EgressRule &rule);
+    Result<void> removeEgressRule(const QString &key, qint64 ruleId);
+    Result<void> moveEgressRule(const QString &key, qint64 ruleId, int position);
+    Result<EgressSettings> egressSettings(const QString &key);
+    Result<void> setEgressSettings(const QString &key, const EgressSettings &settings);
+    // Newest first.
+    Result<QList<EgressLogEntry>> egressLog(const EgressLogQuery &query);
+    QList<EgressQuestion> egressQuestions() const;
+    Result<void> answerEgressQuestion(const QString &questionId, EgressAnswer answer);
+    // How long a held connection waits for an answer before it is denied
+    // (default 60 s); applies to questions asked from now on.
+    void setEgressQuestionTimeout(int ms);
+    Result<QList<HostOverride>> hostOverrides();
+    Result<void> setHostOverride(const HostOverride &o);
+    Result<void> removeHostOverride(const QString &name);
+    // Overrides HTTPS_PROXY / HTTP_PROXY / NO_PROXY of the environment;
+    // empty proxies: connect directly.
+    Result<void> setForwardProxy(const QString &httpsProxy, const QString &httpProxy, const QString &noProxy);
+
 Q_SIGNALS:
     void sandboxChanged(const paddock::SandboxInfo &sandbox);
     void sandboxRemoved(const QString &id);
     void processChanged(const paddock::ProcessInfo &process);
+    // A decision, and again when an allowed connection ends (open false).
+    void egressLogged(const paddock::EgressLogEntry &entry);
+    void egressQuestionAsked(const paddock::EgressQuestion &question);
+    // `outcome`: an answer's name, or "timeout".
+    void egressQuestionClosed(const QString &questionId, const QString &outcome);
+    // `sandboxId` empty: the global defaults changed.
+    void egressRulesChanged(const QString &sandboxId);
 
 private:
     explicit Engine(std::unique_ptr<EnginePrivate> d);

@@ -103,6 +103,20 @@ const ApiRoutes::Route ApiRoutes::kRoutes[] = {
     { "POST", "/v1/sandboxes/:sb/files/remove", &ApiRoutes::removePath },
     { "POST", "/v1/sandboxes/:sb/files/move", &ApiRoutes::movePath },
     { "GET", "/v1/sandboxes/:sb/watch", &ApiRoutes::watchFiles },
+    { "GET", "/v1/egress/rules", &ApiRoutes::egressRules },
+    { "POST", "/v1/egress/rules", &ApiRoutes::addEgressRule },
+    { "PUT", "/v1/egress/rules/:id", &ApiRoutes::updateEgressRule },
+    { "DELETE", "/v1/egress/rules/:id", &ApiRoutes::removeEgressRule },
+    { "POST", "/v1/egress/rules/:id/move", &ApiRoutes::moveEgressRule },
+    { "GET", "/v1/egress/settings", &ApiRoutes::egressSettings },
+    { "PUT", "/v1/egress/settings", &ApiRoutes::setEgressSettings },
+    { "GET", "/v1/egress/log", &ApiRoutes::egressLog },
+    { "GET", "/v1/egress/questions", &ApiRoutes::egressQuestions },
+    { "POST", "/v1/egress/questions/:id/answer", &ApiRoutes::answerEgressQuestion },
+    { "GET", "/v1/egress/overrides", &ApiRoutes::hostOverrides },
+    { "PUT", "/v1/egress/overrides/:name", &ApiRoutes::setHostOverride },
+    { "DELETE", "/v1/egress/overrides/:name", &ApiRoutes::removeHostOverride },
+    { "PUT", "/v1/egress/proxy", &ApiRoutes::setForwardProxy },
 };
 
 void ApiRoutes::handle(HttpConnection *conn, const HttpRequest &req)

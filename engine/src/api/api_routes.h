@@ -66,6 +66,21 @@ private:
     void removePath(HttpConnection *, const HttpRequest &, const Params &);
     void movePath(HttpConnection *, const HttpRequest &, const Params &);
     void watchFiles(HttpConnection *, const HttpRequest &, const Params &); // watch_route.cpp
+    // egress_routes.cpp
+    void egressRules(HttpConnection *, const HttpRequest &, const Params &);
+    void addEgressRule(HttpConnection *, const HttpRequest &, const Params &);
+    void updateEgressRule(HttpConnection *, const HttpRequest &, const Params &);
+    void removeEgressRule(HttpConnection *, const HttpRequest &, const Params &);
+    void moveEgressRule(HttpConnection *, const HttpRequest &, const Params &);
+    void egressSettings(HttpConnection *, const HttpRequest &, const Params &);
+    void setEgressSettings(HttpConnection *, const HttpRequest &, const Params &);
+    void egressLog(HttpConnection *, const HttpRequest &, const Params &);
+    void egressQuestions(HttpConnection *, const HttpRequest &, const Params &);
+    void answerEgressQuestion(HttpConnection *, const HttpRequest &, const Params &);
+    void hostOverrides(HttpConnection *, const HttpRequest &, const Params &);
+    void setHostOverride(HttpConnection *, const HttpRequest &, const Params &);
+    void removeHostOverride(HttpConnection *, const HttpRequest &, const Params &);
+    void setForwardProxy(HttpConnection *, const HttpRequest &, const Params &);
 
     Engine &m_engine;
     std::function<void()> m_shutdown;

@@ -2,6 +2,7 @@
 // values look on the wire, for the API server and (mirrored) the CLI.
 #pragma once
 
+#include "paddock/egress.h"
 #include "paddock/error.h"
 #include "paddock/files.h"
 #include "paddock/process.h"
@@ -16,6 +17,13 @@ QJsonObject toJson(const ProcessInfo &p);
 QJsonObject toJson(const FileInfo &f);
 QJsonObject toJson(const Error &e); // {"error": {code, message, step?}}
 int httpStatus(ErrorCode code);
+
+QJsonObject toJson(const EgressRule &r);
+QJsonObject toJson(const EgressLogEntry &e);
+QJsonObject toJson(const EgressQuestion &q);
+QJsonObject toJson(const HostOverride &o);
+// Reads {"pattern", "port"?, "action", "reason"?}.
+Result<EgressRule> egressRuleFromJson(const QJsonObject &o);
 
 // Reads {"argv": [...], "cwd": "...", "env": {"K": "V"},
 //        "tty": {"rows": R, "cols": C} | true, "stdin": true}.

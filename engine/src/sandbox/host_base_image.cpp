@@ -3,6 +3,7 @@
 #include "host_etc_files.h"
 
 #include <QDir>
+#include <QCryptographicHash>
 #include <QFile>
 
 #include <filesystem>
@@ -23,6 +24,25 @@ namespace {
 
 // Bump when the layout changes: a new version is built beside the old one.
 constexpr const char *kImageDirName = "host-v1";
+
+// What the image copies from the host changes when packages do (a new
+// alternatives link, a new library in ld.so.cache, new CA certificates):
+// an image is made for one state of these, and a new one after a change.
+constexpr const char *kHostStateFiles[] = { "/var/lib/dpkg/status", "/etc/alternatives", "/etc/ld.so.cache",
+                                            "/etc/ssl/certs" };
+
+std::string hostStateFingerprint()
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (const char *path : kHostStateFiles) {
+        struct stat st {};
+        if (::stat(path, &st) == 0)
+            hash.addData(QByteArray::number(qint64(st.st_mtim.tv_sec)) + '.' + QByteArray::number(qint64(st.st_mtim.tv_nsec))
+                         + '/' + QByteArray::number(qint64(st.st_ino)));
+        hash.addData(QByteArrayView("|"));
+    }
+    return hash.result().toHex().left(12).toStdString();
+}
 
 Result<void> ioFailure(const QString &what, const std::error_code &ec)
 {
@@ -99,7 +119,8 @@ Result<void> buildUsrSkeleton(const fs::path &skeleton)
 Result<BaseImage> ensureHostBaseImage(const QString &imagesDir)
 {
     const fs::path images = imagesDir.toStdString();
-    const fs::path dir = images / kImageDirName;
+    const std::string name = std::string(kImageDirName) + "-" + hostStateFingerprint();
+    const fs::path dir = images / name;
     BaseImage image { QStringLiteral("host"), QString::fromStdString((dir / "root").string()),
                       QString::fromStdString((dir / "usr-skeleton").string()) };
     std::error_code ec;
@@ -109,7 +130,7 @@ Result<BaseImage> ensureHostBaseImage(const QString &imagesDir)
     // its own staging dir and renames it into place; the first rename wins,
     // and an image in use is never removed.
     fs::create_directories(images, ec);
-    const fs::path staging = images / (std::string(kImageDirName) + ".building-" + std::to_string(::getpid()));
+    const fs::path staging = images / (name + ".building-" + std::to_string(::getpid()));
     fs::remove_all(staging, ec);
     if (auto r = buildRootLayer(staging / "root"); !r)
         return tl::unexpected(r.error());
@@ -120,7 +141,7 @@ Result<BaseImage> ensureHostBaseImage(const QString &imagesDir)
         return fail(ErrorCode::Io, QStringLiteral("build base image: write stamp"));
     stamp.close();
     if (fs::exists(dir, ec) && !fs::exists(dir / ".complete", ec)) { // a crashed build's leftovers
-        const fs::path stale = images / (std::string(kImageDirName) + ".stale-" + std::to_string(::getpid()));
+        const fs::path stale = images / (name + ".stale-" + std::to_string(::getpid()));
         fs::rename(dir, stale, ec);
         fs::remove_all(stale, ec);
     }

@@ -153,4 +153,8 @@ Error Database::lastError(const QString &what) const
                    QStringLiteral("database: %1: %2").arg(what, QString::fromUtf8(sqlite3_errmsg(m_db))) };
 }
 
+qint64 Database::lastInsertId() const { return sqlite3_last_insert_rowid(m_db); }
+
+int Database::changes() const { return sqlite3_changes(m_db); }
+
 } // namespace paddock::store

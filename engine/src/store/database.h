@@ -50,6 +50,8 @@ public:
     Result<Statement> prepare(const char *sql);
     Result<void> exec(const char *sql);
     int schemaVersion();
+    qint64 lastInsertId() const;
+    int changes() const; // rows changed by the last statement
 
     // Runs fn inside BEGIN IMMEDIATE … COMMIT, rolling back on error.
     template<typename Fn>

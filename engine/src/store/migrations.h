@@ -34,6 +34,56 @@ inline constexpr const char *kMigrations[] = {
     R"sql(
     ALTER TABLE sandboxes ADD COLUMN started_at INTEGER;
     )sql",
+    // 3: egress — rules (a sandbox's own, or global when sandbox_id is NULL),
+    // per-sandbox settings, the names behind fake DNS addresses, host
+    // overrides and the decision log
+    R"sql(
+    CREATE TABLE egress_rules (
+        id          INTEGER PRIMARY KEY,
+        sandbox_id  TEXT REFERENCES sandboxes(id) ON DELETE CASCADE,
+        position    INTEGER NOT NULL,         -- 0-based, contiguous within a sandbox_id
+        pattern     TEXT NOT NULL,
+        port        INTEGER NOT NULL DEFAULT 0,
+        action      TEXT NOT NULL,            -- allow | deny | ask
+        reason      TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX egress_rules_order ON egress_rules(sandbox_id, position);
+    CREATE TABLE egress_settings (
+        sandbox_id    TEXT PRIMARY KEY REFERENCES sandboxes(id) ON DELETE CASCADE,
+        ask_unlisted  INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE egress_names (
+        sandbox_id  TEXT NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,
+        slot        INTEGER NOT NULL,         -- offset in 198.18.0.0/15
+        name        TEXT NOT NULL,
+        PRIMARY KEY (sandbox_id, slot)
+    );
+    CREATE TABLE host_overrides (
+        name     TEXT PRIMARY KEY,
+        address  TEXT NOT NULL,
+        port     INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE egress_log (
+        id           INTEGER PRIMARY KEY,
+        time         INTEGER NOT NULL,        -- ms since the epoch
+        sandbox_id   TEXT NOT NULL,
+        host         TEXT NOT NULL,
+        address      TEXT NOT NULL,
+        port         INTEGER NOT NULL,
+        protocol     TEXT NOT NULL,
+        verdict      TEXT NOT NULL,           -- allowed | denied | redirected
+        rule_id      INTEGER NOT NULL,
+        rule         TEXT NOT NULL,
+        reason       TEXT NOT NULL,
+        upstream     TEXT NOT NULL,
+        bytes_out    INTEGER NOT NULL,
+        bytes_in     INTEGER NOT NULL,
+        duration_ms  INTEGER NOT NULL,
+        process      TEXT NOT NULL,
+        open         INTEGER NOT NULL
+    );
+    CREATE INDEX egress_log_sandbox ON egress_log(sandbox_id, id);
+    )sql",
 };
 
 } // namespace paddock::store

@@ -1,0 +1,326 @@
+// `paddock egress …`: a sandbox's egress rules, its decision log, pending
+// questions, host overrides and the forward proxy. SB may be --global for
+// the rules every sandbox falls back to.
+#include "commands.h"
+
+#include "cli_args.h"
+#include "cli_output.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QUrl>
+#include <QUrlQuery>
+
+namespace paddock::cli {
+
+namespace {
+
+const QString kGlobal = QStringLiteral("--global");
+
+QString encoded(const QString &s) { return QString::fromLatin1(QUrl::toPercentEncoding(s)); }
+
+QString scopeQuery(const QString &scope) { return scope.isEmpty() ? QString() : QStringLiteral("?sandbox=") + encoded(scope); }
+
+QString logLine(const QJsonObject &e)
+{
+    const QString host = e.value(QStringLiteral("host")).toString();
+    const QString address = e.value(QStringLiteral("address")).toString();
+    QString where = !host.isEmpty() ? host : address.contains(u':') ? u'[' + address + u']' : address;
+    if (e.value(QStringLiteral("port")).toInt())
+        where += u':' + QString::number(e.value(QStringLiteral("port")).toInt());
+    QString text = QStringLiteral("%1  %2  %3  %4")
+                       .arg(QDateTime::fromString(e.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs)
+                                .toLocalTime()
+                                .toString(QStringLiteral("HH:mm:ss.zzz")),
+                            e.value(QStringLiteral("verdict")).toString().leftJustified(10),
+                            e.value(QStringLiteral("protocol")).toString().leftJustified(4), where);
+    if (!e.value(QStringLiteral("rule")).toString().isEmpty())
+        text += QStringLiteral("  [%1]").arg(e.value(QStringLiteral("rule")).toString());
+    if (!e.value(QStringLiteral("reason")).toString().isEmpty())
+        text += QStringLiteral("  ") + e.value(QStringLiteral("reason")).toString();
+    if (!e.value(QStringLiteral("open")).toBool() && e.value(QStringLiteral("verdict")).toString() == QLatin1String("allowed")
+        && !e.value(QStringLiteral("upstream")).toString().isEmpty())
+        text += QStringLiteral("  (%1 B out, %2 B in, %3 ms)")
+                    .arg(e.value(QStringLiteral("bytesOut")).toInteger())
+                    .arg(e.value(QStringLiteral("bytesIn")).toInteger())
+                    .arg(e.value(QStringLiteral("durationMs")).toInteger());
+    if (!e.value(QStringLiteral("process")).toString().isEmpty())
+        text += QStringLiteral("  by ") + e.value(QStringLiteral("process")).toString();
+    return text;
+}
+
+int rulesCommand(CliContext &ctx, const QStringList &args)
+{
+    CliArgs a = parseArgs(args, {}, { QStringLiteral("--json"), kGlobal });
+    const bool global = a.flags.contains(kGlobal);
+    if (!a.error.isEmpty() || a.positional.size() != (global ? 0 : 1))
+        return usageError(a.error.isEmpty() ? QStringLiteral("usage: paddock egress rules SB|--global [--json]") : a.error);
+    auto r = ctx.api.call("GET", QStringLiteral("/v1/egress/rules") + scopeQuery(global ? QString() : a.positional[0]));
+    if (!r)
+        return reportError(r.error());
+    if (a.flags.contains(QStringLiteral("--json"))) {
+        printJson(*r);
+        return 0;
+    }
+    QList<QStringList> rows;
+    int n = 1;
+    for (const QJsonValue &v : r->value(QStringLiteral("rules")).toArray()) {
+        const QJsonObject o = v.toObject();
+        const int port = o.value(QStringLiteral("port")).toInt();
+        rows.append({ QString::number(n++), QString::number(o.value(QStringLiteral("id")).toInteger()),
+                      o.value(QStringLiteral("action")).toString(), o.value(QStringLiteral("pattern")).toString(),
+                      port ? QString::number(port) : QStringLiteral("any"), o.value(QStringLiteral("reason")).toString() });
+    }
+    printTable({ QStringLiteral("#"), QStringLiteral("ID"), QStringLiteral("ACTION"), QStringLiteral("PATTERN"),
+                 QStringLiteral("PORT"), QStringLiteral("REASON") },
+               rows);
+    return 0;
+}
+
+int addRuleCommand(CliContext &ctx, const QString &action, const QStringList &args)
+{
+    CliArgs a = parseArgs(args, { QStringLiteral("--port"), QStringLiteral("--reason"), QStringLiteral("--at") },
+                          { QStringLiteral("--json"), kGlobal });
+    const bool global = a.flags.contains(kGlobal);
+    if (!a.error.isEmpty() || a.positional.size() != (global ? 1 : 2))
+        return usageError(a.error.isEmpty() ? QStringLiteral("usage: paddock egress %1 SB|--global PATTERN [--port N] "
+                                                             "[--reason TEXT] [--at POSITION]").arg(action)
+                                            : a.error);
+    QJsonObject body { { QStringLiteral("pattern"), a.positional.last() }, { QStringLiteral("action"), action } };
+    if (!global)
+        body.insert(QStringLiteral("sandbox"), a.positional[0]);
+    if (a.values.contains(QStringLiteral("--port"))) {
+        bool ok = false;
+        const int port = a.value(QStringLiteral("--port")).toInt(&ok);
+        if (!ok || port < 1 || port > 65535)
+            return usageError(QStringLiteral("--port takes 1 to 65535"));
+        body.insert(QStringLiteral("port"), port);
+    }
+    if (a.values.contains(QStringLiteral("--reason")))
+        body.insert(QStringLiteral("reason"), a.value(QStringLiteral("--reason")));
+    if (a.values.contains(QStringLiteral("--at")))
+        body.insert(QStringLiteral("position"), a.value(QStringLiteral("--at")).toInt() - 1);
+    auto r = ctx.api.call("POST", QStringLiteral("/v1/egress/rules"), body);
+    if (!r)
+        return reportError(r.error());
+    if (a.flags.contains(QStringLiteral("--json")))
+        printJson(*r);
+    else
+        printLine(QString::number(r->value(QStringLiteral("id")).toInteger()));
+    return 0;
+}
+
+int removeRuleCommand(CliContext &ctx, const QStringList &args)
+{
+    CliArgs a = parseArgs(args, {}, { kGlobal });
+    const bool global = a.flags.contains(kGlobal);
+    if (!a.error.isEmpty() || a.positional.size() != (global ? 1 : 2))
+        return usageError(a.error.isEmpty() ? QStringLiteral("usage: paddock egress rm SB|--global RULE-ID") : a.error);
+    auto r = ctx.api.call("DELETE", QStringLiteral("/v1/egress/rules/") + encoded(a.positional.last())
+                                        + scopeQuery(global ? QString() : a.positional[0]));
+    return r ? 0 : reportError(r.error());
+}
+
+int moveRuleCommand(CliContext &ctx, const QStringList &args)
+{
+    CliArgs a = parseArgs(args, {}, { kGlobal });
+    const bool global = a.flags.contains(kGlobal);
+    bool ok = false;
+    const int position = a.positional.isEmpty() ? 0 : a.positional.last().toInt(&ok);
+    if (!a.error.isEmpty() || a.positional.size() != (global ? 2 : 3) || !ok || position < 1)
+        return usageError(a.error.isEmpty() ? QStringLiteral("usage: paddock egress move SB|--global RULE-ID POSITION (1 = first)") : a.error);
+    QJsonObject body { { QStringLiteral("position"), position - 1 } };
+    if (!global)
+        body.insert(QStringLiteral("sandbox"), a.positional[0]);
+    auto r = ctx.api.call("POST", QStringLiteral("/v1/egress/rules/%1/move").arg(encoded(a.positional[global ? 0 : 1])), body);
+    return r ? 0 : reportError(r.error());
+}
+
+int modeCommand(CliContext &ctx, const QStringList &args)
+{
+    if (args.size() != 2 || (args[1] != QLatin1String("ask-unlisted") && args[1] != QLatin1String("deny-unlisted")))
+        return usageError(QStringLiteral("usage: paddock egress mode SB ask-unlisted|deny-unlisted"));
+    auto r = ctx.api.call("PUT", QStringLiteral("/v1/egress/settings"),
+                          QJsonObject { { QStringLiteral("sandbox"), args[0] },
+                                        { QStringLiteral("askUnlisted"), args[1] == QLatin1String("ask-unlisted") } });
+    return r ? 0 : reportError(r.error());
+}
+
+int logCommand(CliContext &ctx, const QStringList &args)
+{
+    CliArgs a = parseArgs(args, { QStringLiteral("--limit"), QStringLiteral("--host") },
+                          { QStringLiteral("--follow"), QStringLiteral("--json"), QStringLiteral("--denied"),
+                            QStringLiteral("--allowed"), QStringLiteral("--all") });
+    const bool all = a.flags.contains(QStringLiteral("--all"));
+    if (!a.error.isEmpty() || a.positional.size() != (all ? 0 : 1))
+        return usageError(a.error.isEmpty() ? QStringLiteral("usage: paddock egress log SB|--all [--follow] [--json] "
+                                                             "[--denied|--allowed] [--host TEXT] [--limit N]")
+                                            : a.error);
+    QUrlQuery q;
+    if (!all)
+        q.addQueryItem(QStringLiteral("sandbox"), encoded(a.positional[0]));
+    if (a.flags.contains(QStringLiteral("--denied")))
+        q.addQueryItem(QStringLiteral("verdict"), QStringLiteral("denied"));
+    if (a.flags.contains(QStringLiteral("--allowed")))
+        q.addQueryItem(QStringLiteral("verdict"), QStringLiteral("allowed"));
+    if (a.values.contains(QStringLiteral("--host")))
+        q.addQueryItem(QStringLiteral("host"), encoded(a.value(QStringLiteral("--host"))));
+    q.addQueryItem(QStringLiteral("limit"), a.value(QStringLiteral("--limit"), QStringLiteral("50")));
+    const bool json = a.flags.contains(QStringLiteral("--json"));
+    if (a.flags.contains(QStringLiteral("--follow"))) {
+        q.addQueryItem(QStringLiteral("follow"), QStringLiteral("1"));
+        QByteArray pending;
+        auto r = ctx.api.stream("GET", QStringLiteral("/v1/egress/log?") + q.query(QUrl::FullyEncoded), {},
+                                [&](const QByteArray &bytes) {
+                                    pending += bytes;
+                                    qsizetype nl;
+                                    while ((nl = pending.indexOf('\n')) >= 0) {
+                                        const QByteArray line = pending.left(nl);
+                                        pending.remove(0, nl + 1);
+                                        writeRaw(1, json ? line + '\n' : logLine(QJsonDocument::fromJson(line).object()).toUtf8() + '\n');
+                                    }
+                                });
+        return r ? 0 : reportError(r.error());
+    }
+    auto r = ctx.api.call("GET", QStringLiteral("/v1/egress/log?") + q.query(QUrl::FullyEncoded));
+    if (!r)
+        return reportError(r.error());
+    const QJsonArray entries = r->value(QStringLiteral("entries")).toArray();
+    for (qsizetype i = entries.size() - 1; i >= 0; --i) { // oldest first, as a log reads
+        const QJsonObject e = entries[i].toObject();
+        writeRaw(1, json ? QJsonDocument(e).toJson(QJsonDocument::Compact) + '\n' : logLine(e).toUtf8() + '\n');
+    }
+    return 0;
+}
+
+int pendingCommand(CliContext &ctx, const QStringList &args)
+{
+    CliArgs a = parseArgs(args, {}, { QStringLiteral("--json") });
+    if (!a.error.isEmpty() || !a.positional.isEmpty())
+        return usageError(a.error.isEmpty() ? QStringLiteral("usage: paddock egress pending [--json]") : a.error);
+    auto r = ctx.api.call("GET", QStringLiteral("/v1/egress/questions"));
+    if (!r)
+        return reportError(r.error());
+    if (a.flags.contains(QStringLiteral("--json"))) {
+        printJson(*r);
+        return 0;
+    }
+    QList<QStringList> rows;
+    for (const QJsonValue &v : r->value(QStringLiteral("questions")).toArray()) {
+        const QJsonObject o = v.toObject();
+        const QString host = o.value(QStringLiteral("host")).toString();
+        rows.append({ o.value(QStringLiteral("id")).toString(), o.value(QStringLiteral("sandboxName")).toString(),
+                      (host.isEmpty() ? o.value(QStringLiteral("address")).toString() : host) + u':'
+                          + QString::number(o.value(QStringLiteral("port")).toInt()),
+                      o.value(QStringLiteral("process")).toString(),
+                      QDateTime::fromString(o.value(QStringLiteral("deadline")).toString(), Qt::ISODateWithMs)
+                          .toLocalTime()
+                          .toString(QStringLiteral("HH:mm:ss")) });
+    }
+    printTable({ QStringLiteral("ID"), QStringLiteral("SANDBOX"), QStringLiteral("DESTINATION"), QStringLiteral("PROCESS"),
+                 QStringLiteral("DENIED AT") },
+               rows);
+    return 0;
+}
+
+int answerCommand(CliContext &ctx, const QStringList &args)
+{
+    if (args.size() != 2)
+        return usageError(QStringLiteral("usage: paddock egress answer QUESTION allow-once|allow-always|deny-once|deny-always"));
+    auto r = ctx.api.call("POST", QStringLiteral("/v1/egress/questions/%1/answer").arg(encoded(args[0])),
+                          QJsonObject { { QStringLiteral("answer"), args[1] } });
+    return r ? 0 : reportError(r.error());
+}
+
+int resolveCommand(CliContext &ctx, const QStringList &args)
+{
+    CliArgs a = parseArgs(args, { QStringLiteral("--rm") }, { QStringLiteral("--json") });
+    if (!a.error.isEmpty())
+        return usageError(a.error);
+    if (a.values.contains(QStringLiteral("--rm"))) {
+        auto r = ctx.api.call("DELETE", QStringLiteral("/v1/egress/overrides/") + encoded(a.value(QStringLiteral("--rm"))));
+        return r ? 0 : reportError(r.error());
+    }
+    if (a.positional.isEmpty()) {
+        auto r = ctx.api.call("GET", QStringLiteral("/v1/egress/overrides"));
+        if (!r)
+            return reportError(r.error());
+        if (a.flags.contains(QStringLiteral("--json"))) {
+            printJson(*r);
+            return 0;
+        }
+        QList<QStringList> rows;
+        for (const QJsonValue &v : r->value(QStringLiteral("overrides")).toArray()) {
+            const QJsonObject o = v.toObject();
+            const int port = o.value(QStringLiteral("port")).toInt();
+            rows.append({ o.value(QStringLiteral("name")).toString(), o.value(QStringLiteral("address")).toString(),
+                          port ? QString::number(port) : QStringLiteral("as asked") });
+        }
+        printTable({ QStringLiteral("NAME"), QStringLiteral("ADDRESS"), QStringLiteral("PORT") }, rows);
+        return 0;
+    }
+    if (a.positional.size() != 2)
+        return usageError(QStringLiteral("usage: paddock egress resolve [NAME ADDR[:PORT] | --rm NAME]"));
+    // ADDR[:PORT]; an IPv6 address with a port is written [ADDR]:PORT.
+    QString addr = a.positional[1];
+    int port = 0;
+    const qsizetype colon = addr.lastIndexOf(u':');
+    const bool bracketed = addr.startsWith(u'[');
+    if (colon > 0 && (bracketed || addr.count(u':') == 1)) {
+        bool ok = false;
+        port = addr.mid(colon + 1).toInt(&ok);
+        if (!ok || port < 1 || port > 65535)
+            return usageError(QStringLiteral("'%1': the port must be 1 to 65535").arg(a.positional[1]));
+        addr = addr.left(colon);
+    }
+    if (bracketed)
+        addr = addr.mid(1, addr.size() - 2);
+    auto r = ctx.api.call("PUT", QStringLiteral("/v1/egress/overrides/") + encoded(a.positional[0]),
+                          QJsonObject { { QStringLiteral("address"), addr }, { QStringLiteral("port"), port } });
+    return r ? 0 : reportError(r.error());
+}
+
+int proxyCommand(CliContext &ctx, const QStringList &args)
+{
+    CliArgs a = parseArgs(args, { QStringLiteral("--no-proxy") }, { QStringLiteral("--off") });
+    const bool off = a.flags.contains(QStringLiteral("--off"));
+    if (!a.error.isEmpty() || a.positional.size() != (off ? 0 : 1))
+        return usageError(a.error.isEmpty() ? QStringLiteral("usage: paddock egress proxy http://HOST:PORT [--no-proxy LIST] | --off") : a.error);
+    const QString url = off ? QString() : a.positional[0];
+    auto r = ctx.api.call("PUT", QStringLiteral("/v1/egress/proxy"),
+                          QJsonObject { { QStringLiteral("https"), url }, { QStringLiteral("http"), url },
+                                        { QStringLiteral("noProxy"), a.value(QStringLiteral("--no-proxy")) } });
+    return r ? 0 : reportError(r.error());
+}
+
+} // namespace
+
+int egressCommand(CliContext &ctx, const QStringList &args)
+{
+    const QString sub = args.value(0);
+    const QStringList rest = args.mid(1);
+    if (sub == QLatin1String("rules"))
+        return rulesCommand(ctx, rest);
+    if (sub == QLatin1String("allow") || sub == QLatin1String("deny") || sub == QLatin1String("ask"))
+        return addRuleCommand(ctx, sub, rest);
+    if (sub == QLatin1String("rm"))
+        return removeRuleCommand(ctx, rest);
+    if (sub == QLatin1String("move"))
+        return moveRuleCommand(ctx, rest);
+    if (sub == QLatin1String("mode"))
+        return modeCommand(ctx, rest);
+    if (sub == QLatin1String("log"))
+        return logCommand(ctx, rest);
+    if (sub == QLatin1String("pending"))
+        return pendingCommand(ctx, rest);
+    if (sub == QLatin1String("answer"))
+        return answerCommand(ctx, rest);
+    if (sub == QLatin1String("resolve"))
+        return resolveCommand(ctx, rest);
+    if (sub == QLatin1String("proxy"))
+        return proxyCommand(ctx, rest);
+    return usageError(QStringLiteral("usage: paddock egress rules|allow|deny|ask|rm|move|mode|log|pending|answer|resolve|proxy …"));
+}
+
+} // namespace paddock::cli

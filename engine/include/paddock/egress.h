@@ -1,0 +1,121 @@
+// Value types of zero-trust egress: the rules that say where a sandbox may
+// connect, the questions asked when a rule says "ask", the log of every
+// decision, and the host-override map that points names at addresses.
+//
+// A sandbox's own rules come first, then the global defaults (sandboxId
+// empty); the first rule that matches decides. When none does, the
+// connection is denied — or asked about, if the sandbox asks for anything
+// unlisted.
+#pragma once
+
+#include "paddock/error.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace paddock {
+
+enum class EgressAction { Allow, Deny, Ask };
+
+QString egressActionName(EgressAction a); // "allow" | "deny" | "ask"
+std::optional<EgressAction> egressActionFromName(const QString &name);
+
+struct EgressRule {
+    qint64 id = 0;
+    QString sandboxId; // empty: a global default
+    // A host name ("api.github.com"), a glob over names ("*.github.com"
+    // matches every name below github.com, not github.com itself; "*"
+    // matches every name), an IP address or a CIDR block ("10.0.0.0/8"),
+    // which matches connections made to literal addresses.
+    QString pattern;
+    quint16 port = 0; // 0: any port
+    EgressAction action = EgressAction::Deny;
+    QString reason; // shown with a denial
+};
+
+// Lower-case labels of letters, digits, '-' and '_', 1–63 long, 253 in all.
+bool isValidHostName(const QString &name);
+// An IPv4/IPv6 address or a CIDR block.
+bool isAddressPattern(const QString &pattern);
+
+// Checks a rule a person typed; the error says what is wrong with it.
+Result<void> validateEgressRule(const EgressRule &rule);
+// "allow *.github.com:443", as the log and the CLI show a rule.
+QString describeEgressRule(const EgressRule &rule);
+
+enum class EgressVerdict {
+    Allowed, // spliced to the destination
+    Denied, // refused (by a rule, by default, or because it was unsafe)
+    Redirected, // DNS sent to an outside resolver, answered by Paddock
+};
+QString egressVerdictName(EgressVerdict v); // "allowed" | "denied" | "redirected"
+std::optional<EgressVerdict> egressVerdictFromName(const QString &name);
+
+// One decision. A connection's entry is logged when it is decided and again
+// when it ends (open false, with its byte counts and duration).
+struct EgressLogEntry {
+    qint64 id = 0;
+    QDateTime time;
+    QString sandboxId;
+    QString host; // the name the sandbox asked for; empty for a literal address
+    QString address; // the address the sandbox connected to (a fake one for names)
+    quint16 port = 0;
+    QString protocol; // "tcp" | "tls" | "dns"
+    EgressVerdict verdict = EgressVerdict::Denied;
+    qint64 ruleId = 0; // 0: no rule (the default, or a safety check)
+    QString rule; // the rule as it read when it decided
+    QString reason;
+    QString upstream; // where it was spliced to ("140.82.112.3:443", "via proxy …")
+    qint64 bytesOut = 0; // sandbox → destination
+    qint64 bytesIn = 0; // destination → sandbox
+    qint64 durationMs = 0;
+    QString process; // "curl (pid 42)" when known
+    bool open = false; // still spliced
+};
+
+struct EgressLogQuery {
+    QString sandbox; // ID or name; empty: every sandbox
+    std::optional<EgressVerdict> verdict;
+    QString hostContains;
+    qint64 beforeId = 0; // 0: the newest
+    int limit = 200;
+};
+
+// A held connection waiting for a person.
+struct EgressQuestion {
+    QString id;
+    QString sandboxId;
+    QString sandboxName;
+    QString host; // empty for a literal address
+    QString address;
+    quint16 port = 0;
+    QString process;
+    QDateTime askedAt;
+    QDateTime deadline; // unanswered by then → denied
+};
+
+enum class EgressAnswer { AllowOnce, AllowAlways, DenyOnce, DenyAlways };
+QString egressAnswerName(EgressAnswer a); // "allow-once" | "allow-always" | …
+std::optional<EgressAnswer> egressAnswerFromName(const QString &name);
+
+// Like curl's --resolve: connections to `name` go to `address`, on `port`
+// when it is set, else on the port the sandbox asked for.
+struct HostOverride {
+    QString name;
+    QString address;
+    quint16 port = 0;
+};
+
+Result<void> validateHostOverride(const HostOverride &o);
+
+struct EgressSettings {
+    bool askUnlisted = false; // ask instead of denying what no rule matches
+};
+
+} // namespace paddock
+
+Q_DECLARE_METATYPE(paddock::EgressLogEntry)
+Q_DECLARE_METATYPE(paddock::EgressQuestion)

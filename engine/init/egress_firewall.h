@@ -1,0 +1,15 @@
+#pragma once
+
+#include "status.h"
+
+namespace paddock::init {
+
+// Installs the sandbox's nftables rules: every outbound TCP connection
+// (IPv4 and IPv6) is redirected to the engine's interception port, UDP/53 to
+// its DNS, and anything else that would leave loopback is dropped. Runs in
+// PID 1 before any workload exists; workloads live in an inner user
+// namespace without CAP_NET_ADMIN over this network namespace, so they can
+// neither read nor change the rules.
+Status installEgressFirewall();
+
+} // namespace paddock::init

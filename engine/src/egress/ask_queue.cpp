@@ -1,0 +1,100 @@
+#include "ask_queue.h"
+
+#include <algorithm>
+
+namespace paddock::egress {
+
+namespace {
+
+QString destinationKey(const EgressQuestion &q)
+{
+    return q.sandboxId + u'|' + q.host + u'|' + (q.host.isEmpty() ? q.address : QString()) + u'|'
+        + QString::number(q.port);
+}
+
+} // namespace
+
+AskQueue::AskQueue(int timeoutMs, QObject *parent) : QObject(parent), m_timeoutMs(timeoutMs)
+{
+    m_expiry.setSingleShot(true);
+    connect(&m_expiry, &QTimer::timeout, this, &AskQueue::expire);
+}
+
+QString AskQueue::ask(EgressQuestion q, Reply reply)
+{
+    const QString key = destinationKey(q);
+    if (auto it = m_byDestination.find(key); it != m_byDestination.end()) {
+        m_open[it.value()].replies.append(std::move(reply));
+        return it.value();
+    }
+    q.id = QStringLiteral("q%1").arg(m_next++);
+    q.askedAt = QDateTime::currentDateTimeUtc();
+    q.deadline = q.askedAt.addMSecs(m_timeoutMs);
+    m_byDestination.insert(key, q.id);
+    m_open.insert(q.id, Open { q, { std::move(reply) } });
+    // The timer serves the earliest deadline; a shorter timeout set since
+    // the last question may make this one the earliest.
+    if (!m_expiry.isActive() || m_expiry.remainingTime() > m_timeoutMs)
+        m_expiry.start(m_timeoutMs);
+    Q_EMIT asked(q);
+    return q.id;
+}
+
+QList<EgressQuestion> AskQueue::pending() const
+{
+    QList<EgressQuestion> out;
+    for (const Open &o : m_open)
+        out.append(o.question);
+    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.askedAt < b.askedAt; });
+    return out;
+}
+
+Result<EgressQuestion> AskQueue::answer(const QString &id, EgressAnswer a)
+{
+    auto it = m_open.find(id);
+    if (it == m_open.end())
+        return fail(ErrorCode::NotFound,
+                    QStringLiteral("no pending question '%1' (answered, timed out, or its sandbox stopped)").arg(id));
+    EgressQuestion q = it->question;
+    settle(id, a, false);
+    return q;
+}
+
+void AskQueue::dropSandbox(const QString &sandboxId)
+{
+    QStringList ids;
+    for (const Open &o : std::as_const(m_open))
+        if (o.question.sandboxId == sandboxId)
+            ids << o.question.id;
+    for (const QString &id : ids)
+        settle(id, EgressAnswer::DenyOnce, false);
+}
+
+void AskQueue::settle(const QString &id, EgressAnswer a, bool timedOut)
+{
+    Open open = m_open.take(id);
+    m_byDestination.remove(destinationKey(open.question));
+    Q_EMIT closed(id, timedOut ? QStringLiteral("timeout") : egressAnswerName(a));
+    for (Reply &r : open.replies)
+        r(a, timedOut);
+}
+
+void AskQueue::expire()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QStringList due;
+    qint64 nextMs = -1;
+    for (const Open &o : std::as_const(m_open)) {
+        qint64 left = now.msecsTo(o.question.deadline);
+        if (left <= 0)
+            due << o.question.id;
+        else if (nextMs < 0 || left < nextMs)
+            nextMs = left;
+    }
+    for (const QString &id : due)
+        settle(id, EgressAnswer::DenyOnce, true);
+    if (nextMs >= 0)
+        m_expiry.start(int(nextMs));
+}
+
+} // namespace paddock::egress

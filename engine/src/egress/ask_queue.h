@@ -1,0 +1,56 @@
+// Connections held while a person decides. Connections to the same
+// destination (sandbox, name or address, port) share one question; each is
+// told the answer. A question unanswered by its deadline is answered
+// "deny once" for them.
+//
+// Thread ownership: the engine thread.
+#pragma once
+
+#include "paddock/egress.h"
+
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+#include <algorithm>
+#include <functional>
+
+namespace paddock::egress {
+
+class AskQueue : public QObject {
+    Q_OBJECT
+public:
+    using Reply = std::function<void(EgressAnswer answer, bool timedOut)>;
+
+    explicit AskQueue(int timeoutMs, QObject *parent = nullptr);
+
+    // Fills in the question's ID, times and deadline; returns its ID.
+    QString ask(EgressQuestion q, Reply reply);
+    QList<EgressQuestion> pending() const;
+    Result<EgressQuestion> answer(const QString &id, EgressAnswer a);
+    // The sandbox stopped: its questions end, denied.
+    void dropSandbox(const QString &sandboxId);
+    int timeoutMs() const { return m_timeoutMs; }
+    void setTimeoutMs(int ms) { m_timeoutMs = std::max(ms, 1); }
+
+Q_SIGNALS:
+    void asked(const paddock::EgressQuestion &q);
+    // Answered, timed out or dropped; `outcome` as in egressAnswerName or "timeout".
+    void closed(const QString &id, const QString &outcome);
+
+private:
+    struct Open {
+        EgressQuestion question;
+        QList<Reply> replies;
+    };
+    void expire();
+    void settle(const QString &id, EgressAnswer a, bool timedOut);
+
+    int m_timeoutMs;
+    QHash<QString, Open> m_open; // by question ID
+    QHash<QString, QString> m_byDestination; // sandbox|host|address|port → question ID
+    QTimer m_expiry;
+    quint64 m_next = 1;
+};
+
+} // namespace paddock::egress

@@ -1,0 +1,81 @@
+#include "egress_log.h"
+
+#include <QDebug>
+
+namespace paddock::egress {
+
+namespace {
+
+constexpr int kFlushAfterMs = 100;
+constexpr qint64 kPruneEvery = 1000;
+
+} // namespace
+
+EgressLog::EgressLog(store::EgressLogStore &store, QObject *parent) : QObject(parent), m_store(store)
+{
+    // An engine that stopped mid-connection left entries marked open.
+    (void)m_store.closeOpenEntries();
+    if (auto max = m_store.maxId())
+        m_nextId = *max + 1;
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(kFlushAfterMs);
+    connect(&m_flushTimer, &QTimer::timeout, this, &EgressLog::flush);
+}
+
+EgressLog::~EgressLog()
+{
+    for (EgressLogEntry &e : m_pending)
+        e.open = false;
+    flush();
+}
+
+EgressLogEntry EgressLog::record(EgressLogEntry e)
+{
+    e.id = m_nextId++;
+    e.time = QDateTime::currentDateTimeUtc();
+    schedule(e);
+    return e;
+}
+
+void EgressLog::update(const EgressLogEntry &e) { schedule(e); }
+
+void EgressLog::schedule(const EgressLogEntry &e)
+{
+    m_pending.insert(e.id, e);
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+    Q_EMIT logged(e);
+}
+
+void EgressLog::flush()
+{
+    if (m_pending.isEmpty())
+        return;
+    const QList<EgressLogEntry> batch = m_pending.values();
+    if (auto r = m_store.save(batch); !r) {
+        // A full disk must not stop traffic decisions: keep the entries and try later.
+        qWarning("egress log: %s", qPrintable(r.error().message));
+        m_flushTimer.start(1000);
+        return;
+    }
+    m_pending.clear();
+    m_writesSincePrune += batch.size();
+    if (m_writesSincePrune >= kPruneEvery) {
+        m_writesSincePrune = 0;
+        (void)m_store.prune(kKeepEntries);
+    }
+}
+
+Result<QList<EgressLogEntry>> EgressLog::query(const QString &sandboxId, const EgressLogQuery &q)
+{
+    flush();
+    return m_store.query(sandboxId, q);
+}
+
+Result<void> EgressLog::removeSandbox(const QString &sandboxId)
+{
+    flush();
+    return m_store.removeSandbox(sandboxId);
+}
+
+} // namespace paddock::egress

@@ -1,0 +1,257 @@
+#include "egress_service.h"
+
+#include "sandbox_egress.h"
+
+#include <QDebug>
+#include <QProcessEnvironment>
+
+namespace paddock::egress {
+
+namespace {
+
+constexpr int kQuestionTimeoutMs = 60000;
+
+} // namespace
+
+EgressService::EgressService(Stores stores, std::function<QString(const QString &)> sandboxName, QObject *parent)
+    : QObject(parent)
+    , m_stores(stores)
+    , m_sandboxName(std::move(sandboxName))
+    , m_log(stores.log)
+    , m_asks(kQuestionTimeoutMs)
+    , m_proxy(ForwardProxy::fromEnvironment(QProcessEnvironment::systemEnvironment()))
+{
+    connect(&m_log, &EgressLog::logged, this, &EgressService::logged);
+    connect(&m_asks, &AskQueue::asked, this, &EgressService::questionAsked);
+    connect(&m_asks, &AskQueue::closed, this, &EgressService::questionClosed);
+    if (!m_proxy)
+        qWarning("egress: %s", qPrintable(m_proxy.error().message));
+    (void)loadOverrides();
+}
+
+EgressService::~EgressService()
+{
+    for (SandboxEgress *s : std::as_const(m_sandboxes))
+        delete s;
+    m_sandboxes.clear();
+}
+
+Result<void> EgressService::attachSandbox(const QString &sandboxId, const QString &initSocket, qint64 initPid)
+{
+    detachSandbox(sandboxId);
+    auto sockets = fetchEgressSockets(initSocket);
+    if (!sockets)
+        return tl::unexpected(sockets.error());
+    auto names = m_stores.names.names(sandboxId);
+    if (!names)
+        return tl::unexpected(names.error());
+    auto *s = new SandboxEgress(*this, sandboxId, initPid, std::move(*sockets), *names, this);
+    connect(s, &SandboxEgress::namesToStore, this, [this, sandboxId](const QList<QPair<quint32, QString>> &names) {
+        if (auto r = m_stores.names.saveNames(sandboxId, names); !r)
+            qWarning("egress: cannot store DNS names: %s", qPrintable(r.error().message));
+    });
+    m_sandboxes.insert(sandboxId, s);
+    return {};
+}
+
+void EgressService::detachSandbox(const QString &sandboxId)
+{
+    m_asks.dropSandbox(sandboxId);
+    delete m_sandboxes.take(sandboxId);
+}
+
+// ---- rules ----------------------------------------------------------------
+
+Result<QList<EgressRule>> EgressService::rules(const QString &scope) { return m_stores.rules.rules(scope); }
+
+Result<std::optional<EgressRule>> EgressService::rule(qint64 id) { return m_stores.rules.rule(id); }
+
+Result<EgressRule> EgressService::addRule(EgressRule rule, int position)
+{
+    if (auto v = validateEgressRule(rule); !v)
+        return tl::unexpected(v.error());
+    auto added = m_stores.rules.insert(rule, position);
+    if (added)
+        invalidateRules(rule.sandboxId);
+    return added;
+}
+
+Result<EgressRule> EgressService::updateRule(const EgressRule &rule)
+{
+    if (auto v = validateEgressRule(rule); !v)
+        return tl::unexpected(v.error());
+    if (auto r = m_stores.rules.update(rule); !r)
+        return tl::unexpected(r.error());
+    invalidateRules(rule.sandboxId);
+    return rule;
+}
+
+Result<void> EgressService::removeRule(qint64 id)
+{
+    auto existing = m_stores.rules.rule(id);
+    if (!existing)
+        return tl::unexpected(existing.error());
+    if (!*existing)
+        return fail(ErrorCode::NotFound, QStringLiteral("no egress rule %1").arg(id));
+    if (auto r = m_stores.rules.remove(id); !r)
+        return r;
+    invalidateRules((*existing)->sandboxId);
+    return {};
+}
+
+Result<void> EgressService::moveRule(qint64 id, int position)
+{
+    auto existing = m_stores.rules.rule(id);
+    if (!existing)
+        return tl::unexpected(existing.error());
+    if (!*existing)
+        return fail(ErrorCode::NotFound, QStringLiteral("no egress rule %1").arg(id));
+    if (auto r = m_stores.rules.move(id, position); !r)
+        return r;
+    invalidateRules((*existing)->sandboxId);
+    return {};
+}
+
+Result<EgressSettings> EgressService::settings(const QString &sandboxId) { return m_stores.rules.settings(sandboxId); }
+
+Result<void> EgressService::setSettings(const QString &sandboxId, const EgressSettings &s)
+{
+    if (auto r = m_stores.rules.setSettings(sandboxId, s); !r)
+        return r;
+    m_askUnlisted.insert(sandboxId, s.askUnlisted);
+    Q_EMIT rulesChanged(sandboxId);
+    return {};
+}
+
+// Every cached list that includes this scope's rules is stale: one
+// sandbox's, or all of them when the global defaults changed.
+void EgressService::invalidateRules(const QString &scope)
+{
+    if (scope.isEmpty())
+        m_orderedRules.clear();
+    else
+        m_orderedRules.remove(scope);
+    Q_EMIT rulesChanged(scope);
+}
+
+const QList<EgressRule> &EgressService::orderedRules(const QString &sandboxId)
+{
+    auto it = m_orderedRules.find(sandboxId);
+    if (it != m_orderedRules.end())
+        return it.value();
+    QList<EgressRule> all;
+    auto own = m_stores.rules.rules(sandboxId);
+    auto global = m_stores.rules.rules(QString());
+    // A database that cannot be read decides nothing: the default (deny) applies.
+    if (own && global)
+        all = *own + *global;
+    else
+        qWarning("egress: cannot read rules; denying by default");
+    return m_orderedRules.insert(sandboxId, all).value();
+}
+
+bool EgressService::asksUnlisted(const QString &sandboxId)
+{
+    auto it = m_askUnlisted.find(sandboxId);
+    if (it != m_askUnlisted.end())
+        return it.value();
+    auto s = m_stores.rules.settings(sandboxId);
+    const bool ask = s && s->askUnlisted;
+    m_askUnlisted.insert(sandboxId, ask);
+    return ask;
+}
+
+// ---- overrides and the proxy -----------------------------------------------
+
+Result<void> EgressService::loadOverrides()
+{
+    auto all = m_stores.names.overrides();
+    if (!all)
+        return tl::unexpected(all.error());
+    m_overrides.clear();
+    for (const HostOverride &o : *all)
+        m_overrides.insert(o.name, o);
+    return {};
+}
+
+Result<QList<HostOverride>> EgressService::hostOverrides() { return m_stores.names.overrides(); }
+
+Result<void> EgressService::setHostOverride(const HostOverride &o)
+{
+    if (auto v = validateHostOverride(o); !v)
+        return v;
+    if (auto r = m_stores.names.setOverride(o); !r)
+        return r;
+    m_overrides.insert(o.name, o);
+    return {};
+}
+
+Result<bool> EgressService::removeHostOverride(const QString &name)
+{
+    auto removed = m_stores.names.removeOverride(name);
+    if (removed)
+        m_overrides.remove(name);
+    return removed;
+}
+
+std::optional<HostOverride> EgressService::hostOverride(const QString &name) const
+{
+    auto it = m_overrides.find(name);
+    if (it == m_overrides.end())
+        return std::nullopt;
+    return it.value();
+}
+
+Result<void> EgressService::setForwardProxy(const QString &httpsProxy, const QString &httpProxy, const QString &noProxy)
+{
+    auto proxy = ForwardProxy::fromSettings(httpsProxy, httpProxy, noProxy);
+    if (!proxy)
+        return tl::unexpected(proxy.error());
+    m_proxy = *proxy;
+    return {};
+}
+
+Result<std::optional<ProxyEndpoint>> EgressService::proxyFor(const QString &host, quint16 port) const
+{
+    if (!m_proxy)
+        return tl::unexpected(m_proxy.error());
+    if (!m_proxy->has_value())
+        return std::optional<ProxyEndpoint>();
+    return (*m_proxy)->proxyFor(host, port);
+}
+
+// ---- questions and the log ---------------------------------------------------
+
+Result<void> EgressService::answer(const QString &questionId, EgressAnswer a)
+{
+    auto q = m_asks.answer(questionId, a);
+    if (!q)
+        return tl::unexpected(q.error());
+    if (a != EgressAnswer::AllowAlways && a != EgressAnswer::DenyAlways)
+        return {};
+    EgressRule rule;
+    rule.sandboxId = q->sandboxId;
+    rule.pattern = q->host.isEmpty() ? q->address : q->host;
+    rule.port = q->port;
+    rule.action = a == EgressAnswer::AllowAlways ? EgressAction::Allow : EgressAction::Deny;
+    rule.reason = a == EgressAnswer::DenyAlways ? QStringLiteral("denied when asked") : QString();
+    auto added = addRule(rule, 0); // first, so it decides next time
+    if (!added)
+        return tl::unexpected(added.error());
+    return {};
+}
+
+Result<QList<EgressLogEntry>> EgressService::log(const QString &sandboxId, const EgressLogQuery &q)
+{
+    return m_log.query(sandboxId, q);
+}
+
+void EgressService::forgetSandbox(const QString &sandboxId)
+{
+    detachSandbox(sandboxId);
+    m_orderedRules.remove(sandboxId);
+    m_askUnlisted.remove(sandboxId);
+    (void)m_log.removeSandbox(sandboxId);
+}
+
+} // namespace paddock::egress

@@ -1,0 +1,106 @@
+// Zero-trust egress for every running sandbox: takes each sandbox's
+// sockets from its paddock-init, answers its DNS, decides each intercepted
+// connection by the rules, asks a person when a rule says so, splices what
+// is allowed, and logs every decision.
+//
+// The Engine owns one EgressService and forwards its public egress calls
+// here; nothing else in the engine touches egress internals.
+//
+// Thread ownership: the engine thread (the splice relay runs its own).
+#pragma once
+
+#include "ask_queue.h"
+#include "egress_log.h"
+#include "forward_proxy.h"
+#include "splice_relay.h"
+#include "store/egress_name_store.h"
+#include "store/egress_rule_store.h"
+
+#include "paddock/egress.h"
+
+#include <QHash>
+#include <QObject>
+
+#include <functional>
+#include <optional>
+
+namespace paddock::egress {
+
+class SandboxEgress;
+
+class EgressService : public QObject {
+    Q_OBJECT
+public:
+    struct Stores {
+        store::EgressRuleStore &rules;
+        store::EgressNameStore &names;
+        store::EgressLogStore &log;
+    };
+    // `sandboxName` turns a sandbox ID into its name, for questions.
+    EgressService(Stores stores, std::function<QString(const QString &)> sandboxName, QObject *parent = nullptr);
+    ~EgressService() override;
+
+    // A sandbox started (or was found running): take over its egress.
+    Result<void> attachSandbox(const QString &sandboxId, const QString &initSocket, qint64 initPid);
+    void detachSandbox(const QString &sandboxId);
+    bool isAttached(const QString &sandboxId) const { return m_sandboxes.contains(sandboxId); }
+
+    // Rules: `scope` is a sandbox ID or empty for the global defaults.
+    Result<QList<EgressRule>> rules(const QString &scope);
+    Result<EgressRule> addRule(EgressRule rule, int position);
+    Result<EgressRule> updateRule(const EgressRule &rule);
+    Result<void> removeRule(qint64 id);
+    Result<void> moveRule(qint64 id, int position);
+    Result<std::optional<EgressRule>> rule(qint64 id);
+    Result<EgressSettings> settings(const QString &sandboxId);
+    Result<void> setSettings(const QString &sandboxId, const EgressSettings &s);
+
+    Result<QList<HostOverride>> hostOverrides();
+    Result<void> setHostOverride(const HostOverride &o);
+    Result<bool> removeHostOverride(const QString &name);
+
+    // The forward proxy from the engine's environment, unless set here.
+    Result<void> setForwardProxy(const QString &httpsProxy, const QString &httpProxy, const QString &noProxy);
+
+    QList<EgressQuestion> questions() const { return m_asks.pending(); }
+    Result<void> answer(const QString &questionId, EgressAnswer a);
+
+    Result<QList<EgressLogEntry>> log(const QString &sandboxId, const EgressLogQuery &q);
+    void forgetSandbox(const QString &sandboxId); // removed: its log goes too
+
+    // ---- for SandboxEgress and its connections ----
+    // The sandbox's rules then the global ones, as decided on (cached).
+    const QList<EgressRule> &orderedRules(const QString &sandboxId);
+    bool asksUnlisted(const QString &sandboxId);
+    std::optional<HostOverride> hostOverride(const QString &name) const;
+    // Where a connection must go through a proxy; an error when the
+    // configured proxy is unusable (nothing may then go out directly).
+    Result<std::optional<ProxyEndpoint>> proxyFor(const QString &host, quint16 port) const;
+    QString sandboxName(const QString &sandboxId) const { return m_sandboxName(sandboxId); }
+    EgressLog &decisionLog() { return m_log; }
+    AskQueue &asks() { return m_asks; }
+    SpliceRelay &relay() { return m_relay; }
+
+Q_SIGNALS:
+    void logged(const paddock::EgressLogEntry &entry);
+    void questionAsked(const paddock::EgressQuestion &q);
+    void questionClosed(const QString &id, const QString &outcome);
+    void rulesChanged(const QString &scope);
+
+private:
+    void invalidateRules(const QString &scope);
+    Result<void> loadOverrides();
+
+    Stores m_stores;
+    std::function<QString(const QString &)> m_sandboxName;
+    EgressLog m_log;
+    AskQueue m_asks;
+    QHash<QString, SandboxEgress *> m_sandboxes; // by sandbox ID; children of this
+    QHash<QString, QList<EgressRule>> m_orderedRules; // cache, by sandbox ID
+    QHash<QString, bool> m_askUnlisted; // cache, by sandbox ID
+    QHash<QString, HostOverride> m_overrides; // by name
+    Result<std::optional<ForwardProxy>> m_proxy;
+    SpliceRelay m_relay; // last member: its thread stops first, before anything it reports to
+};
+
+} // namespace paddock::egress

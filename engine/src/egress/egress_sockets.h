@@ -1,0 +1,20 @@
+// Fetching a running sandbox's egress sockets from its paddock-init
+// (paddock/wire/egress_messages.h): the listening TCP sockets that nftables
+// steers every outbound connection to, and the DNS sockets.
+#pragma once
+
+#include "socket_fd.h"
+
+#include "paddock/error.h"
+
+namespace paddock::egress {
+
+struct EgressSockets {
+    SocketFd tcp4, tcp6, dns, redirectedDns;
+};
+
+// A short blocking exchange on the sandbox's control socket (a local unix
+// socket whose peer answers at once); `timeoutMs` bounds a wedged peer.
+Result<EgressSockets> fetchEgressSockets(const QString &initSocket, int timeoutMs = 2000);
+
+} // namespace paddock::egress

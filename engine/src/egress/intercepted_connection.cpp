@@ -1,0 +1,291 @@
+#include "intercepted_connection.h"
+
+#include "egress_service.h"
+#include "sandbox_egress.h"
+#include "socket_owner.h"
+#include "tls_client_hello.h"
+#include "upstream_dialer.h"
+
+#include <boost/beast/http.hpp>
+
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6/ip6_tables.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <sstream>
+
+namespace http = boost::beast::http;
+
+namespace paddock::egress {
+
+namespace {
+
+// How long a refused connection waits for its first bytes, to answer a
+// plain-HTTP client with a readable 403 instead of a bare reset.
+constexpr int kRefusalGraceMs = 100;
+
+QHostAddress toAddress(const sockaddr_storage &ss, quint16 *port)
+{
+    if (ss.ss_family == AF_INET6) {
+        const auto *a = reinterpret_cast<const sockaddr_in6 *>(&ss);
+        *port = ntohs(a->sin6_port);
+        QHostAddress addr(a->sin6_addr.s6_addr);
+        bool mapped = false;
+        if (quint32 v4 = addr.toIPv4Address(&mapped); mapped)
+            return QHostAddress(v4);
+        return addr;
+    }
+    const auto *a = reinterpret_cast<const sockaddr_in *>(&ss);
+    *port = ntohs(a->sin_port);
+    return QHostAddress(ntohl(a->sin_addr.s_addr));
+}
+
+// The relay's check of the sandbox's first bytes: a TLS ClientHello must
+// name the host the connection was opened for.
+FirstFlightCheck serverNameCheck(const QString &host)
+{
+    return [host = host.toStdString()](std::string_view bytes) -> FirstFlight {
+        using V = FirstFlight::Verdict;
+        const ClientHelloScan scan = scanClientHello(bytes);
+        switch (scan.status) {
+        case ClientHelloScan::Status::NotTls: return { V::Pass, QStringLiteral("tcp"), {} };
+        case ClientHelloScan::Status::NeedMore: return { V::NeedMore, {}, {} };
+        case ClientHelloScan::Status::Malformed:
+            return { V::Refuse, QStringLiteral("tls"),
+                     QStringLiteral("malformed TLS ClientHello: %1").arg(QString::fromStdString(scan.problem)) };
+        case ClientHelloScan::Status::Hello: break;
+        }
+        if (host.empty())
+            return { V::Pass, QStringLiteral("tls"), {} };
+        if (scan.serverName.empty())
+            return { V::Refuse, QStringLiteral("tls"),
+                     QStringLiteral("TLS ClientHello names no server (SNI) on a connection opened for %1")
+                         .arg(QString::fromStdString(host)) };
+        if (scan.serverName != host)
+            return { V::Refuse, QStringLiteral("tls"),
+                     QStringLiteral("TLS server name '%1' differs from '%2', the name the connection was opened for "
+                                    "(domain fronting)")
+                         .arg(QString::fromStdString(scan.serverName), QString::fromStdString(host)) };
+        return { V::Pass, QStringLiteral("tls"), {} };
+    };
+}
+
+bool looksLikeHttp(std::string_view bytes)
+{
+    for (const char *method : { "GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "PATCH ", "OPTIONS ", "CONNECT " })
+        if (bytes.starts_with(method))
+            return true;
+    return false;
+}
+
+std::string forbiddenResponse(const QString &reason)
+{
+    http::response<http::string_body> res(http::status::forbidden, 11);
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    res.set(http::field::connection, "close");
+    res.set("X-Paddock-Egress", "denied");
+    res.body() = "Paddock egress: " + reason.toStdString() + "\n";
+    res.prepare_payload();
+    std::ostringstream os;
+    os << res;
+    return os.str();
+}
+
+} // namespace
+
+InterceptedConnection::InterceptedConnection(SandboxEgress &sandbox, SocketFd client)
+    : QObject(&sandbox), m_sandbox(sandbox), m_client(std::move(client))
+{
+    m_refusalTimer.setSingleShot(true);
+    connect(&m_refusalTimer, &QTimer::timeout, this, &InterceptedConnection::answerRefusal);
+}
+
+InterceptedConnection::~InterceptedConnection() = default;
+
+void InterceptedConnection::start()
+{
+    if (!readDestination())
+        return;
+    EgressService &svc = m_sandbox.service();
+    const QString &sb = m_sandbox.sandboxId();
+    act(decide(svc.orderedRules(sb), m_dest, svc.asksUnlisted(sb)));
+}
+
+bool InterceptedConnection::readDestination()
+{
+    sockaddr_storage peer {}, original {};
+    socklen_t len = sizeof peer;
+    ::getpeername(m_client.get(), reinterpret_cast<sockaddr *>(&peer), &len);
+    m_clientAddress = toAddress(peer, &m_clientPort);
+    len = sizeof original;
+    const bool v6 = peer.ss_family == AF_INET6;
+    int rc = v6 ? ::getsockopt(m_client.get(), SOL_IPV6, IP6T_SO_ORIGINAL_DST, &original, &len)
+                : ::getsockopt(m_client.get(), SOL_IP, SO_ORIGINAL_DST, &original, &len);
+    if (rc != 0) {
+        refuse(QStringLiteral("the connection's original destination is unknown"));
+        return false;
+    }
+    m_dest.address = toAddress(original, &m_dest.port);
+    bool isV4 = false;
+    const quint32 v4 = m_dest.address.toIPv4Address(&isV4);
+    if (isV4 && isFakeAddress(v4)) {
+        auto name = m_sandbox.names().nameAt(v4);
+        if (!name) {
+            refuse(QStringLiteral("%1 is a DNS address this sandbox was never given").arg(m_dest.address.toString()));
+            return false;
+        }
+        m_dest.host = *name;
+    } else if (m_dest.address.isLoopback()) {
+        // Nothing is redirected to loopback: this came straight at the interception port.
+        refuse(QStringLiteral("direct connection to Paddock's interception port"));
+        return false;
+    }
+    return true;
+}
+
+void InterceptedConnection::act(const Decision &d)
+{
+    m_rule = d.rule;
+    switch (d.action) {
+    case EgressAction::Allow: return dial();
+    case EgressAction::Ask: return ask();
+    case EgressAction::Deny: return refuse(d.reason);
+    }
+}
+
+void InterceptedConnection::ask()
+{
+    EgressService &svc = m_sandbox.service();
+    m_process = findSocketOwner(m_sandbox.netNamespace(), m_clientAddress, m_clientPort);
+    EgressQuestion q;
+    q.sandboxId = m_sandbox.sandboxId();
+    q.sandboxName = svc.sandboxName(q.sandboxId);
+    q.host = m_dest.host;
+    q.address = m_dest.address.toString();
+    q.port = m_dest.port;
+    q.process = m_process;
+    QPointer<InterceptedConnection> self(this);
+    svc.asks().ask(q, [self](EgressAnswer a, bool timedOut) {
+        if (!self)
+            return;
+        if (a == EgressAnswer::AllowOnce || a == EgressAnswer::AllowAlways)
+            return self->dial();
+        self->refuse(timedOut ? QStringLiteral("nobody answered the question in time")
+                              : QStringLiteral("denied by the person at the desktop"));
+    });
+}
+
+void InterceptedConnection::dial()
+{
+    EgressService &svc = m_sandbox.service();
+    UpstreamPlan plan;
+    plan.dest = m_dest;
+    plan.rules = svc.orderedRules(m_sandbox.sandboxId());
+    if (!m_dest.host.isEmpty()) {
+        plan.hostOverride = svc.hostOverride(m_dest.host);
+        if (!plan.hostOverride) {
+            auto proxy = svc.proxyFor(m_dest.host, m_dest.port);
+            if (!proxy)
+                return refuse(proxy.error().message);
+            plan.proxy = *proxy;
+        }
+    }
+    m_dial = new UpstreamDial(std::move(plan), [this](Result<Upstream> r) { onDialled(std::move(r)); }, this);
+    m_dial->start();
+}
+
+void InterceptedConnection::onDialled(Result<Upstream> upstream)
+{
+    m_dial->deleteLater();
+    if (!upstream) {
+        if (upstream.error().code == ErrorCode::PermissionDenied)
+            return refuse(upstream.error().message);
+        m_sandbox.service().decisionLog().record(entry(EgressVerdict::Allowed, upstream.error().message));
+        linger reset { 1, 0 };
+        ::setsockopt(m_client.get(), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+        deleteLater();
+        return;
+    }
+    EgressService &svc = m_sandbox.service();
+    EgressLogEntry logged = entry(EgressVerdict::Allowed, {});
+    logged.upstream = upstream->description;
+    logged.open = true;
+    logged = svc.decisionLog().record(logged);
+    tuneRelaySocket(m_client.get());
+    const qint64 startedMs = QDateTime::currentMSecsSinceEpoch();
+    EgressService *context = &svc; // outlives the relay's callbacks (see EgressService)
+    svc.relay().add(std::move(m_client), std::move(upstream->fd), serverNameCheck(m_dest.host),
+                    [context, logged, startedMs](const RelayTotals &t) {
+                        // On the relay's thread: the log belongs to the engine thread.
+                        QMetaObject::invokeMethod(context, [context, logged, startedMs, t]() mutable {
+                            logged.open = false;
+                            logged.bytesOut = t.bytesOut;
+                            logged.bytesIn = t.bytesIn;
+                            logged.durationMs = QDateTime::currentMSecsSinceEpoch() - startedMs;
+                            if (!t.protocol.isEmpty())
+                                logged.protocol = t.protocol;
+                            if (!t.refusal.isEmpty()) {
+                                logged.verdict = EgressVerdict::Denied;
+                                logged.reason = t.refusal;
+                            }
+                            context->decisionLog().update(logged);
+                        }, Qt::QueuedConnection);
+                    });
+    deleteLater();
+}
+
+void InterceptedConnection::refuse(const QString &reason)
+{
+    m_refusal = reason;
+    if (m_dest.port != 0 && m_process.isEmpty())
+        m_process = findSocketOwner(m_sandbox.netNamespace(), m_clientAddress, m_clientPort);
+    if (m_dest.port != 0)
+        m_sandbox.service().decisionLog().record(entry(EgressVerdict::Denied, reason));
+    // Give a plain-HTTP client a moment to send its request, to answer it readably.
+    m_waitForRequest = std::make_unique<QSocketNotifier>(m_client.get(), QSocketNotifier::Read);
+    connect(m_waitForRequest.get(), &QSocketNotifier::activated, this, &InterceptedConnection::answerRefusal);
+    m_refusalTimer.start(kRefusalGraceMs);
+}
+
+void InterceptedConnection::answerRefusal()
+{
+    m_waitForRequest.reset();
+    m_refusalTimer.stop();
+    char buf[16];
+    ssize_t n = ::recv(m_client.get(), buf, sizeof buf, MSG_PEEK | MSG_DONTWAIT);
+    if (n > 0 && looksLikeHttp(std::string_view(buf, size_t(n)))) {
+        const std::string res = forbiddenResponse(m_refusal);
+        (void)::send(m_client.get(), res.data(), res.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        ::shutdown(m_client.get(), SHUT_WR);
+        // Unread bytes at close() would turn the FIN into a reset that can
+        // overtake the answer: take what the client sent.
+        char sink[16384];
+        for (int i = 0; i < 4 && ::recv(m_client.get(), sink, sizeof sink, MSG_DONTWAIT) > 0; ++i) { }
+    } else {
+        linger reset { 1, 0 }; // a reset, so the client fails at once
+        ::setsockopt(m_client.get(), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+    }
+    m_client.reset();
+    deleteLater();
+}
+
+EgressLogEntry InterceptedConnection::entry(EgressVerdict verdict, const QString &reason) const
+{
+    EgressLogEntry e;
+    e.sandboxId = m_sandbox.sandboxId();
+    e.host = m_dest.host;
+    e.address = m_dest.address.toString();
+    e.port = m_dest.port;
+    e.protocol = QStringLiteral("tcp");
+    e.verdict = verdict;
+    if (m_rule) {
+        e.ruleId = m_rule->id;
+        e.rule = describeEgressRule(*m_rule);
+    }
+    e.reason = reason;
+    e.process = m_process;
+    return e;
+}
+
+} // namespace paddock::egress

@@ -1,0 +1,67 @@
+// One outbound connection from a sandbox, from the moment the engine
+// accepts it until it is spliced to its destination or refused:
+//
+//   where was it going (SO_ORIGINAL_DST; a fake address names the host)
+//   → what do the rules say (allow / deny / ask a person)
+//   → dial the real destination (host override, resolver + rebinding
+//     check, or the forward proxy)
+//   → hand both sockets to the splice relay, which checks the TLS server
+//     name on the way.
+//
+// A refused connection is reset (or, when it speaks plain HTTP, answered
+// 403 with the reason). Either way the decision is logged. The object
+// deletes itself once the connection is handed over or refused.
+//
+// Thread ownership: the engine thread.
+#pragma once
+
+#include "destination.h"
+#include "rule_matcher.h"
+#include "socket_fd.h"
+
+#include "paddock/egress.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <memory>
+
+namespace paddock::egress {
+
+class SandboxEgress;
+class UpstreamDial;
+struct Upstream;
+
+class InterceptedConnection : public QObject {
+    Q_OBJECT
+public:
+    InterceptedConnection(SandboxEgress &sandbox, SocketFd client);
+    ~InterceptedConnection() override;
+    void start();
+
+private:
+    bool readDestination();
+    void act(const Decision &d);
+    void ask();
+    void dial();
+    void onDialled(Result<Upstream> upstream);
+    void refuse(const QString &reason);
+    void answerRefusal();
+    EgressLogEntry entry(EgressVerdict verdict, const QString &reason) const;
+
+    SandboxEgress &m_sandbox;
+    SocketFd m_client;
+    QHostAddress m_clientAddress;
+    quint16 m_clientPort = 0;
+    Destination m_dest;
+    std::optional<EgressRule> m_rule;
+    QString m_process;
+    QString m_refusal; // set once refused: the log's reason
+    UpstreamDial *m_dial = nullptr;
+    std::unique_ptr<QSocketNotifier> m_waitForRequest;
+    QTimer m_refusalTimer;
+};
+
+} // namespace paddock::egress

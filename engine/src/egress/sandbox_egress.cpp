@@ -1,0 +1,88 @@
+#include "sandbox_egress.h"
+
+#include "dns_responder.h"
+#include "egress_service.h"
+#include "intercepted_connection.h"
+#include "socket_owner.h"
+
+#include "paddock/wire/egress_messages.h"
+
+#include <sys/socket.h>
+
+namespace paddock::egress {
+
+namespace {
+
+constexpr int kMaxAcceptsPerWakeup = 64;
+constexpr int kStoreNamesAfterMs = 200;
+
+} // namespace
+
+SandboxEgress::SandboxEgress(EgressService &service, QString sandboxId, qint64 initPid, EgressSockets sockets,
+                             const QHash<quint32, QString> &storedNames, QObject *parent)
+    : QObject(parent)
+    , m_service(service)
+    , m_sandboxId(std::move(sandboxId))
+    , m_initPid(initPid)
+    , m_tcp4(std::move(sockets.tcp4))
+    , m_tcp6(std::move(sockets.tcp6))
+    , m_pool(storedNames)
+{
+    m_netNamespace = socketNetNamespace(m_tcp4.get());
+    m_accept4 = std::make_unique<QSocketNotifier>(m_tcp4.get(), QSocketNotifier::Read);
+    m_accept6 = std::make_unique<QSocketNotifier>(m_tcp6.get(), QSocketNotifier::Read);
+    connect(m_accept4.get(), &QSocketNotifier::activated, this, [this] { acceptConnections(m_tcp4.get()); });
+    connect(m_accept6.get(), &QSocketNotifier::activated, this, [this] { acceptConnections(m_tcp6.get()); });
+
+    m_dns = new DnsResponder(std::move(sockets.dns), false, m_pool, this);
+    m_redirectedDns = new DnsResponder(std::move(sockets.redirectedDns), true, m_pool, this);
+    for (DnsResponder *dns : { m_dns, m_redirectedDns }) {
+        const bool redirected = dns == m_redirectedDns;
+        connect(dns, &DnsResponder::nameAssigned, this, [this](quint32 slot, const QString &name) {
+            m_newNames.append({ slot, name });
+            if (!m_namesTimer.isActive())
+                m_namesTimer.start();
+        });
+        connect(dns, &DnsResponder::noteworthy, this, [this, redirected](const QString &name, bool refused, const QString &why) {
+            noteDns(name, refused, why, redirected);
+        });
+    }
+    m_namesTimer.setSingleShot(true);
+    m_namesTimer.setInterval(kStoreNamesAfterMs);
+    connect(&m_namesTimer, &QTimer::timeout, this, &SandboxEgress::flushNames);
+}
+
+SandboxEgress::~SandboxEgress() { flushNames(); }
+
+void SandboxEgress::flushNames()
+{
+    if (m_newNames.isEmpty())
+        return;
+    Q_EMIT namesToStore(m_newNames);
+    m_newNames.clear();
+}
+
+void SandboxEgress::acceptConnections(int listener)
+{
+    for (int i = 0; i < kMaxAcceptsPerWakeup; ++i) {
+        int fd = ::accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0)
+            return;
+        auto *conn = new InterceptedConnection(*this, SocketFd(fd));
+        conn->start();
+    }
+}
+
+void SandboxEgress::noteDns(const QString &name, bool refused, const QString &why, bool redirected)
+{
+    EgressLogEntry e;
+    e.sandboxId = m_sandboxId;
+    e.host = name;
+    e.port = redirected ? 53 : wire::kDnsPort;
+    e.protocol = QStringLiteral("dns");
+    e.verdict = refused ? EgressVerdict::Denied : EgressVerdict::Redirected;
+    e.reason = why;
+    m_service.decisionLog().record(e);
+}
+
+} // namespace paddock::egress

@@ -1,0 +1,56 @@
+// One running sandbox's egress: its interception sockets (accepting every
+// outbound TCP connection nftables steered to them), its DNS responders
+// and its fake-address pool.
+//
+// Thread ownership: the engine thread.
+#pragma once
+
+#include "egress_sockets.h"
+#include "fake_ip_pool.h"
+
+#include <QObject>
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <memory>
+
+namespace paddock::egress {
+
+class EgressService;
+class DnsResponder;
+
+class SandboxEgress : public QObject {
+    Q_OBJECT
+public:
+    SandboxEgress(EgressService &service, QString sandboxId, qint64 initPid, EgressSockets sockets,
+                  const QHash<quint32, QString> &storedNames, QObject *parent = nullptr);
+    ~SandboxEgress() override;
+
+    const QString &sandboxId() const { return m_sandboxId; }
+    qint64 initPid() const { return m_initPid; }
+    quint64 netNamespace() const { return m_netNamespace; }
+    const FakeIpPool &names() const { return m_pool; }
+    EgressService &service() { return m_service; }
+
+Q_SIGNALS:
+    void namesToStore(const QList<QPair<quint32, QString>> &names);
+
+private:
+    void acceptConnections(int listener);
+    void noteDns(const QString &name, bool refused, const QString &why, bool redirected);
+    void flushNames();
+
+    EgressService &m_service;
+    QString m_sandboxId;
+    qint64 m_initPid;
+    quint64 m_netNamespace = 0; // to find which process opened a connection
+    SocketFd m_tcp4, m_tcp6;
+    FakeIpPool m_pool;
+    std::unique_ptr<QSocketNotifier> m_accept4, m_accept6;
+    DnsResponder *m_dns = nullptr;
+    DnsResponder *m_redirectedDns = nullptr;
+    QList<QPair<quint32, QString>> m_newNames;
+    QTimer m_namesTimer;
+};
+
+} // namespace paddock::egress

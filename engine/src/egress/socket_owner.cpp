@@ -1,0 +1,123 @@
+#include "socket_owner.h"
+
+#include <QDir>
+#include <QFile>
+#include <QtEndian>
+
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+
+namespace paddock::egress {
+
+namespace {
+
+// /proc/net/tcp prints each 32-bit word of an address, kept in network
+// byte order in memory, as a native integer in hex.
+QString procAddress(const QHostAddress &a, quint16 port)
+{
+    bool isV4 = false;
+    quint32 v4 = a.toIPv4Address(&isV4);
+    QString hex;
+    if (isV4) {
+        hex = QStringLiteral("%1").arg(qToBigEndian(v4), 8, 16, QLatin1Char('0'));
+    } else {
+        Q_IPV6ADDR raw = a.toIPv6Address();
+        for (int word = 0; word < 4; ++word) {
+            quint32 w;
+            std::memcpy(&w, raw.c + word * 4, 4);
+            hex += QStringLiteral("%1").arg(w, 8, 16, QLatin1Char('0'));
+        }
+    }
+    return hex.toUpper() + u':' + QStringLiteral("%1").arg(port, 4, 16, QLatin1Char('0')).toUpper();
+}
+
+QString socketInode(const QString &pidDir, const QHostAddress &client, quint16 port)
+{
+    bool isV4 = false;
+    client.toIPv4Address(&isV4);
+    QFile table(pidDir + (isV4 ? QStringLiteral("/net/tcp") : QStringLiteral("/net/tcp6")));
+    if (!table.open(QIODevice::ReadOnly))
+        return {};
+    const QString local = procAddress(client, port);
+    table.readLine(); // header
+    while (!table.atEnd()) {
+        const QStringList cols = QString::fromLatin1(table.readLine()).simplified().split(u' ');
+        if (cols.size() > 9 && cols[1] == local)
+            return cols[9];
+    }
+    return {};
+}
+
+QString linkTarget(const QString &path)
+{
+    char buf[64];
+    ssize_t n = ::readlink(QFile::encodeName(path).constData(), buf, sizeof buf);
+    return n > 0 ? QString::fromLatin1(buf, n) : QString();
+}
+
+quint64 netNamespaceOf(const QString &pidDir)
+{
+    struct stat st {};
+    return ::stat(QFile::encodeName(pidDir + QStringLiteral("/ns/net")).constData(), &st) == 0 ? quint64(st.st_ino) : 0;
+}
+
+QString describeProcess(const QString &pidDir)
+{
+    QFile comm(pidDir + QStringLiteral("/comm"));
+    QString name = comm.open(QIODevice::ReadOnly) ? QString::fromUtf8(comm.readAll()).trimmed() : QString();
+    QFile status(pidDir + QStringLiteral("/status"));
+    QString nsPid;
+    if (status.open(QIODevice::ReadOnly)) {
+        for (const QByteArray &line : status.readAll().split('\n'))
+            if (line.startsWith("NSpid:"))
+                nsPid = QString::fromLatin1(line.mid(6)).simplified().section(u' ', -1);
+    }
+    return QStringLiteral("%1 (pid %2)").arg(name, nsPid);
+}
+
+} // namespace
+
+quint64 socketNetNamespace(int socketFd)
+{
+    // SIOCGSKNS: the namespace a socket belongs to, as an fd (the engine owns
+    // the sandbox's user namespace, so it may ask).
+    int ns = ::ioctl(socketFd, SIOCGSKNS);
+    if (ns < 0)
+        return 0;
+    struct stat st {};
+    const bool ok = ::fstat(ns, &st) == 0;
+    ::close(ns);
+    return ok ? quint64(st.st_ino) : 0;
+}
+
+QString findSocketOwner(quint64 netNamespace, const QHostAddress &clientAddress, quint16 clientPort)
+{
+    if (netNamespace == 0)
+        return {};
+    // PID 1 is not dumpable: its /proc entries are closed to us, the
+    // workload's are not. Any of them shows the namespace's socket table.
+    QStringList members;
+    for (const QString &pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+        if (pid.front().isDigit() && netNamespaceOf(QStringLiteral("/proc/") + pid) == netNamespace)
+            members << QStringLiteral("/proc/") + pid;
+    QString inode;
+    for (const QString &dir : std::as_const(members))
+        if (!(inode = socketInode(dir, clientAddress, clientPort)).isEmpty())
+            break;
+    if (inode.isEmpty() || inode == QStringLiteral("0"))
+        return {};
+    const QString target = QStringLiteral("socket:[%1]").arg(inode);
+    for (const QString &dir : std::as_const(members)) {
+        const QStringList fds = QDir(dir + QStringLiteral("/fd")).entryList(QDir::System | QDir::NoDotAndDotDot);
+        for (const QString &fd : fds)
+            if (linkTarget(dir + QStringLiteral("/fd/") + fd) == target)
+                return describeProcess(dir);
+    }
+    return {};
+}
+
+} // namespace paddock::egress

@@ -1,0 +1,340 @@
+#include "splice_relay.h"
+
+#include "tls_client_hello.h"
+
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+namespace paddock::egress {
+
+namespace {
+
+// Each direction's pipe; what one splice call can move. Larger pipes count
+// against the user's pipe-buffer quota (fs.pipe-user-pages-soft).
+constexpr int kPipeSize = 256 * 1024;
+constexpr size_t kMaxFirstFlight = kMaxClientHello + 64;
+constexpr int kMaxEvents = 64;
+
+struct Direction {
+    int from = -1, to = -1;
+    SocketFd pipeRead, pipeWrite;
+    size_t pending = 0; // bytes in the pipe
+    bool eof = false; // `from` sent its FIN
+    bool shut = false; // the FIN was passed on to `to`
+    qint64 bytes = 0;
+    bool done() const { return shut; }
+};
+
+struct Pair {
+    quint64 id = 0;
+    SocketFd client, upstream;
+    Direction out, in; // client → upstream, upstream → client
+    FirstFlightCheck check; // while set, client bytes are read into `first`
+    std::string first;
+    RelayFinished finished;
+    RelayTotals totals;
+    uint32_t interest[2] = { 0, 0 }; // registered epoll events: client, upstream
+    bool failed = false;
+};
+
+bool makePipe(Direction &d)
+{
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0)
+        return false;
+    d.pipeRead.reset(fds[0]);
+    d.pipeWrite.reset(fds[1]);
+    (void)::fcntl(fds[1], F_SETPIPE_SZ, kPipeSize); // best effort: the default size works too
+    return true;
+}
+
+} // namespace
+
+class SpliceRelay::Loop {
+public:
+    explicit Loop(std::atomic<int> &active) : m_active(active)
+    {
+        m_epoll.reset(::epoll_create1(EPOLL_CLOEXEC));
+        m_wake.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+        epoll_event ev {};
+        ev.events = EPOLLIN;
+        ev.data.u64 = kWakeKey;
+        ::epoll_ctl(m_epoll.get(), EPOLL_CTL_ADD, m_wake.get(), &ev);
+        m_thread = std::thread([this] { run(); });
+    }
+
+    ~Loop()
+    {
+        post([this] { m_stopping = true; });
+        m_thread.join();
+    }
+
+    void post(std::function<void()> command)
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_commands.push_back(std::move(command));
+        }
+        uint64_t one = 1;
+        (void)!::write(m_wake.get(), &one, sizeof one);
+    }
+
+    void add(std::unique_ptr<Pair> p)
+    {
+        quint64 id = p->id;
+        Pair &pair = *p;
+        m_pairs.emplace(id, std::move(p));
+        if (!makePipe(pair.out) || !makePipe(pair.in)) {
+            pair.failed = true;
+            finish(pair);
+            return;
+        }
+        pair.out.from = pair.client.get();
+        pair.out.to = pair.upstream.get();
+        pair.in.from = pair.upstream.get();
+        pair.in.to = pair.client.get();
+        for (int side = 0; side < 2; ++side) {
+            epoll_event ev {};
+            ev.data.u64 = id << 1 | quint64(side);
+            ::epoll_ctl(m_epoll.get(), EPOLL_CTL_ADD, side == 0 ? pair.client.get() : pair.upstream.get(), &ev);
+        }
+        pump(pair);
+    }
+
+    void close(quint64 id)
+    {
+        auto it = m_pairs.find(id);
+        if (it != m_pairs.end())
+            finish(*it->second);
+    }
+
+private:
+    static constexpr uint64_t kWakeKey = ~uint64_t(0);
+
+    void run()
+    {
+        epoll_event events[kMaxEvents];
+        while (!m_stopping) {
+            int n = ::epoll_wait(m_epoll.get(), events, kMaxEvents, -1);
+            for (int i = 0; i < n; ++i) {
+                if (events[i].data.u64 == kWakeKey) {
+                    runCommands();
+                    continue;
+                }
+                auto it = m_pairs.find(events[i].data.u64 >> 1);
+                if (it != m_pairs.end())
+                    pump(*it->second);
+            }
+            reapFinished();
+        }
+        for (auto &[id, p] : m_pairs)
+            finish(*p);
+        reapFinished();
+    }
+
+    void runCommands()
+    {
+        uint64_t count;
+        (void)!::read(m_wake.get(), &count, sizeof count);
+        std::deque<std::function<void()>> commands;
+        {
+            std::lock_guard lock(m_mutex);
+            commands.swap(m_commands);
+        }
+        for (auto &c : commands)
+            c();
+    }
+
+    // Moves whatever can move now, both ways, then updates what to wait for.
+    void pump(Pair &p)
+    {
+        if (p.failed)
+            return;
+        bool progress = true;
+        while (progress && !p.failed) {
+            progress = false;
+            if (p.check)
+                progress |= readFirstFlight(p);
+            else
+                progress |= move(p, p.out);
+            progress |= move(p, p.in);
+        }
+        if (p.failed || (p.out.done() && p.in.done())) {
+            finish(p);
+            return;
+        }
+        updateInterest(p);
+    }
+
+    // Holds the client's first bytes until the check decides.
+    bool readFirstFlight(Pair &p)
+    {
+        char buf[16384];
+        size_t room = std::min(sizeof buf, kMaxFirstFlight - p.first.size());
+        ssize_t n = room ? ::recv(p.client.get(), buf, room, 0) : 0;
+        if (n < 0)
+            return errno == EAGAIN ? false : fail(p);
+        if (n > 0)
+            p.first.append(buf, size_t(n));
+        const bool ended = n == 0;
+        FirstFlight verdict = p.check(p.first);
+        if (verdict.verdict == FirstFlight::Verdict::NeedMore && !ended) {
+            if (room)
+                return n > 0;
+            verdict = FirstFlight { FirstFlight::Verdict::Refuse, {}, QStringLiteral("first bytes too long to check") };
+        }
+        if (verdict.verdict == FirstFlight::Verdict::Refuse) {
+            p.totals.refusal = verdict.reason;
+            return fail(p);
+        }
+        p.totals.protocol = verdict.protocol;
+        p.check = nullptr;
+        // Into the pipe: it is empty and larger than the most we hold.
+        if (!p.first.empty() && ::write(p.out.pipeWrite.get(), p.first.data(), p.first.size()) != ssize_t(p.first.size()))
+            return fail(p);
+        p.out.pending = p.first.size();
+        p.out.bytes = qint64(p.first.size());
+        p.out.eof = ended;
+        p.first.clear();
+        p.first.shrink_to_fit();
+        return true;
+    }
+
+    bool move(Pair &p, Direction &d)
+    {
+        bool progress = false;
+        if (!d.eof && d.pending < size_t(kPipeSize)) {
+            ssize_t n = ::splice(d.from, nullptr, d.pipeWrite.get(), nullptr, size_t(kPipeSize) - d.pending,
+                                 SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+            if (n > 0) {
+                d.pending += size_t(n);
+                d.bytes += n;
+                progress = true;
+            } else if (n == 0) {
+                d.eof = true;
+                progress = true;
+            } else if (errno != EAGAIN) {
+                return fail(p);
+            }
+        }
+        if (d.pending > 0) {
+            ssize_t n = ::splice(d.pipeRead.get(), nullptr, d.to, nullptr, d.pending, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+            if (n > 0) {
+                d.pending -= size_t(n);
+                progress = true;
+            } else if (n < 0 && errno != EAGAIN) {
+                return fail(p);
+            }
+        }
+        if (d.eof && d.pending == 0 && !d.shut) {
+            ::shutdown(d.to, SHUT_WR);
+            d.shut = true;
+            progress = true;
+        }
+        return progress;
+    }
+
+    void updateInterest(Pair &p)
+    {
+        auto wants = [](const Direction &reading, const Direction &writing, bool holding) {
+            uint32_t ev = 0;
+            if (!reading.eof && (holding || reading.pending < size_t(kPipeSize)))
+                ev |= EPOLLIN;
+            if (writing.pending > 0)
+                ev |= EPOLLOUT;
+            return ev;
+        };
+        const uint32_t want[2] = { wants(p.out, p.in, bool(p.check)), wants(p.in, p.out, false) };
+        for (int side = 0; side < 2; ++side) {
+            if (want[side] == p.interest[side])
+                continue;
+            epoll_event ev {};
+            ev.events = want[side];
+            ev.data.u64 = p.id << 1 | quint64(side);
+            ::epoll_ctl(m_epoll.get(), EPOLL_CTL_MOD, side == 0 ? p.client.get() : p.upstream.get(), &ev);
+            p.interest[side] = want[side];
+        }
+    }
+
+    bool fail(Pair &p)
+    {
+        p.failed = true;
+        return false;
+    }
+
+    // Closes both sockets and reports; the pair is freed after this round
+    // of events, which may still name it.
+    void finish(Pair &p)
+    {
+        if (!p.finished)
+            return;
+        p.totals.bytesOut = p.out.bytes;
+        p.totals.bytesIn = p.in.bytes;
+        if (p.failed && !p.totals.refusal.isEmpty()) {
+            linger reset { 1, 0 }; // refused: the client sees a reset, not a clean end
+            ::setsockopt(p.client.get(), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+        }
+        p.client.reset();
+        p.upstream.reset();
+        RelayFinished done = std::move(p.finished);
+        p.finished = nullptr;
+        p.failed = true;
+        m_finished.push_back(p.id);
+        done(p.totals);
+    }
+
+    void reapFinished()
+    {
+        for (quint64 id : m_finished) {
+            if (m_pairs.erase(id))
+                --m_active;
+        }
+        m_finished.clear();
+    }
+
+    std::atomic<int> &m_active;
+    SocketFd m_epoll, m_wake;
+    std::mutex m_mutex;
+    std::deque<std::function<void()>> m_commands; // guarded by m_mutex
+    std::unordered_map<quint64, std::unique_ptr<Pair>> m_pairs; // relay thread only
+    std::vector<quint64> m_finished;
+    bool m_stopping = false;
+    std::thread m_thread;
+};
+
+SpliceRelay::SpliceRelay() : m_loop(std::make_unique<Loop>(m_active)) { }
+
+SpliceRelay::~SpliceRelay() = default;
+
+quint64 SpliceRelay::add(SocketFd client, SocketFd upstream, FirstFlightCheck check, RelayFinished finished)
+{
+    static std::atomic<quint64> nextId { 1 };
+    auto p = std::make_unique<Pair>();
+    p->id = nextId++;
+    p->client = std::move(client);
+    p->upstream = std::move(upstream);
+    p->check = std::move(check);
+    p->finished = std::move(finished);
+    const quint64 id = p->id;
+    ++m_active;
+    // std::function needs a copyable callable: the pair travels as a raw
+    // pointer and is owned again on the relay thread.
+    Pair *raw = p.release();
+    m_loop->post([this, raw] { m_loop->add(std::unique_ptr<Pair>(raw)); });
+    return id;
+}
+
+void SpliceRelay::close(quint64 id)
+{
+    m_loop->post([this, id] { m_loop->close(id); });
+}
+
+} // namespace paddock::egress

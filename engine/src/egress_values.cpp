@@ -1,0 +1,151 @@
+// Names, validation and descriptions of paddock/egress.h, shared by the
+// engine and the CLI.
+#include "paddock/egress.h"
+
+#include <arpa/inet.h>
+
+namespace paddock {
+
+namespace {
+
+constexpr int kMaxHostLength = 253;
+constexpr int kMaxLabelLength = 63;
+
+bool isLabelChar(QChar c)
+{
+    return (c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9') || c == u'-' || c == u'_';
+}
+
+bool isAddress(const QString &text)
+{
+    QByteArray latin = text.toLatin1();
+    unsigned char buf[16];
+    return inet_pton(AF_INET, latin.constData(), buf) == 1 || inet_pton(AF_INET6, latin.constData(), buf) == 1;
+}
+
+bool isCidr(const QString &text)
+{
+    qsizetype slash = text.indexOf(u'/');
+    if (slash < 0)
+        return false;
+    const QString addr = text.left(slash);
+    bool ok = false;
+    int bits = text.mid(slash + 1).toInt(&ok);
+    int maxBits = addr.contains(u':') ? 128 : 32;
+    return ok && bits >= 0 && bits <= maxBits && isAddress(addr);
+}
+
+} // namespace
+
+bool isValidHostName(const QString &name)
+{
+    if (name.isEmpty() || name.size() > kMaxHostLength)
+        return false;
+    const QStringList labels = name.split(u'.');
+    for (const QString &label : labels) {
+        if (label.isEmpty() || label.size() > kMaxLabelLength)
+            return false;
+        for (QChar c : label)
+            if (!isLabelChar(c))
+                return false;
+    }
+    return true;
+}
+
+bool isAddressPattern(const QString &pattern) { return isAddress(pattern) || isCidr(pattern); }
+
+QString egressActionName(EgressAction a)
+{
+    switch (a) {
+    case EgressAction::Allow: return QStringLiteral("allow");
+    case EgressAction::Ask: return QStringLiteral("ask");
+    case EgressAction::Deny: break;
+    }
+    return QStringLiteral("deny");
+}
+
+std::optional<EgressAction> egressActionFromName(const QString &name)
+{
+    for (EgressAction a : { EgressAction::Allow, EgressAction::Deny, EgressAction::Ask })
+        if (egressActionName(a) == name)
+            return a;
+    return std::nullopt;
+}
+
+QString egressVerdictName(EgressVerdict v)
+{
+    switch (v) {
+    case EgressVerdict::Allowed: return QStringLiteral("allowed");
+    case EgressVerdict::Redirected: return QStringLiteral("redirected");
+    case EgressVerdict::Denied: break;
+    }
+    return QStringLiteral("denied");
+}
+
+std::optional<EgressVerdict> egressVerdictFromName(const QString &name)
+{
+    for (EgressVerdict v : { EgressVerdict::Allowed, EgressVerdict::Denied, EgressVerdict::Redirected })
+        if (egressVerdictName(v) == name)
+            return v;
+    return std::nullopt;
+}
+
+QString egressAnswerName(EgressAnswer a)
+{
+    switch (a) {
+    case EgressAnswer::AllowOnce: return QStringLiteral("allow-once");
+    case EgressAnswer::AllowAlways: return QStringLiteral("allow-always");
+    case EgressAnswer::DenyAlways: return QStringLiteral("deny-always");
+    case EgressAnswer::DenyOnce: break;
+    }
+    return QStringLiteral("deny-once");
+}
+
+std::optional<EgressAnswer> egressAnswerFromName(const QString &name)
+{
+    for (EgressAnswer a : { EgressAnswer::AllowOnce, EgressAnswer::AllowAlways, EgressAnswer::DenyOnce,
+                            EgressAnswer::DenyAlways })
+        if (egressAnswerName(a) == name)
+            return a;
+    return std::nullopt;
+}
+
+Result<void> validateEgressRule(const EgressRule &rule)
+{
+    const QString &p = rule.pattern;
+    if (p.isEmpty())
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("a rule needs a pattern: a host name, *.domain, * or an IP address"));
+    if (p != QStringLiteral("*") && !isAddressPattern(p)) {
+        const QString name = p.startsWith(QStringLiteral("*.")) ? p.mid(2) : p;
+        if (name.contains(u'*'))
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("'%1': '*' may only stand alone or start a pattern as '*.'").arg(p));
+        if (!isValidHostName(name))
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("'%1' is not a host name (lower-case letters, digits, '-' and '_' "
+                                       "in dot-separated labels of 1–63), an IP address or a CIDR block")
+                            .arg(p));
+    }
+    if (rule.reason.size() > 500)
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("a rule's reason is limited to 500 characters"));
+    return {};
+}
+
+QString describeEgressRule(const EgressRule &rule)
+{
+    QString text = egressActionName(rule.action) + u' ' + rule.pattern;
+    if (rule.port != 0)
+        text += u':' + QString::number(rule.port);
+    return text;
+}
+
+Result<void> validateHostOverride(const HostOverride &o)
+{
+    if (!isValidHostName(o.name))
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not a host name").arg(o.name));
+    if (!isAddress(o.address))
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not an IP address").arg(o.address));
+    return {};
+}
+
+} // namespace paddock

@@ -1,0 +1,165 @@
+// Engine: zero-trust egress — rules, questions, the log and host overrides.
+// The work is done by egress::EgressService; this file resolves sandbox
+// names and forwards.
+#include "engine_private.h"
+
+#include <QDebug>
+
+namespace paddock {
+
+namespace {
+
+// What a person typed, as rules store it: "API.GitHub.com." → "api.github.com".
+EgressRule normalised(EgressRule rule)
+{
+    rule.pattern = rule.pattern.trimmed().toLower();
+    if (rule.pattern.size() > 1 && rule.pattern.endsWith(u'.'))
+        rule.pattern.chop(1);
+    rule.reason = rule.reason.trimmed();
+    return rule;
+}
+
+} // namespace
+
+void EnginePrivate::startEgress()
+{
+    egress = std::make_unique<egress::EgressService>(
+        egress::EgressService::Stores { egressRules, egressNames, egressLogStore },
+        [this](const QString &id) {
+            auto sb = sandboxes.byIdOrName(id);
+            return sb && sb->has_value() ? (*sb)->name : id;
+        });
+    QObject::connect(egress.get(), &egress::EgressService::logged, q, &Engine::egressLogged);
+    QObject::connect(egress.get(), &egress::EgressService::questionAsked, q, &Engine::egressQuestionAsked);
+    QObject::connect(egress.get(), &egress::EgressService::questionClosed, q, &Engine::egressQuestionClosed);
+    QObject::connect(egress.get(), &egress::EgressService::rulesChanged, q, &Engine::egressRulesChanged);
+}
+
+Result<QString> EnginePrivate::egressScope(const QString &key)
+{
+    if (key.isEmpty())
+        return QString();
+    auto sb = find(key);
+    if (!sb)
+        return tl::unexpected(sb.error());
+    return sb->id;
+}
+
+Result<QList<EgressRule>> Engine::egressRules(const QString &key)
+{
+    auto scope = d->egressScope(key);
+    if (!scope)
+        return tl::unexpected(scope.error());
+    return d->egress->rules(*scope);
+}
+
+Result<EgressRule> Engine::addEgressRule(const QString &key, EgressRule rule, int position)
+{
+    auto scope = d->egressScope(key);
+    if (!scope)
+        return tl::unexpected(scope.error());
+    rule = normalised(rule);
+    rule.sandboxId = *scope;
+    return d->egress->addRule(rule, position);
+}
+
+// A rule is changed, moved or removed only through the list it is in.
+static Result<EgressRule> ruleInScope(EnginePrivate *d, const QString &key, qint64 ruleId)
+{
+    auto scope = d->egressScope(key);
+    if (!scope)
+        return tl::unexpected(scope.error());
+    auto rule = d->egress->rule(ruleId);
+    if (!rule)
+        return tl::unexpected(rule.error());
+    if (!*rule || (*rule)->sandboxId != *scope)
+        return fail(ErrorCode::NotFound,
+                    scope->isEmpty() ? QStringLiteral("no global egress rule %1").arg(ruleId)
+                                     : QStringLiteral("sandbox '%1' has no egress rule %2").arg(key).arg(ruleId));
+    return **rule;
+}
+
+Result<EgressRule> Engine::updateEgressRule(const QString &key, const EgressRule &rule)
+{
+    auto existing = ruleInScope(d.get(), key, rule.id);
+    if (!existing)
+        return existing;
+    EgressRule updated = normalised(rule);
+    updated.sandboxId = existing->sandboxId;
+    return d->egress->updateRule(updated);
+}
+
+Result<void> Engine::removeEgressRule(const QString &key, qint64 ruleId)
+{
+    auto existing = ruleInScope(d.get(), key, ruleId);
+    if (!existing)
+        return tl::unexpected(existing.error());
+    return d->egress->removeRule(ruleId);
+}
+
+Result<void> Engine::moveEgressRule(const QString &key, qint64 ruleId, int position)
+{
+    auto existing = ruleInScope(d.get(), key, ruleId);
+    if (!existing)
+        return tl::unexpected(existing.error());
+    return d->egress->moveRule(ruleId, position);
+}
+
+Result<EgressSettings> Engine::egressSettings(const QString &key)
+{
+    auto sb = d->find(key);
+    if (!sb)
+        return tl::unexpected(sb.error());
+    return d->egress->settings(sb->id);
+}
+
+Result<void> Engine::setEgressSettings(const QString &key, const EgressSettings &settings)
+{
+    auto sb = d->find(key);
+    if (!sb)
+        return tl::unexpected(sb.error());
+    return d->egress->setSettings(sb->id, settings);
+}
+
+Result<QList<EgressLogEntry>> Engine::egressLog(const EgressLogQuery &query)
+{
+    auto scope = d->egressScope(query.sandbox);
+    if (!scope)
+        return tl::unexpected(scope.error());
+    return d->egress->log(*scope, query);
+}
+
+QList<EgressQuestion> Engine::egressQuestions() const { return d->egress->questions(); }
+
+Result<void> Engine::answerEgressQuestion(const QString &questionId, EgressAnswer answer)
+{
+    return d->egress->answer(questionId, answer);
+}
+
+void Engine::setEgressQuestionTimeout(int ms) { d->egress->asks().setTimeoutMs(ms); }
+
+Result<QList<HostOverride>> Engine::hostOverrides() { return d->egress->hostOverrides(); }
+
+Result<void> Engine::setHostOverride(const HostOverride &o)
+{
+    HostOverride n = o;
+    n.name = n.name.trimmed().toLower();
+    return d->egress->setHostOverride(n);
+}
+
+Result<void> Engine::removeHostOverride(const QString &name)
+{
+    auto removed = d->egress->removeHostOverride(name.trimmed().toLower());
+    if (!removed)
+        return tl::unexpected(removed.error());
+    if (!*removed)
+        return fail(ErrorCode::NotFound, QStringLiteral("no host override for '%1'").arg(name));
+    return {};
+}
+
+Result<void> Engine::setForwardProxy(const QString &httpsProxy, const QString &httpProxy, const QString &noProxy)
+{
+    return d->egress->setForwardProxy(httpsProxy, httpProxy, noProxy);
+}
+
+} // namespace paddock

@@ -1,0 +1,110 @@
+#include "egress_log_store.h"
+
+namespace paddock::store {
+
+namespace {
+
+constexpr const char *kColumns = "id, time, sandbox_id, host, address, port, protocol, verdict, rule_id, rule, "
+                                 "reason, upstream, bytes_out, bytes_in, duration_ms, process, open";
+
+EgressLogEntry readEntry(const Statement &s)
+{
+    EgressLogEntry e;
+    e.id = s.integer(0);
+    e.time = QDateTime::fromMSecsSinceEpoch(s.integer(1), Qt::UTC);
+    e.sandboxId = s.text(2);
+    e.host = s.text(3);
+    e.address = s.text(4);
+    e.port = quint16(s.integer(5));
+    e.protocol = s.text(6);
+    e.verdict = egressVerdictFromName(s.text(7)).value_or(EgressVerdict::Denied);
+    e.ruleId = s.integer(8);
+    e.rule = s.text(9);
+    e.reason = s.text(10);
+    e.upstream = s.text(11);
+    e.bytesOut = s.integer(12);
+    e.bytesIn = s.integer(13);
+    e.durationMs = s.integer(14);
+    e.process = s.text(15);
+    e.open = s.integer(16) != 0;
+    return e;
+}
+
+} // namespace
+
+Result<void> EgressLogStore::save(const QList<EgressLogEntry> &entries)
+{
+    return m_db.transaction([&]() -> Result<void> {
+        const std::string sql = std::string("INSERT OR REPLACE INTO egress_log (") + kColumns
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        for (const EgressLogEntry &e : entries) {
+            auto stmt = m_db.prepare(sql.c_str());
+            if (!stmt)
+                return tl::unexpected(stmt.error());
+            stmt->bind(1, e.id).bind(2, e.time.toMSecsSinceEpoch()).bind(3, e.sandboxId).bind(4, e.host);
+            stmt->bind(5, e.address).bind(6, qint64(e.port)).bind(7, e.protocol);
+            stmt->bind(8, egressVerdictName(e.verdict)).bind(9, e.ruleId).bind(10, e.rule);
+            stmt->bind(11, e.reason).bind(12, e.upstream).bind(13, e.bytesOut).bind(14, e.bytesIn);
+            stmt->bind(15, e.durationMs).bind(16, e.process).bind(17, qint64(e.open ? 1 : 0));
+            if (auto r = stmt->run(); !r)
+                return r;
+        }
+        return {};
+    });
+}
+
+Result<QList<EgressLogEntry>> EgressLogStore::query(const QString &sandboxId, const EgressLogQuery &q)
+{
+    std::string sql = std::string("SELECT ") + kColumns + " FROM egress_log WHERE (?1 = '' OR sandbox_id = ?1) "
+        "AND (?2 = '' OR verdict = ?2) AND (?3 = '' OR instr(host, ?3) > 0 OR instr(address, ?3) > 0) "
+        "AND (?4 = 0 OR id < ?4) ORDER BY id DESC LIMIT ?5";
+    auto stmt = m_db.prepare(sql.c_str());
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    stmt->bind(1, sandboxId).bind(2, q.verdict ? egressVerdictName(*q.verdict) : QString());
+    stmt->bind(3, q.hostContains.toLower()).bind(4, q.beforeId).bind(5, qint64(q.limit));
+    QList<EgressLogEntry> out;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row)
+            return tl::unexpected(row.error());
+        if (!*row)
+            return out;
+        out.append(readEntry(*stmt));
+    }
+}
+
+Result<qint64> EgressLogStore::maxId()
+{
+    auto stmt = m_db.prepare("SELECT COALESCE(MAX(id), 0) FROM egress_log");
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    if (auto row = stmt->step(); !row)
+        return tl::unexpected(row.error());
+    return stmt->integer(0);
+}
+
+Result<void> EgressLogStore::prune(qint64 keep)
+{
+    auto stmt = m_db.prepare("DELETE FROM egress_log WHERE id <= (SELECT MAX(id) FROM egress_log) - ?");
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    stmt->bind(1, keep);
+    return stmt->run();
+}
+
+Result<void> EgressLogStore::removeSandbox(const QString &sandboxId)
+{
+    auto stmt = m_db.prepare("DELETE FROM egress_log WHERE sandbox_id = ?");
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    stmt->bind(1, sandboxId);
+    return stmt->run();
+}
+
+Result<void> EgressLogStore::closeOpenEntries()
+{
+    return m_db.exec("UPDATE egress_log SET open = 0 WHERE open = 1");
+}
+
+} // namespace paddock::store

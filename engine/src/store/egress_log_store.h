@@ -1,0 +1,30 @@
+// Queries on egress_log. Rows are written in bursts by egress::EgressLog
+// (one transaction per burst) and pruned to a bounded count.
+#pragma once
+
+#include "database.h"
+
+#include "paddock/egress.h"
+
+namespace paddock::store {
+
+class EgressLogStore {
+public:
+    explicit EgressLogStore(Database &db) : m_db(db) { }
+
+    // Inserts or replaces each entry by ID, all in one transaction.
+    Result<void> save(const QList<EgressLogEntry> &entries);
+    // Newest first. `sandboxId` empty: every sandbox.
+    Result<QList<EgressLogEntry>> query(const QString &sandboxId, const EgressLogQuery &q);
+    Result<qint64> maxId();
+    // Keeps the newest `keep` rows.
+    Result<void> prune(qint64 keep);
+    Result<void> removeSandbox(const QString &sandboxId);
+    // Entries left open by an engine that stopped mid-connection.
+    Result<void> closeOpenEntries();
+
+private:
+    Database &m_db;
+};
+
+} // namespace paddock::store

@@ -1,0 +1,210 @@
+#include "egress_rule_store.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace paddock::store {
+
+namespace {
+
+constexpr const char *kSelect = "SELECT id, sandbox_id, pattern, port, action, reason FROM egress_rules ";
+
+// Global rules have a NULL sandbox_id; `IS ?` compares NULL with NULL.
+void bindScope(Statement &s, int index, const QString &scope)
+{
+    if (scope.isEmpty())
+        s.bindNull(index);
+    else
+        s.bind(index, scope);
+}
+
+EgressRule readRule(const Statement &s)
+{
+    EgressRule r;
+    r.id = s.integer(0);
+    r.sandboxId = s.isNull(1) ? QString() : s.text(1);
+    r.pattern = s.text(2);
+    r.port = quint16(s.integer(3));
+    r.action = egressActionFromName(s.text(4)).value_or(EgressAction::Deny);
+    r.reason = s.text(5);
+    return r;
+}
+
+} // namespace
+
+Result<QList<EgressRule>> EgressRuleStore::rules(const QString &scope)
+{
+    auto stmt = m_db.prepare((std::string(kSelect) + "WHERE sandbox_id IS ? ORDER BY position").c_str());
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    bindScope(*stmt, 1, scope);
+    QList<EgressRule> out;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row)
+            return tl::unexpected(row.error());
+        if (!*row)
+            return out;
+        out.append(readRule(*stmt));
+    }
+}
+
+Result<std::optional<EgressRule>> EgressRuleStore::rule(qint64 id)
+{
+    auto stmt = m_db.prepare((std::string(kSelect) + "WHERE id = ?").c_str());
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    stmt->bind(1, id);
+    auto row = stmt->step();
+    if (!row)
+        return tl::unexpected(row.error());
+    if (!*row)
+        return std::optional<EgressRule>();
+    return std::optional<EgressRule>(readRule(*stmt));
+}
+
+Result<int> EgressRuleStore::count(const QString &scope)
+{
+    auto stmt = m_db.prepare("SELECT COUNT(*) FROM egress_rules WHERE sandbox_id IS ?");
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    bindScope(*stmt, 1, scope);
+    auto row = stmt->step();
+    if (!row)
+        return tl::unexpected(row.error());
+    return int(stmt->integer(0));
+}
+
+// Adds `delta` to the position of every rule in [from, to).
+Result<void> EgressRuleStore::shift(const QString &scope, int from, int to, int delta)
+{
+    auto stmt = m_db.prepare("UPDATE egress_rules SET position = position + ? "
+                             "WHERE sandbox_id IS ? AND position >= ? AND position < ?");
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    stmt->bind(1, qint64(delta));
+    bindScope(*stmt, 2, scope);
+    stmt->bind(3, qint64(from)).bind(4, qint64(to));
+    return stmt->run();
+}
+
+Result<EgressRule> EgressRuleStore::insert(EgressRule rule, int position)
+{
+    Result<void> r = m_db.transaction([&]() -> Result<void> {
+        auto n = count(rule.sandboxId);
+        if (!n)
+            return tl::unexpected(n.error());
+        int at = position < 0 ? *n : std::min(position, *n);
+        if (auto s = shift(rule.sandboxId, at, *n, 1); !s)
+            return s;
+        auto stmt = m_db.prepare("INSERT INTO egress_rules (sandbox_id, position, pattern, port, action, reason) "
+                                 "VALUES (?, ?, ?, ?, ?, ?)");
+        if (!stmt)
+            return tl::unexpected(stmt.error());
+        bindScope(*stmt, 1, rule.sandboxId);
+        stmt->bind(2, qint64(at)).bind(3, rule.pattern).bind(4, qint64(rule.port));
+        stmt->bind(5, egressActionName(rule.action)).bind(6, rule.reason);
+        if (auto run = stmt->run(); !run)
+            return run;
+        rule.id = m_db.lastInsertId();
+        return {};
+    });
+    if (!r)
+        return tl::unexpected(r.error());
+    return rule;
+}
+
+Result<void> EgressRuleStore::update(const EgressRule &rule)
+{
+    auto stmt = m_db.prepare("UPDATE egress_rules SET pattern = ?, port = ?, action = ?, reason = ? WHERE id = ?");
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    stmt->bind(1, rule.pattern).bind(2, qint64(rule.port)).bind(3, egressActionName(rule.action));
+    stmt->bind(4, rule.reason).bind(5, rule.id);
+    return stmt->run();
+}
+
+Result<void> EgressRuleStore::remove(qint64 id)
+{
+    return m_db.transaction([&]() -> Result<void> {
+        auto pos = m_db.prepare("SELECT sandbox_id, position FROM egress_rules WHERE id = ?");
+        if (!pos)
+            return tl::unexpected(pos.error());
+        pos->bind(1, id);
+        auto row = pos->step();
+        if (!row)
+            return tl::unexpected(row.error());
+        if (!*row)
+            return {};
+        const QString scope = pos->isNull(0) ? QString() : pos->text(0);
+        const int at = int(pos->integer(1));
+        auto del = m_db.prepare("DELETE FROM egress_rules WHERE id = ?");
+        if (!del)
+            return tl::unexpected(del.error());
+        del->bind(1, id);
+        if (auto r = del->run(); !r)
+            return r;
+        return shift(scope, at + 1, std::numeric_limits<int>::max(), -1);
+    });
+}
+
+Result<void> EgressRuleStore::move(qint64 id, int position)
+{
+    return m_db.transaction([&]() -> Result<void> {
+        auto current = rule(id);
+        if (!current)
+            return tl::unexpected(current.error());
+        if (!current->has_value())
+            return {};
+        auto pos = m_db.prepare("SELECT position FROM egress_rules WHERE id = ?");
+        if (!pos)
+            return tl::unexpected(pos.error());
+        pos->bind(1, id);
+        if (auto row = pos->step(); !row)
+            return tl::unexpected(row.error());
+        const QString scope = (*current)->sandboxId;
+        const int from = int(pos->integer(0));
+        auto n = count(scope);
+        if (!n)
+            return tl::unexpected(n.error());
+        const int to = std::clamp(position < 0 ? *n - 1 : position, 0, *n - 1);
+        if (to == from)
+            return {};
+        // Close the gap, open one at the target, then drop the rule in.
+        auto r = to > from ? shift(scope, from + 1, to + 1, -1) : shift(scope, to, from, 1);
+        if (!r)
+            return r;
+        auto set = m_db.prepare("UPDATE egress_rules SET position = ? WHERE id = ?");
+        if (!set)
+            return tl::unexpected(set.error());
+        set->bind(1, qint64(to)).bind(2, id);
+        return set->run();
+    });
+}
+
+Result<EgressSettings> EgressRuleStore::settings(const QString &sandboxId)
+{
+    auto stmt = m_db.prepare("SELECT ask_unlisted FROM egress_settings WHERE sandbox_id = ?");
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    stmt->bind(1, sandboxId);
+    auto row = stmt->step();
+    if (!row)
+        return tl::unexpected(row.error());
+    EgressSettings s;
+    if (*row)
+        s.askUnlisted = stmt->integer(0) != 0;
+    return s;
+}
+
+Result<void> EgressRuleStore::setSettings(const QString &sandboxId, const EgressSettings &s)
+{
+    auto stmt = m_db.prepare("INSERT INTO egress_settings (sandbox_id, ask_unlisted) VALUES (?, ?) "
+                             "ON CONFLICT(sandbox_id) DO UPDATE SET ask_unlisted = excluded.ask_unlisted");
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    stmt->bind(1, sandboxId).bind(2, qint64(s.askUnlisted ? 1 : 0));
+    return stmt->run();
+}
+
+} // namespace paddock::store

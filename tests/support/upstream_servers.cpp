@@ -1,0 +1,118 @@
+#include "upstream_servers.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QSslConfiguration>
+#include <QSslSocket>
+#include <QTcpSocket>
+
+namespace paddock::test {
+
+namespace {
+
+// Reads a request head, answers it, closes: enough for curl and urllib.
+void serveOneRequest(QTcpSocket *s, const QByteArray &name, QByteArray *lastRequest)
+{
+    auto buffer = std::make_shared<QByteArray>();
+    auto serve = [s, name, buffer, lastRequest] {
+        *buffer += s->readAll();
+        if (!buffer->contains("\r\n\r\n"))
+            return;
+        *lastRequest = *buffer;
+        const QList<QByteArray> first = buffer->left(buffer->indexOf("\r\n")).split(' ');
+        const QByteArray body = name + ' ' + first.value(0) + ' ' + first.value(1) + '\n';
+        s->write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: "
+                 + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        s->disconnectFromHost();
+    };
+    QObject::connect(s, &QTcpSocket::readyRead, s, serve);
+    QObject::connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+    // QSslServer hands a socket over after its handshake: the request may be in already.
+    if (s->bytesAvailable() > 0)
+        serve();
+}
+
+} // namespace
+
+EchoServer::EchoServer()
+{
+    listen(QHostAddress::LocalHost);
+    connect(this, &QTcpServer::newConnection, this, [this] {
+        while (QTcpSocket *s = nextPendingConnection()) {
+            ++connections;
+            // Line by line, closing after a newline: Qt does not keep a socket
+            // half-open, so clients end with a line rather than a FIN.
+            connect(s, &QTcpSocket::readyRead, s, [this, s] {
+                const QByteArray data = s->readAll();
+                bytesReceived += data.size();
+                s->write(data);
+                if (data.endsWith('\n'))
+                    s->disconnectFromHost();
+            });
+            connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+        }
+    });
+}
+
+HttpServer::HttpServer(QByteArray name) : m_name(std::move(name))
+{
+    listen(QHostAddress::LocalHost);
+    connect(this, &QTcpServer::newConnection, this, [this] {
+        while (QTcpSocket *s = nextPendingConnection()) {
+            ++connections;
+            serveOneRequest(s, m_name, &lastRequest);
+        }
+    });
+}
+
+std::unique_ptr<TestCa> makeTestCa(const QStringList &hosts)
+{
+    auto ca = std::make_unique<TestCa>();
+    const QString d = ca->dir.path();
+    QStringList sans;
+    for (const QString &h : hosts)
+        sans << QStringLiteral("DNS:") + h;
+    const QString script = QStringLiteral(
+        "set -e; cd '%1'\n"
+        "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -subj '/CN=Paddock Test CA' -days 2 2>/dev/null\n"
+        "openssl req -newkey rsa:2048 -nodes -keyout leaf.key -out leaf.csr -subj '/CN=%2' 2>/dev/null\n"
+        "printf 'subjectAltName=%3\\n' > ext\n"
+        "openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out leaf.pem -days 2 -extfile ext 2>/dev/null\n")
+                               .arg(d, hosts.value(0), sans.join(u','));
+    QProcess p;
+    p.start(QStringLiteral("bash"), { QStringLiteral("-c"), script });
+    if (!p.waitForFinished(30000) || p.exitCode() != 0) {
+        ca->error = QStringLiteral("openssl failed: ") + QString::fromLocal8Bit(p.readAllStandardError());
+        return ca;
+    }
+    ca->caFile = d + QStringLiteral("/ca.pem");
+    QFile leaf(d + QStringLiteral("/leaf.pem")), key(d + QStringLiteral("/leaf.key"));
+    if (!leaf.open(QIODevice::ReadOnly) || !key.open(QIODevice::ReadOnly)) {
+        ca->error = QStringLiteral("openssl wrote no certificate");
+        return ca;
+    }
+    ca->leaf = QSslCertificate(leaf.readAll());
+    ca->key = QSslKey(key.readAll(), QSsl::Rsa);
+    return ca;
+}
+
+HttpsServer::HttpsServer(const TestCa &ca)
+{
+    QSslConfiguration conf = QSslConfiguration::defaultConfiguration();
+    conf.setLocalCertificate(ca.leaf);
+    conf.setPrivateKey(ca.key);
+    conf.setPeerVerifyMode(QSslSocket::VerifyNone);
+    setSslConfiguration(conf);
+    listen(QHostAddress::LocalHost);
+    // A QSslServer offers a connection once its handshake is done.
+    connect(this, &QTcpServer::pendingConnectionAvailable, this, [this] {
+        while (QTcpSocket *s = nextPendingConnection()) {
+            auto *tls = static_cast<QSslSocket *>(s);
+            ++connections;
+            static QByteArray ignored;
+            serveOneRequest(tls, "https", &ignored);
+        }
+    });
+}
+
+} // namespace paddock::test

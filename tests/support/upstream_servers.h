@@ -1,0 +1,50 @@
+// Local upstream servers for egress tests, on 127.0.0.1 with a port the
+// kernel picks: a TCP echo, a plain HTTP server and an HTTPS server whose
+// certificate comes from a throwaway test CA. Each counts its connections,
+// so a test can prove that a refused connection never reached it.
+#pragma once
+
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QSslServer>
+#include <QTcpServer>
+#include <QTemporaryDir>
+
+namespace paddock::test {
+
+// Echoes what it reads; closes once what it read ends a line.
+class EchoServer : public QTcpServer {
+public:
+    EchoServer();
+    int connections = 0;
+    qint64 bytesReceived = 0;
+};
+
+// Answers every request "200 <name> <method> <target>" and closes.
+class HttpServer : public QTcpServer {
+public:
+    explicit HttpServer(QByteArray name = "http");
+    int connections = 0;
+    QByteArray lastRequest;
+
+private:
+    QByteArray m_name;
+};
+
+// A CA and a leaf certificate for `hosts`, made with the openssl tool.
+struct TestCa {
+    QTemporaryDir dir;
+    QString caFile; // PEM, for clients to trust
+    QSslCertificate leaf;
+    QSslKey key;
+    QString error; // set when the CA could not be made
+};
+std::unique_ptr<TestCa> makeTestCa(const QStringList &hosts);
+
+class HttpsServer : public QSslServer {
+public:
+    explicit HttpsServer(const TestCa &ca);
+    int connections = 0; // completed TLS handshakes
+};
+
+} // namespace paddock::test
