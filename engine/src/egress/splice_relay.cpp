@@ -19,7 +19,7 @@ namespace {
 
 // Each direction's pipe; what one splice call can move. Larger pipes count
 // against the user's pipe-buffer quota (fs.pipe-user-pages-soft).
-constexpr int kPipeSize = 256 * 1024;
+constexpr int kPipeSize = 1024 * 1024;
 constexpr size_t kMaxFirstFlight = kMaxClientHello + 64;
 constexpr int kMaxEvents = 64;
 
@@ -41,7 +41,6 @@ struct Pair {
     std::string first;
     RelayFinished finished;
     RelayTotals totals;
-    uint32_t interest[2] = { 0, 0 }; // registered epoll events: client, upstream
     bool failed = false;
 };
 
@@ -101,8 +100,12 @@ public:
         pair.out.to = pair.upstream.get();
         pair.in.from = pair.upstream.get();
         pair.in.to = pair.client.get();
+        // Edge-triggered, both ways, for the pair's life: pump() always goes
+        // on until a read or a write would block, so every wait has an edge
+        // to end it, and no epoll_ctl is spent per round.
         for (int side = 0; side < 2; ++side) {
             epoll_event ev {};
+            ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
             ev.data.u64 = id << 1 | quint64(side);
             ::epoll_ctl(m_epoll.get(), EPOLL_CTL_ADD, side == 0 ? pair.client.get() : pair.upstream.get(), &ev);
         }
@@ -167,11 +170,8 @@ private:
                 progress |= move(p, p.out);
             progress |= move(p, p.in);
         }
-        if (p.failed || (p.out.done() && p.in.done())) {
+        if (p.failed || (p.out.done() && p.in.done()))
             finish(p);
-            return;
-        }
-        updateInterest(p);
     }
 
     // Holds the client's first bytes until the check decides.
@@ -240,28 +240,6 @@ private:
             progress = true;
         }
         return progress;
-    }
-
-    void updateInterest(Pair &p)
-    {
-        auto wants = [](const Direction &reading, const Direction &writing, bool holding) {
-            uint32_t ev = 0;
-            if (!reading.eof && (holding || reading.pending < size_t(kPipeSize)))
-                ev |= EPOLLIN;
-            if (writing.pending > 0)
-                ev |= EPOLLOUT;
-            return ev;
-        };
-        const uint32_t want[2] = { wants(p.out, p.in, bool(p.check)), wants(p.in, p.out, false) };
-        for (int side = 0; side < 2; ++side) {
-            if (want[side] == p.interest[side])
-                continue;
-            epoll_event ev {};
-            ev.events = want[side];
-            ev.data.u64 = p.id << 1 | quint64(side);
-            ::epoll_ctl(m_epoll.get(), EPOLL_CTL_MOD, side == 0 ? p.client.get() : p.upstream.get(), &ev);
-            p.interest[side] = want[side];
-        }
     }
 
     bool fail(Pair &p)

@@ -1,0 +1,149 @@
+// `paddock egress …` end to end: rules, host overrides, modes, the log and
+// questions, through the API and an automatically started engine, against
+// an HTTP server in a process of its own.
+#include "test_support.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace paddock::test;
+
+class TstCliEgress : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+    QString m_dataDir;
+    QProcess m_server;
+    QString m_port;
+
+    CliRun cli(const QStringList &args) { return runCli(m_dataDir, args); }
+    QJsonArray rules()
+    {
+        CliRun r = cli({ QStringLiteral("egress"), QStringLiteral("rules"), QStringLiteral("e"), QStringLiteral("--json") });
+        return QJsonDocument::fromJson(r.out).object().value(QStringLiteral("rules")).toArray();
+    }
+    QByteArray curl(const QString &url)
+    {
+        return cli({ QStringLiteral("exec"), QStringLiteral("e"), QStringLiteral("--"), QStringLiteral("curl"), QStringLiteral("-sS"),
+                     QStringLiteral("-m"), QStringLiteral("10"), url })
+            .out;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_dataDir = m_tmp.path() + QStringLiteral("/data");
+        // A server that prints its port, then answers every GET with "served".
+        m_server.start(QStringLiteral("python3"), { QStringLiteral("-c"), QStringLiteral(
+            "import http.server, sys\n"
+            "class H(http.server.BaseHTTPRequestHandler):\n"
+            "    def do_GET(self):\n"
+            "        self.send_response(200); self.send_header('Content-Length', '7'); self.end_headers(); self.wfile.write(b'served\\n')\n"
+            "    def log_message(self, *a): pass\n"
+            "s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)\n"
+            "print(s.server_address[1], flush=True)\ns.serve_forever()") });
+        QVERIFY(m_server.waitForReadyRead(10000));
+        m_port = QString::fromLatin1(m_server.readLine().trimmed());
+        CliRun r = cli({ QStringLiteral("create"), QStringLiteral("--name"), QStringLiteral("e") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+    }
+    void cleanupTestCase()
+    {
+        shutDownCliEngine(m_dataDir);
+        m_server.kill();
+        m_server.waitForFinished();
+    }
+
+    void resolveAllowAndLog()
+    {
+        QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("resolve"), QStringLiteral("api.test"), QStringLiteral("127.0.0.1:") + m_port }).exitCode, 0);
+        CliRun list = cli({ QStringLiteral("egress"), QStringLiteral("resolve") });
+        QVERIFY2(list.out.contains("api.test") && list.out.contains(m_port.toLatin1()), list.out.constData());
+        QVERIFY(curl(QStringLiteral("http://api.test/")).contains("no rule allows api.test:80"));
+        CliRun allow = cli({ QStringLiteral("egress"), QStringLiteral("allow"), QStringLiteral("e"), QStringLiteral("API.test."), QStringLiteral("--port"), QStringLiteral("80") });
+        QVERIFY2(allow.exitCode == 0, allow.err.constData());
+        QCOMPARE(curl(QStringLiteral("http://api.test/")), QByteArray("served\n"));
+        const QJsonArray r = rules();
+        QCOMPARE(r.size(), 1);
+        QCOMPARE(r[0].toObject().value(QStringLiteral("pattern")).toString(), QStringLiteral("api.test"));
+        CliRun log = cli({ QStringLiteral("egress"), QStringLiteral("log"), QStringLiteral("e") });
+        QVERIFY2(log.out.contains("denied") && log.out.contains("allowed") && log.out.contains("[allow api.test:80]"), log.out.constData());
+        CliRun json = cli({ QStringLiteral("egress"), QStringLiteral("log"), QStringLiteral("e"), QStringLiteral("--json"), QStringLiteral("--denied") });
+        const QList<QByteArray> lines = json.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 1);
+        QCOMPARE(QJsonDocument::fromJson(lines[0]).object().value(QStringLiteral("verdict")).toString(), QStringLiteral("denied"));
+    }
+
+    void rulesAreOrderedAndRemovable()
+    {
+        CliRun deny = cli({ QStringLiteral("egress"), QStringLiteral("deny"), QStringLiteral("e"), QStringLiteral("*.test"),
+                            QStringLiteral("--reason"), QStringLiteral("tests are off"), QStringLiteral("--at"), QStringLiteral("1") });
+        QVERIFY2(deny.exitCode == 0, deny.err.constData());
+        const QString denyId = QString::fromLatin1(deny.out.trimmed());
+        QVERIFY(curl(QStringLiteral("http://api.test/")).contains("tests are off"));
+        QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("move"), QStringLiteral("e"), denyId, QStringLiteral("2") }).exitCode, 0);
+        QCOMPARE(curl(QStringLiteral("http://api.test/")), QByteArray("served\n"));
+        CliRun table = cli({ QStringLiteral("egress"), QStringLiteral("rules"), QStringLiteral("e") });
+        QVERIFY2(table.out.indexOf("allow") < table.out.indexOf("deny"), table.out.constData());
+        QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("rm"), QStringLiteral("e"), denyId }).exitCode, 0);
+        QCOMPARE(rules().size(), 1);
+        CliRun missing = cli({ QStringLiteral("egress"), QStringLiteral("rm"), QStringLiteral("e"), denyId });
+        QVERIFY(missing.exitCode != 0 && missing.err.contains("has no egress rule"));
+    }
+
+    void globalRules()
+    {
+        QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("resolve"), QStringLiteral("other.test"), QStringLiteral("127.0.0.1:") + m_port }).exitCode, 0);
+        QVERIFY(curl(QStringLiteral("http://other.test/")).contains("no rule allows"));
+        CliRun g = cli({ QStringLiteral("egress"), QStringLiteral("allow"), QStringLiteral("--global"), QStringLiteral("other.test") });
+        QVERIFY2(g.exitCode == 0, g.err.constData());
+        QCOMPARE(curl(QStringLiteral("http://other.test/")), QByteArray("served\n"));
+        QVERIFY(cli({ QStringLiteral("egress"), QStringLiteral("rules"), QStringLiteral("--global") }).out.contains("other.test"));
+    }
+
+    void badInputGetsAClearError()
+    {
+        CliRun bad = cli({ QStringLiteral("egress"), QStringLiteral("allow"), QStringLiteral("e"), QStringLiteral("exa mple.com") });
+        QVERIFY(bad.exitCode != 0);
+        QVERIFY2(bad.err.contains("is not a host name"), bad.err.constData());
+        CliRun port = cli({ QStringLiteral("egress"), QStringLiteral("allow"), QStringLiteral("e"), QStringLiteral("a.test"), QStringLiteral("--port"), QStringLiteral("99999") });
+        QCOMPARE(port.exitCode, 2);
+        CliRun resolve = cli({ QStringLiteral("egress"), QStringLiteral("resolve"), QStringLiteral("x.test"), QStringLiteral("not-an-ip") });
+        QVERIFY2(resolve.err.contains("is not an IP address"), resolve.err.constData());
+        CliRun answer = cli({ QStringLiteral("egress"), QStringLiteral("answer"), QStringLiteral("q999"), QStringLiteral("allow-once") });
+        QVERIFY2(answer.exitCode != 0 && answer.err.contains("no pending question"), answer.err.constData());
+        CliRun noSandbox = cli({ QStringLiteral("egress"), QStringLiteral("rules"), QStringLiteral("nope") });
+        QVERIFY(noSandbox.err.contains("no sandbox"));
+    }
+
+    void pendingQuestionsAnsweredFromTheCli()
+    {
+        QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("resolve"), QStringLiteral("ask.example"), QStringLiteral("127.0.0.1:") + m_port }).exitCode, 0);
+        QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("mode"), QStringLiteral("e"), QStringLiteral("ask-unlisted") }).exitCode, 0);
+        QProcess held;
+        held.start(cliBinary(), { QStringLiteral("--data-dir"), m_dataDir, QStringLiteral("exec"), QStringLiteral("e"), QStringLiteral("--"),
+                                  QStringLiteral("curl"), QStringLiteral("-sS"), QStringLiteral("-m"), QStringLiteral("20"), QStringLiteral("http://ask.example/") });
+        QJsonArray pending;
+        QVERIFY(QTest::qWaitFor([&] {
+            pending = QJsonDocument::fromJson(cli({ QStringLiteral("egress"), QStringLiteral("pending"), QStringLiteral("--json") }).out)
+                          .object().value(QStringLiteral("questions")).toArray();
+            return !pending.isEmpty();
+        }, 10000));
+        const QJsonObject q = pending[0].toObject();
+        QCOMPARE(q.value(QStringLiteral("host")).toString(), QStringLiteral("ask.example"));
+        QVERIFY(q.value(QStringLiteral("process")).toString().startsWith(QStringLiteral("curl")));
+        QVERIFY(cli({ QStringLiteral("egress"), QStringLiteral("pending") }).out.contains("ask.example:80"));
+        QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("answer"), q.value(QStringLiteral("id")).toString(), QStringLiteral("allow-always") }).exitCode, 0);
+        QVERIFY(held.waitForFinished(10000));
+        QCOMPARE(held.readAllStandardOutput(), QByteArray("served\n"));
+        QCOMPARE(rules().first().toObject().value(QStringLiteral("pattern")).toString(), QStringLiteral("ask.example"));
+        QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("mode"), QStringLiteral("e"), QStringLiteral("deny-unlisted") }).exitCode, 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstCliEgress)
+#include "tst_cli_egress.moc"
