@@ -8,6 +8,8 @@ EngineBridge::EngineBridge(QObject *parent) : QObject(parent)
 {
     qRegisterMetaType<paddock::SandboxInfo>();
     qRegisterMetaType<paddock::ProcessInfo>();
+    qRegisterMetaType<paddock::EgressLogEntry>();
+    qRegisterMetaType<paddock::EgressQuestion>();
     m_thread.setObjectName(QStringLiteral("paddock engine"));
     m_anchor->moveToThread(&m_thread);
 }
@@ -54,6 +56,10 @@ Result<void> EngineBridge::open(const DataPaths &paths)
     connect(m_engine.get(), &Engine::sandboxChanged, this, &EngineBridge::sandboxChanged);
     connect(m_engine.get(), &Engine::sandboxRemoved, this, &EngineBridge::sandboxRemoved);
     connect(m_engine.get(), &Engine::processChanged, this, &EngineBridge::processChanged);
+    connect(m_engine.get(), &Engine::egressLogged, this, &EngineBridge::egressLogged);
+    connect(m_engine.get(), &Engine::egressQuestionAsked, this, &EngineBridge::egressQuestionAsked);
+    connect(m_engine.get(), &Engine::egressQuestionClosed, this, &EngineBridge::egressQuestionClosed);
+    connect(m_engine.get(), &Engine::egressRulesChanged, this, &EngineBridge::egressRulesChanged);
     return {};
 }
 

@@ -54,6 +54,10 @@ Q_SIGNALS:
     void sandboxChanged(const paddock::SandboxInfo &sandbox);
     void sandboxRemoved(const QString &id);
     void processChanged(const paddock::ProcessInfo &process);
+    void egressLogged(const paddock::EgressLogEntry &entry);
+    void egressQuestionAsked(const paddock::EgressQuestion &question);
+    void egressQuestionClosed(const QString &questionId, const QString &outcome);
+    void egressRulesChanged(const QString &sandboxId);
 
 private:
     DataPaths m_paths;

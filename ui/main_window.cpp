@@ -1,5 +1,8 @@
 #include "main_window.h"
 
+#include "egress/egress_question_bar.h"
+#include "egress/egress_question_model.h"
+#include "pages/egress_page.h"
 #include "pages/files_page.h"
 #include "pages/overview_page.h"
 #include "pages/processes_page.h"
@@ -15,6 +18,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 namespace paddock::ui {
 
@@ -35,12 +39,21 @@ MainWindow::MainWindow(EngineBridge &engine, QWidget *parent)
     splitter->setSizes({ 330, 770 });
     m_list->setColumnWidth(SandboxListModel::Name, 150);
     m_list->setColumnWidth(SandboxListModel::State, 80);
-    setCentralWidget(splitter);
+    // A held connection's question shows above everything, whatever tab is open.
+    m_questions = new EgressQuestionModel(m_engine, this);
+    m_questionBar = new EgressQuestionBar(*m_questions, this);
+    auto *central = new QWidget(this);
+    auto *column = new QVBoxLayout(central);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->addWidget(m_questionBar);
+    column->addWidget(splitter, 1);
+    setCentralWidget(central);
 
     addPage(new OverviewPage(this));
     addPage(new ProcessesPage(m_engine, this));
     addPage(new TerminalsPage(m_engine, this));
     addPage(new FilesPage(m_engine, this));
+    addPage(new EgressPage(m_engine, *m_questions, this));
     buildActions();
 
     connect(&m_engine, &EngineBridge::sandboxChanged, &m_model, &SandboxListModel::upsert);

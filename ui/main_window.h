@@ -14,6 +14,8 @@ class QTableView;
 namespace paddock::ui {
 
 class SandboxPage;
+class EgressQuestionModel;
+class EgressQuestionBar;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -25,6 +27,7 @@ public:
     QTableView *sandboxView() const { return m_list; }
     QTabWidget *tabs() const { return m_tabs; }
     std::optional<SandboxInfo> selectedSandbox() const;
+    EgressQuestionBar *questionBar() const { return m_questionBar; }
 
 public Q_SLOTS:
     void createSandbox(const QString &name); // empty: an ID-named sandbox
@@ -45,6 +48,8 @@ private:
     QTableView *m_list;
     QTabWidget *m_tabs;
     QList<SandboxPage *> m_pages;
+    EgressQuestionModel *m_questions = nullptr;
+    EgressQuestionBar *m_questionBar = nullptr;
     QString m_restoreSelection; // the ID selected last session, until it shows up
 };
 

@@ -1,7 +1,8 @@
 // `paddock egress …` end to end: rules, host overrides, modes, the log and
 // questions, through the API and an automatically started engine, against
-// an HTTP server in a process of its own.
+// an HTTP server in a process of its own (the CLI blocks this one).
 #include "test_support.h"
+#include "upstream_servers.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -17,8 +18,8 @@ class TstCliEgress : public QObject {
 
     QTemporaryDir m_tmp;
     QString m_dataDir;
-    QProcess m_server;
-    QString m_port;
+    ExternalHttpServer m_server;
+    QString m_port = QString::number(m_server.serverPort());
 
     CliRun cli(const QStringList &args) { return runCli(m_dataDir, args); }
     QJsonArray rules()
@@ -37,25 +38,13 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_dataDir = m_tmp.path() + QStringLiteral("/data");
-        // A server that prints its port, then answers every GET with "served".
-        m_server.start(QStringLiteral("python3"), { QStringLiteral("-c"), QStringLiteral(
-            "import http.server, sys\n"
-            "class H(http.server.BaseHTTPRequestHandler):\n"
-            "    def do_GET(self):\n"
-            "        self.send_response(200); self.send_header('Content-Length', '7'); self.end_headers(); self.wfile.write(b'served\\n')\n"
-            "    def log_message(self, *a): pass\n"
-            "s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)\n"
-            "print(s.server_address[1], flush=True)\ns.serve_forever()") });
-        QVERIFY(m_server.waitForReadyRead(10000));
-        m_port = QString::fromLatin1(m_server.readLine().trimmed());
+        QVERIFY(m_server.serverPort() != 0);
         CliRun r = cli({ QStringLiteral("create"), QStringLiteral("--name"), QStringLiteral("e") });
         QVERIFY2(r.exitCode == 0, r.err.constData());
     }
     void cleanupTestCase()
     {
         shutDownCliEngine(m_dataDir);
-        m_server.kill();
-        m_server.waitForFinished();
     }
 
     void resolveAllowAndLog()
@@ -66,7 +55,7 @@ private Q_SLOTS:
         QVERIFY(curl(QStringLiteral("http://api.test/")).contains("no rule allows api.test:80"));
         CliRun allow = cli({ QStringLiteral("egress"), QStringLiteral("allow"), QStringLiteral("e"), QStringLiteral("API.test."), QStringLiteral("--port"), QStringLiteral("80") });
         QVERIFY2(allow.exitCode == 0, allow.err.constData());
-        QCOMPARE(curl(QStringLiteral("http://api.test/")), QByteArray("served\n"));
+        QCOMPARE(curl(QStringLiteral("http://api.test/")), QByteArray("http GET /\n"));
         const QJsonArray r = rules();
         QCOMPARE(r.size(), 1);
         QCOMPARE(r[0].toObject().value(QStringLiteral("pattern")).toString(), QStringLiteral("api.test"));
@@ -86,7 +75,7 @@ private Q_SLOTS:
         const QString denyId = QString::fromLatin1(deny.out.trimmed());
         QVERIFY(curl(QStringLiteral("http://api.test/")).contains("tests are off"));
         QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("move"), QStringLiteral("e"), denyId, QStringLiteral("2") }).exitCode, 0);
-        QCOMPARE(curl(QStringLiteral("http://api.test/")), QByteArray("served\n"));
+        QCOMPARE(curl(QStringLiteral("http://api.test/")), QByteArray("http GET /\n"));
         CliRun table = cli({ QStringLiteral("egress"), QStringLiteral("rules"), QStringLiteral("e") });
         QVERIFY2(table.out.indexOf("allow") < table.out.indexOf("deny"), table.out.constData());
         QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("rm"), QStringLiteral("e"), denyId }).exitCode, 0);
@@ -101,7 +90,7 @@ private Q_SLOTS:
         QVERIFY(curl(QStringLiteral("http://other.test/")).contains("no rule allows"));
         CliRun g = cli({ QStringLiteral("egress"), QStringLiteral("allow"), QStringLiteral("--global"), QStringLiteral("other.test") });
         QVERIFY2(g.exitCode == 0, g.err.constData());
-        QCOMPARE(curl(QStringLiteral("http://other.test/")), QByteArray("served\n"));
+        QCOMPARE(curl(QStringLiteral("http://other.test/")), QByteArray("http GET /\n"));
         QVERIFY(cli({ QStringLiteral("egress"), QStringLiteral("rules"), QStringLiteral("--global") }).out.contains("other.test"));
     }
 
@@ -139,7 +128,7 @@ private Q_SLOTS:
         QVERIFY(cli({ QStringLiteral("egress"), QStringLiteral("pending") }).out.contains("ask.example:80"));
         QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("answer"), q.value(QStringLiteral("id")).toString(), QStringLiteral("allow-always") }).exitCode, 0);
         QVERIFY(held.waitForFinished(10000));
-        QCOMPARE(held.readAllStandardOutput(), QByteArray("served\n"));
+        QCOMPARE(held.readAllStandardOutput(), QByteArray("http GET /\n"));
         QCOMPARE(rules().first().toObject().value(QStringLiteral("pattern")).toString(), QStringLiteral("ask.example"));
         QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("mode"), QStringLiteral("e"), QStringLiteral("deny-unlisted") }).exitCode, 0);
     }

@@ -65,6 +65,28 @@ HttpServer::HttpServer(QByteArray name) : m_name(std::move(name))
     });
 }
 
+ExternalHttpServer::ExternalHttpServer()
+{
+    m_process.start(QStringLiteral("python3"), { QStringLiteral("-c"), QStringLiteral(
+        "import http.server\n"
+        "class H(http.server.BaseHTTPRequestHandler):\n"
+        "    def do_GET(self):\n"
+        "        body = ('http GET ' + self.path + '\\n').encode()\n"
+        "        self.send_response(200); self.send_header('Content-Length', str(len(body))); self.end_headers()\n"
+        "        self.wfile.write(body)\n"
+        "    def log_message(self, *a): pass\n"
+        "s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)\n"
+        "print(s.server_address[1], flush=True)\ns.serve_forever()") });
+    if (m_process.waitForReadyRead(10000))
+        m_port = quint16(m_process.readLine().trimmed().toUInt());
+}
+
+ExternalHttpServer::~ExternalHttpServer()
+{
+    m_process.kill();
+    m_process.waitForFinished();
+}
+
 std::unique_ptr<TestCa> makeTestCa(const QStringList &hosts)
 {
     auto ca = std::make_unique<TestCa>();

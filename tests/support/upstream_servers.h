@@ -4,6 +4,7 @@
 // so a test can prove that a refused connection never reached it.
 #pragma once
 
+#include <QProcess>
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QSslServer>
@@ -29,6 +30,19 @@ public:
 
 private:
     QByteArray m_name;
+};
+
+// The same answers as HttpServer, from a process of its own: for tests that
+// block their event loop (waiting on the CLI) while the sandbox connects.
+class ExternalHttpServer {
+public:
+    ExternalHttpServer();
+    ~ExternalHttpServer();
+    quint16 serverPort() const { return m_port; }
+
+private:
+    QProcess m_process;
+    quint16 m_port = 0;
 };
 
 // A CA and a leaf certificate for `hosts`, made with the openssl tool.

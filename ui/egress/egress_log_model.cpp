@@ -1,0 +1,134 @@
+#include "egress_log_model.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QLocale>
+
+namespace paddock::ui {
+
+namespace {
+
+constexpr int kIdleMs = 16;
+constexpr int kMaxDelayMs = 100;
+
+QString destination(const EgressLogEntry &e)
+{
+    const QString where = !e.host.isEmpty() ? e.host : e.address.contains(u':') ? u'[' + e.address + u']' : e.address;
+    return e.port ? where + u':' + QString::number(e.port) : where;
+}
+
+QString traffic(const EgressLogEntry &e)
+{
+    if (e.verdict != EgressVerdict::Allowed || e.upstream.isEmpty())
+        return {};
+    const QLocale locale;
+    const QString bytes = QStringLiteral("↑%1 ↓%2").arg(locale.formattedDataSize(e.bytesOut), locale.formattedDataSize(e.bytesIn));
+    return e.open ? bytes + QObject::tr(" (open)") : bytes + QStringLiteral(", %1 ms").arg(e.durationMs);
+}
+
+} // namespace
+
+EgressLogModel::EgressLogModel(QObject *parent) : QAbstractTableModel(parent)
+{
+    m_idle.setSingleShot(true);
+    m_idle.setInterval(kIdleMs);
+    connect(&m_idle, &QTimer::timeout, this, &EgressLogModel::flush);
+}
+
+int EgressLogModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+
+int EgressLogModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant EgressLogModel::data(const QModelIndex &index, int role) const
+{
+    const EgressLogEntry *e = entryAt(index.row());
+    if (!e)
+        return {};
+    if (role == Qt::ForegroundRole && index.column() == Verdict)
+        return QBrush(e->verdict == EgressVerdict::Denied ? QColor(0xc0, 0x30, 0x30)
+                      : e->verdict == EgressVerdict::Allowed ? QColor(0x20, 0x80, 0x40) : QColor(0x90, 0x70, 0x10));
+    if (role == Qt::ToolTipRole)
+        return e->upstream.isEmpty() ? e->reason : tr("spliced to %1").arg(e->upstream);
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (index.column()) {
+    case Time: return e->time.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"));
+    case Verdict: return egressVerdictName(e->verdict);
+    case Destination: return destination(*e);
+    case Protocol: return e->protocol;
+    case Rule: return e->rule.isEmpty() ? tr("(default)") : e->rule;
+    case Reason: return e->reason;
+    case Traffic: return traffic(*e);
+    case Process: return e->process;
+    }
+    return {};
+}
+
+QVariant EgressLogModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    static const char *const names[] = { "Time", "Verdict", "Destination", "Protocol", "Rule", "Reason", "Traffic", "Process" };
+    return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
+}
+
+void EgressLogModel::showSandbox(const QString &sandboxId, const QList<EgressLogEntry> &newestFirst)
+{
+    beginResetModel(); // a different sandbox: a different log
+    m_sandboxId = sandboxId;
+    m_rows = newestFirst.mid(0, kMaxRows);
+    m_pending.clear();
+    endResetModel();
+}
+
+const EgressLogEntry *EgressLogModel::entryAt(int row) const
+{
+    return row >= 0 && row < m_rows.size() ? &m_rows[row] : nullptr;
+}
+
+void EgressLogModel::add(const EgressLogEntry &entry)
+{
+    if (entry.sandboxId != m_sandboxId || m_sandboxId.isEmpty())
+        return;
+    // An update of a shown row changes it in place; of a pending one, replaces it.
+    for (qsizetype i = 0; i < m_rows.size() && i < 512; ++i) {
+        if (m_rows[i].id == entry.id) {
+            m_rows[i] = entry;
+            Q_EMIT dataChanged(index(int(i), 0), index(int(i), ColumnCount - 1));
+            return;
+        }
+    }
+    for (EgressLogEntry &p : m_pending)
+        if (p.id == entry.id) {
+            p = entry;
+            return;
+        }
+    if (m_pending.isEmpty())
+        m_firstPending.start();
+    m_pending.append(entry);
+    if (m_firstPending.elapsed() >= kMaxDelayMs)
+        flush();
+    else
+        m_idle.start();
+}
+
+void EgressLogModel::flush()
+{
+    m_idle.stop();
+    if (m_pending.isEmpty())
+        return;
+    QList<EgressLogEntry> batch;
+    for (auto it = m_pending.crbegin(); it != m_pending.crend(); ++it)
+        batch.append(*it); // newest first, as the rows are
+    m_pending.clear();
+    beginInsertRows({}, 0, int(batch.size()) - 1);
+    m_rows = batch + m_rows;
+    endInsertRows();
+    if (m_rows.size() > kMaxRows) {
+        beginRemoveRows({}, kMaxRows, int(m_rows.size()) - 1);
+        m_rows.resize(kMaxRows);
+        endRemoveRows();
+    }
+}
+
+} // namespace paddock::ui

@@ -1,0 +1,40 @@
+// Connections held for a person's answer, in every sandbox, oldest first:
+// what the notification bar and the Egress tab show and answer.
+#pragma once
+
+#include "paddock/egress.h"
+
+#include <QAbstractTableModel>
+
+namespace paddock::ui {
+
+class EngineBridge;
+
+class EgressQuestionModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Sandbox, Destination, Process, Deadline, ColumnCount };
+
+    explicit EgressQuestionModel(EngineBridge &engine, QObject *parent = nullptr);
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+    const EgressQuestion *questionAt(int row) const;
+    // "curl (pid 4) in 'web' wants api.example.com:443"
+    static QString describe(const EgressQuestion &q);
+    void answer(const QString &questionId, EgressAnswer a);
+
+Q_SIGNALS:
+    void answerFailed(const QString &message);
+
+private:
+    void asked(const EgressQuestion &q);
+    void closed(const QString &questionId);
+
+    EngineBridge &m_engine;
+    QList<EgressQuestion> m_questions;
+};
+
+} // namespace paddock::ui

@@ -1,0 +1,299 @@
+#include "egress_page.h"
+
+#include "egress/egress_question_model.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace paddock::ui {
+
+namespace {
+
+constexpr int kLogBacklog = 1000;
+
+QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
+{
+    auto *view = new QTableView(parent);
+    view->setModel(model);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->verticalHeader()->hide();
+    return view;
+}
+
+} // namespace
+
+EgressPage::EgressPage(EngineBridge &engine, EgressQuestionModel &questions, QWidget *parent)
+    : SandboxPage(parent), m_engine(engine), m_presets(loadEgressPresets())
+{
+    m_logFilter.setSourceModel(&m_log);
+    m_problem = new QLabel(this);
+    m_problem->setObjectName(QStringLiteral("egressProblem"));
+    m_problem->setStyleSheet(QStringLiteral("color: #b03030"));
+    m_problem->setWordWrap(true);
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(buildQuestions(questions));
+    splitter->addWidget(buildRules());
+    splitter->addWidget(buildLog());
+    splitter->setStretchFactor(2, 1);
+    splitter->setSizes({ 110, 220, 420 }); // the log is what grows
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(splitter);
+    layout->addWidget(m_problem);
+    say(m_presets.problem);
+
+    connect(&m_engine, &EngineBridge::egressLogged, &m_log, &EgressLogModel::add);
+    connect(&m_engine, &EngineBridge::egressRulesChanged, this, [this](const QString &scope) {
+        if (scope.isEmpty() || scope == m_sandboxId)
+            reloadRules();
+    });
+    connect(&m_rules, &EgressRuleModel::editRequested, this, [this](const EgressRule &rule) {
+        const QString sb = m_sandboxId;
+        m_engine.call<EgressRule>([sb, rule](Engine &e) { return e.updateEgressRule(sb, rule); },
+                                  [this](Result<EgressRule> r) { say(r ? QString() : r.error().message); });
+    });
+    connect(&m_rules, &EgressRuleModel::moveRequested, this, [this](qint64 id, int position) {
+        const QString sb = m_sandboxId;
+        m_engine.call<void>([sb, id, position](Engine &e) { return e.moveEgressRule(sb, id, position); },
+                            [this](Result<void> r) { say(r ? QString() : r.error().message); });
+    });
+}
+
+QWidget *EgressPage::buildQuestions(EgressQuestionModel &questions)
+{
+    auto *box = new QGroupBox(tr("Waiting for your answer"), this);
+    auto *view = makeTable(&questions, box);
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch();
+    for (EgressAnswer a : { EgressAnswer::AllowOnce, EgressAnswer::AllowAlways, EgressAnswer::DenyOnce, EgressAnswer::DenyAlways }) {
+        auto *b = new QPushButton(egressAnswerName(a).replace(u'-', u' '), box);
+        buttons->addWidget(b);
+        connect(b, &QPushButton::clicked, this, [view, &questions, a] {
+            const int row = view->currentIndex().isValid() ? view->currentIndex().row() : 0;
+            if (const EgressQuestion *q = questions.questionAt(row))
+                questions.answer(q->id, a);
+        });
+    }
+    connect(&questions, &EgressQuestionModel::answerFailed, this, &EgressPage::say);
+    auto *layout = new QVBoxLayout(box);
+    layout->addWidget(view);
+    layout->addLayout(buttons);
+    return box;
+}
+
+QWidget *EgressPage::buildRules()
+{
+    auto *box = new QGroupBox(tr("Rules — the first that matches decides; drag to reorder"), this);
+    m_askUnlisted = new QCheckBox(tr("Ask me about destinations no rule lists (else: deny)"), box);
+    m_askUnlisted->setObjectName(QStringLiteral("egressAskUnlisted"));
+    connect(m_askUnlisted, &QCheckBox::clicked, this, [this](bool ask) {
+        const QString sb = m_sandboxId;
+        m_engine.call<void>([sb, ask](Engine &e) { return e.setEgressSettings(sb, EgressSettings { ask }); },
+                            [this](Result<void> r) { say(r ? QString() : r.error().message); });
+    });
+    m_ruleView = makeTable(&m_rules, box);
+    m_ruleView->setObjectName(QStringLiteral("egressRules"));
+    m_ruleView->setDragDropMode(QAbstractItemView::InternalMove);
+    m_ruleView->setDragEnabled(true);
+    m_ruleView->setAcceptDrops(true);
+    m_ruleView->setDropIndicatorShown(true);
+
+    m_action = new QComboBox(box);
+    m_action->addItems({ QStringLiteral("allow"), QStringLiteral("deny"), QStringLiteral("ask") });
+    m_pattern = new QLineEdit(box);
+    m_pattern->setObjectName(QStringLiteral("egressPattern"));
+    m_pattern->setPlaceholderText(tr("api.example.com, *.example.com, 10.0.0.0/8 or *"));
+    m_port = new QSpinBox(box);
+    m_port->setRange(0, 65535);
+    m_port->setSpecialValueText(tr("any port"));
+    m_reason = new QLineEdit(box);
+    m_reason->setPlaceholderText(tr("reason (optional)"));
+    auto *add = new QPushButton(tr("Add rule"), box);
+    auto *remove = new QPushButton(tr("Remove"), box);
+    connect(add, &QPushButton::clicked, this, &EgressPage::addRuleFromForm);
+    connect(m_pattern, &QLineEdit::returnPressed, this, &EgressPage::addRuleFromForm);
+    connect(remove, &QPushButton::clicked, this, &EgressPage::removeSelectedRule);
+
+    m_presetBox = new QComboBox(box);
+    for (const EgressPreset &p : m_presets.presets)
+        m_presetBox->addItem(p.name);
+    m_presetBox->setToolTip(tr("Presets come from %1 — edit it to change them").arg(m_presets.path));
+    auto *addPresetButton = new QPushButton(tr("Allow preset"), box);
+    connect(addPresetButton, &QPushButton::clicked, this, [this] { addPreset(m_presetBox->currentIndex()); });
+
+    auto *form = new QHBoxLayout;
+    form->addWidget(m_action);
+    form->addWidget(m_pattern, 2);
+    form->addWidget(m_port);
+    form->addWidget(m_reason, 1);
+    form->addWidget(add);
+    auto *tools = new QHBoxLayout;
+    tools->addWidget(m_askUnlisted);
+    tools->addStretch();
+    tools->addWidget(m_presetBox);
+    tools->addWidget(addPresetButton);
+    tools->addWidget(remove);
+    auto *layout = new QVBoxLayout(box);
+    layout->addLayout(tools);
+    layout->addWidget(m_ruleView);
+    layout->addLayout(form);
+    return box;
+}
+
+QWidget *EgressPage::buildLog()
+{
+    auto *box = new QGroupBox(tr("Log"), this);
+    auto *verdict = new QComboBox(box);
+    verdict->addItems({ tr("Everything"), tr("Allowed"), tr("Denied"), tr("Redirected DNS") });
+    connect(verdict, &QComboBox::currentIndexChanged, this, [this](int i) {
+        static const std::optional<EgressVerdict> verdicts[] = { std::nullopt, EgressVerdict::Allowed, EgressVerdict::Denied,
+                                                                EgressVerdict::Redirected };
+        m_logFilter.setVerdict(verdicts[i]);
+    });
+    auto *text = new QLineEdit(box);
+    text->setPlaceholderText(tr("filter by destination"));
+    connect(text, &QLineEdit::textChanged, &m_logFilter, &EgressLogFilter::setDestinationText);
+    auto *allow = new QPushButton(tr("Allow this domain"), box);
+    allow->setEnabled(false);
+    m_logView = makeTable(&m_logFilter, box);
+    m_logView->setObjectName(QStringLiteral("egressLog"));
+    connect(m_logView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this, allow](const QModelIndex &current) {
+        const EgressLogEntry *e = m_log.entryAt(m_logFilter.mapToSource(current).row());
+        allow->setEnabled(e && e->verdict == EgressVerdict::Denied && !e->host.isEmpty());
+    });
+    connect(allow, &QPushButton::clicked, this, &EgressPage::allowSelectedLogDomain);
+    auto *filters = new QHBoxLayout;
+    filters->addWidget(verdict);
+    filters->addWidget(text, 1);
+    filters->addWidget(allow);
+    auto *layout = new QVBoxLayout(box);
+    layout->addLayout(filters);
+    layout->addWidget(m_logView);
+    return box;
+}
+
+void EgressPage::showSandbox(const std::optional<SandboxInfo> &sandbox)
+{
+    const QString id = sandbox ? sandbox->id : QString();
+    if (id == m_sandboxId)
+        return;
+    m_sandboxId = id;
+    const int generation = ++m_generation;
+    m_rules.setRules({});
+    m_log.showSandbox(id, {});
+    setEnabled(!id.isEmpty());
+    if (id.isEmpty())
+        return;
+    reloadRules();
+    m_engine.call<EgressSettings>([id](Engine &e) { return e.egressSettings(id); }, [this, generation](Result<EgressSettings> s) {
+        if (generation == m_generation && s)
+            m_askUnlisted->setChecked(s->askUnlisted);
+    });
+    m_engine.call<QList<EgressLogEntry>>(
+        [id](Engine &e) {
+            EgressLogQuery q;
+            q.sandbox = id;
+            q.limit = kLogBacklog;
+            return e.egressLog(q);
+        },
+        [this, id, generation](Result<QList<EgressLogEntry>> entries) {
+            if (generation == m_generation && entries)
+                m_log.showSandbox(id, *entries);
+        });
+}
+
+void EgressPage::reloadRules()
+{
+    const QString id = m_sandboxId;
+    const int generation = m_generation;
+    m_engine.call<QList<EgressRule>>([id](Engine &e) { return e.egressRules(id); }, [this, generation](Result<QList<EgressRule>> r) {
+        if (generation == m_generation && r)
+            m_rules.setRules(*r);
+    });
+}
+
+void EgressPage::addRules(const QList<EgressRule> &rules)
+{
+    const QString sb = m_sandboxId;
+    m_engine.call<void>(
+        [sb, rules](Engine &e) -> Result<void> {
+            for (const EgressRule &r : rules)
+                if (auto added = e.addEgressRule(sb, r); !added)
+                    return tl::unexpected(added.error());
+            return {};
+        },
+        [this](Result<void> r) { say(r ? QString() : r.error().message); });
+}
+
+void EgressPage::addRuleFromForm()
+{
+    EgressRule rule;
+    rule.action = *egressActionFromName(m_action->currentText());
+    rule.pattern = m_pattern->text().trimmed().toLower();
+    rule.port = quint16(m_port->value());
+    rule.reason = m_reason->text().trimmed();
+    if (auto valid = validateEgressRule(rule); !valid) // said at once, before any round trip
+        return say(valid.error().message);
+    addRules({ rule });
+    m_pattern->clear();
+    m_reason->clear();
+}
+
+void EgressPage::addPreset(int index)
+{
+    if (index < 0 || index >= m_presets.presets.size())
+        return;
+    QList<EgressRule> rules;
+    for (const QString &pattern : m_presets.presets[index].patterns) {
+        EgressRule r;
+        r.pattern = pattern;
+        r.port = m_presets.presets[index].port;
+        r.action = EgressAction::Allow;
+        rules.append(r);
+    }
+    addRules(rules);
+}
+
+void EgressPage::allowSelectedLogDomain()
+{
+    const EgressLogEntry *e = m_log.entryAt(m_logFilter.mapToSource(m_logView->currentIndex()).row());
+    if (!e || e->host.isEmpty())
+        return;
+    EgressRule rule;
+    rule.pattern = e->host;
+    rule.action = EgressAction::Allow;
+    const QString sb = m_sandboxId;
+    // First, so it wins over whatever denied it.
+    m_engine.call<EgressRule>([sb, rule](Engine &eng) { return eng.addEgressRule(sb, rule, 0); },
+                              [this](Result<EgressRule> r) { say(r ? QString() : r.error().message); });
+}
+
+void EgressPage::removeSelectedRule()
+{
+    const EgressRule *rule = m_rules.ruleAt(m_ruleView->currentIndex().row());
+    if (!rule)
+        return;
+    const QString sb = m_sandboxId;
+    const qint64 id = rule->id;
+    m_engine.call<void>([sb, id](Engine &e) { return e.removeEgressRule(sb, id); },
+                        [this](Result<void> r) { say(r ? QString() : r.error().message); });
+}
+
+void EgressPage::say(const QString &problem)
+{
+    m_problem->setText(problem);
+    m_problem->setVisible(!problem.isEmpty());
+}
+
+} // namespace paddock::ui

@@ -1,0 +1,69 @@
+// The Egress tab: questions waiting for an answer, the sandbox's rules
+// (edited in place, reordered by drag, added from a form or a preset) and
+// its live decision log with filters and "allow this domain".
+#pragma once
+
+#include "egress/egress_log_filter.h"
+#include "egress/egress_log_model.h"
+#include "egress/egress_presets.h"
+#include "egress/egress_rule_model.h"
+#include "engine_bridge.h"
+#include "sandbox_page.h"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QTableView;
+
+namespace paddock::ui {
+
+class EgressQuestionModel;
+
+class EgressPage : public SandboxPage {
+    Q_OBJECT
+public:
+    EgressPage(EngineBridge &engine, EgressQuestionModel &questions, QWidget *parent = nullptr);
+    QString title() const override { return tr("Egress"); }
+    void showSandbox(const std::optional<SandboxInfo> &sandbox) override;
+
+    // For tests and keyboard users: the pieces of the page.
+    EgressRuleModel &rules() { return m_rules; }
+    EgressLogModel &log() { return m_log; }
+    EgressLogFilter &logFilter() { return m_logFilter; }
+    QTableView *logView() const { return m_logView; }
+    QLabel *problem() const { return m_problem; }
+    void addRuleFromForm();
+    void addPreset(int index);
+    void allowSelectedLogDomain();
+    void removeSelectedRule();
+
+private:
+    QWidget *buildQuestions(EgressQuestionModel &questions);
+    QWidget *buildRules();
+    QWidget *buildLog();
+    void reloadRules();
+    void addRules(const QList<EgressRule> &rules);
+    void say(const QString &problem);
+
+    EngineBridge &m_engine;
+    QString m_sandboxId;
+    int m_generation = 0;
+    EgressRuleModel m_rules;
+    EgressLogModel m_log;
+    EgressLogFilter m_logFilter;
+    EgressPresets m_presets;
+    QTableView *m_ruleView = nullptr;
+    QTableView *m_logView = nullptr;
+    QCheckBox *m_askUnlisted = nullptr;
+    QComboBox *m_action = nullptr;
+    QLineEdit *m_pattern = nullptr;
+    QSpinBox *m_port = nullptr;
+    QLineEdit *m_reason = nullptr;
+    QComboBox *m_presetBox = nullptr;
+    QLabel *m_problem = nullptr;
+};
+
+} // namespace paddock::ui
