@@ -283,15 +283,28 @@ int resolveCommand(CliContext &ctx, const QStringList &args)
 
 int proxyCommand(CliContext &ctx, const QStringList &args)
 {
-    CliArgs a = parseArgs(args, { QStringLiteral("--no-proxy") }, { QStringLiteral("--off") });
+    CliArgs a = parseArgs(args, { QStringLiteral("--no-proxy") }, { QStringLiteral("--off"), QStringLiteral("--environment") });
     const bool off = a.flags.contains(QStringLiteral("--off"));
-    if (!a.error.isEmpty() || a.positional.size() != (off ? 0 : 1))
-        return usageError(a.error.isEmpty() ? QStringLiteral("usage: paddock egress proxy http://HOST:PORT [--no-proxy LIST] | --off") : a.error);
-    const QString url = off ? QString() : a.positional[0];
-    auto r = ctx.api.call("PUT", QStringLiteral("/v1/egress/proxy"),
-                          QJsonObject { { QStringLiteral("https"), url }, { QStringLiteral("http"), url },
-                                        { QStringLiteral("noProxy"), a.value(QStringLiteral("--no-proxy")) } });
-    return r ? 0 : reportError(r.error());
+    const bool env = a.flags.contains(QStringLiteral("--environment"));
+    if (!a.error.isEmpty() || a.positional.size() > 1 || (a.positional.size() == 1 && (off || env)) || (off && env))
+        return usageError(a.error.isEmpty() ? QStringLiteral("usage: paddock egress proxy [http://HOST:PORT [--no-proxy LIST] | --off | --environment]") : a.error);
+    Result<QJsonObject> r;
+    if (a.positional.isEmpty() && !off && !env) {
+        r = ctx.api.call("GET", QStringLiteral("/v1/egress/proxy"));
+    } else {
+        const QString url = a.positional.value(0);
+        r = ctx.api.call("PUT", QStringLiteral("/v1/egress/proxy"),
+                         QJsonObject { { QStringLiteral("fromEnvironment"), env }, { QStringLiteral("https"), url },
+                                       { QStringLiteral("http"), url }, { QStringLiteral("noProxy"), a.value(QStringLiteral("--no-proxy")) } });
+    }
+    if (!r)
+        return reportError(r.error());
+    const QString https = r->value(QStringLiteral("https")).toString();
+    const QString source = r->value(QStringLiteral("fromEnvironment")).toBool() ? QStringLiteral(" (from the environment)") : QString();
+    printLine(https.isEmpty() && r->value(QStringLiteral("http")).toString().isEmpty()
+                  ? QStringLiteral("direct") + source
+                  : QStringLiteral("%1%2, except %3").arg(https, source, r->value(QStringLiteral("noProxy")).toString()));
+    return 0;
 }
 
 } // namespace

@@ -24,7 +24,7 @@ EgressRule normalised(EgressRule rule)
 void EnginePrivate::startEgress()
 {
     egress = std::make_unique<egress::EgressService>(
-        egress::EgressService::Stores { egressRules, egressNames, egressLogStore },
+        egress::EgressService::Stores { egressRules, egressNames, egressLogStore, settings },
         [this](const QString &id) {
             auto sb = sandboxes.byIdOrName(id);
             return sb && sb->has_value() ? (*sb)->name : id;
@@ -157,9 +157,8 @@ Result<void> Engine::removeHostOverride(const QString &name)
     return {};
 }
 
-Result<void> Engine::setForwardProxy(const QString &httpsProxy, const QString &httpProxy, const QString &noProxy)
-{
-    return d->egress->setForwardProxy(httpsProxy, httpProxy, noProxy);
-}
+Result<void> Engine::setForwardProxy(const ForwardProxySettings &settings) { return d->egress->setForwardProxy(settings); }
+
+ForwardProxySettings Engine::forwardProxy() const { return d->egress->forwardProxy(); }
 
 } // namespace paddock

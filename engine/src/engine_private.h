@@ -12,6 +12,7 @@
 #include "store/egress_name_store.h"
 #include "store/egress_rule_store.h"
 #include "store/process_store.h"
+#include "store/settings_store.h"
 #include "store/sandbox_store.h"
 
 #include "paddock/engine.h"
@@ -31,7 +32,8 @@ class EnginePrivate {
 public:
     EnginePrivate(DataPaths paths, EngineLock lock, std::unique_ptr<store::Database> db)
         : paths(std::move(paths)), lock(std::move(lock)), db(std::move(db)), sandboxes(*this->db),
-          procs(*this->db), egressRules(*this->db), egressNames(*this->db), egressLogStore(*this->db)
+          procs(*this->db), egressRules(*this->db), egressNames(*this->db), egressLogStore(*this->db),
+          settings(*this->db)
     {
     }
 
@@ -44,6 +46,7 @@ public:
     store::EgressRuleStore egressRules;
     store::EgressNameStore egressNames;
     store::EgressLogStore egressLogStore;
+    store::SettingsStore settings;
     std::unique_ptr<egress::EgressService> egress; // made by Engine::open, after the stores
     std::optional<sandbox::BaseImage> baseImage;
     QHash<QString, sandbox::SandboxRuntime *> runtimes; // by sandbox id; owned here

@@ -4,12 +4,15 @@
 #include "test_support.h"
 #include "upstream_servers.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <signal.h>
 
 using namespace paddock::test;
 
@@ -107,6 +110,26 @@ private Q_SLOTS:
         QVERIFY2(answer.exitCode != 0 && answer.err.contains("no pending question"), answer.err.constData());
         CliRun noSandbox = cli({ QStringLiteral("egress"), QStringLiteral("rules"), QStringLiteral("nope") });
         QVERIFY(noSandbox.err.contains("no sandbox"));
+    }
+
+    void theForwardProxySettingOutlivesTheEngine()
+    {
+        CliRun set = cli({ QStringLiteral("egress"), QStringLiteral("proxy"), QStringLiteral("http://127.0.0.1:9"),
+                           QStringLiteral("--no-proxy"), QStringLiteral(".internal") });
+        QVERIFY2(set.exitCode == 0, set.err.constData());
+        QCOMPARE(set.out, QByteArray("http://127.0.0.1:9, except .internal\n"));
+        CliRun bad = cli({ QStringLiteral("egress"), QStringLiteral("proxy"), QStringLiteral("socks5://127.0.0.1:9") });
+        QVERIFY2(bad.err.contains("only http:// proxies"), bad.err.constData());
+        // A new engine (started by the next command) reads it back.
+        QFile lock(m_dataDir + QStringLiteral("/engine.lock"));
+        QVERIFY(lock.open(QIODevice::ReadOnly));
+        const qint64 pid = lock.readAll().trimmed().toLongLong();
+        QVERIFY(pid > 0 && ::kill(pid_t(pid), SIGTERM) == 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!processIsAlive(pid), 10000);
+        QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("proxy") }).out, QByteArray("http://127.0.0.1:9, except .internal\n"));
+        QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("proxy"), QStringLiteral("--off") }).out, QByteArray("direct\n"));
+        CliRun env = cli({ QStringLiteral("egress"), QStringLiteral("proxy"), QStringLiteral("--environment") });
+        QVERIFY2(env.out.contains("(from the environment)"), env.out.constData());
     }
 
     void pendingQuestionsAnsweredFromTheCli()

@@ -248,6 +248,42 @@ private Q_SLOTS:
         disconnect(m_fx.engine.get(), &Engine::egressQuestionAsked, this, nullptr);
     }
 
+    // Behind a corporate proxy: every upstream connection is a CONNECT
+    // through it, never direct, and its refusals are the sandbox's.
+    void upstreamsGoThroughTheForwardProxy()
+    {
+        ConnectProxy proxy(m_web.serverPort());
+        QVERIFY(m_fx.engine->setForwardProxy(ForwardProxySettings { false, QStringLiteral("http://u:p@127.0.0.1:%1").arg(proxy.serverPort()),
+                                                                    QStringLiteral("http://u:p@127.0.0.1:%1").arg(proxy.serverPort()),
+                                                                    QStringLiteral("nothing.test") }));
+        QVERIFY(m_fx.engine->addEgressRule(m_fx.sandbox.id, rule(QStringLiteral("*.corp.test"), EgressAction::Allow)));
+        QCOMPARE(sh(QStringLiteral("curl -sS -m 10 http://intranet.corp.test/p")).out, QByteArray("http GET /p\n"));
+        QCOMPARE(proxy.targets, QStringList { QStringLiteral("intranet.corp.test:80") });
+        QVERIFY(proxy.requests.first().contains("Proxy-Authorization: Basic " + QByteArray("u:p").toBase64()));
+        auto e = logEntry(QStringLiteral("intranet.corp.test"), [](const EgressLogEntry &e) { return !e.open; });
+        QVERIFY(e);
+        QCOMPARE(e->upstream, QStringLiteral("via proxy 127.0.0.1:%1").arg(proxy.serverPort()));
+
+        proxy.refuse << QStringLiteral("blocked.corp.test:443");
+        QCOMPARE(execIn(*m_fx.engine, m_fx.sandbox.id, { QStringLiteral("python3"), QStringLiteral("-c"),
+                     QStringLiteral("import socket\ns = socket.create_connection(('blocked.corp.test', 443), timeout=5)\n"
+                                    "try:\n    print(s.recv(10))\nexcept ConnectionResetError:\n    print('reset')") }).out,
+                 QByteArray("reset\n"));
+        auto refused = logEntry(QStringLiteral("blocked.corp.test"), [](const EgressLogEntry &) { return true; });
+        QVERIFY(refused && refused->reason.contains(QStringLiteral("refused CONNECT blocked.corp.test:443 with 403")));
+
+        // With the proxy gone nothing goes out directly.
+        const quint16 proxyPort = proxy.serverPort();
+        proxy.close();
+        ExecOutput down = sh(QStringLiteral("curl -sS -m 10 http://down.corp.test/"));
+        QVERIFY2(down.out.isEmpty() && down.shellStatus() != 0, down.out.constData());
+        auto failed = logEntry(QStringLiteral("down.corp.test"), [](const EgressLogEntry &) { return true; });
+        QVERIFY(failed && failed->reason.contains(QStringLiteral("cannot connect to 127.0.0.1:%1").arg(proxyPort)));
+        QCOMPARE(m_fx.engine->forwardProxy().fromEnvironment, false);
+        QVERIFY(m_fx.engine->setForwardProxy(ForwardProxySettings { false, {}, {}, {} })); // direct again
+        QVERIFY(!m_fx.engine->setForwardProxy(ForwardProxySettings { false, QStringLiteral("https://proxy.test:3128"), {}, {} }));
+    }
+
     void unansweredQuestionsAreDenied()
     {
         overrideHost(QStringLiteral("ignored.test"), m_web.serverPort());

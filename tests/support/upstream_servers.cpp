@@ -65,6 +65,44 @@ HttpServer::HttpServer(QByteArray name) : m_name(std::move(name))
     });
 }
 
+ConnectProxy::ConnectProxy(quint16 upstreamPort) : m_upstreamPort(upstreamPort)
+{
+    listen(QHostAddress::LocalHost);
+    connect(this, &QTcpServer::newConnection, this, [this] {
+        while (QTcpSocket *client = nextPendingConnection()) {
+            auto head = std::make_shared<QByteArray>();
+            auto *upstream = new QTcpSocket(client);
+            connect(client, &QTcpSocket::disconnected, client, &QObject::deleteLater);
+            connect(upstream, &QTcpSocket::readyRead, client, [client, upstream] { client->write(upstream->readAll()); });
+            connect(upstream, &QTcpSocket::disconnected, client, [client] { client->disconnectFromHost(); });
+            connect(client, &QTcpSocket::readyRead, client, [this, client, upstream, head] {
+                if (upstream->state() == QAbstractSocket::ConnectedState) {
+                    upstream->write(client->readAll());
+                    return;
+                }
+                *head += client->readAll();
+                const qsizetype end = head->indexOf("\r\n\r\n");
+                if (end < 0)
+                    return;
+                requests << head->left(end + 4);
+                const QString target = QString::fromLatin1(head->split(' ').value(1));
+                targets << target;
+                if (!head->startsWith("CONNECT ") || refuse.contains(target)) {
+                    client->write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+                    client->disconnectFromHost();
+                    return;
+                }
+                const QByteArray early = head->mid(end + 4);
+                connect(upstream, &QTcpSocket::connected, client, [client, upstream, early] {
+                    client->write("HTTP/1.1 200 Connection established\r\n\r\n");
+                    upstream->write(early + client->readAll());
+                });
+                upstream->connectToHost(QHostAddress::LocalHost, m_upstreamPort);
+            });
+        }
+    });
+}
+
 ExternalHttpServer::ExternalHttpServer()
 {
     m_process.start(QStringLiteral("python3"), { QStringLiteral("-c"), QStringLiteral(

@@ -32,6 +32,20 @@ private:
     QByteArray m_name;
 };
 
+// A forward proxy that speaks CONNECT: it records each target and tunnels
+// to `upstreamPort` on 127.0.0.1 whatever the target, or answers 403 for a
+// target in `refuse`.
+class ConnectProxy : public QTcpServer {
+public:
+    explicit ConnectProxy(quint16 upstreamPort);
+    QStringList targets; // "host:port" of each CONNECT
+    QStringList refuse;
+    QList<QByteArray> requests; // whole CONNECT requests, as received
+
+private:
+    quint16 m_upstreamPort;
+};
+
 // The same answers as HttpServer, from a process of its own: for tests that
 // block their event loop (waiting on the CLI) while the sandbox connects.
 class ExternalHttpServer {

@@ -111,6 +111,15 @@ struct HostOverride {
 
 Result<void> validateHostOverride(const HostOverride &o);
 
+// Where upstream connections go when the workstation reaches the internet
+// only through a forward proxy. Kept in the database.
+struct ForwardProxySettings {
+    bool fromEnvironment = true; // the engine's HTTPS_PROXY / HTTP_PROXY / NO_PROXY
+    QString httpsProxy; // "http://host:port"; both empty (and not fromEnvironment): direct
+    QString httpProxy;
+    QString noProxy; // comma-separated names, .domains, addresses, CIDR blocks
+};
+
 struct EgressSettings {
     bool askUnlisted = false; // ask instead of denying what no rule matches
 };

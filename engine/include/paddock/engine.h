@@ -119,9 +119,11 @@ public:
     Result<QList<HostOverride>> hostOverrides();
     Result<void> setHostOverride(const HostOverride &o);
     Result<void> removeHostOverride(const QString &name);
-    // Overrides HTTPS_PROXY / HTTP_PROXY / NO_PROXY of the environment;
-    // empty proxies: connect directly.
-    Result<void> setForwardProxy(const QString &httpsProxy, const QString &httpProxy, const QString &noProxy);
+    // A proxy Paddock cannot use is refused here; one that breaks later
+    // makes connections fail, never go out directly.
+    Result<void> setForwardProxy(const ForwardProxySettings &settings);
+    // As in effect (from the environment when so set).
+    ForwardProxySettings forwardProxy() const;
 
 Q_SIGNALS:
     void sandboxChanged(const paddock::SandboxInfo &sandbox);

@@ -117,6 +117,7 @@ const ApiRoutes::Route ApiRoutes::kRoutes[] = {
     { "PUT", "/v1/egress/overrides/:name", &ApiRoutes::setHostOverride },
     { "DELETE", "/v1/egress/overrides/:name", &ApiRoutes::removeHostOverride },
     { "PUT", "/v1/egress/proxy", &ApiRoutes::setForwardProxy },
+    { "GET", "/v1/egress/proxy", &ApiRoutes::forwardProxy },
 };
 
 void ApiRoutes::handle(HttpConnection *conn, const HttpRequest &req)

@@ -81,6 +81,7 @@ private:
     void setHostOverride(HttpConnection *, const HttpRequest &, const Params &);
     void removeHostOverride(HttpConnection *, const HttpRequest &, const Params &);
     void setForwardProxy(HttpConnection *, const HttpRequest &, const Params &);
+    void forwardProxy(HttpConnection *, const HttpRequest &, const Params &);
 
     Engine &m_engine;
     std::function<void()> m_shutdown;

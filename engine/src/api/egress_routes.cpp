@@ -16,7 +16,8 @@
 //   GET    /v1/egress/overrides                         → {"overrides": […]}
 //   PUT    /v1/egress/overrides/:name   {address, port?}
 //   DELETE /v1/egress/overrides/:name
-//   PUT    /v1/egress/proxy   {https?, http?, noProxy?}
+//   GET    /v1/egress/proxy                             → {fromEnvironment, https, http, noProxy}
+//   PUT    /v1/egress/proxy   {fromEnvironment?, https?, http?, noProxy?} → the same
 #include "api_routes.h"
 
 #include "json_codec.h"
@@ -232,10 +233,19 @@ void ApiRoutes::setForwardProxy(HttpConnection *conn, const HttpRequest &req, co
     auto body = parseBody(req);
     if (!body)
         return respondError(conn, body.error());
-    auto r = m_engine.setForwardProxy(body->value(QStringLiteral("https")).toString(),
-                                      body->value(QStringLiteral("http")).toString(),
-                                      body->value(QStringLiteral("noProxy")).toString());
-    r ? conn->respondJson(200, kOk) : respondError(conn, r.error());
+    ForwardProxySettings s { body->value(QStringLiteral("fromEnvironment")).toBool(), body->value(QStringLiteral("https")).toString(),
+                             body->value(QStringLiteral("http")).toString(), body->value(QStringLiteral("noProxy")).toString() };
+    auto r = m_engine.setForwardProxy(s);
+    r ? forwardProxy(conn, req, {}) : respondError(conn, r.error());
+}
+
+void ApiRoutes::forwardProxy(HttpConnection *conn, const HttpRequest &, const Params &)
+{
+    const ForwardProxySettings s = m_engine.forwardProxy();
+    conn->respondJson(200, QJsonObject { { QStringLiteral("fromEnvironment"), s.fromEnvironment },
+                                         { QStringLiteral("https"), s.httpsProxy },
+                                         { QStringLiteral("http"), s.httpProxy },
+                                         { QStringLiteral("noProxy"), s.noProxy } });
 }
 
 } // namespace paddock::api

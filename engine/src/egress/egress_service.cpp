@@ -19,13 +19,12 @@ EgressService::EgressService(Stores stores, std::function<QString(const QString 
     , m_sandboxName(std::move(sandboxName))
     , m_log(stores.log)
     , m_asks(kQuestionTimeoutMs)
-    , m_proxy(ForwardProxy::fromEnvironment(QProcessEnvironment::systemEnvironment()))
+    , m_proxy(std::optional<ForwardProxy>())
 {
     connect(&m_log, &EgressLog::logged, this, &EgressService::logged);
     connect(&m_asks, &AskQueue::asked, this, &EgressService::questionAsked);
     connect(&m_asks, &AskQueue::closed, this, &EgressService::questionClosed);
-    if (!m_proxy)
-        qWarning("egress: %s", qPrintable(m_proxy.error().message));
+    loadForwardProxy();
     (void)loadOverrides();
 }
 
@@ -202,14 +201,60 @@ std::optional<HostOverride> EgressService::hostOverride(const QString &name) con
     return it.value();
 }
 
-Result<void> EgressService::setForwardProxy(const QString &httpsProxy, const QString &httpProxy, const QString &noProxy)
+namespace {
+
+constexpr const char *kProxySetting = "egress.forwardProxy";
+
+ForwardProxySettings fromEnvironment()
 {
-    auto proxy = ForwardProxy::fromSettings(httpsProxy, httpProxy, noProxy);
+    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    auto value = [&](const char *upper) {
+        const QString name = QString::fromLatin1(upper);
+        const QString lower = env.value(name.toLower());
+        return lower.isEmpty() ? env.value(name) : lower;
+    };
+    return ForwardProxySettings { true, value("HTTPS_PROXY"), value("HTTP_PROXY"), value("NO_PROXY") };
+}
+
+} // namespace
+
+// Stored settings win; without them, the environment's. A proxy that
+// cannot be used is kept as an error, so connections fail instead of
+// going around it.
+void EgressService::loadForwardProxy()
+{
+    ForwardProxySettings s = fromEnvironment();
+    if (auto stored = m_stores.settings.value(QString::fromLatin1(kProxySetting)); stored && *stored) {
+        const QJsonObject o = **stored;
+        s = ForwardProxySettings { false, o.value(QStringLiteral("https")).toString(), o.value(QStringLiteral("http")).toString(),
+                                   o.value(QStringLiteral("noProxy")).toString() };
+    }
+    m_proxySettings = s;
+    m_proxy = ForwardProxy::fromSettings(s.httpsProxy, s.httpProxy, s.noProxy);
+    if (!m_proxy)
+        qWarning("egress: %s", qPrintable(m_proxy.error().message));
+}
+
+Result<void> EgressService::setForwardProxy(const ForwardProxySettings &settings)
+{
+    const ForwardProxySettings effective = settings.fromEnvironment ? fromEnvironment() : settings;
+    auto proxy = ForwardProxy::fromSettings(effective.httpsProxy, effective.httpProxy, effective.noProxy);
     if (!proxy)
         return tl::unexpected(proxy.error());
+    auto saved = settings.fromEnvironment
+        ? m_stores.settings.remove(QString::fromLatin1(kProxySetting))
+        : m_stores.settings.setValue(QString::fromLatin1(kProxySetting),
+                                     QJsonObject { { QStringLiteral("https"), settings.httpsProxy },
+                                                   { QStringLiteral("http"), settings.httpProxy },
+                                                   { QStringLiteral("noProxy"), settings.noProxy } });
+    if (!saved)
+        return saved;
+    m_proxySettings = effective;
     m_proxy = *proxy;
     return {};
 }
+
+ForwardProxySettings EgressService::forwardProxy() const { return m_proxySettings; }
 
 Result<std::optional<ProxyEndpoint>> EgressService::proxyFor(const QString &host, quint16 port) const
 {

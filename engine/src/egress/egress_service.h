@@ -15,6 +15,7 @@
 #include "splice_relay.h"
 #include "store/egress_name_store.h"
 #include "store/egress_rule_store.h"
+#include "store/settings_store.h"
 
 #include "paddock/egress.h"
 
@@ -35,6 +36,7 @@ public:
         store::EgressRuleStore &rules;
         store::EgressNameStore &names;
         store::EgressLogStore &log;
+        store::SettingsStore &settings;
     };
     // `sandboxName` turns a sandbox ID into its name, for questions.
     EgressService(Stores stores, std::function<QString(const QString &)> sandboxName, QObject *parent = nullptr);
@@ -59,8 +61,9 @@ public:
     Result<void> setHostOverride(const HostOverride &o);
     Result<bool> removeHostOverride(const QString &name);
 
-    // The forward proxy from the engine's environment, unless set here.
-    Result<void> setForwardProxy(const QString &httpsProxy, const QString &httpProxy, const QString &noProxy);
+    // The forward proxy: from the engine's environment unless set (and stored).
+    Result<void> setForwardProxy(const ForwardProxySettings &settings);
+    ForwardProxySettings forwardProxy() const;
 
     QList<EgressQuestion> questions() const { return m_asks.pending(); }
     Result<void> answer(const QString &questionId, EgressAnswer a);
@@ -90,6 +93,7 @@ Q_SIGNALS:
 private:
     void invalidateRules(const QString &scope);
     Result<void> loadOverrides();
+    void loadForwardProxy();
 
     Stores m_stores;
     std::function<QString(const QString &)> m_sandboxName;
@@ -100,6 +104,7 @@ private:
     QHash<QString, bool> m_askUnlisted; // cache, by sandbox ID
     QHash<QString, HostOverride> m_overrides; // by name
     Result<std::optional<ForwardProxy>> m_proxy;
+    ForwardProxySettings m_proxySettings;
     SpliceRelay m_relay; // last member: its thread stops first, before anything it reports to
 };
 

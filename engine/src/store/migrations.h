@@ -84,6 +84,13 @@ inline constexpr const char *kMigrations[] = {
     );
     CREATE INDEX egress_log_sandbox ON egress_log(sandbox_id, id);
     )sql",
+    // 4: engine-wide settings (the forward proxy), as JSON values by key
+    R"sql(
+    CREATE TABLE settings (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+    );
+    )sql",
 };
 
 } // namespace paddock::store
