@@ -35,6 +35,8 @@ QString logLine(const QJsonObject &e)
                                 .toString(QStringLiteral("HH:mm:ss.zzz")),
                             e.value(QStringLiteral("verdict")).toString().leftJustified(10),
                             e.value(QStringLiteral("protocol")).toString().leftJustified(4), where);
+    if (!e.value(QStringLiteral("request")).toString().isEmpty())
+        text += QStringLiteral("  ") + e.value(QStringLiteral("request")).toString();
     if (!e.value(QStringLiteral("rule")).toString().isEmpty())
         text += QStringLiteral("  [%1]").arg(e.value(QStringLiteral("rule")).toString());
     if (!e.value(QStringLiteral("reason")).toString().isEmpty())
@@ -68,24 +70,29 @@ int rulesCommand(CliContext &ctx, const QStringList &args)
     for (const QJsonValue &v : r->value(QStringLiteral("rules")).toArray()) {
         const QJsonObject o = v.toObject();
         const int port = o.value(QStringLiteral("port")).toInt();
+        const QString method = o.value(QStringLiteral("method")).toString(), path = o.value(QStringLiteral("path")).toString();
+        const QString request = method.isEmpty() && path.isEmpty() ? QStringLiteral("any")
+                                                                   : (method.isEmpty() ? QStringLiteral("*") : method) + u' '
+                + (path.isEmpty() ? QStringLiteral("/*") : path);
         rows.append({ QString::number(n++), QString::number(o.value(QStringLiteral("id")).toInteger()),
                       o.value(QStringLiteral("action")).toString(), o.value(QStringLiteral("pattern")).toString(),
-                      port ? QString::number(port) : QStringLiteral("any"), o.value(QStringLiteral("reason")).toString() });
+                      port ? QString::number(port) : QStringLiteral("any"), request, o.value(QStringLiteral("reason")).toString() });
     }
     printTable({ QStringLiteral("#"), QStringLiteral("ID"), QStringLiteral("ACTION"), QStringLiteral("PATTERN"),
-                 QStringLiteral("PORT"), QStringLiteral("REASON") },
+                 QStringLiteral("PORT"), QStringLiteral("HTTP"), QStringLiteral("REASON") },
                rows);
     return 0;
 }
 
 int addRuleCommand(CliContext &ctx, const QString &action, const QStringList &args)
 {
-    CliArgs a = parseArgs(args, { QStringLiteral("--port"), QStringLiteral("--reason"), QStringLiteral("--at") },
+    CliArgs a = parseArgs(args, { QStringLiteral("--port"), QStringLiteral("--reason"), QStringLiteral("--at"),
+                                  QStringLiteral("--method"), QStringLiteral("--path") },
                           { QStringLiteral("--json"), kGlobal });
     const bool global = a.flags.contains(kGlobal);
     if (!a.error.isEmpty() || a.positional.size() != (global ? 1 : 2))
         return usageError(a.error.isEmpty() ? QStringLiteral("usage: paddock egress %1 SB|--global PATTERN [--port N] "
-                                                             "[--reason TEXT] [--at POSITION]").arg(action)
+                                                             "[--method M] [--path /GLOB] [--reason TEXT] [--at POSITION]").arg(action)
                                             : a.error);
     QJsonObject body { { QStringLiteral("pattern"), a.positional.last() }, { QStringLiteral("action"), action } };
     if (!global)
@@ -97,6 +104,10 @@ int addRuleCommand(CliContext &ctx, const QString &action, const QStringList &ar
             return usageError(QStringLiteral("--port takes 1 to 65535"));
         body.insert(QStringLiteral("port"), port);
     }
+    if (a.values.contains(QStringLiteral("--method")))
+        body.insert(QStringLiteral("method"), a.value(QStringLiteral("--method")));
+    if (a.values.contains(QStringLiteral("--path")))
+        body.insert(QStringLiteral("path"), a.value(QStringLiteral("--path")));
     if (a.values.contains(QStringLiteral("--reason")))
         body.insert(QStringLiteral("reason"), a.value(QStringLiteral("--reason")));
     if (a.values.contains(QStringLiteral("--at")))

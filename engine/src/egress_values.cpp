@@ -126,6 +126,21 @@ Result<void> validateEgressRule(const EgressRule &rule)
                                        "in dot-separated labels of 1–63), an IP address or a CIDR block")
                             .arg(p));
     }
+    if (!rule.method.isEmpty()) {
+        for (QChar c : rule.method)
+            if (c < u'A' || c > u'Z')
+                return fail(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not an HTTP method (GET, POST, …)").arg(rule.method));
+        if (rule.method.size() > 20)
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not an HTTP method").arg(rule.method));
+    }
+    if (!rule.path.isEmpty()) {
+        if (!rule.path.startsWith(u'/') || rule.path.size() > 1000)
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("a path pattern starts with '/' (\"/repos/*\")"));
+        for (QChar c : rule.path)
+            if (c.unicode() <= 0x20 || c.unicode() == 0x7f || c == u'?' || c == u'#')
+                return fail(ErrorCode::InvalidArgument,
+                            QStringLiteral("a path pattern has no spaces, control characters, '?' or '#'"));
+    }
     if (rule.reason.size() > 500)
         return fail(ErrorCode::InvalidArgument, QStringLiteral("a rule's reason is limited to 500 characters"));
     return {};
@@ -136,6 +151,9 @@ QString describeEgressRule(const EgressRule &rule)
     QString text = egressActionName(rule.action) + u' ' + rule.pattern;
     if (rule.port != 0)
         text += u':' + QString::number(rule.port);
+    if (!rule.method.isEmpty() || !rule.path.isEmpty())
+        text += u' ' + (rule.method.isEmpty() ? QStringLiteral("*") : rule.method) + u' '
+            + (rule.path.isEmpty() ? QStringLiteral("/*") : rule.path);
     return text;
 }
 

@@ -16,6 +16,8 @@ EgressRule normalised(EgressRule rule)
     if (rule.pattern.size() > 1 && rule.pattern.endsWith(u'.'))
         rule.pattern.chop(1);
     rule.reason = rule.reason.trimmed();
+    rule.method = rule.method.trimmed().toUpper();
+    rule.path = rule.path.trimmed();
     return rule;
 }
 

@@ -192,6 +192,37 @@ private Q_SLOTS:
         QVERIFY(sh(QStringLiteral("curl -sS -m 10 http://shared.test/")).out.contains("denied by rule"));
     }
 
+    // Plain HTTP decided request by request, on one keep-alive connection too.
+    void methodAndPathRulesDecideEachRequest()
+    {
+        overrideHost(QStringLiteral("docs.test"), m_web.serverPort());
+        EgressRule docs = rule(QStringLiteral("docs.test"), EgressAction::Allow);
+        docs.method = QStringLiteral("GET");
+        docs.path = QStringLiteral("/docs/*");
+        QVERIFY(m_fx.engine->addEgressRule(m_fx.sandbox.id, docs, 0));
+        QVERIFY(m_fx.engine->addEgressRule(m_fx.sandbox.id, rule(QStringLiteral("docs.test"), EgressAction::Deny, 0,
+                                                                 QStringLiteral("only the docs")), 1));
+        QCOMPARE(sh(QStringLiteral("curl -sS -m 10 'http://docs.test/docs/a?q=1'")).out, QByteArray("http GET /docs/a?q=1\n"));
+        ExecOutput post = sh(QStringLiteral("curl -sS -m 10 -X POST -d x http://docs.test/docs/a"));
+        QVERIFY2(post.out.contains("only the docs"), (post.out + post.err).constData());
+        QVERIFY(sh(QStringLiteral("curl -sS -m 10 http://docs.test/admin")).out.contains("only the docs"));
+        // A second request smuggled behind an allowed one never reaches the server.
+        m_web.lastRequest.clear();
+        ExecOutput pipelined = execIn(*m_fx.engine, m_fx.sandbox.id, { QStringLiteral("python3"), QStringLiteral("-c"), QStringLiteral(
+            "import socket\ns = socket.create_connection(('docs.test', 80), timeout=5)\n"
+            "s.sendall(b'GET /docs/ok HTTP/1.1\\r\\nHost: docs.test\\r\\n\\r\\nPOST /admin HTTP/1.1\\r\\nHost: docs.test\\r\\nContent-Length: 0\\r\\n\\r\\n')\n"
+            "data = b''\nwhile True:\n    d = s.recv(4096)\n    if not d: break\n    data += d\nprint(data.decode())") });
+        QVERIFY2(pipelined.out.contains("403 Forbidden") && pipelined.out.contains("only the docs"), pipelined.out.constData());
+        QVERIFY2(!m_web.lastRequest.contains("/admin"), m_web.lastRequest.constData());
+        auto allowed = logEntry(QStringLiteral("docs.test"), [](const EgressLogEntry &e) { return e.request == QStringLiteral("GET /docs/a"); });
+        QVERIFY(allowed && allowed->verdict == EgressVerdict::Allowed && allowed->protocol == QStringLiteral("http"));
+        QCOMPARE(allowed->rule, QStringLiteral("allow docs.test GET /docs/*"));
+        auto denied = logEntry(QStringLiteral("docs.test"), [](const EgressLogEntry &e) { return e.request == QStringLiteral("POST /admin"); });
+        QVERIFY(denied && denied->verdict == EgressVerdict::Denied);
+        // TLS to the same name matches no HTTP rule: the deny rule decides.
+        QVERIFY(sh(QStringLiteral("curl -sS -m 10 -k https://docs.test/docs/a; echo rc=$?")).out.contains("rc=35"));
+    }
+
     void askedConnectionsWaitForAnAnswer_data()
     {
         QTest::addColumn<QString>("answer");

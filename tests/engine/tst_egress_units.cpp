@@ -223,6 +223,41 @@ private Q_SLOTS:
         QVERIFY(decide(rules, to(QStringLiteral("bad.example.com"), 1), false).reason.contains(QStringLiteral("deny bad.example.com")));
     }
 
+    void httpRulesMatchMethodAndPath()
+    {
+        EgressRule get = rule(QStringLiteral("api.test"), EgressAction::Allow);
+        get.method = QStringLiteral("GET");
+        get.path = QStringLiteral("/repos/*/issues");
+        const Destination d = to(QStringLiteral("api.test"), 80);
+        const HttpRequestInfo ok { QStringLiteral("GET"), QStringLiteral("/repos/a/b/issues") };
+        const HttpRequestInfo post { QStringLiteral("POST"), QStringLiteral("/repos/a/issues") };
+        const HttpRequestInfo other { QStringLiteral("GET"), QStringLiteral("/repos/a/pulls") };
+        QVERIFY(ruleMatches(get, d, &ok));
+        QVERIFY(!ruleMatches(get, d, &post));
+        QVERIFY(!ruleMatches(get, d, &other));
+        QVERIFY(!ruleMatches(get, d, nullptr)); // not HTTP: never an HTTP rule
+        EgressRule exact = get;
+        exact.method.clear();
+        exact.path = QStringLiteral("/health");
+        const HttpRequestInfo head { QStringLiteral("HEAD"), QStringLiteral("/health") };
+        const HttpRequestInfo longer { QStringLiteral("GET"), QStringLiteral("/healthz") };
+        QVERIFY(ruleMatches(exact, d, &head));
+        QVERIFY(!ruleMatches(exact, d, &longer));
+        const QList<EgressRule> rules { get, rule(QStringLiteral("api.test"), EgressAction::Deny), rule(QStringLiteral("*"), EgressAction::Allow) };
+        QVERIFY(dependsOnHttpRequest(rules, d));
+        QVERIFY(!dependsOnHttpRequest(rules, to(QStringLiteral("other.test"), 80)));
+        QCOMPARE(decide(rules, d, false, &post).action, EgressAction::Deny);
+        QCOMPARE(describeEgressRule(get), QStringLiteral("allow api.test GET /repos/*/issues"));
+        EgressRule bad = get;
+        bad.method = QStringLiteral("get me");
+        QVERIFY(!validateEgressRule(bad));
+        bad = get;
+        bad.path = QStringLiteral("/a b");
+        QVERIFY(!validateEgressRule(bad));
+        bad.path = QStringLiteral("nope");
+        QVERIFY(!validateEgressRule(bad));
+    }
+
     void onlyAnAllowRuleNamingTheAddressExemptsIt()
     {
         const QList<EgressRule> rules { rule(QStringLiteral("*"), EgressAction::Allow),

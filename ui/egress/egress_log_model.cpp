@@ -54,7 +54,7 @@ QVariant EgressLogModel::data(const QModelIndex &index, int role) const
     switch (index.column()) {
     case Time: return e->time.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"));
     case Verdict: return egressVerdictName(e->verdict);
-    case Destination: return destination(*e);
+    case Destination: return e->request.isEmpty() ? destination(*e) : destination(*e) + u' ' + e->request;
     case Protocol: return e->protocol;
     case Rule: return e->rule.isEmpty() ? tr("(default)") : e->rule;
     case Reason: return e->reason;

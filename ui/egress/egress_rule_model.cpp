@@ -18,6 +18,8 @@ QVariant EgressRuleModel::data(const QModelIndex &index, int role) const
     case Action: return egressActionName(r->action);
     case Pattern: return r->pattern;
     case Port: return role == Qt::EditRole ? QVariant(int(r->port)) : QVariant(r->port ? QString::number(r->port) : tr("any"));
+    case Method: return role == Qt::EditRole || !r->method.isEmpty() ? QVariant(r->method) : QVariant(tr("any"));
+    case Path: return role == Qt::EditRole || !r->path.isEmpty() ? QVariant(r->path) : QVariant(tr("any"));
     case Reason: return r->reason;
     }
     return {};
@@ -32,6 +34,8 @@ QVariant EgressRuleModel::headerData(int section, Qt::Orientation orientation, i
     case Action: return tr("Action");
     case Pattern: return tr("Destination");
     case Port: return tr("Port");
+    case Method: return tr("HTTP method");
+    case Path: return tr("HTTP path");
     case Reason: return tr("Reason (shown when denied)");
     }
     return {};
@@ -71,6 +75,8 @@ bool EgressRuleModel::setData(const QModelIndex &index, const QVariant &value, i
         updated.port = quint16(port);
         break;
     }
+    case Method: updated.method = value.toString().trimmed().toUpper(); break;
+    case Path: updated.path = value.toString().trimmed(); break;
     case Reason: updated.reason = value.toString(); break;
     default: return false;
     }

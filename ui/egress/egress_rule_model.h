@@ -13,7 +13,7 @@ namespace paddock::ui {
 class EgressRuleModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Order, Action, Pattern, Port, Reason, ColumnCount };
+    enum Column { Order, Action, Pattern, Port, Method, Path, Reason, ColumnCount };
     static constexpr const char *kMimeType = "application/x-paddock-egress-rule-row";
 
     using QAbstractTableModel::QAbstractTableModel;

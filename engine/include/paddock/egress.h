@@ -32,6 +32,10 @@ struct EgressRule {
     // which matches connections made to literal addresses.
     QString pattern;
     quint16 port = 0; // 0: any port
+    // Plain HTTP only: a rule with either matches only plain-HTTP requests,
+    // each request of a connection decided on its own. Empty: any.
+    QString method; // "GET", "POST"…
+    QString path; // "/repos/*": '*' matches any run of characters, '/' too; the query is not matched
     EgressAction action = EgressAction::Deny;
     QString reason; // shown with a denial
 };
@@ -63,11 +67,12 @@ struct EgressLogEntry {
     QString host; // the name the sandbox asked for; empty for a literal address
     QString address; // the address the sandbox connected to (a fake one for names)
     quint16 port = 0;
-    QString protocol; // "tcp" | "tls" | "dns"
+    QString protocol; // "tcp" | "tls" | "http" | "dns"
     EgressVerdict verdict = EgressVerdict::Denied;
     qint64 ruleId = 0; // 0: no rule (the default, or a safety check)
     QString rule; // the rule as it read when it decided
     QString reason;
+    QString request; // plain HTTP decided per request: "GET /path"
     QString upstream; // where it was spliced to ("140.82.112.3:443", "via proxy …")
     qint64 bytesOut = 0; // sandbox → destination
     qint64 bytesIn = 0; // destination → sandbox

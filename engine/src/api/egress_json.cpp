@@ -16,6 +16,8 @@ QJsonObject toJson(const EgressRule &r)
                     { QStringLiteral("port"), int(r.port) },
                     { QStringLiteral("action"), egressActionName(r.action) },
                     { QStringLiteral("reason"), r.reason },
+                    { QStringLiteral("method"), r.method },
+                    { QStringLiteral("path"), r.path },
                     { QStringLiteral("scope"), r.sandboxId.isEmpty() ? QStringLiteral("global") : r.sandboxId } };
     return o;
 }
@@ -33,6 +35,7 @@ QJsonObject toJson(const EgressLogEntry &e)
                          { QStringLiteral("ruleId"), e.ruleId },
                          { QStringLiteral("rule"), e.rule },
                          { QStringLiteral("reason"), e.reason },
+                         { QStringLiteral("request"), e.request },
                          { QStringLiteral("upstream"), e.upstream },
                          { QStringLiteral("bytesOut"), e.bytesOut },
                          { QStringLiteral("bytesIn"), e.bytesIn },
@@ -77,6 +80,8 @@ Result<EgressRule> egressRuleFromJson(const QJsonObject &o)
         return fail(ErrorCode::InvalidArgument, QStringLiteral("action must be allow, deny or ask"));
     r.action = *action;
     r.reason = o.value(QStringLiteral("reason")).toString();
+    r.method = o.value(QStringLiteral("method")).toString().toUpper();
+    r.path = o.value(QStringLiteral("path")).toString();
     return r;
 }
 

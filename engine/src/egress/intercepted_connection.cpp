@@ -1,6 +1,7 @@
 #include "intercepted_connection.h"
 
 #include "egress_service.h"
+#include "http_gate.h"
 #include "sandbox_egress.h"
 #include "socket_owner.h"
 #include "tls_client_hello.h"
@@ -24,6 +25,9 @@ namespace {
 // How long a refused connection waits for its first bytes, to answer a
 // plain-HTTP client with a readable 403 instead of a bare reset.
 constexpr int kRefusalGraceMs = 100;
+// How long a connection whose rules need its HTTP request may stay silent
+// before it is decided as not HTTP.
+constexpr int kRequestWaitMs = 10000;
 
 QHostAddress toAddress(const sockaddr_storage &ss, quint16 *port)
 {
@@ -109,7 +113,37 @@ void InterceptedConnection::start()
         return;
     EgressService &svc = m_sandbox.service();
     const QString &sb = m_sandbox.sandboxId();
+    if (dependsOnHttpRequest(svc.orderedRules(sb), m_dest))
+        return waitForRequest();
     act(decide(svc.orderedRules(sb), m_dest, svc.asksUnlisted(sb)));
+}
+
+// Rules with a method or path need the request: plain HTTP goes to a gate
+// that decides each request; anything else is decided without one.
+void InterceptedConnection::waitForRequest()
+{
+    m_firstBytes = std::make_unique<QSocketNotifier>(m_client.get(), QSocketNotifier::Read);
+    connect(m_firstBytes.get(), &QSocketNotifier::activated, this, &InterceptedConnection::onFirstBytes);
+    m_firstBytesTimer.setSingleShot(true);
+    connect(&m_firstBytesTimer, &QTimer::timeout, this, &InterceptedConnection::onFirstBytes);
+    m_firstBytesTimer.start(kRequestWaitMs);
+}
+
+void InterceptedConnection::onFirstBytes()
+{
+    m_firstBytes.reset();
+    m_firstBytesTimer.stop();
+    char buf[16];
+    const ssize_t n = ::recv(m_client.get(), buf, sizeof buf, MSG_PEEK | MSG_DONTWAIT);
+    if (n > 0 && looksLikeHttp(std::string_view(buf, size_t(n)))) {
+        m_process = findSocketOwner(m_sandbox.netNamespace(), m_clientAddress, m_clientPort);
+        auto *gate = new HttpGate(m_sandbox, std::move(m_client), m_dest, m_process);
+        gate->start();
+        deleteLater();
+        return;
+    }
+    EgressService &svc = m_sandbox.service();
+    act(decide(svc.orderedRules(m_sandbox.sandboxId()), m_dest, svc.asksUnlisted(m_sandbox.sandboxId())));
 }
 
 bool InterceptedConnection::readDestination()

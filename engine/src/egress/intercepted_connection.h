@@ -43,6 +43,8 @@ public:
 
 private:
     bool readDestination();
+    void waitForRequest();
+    void onFirstBytes();
     void act(const Decision &d);
     void ask();
     void dial();
@@ -61,6 +63,8 @@ private:
     QString m_refusal; // set once refused: the log's reason
     UpstreamDial *m_dial = nullptr;
     std::unique_ptr<QSocketNotifier> m_waitForRequest;
+    std::unique_ptr<QSocketNotifier> m_firstBytes;
+    QTimer m_firstBytesTimer;
     QTimer m_refusalTimer;
 };
 

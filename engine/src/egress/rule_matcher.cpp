@@ -20,9 +20,32 @@ bool addressMatches(const QString &pattern, const QHostAddress &address)
     return QHostAddress(pattern).isEqual(address, QHostAddress::TolerantConversion);
 }
 
-} // namespace
+bool isHttpRule(const EgressRule &rule) { return !rule.method.isEmpty() || !rule.path.isEmpty(); }
 
-bool ruleMatches(const EgressRule &rule, const Destination &dest)
+// '*' matches any run of characters; everything else itself.
+bool pathMatches(const QString &pattern, const QString &path)
+{
+    const QStringList parts = pattern.split(u'*');
+    qsizetype at = 0;
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        const QString &part = parts[i];
+        if (i == 0) {
+            if (!path.startsWith(part))
+                return false;
+            at = part.size();
+        } else if (i == parts.size() - 1) {
+            return path.size() - at >= part.size() && path.endsWith(part);
+        } else {
+            const qsizetype found = path.indexOf(part, at);
+            if (found < 0)
+                return false;
+            at = found + part.size();
+        }
+    }
+    return at == path.size();
+}
+
+bool destinationMatches(const EgressRule &rule, const Destination &dest)
 {
     if (rule.port != 0 && rule.port != dest.port)
         return false;
@@ -33,10 +56,34 @@ bool ruleMatches(const EgressRule &rule, const Destination &dest)
     return !dest.host.isEmpty() && nameMatches(rule.pattern, dest.host);
 }
 
-Decision decide(const QList<EgressRule> &ordered, const Destination &dest, bool askUnlisted)
+} // namespace
+
+bool ruleMatches(const EgressRule &rule, const Destination &dest, const HttpRequestInfo *http)
+{
+    if (!destinationMatches(rule, dest))
+        return false;
+    if (!isHttpRule(rule))
+        return true;
+    return http && (rule.method.isEmpty() || rule.method == http->method)
+        && (rule.path.isEmpty() || pathMatches(rule.path, http->path));
+}
+
+bool dependsOnHttpRequest(const QList<EgressRule> &ordered, const Destination &dest)
 {
     for (const EgressRule &rule : ordered) {
-        if (!ruleMatches(rule, dest))
+        if (!destinationMatches(rule, dest))
+            continue;
+        if (isHttpRule(rule))
+            return true;
+        return false; // decides whatever the request
+    }
+    return false;
+}
+
+Decision decide(const QList<EgressRule> &ordered, const Destination &dest, bool askUnlisted, const HttpRequestInfo *http)
+{
+    for (const EgressRule &rule : ordered) {
+        if (!ruleMatches(rule, dest, http))
             continue;
         QString reason = rule.reason;
         if (rule.action == EgressAction::Deny && reason.isEmpty())

@@ -15,12 +15,25 @@ struct Decision {
     QString reason; // for denials
 };
 
+// One plain-HTTP request, for rules with a method or a path.
+struct HttpRequestInfo {
+    QString method;
+    QString path; // without the query
+};
+
 // Name patterns match connections made to names, address patterns those
-// made to literal addresses, and "*" both.
-bool ruleMatches(const EgressRule &rule, const Destination &dest);
+// made to literal addresses, and "*" both. A rule with a method or path
+// matches only an HTTP request (`http` set) that has them.
+bool ruleMatches(const EgressRule &rule, const Destination &dest, const HttpRequestInfo *http = nullptr);
 
 // `ordered`: the sandbox's own rules, then the global defaults.
-Decision decide(const QList<EgressRule> &ordered, const Destination &dest, bool askUnlisted);
+Decision decide(const QList<EgressRule> &ordered, const Destination &dest, bool askUnlisted,
+                const HttpRequestInfo *http = nullptr);
+
+// Whether the decision may depend on a plain-HTTP request: a rule with a
+// method or path applies to this destination before any rule that decides
+// it whatever the request.
+bool dependsOnHttpRequest(const QList<EgressRule> &ordered, const Destination &dest);
 
 // Whether an allow rule names `address` itself (an IP or CIDR pattern),
 // which lets a name resolve to a private address.

@@ -5,7 +5,7 @@ namespace paddock::store {
 namespace {
 
 constexpr const char *kColumns = "id, time, sandbox_id, host, address, port, protocol, verdict, rule_id, rule, "
-                                 "reason, upstream, bytes_out, bytes_in, duration_ms, process, open";
+                                 "reason, upstream, bytes_out, bytes_in, duration_ms, process, open, request";
 
 EgressLogEntry readEntry(const Statement &s)
 {
@@ -27,6 +27,7 @@ EgressLogEntry readEntry(const Statement &s)
     e.durationMs = s.integer(14);
     e.process = s.text(15);
     e.open = s.integer(16) != 0;
+    e.request = s.text(17);
     return e;
 }
 
@@ -36,7 +37,7 @@ Result<void> EgressLogStore::save(const QList<EgressLogEntry> &entries)
 {
     return m_db.transaction([&]() -> Result<void> {
         const std::string sql = std::string("INSERT OR REPLACE INTO egress_log (") + kColumns
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         for (const EgressLogEntry &e : entries) {
             auto stmt = m_db.prepare(sql.c_str());
             if (!stmt)
@@ -45,7 +46,7 @@ Result<void> EgressLogStore::save(const QList<EgressLogEntry> &entries)
             stmt->bind(5, e.address).bind(6, qint64(e.port)).bind(7, e.protocol);
             stmt->bind(8, egressVerdictName(e.verdict)).bind(9, e.ruleId).bind(10, e.rule);
             stmt->bind(11, e.reason).bind(12, e.upstream).bind(13, e.bytesOut).bind(14, e.bytesIn);
-            stmt->bind(15, e.durationMs).bind(16, e.process).bind(17, qint64(e.open ? 1 : 0));
+            stmt->bind(15, e.durationMs).bind(16, e.process).bind(17, qint64(e.open ? 1 : 0)).bind(18, e.request);
             if (auto r = stmt->run(); !r)
                 return r;
         }

@@ -7,7 +7,7 @@ namespace paddock::store {
 
 namespace {
 
-constexpr const char *kSelect = "SELECT id, sandbox_id, pattern, port, action, reason FROM egress_rules ";
+constexpr const char *kSelect = "SELECT id, sandbox_id, pattern, port, action, reason, method, path FROM egress_rules ";
 
 // Global rules have a NULL sandbox_id; `IS ?` compares NULL with NULL.
 void bindScope(Statement &s, int index, const QString &scope)
@@ -27,6 +27,8 @@ EgressRule readRule(const Statement &s)
     r.port = quint16(s.integer(3));
     r.action = egressActionFromName(s.text(4)).value_or(EgressAction::Deny);
     r.reason = s.text(5);
+    r.method = s.text(6);
+    r.path = s.text(7);
     return r;
 }
 
@@ -97,13 +99,13 @@ Result<EgressRule> EgressRuleStore::insert(EgressRule rule, int position)
         int at = position < 0 ? *n : std::min(position, *n);
         if (auto s = shift(rule.sandboxId, at, *n, 1); !s)
             return s;
-        auto stmt = m_db.prepare("INSERT INTO egress_rules (sandbox_id, position, pattern, port, action, reason) "
-                                 "VALUES (?, ?, ?, ?, ?, ?)");
+        auto stmt = m_db.prepare("INSERT INTO egress_rules (sandbox_id, position, pattern, port, action, reason, method, path) "
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         if (!stmt)
             return tl::unexpected(stmt.error());
         bindScope(*stmt, 1, rule.sandboxId);
         stmt->bind(2, qint64(at)).bind(3, rule.pattern).bind(4, qint64(rule.port));
-        stmt->bind(5, egressActionName(rule.action)).bind(6, rule.reason);
+        stmt->bind(5, egressActionName(rule.action)).bind(6, rule.reason).bind(7, rule.method).bind(8, rule.path);
         if (auto run = stmt->run(); !run)
             return run;
         rule.id = m_db.lastInsertId();
@@ -116,11 +118,11 @@ Result<EgressRule> EgressRuleStore::insert(EgressRule rule, int position)
 
 Result<void> EgressRuleStore::update(const EgressRule &rule)
 {
-    auto stmt = m_db.prepare("UPDATE egress_rules SET pattern = ?, port = ?, action = ?, reason = ? WHERE id = ?");
+    auto stmt = m_db.prepare("UPDATE egress_rules SET pattern = ?, port = ?, action = ?, reason = ?, method = ?, path = ? WHERE id = ?");
     if (!stmt)
         return tl::unexpected(stmt.error());
     stmt->bind(1, rule.pattern).bind(2, qint64(rule.port)).bind(3, egressActionName(rule.action));
-    stmt->bind(4, rule.reason).bind(5, rule.id);
+    stmt->bind(4, rule.reason).bind(5, rule.method).bind(6, rule.path).bind(7, rule.id);
     return stmt->run();
 }
 

@@ -91,6 +91,12 @@ inline constexpr const char *kMigrations[] = {
         value  TEXT NOT NULL
     );
     )sql",
+    // 5: plain-HTTP rules (method, path) and per-request log entries
+    R"sql(
+    ALTER TABLE egress_rules ADD COLUMN method TEXT NOT NULL DEFAULT '';
+    ALTER TABLE egress_rules ADD COLUMN path TEXT NOT NULL DEFAULT '';
+    ALTER TABLE egress_log ADD COLUMN request TEXT NOT NULL DEFAULT '';
+    )sql",
 };
 
 } // namespace paddock::store
