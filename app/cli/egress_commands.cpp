@@ -12,6 +12,8 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <functional>
+
 namespace paddock::cli {
 
 namespace {
@@ -52,36 +54,49 @@ QString logLine(const QJsonObject &e)
     return text;
 }
 
+// GETs `target` and prints the array under `key`: as JSON, or a table with
+// one row(element) per element.
+int printList(CliContext &ctx, const QString &target, bool json, const char *key, const QStringList &header,
+              const std::function<QStringList(const QJsonObject &)> &row)
+{
+    auto r = ctx.api.call("GET", target);
+    if (!r)
+        return reportError(r.error());
+    if (json) {
+        printJson(*r);
+        return 0;
+    }
+    QList<QStringList> rows;
+    for (const QJsonValue &v : r->value(QString::fromLatin1(key)).toArray())
+        rows.append(row(v.toObject()));
+    printTable(header, rows);
+    return 0;
+}
+
+QStringList ruleRow(const QJsonObject &o, int number)
+{
+    const int port = o.value(QStringLiteral("port")).toInt();
+    const QString method = o.value(QStringLiteral("method")).toString(), path = o.value(QStringLiteral("path")).toString();
+    const QString request = method.isEmpty() && path.isEmpty()
+        ? QStringLiteral("any")
+        : (method.isEmpty() ? QStringLiteral("*") : method) + u' ' + (path.isEmpty() ? QStringLiteral("/*") : path);
+    return { QString::number(number), QString::number(o.value(QStringLiteral("id")).toInteger()),
+             o.value(QStringLiteral("action")).toString(), o.value(QStringLiteral("pattern")).toString(),
+             port ? QString::number(port) : QStringLiteral("any"), request, o.value(QStringLiteral("reason")).toString() };
+}
+
 int rulesCommand(CliContext &ctx, const QStringList &args)
 {
     CliArgs a = parseArgs(args, {}, { QStringLiteral("--json"), kGlobal });
     const bool global = a.flags.contains(kGlobal);
     if (!a.error.isEmpty() || a.positional.size() != (global ? 0 : 1))
         return usageError(a.error.isEmpty() ? QStringLiteral("usage: paddock egress rules SB|--global [--json]") : a.error);
-    auto r = ctx.api.call("GET", QStringLiteral("/v1/egress/rules") + scopeQuery(global ? QString() : a.positional[0]));
-    if (!r)
-        return reportError(r.error());
-    if (a.flags.contains(QStringLiteral("--json"))) {
-        printJson(*r);
-        return 0;
-    }
-    QList<QStringList> rows;
-    int n = 1;
-    for (const QJsonValue &v : r->value(QStringLiteral("rules")).toArray()) {
-        const QJsonObject o = v.toObject();
-        const int port = o.value(QStringLiteral("port")).toInt();
-        const QString method = o.value(QStringLiteral("method")).toString(), path = o.value(QStringLiteral("path")).toString();
-        const QString request = method.isEmpty() && path.isEmpty() ? QStringLiteral("any")
-                                                                   : (method.isEmpty() ? QStringLiteral("*") : method) + u' '
-                + (path.isEmpty() ? QStringLiteral("/*") : path);
-        rows.append({ QString::number(n++), QString::number(o.value(QStringLiteral("id")).toInteger()),
-                      o.value(QStringLiteral("action")).toString(), o.value(QStringLiteral("pattern")).toString(),
-                      port ? QString::number(port) : QStringLiteral("any"), request, o.value(QStringLiteral("reason")).toString() });
-    }
-    printTable({ QStringLiteral("#"), QStringLiteral("ID"), QStringLiteral("ACTION"), QStringLiteral("PATTERN"),
-                 QStringLiteral("PORT"), QStringLiteral("HTTP"), QStringLiteral("REASON") },
-               rows);
-    return 0;
+    int number = 0;
+    return printList(ctx, QStringLiteral("/v1/egress/rules") + scopeQuery(global ? QString() : a.positional[0]),
+                     a.flags.contains(QStringLiteral("--json")), "rules",
+                     { QStringLiteral("#"), QStringLiteral("ID"), QStringLiteral("ACTION"), QStringLiteral("PATTERN"),
+                       QStringLiteral("PORT"), QStringLiteral("HTTP"), QStringLiteral("REASON") },
+                     [&](const QJsonObject &o) { return ruleRow(o, ++number); });
 }
 
 int addRuleCommand(CliContext &ctx, const QString &action, const QStringList &args)
@@ -210,29 +225,19 @@ int pendingCommand(CliContext &ctx, const QStringList &args)
     CliArgs a = parseArgs(args, {}, { QStringLiteral("--json") });
     if (!a.error.isEmpty() || !a.positional.isEmpty())
         return usageError(a.error.isEmpty() ? QStringLiteral("usage: paddock egress pending [--json]") : a.error);
-    auto r = ctx.api.call("GET", QStringLiteral("/v1/egress/questions"));
-    if (!r)
-        return reportError(r.error());
-    if (a.flags.contains(QStringLiteral("--json"))) {
-        printJson(*r);
-        return 0;
-    }
-    QList<QStringList> rows;
-    for (const QJsonValue &v : r->value(QStringLiteral("questions")).toArray()) {
-        const QJsonObject o = v.toObject();
-        const QString host = o.value(QStringLiteral("host")).toString();
-        rows.append({ o.value(QStringLiteral("id")).toString(), o.value(QStringLiteral("sandboxName")).toString(),
-                      (host.isEmpty() ? o.value(QStringLiteral("address")).toString() : host) + u':'
-                          + QString::number(o.value(QStringLiteral("port")).toInt()),
-                      o.value(QStringLiteral("process")).toString(),
-                      QDateTime::fromString(o.value(QStringLiteral("deadline")).toString(), Qt::ISODateWithMs)
-                          .toLocalTime()
-                          .toString(QStringLiteral("HH:mm:ss")) });
-    }
-    printTable({ QStringLiteral("ID"), QStringLiteral("SANDBOX"), QStringLiteral("DESTINATION"), QStringLiteral("PROCESS"),
-                 QStringLiteral("DENIED AT") },
-               rows);
-    return 0;
+    return printList(ctx, QStringLiteral("/v1/egress/questions"), a.flags.contains(QStringLiteral("--json")), "questions",
+                     { QStringLiteral("ID"), QStringLiteral("SANDBOX"), QStringLiteral("DESTINATION"), QStringLiteral("PROCESS"),
+                       QStringLiteral("DENIED AT") },
+                     [](const QJsonObject &o) {
+                         const QString host = o.value(QStringLiteral("host")).toString();
+                         return QStringList { o.value(QStringLiteral("id")).toString(), o.value(QStringLiteral("sandboxName")).toString(),
+                                              (host.isEmpty() ? o.value(QStringLiteral("address")).toString() : host) + u':'
+                                                  + QString::number(o.value(QStringLiteral("port")).toInt()),
+                                              o.value(QStringLiteral("process")).toString(),
+                                              QDateTime::fromString(o.value(QStringLiteral("deadline")).toString(), Qt::ISODateWithMs)
+                                                  .toLocalTime()
+                                                  .toString(QStringLiteral("HH:mm:ss")) };
+                     });
 }
 
 int answerCommand(CliContext &ctx, const QStringList &args)
@@ -253,24 +258,13 @@ int resolveCommand(CliContext &ctx, const QStringList &args)
         auto r = ctx.api.call("DELETE", QStringLiteral("/v1/egress/overrides/") + encoded(a.value(QStringLiteral("--rm"))));
         return r ? 0 : reportError(r.error());
     }
-    if (a.positional.isEmpty()) {
-        auto r = ctx.api.call("GET", QStringLiteral("/v1/egress/overrides"));
-        if (!r)
-            return reportError(r.error());
-        if (a.flags.contains(QStringLiteral("--json"))) {
-            printJson(*r);
-            return 0;
-        }
-        QList<QStringList> rows;
-        for (const QJsonValue &v : r->value(QStringLiteral("overrides")).toArray()) {
-            const QJsonObject o = v.toObject();
-            const int port = o.value(QStringLiteral("port")).toInt();
-            rows.append({ o.value(QStringLiteral("name")).toString(), o.value(QStringLiteral("address")).toString(),
-                          port ? QString::number(port) : QStringLiteral("as asked") });
-        }
-        printTable({ QStringLiteral("NAME"), QStringLiteral("ADDRESS"), QStringLiteral("PORT") }, rows);
-        return 0;
-    }
+    if (a.positional.isEmpty())
+        return printList(ctx, QStringLiteral("/v1/egress/overrides"), a.flags.contains(QStringLiteral("--json")), "overrides",
+                         { QStringLiteral("NAME"), QStringLiteral("ADDRESS"), QStringLiteral("PORT") }, [](const QJsonObject &o) {
+                             const int port = o.value(QStringLiteral("port")).toInt();
+                             return QStringList { o.value(QStringLiteral("name")).toString(), o.value(QStringLiteral("address")).toString(),
+                                                  port ? QString::number(port) : QStringLiteral("as asked") };
+                         });
     if (a.positional.size() != 2)
         return usageError(QStringLiteral("usage: paddock egress resolve [NAME ADDR[:PORT] | --rm NAME]"));
     // ADDR[:PORT]; an IPv6 address with a port is written [ADDR]:PORT.

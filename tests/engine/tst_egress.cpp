@@ -34,23 +34,9 @@ class TstEgress : public QObject {
         r.reason = reason;
         return r;
     }
-    // The newest log entry for `host` that satisfies `pred`, waiting for it.
     std::optional<EgressLogEntry> logEntry(const QString &host, const std::function<bool(const EgressLogEntry &)> &pred)
     {
-        std::optional<EgressLogEntry> found;
-        (void)QTest::qWaitFor([&] {
-            EgressLogQuery q;
-            q.sandbox = m_fx.sandbox.id;
-            q.hostContains = host;
-            auto entries = m_fx.engine->egressLog(q);
-            for (const EgressLogEntry &e : entries.value_or(QList<EgressLogEntry>()))
-                if (pred(e)) {
-                    found = e;
-                    return true;
-                }
-            return false;
-        }, 5000);
-        return found;
+        return waitForEgressLog(*m_fx.engine, m_fx.sandbox.id, pred, host);
     }
     void overrideHost(const QString &name, quint16 port)
     {

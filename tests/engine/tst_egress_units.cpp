@@ -11,6 +11,8 @@
 #include "store/egress_rule_store.h"
 #include "store/sandbox_store.h"
 
+#include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -351,6 +353,29 @@ private Q_SLOTS:
             QVERIFY2(validateEgressRule(rule(QString::fromLatin1(good), EgressAction::Allow)), good);
         for (const char *bad : { "", "api.*.com", "*github.com", "a..b", "bad host", "exa\r\nmple.com", "10.0.0.0/33", "UPPER.test" })
             QVERIFY2(!validateEgressRule(rule(QString::fromLatin1(bad), EgressAction::Allow)), bad);
+    }
+
+    // What the fuzzer kept (tests/fuzz/egress-corpus), replayed on every run.
+    void theFuzzCorpusParsesCleanly()
+    {
+        const QDir corpus(QStringLiteral(PADDOCK_EGRESS_CORPUS));
+        const QStringList files = corpus.entryList(QDir::Files);
+        QVERIFY(files.size() >= 9);
+        int queries = 0, hellos = 0;
+        for (const QString &name : files) {
+            QFile f(corpus.filePath(name));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray bytes = f.readAll();
+            const std::string_view view(bytes.constData(), size_t(bytes.size()));
+            const DnsParse dns = parseDnsQuery(view);
+            if (dns.status == DnsParse::Status::Query) {
+                ++queries;
+                QVERIFY(!dnsAddressAnswer(dns.query, 0xc6120001, 60).empty());
+            }
+            if (scanClientHello(view).status == ClientHelloScan::Status::Hello)
+                ++hellos;
+        }
+        QVERIFY(queries >= 3 && hellos >= 3);
     }
 
     void theRuleStoreKeepsOrder()

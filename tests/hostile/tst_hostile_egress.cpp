@@ -33,18 +33,7 @@ class TstHostileEgress : public QObject {
     }
     std::optional<EgressLogEntry> logged(const std::function<bool(const EgressLogEntry &)> &pred)
     {
-        std::optional<EgressLogEntry> found;
-        (void)QTest::qWaitFor([&] {
-            EgressLogQuery q;
-            q.sandbox = m_fx.sandbox.id;
-            for (const EgressLogEntry &e : m_fx.engine->egressLog(q).value_or(QList<EgressLogEntry>()))
-                if (pred(e)) {
-                    found = e;
-                    return true;
-                }
-            return false;
-        }, 5000);
-        return found;
+        return waitForEgressLog(*m_fx.engine, m_fx.sandbox.id, pred);
     }
     void allow(const QString &pattern)
     {

@@ -92,6 +92,24 @@ CliRun runCli(const QString &dataDir, const QStringList &args, int timeoutMs)
     return run;
 }
 
+std::optional<EgressLogEntry> waitForEgressLog(Engine &engine, const QString &sandboxId,
+                                               const std::function<bool(const EgressLogEntry &)> &pred, const QString &text)
+{
+    std::optional<EgressLogEntry> found;
+    (void)QTest::qWaitFor([&] {
+        EgressLogQuery q;
+        q.sandbox = sandboxId;
+        q.hostContains = text;
+        for (const EgressLogEntry &e : engine.egressLog(q).value_or(QList<EgressLogEntry>()))
+            if (pred(e)) {
+                found = e;
+                return true;
+            }
+        return false;
+    }, 5000);
+    return found;
+}
+
 void shutDownCliEngine(const QString &dataDir)
 {
     CliRun ls = runCli(dataDir, { QStringLiteral("ls"), QStringLiteral("--json") });

@@ -85,6 +85,12 @@ struct CliRun {
 CliRun runCli(const QString &dataDir, const QStringList &args, int timeoutMs = kWaitMs);
 QString cliBinary();
 
+// The newest egress log entry of a sandbox that satisfies `pred` (and whose
+// host or address contains `text`), waiting up to 5 s for it to be logged.
+std::optional<EgressLogEntry> waitForEgressLog(Engine &engine, const QString &sandboxId,
+                                               const std::function<bool(const EgressLogEntry &)> &pred,
+                                               const QString &text = {});
+
 // Gone, or a zombie waiting for the host's init to reap it.
 bool processIsAlive(qint64 pid);
 

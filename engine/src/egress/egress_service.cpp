@@ -256,6 +256,23 @@ Result<void> EgressService::setForwardProxy(const ForwardProxySettings &settings
 
 ForwardProxySettings EgressService::forwardProxy() const { return m_proxySettings; }
 
+Result<UpstreamPlan> EgressService::planUpstream(const QString &sandboxId, const Destination &dest)
+{
+    UpstreamPlan plan;
+    plan.dest = dest;
+    plan.rules = orderedRules(sandboxId);
+    if (dest.host.isEmpty())
+        return plan;
+    plan.hostOverride = hostOverride(dest.host);
+    if (plan.hostOverride)
+        return plan;
+    auto proxy = proxyFor(dest.host, dest.port);
+    if (!proxy)
+        return tl::unexpected(proxy.error());
+    plan.proxy = *proxy;
+    return plan;
+}
+
 Result<std::optional<ProxyEndpoint>> EgressService::proxyFor(const QString &host, quint16 port) const
 {
     if (!m_proxy)

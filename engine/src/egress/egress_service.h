@@ -13,6 +13,7 @@
 #include "egress_log.h"
 #include "forward_proxy.h"
 #include "splice_relay.h"
+#include "upstream_dialer.h"
 #include "store/egress_name_store.h"
 #include "store/egress_rule_store.h"
 #include "store/settings_store.h"
@@ -76,6 +77,9 @@ public:
     const QList<EgressRule> &orderedRules(const QString &sandboxId);
     bool asksUnlisted(const QString &sandboxId);
     std::optional<HostOverride> hostOverride(const QString &name) const;
+    // How to reach an allowed destination: its host override, else the
+    // forward proxy (an unusable one is an error), else the resolver.
+    Result<UpstreamPlan> planUpstream(const QString &sandboxId, const Destination &dest);
     // Where a connection must go through a proxy; an error when the
     // configured proxy is unusable (nothing may then go out directly).
     Result<std::optional<ProxyEndpoint>> proxyFor(const QString &host, quint16 port) const;

@@ -1,6 +1,7 @@
 #include "http_gate.h"
 
 #include "egress_service.h"
+#include "refusal.h"
 #include "sandbox_egress.h"
 #include "upstream_dialer.h"
 
@@ -9,7 +10,6 @@
 #include <sys/socket.h>
 
 #include <limits>
-#include <sstream>
 
 namespace http = boost::beast::http;
 
@@ -19,19 +19,6 @@ namespace {
 
 constexpr size_t kMaxBuffered = 1024 * 1024; // per direction, then the reader waits
 constexpr uint32_t kHeaderLimit = 64 * 1024;
-
-std::string forbidden(const QString &reason)
-{
-    http::response<http::string_body> res(http::status::forbidden, 11);
-    res.set(http::field::content_type, "text/plain; charset=utf-8");
-    res.set(http::field::connection, "close");
-    res.set("X-Paddock-Egress", "denied");
-    res.body() = "Paddock egress: " + reason.toStdString() + "\n";
-    res.prepare_payload();
-    std::ostringstream os;
-    os << res;
-    return os.str();
-}
 
 // Writes what it can; false when the peer is gone.
 bool writeSome(int fd, std::string &pending)
@@ -206,21 +193,11 @@ void HttpGate::allowRequest(const std::optional<EgressRule> &rule)
 
 void HttpGate::dial()
 {
-    EgressService &svc = m_sandbox.service();
-    UpstreamPlan plan;
-    plan.dest = m_dest;
-    plan.rules = svc.orderedRules(m_sandbox.sandboxId());
-    if (!m_dest.host.isEmpty()) {
-        plan.hostOverride = svc.hostOverride(m_dest.host);
-        if (!plan.hostOverride) {
-            auto proxy = svc.proxyFor(m_dest.host, m_dest.port);
-            if (!proxy)
-                return refuse(proxy.error().message);
-            plan.proxy = *proxy;
-        }
-    }
+    auto plan = m_sandbox.service().planUpstream(m_sandbox.sandboxId(), m_dest);
+    if (!plan)
+        return refuse(plan.error().message);
     m_dialling = true;
-    m_dial = new UpstreamDial(std::move(plan), [this](Result<Upstream> r) { onDialled(std::move(r)); }, this);
+    m_dial = new UpstreamDial(std::move(*plan), [this](Result<Upstream> r) { onDialled(std::move(r)); }, this);
     m_dial->start();
 }
 
@@ -285,7 +262,7 @@ void HttpGate::refuse(const QString &reason)
     m_upstream.reset();
     m_upstreamRead.reset();
     m_upstreamWrite.reset();
-    m_toClient += forbidden(reason);
+    m_toClient += forbiddenResponse(reason);
     flush();
 }
 
@@ -318,11 +295,8 @@ void HttpGate::finish()
     m_clientWrite.reset();
     m_upstreamRead.reset();
     m_upstreamWrite.reset();
-    if (m_client.valid()) {
-        char sink[16384]; // unread bytes at close() would reset the connection over the answer
-        for (int i = 0; i < 4 && ::recv(m_client.get(), sink, sizeof sink, MSG_DONTWAIT) > 0; ++i) { }
-        ::shutdown(m_client.get(), SHUT_WR);
-    }
+    if (m_client.valid())
+        endGracefully(m_client.get());
     m_client.reset();
     m_upstream.reset();
     deleteLater();

@@ -2,21 +2,16 @@
 
 #include "egress_service.h"
 #include "http_gate.h"
+#include "refusal.h"
 #include "sandbox_egress.h"
 #include "socket_owner.h"
 #include "tls_client_hello.h"
 #include "upstream_dialer.h"
 
-#include <boost/beast/http.hpp>
-
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6/ip6_tables.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-
-#include <sstream>
-
-namespace http = boost::beast::http;
 
 namespace paddock::egress {
 
@@ -73,27 +68,6 @@ FirstFlightCheck serverNameCheck(const QString &host)
                          .arg(QString::fromStdString(scan.serverName), QString::fromStdString(host)) };
         return { V::Pass, QStringLiteral("tls"), {} };
     };
-}
-
-bool looksLikeHttp(std::string_view bytes)
-{
-    for (const char *method : { "GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "PATCH ", "OPTIONS ", "CONNECT " })
-        if (bytes.starts_with(method))
-            return true;
-    return false;
-}
-
-std::string forbiddenResponse(const QString &reason)
-{
-    http::response<http::string_body> res(http::status::forbidden, 11);
-    res.set(http::field::content_type, "text/plain; charset=utf-8");
-    res.set(http::field::connection, "close");
-    res.set("X-Paddock-Egress", "denied");
-    res.body() = "Paddock egress: " + reason.toStdString() + "\n";
-    res.prepare_payload();
-    std::ostringstream os;
-    os << res;
-    return os.str();
 }
 
 } // namespace
@@ -212,20 +186,10 @@ void InterceptedConnection::ask()
 
 void InterceptedConnection::dial()
 {
-    EgressService &svc = m_sandbox.service();
-    UpstreamPlan plan;
-    plan.dest = m_dest;
-    plan.rules = svc.orderedRules(m_sandbox.sandboxId());
-    if (!m_dest.host.isEmpty()) {
-        plan.hostOverride = svc.hostOverride(m_dest.host);
-        if (!plan.hostOverride) {
-            auto proxy = svc.proxyFor(m_dest.host, m_dest.port);
-            if (!proxy)
-                return refuse(proxy.error().message);
-            plan.proxy = *proxy;
-        }
-    }
-    m_dial = new UpstreamDial(std::move(plan), [this](Result<Upstream> r) { onDialled(std::move(r)); }, this);
+    auto plan = m_sandbox.service().planUpstream(m_sandbox.sandboxId(), m_dest);
+    if (!plan)
+        return refuse(plan.error().message);
+    m_dial = new UpstreamDial(std::move(*plan), [this](Result<Upstream> r) { onDialled(std::move(r)); }, this);
     m_dial->start();
 }
 
@@ -291,11 +255,7 @@ void InterceptedConnection::answerRefusal()
     if (n > 0 && looksLikeHttp(std::string_view(buf, size_t(n)))) {
         const std::string res = forbiddenResponse(m_refusal);
         (void)::send(m_client.get(), res.data(), res.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-        ::shutdown(m_client.get(), SHUT_WR);
-        // Unread bytes at close() would turn the FIN into a reset that can
-        // overtake the answer: take what the client sent.
-        char sink[16384];
-        for (int i = 0; i < 4 && ::recv(m_client.get(), sink, sizeof sink, MSG_DONTWAIT) > 0; ++i) { }
+        endGracefully(m_client.get());
     } else {
         linger reset { 1, 0 }; // a reset, so the client fails at once
         ::setsockopt(m_client.get(), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
