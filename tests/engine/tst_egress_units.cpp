@@ -127,7 +127,8 @@ private Q_SLOTS:
 
     void dnsAnswersPointers()
     {
-        DnsParse p = parseDnsQuery(dnsQuery({ "5", "0", "18", "198", "in-addr", "arpa" }));
+        const std::string packet = dnsQuery({ "5", "0", "18", "198", "in-addr", "arpa" }); // the query points into it
+        DnsParse p = parseDnsQuery(packet);
         const std::string reply = dnsPointerAnswer(p.query, "api.example.com", 60);
         QVERIFY(reply.ends_with(std::string("\x03" "api\x07" "example\x03" "com\0", 17)));
     }
