@@ -137,8 +137,8 @@ private Q_SLOTS:
         QVERIFY2(r.out.contains("no rule allows blocked.test:80"), r.out.constData());
         ExecOutput raw = execIn(*m_fx.engine, m_fx.sandbox.id,
                                 { QStringLiteral("python3"), QStringLiteral("-c"),
-                                  QStringLiteral("import socket\ns = socket.create_connection(('blocked.test', 7), timeout=5)\n"
-                                                 "try:\n    print(s.recv(10))\nexcept OSError as e:\n    print(type(e).__name__)") });
+                                  QStringLiteral("import socket\ntry:\n    s = socket.create_connection(('blocked.test', 7), timeout=5)\n"
+                                                 "    print(s.recv(10))\nexcept OSError as e:\n    print(type(e).__name__)") });
         QCOMPARE(raw.out.trimmed(), QByteArray("ConnectionResetError"));
         QCOMPARE(m_web.connections, before); // nothing reached the upstream
         auto e = logEntry(QStringLiteral("blocked.test"), [](const EgressLogEntry &e) { return e.port == 80; });
@@ -283,8 +283,8 @@ private Q_SLOTS:
 
         proxy.refuse << QStringLiteral("blocked.corp.test:443");
         QCOMPARE(execIn(*m_fx.engine, m_fx.sandbox.id, { QStringLiteral("python3"), QStringLiteral("-c"),
-                     QStringLiteral("import socket\ns = socket.create_connection(('blocked.corp.test', 443), timeout=5)\n"
-                                    "try:\n    print(s.recv(10))\nexcept ConnectionResetError:\n    print('reset')") }).out,
+                     QStringLiteral("import socket\ntry:\n    s = socket.create_connection(('blocked.corp.test', 443), timeout=5)\n"
+                                    "    print(s.recv(10))\nexcept ConnectionResetError:\n    print('reset')") }).out,
                  QByteArray("reset\n"));
         auto refused = logEntry(QStringLiteral("blocked.corp.test"), [](const EgressLogEntry &) { return true; });
         QVERIFY(refused && refused->reason.contains(QStringLiteral("refused CONNECT blocked.corp.test:443 with 403")));

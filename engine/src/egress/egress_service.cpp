@@ -5,11 +5,28 @@
 #include <QDebug>
 #include <QProcessEnvironment>
 
+#include <sys/resource.h>
+
 namespace paddock::egress {
 
 namespace {
 
 constexpr int kQuestionTimeoutMs = 60000;
+
+} // namespace
+
+namespace {
+
+// Each spliced connection holds six descriptors (two sockets, two pipes):
+// the usual soft limit of 1024 would stop a sandbox at ~170 connections.
+void raiseDescriptorLimit()
+{
+    rlimit lim {};
+    if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+        lim.rlim_cur = lim.rlim_max;
+        (void)::setrlimit(RLIMIT_NOFILE, &lim);
+    }
+}
 
 } // namespace
 
@@ -24,6 +41,7 @@ EgressService::EgressService(Stores stores, std::function<QString(const QString 
     connect(&m_log, &EgressLog::logged, this, &EgressService::logged);
     connect(&m_asks, &AskQueue::asked, this, &EgressService::questionAsked);
     connect(&m_asks, &AskQueue::closed, this, &EgressService::questionClosed);
+    raiseDescriptorLimit();
     loadForwardProxy();
     (void)loadOverrides();
 }

@@ -13,13 +13,22 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+
 namespace paddock::egress {
 
 namespace {
 
-// How long a refused connection waits for its first bytes, to answer a
-// plain-HTTP client with a readable 403 instead of a bare reset.
+// How long a refused connection to a port where plain HTTP is usual waits
+// for its first bytes, to answer with a readable 403 instead of a bare
+// reset. Elsewhere (443, 22, …) the reset is immediate.
 constexpr int kRefusalGraceMs = 100;
+constexpr quint16 kPlainHttpPorts[] = { 80, 3000, 5000, 8000, 8008, 8080, 8888, 9000 };
+
+bool isPlainHttpPort(quint16 port)
+{
+    return std::find(std::begin(kPlainHttpPorts), std::end(kPlainHttpPorts), port) != std::end(kPlainHttpPorts);
+}
 // How long a connection whose rules need its HTTP request may stay silent
 // before it is decided as not HTTP.
 constexpr int kRequestWaitMs = 10000;
@@ -110,7 +119,7 @@ void InterceptedConnection::onFirstBytes()
     char buf[16];
     const ssize_t n = ::recv(m_client.get(), buf, sizeof buf, MSG_PEEK | MSG_DONTWAIT);
     if (n > 0 && looksLikeHttp(std::string_view(buf, size_t(n)))) {
-        m_process = findSocketOwner(m_sandbox.netNamespace(), m_clientAddress, m_clientPort);
+        m_process = ownerOfClient();
         auto *gate = new HttpGate(m_sandbox, std::move(m_client), m_dest, m_process);
         gate->start();
         deleteLater();
@@ -165,7 +174,7 @@ void InterceptedConnection::act(const Decision &d)
 void InterceptedConnection::ask()
 {
     EgressService &svc = m_sandbox.service();
-    m_process = findSocketOwner(m_sandbox.netNamespace(), m_clientAddress, m_clientPort);
+    m_process = ownerOfClient();
     EgressQuestion q;
     q.sandboxId = m_sandbox.sandboxId();
     q.sandboxName = svc.sandboxName(q.sandboxId);
@@ -237,10 +246,12 @@ void InterceptedConnection::refuse(const QString &reason)
 {
     m_refusal = reason;
     if (m_dest.port != 0 && m_process.isEmpty())
-        m_process = findSocketOwner(m_sandbox.netNamespace(), m_clientAddress, m_clientPort);
+        m_process = ownerOfClient();
     if (m_dest.port != 0)
         m_sandbox.service().decisionLog().record(entry(EgressVerdict::Denied, reason));
     // Give a plain-HTTP client a moment to send its request, to answer it readably.
+    if (!isPlainHttpPort(m_dest.port))
+        return answerRefusal();
     m_waitForRequest = std::make_unique<QSocketNotifier>(m_client.get(), QSocketNotifier::Read);
     connect(m_waitForRequest.get(), &QSocketNotifier::activated, this, &InterceptedConnection::answerRefusal);
     m_refusalTimer.start(kRefusalGraceMs);
@@ -262,6 +273,13 @@ void InterceptedConnection::answerRefusal()
     }
     m_client.reset();
     deleteLater();
+}
+
+QString InterceptedConnection::ownerOfClient()
+{
+    if (!m_sandbox.mayLookUpOwner())
+        return QStringLiteral("(not looked up: too many connections)");
+    return findSocketOwner(m_sandbox.netNamespace(), m_clientAddress, m_clientPort);
 }
 
 EgressLogEntry InterceptedConnection::entry(EgressVerdict verdict, const QString &reason) const

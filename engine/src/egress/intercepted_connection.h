@@ -51,6 +51,7 @@ private:
     void onDialled(Result<Upstream> upstream);
     void refuse(const QString &reason);
     void answerRefusal();
+    QString ownerOfClient();
     EgressLogEntry entry(EgressVerdict verdict, const QString &reason) const;
 
     SandboxEgress &m_sandbox;

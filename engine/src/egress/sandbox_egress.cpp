@@ -7,7 +7,11 @@
 
 #include "paddock/wire/egress_messages.h"
 
+#include <QDebug>
+
 #include <sys/socket.h>
+
+#include <cstring>
 
 namespace paddock::egress {
 
@@ -15,6 +19,8 @@ namespace {
 
 constexpr int kMaxAcceptsPerWakeup = 64;
 constexpr int kStoreNamesAfterMs = 200;
+constexpr int kAcceptPauseMs = 200;
+constexpr int kOwnerLookupsPerSecond = 50;
 
 } // namespace
 
@@ -66,11 +72,39 @@ void SandboxEgress::acceptConnections(int listener)
 {
     for (int i = 0; i < kMaxAcceptsPerWakeup; ++i) {
         int fd = ::accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)) {
+            // Out of descriptors: the connection stays queued (nothing goes
+            // out unchecked) and the listener would wake us in a loop; wait.
+            qWarning("egress: sandbox %s: cannot accept more connections now: %s", qPrintable(m_sandboxId), std::strerror(errno));
+            pauseAccepting();
+            return;
+        }
         if (fd < 0)
             return;
         auto *conn = new InterceptedConnection(*this, SocketFd(fd));
         conn->start();
     }
+}
+
+void SandboxEgress::pauseAccepting()
+{
+    m_accept4->setEnabled(false);
+    m_accept6->setEnabled(false);
+    QTimer::singleShot(kAcceptPauseMs, this, [this] {
+        m_accept4->setEnabled(true);
+        m_accept6->setEnabled(true);
+    });
+}
+
+// Finding the process behind a connection scans /proc: a sandbox that
+// floods refused connections gets it for kOwnerLookupsPerSecond of them.
+bool SandboxEgress::mayLookUpOwner()
+{
+    if (!m_lookupWindow.isValid() || m_lookupWindow.elapsed() >= 1000) {
+        m_lookupWindow.start();
+        m_lookups = 0;
+    }
+    return ++m_lookups <= kOwnerLookupsPerSecond;
 }
 
 void SandboxEgress::noteDns(const QString &name, bool refused, const QString &why, bool redirected)

@@ -10,6 +10,7 @@
 
 #include <QObject>
 #include <QSocketNotifier>
+#include <QElapsedTimer>
 #include <QTimer>
 
 #include <memory>
@@ -31,12 +32,14 @@ public:
     quint64 netNamespace() const { return m_netNamespace; }
     const FakeIpPool &names() const { return m_pool; }
     EgressService &service() { return m_service; }
+    bool mayLookUpOwner();
 
 Q_SIGNALS:
     void namesToStore(const QList<QPair<quint32, QString>> &names);
 
 private:
     void acceptConnections(int listener);
+    void pauseAccepting();
     void noteDns(const QString &name, bool refused, const QString &why, bool redirected);
     void flushNames();
 
@@ -51,6 +54,8 @@ private:
     DnsResponder *m_redirectedDns = nullptr;
     QList<QPair<quint32, QString>> m_newNames;
     QTimer m_namesTimer;
+    QElapsedTimer m_lookupWindow;
+    int m_lookups = 0;
 };
 
 } // namespace paddock::egress
