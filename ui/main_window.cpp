@@ -9,6 +9,7 @@
 #include "pages/terminals_page.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QMessageBox>
@@ -42,6 +43,12 @@ MainWindow::MainWindow(EngineBridge &engine, QWidget *parent)
     // A held connection's question shows above everything, whatever tab is open.
     m_questions = new EgressQuestionModel(m_engine, this);
     m_questionBar = new EgressQuestionBar(*m_questions, this);
+    // A question while the person is elsewhere: the window asks for attention
+    // (the taskbar entry flashes) — a held connection waits on them.
+    connect(m_questions, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (!isActiveWindow())
+            QApplication::alert(this);
+    });
     auto *central = new QWidget(this);
     auto *column = new QVBoxLayout(central);
     column->setContentsMargins(0, 0, 0, 0);

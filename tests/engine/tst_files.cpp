@@ -271,7 +271,8 @@ private Q_SLOTS:
         // it; the engine starts a new one on the next request.
         const QString killed = sh(QStringLiteral("for p in /proc/[0-9]*; do n=${p#/proc/}; [ $n != 1 ] && [ $n != $$ ] && "
                                                  "grep -q paddock-init $p/cmdline 2>/dev/null && kill -9 $n && echo killed; done"));
-        QCOMPARE(killed, QStringLiteral("killed\n"));
+        // At least the shared helper; one of a transfer that is still ending may be there too.
+        QVERIFY2(killed.startsWith(QStringLiteral("killed\n")), qPrintable(killed));
         QVERIFY(write(QStringLiteral("/tmp/after"), "2"));
         QCOMPARE(*read(QStringLiteral("/tmp/after")), QByteArray("2"));
     }

@@ -30,6 +30,10 @@ struct Direction {
     bool eof = false; // `from` sent its FIN
     bool shut = false; // the FIN was passed on to `to`
     qint64 bytes = 0;
+    // Edge-triggered readiness, as epoll last reported it: a call that
+    // would block clears it, the next edge sets it, and nothing is tried
+    // in between (no syscall spent on EAGAIN).
+    bool canRead = true, canWrite = true;
     bool done() const { return shut; }
 };
 
@@ -133,8 +137,16 @@ private:
                     continue;
                 }
                 auto it = m_pairs.find(events[i].data.u64 >> 1);
-                if (it != m_pairs.end())
-                    pump(*it->second);
+                if (it == m_pairs.end())
+                    continue;
+                Pair &p = *it->second;
+                const bool upstream = events[i].data.u64 & 1;
+                const uint32_t ev = events[i].events;
+                if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+                    (upstream ? p.in : p.out).canRead = true;
+                if (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR))
+                    (upstream ? p.out : p.in).canWrite = true;
+                pump(p);
             }
             reapFinished();
         }
@@ -179,7 +191,11 @@ private:
     {
         char buf[16384];
         size_t room = std::min(sizeof buf, kMaxFirstFlight - p.first.size());
+        if (!p.out.canRead && room)
+            return false;
         ssize_t n = room ? ::recv(p.client.get(), buf, room, 0) : 0;
+        if (n < 0 && errno == EAGAIN)
+            p.out.canRead = false;
         if (n < 0)
             return errno == EAGAIN ? false : fail(p);
         if (n > 0)
@@ -211,7 +227,7 @@ private:
     bool move(Pair &p, Direction &d)
     {
         bool progress = false;
-        if (!d.eof && d.pending < size_t(kPipeSize)) {
+        if (!d.eof && d.canRead && d.pending < size_t(kPipeSize)) {
             ssize_t n = ::splice(d.from, nullptr, d.pipeWrite.get(), nullptr, size_t(kPipeSize) - d.pending,
                                  SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
             if (n > 0) {
@@ -221,16 +237,20 @@ private:
             } else if (n == 0) {
                 d.eof = true;
                 progress = true;
-            } else if (errno != EAGAIN) {
+            } else if (errno == EAGAIN) {
+                d.canRead = false;
+            } else {
                 return fail(p);
             }
         }
-        if (d.pending > 0) {
+        if (d.pending > 0 && d.canWrite) {
             ssize_t n = ::splice(d.pipeRead.get(), nullptr, d.to, nullptr, d.pending, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
             if (n > 0) {
                 d.pending -= size_t(n);
                 progress = true;
-            } else if (n < 0 && errno != EAGAIN) {
+            } else if (n < 0 && errno == EAGAIN) {
+                d.canWrite = false;
+            } else if (n < 0) {
                 return fail(p);
             }
         }
