@@ -65,6 +65,13 @@ private Q_SLOTS:
     }
     void cleanupTestCase() { m_fx.tearDown(); }
 
+    // A test that stops half-way must not leave a question open for the next.
+    void cleanup()
+    {
+        for (const EgressQuestion &q : m_fx.engine->egressQuestions())
+            (void)m_fx.engine->answerEgressQuestion(q.id, EgressAnswer::DenyOnce);
+    }
+
     void namesResolveToFakeAddresses()
     {
         ExecOutput r = sh(QStringLiteral("getent hosts web.test echo.test web.test | awk '{print $1}'"));

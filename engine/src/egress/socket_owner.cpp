@@ -46,7 +46,9 @@ QString socketInode(const QString &pidDir, const QHostAddress &client, quint16 p
     table.readLine(); // header
     while (!table.atEnd()) {
         const QStringList cols = QString::fromLatin1(table.readLine()).simplified().split(u' ');
-        if (cols.size() > 9 && cols[1] == local)
+        // A closed socket of an earlier connection from the same port lingers
+        // in TIME_WAIT with inode 0: only a live one counts.
+        if (cols.size() > 9 && cols[1] == local && cols[9] != QLatin1String("0"))
             return cols[9];
     }
     return {};
