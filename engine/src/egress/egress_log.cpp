@@ -2,6 +2,8 @@
 
 #include <QDebug>
 
+#include <algorithm>
+
 namespace paddock::egress {
 
 namespace {
@@ -53,8 +55,10 @@ void EgressLog::flush()
         return;
     const QList<EgressLogEntry> batch = m_pending.values();
     if (auto r = m_store.save(batch); !r) {
-        // A full disk must not stop traffic decisions: keep the entries and try later.
+        // A full disk must not stop traffic decisions: keep the entries and
+        // try later, but only so many (the oldest go; subscribers saw them).
         qWarning("egress log: %s", qPrintable(r.error().message));
+        dropOldestPending();
         m_flushTimer.start(1000);
         return;
     }
@@ -64,6 +68,16 @@ void EgressLog::flush()
         m_writesSincePrune = 0;
         (void)m_store.prune(kKeepEntries);
     }
+}
+
+void EgressLog::dropOldestPending()
+{
+    if (m_pending.size() <= kMaxUnwritten)
+        return;
+    QList<qint64> ids = m_pending.keys();
+    std::sort(ids.begin(), ids.end());
+    for (qsizetype i = 0; i < ids.size() - kMaxUnwritten; ++i)
+        m_pending.remove(ids[i]);
 }
 
 Result<QList<EgressLogEntry>> EgressLog::query(const QString &sandboxId, const EgressLogQuery &q)

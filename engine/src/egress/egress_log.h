@@ -20,6 +20,7 @@ class EgressLog : public QObject {
     Q_OBJECT
 public:
     static constexpr qint64 kKeepEntries = 100000;
+    static constexpr qsizetype kMaxUnwritten = 20000; // held while the database cannot be written
 
     explicit EgressLog(store::EgressLogStore &store, QObject *parent = nullptr);
     ~EgressLog() override; // writes what is pending
@@ -37,6 +38,7 @@ Q_SIGNALS:
 
 private:
     void schedule(const EgressLogEntry &e);
+    void dropOldestPending();
 
     store::EgressLogStore &m_store;
     QHash<qint64, EgressLogEntry> m_pending;

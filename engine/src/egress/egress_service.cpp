@@ -57,8 +57,16 @@ Result<void> EgressService::attachSandbox(const QString &sandboxId, const QStrin
 {
     detachSandbox(sandboxId);
     auto sockets = fetchEgressSockets(initSocket);
-    if (!sockets)
+    if (!sockets) {
+        // Fail closed (its connections wait unanswered), and say so where people look.
+        EgressLogEntry e;
+        e.sandboxId = sandboxId;
+        e.protocol = QStringLiteral("-");
+        e.verdict = EgressVerdict::Denied;
+        e.reason = QStringLiteral("egress is not served for this sandbox, so nothing leaves it: %1").arg(sockets.error().message);
+        m_log.record(e);
         return tl::unexpected(sockets.error());
+    }
     auto names = m_stores.names.names(sandboxId);
     if (!names)
         return tl::unexpected(names.error());
