@@ -112,6 +112,28 @@ private Q_SLOTS:
         QVERIFY(noSandbox.err.contains("no sandbox"));
     }
 
+    // Subscribers see each decision as it is made.
+    void theLogCanBeFollowed()
+    {
+        QProcess follow;
+        follow.start(cliBinary(), { QStringLiteral("--data-dir"), m_dataDir, QStringLiteral("egress"), QStringLiteral("log"), QStringLiteral("e"),
+                                    QStringLiteral("--follow"), QStringLiteral("--json"), QStringLiteral("--limit"), QStringLiteral("1") });
+        QVERIFY(follow.waitForStarted());
+        QVERIFY(follow.waitForReadyRead(10000)); // the backlog's last entry
+        follow.readAll();
+        QVERIFY(curl(QStringLiteral("http://followed.test/")).contains("no rule allows"));
+        QByteArray lines;
+        QVERIFY(QTest::qWaitFor([&] {
+            lines += follow.readAll();
+            return lines.contains("followed.test");
+        }, 10000));
+        const QJsonObject e = QJsonDocument::fromJson(lines.split('\n').constFirst()).object();
+        QCOMPARE(e.value(QStringLiteral("host")).toString(), QStringLiteral("followed.test"));
+        QCOMPARE(e.value(QStringLiteral("verdict")).toString(), QStringLiteral("denied"));
+        follow.kill();
+        follow.waitForFinished();
+    }
+
     void theForwardProxySettingOutlivesTheEngine()
     {
         CliRun set = cli({ QStringLiteral("egress"), QStringLiteral("proxy"), QStringLiteral("http://127.0.0.1:9"),
