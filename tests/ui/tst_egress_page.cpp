@@ -106,6 +106,18 @@ private Q_SLOTS:
         QTRY_COMPARE(rulePatterns(), QStringList { QStringLiteral("web.test") });
     }
 
+    void theGlobalDefaultsAreEditedToo()
+    {
+        m_page->showGlobalRules(true);
+        QTRY_COMPARE(m_page->rules().rowCount(), 0);
+        m_page->findChild<QLineEdit *>(QStringLiteral("egressPattern"))->setText(QStringLiteral("everyone.test"));
+        m_page->addRuleFromForm();
+        QTRY_COMPARE(rulePatterns(), QStringList { QStringLiteral("everyone.test") });
+        QVERIFY(cli({ QStringLiteral("egress"), QStringLiteral("rules"), QStringLiteral("--global") }).out.contains("everyone.test"));
+        m_page->showGlobalRules(false);
+        QTRY_COMPARE(rulePatterns(), QStringList { QStringLiteral("web.test") }); // the sandbox's own again
+    }
+
     void theLogFillsLiveAndADeniedDomainCanBeAllowed()
     {
         QCOMPARE(cli({ QStringLiteral("exec"), QStringLiteral("eg"), QStringLiteral("--"), QStringLiteral("curl"), QStringLiteral("-sS"),

@@ -36,7 +36,7 @@ QVariant EgressRuleModel::headerData(int section, Qt::Orientation orientation, i
     case Port: return tr("Port");
     case Method: return tr("HTTP method");
     case Path: return tr("HTTP path");
-    case Reason: return tr("Reason (shown when denied)");
+    case Reason: return tr("Reason");
     }
     return {};
 }

@@ -55,16 +55,16 @@ EgressPage::EgressPage(EngineBridge &engine, EgressQuestionModel &questions, QWi
 
     connect(&m_engine, &EngineBridge::egressLogged, &m_log, &EgressLogModel::add);
     connect(&m_engine, &EngineBridge::egressRulesChanged, this, [this](const QString &scope) {
-        if (scope.isEmpty() || scope == m_sandboxId)
+        if (scope == ruleScope())
             reloadRules();
     });
     connect(&m_rules, &EgressRuleModel::editRequested, this, [this](const EgressRule &rule) {
-        const QString sb = m_sandboxId;
+        const QString sb = ruleScope();
         m_engine.call<EgressRule>([sb, rule](Engine &e) { return e.updateEgressRule(sb, rule); },
                                   [this](Result<EgressRule> r) { say(r ? QString() : r.error().message); });
     });
     connect(&m_rules, &EgressRuleModel::moveRequested, this, [this](qint64 id, int position) {
-        const QString sb = m_sandboxId;
+        const QString sb = ruleScope();
         m_engine.call<void>([sb, id, position](Engine &e) { return e.moveEgressRule(sb, id, position); },
                             [this](Result<void> r) { say(r ? QString() : r.error().message); });
     });
@@ -95,7 +95,8 @@ QWidget *EgressPage::buildQuestions(EgressQuestionModel &questions)
 QWidget *EgressPage::buildRules()
 {
     auto *box = new QGroupBox(tr("Rules — the first that matches decides; drag to reorder"), this);
-    m_askUnlisted = new QCheckBox(tr("Ask me about destinations no rule lists (else: deny)"), box);
+    m_askUnlisted = new QCheckBox(tr("Ask about unlisted"), box);
+    m_askUnlisted->setToolTip(tr("Hold connections no rule decides and ask here; otherwise they are denied"));
     m_askUnlisted->setObjectName(QStringLiteral("egressAskUnlisted"));
     connect(m_askUnlisted, &QCheckBox::clicked, this, [this](bool ask) {
         const QString sb = m_sandboxId;
@@ -104,6 +105,8 @@ QWidget *EgressPage::buildRules()
     });
     m_ruleView = makeTable(&m_rules, box);
     m_ruleView->setObjectName(QStringLiteral("egressRules"));
+    m_ruleView->setColumnWidth(EgressRuleModel::Order, 32);
+    m_ruleView->setToolTip(tr("Double-click a cell to edit it; the reason is shown to the program when a rule denies"));
     m_ruleView->setDragDropMode(QAbstractItemView::InternalMove);
     m_ruleView->setDragEnabled(true);
     m_ruleView->setAcceptDrops(true);
@@ -139,6 +142,11 @@ QWidget *EgressPage::buildRules()
     form->addWidget(m_reason, 1);
     form->addWidget(add);
     auto *tools = new QHBoxLayout;
+    m_scopeBox = new QComboBox(box);
+    m_scopeBox->addItems({ tr("This sandbox"), tr("Global defaults") });
+    m_scopeBox->setToolTip(tr("Global defaults apply to every sandbox, after its own rules"));
+    connect(m_scopeBox, &QComboBox::currentIndexChanged, this, [this](int i) { showGlobalRules(i == 1); });
+    tools->addWidget(m_scopeBox);
     tools->addWidget(m_askUnlisted);
     tools->addStretch();
     tools->addWidget(m_presetBox);
@@ -213,9 +221,21 @@ void EgressPage::showSandbox(const std::optional<SandboxInfo> &sandbox)
         });
 }
 
+void EgressPage::showGlobalRules(bool global)
+{
+    if (global == m_editGlobal)
+        return;
+    m_editGlobal = global;
+    m_scopeBox->setCurrentIndex(global ? 1 : 0);
+    m_askUnlisted->setEnabled(!global); // a sandbox's own setting
+    ++m_generation;
+    m_rules.setRules({});
+    reloadRules();
+}
+
 void EgressPage::reloadRules()
 {
-    const QString id = m_sandboxId;
+    const QString id = ruleScope();
     const int generation = m_generation;
     m_engine.call<QList<EgressRule>>([id](Engine &e) { return e.egressRules(id); }, [this, generation](Result<QList<EgressRule>> r) {
         if (generation == m_generation && r)
@@ -225,7 +245,7 @@ void EgressPage::reloadRules()
 
 void EgressPage::addRules(const QList<EgressRule> &rules)
 {
-    const QString sb = m_sandboxId;
+    const QString sb = ruleScope();
     m_engine.call<void>(
         [sb, rules](Engine &e) -> Result<void> {
             for (const EgressRule &r : rules)
@@ -284,7 +304,7 @@ void EgressPage::removeSelectedRule()
     const EgressRule *rule = m_rules.ruleAt(m_ruleView->currentIndex().row());
     if (!rule)
         return;
-    const QString sb = m_sandboxId;
+    const QString sb = ruleScope();
     const qint64 id = rule->id;
     m_engine.call<void>([sb, id](Engine &e) { return e.removeEgressRule(sb, id); },
                         [this](Result<void> r) { say(r ? QString() : r.error().message); });

@@ -39,12 +39,15 @@ public:
     void addPreset(int index);
     void allowSelectedLogDomain();
     void removeSelectedRule();
+    // Edit the global defaults instead of the shown sandbox's own rules.
+    void showGlobalRules(bool global);
 
 private:
     QWidget *buildQuestions(EgressQuestionModel &questions);
     QWidget *buildRules();
     QWidget *buildLog();
     void reloadRules();
+    QString ruleScope() const { return m_editGlobal ? QString() : m_sandboxId; }
     void addRules(const QList<EgressRule> &rules);
     void say(const QString &problem);
 
@@ -63,6 +66,8 @@ private:
     QSpinBox *m_port = nullptr;
     QLineEdit *m_reason = nullptr;
     QComboBox *m_presetBox = nullptr;
+    QComboBox *m_scopeBox = nullptr;
+    bool m_editGlobal = false;
     QLabel *m_problem = nullptr;
 };
 
