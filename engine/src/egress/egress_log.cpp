@@ -1,5 +1,7 @@
 #include "egress_log.h"
 
+#include "destination.h"
+
 #include <QDebug>
 
 #include <algorithm>
@@ -12,6 +14,26 @@ constexpr int kFlushAfterMs = 100;
 constexpr qint64 kPruneEvery = 1000;
 
 } // namespace
+
+EgressLogEntry decisionEntry(const QString &sandboxId, const Destination &dest, const QString &protocol,
+                             EgressVerdict verdict, const std::optional<EgressRule> &rule, const QString &reason,
+                             const QString &process)
+{
+    EgressLogEntry e;
+    e.sandboxId = sandboxId;
+    e.host = dest.host;
+    e.address = dest.address.toString();
+    e.port = dest.port;
+    e.protocol = protocol;
+    e.verdict = verdict;
+    if (rule) {
+        e.ruleId = rule->id;
+        e.rule = describeEgressRule(*rule);
+    }
+    e.reason = reason;
+    e.process = process;
+    return e;
+}
 
 EgressLog::EgressLog(store::EgressLogStore &store, QObject *parent) : QObject(parent), m_store(store)
 {

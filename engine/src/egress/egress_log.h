@@ -16,6 +16,13 @@
 
 namespace paddock::egress {
 
+struct Destination;
+
+// The entry for a decision on a connection (or one HTTP request) to `dest`.
+EgressLogEntry decisionEntry(const QString &sandboxId, const Destination &dest, const QString &protocol,
+                             EgressVerdict verdict, const std::optional<EgressRule> &rule, const QString &reason,
+                             const QString &process);
+
 class EgressLog : public QObject {
     Q_OBJECT
 public:

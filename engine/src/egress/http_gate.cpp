@@ -268,22 +268,10 @@ void HttpGate::refuse(const QString &reason)
 
 void HttpGate::logRequest(EgressVerdict verdict, const std::optional<EgressRule> &rule, const QString &reason)
 {
-    EgressLogEntry e;
-    e.sandboxId = m_sandbox.sandboxId();
-    e.host = m_dest.host;
-    e.address = m_dest.address.toString();
-    e.port = m_dest.port;
-    e.protocol = QStringLiteral("http");
-    e.verdict = verdict;
-    if (rule) {
-        e.ruleId = rule->id;
-        e.rule = describeEgressRule(*rule);
-    }
-    e.reason = reason;
+    EgressLogEntry e = decisionEntry(m_sandbox.sandboxId(), m_dest, QStringLiteral("http"), verdict, rule, reason, m_process);
     if (!m_request.method.isEmpty())
         e.request = m_request.method + u' ' + m_request.path;
     e.upstream = m_upstreamDescription;
-    e.process = m_process;
     m_sandbox.service().decisionLog().record(e);
 }
 

@@ -284,20 +284,7 @@ QString InterceptedConnection::ownerOfClient()
 
 EgressLogEntry InterceptedConnection::entry(EgressVerdict verdict, const QString &reason) const
 {
-    EgressLogEntry e;
-    e.sandboxId = m_sandbox.sandboxId();
-    e.host = m_dest.host;
-    e.address = m_dest.address.toString();
-    e.port = m_dest.port;
-    e.protocol = QStringLiteral("tcp");
-    e.verdict = verdict;
-    if (m_rule) {
-        e.ruleId = m_rule->id;
-        e.rule = describeEgressRule(*m_rule);
-    }
-    e.reason = reason;
-    e.process = m_process;
-    return e;
+    return decisionEntry(m_sandbox.sandboxId(), m_dest, QStringLiteral("tcp"), verdict, m_rule, reason, m_process);
 }
 
 } // namespace paddock::egress
