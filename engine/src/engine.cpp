@@ -238,7 +238,7 @@ Result<void> EnginePrivate::launch(const SandboxInfo &sb)
     attach(sb, std::move(*conn), *pid);
     // Without its egress sockets served, the sandbox's connections would
     // hang unanswered: refuse to run it instead (never unchecked traffic).
-    if (auto r = egress->attachSandbox(sb.id, socketPath, *pid); !r) {
+    if (auto r = egress->attachSandbox(sb.id, socketPath); !r) {
         runtimes.value(sb.id)->forceKill();
         return tl::unexpected(r.error().withContext(QStringLiteral("cannot set up egress interception")));
     }
@@ -274,7 +274,7 @@ void EnginePrivate::reattachAll()
         }
         qint64 pid = (*conn)->peerPid();
         attach(sb, std::move(*conn), pid);
-        if (auto r = egress->attachSandbox(sb.id, paths.initSocket(sb.id), pid); !r)
+        if (auto r = egress->attachSandbox(sb.id, paths.initSocket(sb.id)); !r)
             qWarning("%s: no egress (nothing leaves it): %s", qPrintable(describe(sb)), qPrintable(r.error().message));
         const QString id = sb.id;
         runtimes.value(id)->listProcesses([this, id](Result<std::vector<wire::ProcessEntry>> live) {

@@ -29,7 +29,6 @@ public:
     // Replaces everything (newest first), for the sandbox shown.
     void showSandbox(const QString &sandboxId, const QList<EgressLogEntry> &newestFirst);
     const EgressLogEntry *entryAt(int row) const;
-    void flushNow() { flush(); }
 
 public Q_SLOTS:
     void add(const paddock::EgressLogEntry &entry); // other sandboxes' are ignored

@@ -30,7 +30,6 @@ public:
     Result<EgressQuestion> answer(const QString &id, EgressAnswer a);
     // The sandbox stopped: its questions end, denied.
     void dropSandbox(const QString &sandboxId);
-    int timeoutMs() const { return m_timeoutMs; }
     void setTimeoutMs(int ms) { m_timeoutMs = std::max(ms, 1); }
 
 Q_SIGNALS:

@@ -53,7 +53,7 @@ EgressService::~EgressService()
     m_sandboxes.clear();
 }
 
-Result<void> EgressService::attachSandbox(const QString &sandboxId, const QString &initSocket, qint64 initPid)
+Result<void> EgressService::attachSandbox(const QString &sandboxId, const QString &initSocket)
 {
     detachSandbox(sandboxId);
     auto sockets = fetchEgressSockets(initSocket);
@@ -70,7 +70,7 @@ Result<void> EgressService::attachSandbox(const QString &sandboxId, const QStrin
     auto names = m_stores.names.names(sandboxId);
     if (!names)
         return tl::unexpected(names.error());
-    auto *s = new SandboxEgress(*this, sandboxId, initPid, std::move(*sockets), *names, this);
+    auto *s = new SandboxEgress(*this, sandboxId, std::move(*sockets), *names, this);
     connect(s, &SandboxEgress::namesToStore, this, [this, sandboxId](const QList<QPair<quint32, QString>> &names) {
         if (auto r = m_stores.names.saveNames(sandboxId, names); !r)
             qWarning("egress: cannot store DNS names: %s", qPrintable(r.error().message));
@@ -231,16 +231,7 @@ namespace {
 
 constexpr const char *kProxySetting = "egress.forwardProxy";
 
-ForwardProxySettings fromEnvironment()
-{
-    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    auto value = [&](const char *upper) {
-        const QString name = QString::fromLatin1(upper);
-        const QString lower = env.value(name.toLower());
-        return lower.isEmpty() ? env.value(name) : lower;
-    };
-    return ForwardProxySettings { true, value("HTTPS_PROXY"), value("HTTP_PROXY"), value("NO_PROXY") };
-}
+ForwardProxySettings fromEnvironment() { return proxySettingsFromEnvironment(QProcessEnvironment::systemEnvironment()); }
 
 } // namespace
 
@@ -309,6 +300,23 @@ Result<std::optional<ProxyEndpoint>> EgressService::proxyFor(const QString &host
 }
 
 // ---- questions and the log ---------------------------------------------------
+
+void EgressService::askPerson(const QString &sandboxId, const Destination &dest, const QString &process, Verdict reply)
+{
+    EgressQuestion q;
+    q.sandboxId = sandboxId;
+    q.sandboxName = m_sandboxName(sandboxId);
+    q.host = dest.host;
+    q.address = dest.address.toString();
+    q.port = dest.port;
+    q.process = process;
+    m_asks.ask(q, [reply = std::move(reply)](EgressAnswer a, bool timedOut) {
+        if (a == EgressAnswer::AllowOnce || a == EgressAnswer::AllowAlways)
+            return reply(true, {});
+        reply(false, timedOut ? QStringLiteral("nobody answered the question in time")
+                              : QStringLiteral("denied by the person at the desktop"));
+    });
+}
 
 Result<void> EgressService::answer(const QString &questionId, EgressAnswer a)
 {

@@ -44,9 +44,8 @@ public:
     ~EgressService() override;
 
     // A sandbox started (or was found running): take over its egress.
-    Result<void> attachSandbox(const QString &sandboxId, const QString &initSocket, qint64 initPid);
+    Result<void> attachSandbox(const QString &sandboxId, const QString &initSocket);
     void detachSandbox(const QString &sandboxId);
-    bool isAttached(const QString &sandboxId) const { return m_sandboxes.contains(sandboxId); }
 
     // Rules: `scope` is a sandbox ID or empty for the global defaults.
     Result<QList<EgressRule>> rules(const QString &scope);
@@ -83,7 +82,10 @@ public:
     // Where a connection must go through a proxy; an error when the
     // configured proxy is unusable (nothing may then go out directly).
     Result<std::optional<ProxyEndpoint>> proxyFor(const QString &host, quint16 port) const;
-    QString sandboxName(const QString &sandboxId) const { return m_sandboxName(sandboxId); }
+    // Holds a decision for a person: `reply` gets whether they allowed it,
+    // or why not (denied, or unanswered in time).
+    using Verdict = std::function<void(bool allowed, const QString &refusal)>;
+    void askPerson(const QString &sandboxId, const Destination &dest, const QString &process, Verdict reply);
     EgressLog &decisionLog() { return m_log; }
     AskQueue &asks() { return m_asks; }
     SpliceRelay &relay() { return m_relay; }

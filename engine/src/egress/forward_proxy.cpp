@@ -76,9 +76,9 @@ Result<std::optional<ForwardProxy>> ForwardProxy::fromSettings(const QString &ht
     return std::optional<ForwardProxy>(proxy);
 }
 
-Result<std::optional<ForwardProxy>> ForwardProxy::fromEnvironment(const QProcessEnvironment &env)
+ForwardProxySettings proxySettingsFromEnvironment(const QProcessEnvironment &env)
 {
-    return fromSettings(firstSet(env, "HTTPS_PROXY"), firstSet(env, "HTTP_PROXY"), firstSet(env, "NO_PROXY"));
+    return ForwardProxySettings { true, firstSet(env, "HTTPS_PROXY"), firstSet(env, "HTTP_PROXY"), firstSet(env, "NO_PROXY") };
 }
 
 std::optional<ProxyEndpoint> ForwardProxy::proxyFor(const QString &host, quint16 port) const

@@ -4,6 +4,7 @@
 // (either case) in the engine's environment, or set in Paddock's settings.
 #pragma once
 
+#include "paddock/egress.h"
 #include "paddock/error.h"
 
 #include <QByteArray>
@@ -26,7 +27,6 @@ class ForwardProxy {
 public:
     // Nothing configured: no proxy. A URL Paddock cannot use (https://,
     // socks) is an error, so traffic is refused rather than sent directly.
-    static Result<std::optional<ForwardProxy>> fromEnvironment(const QProcessEnvironment &env);
     static Result<std::optional<ForwardProxy>> fromSettings(const QString &httpsProxy, const QString &httpProxy,
                                                             const QString &noProxy);
 
@@ -39,6 +39,9 @@ private:
     std::optional<ProxyEndpoint> m_https, m_http;
     QStringList m_noProxy;
 };
+
+// HTTPS_PROXY / HTTP_PROXY / NO_PROXY of `env`, the lower-case spelling first.
+ForwardProxySettings proxySettingsFromEnvironment(const QProcessEnvironment &env);
 
 Result<ProxyEndpoint> parseProxyUrl(const QString &url);
 bool noProxyMatches(const QStringList &noProxy, const QString &host);

@@ -161,23 +161,15 @@ void HttpGate::decideRequest()
     if (d.action == EgressAction::Deny)
         return refuse(d.reason);
     m_phase = Phase::Held;
-    EgressQuestion q;
-    q.sandboxId = m_sandbox.sandboxId();
-    q.sandboxName = svc.sandboxName(q.sandboxId);
-    q.host = m_dest.host;
-    q.address = m_dest.address.toString();
-    q.port = m_dest.port;
-    q.process = m_process;
     QPointer<HttpGate> self(this);
     const std::optional<EgressRule> rule = d.rule;
-    svc.asks().ask(q, [self, rule](EgressAnswer a, bool timedOut) {
+    svc.askPerson(m_sandbox.sandboxId(), m_dest, m_process, [self, rule](bool allowed, const QString &refusal) {
         if (!self)
             return;
-        if (a == EgressAnswer::AllowOnce || a == EgressAnswer::AllowAlways) {
-            self->allowRequest(rule);
-            return self->process();
-        }
-        self->refuse(timedOut ? QStringLiteral("nobody answered the question in time") : QStringLiteral("denied by the person at the desktop"));
+        if (!allowed)
+            return self->refuse(refusal);
+        self->allowRequest(rule);
+        self->process();
     });
 }
 

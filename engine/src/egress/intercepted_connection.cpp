@@ -116,9 +116,7 @@ void InterceptedConnection::onFirstBytes()
 {
     m_firstBytes.reset();
     m_firstBytesTimer.stop();
-    char buf[16];
-    const ssize_t n = ::recv(m_client.get(), buf, sizeof buf, MSG_PEEK | MSG_DONTWAIT);
-    if (n > 0 && looksLikeHttp(std::string_view(buf, size_t(n)))) {
+    if (clientSentHttp()) {
         m_process = ownerOfClient();
         auto *gate = new HttpGate(m_sandbox, std::move(m_client), m_dest, m_process);
         gate->start();
@@ -173,23 +171,12 @@ void InterceptedConnection::act(const Decision &d)
 
 void InterceptedConnection::ask()
 {
-    EgressService &svc = m_sandbox.service();
     m_process = ownerOfClient();
-    EgressQuestion q;
-    q.sandboxId = m_sandbox.sandboxId();
-    q.sandboxName = svc.sandboxName(q.sandboxId);
-    q.host = m_dest.host;
-    q.address = m_dest.address.toString();
-    q.port = m_dest.port;
-    q.process = m_process;
     QPointer<InterceptedConnection> self(this);
-    svc.asks().ask(q, [self](EgressAnswer a, bool timedOut) {
+    m_sandbox.service().askPerson(m_sandbox.sandboxId(), m_dest, m_process, [self](bool allowed, const QString &refusal) {
         if (!self)
             return;
-        if (a == EgressAnswer::AllowOnce || a == EgressAnswer::AllowAlways)
-            return self->dial();
-        self->refuse(timedOut ? QStringLiteral("nobody answered the question in time")
-                              : QStringLiteral("denied by the person at the desktop"));
+        allowed ? self->dial() : self->refuse(refusal);
     });
 }
 
@@ -261,9 +248,7 @@ void InterceptedConnection::answerRefusal()
 {
     m_waitForRequest.reset();
     m_refusalTimer.stop();
-    char buf[16];
-    ssize_t n = ::recv(m_client.get(), buf, sizeof buf, MSG_PEEK | MSG_DONTWAIT);
-    if (n > 0 && looksLikeHttp(std::string_view(buf, size_t(n)))) {
+    if (clientSentHttp()) {
         const std::string res = forbiddenResponse(m_refusal);
         (void)::send(m_client.get(), res.data(), res.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
         endGracefully(m_client.get());
@@ -273,6 +258,14 @@ void InterceptedConnection::answerRefusal()
     }
     m_client.reset();
     deleteLater();
+}
+
+// Looks at what the client sent so far without taking it.
+bool InterceptedConnection::clientSentHttp() const
+{
+    char buf[16];
+    const ssize_t n = ::recv(m_client.get(), buf, sizeof buf, MSG_PEEK | MSG_DONTWAIT);
+    return n > 0 && looksLikeHttp(std::string_view(buf, size_t(n)));
 }
 
 QString InterceptedConnection::ownerOfClient()

@@ -52,6 +52,7 @@ private:
     void refuse(const QString &reason);
     void answerRefusal();
     QString ownerOfClient();
+    bool clientSentHttp() const;
     EgressLogEntry entry(EgressVerdict verdict, const QString &reason) const;
 
     SandboxEgress &m_sandbox;

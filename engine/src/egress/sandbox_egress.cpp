@@ -24,12 +24,11 @@ constexpr int kOwnerLookupsPerSecond = 50;
 
 } // namespace
 
-SandboxEgress::SandboxEgress(EgressService &service, QString sandboxId, qint64 initPid, EgressSockets sockets,
+SandboxEgress::SandboxEgress(EgressService &service, QString sandboxId, EgressSockets sockets,
                              const QHash<quint32, QString> &storedNames, QObject *parent)
     : QObject(parent)
     , m_service(service)
     , m_sandboxId(std::move(sandboxId))
-    , m_initPid(initPid)
     , m_tcp4(std::move(sockets.tcp4))
     , m_tcp6(std::move(sockets.tcp6))
     , m_pool(storedNames)

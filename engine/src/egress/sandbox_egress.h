@@ -23,12 +23,11 @@ class DnsResponder;
 class SandboxEgress : public QObject {
     Q_OBJECT
 public:
-    SandboxEgress(EgressService &service, QString sandboxId, qint64 initPid, EgressSockets sockets,
+    SandboxEgress(EgressService &service, QString sandboxId, EgressSockets sockets,
                   const QHash<quint32, QString> &storedNames, QObject *parent = nullptr);
     ~SandboxEgress() override;
 
     const QString &sandboxId() const { return m_sandboxId; }
-    qint64 initPid() const { return m_initPid; }
     quint64 netNamespace() const { return m_netNamespace; }
     const FakeIpPool &names() const { return m_pool; }
     EgressService &service() { return m_service; }
@@ -45,7 +44,6 @@ private:
 
     EgressService &m_service;
     QString m_sandboxId;
-    qint64 m_initPid;
     quint64 m_netNamespace = 0; // to find which process opened a connection
     SocketFd m_tcp4, m_tcp6;
     FakeIpPool m_pool;

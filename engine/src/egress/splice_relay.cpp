@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -63,7 +64,7 @@ bool makePipe(Direction &d)
 
 class SpliceRelay::Loop {
 public:
-    explicit Loop(std::atomic<int> &active) : m_active(active)
+    Loop()
     {
         m_epoll.reset(::epoll_create1(EPOLL_CLOEXEC));
         m_wake.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
@@ -291,14 +292,11 @@ private:
 
     void reapFinished()
     {
-        for (quint64 id : m_finished) {
-            if (m_pairs.erase(id))
-                --m_active;
-        }
+        for (quint64 id : m_finished)
+            m_pairs.erase(id);
         m_finished.clear();
     }
 
-    std::atomic<int> &m_active;
     SocketFd m_epoll, m_wake;
     std::mutex m_mutex;
     std::deque<std::function<void()>> m_commands; // guarded by m_mutex
@@ -308,7 +306,7 @@ private:
     std::thread m_thread;
 };
 
-SpliceRelay::SpliceRelay() : m_loop(std::make_unique<Loop>(m_active)) { }
+SpliceRelay::SpliceRelay() : m_loop(std::make_unique<Loop>()) { }
 
 SpliceRelay::~SpliceRelay() = default;
 
@@ -322,7 +320,6 @@ quint64 SpliceRelay::add(SocketFd client, SocketFd upstream, FirstFlightCheck ch
     p->check = std::move(check);
     p->finished = std::move(finished);
     const quint64 id = p->id;
-    ++m_active;
     // std::function needs a copyable callable: the pair travels as a raw
     // pointer and is owned again on the relay thread.
     Pair *raw = p.release();

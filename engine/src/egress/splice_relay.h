@@ -16,7 +16,6 @@
 
 #include <QString>
 
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <string_view>
@@ -50,12 +49,10 @@ public:
     quint64 add(SocketFd client, SocketFd upstream, FirstFlightCheck check, RelayFinished finished);
     // Ends a connection as if both sides had closed; its callback still runs.
     void close(quint64 id);
-    int activeCount() const { return m_active.load(); }
 
 private:
     class Loop;
     std::unique_ptr<Loop> m_loop;
-    std::atomic<int> m_active { 0 };
 };
 
 } // namespace paddock::egress
