@@ -8,8 +8,13 @@ usage: egress_bench.py PADDOCK SANDBOX [MIB] [CONNECTS] [TRIALS]
 
 On two cores the client, the relay and the server share the CPUs, so single
 transfers vary by ±15 %: each figure is the median of TRIALS runs.
+
+The endpoints' TCP congestion control matters as much as the relay: a paced
+one (BBR, this machine's default) costs loopback about half its throughput.
+So the transfers run twice: with the host's default at both ends, and with
+both ends unpaced (reno), where the direct baseline is at its fastest.
 """
-import json, socket, statistics, subprocess, sys, threading
+import json, os, socket, statistics, subprocess, sys, threading
 
 PADDOCK, SANDBOX = sys.argv[1], sys.argv[2]
 MIB = int(sys.argv[3]) if len(sys.argv) > 3 else 1024
@@ -17,8 +22,12 @@ CONNECTS = int(sys.argv[4]) if len(sys.argv) > 4 else 300
 TRIALS = int(sys.argv[5]) if len(sys.argv) > 5 else 5
 CHUNK = 1 << 20
 
-def serve(handler):
+UNPACED = os.environ.get("BENCH_UNPACED_CC", "reno").encode()
+
+def serve(handler, unpaced=False):
     srv = socket.socket()
+    if unpaced:  # before listen: accepted connections start with it, unpaced
+        srv.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, UNPACED)
     srv.bind(("127.0.0.1", 0))
     srv.listen(128)
     def loop():
@@ -62,13 +71,19 @@ def target(arg):
     host, port = arg.rsplit(":", 1)
     return host, int(port)
 up, down, ping = (target(a) for a in sys.argv[1:4])
-mib, n = int(sys.argv[4]), int(sys.argv[5])
+mib, n, cc = int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+def connect(where):
+    s = socket.socket(socket.AF_INET6 if ":" in where[0] else socket.AF_INET)
+    if cc != "default":
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, cc.encode())
+    s.connect(where)
+    return s
 out = {}
 block = b"x" * (1 << 20)
-s = socket.create_connection(up); t = time.perf_counter()
+s = connect(up); t = time.perf_counter()
 for _ in range(mib): s.sendall(block)
 s.shutdown(socket.SHUT_WR); got = int(s.recv(64)); out["up_s"] = time.perf_counter() - t; assert got == mib << 20, got
-s = socket.create_connection(down); t = time.perf_counter(); total = 0
+s = connect(down); t = time.perf_counter(); total = 0
 view = memoryview(bytearray(1 << 20))
 while True:
     k = s.recv_into(view)
@@ -92,24 +107,37 @@ def run(cmd):
 def quantile(values, q):
     return statistics.quantiles(values, n=100)[int(q * 100) - 1] * 1000
 
-def main():
-    up, down, ping = serve(sink), serve(source), serve(echo)
-    for name, port in (("sink.bench", up), ("source.bench", down), ("echo.bench", ping)):
+def measure(cc, unpaced):
+    """TRIALS runs each way, interleaved so both see the same machine."""
+    up, down, ping = serve(sink, unpaced), serve(source, unpaced), serve(echo, unpaced)
+    suffix = "-unpaced" if unpaced else ""
+    names = [f"{role}{suffix}.bench" for role in ("sink", "source", "echo")]
+    for name, port in zip(names, (up, down, ping)):
         paddock("egress", "resolve", name, f"127.0.0.1:{port}")
-    paddock("egress", "allow", SANDBOX, "*.bench")
-    counts = [str(MIB), str(CONNECTS)]
+    counts = [str(MIB), str(CONNECTS), cc]
     direct, inside = [], []
-    for _ in range(TRIALS):  # interleaved, so both see the same machine
+    for _ in range(TRIALS):
         direct.append(run([sys.executable, "-c", CLIENT, f"127.0.0.1:{up}", f"127.0.0.1:{down}", f"127.0.0.1:{ping}", *counts]))
         # Inside, the names' host overrides carry the ports: the port dialled does not matter.
         inside.append(run([PADDOCK, "exec", SANDBOX, "--", "python3", "-c", CLIENT,
-                           "sink.bench:9", "source.bench:9", "echo.bench:9", *counts]))
+                           *(f"{name}:9" for name in names), *counts]))
+    return direct, inside
+
+def print_transfers(title, direct, inside):
     gib = MIB / 1024
-    print(f"{'median of ' + str(TRIALS):<36} {'direct':>12} {'intercepted':>12} {'ratio':>7}")
+    print(f"{title:<36} {'direct':>12} {'intercepted':>12} {'ratio':>7}")
     for key, label in (("up_s", f"{gib:g} GiB sandbox -> upstream"), ("down_s", f"{gib:g} GiB upstream -> sandbox")):
         d = statistics.median(gib / r[key] for r in direct)
         i = statistics.median(gib / r[key] for r in inside)
         print(f"{label:<36} {d:>7.2f} GiB/s {i:>7.2f} GiB/s {i / d:>7.0%}")
+
+def main():
+    paddock("egress", "allow", SANDBOX, "*.bench")
+    host_cc = open("/proc/sys/net/ipv4/tcp_congestion_control").read().strip()
+    direct, inside = measure("default", False)
+    print_transfers(f"endpoints {host_cc} (host default)", direct, inside)
+    print_transfers(f"endpoints unpaced ({UNPACED.decode()})", *measure(UNPACED.decode(), True))
+    print(f"{'median of ' + str(TRIALS):<36} {'direct':>12} {'intercepted':>12}")
     for q, name in ((0.5, "p50"), (0.99, "p99")):
         d = statistics.median(quantile(r["lat"], q) for r in direct)
         i = statistics.median(quantile(r["lat"], q) for r in inside)

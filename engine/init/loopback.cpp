@@ -2,9 +2,13 @@
 
 #include "unique_fd.h"
 
+#include <fcntl.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
 
 namespace paddock::init {
 
@@ -21,6 +25,17 @@ Status bringUpLoopback()
     if (::ioctl(sock.get(), SIOCSIFFLAGS, &req) != 0)
         return failure("bring up lo");
     return success();
+}
+
+void preferUnpacedTcp()
+{
+    // /proc/sys/net shows the network namespace of whoever opens it: ours.
+    UniqueFd setting(::open("/proc/sys/net/ipv4/tcp_congestion_control", O_WRONLY | O_CLOEXEC));
+    if (!setting.valid())
+        return;
+    for (const char *name : { "cubic", "reno" })
+        if (::pwrite(setting.get(), name, std::strlen(name), 0) == ssize_t(std::strlen(name)))
+            return;
 }
 
 } // namespace paddock::init

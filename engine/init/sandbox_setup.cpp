@@ -127,6 +127,7 @@ Status buildSandbox(const InitOptions &opts)
     PADDOCK_TRY(maskKernelInterfaces(root));
     PADDOCK_TRY(setHostname(opts.hostname));
     PADDOCK_TRY(bringUpLoopback());
+    preferUnpacedTcp();
     PADDOCK_TRY(routeEverythingToLoopback());
     PADDOCK_TRY(installEgressFirewall());
     PADDOCK_TRY(enterRoot(root));

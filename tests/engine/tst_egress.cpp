@@ -124,6 +124,14 @@ private Q_SLOTS:
         QCOMPARE(r.out, QByteArray("1\n22\n443\n8443\n65535\n"));
     }
 
+    // Every connection inside runs over loopback: a paced congestion control
+    // (the host's may be BBR) would halve what the relay can move.
+    void sandboxTcpIsUnpaced()
+    {
+        ExecOutput r = sh(QStringLiteral("cat /proc/sys/net/ipv4/tcp_congestion_control"));
+        QVERIFY2(r.out == "cubic\n" || r.out == "reno\n", r.out.constData());
+    }
+
     void httpsWithTheNameItWasOpenedFor()
     {
         ExecOutput r = sh(QStringLiteral("curl -sS -m 10 --cacert /tmp/ca.pem https://secure.test/tls"));

@@ -6,6 +6,7 @@
 #include "egress/fake_ip_pool.h"
 #include "egress/forward_proxy.h"
 #include "egress/rule_matcher.h"
+#include "egress/socket_tuning.h"
 #include "egress/tls_client_hello.h"
 #include "store/database.h"
 #include "store/egress_rule_store.h"
@@ -15,6 +16,11 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace paddock;
 using namespace paddock::egress;
@@ -73,6 +79,20 @@ class TstEgressUnits : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    // Whatever the host's default (BBR here), a loopback hop gets an
+    // unpaced one, even as an ordinary user.
+    void loopbackConnectionsAreUnpaced()
+    {
+        int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        QVERIFY(fd >= 0);
+        egress::preferUnpacedTcp(fd);
+        char name[16] = {};
+        socklen_t len = sizeof name;
+        QCOMPARE(::getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, &len), 0);
+        ::close(fd);
+        QVERIFY2(qstrcmp(name, "cubic") == 0 || qstrcmp(name, "reno") == 0, name);
+    }
+
     void dnsReadsAWellFormedQuery()
     {
         const std::string packet = dnsQuery({ "Api", "GitHub", "com" });

@@ -5,6 +5,7 @@
 #include "refusal.h"
 #include "sandbox_egress.h"
 #include "socket_owner.h"
+#include "socket_tuning.h"
 #include "tls_client_hello.h"
 #include "upstream_dialer.h"
 

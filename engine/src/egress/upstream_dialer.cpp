@@ -2,6 +2,7 @@
 
 #include "address_policy.h"
 #include "rule_matcher.h"
+#include "socket_tuning.h"
 
 #include <boost/beast/http.hpp>
 
@@ -30,12 +31,6 @@ QString endpoint(const QHostAddress &a, quint16 port)
 }
 
 } // namespace
-
-void tuneRelaySocket(int fd)
-{
-    int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-}
 
 UpstreamDial::UpstreamDial(UpstreamPlan plan, Done done, QObject *parent)
     : QObject(parent), m_plan(std::move(plan)), m_done(std::move(done))
@@ -120,6 +115,8 @@ void UpstreamDial::connectNext()
     if (!m_fd.valid())
         return refuse(QStringLiteral("cannot create a socket: %1").arg(errnoText(errno)));
     tuneRelaySocket(m_fd.get());
+    if (m_connectedTo.isLoopback())
+        preferUnpacedTcp(m_fd.get());
     sockaddr_storage ss {};
     socklen_t len;
     if (v6) {

@@ -68,7 +68,4 @@ private:
     int m_lookupId = -1;
 };
 
-// Tunes a socket that will carry relayed bytes (no Nagle delay).
-void tuneRelaySocket(int fd);
-
 } // namespace paddock::egress
