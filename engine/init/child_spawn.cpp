@@ -8,6 +8,7 @@
 #include <linux/close_range.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +21,9 @@ namespace paddock::init {
 
 namespace {
 
+// What the child tells PID 1 before exec: the listener of its reported
+// calls (with the fd attached), or the step that failed.
+constexpr int kListenerMessage = 0;
 enum FailedStep : int { kStepStdio = 1, kStepCwd = 2, kStepExec = 3, kStepPrivileges = 4, kStepSyscallFilter = 5 };
 
 std::vector<char *> cStrings(const std::vector<std::string> &list)
@@ -31,11 +35,30 @@ std::vector<char *> cStrings(const std::vector<std::string> &list)
     return out;
 }
 
-[[noreturn]] void reportAndExit(int pipeFd, FailedStep step)
+[[noreturn]] void reportAndExit(int channel, FailedStep step)
 {
     int msg[2] = { step, errno };
-    (void)!::write(pipeFd, msg, sizeof msg);
+    (void)!::write(channel, msg, sizeof msg);
     ::_exit(127);
+}
+
+// SCM_RIGHTS is two system calls' worth of stack work: async-signal-safe.
+bool sendListener(int channel, int listener)
+{
+    int msg[2] = { kListenerMessage, 0 };
+    iovec iov { msg, sizeof msg };
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msghdr mh {};
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = control;
+    mh.msg_controllen = sizeof control;
+    cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(cm), &listener, sizeof listener);
+    return ::sendmsg(channel, &mh, MSG_NOSIGNAL) == ssize_t(sizeof msg);
 }
 
 // Runs in the forked child: only async-signal-safe calls until exec.
@@ -67,10 +90,14 @@ std::vector<char *> cStrings(const std::vector<std::string> &list)
     if (!req.cwd.empty() && ::chdir(req.cwd.c_str()) != 0)
         reportAndExit(errFd, kStepCwd);
     // Last, so that every step above may still use what the filter denies.
-    if (int err = req.syscallFilter ? installSyscallFilter(*req.syscallFilter) : EINVAL; err != 0) {
+    // Its listener is close-on-exec: PID 1 holds the only copy after exec.
+    int listener = -1;
+    if (int err = req.syscallFilter ? installSyscallFilter(*req.syscallFilter, &listener) : EINVAL; err != 0) {
         errno = err;
         reportAndExit(errFd, kStepSyscallFilter);
     }
+    if (!sendListener(errFd, listener))
+        reportAndExit(errFd, kStepSyscallFilter);
     environ = envp; // execvp searches the PATH of the new environment
     ::execvp(argv[0], argv);
     reportAndExit(errFd, kStepExec);
@@ -94,13 +121,39 @@ std::string describe(const SpawnRequest &req, int step, int err)
     return "cannot set up stdio: " + std::string(std::strerror(err));
 }
 
+// One message from the child: a failed step, or the listener. 0 at exec.
+ssize_t receive(int channel, int (&msg)[2], UniqueFd &listener)
+{
+    iovec iov { msg, sizeof msg };
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    msghdr mh {};
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = control;
+    mh.msg_controllen = sizeof control;
+    ssize_t n;
+    do
+        n = ::recvmsg(channel, &mh, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    for (cmsghdr *cm = n > 0 ? CMSG_FIRSTHDR(&mh) : nullptr; cm; cm = CMSG_NXTHDR(&mh, cm)) {
+        if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS && cm->cmsg_len == CMSG_LEN(sizeof(int))) {
+            int fd;
+            std::memcpy(&fd, CMSG_DATA(cm), sizeof fd);
+            listener.reset(fd);
+        }
+    }
+    return n;
+}
+
 } // namespace
 
 SpawnResult spawnChild(const SpawnRequest &req)
 {
+    // Datagrams, so the listener message and a failure after it (exec
+    // failed) arrive as two, and the fd stays with the first.
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0)
-        return { -1, errno, "pipe for spawn" };
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0)
+        return { -1, errno, "socketpair for spawn" };
     UniqueFd readEnd(fds[0]), writeEnd(fds[1]);
     std::vector<char *> argv = cStrings(req.argv);
     std::vector<char *> envp = cStrings(req.env);
@@ -110,16 +163,20 @@ SpawnResult spawnChild(const SpawnRequest &req)
     if (pid == 0)
         execChild(req, argv.data(), envp.data(), writeEnd.get());
     writeEnd.reset();
+    SpawnResult result { pid, 0, {}, {} };
     int msg[2] = { 0, 0 };
-    ssize_t n;
-    do
-        n = ::read(readEnd.get(), msg, sizeof msg);
-    while (n < 0 && errno == EINTR);
-    if (n == ssize_t(sizeof msg)) {
+    while (receive(readEnd.get(), msg, result.refusals) == ssize_t(sizeof msg)) {
+        if (msg[0] == kListenerMessage)
+            continue;
         ::waitpid(pid, nullptr, 0);
-        return { -1, msg[1], describe(req, msg[0], msg[1]) };
+        return { -1, msg[1], describe(req, msg[0], msg[1]), {} };
     }
-    return { pid, 0, {} };
+    if (!result.refusals.valid()) { // cannot happen: the child sends it or fails
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+        return { -1, EPROTO, "the workload's syscall filter has no listener", {} };
+    }
+    return result;
 }
 
 } // namespace paddock::init

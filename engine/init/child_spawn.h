@@ -2,6 +2,7 @@
 #pragma once
 
 #include "syscall_filter.h"
+#include "unique_fd.h"
 
 #include <sys/types.h>
 
@@ -25,11 +26,12 @@ struct SpawnResult {
     pid_t pid = -1; // > 0 on success
     int error = 0; // errno of the failed step
     std::string message; // what failed, for the user
+    UniqueFd refusals; // the seccomp listener of its reported calls (refused_calls.h)
 };
 
 // fork + exec. The child gets its own session (so a kill reaches its whole
 // process group) and default signal dispositions; a failure before exec is
-// reported back through a close-on-exec pipe, so "not found" and "not
+// reported back through a close-on-exec socket, so "not found" and "not
 // executable" are told apart from a program that exits 127.
 SpawnResult spawnChild(const SpawnRequest &req);
 

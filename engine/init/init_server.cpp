@@ -24,6 +24,7 @@ namespace {
 
 // Stop reading a process's output while its connection has this much unsent:
 // a slow reader throttles the writer instead of growing PID 1's memory.
+// An egress connection this far behind misses reports instead.
 constexpr size_t kBackpressureBytes = 1u << 20;
 
 int64_t nowMs()
@@ -86,7 +87,8 @@ int InitServer::run()
                     childEnded(*child, SIGKILL);
             return 0;
         }
-        // Index layout of fds: [signals, listener, connections..., 3 per child: out, err, in].
+        // Index layout of fds: [signals, listener, connections..., 3 per child:
+        // out, err, in, then one per seccomp listener].
         fds.clear();
         fds.push_back({ m_signals.get(), POLLIN, 0 });
         fds.push_back({ m_listener.get(), POLLIN, 0 });
@@ -99,6 +101,8 @@ int InitServer::run()
             fds.push_back({ throttled ? -1 : child->err.get(), POLLIN, 0 });
             fds.push_back({ child->pendingInput.empty() ? -1 : child->in.get(), POLLOUT, 0 });
         }
+        const size_t firstRefusalListener = fds.size();
+        m_refusedCalls.appendPollFds(fds);
         // Handlers below may append connections and children: only the ones
         // polled this round are looked at.
         const size_t polledConnections = m_connections.size();
@@ -106,6 +110,8 @@ int InitServer::run()
         int n = ::poll(fds.data(), fds.size(), pollTimeoutMs());
         if (n < 0 && errno != EINTR)
             return 1;
+        m_egressReports.tick(nowMs());
+        sendEgressReports();
         if (n <= 0)
             continue;
         size_t i = 2;
@@ -125,6 +131,7 @@ int InitServer::run()
             if (fds[i + 2].revents)
                 writeChildInput(child);
         }
+        answerRefusedCalls(fds, firstRefusalListener);
         if (fds[0].revents)
             reapChildren();
         if (fds[1].revents)
@@ -136,9 +143,12 @@ int InitServer::run()
 
 int InitServer::pollTimeoutMs() const
 {
+    const int64_t now = nowMs();
+    const int reports = m_egressReports.msUntilTick(now);
     if (!m_shuttingDown)
-        return -1;
-    return int(std::max<int64_t>(0, m_killDeadlineMs - nowMs()));
+        return reports;
+    const int kill = int(std::max<int64_t>(0, m_killDeadlineMs - now));
+    return reports < 0 ? kill : std::min(kill, reports);
 }
 
 void InitServer::acceptConnections()
@@ -223,17 +233,46 @@ void InitServer::handOverToFilesHelper(Connection &c)
 }
 
 // The engine takes the egress sockets and serves them itself; the
-// connection has done its job either way.
+// connection then carries reports of what PID 1 refused.
 void InitServer::handOutEgressSockets(Connection &c)
 {
-    if (c.out.empty())
-        (void)sendEgressListeners(c.fd.get(), m_egress);
-    dropConnection(c);
+    if (!c.out.empty() || !sendEgressListeners(c.fd.get(), m_egress).ok())
+        return dropConnection(c);
+    c.egressReports = true;
+    sendEgressReports();
+}
+
+void InitServer::answerRefusedCalls(const std::vector<pollfd> &fds, size_t first)
+{
+    for (size_t k = 0; first + k < fds.size(); ++k)
+        if (fds[first + k].revents)
+            if (auto refusal = m_refusedCalls.answer(k, fds[first + k].revents))
+                m_egressReports.add(std::move(*refusal), nowMs());
+    m_refusedCalls.forgetEnded();
+    sendEgressReports();
+}
+
+// To every engine listening; kept while none is.
+void InitServer::sendEgressReports()
+{
+    auto listening = [](const auto &c) { return c->egressReports && !c->dead; };
+    if (m_egressReports.empty() || std::none_of(m_connections.begin(), m_connections.end(), listening))
+        return;
+    for (const wire::EgressRefusal &r : m_egressReports.take()) {
+        wire::Writer w;
+        r.encode(w);
+        const std::string frame = wire::encodeFrame(wire::kEgressRefusalType, 0, w.buffer());
+        for (auto &c : m_connections)
+            if (listening(c) && c->out.size() < kBackpressureBytes)
+                send(*c, frame);
+    }
 }
 
 void InitServer::handleFrame(Connection &c, const wire::Frame &f)
 {
     auto type = static_cast<wire::Type>(f.type);
+    if (c.egressReports) // this connection only listens
+        return dropConnection(c);
     if (!c.greeted) {
         wire::Hello hello;
         if (type != wire::Type::Hello || !wire::decodeMessage(f, hello)
@@ -304,6 +343,7 @@ void InitServer::handleExec(Connection &c, uint32_t tag, const wire::Exec &req)
     SpawnResult result = spawnChild(spawn);
     if (result.pid < 0)
         return send(c, failedFrame(tag, result.error, result.message));
+    m_refusedCalls.watch(std::move(result.refusals));
 
     auto child = std::make_unique<Child>();
     child->pid = result.pid;

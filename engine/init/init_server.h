@@ -6,6 +6,8 @@
 #pragma once
 
 #include "egress_listeners.h"
+#include "egress_reports.h"
+#include "refused_calls.h"
 #include "syscall_filter.h"
 #include "unique_fd.h"
 
@@ -31,6 +33,7 @@ private:
         wire::FrameParser parser;
         std::string out; // bytes not yet written
         bool greeted = false; // the engine's Hello arrived
+        bool egressReports = false; // took the egress sockets; now hears of refusals
         bool dead = false;
     };
     struct Child {
@@ -59,6 +62,8 @@ private:
     void dropConnection(Connection &c);
     void handOverToFilesHelper(Connection &c);
     void handOutEgressSockets(Connection &c);
+    void answerRefusedCalls(const std::vector<pollfd> &fds, size_t first);
+    void sendEgressReports();
 
     bool readChildOutput(Child &child, UniqueFd &fd, wire::Stream stream);
     void writeChildInput(Child &child);
@@ -75,6 +80,8 @@ private:
     UniqueFd m_logs;
     const SyscallFilter m_syscallFilter; // compiled once, installed in every workload
     const EgressListeners m_egress; // kept for an engine that restarts and asks again
+    RefusedCalls m_refusedCalls;
+    EgressReports m_egressReports;
     UniqueFd m_signals;
     std::vector<std::unique_ptr<Connection>> m_connections;
     std::vector<std::unique_ptr<Child>> m_children;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <initializer_list>
 #include <memory>
 #include <string>
 
@@ -108,6 +109,18 @@ Status buildArgumentLayer(Context &ctx)
     return success();
 }
 
+Status buildReportLayer(Context &ctx)
+{
+    PADDOCK_TRY(newContext(ctx, SCMP_ACT_ALLOW));
+    for (const ReportedCall &r : reportedCalls()) {
+        if (r.alsoMatch.mask != 0)
+            PADDOCK_TRY(addRule(ctx, SCMP_ACT_NOTIFY, r.syscall, { masked(r.match), masked(r.alsoMatch) }));
+        else
+            PADDOCK_TRY(addRule(ctx, SCMP_ACT_NOTIFY, r.syscall, { masked(r.match) }));
+    }
+    return success();
+}
+
 // libseccomp writes BPF to an fd; a memfd brings it back into memory.
 Status exportProgram(const Context &ctx, std::vector<sock_filter> &out)
 {
@@ -124,11 +137,16 @@ Status exportProgram(const Context &ctx, std::vector<sock_filter> &out)
     return success();
 }
 
-int load(const std::vector<sock_filter> &program)
+// Returns 0 or errno; with `listener`, the new notification fd goes there.
+int load(const std::vector<sock_filter> &program, int *listener = nullptr)
 {
     sock_fprog prog { static_cast<unsigned short>(program.size()), const_cast<sock_filter *>(program.data()) };
-    if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
+    const unsigned flags = listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
+    long rc = ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+    if (rc < 0)
         return errno;
+    if (listener)
+        *listener = int(rc);
     return 0;
 }
 
@@ -136,26 +154,32 @@ int load(const std::vector<sock_filter> &program)
 
 Status compileSyscallFilter(SyscallFilter &out)
 {
-    Context syscalls, arguments;
+    Context syscalls, arguments, reported;
     PADDOCK_TRY(buildSyscallLayer(syscalls));
     PADDOCK_TRY(buildArgumentLayer(arguments));
+    PADDOCK_TRY(buildReportLayer(reported));
     PADDOCK_TRY(exportProgram(syscalls, out.syscalls));
     PADDOCK_TRY(exportProgram(arguments, out.arguments));
-    if (out.syscalls.size() > BPF_MAXINSNS || out.arguments.size() > BPF_MAXINSNS)
-        return failure("syscall filter: program longer than the kernel accepts", E2BIG);
+    PADDOCK_TRY(exportProgram(reported, out.reported));
+    for (const auto *program : { &out.syscalls, &out.arguments, &out.reported })
+        if (program->size() > BPF_MAXINSNS)
+            return failure("syscall filter: program longer than the kernel accepts", E2BIG);
     return success();
 }
 
-int installSyscallFilter(const SyscallFilter &filter)
+int installSyscallFilter(const SyscallFilter &filter, int *listener)
 {
-    if (filter.syscalls.empty() || filter.arguments.empty())
+    if (filter.syscalls.empty() || filter.arguments.empty() || filter.reported.empty())
         return EINVAL; // never run a workload without its filter
     // The kernel runs the newest filter first and, between two errno
-    // results, keeps the newest one's: the argument layer goes last so its
-    // EPERM wins over the syscall layer's answer.
+    // results, keeps the newest one's: the argument layer goes after the
+    // syscall layer so its EPERM wins. The report layer's answer ranks below
+    // any errno, whatever its place.
     if (int err = load(filter.syscalls))
         return err;
-    return load(filter.arguments);
+    if (int err = load(filter.arguments))
+        return err;
+    return load(filter.reported, listener);
 }
 
 } // namespace paddock::init

@@ -7,6 +7,8 @@
 // system call libseccomp knows is in exactly one list.
 #include "syscall_policy.h"
 
+#include <linux/netlink.h>
+#include <linux/sockios.h>
 #include <linux/sched.h>
 #include <sys/ioctl.h>
 #include <sys/personality.h>
@@ -132,9 +134,6 @@ constexpr uint64_t kSocketTypeMask = 0xf;
 constexpr DeniedArguments kDeniedArguments[] = {
     { "ioctl", { 1, kLow32, TIOCSTI }, {}, "push input into a terminal another program reads" },
     { "ioctl", { 1, kLow32, TIOCLINUX }, {}, "virtual console control, including selection paste" },
-    { "socket", { 0, kLow32, AF_INET }, { 1, kSocketTypeMask, SOCK_RAW }, "raw IPv4 packets" },
-    { "socket", { 0, kLow32, AF_INET6 }, { 1, kSocketTypeMask, SOCK_RAW }, "raw IPv6 packets" },
-    { "socket", { 0, kLow32, AF_INET }, { 1, kSocketTypeMask, SOCK_PACKET }, "link-level packets" },
 };
 
 constexpr uint64_t kNamespaceCloneFlags = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC
@@ -152,10 +151,25 @@ constexpr DeniedFlagBits kDeniedFlagBits[] = {
 
 constexpr uint64_t bit(int n) { return uint64_t(1) << n; }
 
-// Unix, IPv4, IPv6 and netlink (which ip(8) and getaddrinfo use). Packet,
-// vsock, bluetooth, crypto, key and the rest are denied.
+// Unix, IPv4, IPv6 and netlink (which ip(8) and getaddrinfo use). Vsock,
+// bluetooth, crypto, key and the rest are denied. Packet sockets pass this
+// layer only to be refused and reported by kReportedCalls.
 constexpr AllowedSmallValues kAllowedSmallValues[] = {
-    { "socket", 0, bit(AF_UNIX) | bit(AF_INET) | bit(AF_INET6) | bit(AF_NETLINK), "address families" },
+    { "socket", 0, bit(AF_UNIX) | bit(AF_INET) | bit(AF_INET6) | bit(AF_NETLINK) | bit(AF_PACKET), "address families" },
+};
+
+// Ways around the egress interception. `ip route` changes are not here: they
+// travel as netlink messages on the NETLINK_ROUTE socket every resolver
+// opens, whose contents no filter can read; the kernel refuses them.
+constexpr ReportedCall kReportedCalls[] = {
+    { "socket", { 0, kLow32, AF_INET }, { 1, kSocketTypeMask, SOCK_RAW }, "raw-socket", "raw IPv4 socket" },
+    { "socket", { 0, kLow32, AF_INET6 }, { 1, kSocketTypeMask, SOCK_RAW }, "raw-socket", "raw IPv6 socket" },
+    { "socket", { 0, kLow32, AF_INET }, { 1, kSocketTypeMask, SOCK_PACKET }, "packet-socket", "link-level socket (SOCK_PACKET)" },
+    { "socket", { 0, kLow32, AF_PACKET }, {}, "packet-socket", "packet socket" },
+    { "socket", { 0, kLow32, AF_NETLINK }, { 2, kLow32, NETLINK_NETFILTER }, "firewall",
+      "firewall change (a netfilter socket, as nft and iptables open)" },
+    { "ioctl", { 1, kLow32, SIOCADDRT }, {}, "route", "route change (SIOCADDRT)" },
+    { "ioctl", { 1, kLow32, SIOCDELRT }, {}, "route", "route change (SIOCDELRT)" },
 };
 
 } // namespace
@@ -164,5 +178,6 @@ std::span<const SyscallRule> syscallRules() { return kSyscalls; }
 std::span<const DeniedArguments> deniedArguments() { return kDeniedArguments; }
 std::span<const DeniedFlagBits> deniedFlagBits() { return kDeniedFlagBits; }
 std::span<const AllowedSmallValues> allowedSmallValues() { return kAllowedSmallValues; }
+std::span<const ReportedCall> reportedCalls() { return kReportedCalls; }
 
 } // namespace paddock::init::policy

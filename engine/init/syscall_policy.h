@@ -14,6 +14,13 @@
 // are denied by a second filter, which the kernel evaluates after the first:
 // a seccomp allowlist cannot express "allowed except", so the two layers
 // are kept apart and each stays simple.
+//
+// A third filter catches the calls that exist only to get around the egress
+// interception (raw sockets, firewall and route changes): they fail with
+// EPERM too, but the answer comes from PID 1 (seccomp user notification),
+// which sees who asked and reports the attempt to the engine's egress log.
+// The kernel would refuse them anyway (workloads have no CAP_NET_RAW or
+// CAP_NET_ADMIN); this filter is there to see the attempt.
 #pragma once
 
 #include <cstddef>
@@ -61,9 +68,26 @@ struct AllowedSmallValues {
     const char *why;
 };
 
+// Refused by PID 1 and reported, when every given match holds. The kernel
+// decides an errno from another filter first: no other layer may deny
+// these, or the attempt would go unseen.
+struct ReportedCall {
+    const char *syscall;
+    ArgMatch match;
+    ArgMatch alsoMatch; // optional
+    const char *protocol; // the egress log's protocol column
+    const char *what; // for a person
+    bool matches(const uint64_t (&args)[6]) const
+    {
+        auto holds = [&](const ArgMatch &m) { return m.mask == 0 || (args[m.arg] & m.mask) == m.value; };
+        return holds(match) && holds(alsoMatch);
+    }
+};
+
 std::span<const SyscallRule> syscallRules();
 std::span<const DeniedArguments> deniedArguments();
 std::span<const DeniedFlagBits> deniedFlagBits();
 std::span<const AllowedSmallValues> allowedSmallValues();
+std::span<const ReportedCall> reportedCalls();
 
 } // namespace paddock::init::policy

@@ -1,13 +1,16 @@
 // The workload's syscall policy as a table, and the BPF compiled from it,
 // checked in a forked child without a sandbox. The same filter is attacked
 // from inside real sandboxes in tests/hostile/tst_hostile_kernel.cpp.
+#include "refused_calls.h"
 #include "syscall_filter.h"
 #include "syscall_policy.h"
 
 #include <QSet>
 #include <QTest>
 
+#include <linux/netlink.h>
 #include <linux/sched.h>
+#include <poll.h>
 #include <seccomp.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -17,6 +20,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <functional>
 
 using namespace paddock::init;
@@ -46,6 +50,41 @@ int errnoUnderFilter(const SyscallFilter &filter, const std::function<long()> &p
     ::close(fds[0]);
     ::waitpid(pid, nullptr, 0);
     return result;
+}
+
+bool sendFd(int channel, int fd)
+{
+    char byte = 0;
+    iovec iov { &byte, 1 };
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msghdr mh {};
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = control;
+    mh.msg_controllen = sizeof control;
+    cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+    return ::sendmsg(channel, &mh, 0) == 1;
+}
+
+UniqueFd receiveFd(int channel)
+{
+    char byte;
+    iovec iov { &byte, 1 };
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    msghdr mh {};
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = control;
+    mh.msg_controllen = sizeof control;
+    if (::recvmsg(channel, &mh, MSG_CMSG_CLOEXEC) != 1 || !CMSG_FIRSTHDR(&mh))
+        return {};
+    int fd;
+    std::memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&mh)), sizeof fd);
+    return UniqueFd(fd);
 }
 
 } // namespace
@@ -106,13 +145,91 @@ private Q_SLOTS:
     void deniedArgumentsFailWithEperm()
     {
         QCOMPARE(errnoUnderFilter(m_filter, [] { return ::syscall(SYS_clone, CLONE_NEWUSER, 0, 0, 0, 0); }), EPERM);
-        QCOMPARE(errnoUnderFilter(m_filter, [] { return long(::socket(AF_PACKET, SOCK_RAW, 0)); }), EPERM);
-        QCOMPARE(errnoUnderFilter(m_filter, [] { return long(::socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK, 1)); }), EPERM);
+        QCOMPARE(errnoUnderFilter(m_filter, [] { return long(::socket(AF_VSOCK, SOCK_STREAM, 0)); }), EPERM);
         // The high half of ioctl's request is ignored by the kernel, so it
         // must not hide TIOCSTI from the filter either.
         QCOMPARE(errnoUnderFilter(m_filter, [] { return ::syscall(SYS_ioctl, 0, (1UL << 32) | TIOCSTI, "x"); }), EPERM);
         QCOMPARE(errnoUnderFilter(m_filter, [] { return ::syscall(SYS_socket, (1UL << 32) | AF_PACKET, SOCK_RAW, 0); }), EPERM);
         QCOMPARE(errnoUnderFilter(m_filter, [] { return ::syscall(SYS_personality, 0x0100000 /* MMAP_PAGE_ZERO */); }), EPERM);
+    }
+
+    // Without a listener (the files helper) the reported calls are refused
+    // all the same, only unreported.
+    void reportedCallsWithoutListenerFail()
+    {
+        QCOMPARE(errnoUnderFilter(m_filter, [] { return long(::socket(AF_PACKET, SOCK_RAW, 0)); }), ENOSYS);
+        QCOMPARE(errnoUnderFilter(m_filter, [] { return long(::socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK, 1)); }), ENOSYS);
+        QCOMPARE(errnoUnderFilter(m_filter, [] { return long(::socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER)); }), ENOSYS);
+        // What the resolver and ip(8) need is not among them.
+        QCOMPARE(errnoUnderFilter(m_filter, [] { return long(::socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)); }), 0);
+        QCOMPARE(errnoUnderFilter(m_filter, [] { return long(::socket(AF_INET6, SOCK_DGRAM, 0)); }), 0);
+    }
+
+    // With one, PID 1's answer: EPERM to the caller, and a description of
+    // the attempt naming the process.
+    void reportedCallsAreRefusedAndDescribed()
+    {
+        QFETCH(int, family);
+        QFETCH(int, type);
+        QFETCH(int, protocol);
+        QFETCH(QString, kind);
+        QFETCH(QString, what);
+        int channel[2];
+        QCOMPARE(::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, channel), 0);
+        pid_t pid = ::fork();
+        if (pid == 0) {
+            int listener = -1, result = -1;
+            if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 && installSyscallFilter(m_filter, &listener) == 0
+                && sendFd(channel[1], listener)) {
+                ::close(listener);
+                result = ::socket(family, type, protocol) < 0 ? errno : 0;
+            }
+            (void)!::write(channel[1], &result, sizeof result);
+            ::_exit(0);
+        }
+        ::close(channel[1]);
+        RefusedCalls calls;
+        calls.watch(receiveFd(channel[0]));
+        QCOMPARE(calls.size(), size_t(1));
+        std::vector<pollfd> fds;
+        calls.appendPollFds(fds);
+        QCOMPARE(::poll(fds.data(), 1, 5000), 1);
+        std::optional<paddock::wire::EgressRefusal> refusal = calls.answer(0, fds[0].revents);
+        int result = -1;
+        QCOMPARE(::read(channel[0], &result, sizeof result), ssize_t(sizeof result));
+        ::close(channel[0]);
+        ::waitpid(pid, nullptr, 0);
+        QCOMPARE(result, EPERM);
+        QVERIFY(refusal);
+        QCOMPARE(QString::fromStdString(refusal->protocol), kind);
+        QVERIFY2(QString::fromStdString(refusal->what).contains(what), refusal->what.c_str());
+        QCOMPARE(refusal->pid, int32_t(pid)); // this test's pid namespace is PID 1's here
+        QVERIFY2(refusal->process.find("(pid " + std::to_string(pid) + ")") != std::string::npos, refusal->process.c_str());
+    }
+    void reportedCallsAreRefusedAndDescribed_data()
+    {
+        QTest::addColumn<int>("family");
+        QTest::addColumn<int>("type");
+        QTest::addColumn<int>("protocol");
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("what");
+        QTest::newRow("raw IPv4") << int(AF_INET) << int(SOCK_RAW) << 1 << "raw-socket" << "raw IPv4";
+        QTest::newRow("raw IPv6, flags") << int(AF_INET6) << int(SOCK_RAW | SOCK_CLOEXEC) << 58 << "raw-socket" << "raw IPv6";
+        QTest::newRow("packet") << int(AF_PACKET) << int(SOCK_DGRAM) << 0 << "packet-socket" << "packet socket";
+        QTest::newRow("nftables") << int(AF_NETLINK) << int(SOCK_RAW) << int(NETLINK_NETFILTER) << "firewall" << "netfilter";
+    }
+
+    void aSecondListenerCannotBeInstalled()
+    {
+        // A workload's own listener would see its reported calls before PID 1.
+        QCOMPARE(errnoUnderFilter(m_filter, [this] {
+            int listener = -1;
+            if (installSyscallFilter(m_filter, &listener) != 0)
+                return -1L;
+            int again = -1;
+            errno = installSyscallFilter(m_filter, &again);
+            return errno ? -1L : 0L;
+        }), EBUSY);
     }
 
     void missingFilterRefusesToLoad()

@@ -1,5 +1,6 @@
 // The engine ⇄ paddock-init codec: round trips, and refusal of anything a
 // hostile peer could send (short, long, lying lengths, random bytes).
+#include "paddock/wire/egress_messages.h"
 #include "paddock/wire/messages.h"
 
 #include <QRandomGenerator>
@@ -115,6 +116,42 @@ private Q_SLOTS:
         Exited { "p1", 999, 0 }.encode(w);
         f.payload = w.buffer();
         Exited out;
+        QVERIFY(!decodeMessage(f, out));
+    }
+
+    void egressRefusalRoundTripsAndRejectsBadPorts()
+    {
+        EgressRefusal r;
+        r.protocol = "raw-socket";
+        r.what = "raw IPv4 socket";
+        r.address = "198.51.100.1";
+        r.port = 443;
+        r.pid = 7;
+        r.process = "ping (pid 7)";
+        r.repeats = 3;
+        Writer w;
+        r.encode(w);
+        Frame f { kEgressRefusalType, 0, w.buffer() };
+        EgressRefusal out;
+        QVERIFY(decodeMessage(f, out));
+        QCOMPARE(out.what, r.what);
+        QCOMPARE(out.port, uint16_t(443));
+        QCOMPARE(out.repeats, 3u);
+        // A port past 65535 or a missing protocol is not a refusal.
+        Writer bad;
+        bad.bytes("udp");
+        bad.bytes("x");
+        bad.bytes("");
+        bad.u32(70000);
+        bad.i32(0);
+        bad.bytes("");
+        bad.u32(0);
+        f.payload = bad.buffer();
+        QVERIFY(!decodeMessage(f, out));
+        r.protocol.clear();
+        Writer empty;
+        r.encode(empty);
+        f.payload = empty.buffer();
         QVERIFY(!decodeMessage(f, out));
     }
 

@@ -1,5 +1,6 @@
 #include "init_stream_feeder.h"
 
+#include "paddock/wire/egress_messages.h"
 #include "paddock/wire/frame.h"
 #include "paddock/wire/messages.h"
 
@@ -52,6 +53,8 @@ void decodeEveryWay(const wire::Frame &f)
     checkRoundTrip<wire::ProcessList>(f);
     checkRoundTrip<wire::Shutdown>(f);
     checkRoundTrip<wire::Empty>(f);
+    checkRoundTrip<wire::EgressSockets>(f);
+    checkRoundTrip<wire::EgressRefusal>(f);
     wire::Exited exited;
     if (wire::decodeMessage(f, exited))
         (void)wire::isValidProcId(exited.procId);

@@ -168,9 +168,60 @@ private Q_SLOTS:
                                                    "ip -6 route del default; echo d=$?"));
         for (const char *step : { "a=0", "b=0", "c=0", "d=0" })
             QVERIFY2(!r.out.contains(step), r.out.constData());
+        // nft was seen opening its firewall socket, and named.
+        QVERIFY(logged([](const EgressLogEntry &e) {
+            return e.protocol == QStringLiteral("firewall") && e.verdict == EgressVerdict::Denied
+                && e.process.startsWith(QStringLiteral("nft (pid "));
+        }));
         // Still intercepted afterwards.
         QCOMPARE(connectAndRead(QStringLiteral("198.51.100.9"), 80), QByteArray("reset"));
         QVERIFY(logged([](const EgressLogEntry &e) { return e.address == QStringLiteral("198.51.100.9"); }));
+    }
+
+    // Raw and packet sockets would put packets on the wire past nftables'
+    // redirect: refused, and each attempt logged with its process.
+    void rawAndPacketSocketsAreRefusedAndLogged()
+    {
+        QByteArray r = python(QStringLiteral(
+            "import socket\n"
+            "for args in [(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP), (socket.AF_INET6, socket.SOCK_RAW, 58),\n"
+            "             (socket.AF_PACKET, socket.SOCK_RAW, 0), (socket.AF_PACKET, socket.SOCK_DGRAM, 0),\n"
+            "             (socket.AF_INET, 10, 0)]:\n" // SOCK_PACKET
+            "    try:\n        socket.socket(*args)\n        print('opened', args)\n"
+            "    except PermissionError:\n        pass\n"
+            "print('done')"));
+        QCOMPARE(r, QByteArray("done"));
+        for (const char *what : { "raw IPv4 socket", "raw IPv6 socket", "packet socket", "SOCK_PACKET" })
+            QVERIFY2(logged([what](const EgressLogEntry &e) {
+                         return e.reason.contains(QLatin1String(what)) && e.verdict == EgressVerdict::Denied
+                             && e.process.startsWith(QStringLiteral("python3 (pid "));
+                     }),
+                     what);
+    }
+
+    // A loop of refused calls is refused every time, but cannot flood the log.
+    void aLoopOfRawSocketsIsRefusedWithoutFloodingTheLog()
+    {
+        auto rawSocketEntries = [this] {
+            EgressLogQuery q;
+            q.sandbox = m_fx.sandbox.id;
+            q.limit = 100000;
+            auto entries = m_fx.engine->egressLog(q);
+            return entries ? std::count_if(entries->begin(), entries->end(),
+                                           [](const EgressLogEntry &e) { return e.protocol == QStringLiteral("raw-socket"); })
+                           : -1;
+        };
+        const auto before = rawSocketEntries();
+        QByteArray r = python(QStringLiteral(
+            "import socket\nrefused = 0\n"
+            "for i in range(3000):\n"
+            "    try:\n        socket.socket(socket.AF_INET, socket.SOCK_RAW, 1)\n"
+            "    except PermissionError:\n        refused += 1\n"
+            "print(refused)"));
+        QCOMPARE(r, QByteArray("3000"));
+        QVERIFY(logged([](const EgressLogEntry &e) { return e.reason.contains(QStringLiteral("more refused in the last second")); }));
+        const auto added = rawSocketEntries() - before;
+        QVERIFY2(added > 0 && added < 500, qPrintable(QString::number(added)));
     }
 
     // Many at once: every one spliced, none dropped for lack of descriptors.

@@ -9,6 +9,7 @@
 #include <sys/un.h>
 
 #include <cstring>
+#include <optional>
 #include <vector>
 
 namespace paddock::egress {
@@ -37,8 +38,8 @@ Result<SocketFd> connectUnix(const QString &path)
     return fd;
 }
 
-// Reads until the peer closes, keeping every descriptor that arrives.
-Result<void> readAll(int fd, QDeadlineTimer deadline, std::string &bytes, std::vector<SocketFd> &fds)
+// One read, keeping every descriptor that arrives; 0 when the peer closed.
+Result<size_t> readSome(int fd, QDeadlineTimer deadline, wire::FrameParser &parser, std::vector<SocketFd> &fds)
 {
     for (;;) {
         pollfd p { fd, POLLIN, 0 };
@@ -73,11 +74,29 @@ Result<void> readAll(int fd, QDeadlineTimer deadline, std::string &bytes, std::v
         }
         if (mh.msg_flags & MSG_CTRUNC)
             return tl::unexpected(ioError(QStringLiteral("too many descriptors"), EPROTO));
-        if (n == 0)
-            return {};
-        bytes.append(buf, size_t(n));
-        if (bytes.size() > 4096)
-            return tl::unexpected(ioError(QStringLiteral("answer too long"), EPROTO));
+        parser.append(buf, size_t(n));
+        return size_t(n);
+    }
+}
+
+// Reads until the EgressSockets frame is whole (or the peer closes, or
+// sends too much without it).
+Result<std::optional<wire::EgressSockets>> readHandOver(int fd, QDeadlineTimer deadline, wire::FrameParser &parser,
+                                                        std::vector<SocketFd> &fds)
+{
+    size_t total = 0;
+    for (;;) {
+        auto n = readSome(fd, deadline, parser, fds);
+        if (!n)
+            return tl::unexpected(n.error());
+        wire::Frame frame;
+        wire::EgressSockets msg;
+        while (parser.next(frame) == wire::FrameParser::Status::Ready)
+            if (frame.type == wire::kEgressSocketsType && wire::decodeMessage(frame, msg))
+                return msg;
+        total += *n;
+        if (*n == 0 || total > 4096)
+            return std::nullopt;
     }
 }
 
@@ -92,27 +111,19 @@ Result<EgressSockets> fetchEgressSockets(const QString &initSocket, int timeoutM
     std::string hello = wire::encodeMessage(wire::Type::Hello, 0, wire::Hello { wire::kProtocolVersion, wire::kEgressRole });
     if (::send(conn->get(), hello.data(), hello.size(), MSG_NOSIGNAL) != ssize_t(hello.size()))
         return tl::unexpected(ioError(QStringLiteral("send hello")));
-    std::string bytes;
+    EgressSockets out;
     std::vector<SocketFd> fds;
-    if (auto r = readAll(conn->get(), deadline, bytes, fds); !r)
-        return tl::unexpected(r.error());
-
-    wire::FrameParser parser;
-    parser.append(bytes.data(), bytes.size());
-    wire::Frame frame;
-    wire::EgressSockets msg;
-    bool found = false;
-    while (parser.next(frame) == wire::FrameParser::Status::Ready)
-        if (frame.type == wire::kEgressSocketsType && wire::decodeMessage(frame, msg))
-            found = true;
-    if (!found || msg.kinds.size() != fds.size())
+    auto handOver = readHandOver(conn->get(), deadline, out.reportsRead, fds);
+    if (!handOver)
+        return tl::unexpected(handOver.error());
+    const std::optional<wire::EgressSockets> &msg = *handOver;
+    if (!msg || msg->kinds.size() != fds.size())
         return tl::unexpected(Error { ErrorCode::Protocol,
                                       QStringLiteral("this sandbox's paddock-init predates egress interception: "
                                                      "restart the sandbox"),
                                       QStringLiteral("fetch egress sockets") });
-    EgressSockets out;
     for (size_t i = 0; i < fds.size(); ++i) {
-        switch (msg.kinds[i]) {
+        switch (msg->kinds[i]) {
         case wire::EgressSocket::Tcp4: out.tcp4 = std::move(fds[i]); break;
         case wire::EgressSocket::Tcp6: out.tcp6 = std::move(fds[i]); break;
         case wire::EgressSocket::Dns: out.dns = std::move(fds[i]); break;
@@ -122,6 +133,7 @@ Result<EgressSockets> fetchEgressSockets(const QString &initSocket, int timeoutM
     if (!out.tcp4.valid() || !out.tcp6.valid() || !out.dns.valid() || !out.redirectedDns.valid())
         return tl::unexpected(Error { ErrorCode::Protocol, QStringLiteral("paddock-init handed over an incomplete set of egress sockets"),
                                       QStringLiteral("fetch egress sockets") });
+    out.reports = std::move(*conn);
     return out;
 }
 

@@ -6,11 +6,17 @@
 #include "socket_fd.h"
 
 #include "paddock/error.h"
+#include "paddock/wire/frame.h"
 
 namespace paddock::egress {
 
 struct EgressSockets {
     SocketFd tcp4, tcp6, dns, redirectedDns;
+    // The connection they came on: paddock-init goes on reporting there what
+    // it refused (EgressRefusal frames). `reportsRead` holds what was read
+    // past the hand-over. An older paddock-init closes it.
+    SocketFd reports;
+    wire::FrameParser reportsRead;
 };
 
 // A short blocking exchange on the sandbox's control socket (a local unix

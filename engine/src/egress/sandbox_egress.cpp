@@ -52,6 +52,9 @@ SandboxEgress::SandboxEgress(EgressService &service, QString sandboxId, EgressSo
             noteDns(name, refused, why, redirected);
         });
     }
+    m_refusals = new RefusalFeed(std::move(sockets.reports), std::move(sockets.reportsRead), this);
+    connect(m_refusals, &RefusalFeed::refused, this, &SandboxEgress::noteRefusal);
+    m_refusals->start();
     m_namesTimer.setSingleShot(true);
     m_namesTimer.setInterval(kStoreNamesAfterMs);
     connect(&m_namesTimer, &QTimer::timeout, this, &SandboxEgress::flushNames);
@@ -115,6 +118,23 @@ void SandboxEgress::noteDns(const QString &name, bool refused, const QString &wh
     e.protocol = QStringLiteral("dns");
     e.verdict = refused ? EgressVerdict::Denied : EgressVerdict::Redirected;
     e.reason = why;
+    m_service.decisionLog().record(e);
+}
+
+// Already refused by paddock-init (which named the process); logged here
+// beside the connections the engine decided.
+void SandboxEgress::noteRefusal(const wire::EgressRefusal &r)
+{
+    EgressLogEntry e;
+    e.sandboxId = m_sandboxId;
+    e.address = QString::fromStdString(r.address);
+    e.port = r.port;
+    e.protocol = QString::fromStdString(r.protocol);
+    e.verdict = EgressVerdict::Denied;
+    e.reason = tr("%1 refused: it would get around the egress interception").arg(QString::fromStdString(r.what));
+    if (r.repeats > 0)
+        e.reason += tr(" (and %n more refused in the last second, not logged one by one)", nullptr, int(r.repeats));
+    e.process = QString::fromStdString(r.process);
     m_service.decisionLog().record(e);
 }
 

@@ -1,12 +1,13 @@
 // One running sandbox's egress: its interception sockets (accepting every
-// outbound TCP connection nftables steered to them), its DNS responders
-// and its fake-address pool.
+// outbound TCP connection nftables steered to them), its DNS responders,
+// its fake-address pool, and what its paddock-init refused outright.
 //
 // Thread ownership: the engine thread.
 #pragma once
 
 #include "egress_sockets.h"
 #include "fake_ip_pool.h"
+#include "refusal_feed.h"
 
 #include <QObject>
 #include <QSocketNotifier>
@@ -40,6 +41,7 @@ private:
     void acceptConnections(int listener);
     void pauseAccepting();
     void noteDns(const QString &name, bool refused, const QString &why, bool redirected);
+    void noteRefusal(const wire::EgressRefusal &r);
     void flushNames();
 
     EgressService &m_service;
@@ -50,6 +52,7 @@ private:
     std::unique_ptr<QSocketNotifier> m_accept4, m_accept6;
     DnsResponder *m_dns = nullptr;
     DnsResponder *m_redirectedDns = nullptr;
+    RefusalFeed *m_refusals = nullptr;
     QList<QPair<quint32, QString>> m_newNames;
     QTimer m_namesTimer;
     QElapsedTimer m_lookupWindow;

@@ -1,7 +1,10 @@
 // The egress hand-over: spoken on a connection that greeted paddock-init
 // with Hello{role "egress"}. PID 1 answers with one EgressSockets frame whose
 // bytes carry, as SCM_RIGHTS, the sockets it opened inside the sandbox's
-// network namespace before any workload ran, then closes the connection.
+// network namespace before any workload ran. The connection then stays open
+// for EgressRefusal frames: attempts to get around the interception that
+// PID 1 itself refused (a raw socket, a firewall change), which the engine
+// logs beside the connections it decided. Older paddock-inits close it.
 //
 // The engine accepts and answers on those sockets itself: intercepted
 // connections never pass through PID 1, and PID 1 keeps its copies so an
@@ -17,6 +20,7 @@ namespace paddock::wire {
 
 inline constexpr const char *kEgressRole = "egress";
 inline constexpr uint8_t kEgressSocketsType = 50;
+inline constexpr uint8_t kEgressRefusalType = 51;
 
 // Where the sockets listen inside the sandbox. Port 53 is the resolver the
 // sandbox's libc asks (its resolv.conf names 127.0.0.1); UDP/53 sent
@@ -56,6 +60,39 @@ struct EgressSockets {
             kinds.push_back(EgressSocket(k));
         }
         return r.ok() && r.atEnd();
+    }
+};
+
+// Something PID 1 refused that would have bypassed the interception.
+struct EgressRefusal {
+    std::string protocol; // short: "raw-socket", "netfilter", "route", "udp", …
+    std::string what; // for a person: "raw IPv4 socket", "UDP to 8.8.8.8:443"
+    std::string address; // the destination, when the refused thing had one
+    uint16_t port = 0;
+    int32_t pid = 0; // inside the sandbox; 0 when not known
+    std::string process; // "name (pid N)", when known
+    uint32_t repeats = 0; // like ones refused but not reported before this (rate limit)
+    void encode(Writer &w) const
+    {
+        w.bytes(protocol);
+        w.bytes(what);
+        w.bytes(address);
+        w.u32(port);
+        w.i32(pid);
+        w.bytes(process);
+        w.u32(repeats);
+    }
+    bool decode(Reader &r)
+    {
+        protocol = r.bytes(kMaxIdLen);
+        what = r.bytes(kMaxMessageLen);
+        address = r.bytes(kMaxIdLen);
+        uint32_t p = r.u32();
+        pid = r.i32();
+        process = r.bytes(kMaxMessageLen);
+        repeats = r.u32();
+        port = uint16_t(p);
+        return r.ok() && r.atEnd() && !protocol.empty() && p <= 0xffff && pid >= 0;
     }
 };
 

@@ -1,0 +1,94 @@
+#include "refused_calls.h"
+
+#include "syscall_policy.h"
+
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <sys/ioctl.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace paddock::init {
+
+namespace {
+
+// "curl (pid 42)", as the engine names the process behind a connection.
+std::string describeProcess(uint32_t pid)
+{
+    std::string name;
+    UniqueFd comm(::open(("/proc/" + std::to_string(pid) + "/comm").c_str(), O_RDONLY | O_CLOEXEC));
+    char buf[64];
+    ssize_t n = comm.valid() ? ::read(comm.get(), buf, sizeof buf) : -1;
+    if (n > 0)
+        name.assign(buf, size_t(n));
+    while (!name.empty() && name.back() == '\n')
+        name.pop_back();
+    return (name.empty() ? std::string("?") : name) + " (pid " + std::to_string(pid) + ")";
+}
+
+} // namespace
+
+RefusedCalls::RefusedCalls()
+{
+    for (const policy::ReportedCall &r : policy::reportedCalls())
+        m_numbers.push_back(seccomp_syscall_resolve_name(r.syscall));
+}
+
+void RefusedCalls::watch(UniqueFd listener)
+{
+    if (listener.valid())
+        m_listeners.push_back(std::move(listener));
+}
+
+void RefusedCalls::appendPollFds(std::vector<pollfd> &fds) const
+{
+    for (const UniqueFd &l : m_listeners)
+        fds.push_back({ l.get(), POLLIN, 0 });
+}
+
+std::optional<wire::EgressRefusal> RefusedCalls::answer(size_t index, short revents)
+{
+    UniqueFd &listener = m_listeners[index];
+    if (!(revents & POLLIN)) {
+        if (revents & (POLLHUP | POLLERR | POLLNVAL))
+            listener.reset(); // every process that used the filter has ended
+        return std::nullopt;
+    }
+    seccomp_notif req;
+    std::memset(&req, 0, sizeof req); // the kernel insists
+    if (::ioctl(listener.get(), SECCOMP_IOCTL_NOTIF_RECV, &req) != 0)
+        return std::nullopt; // ENOENT: the caller died meanwhile
+    // Refused whatever it was: only calls of the report filter arrive here.
+    seccomp_notif_resp resp {};
+    resp.id = req.id;
+    resp.error = -EPERM;
+    (void)::ioctl(listener.get(), SECCOMP_IOCTL_NOTIF_SEND, &resp);
+
+    wire::EgressRefusal out;
+    out.protocol = "syscall";
+    out.what = "system call " + std::to_string(req.data.nr);
+    uint64_t args[6];
+    std::copy(std::begin(req.data.args), std::end(req.data.args), args);
+    const auto calls = policy::reportedCalls();
+    for (size_t i = 0; i < calls.size(); ++i) {
+        if (m_numbers[i] == req.data.nr && calls[i].matches(args)) {
+            out.protocol = calls[i].protocol;
+            out.what = calls[i].what;
+            break;
+        }
+    }
+    out.pid = int32_t(req.pid);
+    out.process = describeProcess(req.pid);
+    return out;
+}
+
+void RefusedCalls::forgetEnded()
+{
+    std::erase_if(m_listeners, [](const UniqueFd &l) { return !l.valid(); });
+}
+
+} // namespace paddock::init
