@@ -1,5 +1,7 @@
 #include "egress_firewall.h"
 
+#include "dropped_packets.h"
+
 #include "paddock/wire/egress_messages.h"
 
 #include <nftables/libnftables.h>
@@ -46,22 +48,38 @@ std::string firstLine(const char *text)
     return end == std::string::npos ? s : s.substr(0, end);
 }
 
-} // namespace
+// Last in the confine chain, so only what is about to be dropped: a copy
+// to PID 1, at most a few hundred a second (a flood is still dropped).
+std::string dropLogRule()
+{
+    return "add rule inet paddock confine limit rate 200/second burst 200 packets log group "
+        + std::to_string(kDropLogGroup) + " snaplen " + std::to_string(kDropCopyBytes) + "\n";
+}
 
-Status installEgressFirewall()
+Status runNft(const std::string &commands, const std::string &step, const char *hint)
 {
     std::unique_ptr<nft_ctx, NftContextDeleter> ctx(nft_ctx_new(NFT_CTX_DEFAULT));
     if (!ctx)
         return failure("create nftables context", ENOMEM);
     nft_ctx_buffer_output(ctx.get());
     nft_ctx_buffer_error(ctx.get());
-    if (nft_run_cmd_from_buffer(ctx.get(), egressRuleset().c_str()) != 0) {
+    if (nft_run_cmd_from_buffer(ctx.get(), commands.c_str()) != 0) {
         std::string why = firstLine(nft_ctx_get_error_buffer(ctx.get()));
-        return failure("install egress firewall (nftables" + (why.empty() ? "" : ": " + why)
-                           + "; is the nf_tables kernel module available?)",
-                       0);
+        return failure(step + " (nftables" + (why.empty() ? "" : ": " + why) + "; " + hint + ")", 0);
     }
     return success();
+}
+
+} // namespace
+
+Status installEgressFirewall()
+{
+    return runNft(egressRuleset(), "install egress firewall", "is the nf_tables kernel module available?");
+}
+
+Status installDropLogRule()
+{
+    return runNft(dropLogRule(), "log dropped packets", "is the nfnetlink_log kernel module available?");
 }
 
 } // namespace paddock::init

@@ -12,4 +12,8 @@ namespace paddock::init {
 // neither read nor change the rules.
 Status installEgressFirewall();
 
+// Sends a copy of each dropped packet to PID 1 (dropped_packets.h), so the
+// egress log shows them. Optional: without it nothing is less confined.
+Status installDropLogRule();
+
 } // namespace paddock::init

@@ -66,13 +66,20 @@ std::string failedFrame(uint32_t tag, int error, std::string message)
 
 } // namespace
 
-InitServer::InitServer(UniqueFd listener, UniqueFd logsDir, SyscallFilter filter, EgressListeners egress)
+InitServer::InitServer(UniqueFd listener, UniqueFd logsDir, SyscallFilter filter, EgressListeners egress, DropLog dropLog)
     : m_listener(std::move(listener))
     , m_logs(std::move(logsDir))
     , m_syscallFilter(std::move(filter))
     , m_egress(std::move(egress))
+    , m_dropLog(std::move(dropLog))
     , m_signals(openSignalFd())
 {
+    if (!m_dropLog.problem.empty()) {
+        wire::EgressRefusal note;
+        note.protocol = "-";
+        note.what = m_dropLog.problem;
+        m_egressReports.add(std::move(note), nowMs());
+    }
 }
 
 int InitServer::run()
@@ -88,7 +95,7 @@ int InitServer::run()
             return 0;
         }
         // Index layout of fds: [signals, listener, connections..., 3 per child:
-        // out, err, in, then one per seccomp listener].
+        // out, err, in, then one per seccomp listener, then the drop log].
         fds.clear();
         fds.push_back({ m_signals.get(), POLLIN, 0 });
         fds.push_back({ m_listener.get(), POLLIN, 0 });
@@ -103,6 +110,7 @@ int InitServer::run()
         }
         const size_t firstRefusalListener = fds.size();
         m_refusedCalls.appendPollFds(fds);
+        fds.push_back({ m_dropLog.fd.get(), POLLIN, 0 }); // -1 when there is none: poll skips it
         // Handlers below may append connections and children: only the ones
         // polled this round are looked at.
         const size_t polledConnections = m_connections.size();
@@ -131,6 +139,9 @@ int InitServer::run()
             if (fds[i + 2].revents)
                 writeChildInput(child);
         }
+        if (fds.back().revents)
+            readDroppedPackets();
+        fds.pop_back();
         answerRefusedCalls(fds, firstRefusalListener);
         if (fds[0].revents)
             reapChildren();
@@ -249,6 +260,13 @@ void InitServer::answerRefusedCalls(const std::vector<pollfd> &fds, size_t first
             if (auto refusal = m_refusedCalls.answer(k, fds[first + k].revents))
                 m_egressReports.add(std::move(*refusal), nowMs());
     m_refusedCalls.forgetEnded();
+    sendEgressReports();
+}
+
+void InitServer::readDroppedPackets()
+{
+    for (wire::EgressRefusal &r : readDropLog(m_dropLog.fd.get()))
+        m_egressReports.add(std::move(r), nowMs());
     sendEgressReports();
 }
 

@@ -5,6 +5,7 @@
 // Single-threaded (poll), so no state here needs a lock.
 #pragma once
 
+#include "dropped_packets.h"
 #include "egress_listeners.h"
 #include "egress_reports.h"
 #include "refused_calls.h"
@@ -23,7 +24,7 @@ namespace paddock::init {
 
 class InitServer {
 public:
-    InitServer(UniqueFd listener, UniqueFd logsDir, SyscallFilter filter, EgressListeners egress);
+    InitServer(UniqueFd listener, UniqueFd logsDir, SyscallFilter filter, EgressListeners egress, DropLog dropLog);
     int run(); // returns the exit status of PID 1
 
 private:
@@ -63,6 +64,7 @@ private:
     void handOverToFilesHelper(Connection &c);
     void handOutEgressSockets(Connection &c);
     void answerRefusedCalls(const std::vector<pollfd> &fds, size_t first);
+    void readDroppedPackets();
     void sendEgressReports();
 
     bool readChildOutput(Child &child, UniqueFd &fd, wire::Stream stream);
@@ -81,6 +83,7 @@ private:
     const SyscallFilter m_syscallFilter; // compiled once, installed in every workload
     const EgressListeners m_egress; // kept for an engine that restarts and asks again
     RefusedCalls m_refusedCalls;
+    DropLog m_dropLog;
     EgressReports m_egressReports;
     UniqueFd m_signals;
     std::vector<std::unique_ptr<Connection>> m_connections;

@@ -1,5 +1,7 @@
 #include "launcher.h"
 
+#include "dropped_packets.h"
+#include "egress_firewall.h"
 #include "egress_listeners.h"
 #include "init_server.h"
 #include "sandbox_setup.h"
@@ -79,6 +81,19 @@ Status detachStdio()
     return success();
 }
 
+// Best effort: a kernel without NFLOG confines the sandbox just the same,
+// and the engine's log says that drops go unseen.
+DropLog startDropLog()
+{
+    DropLog log;
+    Status s = installDropLogRule();
+    if (s.ok())
+        s = openDropLog(log.fd);
+    if (!s.ok())
+        log.problem = "dropped packets are not logged in this sandbox: " + s.describe();
+    return log;
+}
+
 [[noreturn]] void runPid1(const InitOptions &opts, UniqueFd listener, UniqueFd logs, UniqueFd ready)
 {
     Status s = buildSandbox(opts);
@@ -88,6 +103,7 @@ Status detachStdio()
         s = compileSyscallFilter(filter);
     if (s.ok())
         s = openEgressListeners(egress);
+    DropLog dropLog = s.ok() ? startDropLog() : DropLog {};
     if (s.ok())
         s = detachStdio();
     // Non-dumpable: the workload (same uid) cannot read PID 1's memory or fds.
@@ -98,7 +114,7 @@ Status detachStdio()
     ready.reset();
     if (!s.ok())
         ::_exit(1);
-    InitServer server(std::move(listener), std::move(logs), std::move(filter), std::move(egress));
+    InitServer server(std::move(listener), std::move(logs), std::move(filter), std::move(egress), std::move(dropLog));
     ::_exit(server.run());
 }
 

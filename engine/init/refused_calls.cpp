@@ -81,6 +81,7 @@ std::optional<wire::EgressRefusal> RefusedCalls::answer(size_t index, short reve
             break;
         }
     }
+    out.what += " refused: it would get around the egress interception";
     out.pid = int32_t(req.pid);
     out.process = describeProcess(req.pid);
     return out;

@@ -1,6 +1,7 @@
 // The egress building blocks on their own: the DNS reader and writer, the
 // TLS ClientHello scanner, rule matching, the address policy, the fake
 // address pool, the forward proxy settings and the rule store's order.
+#include "dropped_packets.h"
 #include "egress/address_policy.h"
 #include "egress/dns_message.h"
 #include "egress/fake_ip_pool.h"
@@ -395,6 +396,9 @@ private Q_SLOTS:
             }
             if (scanClientHello(view).status == ClientHelloScan::Status::Hello)
                 ++hellos;
+            const auto *raw = reinterpret_cast<const uint8_t *>(bytes.constData());
+            (void)init::parseDropLogMessages(raw, size_t(bytes.size()));
+            (void)init::describeDroppedPacket(raw, size_t(bytes.size()));
         }
         QVERIFY(queries >= 3 && hellos >= 3);
     }

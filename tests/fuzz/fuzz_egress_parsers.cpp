@@ -1,7 +1,9 @@
 // libFuzzer entry point for what a sandbox sends the egress interception
-// before any rule has decided: DNS queries and the first bytes of a TLS
-// connection. Both parsers must refuse garbage without reading out of
+// before any rule has decided: DNS queries, the first bytes of a TLS
+// connection, and the packets its firewall drops (as paddock-init reads
+// them from NFLOG). Every parser must refuse garbage without reading out of
 // bounds, and whatever they accept must answer cleanly.
+#include "dropped_packets.h"
 #include "egress/dns_message.h"
 #include "egress/tls_client_hello.h"
 
@@ -19,5 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)paddock::egress::dnsEmptyAnswer(dns.query, dns.rcode);
     }
     (void)paddock::egress::scanClientHello(bytes);
+    (void)paddock::init::parseDropLogMessages(data, size);
+    (void)paddock::init::describeDroppedPacket(data, size);
     return 0;
 }

@@ -250,12 +250,32 @@ private Q_SLOTS:
                  QByteArray("still"));
     }
 
-    void otherUdpGoesNowhere()
+    // Everything but TCP and DNS is dropped, and the drop is logged with
+    // where it was going.
+    void otherUdpGoesNowhereAndIsLogged()
     {
         QByteArray r = python(QStringLiteral("import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ns.settimeout(1)\n"
                                              "try:\n    s.sendto(b'x', ('198.51.100.1', 123))\n    s.recvfrom(10)\n    print('answered')\n"
                                              "except OSError as e:\n    print('nothing')"));
         QCOMPARE(r, QByteArray("nothing"));
+        auto e = logged([](const EgressLogEntry &e) { return e.protocol == QStringLiteral("udp") && e.port == 123; });
+        QVERIFY(e);
+        QCOMPARE(e->address, QStringLiteral("198.51.100.1"));
+        QCOMPARE(e->verdict, EgressVerdict::Denied);
+        QVERIFY2(e->reason.contains(QStringLiteral("dropped")), qPrintable(e->reason));
+    }
+
+    // DNS over IPv6 to an outside resolver is not redirected (the sandbox's
+    // resolver is IPv4): dropped, and logged.
+    void ipv6UdpIsDroppedAndLogged()
+    {
+        QByteArray r = python(QStringLiteral("import socket\ns = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)\n"
+                                             "try:\n    s.sendto(b'x', ('2001:db8::53', 53))\n    print('sent')\n"
+                                             "except OSError as e:\n    print('refused')"));
+        QCOMPARE(r, QByteArray("refused"));
+        QVERIFY(logged([](const EgressLogEntry &e) {
+            return e.protocol == QStringLiteral("udp") && e.address == QStringLiteral("2001:db8::53") && e.port == 53;
+        }));
     }
 };
 

@@ -121,8 +121,8 @@ void SandboxEgress::noteDns(const QString &name, bool refused, const QString &wh
     m_service.decisionLog().record(e);
 }
 
-// Already refused by paddock-init (which named the process); logged here
-// beside the connections the engine decided.
+// Refused or dropped by paddock-init itself, which says why (and names the
+// process when it can); logged here beside the connections the engine decided.
 void SandboxEgress::noteRefusal(const wire::EgressRefusal &r)
 {
     EgressLogEntry e;
@@ -131,7 +131,7 @@ void SandboxEgress::noteRefusal(const wire::EgressRefusal &r)
     e.port = r.port;
     e.protocol = QString::fromStdString(r.protocol);
     e.verdict = EgressVerdict::Denied;
-    e.reason = tr("%1 refused: it would get around the egress interception").arg(QString::fromStdString(r.what));
+    e.reason = QString::fromStdString(r.what);
     if (r.repeats > 0)
         e.reason += tr(" (and %n more refused in the last second, not logged one by one)", nullptr, int(r.repeats));
     e.process = QString::fromStdString(r.process);
