@@ -166,7 +166,11 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return !processIsAlive(crashed); }, kWaitMs));
 
         CliRun ps = cli({ QStringLiteral("ps"), QStringLiteral("web"), QStringLiteral("--json") }); // starts a new engine
-        QCOMPARE(ps.exitCode, 0);
+        if (ps.exitCode != 0) {
+            QFile log(m_dataDir + QStringLiteral("/engine.log"));
+            (void)log.open(QIODevice::ReadOnly);
+            QFAIL(qPrintable(QString::fromUtf8(ps.err + "\nengine.log:\n" + log.readAll().right(4000))));
+        }
         QVERIFY(enginePid() != crashed);
         bool running = false;
         for (const QJsonValue &v : QJsonDocument::fromJson(ps.out).object().value(QStringLiteral("processes")).toArray())

@@ -64,13 +64,21 @@ ExecOutput execIn(Engine &engine, const QString &sandbox, const QStringList &arg
     return result;
 }
 
+// Alive while any of its threads is: a killed process's main thread turns
+// zombie first, and its descriptors (a listening socket) stay open until the
+// last thread has exited.
 bool processIsAlive(qint64 pid)
 {
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return false;
-    QByteArray state = stat.readAll().split(')').last().trimmed().left(1);
-    return state != "Z" && state != "X";
+    const QDir tasks(QStringLiteral("/proc/%1/task").arg(pid));
+    for (const QString &tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile stat(tasks.filePath(tid) + QStringLiteral("/stat"));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray state = stat.readAll().split(')').last().trimmed().left(1);
+        if (state != "Z" && state != "X")
+            return true;
+    }
+    return false;
 }
 
 QString cliBinary() { return qEnvironmentVariable("PADDOCK_CLI"); }
