@@ -1,5 +1,6 @@
 #include "child_spawn.h"
 
+#include "fd_passing.h"
 #include "unique_fd.h"
 #include "workload_privileges.h"
 
@@ -42,25 +43,6 @@ std::vector<char *> cStrings(const std::vector<std::string> &list)
     ::_exit(127);
 }
 
-// SCM_RIGHTS is two system calls' worth of stack work: async-signal-safe.
-bool sendListener(int channel, int listener)
-{
-    int msg[2] = { kListenerMessage, 0 };
-    iovec iov { msg, sizeof msg };
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr mh {};
-    mh.msg_iov = &iov;
-    mh.msg_iovlen = 1;
-    mh.msg_control = control;
-    mh.msg_controllen = sizeof control;
-    cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(cm), &listener, sizeof listener);
-    return ::sendmsg(channel, &mh, MSG_NOSIGNAL) == ssize_t(sizeof msg);
-}
-
 // Runs in the forked child: only async-signal-safe calls until exec.
 [[noreturn]] void execChild(const SpawnRequest &req, char **argv, char **envp, int errFd)
 {
@@ -96,7 +78,8 @@ bool sendListener(int channel, int listener)
         errno = err;
         reportAndExit(errFd, kStepSyscallFilter);
     }
-    if (!sendListener(errFd, listener))
+    const int listenerMessage[2] = { kListenerMessage, 0 };
+    if (!sendWithFds(errFd, listenerMessage, sizeof listenerMessage, &listener, 1))
         reportAndExit(errFd, kStepSyscallFilter);
     environ = envp; // execvp searches the PATH of the new environment
     ::execvp(argv[0], argv);
@@ -121,30 +104,6 @@ std::string describe(const SpawnRequest &req, int step, int err)
     return "cannot set up stdio: " + std::string(std::strerror(err));
 }
 
-// One message from the child: a failed step, or the listener. 0 at exec.
-ssize_t receive(int channel, int (&msg)[2], UniqueFd &listener)
-{
-    iovec iov { msg, sizeof msg };
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-    msghdr mh {};
-    mh.msg_iov = &iov;
-    mh.msg_iovlen = 1;
-    mh.msg_control = control;
-    mh.msg_controllen = sizeof control;
-    ssize_t n;
-    do
-        n = ::recvmsg(channel, &mh, MSG_CMSG_CLOEXEC);
-    while (n < 0 && errno == EINTR);
-    for (cmsghdr *cm = n > 0 ? CMSG_FIRSTHDR(&mh) : nullptr; cm; cm = CMSG_NXTHDR(&mh, cm)) {
-        if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS && cm->cmsg_len == CMSG_LEN(sizeof(int))) {
-            int fd;
-            std::memcpy(&fd, CMSG_DATA(cm), sizeof fd);
-            listener.reset(fd);
-        }
-    }
-    return n;
-}
-
 } // namespace
 
 SpawnResult spawnChild(const SpawnRequest &req)
@@ -165,7 +124,8 @@ SpawnResult spawnChild(const SpawnRequest &req)
     writeEnd.reset();
     SpawnResult result { pid, 0, {}, {} };
     int msg[2] = { 0, 0 };
-    while (receive(readEnd.get(), msg, result.refusals) == ssize_t(sizeof msg)) {
+    // One message each: a failed step, or the listener (with its fd). 0 at exec.
+    while (receiveWithFd(readEnd.get(), msg, sizeof msg, result.refusals) == ssize_t(sizeof msg)) {
         if (msg[0] == kListenerMessage)
             continue;
         ::waitpid(pid, nullptr, 0);

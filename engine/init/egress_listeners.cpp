@@ -1,10 +1,11 @@
 #include "egress_listeners.h"
 
+#include "fd_passing.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <cstring>
 #include <string>
 
 namespace paddock::init {
@@ -68,20 +69,8 @@ Status sendEgressListeners(int conn, const EgressListeners &listeners)
     msg.encode(w);
     std::string frame = wire::encodeFrame(wire::kEgressSocketsType, 0, w.buffer());
 
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof fds)] {};
-    iovec iov { frame.data(), frame.size() };
-    msghdr mh {};
-    mh.msg_iov = &iov;
-    mh.msg_iovlen = 1;
-    mh.msg_control = control;
-    mh.msg_controllen = sizeof control;
-    cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(sizeof fds);
-    std::memcpy(CMSG_DATA(cm), fds, sizeof fds);
     // A fresh connection's buffer is empty: the small frame goes in one call.
-    if (::sendmsg(conn, &mh, MSG_NOSIGNAL) != ssize_t(frame.size()))
+    if (!sendWithFds(conn, frame.data(), frame.size(), fds, listeners.sockets.size()))
         return failure("send egress sockets to the engine");
     return success();
 }

@@ -45,6 +45,14 @@ Status addRule(const Context &ctx, uint32_t action, const char *name, std::initi
     return fromLibseccomp(rc, std::string("syscall filter: rule for ") + name);
 }
 
+// `match`, and `alsoMatch` when it has a condition (both must hold).
+Status addMatchRule(const Context &ctx, uint32_t action, const char *name, const ArgMatch &match, const ArgMatch &alsoMatch)
+{
+    if (alsoMatch.mask != 0)
+        return addRule(ctx, action, name, { masked(match), masked(alsoMatch) });
+    return addRule(ctx, action, name, { masked(match) });
+}
+
 // Foreign ABIs (32-bit int 0x80, x32) would need tables of their own, and
 // their socketcall/ipc multiplexers hide arguments from a filter: a process
 // that uses one is killed rather than let through.
@@ -88,12 +96,8 @@ Status buildArgumentLayer(Context &ctx)
 {
     const uint32_t deny = SCMP_ACT_ERRNO(EPERM);
     PADDOCK_TRY(newContext(ctx, SCMP_ACT_ALLOW));
-    for (const DeniedArguments &d : deniedArguments()) {
-        if (d.alsoMatch.mask != 0)
-            PADDOCK_TRY(addRule(ctx, deny, d.syscall, { masked(d.match), masked(d.alsoMatch) }));
-        else
-            PADDOCK_TRY(addRule(ctx, deny, d.syscall, { masked(d.match) }));
-    }
+    for (const DeniedArguments &d : deniedArguments())
+        PADDOCK_TRY(addMatchRule(ctx, deny, d.syscall, d.match, d.alsoMatch));
     // One rule per bit: rules are alternatives, comparisons within a rule
     // must all hold.
     for (const DeniedFlagBits &d : deniedFlagBits())
@@ -112,12 +116,8 @@ Status buildArgumentLayer(Context &ctx)
 Status buildReportLayer(Context &ctx)
 {
     PADDOCK_TRY(newContext(ctx, SCMP_ACT_ALLOW));
-    for (const ReportedCall &r : reportedCalls()) {
-        if (r.alsoMatch.mask != 0)
-            PADDOCK_TRY(addRule(ctx, SCMP_ACT_NOTIFY, r.syscall, { masked(r.match), masked(r.alsoMatch) }));
-        else
-            PADDOCK_TRY(addRule(ctx, SCMP_ACT_NOTIFY, r.syscall, { masked(r.match) }));
-    }
+    for (const ReportedCall &r : reportedCalls())
+        PADDOCK_TRY(addMatchRule(ctx, SCMP_ACT_NOTIFY, r.syscall, r.match, r.alsoMatch));
     return success();
 }
 

@@ -1,6 +1,7 @@
 // The workload's syscall policy as a table, and the BPF compiled from it,
 // checked in a forked child without a sandbox. The same filter is attacked
 // from inside real sandboxes in tests/hostile/tst_hostile_kernel.cpp.
+#include "fd_passing.h"
 #include "refused_calls.h"
 #include "syscall_filter.h"
 #include "syscall_policy.h"
@@ -50,41 +51,6 @@ int errnoUnderFilter(const SyscallFilter &filter, const std::function<long()> &p
     ::close(fds[0]);
     ::waitpid(pid, nullptr, 0);
     return result;
-}
-
-bool sendFd(int channel, int fd)
-{
-    char byte = 0;
-    iovec iov { &byte, 1 };
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr mh {};
-    mh.msg_iov = &iov;
-    mh.msg_iovlen = 1;
-    mh.msg_control = control;
-    mh.msg_controllen = sizeof control;
-    cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-    return ::sendmsg(channel, &mh, 0) == 1;
-}
-
-UniqueFd receiveFd(int channel)
-{
-    char byte;
-    iovec iov { &byte, 1 };
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-    msghdr mh {};
-    mh.msg_iov = &iov;
-    mh.msg_iovlen = 1;
-    mh.msg_control = control;
-    mh.msg_controllen = sizeof control;
-    if (::recvmsg(channel, &mh, MSG_CMSG_CLOEXEC) != 1 || !CMSG_FIRSTHDR(&mh))
-        return {};
-    int fd;
-    std::memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&mh)), sizeof fd);
-    return UniqueFd(fd);
 }
 
 } // namespace
@@ -180,7 +146,7 @@ private Q_SLOTS:
         if (pid == 0) {
             int listener = -1, result = -1;
             if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 && installSyscallFilter(m_filter, &listener) == 0
-                && sendFd(channel[1], listener)) {
+                && sendWithFds(channel[1], "L", 1, &listener, 1)) {
                 ::close(listener);
                 result = ::socket(family, type, protocol) < 0 ? errno : 0;
             }
@@ -189,7 +155,10 @@ private Q_SLOTS:
         }
         ::close(channel[1]);
         RefusedCalls calls;
-        calls.watch(receiveFd(channel[0]));
+        UniqueFd listener;
+        char tag;
+        QCOMPARE(receiveWithFd(channel[0], &tag, 1, listener), ssize_t(1));
+        calls.watch(std::move(listener));
         QCOMPARE(calls.size(), size_t(1));
         std::vector<pollfd> fds;
         calls.appendPollFds(fds);
