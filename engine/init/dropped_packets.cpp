@@ -24,12 +24,17 @@ std::string addressText(int family, const uint8_t *bytes)
 }
 
 // What the transport header says, for the person reading the log.
-void describeTransport(uint8_t proto, bool v6, const uint8_t *l4, size_t l4size, wire::EgressRefusal &r)
+void describeTransport(uint8_t proto, bool v6, const uint8_t *l4, size_t l4size, DroppedPacket &d)
 {
+    wire::EgressRefusal &r = d.report;
+    d.v6 = v6;
+    d.transport = proto;
     const bool hasPorts = proto == IPPROTO_UDP || proto == IPPROTO_UDPLITE || proto == IPPROTO_SCTP || proto == IPPROTO_DCCP
         || proto == IPPROTO_TCP;
-    if (hasPorts && l4size >= 4)
+    if (hasPorts && l4size >= 4) {
+        d.sourcePort = be16(l4);
         r.port = be16(l4 + 2);
+    }
     const std::string &to = r.address;
     const bool v6Text = to.find(':') != std::string::npos;
     const std::string where = r.port ? (v6Text ? "[" + to + "]" : to) + ":" + std::to_string(r.port) : to;
@@ -67,31 +72,31 @@ const nlattr *findAttribute(const uint8_t *attrs, size_t size, uint16_t type)
 
 } // namespace
 
-std::optional<wire::EgressRefusal> describeDroppedPacket(const uint8_t *packet, size_t size)
+std::optional<DroppedPacket> describeDroppedPacket(const uint8_t *packet, size_t size)
 {
     if (size < 1)
         return std::nullopt;
-    wire::EgressRefusal r;
+    DroppedPacket d;
     const int version = packet[0] >> 4;
     if (version == 4 && size >= 20) {
         const size_t headerLen = size_t(packet[0] & 0xf) * 4;
         if (headerLen < 20 || headerLen > size)
             return std::nullopt;
-        r.address = addressText(AF_INET, packet + 16);
-        describeTransport(packet[9], false, packet + headerLen, size - headerLen, r);
+        d.report.address = addressText(AF_INET, packet + 16);
+        describeTransport(packet[9], false, packet + headerLen, size - headerLen, d);
     } else if (version == 6 && size >= 40) {
-        r.address = addressText(AF_INET6, packet + 24);
-        describeTransport(packet[6], true, packet + 40, size - 40, r);
+        d.report.address = addressText(AF_INET6, packet + 24);
+        describeTransport(packet[6], true, packet + 40, size - 40, d);
     } else {
         return std::nullopt;
     }
-    r.what += " dropped: only TCP and DNS leave a sandbox, through the interception";
-    return r;
+    d.report.what += " dropped: only TCP and DNS leave a sandbox, through the interception";
+    return d;
 }
 
-std::vector<wire::EgressRefusal> parseDropLogMessages(const uint8_t *data, size_t size)
+std::vector<DroppedPacket> parseDropLogMessages(const uint8_t *data, size_t size)
 {
-    std::vector<wire::EgressRefusal> out;
+    std::vector<DroppedPacket> out;
     size_t at = 0;
     while (at + sizeof(nlmsghdr) <= size) {
         nlmsghdr h;
@@ -169,9 +174,9 @@ Status openDropLog(UniqueFd &out)
     return success();
 }
 
-std::vector<wire::EgressRefusal> readDropLog(int fd)
+std::vector<DroppedPacket> readDropLog(int fd)
 {
-    std::vector<wire::EgressRefusal> out;
+    std::vector<DroppedPacket> out;
     alignas(nlmsghdr) uint8_t buf[8192];
     for (int round = 0; round < 64; ++round) { // a flood yields to the rest of PID 1's work
         ssize_t n = ::recv(fd, buf, sizeof buf, 0);

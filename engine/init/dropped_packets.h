@@ -24,12 +24,19 @@ inline constexpr uint16_t kDropLogGroup = 7;
 // ICMP type are all that is read.
 inline constexpr uint32_t kDropCopyBytes = 64;
 
-// One IP packet (IPv4 or IPv6, from its first header byte) as a refusal
-// for the egress log; nothing for what is not an IP packet.
-std::optional<wire::EgressRefusal> describeDroppedPacket(const uint8_t *packet, size_t size);
+struct DroppedPacket {
+    wire::EgressRefusal report; // without the process: see process_lookup.h
+    bool v6 = false;
+    uint8_t transport = 0; // IPPROTO_*
+    uint16_t sourcePort = 0; // 0 when it has none
+};
+
+// One IP packet (IPv4 or IPv6, from its first header byte), described for
+// the egress log; nothing for what is not an IP packet.
+std::optional<DroppedPacket> describeDroppedPacket(const uint8_t *packet, size_t size);
 
 // Every packet in one read from the NFLOG socket (netlink messages).
-std::vector<wire::EgressRefusal> parseDropLogMessages(const uint8_t *data, size_t size);
+std::vector<DroppedPacket> parseDropLogMessages(const uint8_t *data, size_t size);
 
 // The drop log as PID 1 runs it: its socket, or why there is none.
 struct DropLog {
@@ -42,6 +49,6 @@ struct DropLog {
 Status openDropLog(UniqueFd &out);
 
 // Everything waiting on the socket (non-blocking).
-std::vector<wire::EgressRefusal> readDropLog(int fd);
+std::vector<DroppedPacket> readDropLog(int fd);
 
 } // namespace paddock::init

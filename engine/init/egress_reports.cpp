@@ -17,6 +17,11 @@ void EgressReports::add(wire::EgressRefusal r, int64_t nowMs)
     ++m_unreported;
 }
 
+bool EgressReports::wouldSend(int64_t nowMs) const
+{
+    return nowMs - m_windowStartMs >= 1000 || m_inWindow < kPerSecond;
+}
+
 void EgressReports::tick(int64_t nowMs)
 {
     if (m_unreported == 0 || nowMs - m_windowStartMs < 1000)

@@ -21,6 +21,9 @@ public:
     static constexpr size_t kMaxQueued = 256;
 
     void add(wire::EgressRefusal r, int64_t nowMs);
+    // Whether add() now would send it on its own (not fold it into a count):
+    // costly details are worth finding only then.
+    bool wouldSend(int64_t nowMs) const;
     // Releases the held report once its second is over.
     void tick(int64_t nowMs);
     // For poll(): when tick() has something to do; -1 for never.

@@ -2,12 +2,14 @@
 
 #include "child_spawn.h"
 #include "files_helper.h"
+#include "process_lookup.h"
 #include "terminal.h"
 
 #include "paddock/wire/egress_messages.h"
 #include "paddock/wire/file_messages.h"
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -265,8 +267,17 @@ void InitServer::answerRefusedCalls(const std::vector<pollfd> &fds, size_t first
 
 void InitServer::readDroppedPackets()
 {
-    for (wire::EgressRefusal &r : readDropLog(m_dropLog.fd.get()))
-        m_egressReports.add(std::move(r), nowMs());
+    for (DroppedPacket &p : readDropLog(m_dropLog.fd.get())) {
+        const int64_t now = nowMs();
+        const bool udp = p.transport == IPPROTO_UDP || p.transport == IPPROTO_UDPLITE;
+        if (udp && m_egressReports.wouldSend(now)) {
+            if (pid_t owner = udpSocketOwner(p.v6, p.sourcePort); owner > 0) {
+                p.report.pid = int32_t(owner);
+                p.report.process = describeProcess(owner);
+            }
+        }
+        m_egressReports.add(std::move(p.report), now);
+    }
     sendEgressReports();
 }
 

@@ -1,5 +1,6 @@
 #include "refused_calls.h"
 
+#include "process_lookup.h"
 #include "syscall_policy.h"
 
 #include <fcntl.h>
@@ -13,24 +14,6 @@
 #include <string>
 
 namespace paddock::init {
-
-namespace {
-
-// "curl (pid 42)", as the engine names the process behind a connection.
-std::string describeProcess(uint32_t pid)
-{
-    std::string name;
-    UniqueFd comm(::open(("/proc/" + std::to_string(pid) + "/comm").c_str(), O_RDONLY | O_CLOEXEC));
-    char buf[64];
-    ssize_t n = comm.valid() ? ::read(comm.get(), buf, sizeof buf) : -1;
-    if (n > 0)
-        name.assign(buf, size_t(n));
-    while (!name.empty() && name.back() == '\n')
-        name.pop_back();
-    return (name.empty() ? std::string("?") : name) + " (pid " + std::to_string(pid) + ")";
-}
-
-} // namespace
 
 RefusedCalls::RefusedCalls()
 {
@@ -83,7 +66,7 @@ std::optional<wire::EgressRefusal> RefusedCalls::answer(size_t index, short reve
     }
     out.what += " refused: it would get around the egress interception";
     out.pid = int32_t(req.pid);
-    out.process = describeProcess(req.pid);
+    out.process = describeProcess(pid_t(req.pid));
     return out;
 }
 

@@ -27,6 +27,7 @@ Bytes ipv4Udp(const char *dst, uint16_t port)
     unsigned a, b, c, d;
     std::sscanf(dst, "%u.%u.%u.%u", &a, &b, &c, &d);
     p[16] = uint8_t(a), p[17] = uint8_t(b), p[18] = uint8_t(c), p[19] = uint8_t(d);
+    p[20] = 0x30, p[21] = 0x39; // from port 12345
     p[22] = uint8_t(port >> 8), p[23] = uint8_t(port);
     return p;
 }
@@ -72,8 +73,11 @@ private Q_SLOTS:
     void udpPacketNamesItsDestination()
     {
         const Bytes p = ipv4Udp("198.51.100.7", 443);
-        auto r = describeDroppedPacket(p.data(), p.size());
-        QVERIFY(r);
+        auto d = describeDroppedPacket(p.data(), p.size());
+        QVERIFY(d);
+        const wire::EgressRefusal *r = &d->report;
+        QCOMPARE(d->sourcePort, uint16_t(0x3039));
+        QVERIFY(!d->v6);
         QCOMPARE(r->protocol, std::string("udp"));
         QCOMPARE(r->address, std::string("198.51.100.7"));
         QCOMPARE(r->port, uint16_t(443));
@@ -83,8 +87,10 @@ private Q_SLOTS:
     void ipv6PingIsCalledAPing()
     {
         const Bytes p = ipv6Ping();
-        auto r = describeDroppedPacket(p.data(), p.size());
-        QVERIFY(r);
+        auto d = describeDroppedPacket(p.data(), p.size());
+        QVERIFY(d);
+        QVERIFY(d->v6);
+        const wire::EgressRefusal *r = &d->report;
         QCOMPARE(r->protocol, std::string("icmpv6"));
         QVERIFY2(r->what.starts_with("ping to 2001:db8::1 dropped"), r->what.c_str());
         QCOMPARE(r->port, uint16_t(0));
@@ -103,9 +109,10 @@ private Q_SLOTS:
         // A header without its ports still names the destination.
         Bytes truncated = ipv4Udp("10.0.0.1", 9);
         truncated.resize(20);
-        auto r = describeDroppedPacket(truncated.data(), truncated.size());
-        QVERIFY(r);
-        QCOMPARE(r->port, uint16_t(0));
+        auto d = describeDroppedPacket(truncated.data(), truncated.size());
+        QVERIFY(d);
+        QCOMPARE(d->report.port, uint16_t(0));
+        QCOMPARE(d->sourcePort, uint16_t(0));
     }
 
     void nflogMessagesAreUnwrapped()
@@ -115,8 +122,8 @@ private Q_SLOTS:
         stream.insert(stream.end(), second.begin(), second.end());
         auto all = parseDropLogMessages(stream.data(), stream.size());
         QCOMPARE(all.size(), size_t(2));
-        QCOMPARE(all[0].address, std::string("203.0.113.5"));
-        QCOMPARE(all[1].protocol, std::string("icmpv6"));
+        QCOMPARE(all[0].report.address, std::string("203.0.113.5"));
+        QCOMPARE(all[1].report.protocol, std::string("icmpv6"));
     }
 
     void brokenFramingStopsTheParse()
@@ -146,6 +153,8 @@ private Q_SLOTS:
         auto first = reports.take();
         QCOMPARE(first.size(), size_t(EgressReports::kPerSecond));
         QCOMPARE(reports.msUntilTick(1100), 900); // the second began with the first report
+        QVERIFY(!reports.wouldSend(1100));
+        QVERIFY(reports.wouldSend(2000));
         reports.tick(1500);
         QVERIFY(reports.empty()); // the second is not over
         reports.tick(2000);

@@ -263,6 +263,7 @@ private Q_SLOTS:
         QCOMPARE(e->address, QStringLiteral("198.51.100.1"));
         QCOMPARE(e->verdict, EgressVerdict::Denied);
         QVERIFY2(e->reason.contains(QStringLiteral("dropped")), qPrintable(e->reason));
+        QVERIFY2(e->process.startsWith(QStringLiteral("python3 (pid ")), qPrintable(e->process));
     }
 
     // DNS over IPv6 to an outside resolver is not redirected (the sandbox's
