@@ -1,6 +1,8 @@
 // Attacks on the egress interception from inside a sandbox. Every one must
-// fail — no byte reaches anything the rules did not allow — and, where a
-// packet reached Paddock, it must be in the log with the reason.
+// fail — no byte reaches anything the rules did not allow — and be in the
+// log with the reason: a connection or packet Paddock saw, or a call PID 1
+// refused (raw sockets, firewall changes). The one exception is `ip route`:
+// the kernel refuses it (EPERM) and shows nobody the request.
 #include "hostile_probe.h"
 #include "upstream_servers.h"
 
