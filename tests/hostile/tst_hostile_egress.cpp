@@ -266,6 +266,7 @@ private Q_SLOTS:
         QCOMPARE(e->verdict, EgressVerdict::Denied);
         QVERIFY2(e->reason.contains(QStringLiteral("dropped")), qPrintable(e->reason));
         QVERIFY2(e->process.startsWith(QStringLiteral("python3 (pid ")), qPrintable(e->process));
+        QCOMPARE(e->rule, QStringLiteral("built in"));
     }
 
     // DNS over IPv6 to an outside resolver is not redirected (the sandbox's

@@ -136,6 +136,39 @@ private Q_SLOTS:
         QTRY_VERIFY(m_page->logFilter().rowCount() >= 3);
     }
 
+    // What paddock-init refused itself (a raw socket) or dropped (UDP) shows
+    // in the same log, and there is no domain to allow.
+    void refusalsByThePid1ShowWithNothingToAllow()
+    {
+        QVERIFY(cli({ QStringLiteral("exec"), QStringLiteral("eg"), QStringLiteral("--"), QStringLiteral("python3"), QStringLiteral("-c"),
+                      QStringLiteral("import socket\n"
+                                     "try: socket.socket(socket.AF_INET, socket.SOCK_RAW, 1)\nexcept OSError: pass\n"
+                                     "try: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('198.51.100.4', 123))\n"
+                                     "except OSError: pass") })
+                    .exitCode == 0);
+        m_page->logFilter().setVerdict(EgressVerdict::Denied);
+        auto rowWithProtocol = [this](const QString &protocol) {
+            for (int row = 0; row < m_page->logFilter().rowCount(); ++row)
+                if (m_page->logFilter().index(row, EgressLogModel::Protocol).data().toString() == protocol)
+                    return m_page->logFilter().index(row, EgressLogModel::Destination);
+            return QModelIndex();
+        };
+        QTRY_VERIFY(rowWithProtocol(QStringLiteral("raw-socket")).isValid());
+        QTRY_VERIFY(rowWithProtocol(QStringLiteral("udp")).isValid());
+        const QModelIndex raw = rowWithProtocol(QStringLiteral("raw-socket"));
+        QVERIFY(m_page->logFilter().index(raw.row(), EgressLogModel::Reason).data().toString().contains(QStringLiteral("raw IPv4 socket")));
+        QVERIFY(m_page->logFilter().index(raw.row(), EgressLogModel::Process).data().toString().startsWith(QStringLiteral("python3")));
+        auto *allow = m_page->findChild<QPushButton *>(QStringLiteral("allowLogDomain"));
+        QVERIFY(allow);
+        m_page->logView()->setCurrentIndex(raw);
+        QVERIFY(!allow->isEnabled());
+        const QModelIndex udp = rowWithProtocol(QStringLiteral("udp"));
+        QCOMPARE(udp.data().toString(), QStringLiteral("198.51.100.4:123"));
+        m_page->logView()->setCurrentIndex(udp);
+        QVERIFY(!allow->isEnabled()); // UDP cannot be allowed: nothing to offer
+        m_page->logFilter().setVerdict(std::nullopt);
+    }
+
     void aHeldConnectionIsAnsweredFromTheBar()
     {
         QVERIFY(cli({ QStringLiteral("egress"), QStringLiteral("resolve"), QStringLiteral("new.test"),

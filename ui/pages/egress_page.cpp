@@ -173,6 +173,7 @@ QWidget *EgressPage::buildLog()
     text->setPlaceholderText(tr("filter by destination"));
     connect(text, &QLineEdit::textChanged, &m_logFilter, &EgressLogFilter::setDestinationText);
     auto *allow = new QPushButton(tr("Allow this domain"), box);
+    allow->setObjectName(QStringLiteral("allowLogDomain"));
     allow->setEnabled(false);
     m_logView = makeTable(&m_logFilter, box);
     m_logView->setObjectName(QStringLiteral("egressLog"));

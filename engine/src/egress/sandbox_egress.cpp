@@ -131,6 +131,7 @@ void SandboxEgress::noteRefusal(const wire::EgressRefusal &r)
     e.port = r.port;
     e.protocol = QString::fromStdString(r.protocol);
     e.verdict = EgressVerdict::Denied;
+    e.rule = tr("built in"); // no rule can allow these: nothing gets around the interception
     e.reason = QString::fromStdString(r.what);
     if (r.repeats > 0)
         e.reason += tr(" (and %n more refused in the last second, not logged one by one)", nullptr, int(r.repeats));
