@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "egress/egress_desktop_notifier.h"
 #include "egress/egress_question_bar.h"
 #include "egress/egress_question_model.h"
 #include "pages/egress_page.h"
@@ -49,6 +50,8 @@ MainWindow::MainWindow(EngineBridge &engine, QWidget *parent)
         if (!isActiveWindow())
             QApplication::alert(this);
     });
+    // …and the desktop shows a notification that can answer it.
+    m_notifier = new EgressDesktopNotifier(*m_questions, [this] { return !isActiveWindow(); }, this);
     auto *central = new QWidget(this);
     auto *column = new QVBoxLayout(central);
     column->setContentsMargins(0, 0, 0, 0);

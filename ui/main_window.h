@@ -15,6 +15,7 @@ namespace paddock::ui {
 
 class SandboxPage;
 class EgressQuestionModel;
+class EgressDesktopNotifier;
 class EgressQuestionBar;
 
 class MainWindow : public QMainWindow {
@@ -28,6 +29,7 @@ public:
     QTabWidget *tabs() const { return m_tabs; }
     std::optional<SandboxInfo> selectedSandbox() const;
     EgressQuestionBar *questionBar() const { return m_questionBar; }
+    EgressDesktopNotifier *notifier() const { return m_notifier; }
 
 public Q_SLOTS:
     void createSandbox(const QString &name); // empty: an ID-named sandbox
@@ -50,6 +52,7 @@ private:
     QList<SandboxPage *> m_pages;
     EgressQuestionModel *m_questions = nullptr;
     EgressQuestionBar *m_questionBar = nullptr;
+    EgressDesktopNotifier *m_notifier = nullptr;
     QString m_restoreSelection; // the ID selected last session, until it shows up
 };
 
