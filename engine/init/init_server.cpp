@@ -522,7 +522,7 @@ void InitServer::childEnded(Child &child, int status)
     wire::Exited exited { child.procId, child.exitCode, child.signal };
     if (!child.procId.empty()) {
         for (auto &c : m_connections)
-            if (c->greeted)
+            if (c->greeted && !c->egressReports) // the egress connection hears of egress only
                 send(*c, wire::encodeMessage(wire::Type::Exited, 0, exited));
         return;
     }

@@ -45,12 +45,18 @@ std::optional<wire::EgressRefusal> RefusedCalls::answer(size_t index, short reve
     std::memset(&req, 0, sizeof req); // the kernel insists
     if (::ioctl(listener.get(), SECCOMP_IOCTL_NOTIF_RECV, &req) != 0)
         return std::nullopt; // ENOENT: the caller died meanwhile
+    wire::EgressRefusal out = describe(req);
     // Refused whatever it was: only calls of the report filter arrive here.
+    // Answered last: until then the caller waits, so /proc still names it.
     seccomp_notif_resp resp {};
     resp.id = req.id;
     resp.error = -EPERM;
     (void)::ioctl(listener.get(), SECCOMP_IOCTL_NOTIF_SEND, &resp);
+    return out;
+}
 
+wire::EgressRefusal RefusedCalls::describe(const seccomp_notif &req) const
+{
     wire::EgressRefusal out;
     out.protocol = "syscall";
     out.what = "system call " + std::to_string(req.data.nr);

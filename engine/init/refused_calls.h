@@ -10,6 +10,7 @@
 
 #include "paddock/wire/egress_messages.h"
 
+#include <linux/seccomp.h>
 #include <poll.h>
 
 #include <optional>
@@ -29,6 +30,8 @@ public:
     void forgetEnded(); // after a round of answer(): drops closed listeners
 
 private:
+    wire::EgressRefusal describe(const seccomp_notif &req) const;
+
     std::vector<UniqueFd> m_listeners;
     std::vector<int> m_numbers; // system call numbers of reportedCalls(), in order
 };

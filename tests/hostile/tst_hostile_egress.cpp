@@ -37,6 +37,14 @@ class TstHostileEgress : public QObject {
     {
         return waitForEgressLog(*m_fx.engine, m_fx.sandbox.id, pred);
     }
+    qsizetype entriesWith(const QString &reason)
+    {
+        EgressLogQuery q;
+        q.sandbox = m_fx.sandbox.id;
+        q.limit = 100000;
+        const QList<EgressLogEntry> all = m_fx.engine->egressLog(q).value_or(QList<EgressLogEntry>());
+        return std::count_if(all.begin(), all.end(), [&](const EgressLogEntry &e) { return e.reason.contains(reason); });
+    }
     void allow(const QString &pattern)
     {
         EgressRule r;
@@ -199,6 +207,23 @@ private Q_SLOTS:
                              && e.process.startsWith(QStringLiteral("python3 (pid "));
                      }),
                      what);
+    }
+
+    // PID 1 tells every engine connection when a background process ends:
+    // the egress connection must not take that for a broken report and stop
+    // listening, or later attempts would go unlogged.
+    void refusalsAreStillLoggedAfterABackgroundProcessEnds()
+    {
+        auto spawned = await<ProcessInfo>([&](Callback<ProcessInfo> done) {
+            m_fx.engine->spawn(m_fx.sandbox.id, CommandSpec { { QStringLiteral("true") } }, QStringLiteral("brief"), done);
+        });
+        QVERIFY(spawned);
+        QTRY_VERIFY(m_fx.engine->process(m_fx.sandbox.id, QStringLiteral("brief"))->state != ProcessState::Running);
+        const qsizetype before = entriesWith(QStringLiteral("raw IPv6 socket"));
+        QCOMPARE(python(QStringLiteral("import socket\ntry:\n    socket.socket(socket.AF_INET6, socket.SOCK_RAW, 17)\n"
+                                       "except PermissionError:\n    print('refused')")),
+                 QByteArray("refused"));
+        QTRY_COMPARE(entriesWith(QStringLiteral("raw IPv6 socket")), before + 1);
     }
 
     // A loop of refused calls is refused every time, but cannot flood the log.

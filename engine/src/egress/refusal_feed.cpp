@@ -38,10 +38,14 @@ void RefusalFeed::deliverFrames()
         auto status = m_parser.next(f);
         if (status == wire::FrameParser::Status::NeedMore)
             return;
-        wire::EgressRefusal r;
-        if (status == wire::FrameParser::Status::Invalid || f.type != wire::kEgressRefusalType || !wire::decodeMessage(f, r))
+        if (status == wire::FrameParser::Status::Invalid)
             return stop();
-        Q_EMIT refused(r);
+        // Another kind of frame is a newer paddock-init's business: skipped.
+        wire::EgressRefusal r;
+        if (f.type == wire::kEgressRefusalType && wire::decodeMessage(f, r))
+            Q_EMIT refused(r);
+        else if (f.type == wire::kEgressRefusalType)
+            return stop(); // malformed: PID 1 is not speaking the protocol
     }
 }
 
