@@ -2,6 +2,7 @@
 // an automatically started headless engine, and surviving its crash.
 #include "test_support.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -180,6 +181,35 @@ private Q_SLOTS:
         QCOMPARE(cli({ QStringLiteral("logs"), QStringLiteral("web"), QString::fromUtf8(id) }).out, QByteArray("alive\n"));
         CliRun ls = cli({ QStringLiteral("ls") });
         QVERIFY(ls.out.contains("running"));
+    }
+
+    // What PID 1 refuses while no engine listens waits there, and is logged
+    // once an engine is back.
+    void aRefusalWhileTheEngineIsDownIsLoggedWhenItReturns()
+    {
+        CliRun spawned = cli({ QStringLiteral("spawn"), QStringLiteral("web"), QStringLiteral("--"), QStringLiteral("python3"),
+                               QStringLiteral("-c"),
+                               QStringLiteral("import socket, time\ntime.sleep(1.5)\n"
+                                              "try: socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)\n"
+                                              "except PermissionError: print('refused', flush=True)\n") });
+        QCOMPARE(spawned.exitCode, 0);
+        const QString id = QString::fromUtf8(spawned.out.trimmed());
+        const qint64 crashed = enginePid();
+        QCOMPARE(::kill(pid_t(crashed), SIGKILL), 0);
+        QVERIFY(QTest::qWaitFor([&] { return !processIsAlive(crashed); }, kWaitMs));
+        // The process's log is a host file: it says when the attempt was made,
+        // with no engine to hear of it.
+        QVERIFY(QTest::qWaitFor([&] {
+            for (const QFileInfo &sb : QDir(m_dataDir + QStringLiteral("/sandboxes")).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+                QFile log(sb.filePath() + QStringLiteral("/logs/") + id + QStringLiteral(".log"));
+                if (log.open(QIODevice::ReadOnly) && log.readAll().contains("refused"))
+                    return true;
+            }
+            return false;
+        }, kWaitMs));
+        QVERIFY(!processIsAlive(crashed));
+        QTRY_VERIFY_WITH_TIMEOUT(cli({ QStringLiteral("egress"), QStringLiteral("log"), QStringLiteral("web") }).out.contains("packet socket refused"),
+                                 kWaitMs); // the first call starts a new engine
     }
 
     void shellRelaysInputOutputAndExitStatus()
