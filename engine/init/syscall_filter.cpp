@@ -36,6 +36,8 @@ int syscallNumber(const char *name) { return seccomp_syscall_resolve_name(name);
 scmp_arg_cmp compare(unsigned arg, scmp_compare op, uint64_t a, uint64_t b = 0) { return { arg, op, a, b }; }
 scmp_arg_cmp masked(const ArgMatch &m) { return compare(m.arg, SCMP_CMP_MASKED_EQ, m.mask, m.value); }
 
+constexpr uint64_t kLow32 = 0xffffffffu;
+
 Status addRule(const Context &ctx, uint32_t action, const char *name, std::initializer_list<scmp_arg_cmp> cmps)
 {
     int nr = syscallNumber(name);
@@ -104,11 +106,14 @@ Status buildArgumentLayer(Context &ctx)
         for (int b = 0; b < 64; ++b)
             if (uint64_t bit = uint64_t(1) << b; d.bits & bit)
                 PADDOCK_TRY(addRule(ctx, deny, d.syscall, { masked({ d.arg, bit, bit }) }));
+    // On the low 32 bits, which are all the kernel reads of an int: a high
+    // bit set cannot dodge the check, and does not make a value another.
     for (const AllowedSmallValues &a : allowedSmallValues()) {
-        PADDOCK_TRY(addRule(ctx, deny, a.syscall, { compare(a.arg, SCMP_CMP_GE, 64) }));
+        for (int b = 6; b < 32; ++b) // 64 or more
+            PADDOCK_TRY(addRule(ctx, deny, a.syscall, { masked({ a.arg, uint64_t(1) << b, uint64_t(1) << b }) }));
         for (uint64_t v = 0; v < 64; ++v)
             if (!(a.allowed & (uint64_t(1) << v)))
-                PADDOCK_TRY(addRule(ctx, deny, a.syscall, { compare(a.arg, SCMP_CMP_EQ, v) }));
+                PADDOCK_TRY(addRule(ctx, deny, a.syscall, { masked({ a.arg, kLow32, v }) }));
     }
     return success();
 }

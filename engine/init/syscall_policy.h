@@ -60,7 +60,8 @@ struct DeniedFlagBits {
 };
 
 // Only the small values whose bit is set in `allowed` pass; any other
-// value, including every value of 64 or more, is denied.
+// value, including every value of 64 or more, is denied. Compared on the
+// low 32 bits, as the kernel reads an int argument.
 struct AllowedSmallValues {
     const char *syscall;
     unsigned arg;

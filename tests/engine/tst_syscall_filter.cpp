@@ -115,7 +115,11 @@ private Q_SLOTS:
         // The high half of ioctl's request is ignored by the kernel, so it
         // must not hide TIOCSTI from the filter either.
         QCOMPARE(errnoUnderFilter(m_filter, [] { return ::syscall(SYS_ioctl, 0, (1UL << 32) | TIOCSTI, "x"); }), EPERM);
-        QCOMPARE(errnoUnderFilter(m_filter, [] { return ::syscall(SYS_socket, (1UL << 32) | AF_PACKET, SOCK_RAW, 0); }), EPERM);
+        QCOMPARE(errnoUnderFilter(m_filter, [] { return ::syscall(SYS_socket, (1UL << 32) | AF_VSOCK, SOCK_STREAM, 0); }), EPERM);
+        QCOMPARE(errnoUnderFilter(m_filter, [] { return ::syscall(SYS_socket, 64, SOCK_STREAM, 0); }), EPERM);
+        QCOMPARE(errnoUnderFilter(m_filter, [] { return ::syscall(SYS_socket, 0x80000000UL | AF_INET, SOCK_STREAM, 0); }), EPERM);
+        // The kernel reads an int: (1 << 32) | AF_INET is AF_INET.
+        QCOMPARE(errnoUnderFilter(m_filter, [] { return ::syscall(SYS_socket, (1UL << 32) | AF_INET, SOCK_STREAM, 0); }), 0);
         QCOMPARE(errnoUnderFilter(m_filter, [] { return ::syscall(SYS_personality, 0x0100000 /* MMAP_PAGE_ZERO */); }), EPERM);
     }
 
@@ -135,7 +139,7 @@ private Q_SLOTS:
     // the attempt naming the process.
     void reportedCallsAreRefusedAndDescribed()
     {
-        QFETCH(int, family);
+        QFETCH(qint64, family);
         QFETCH(int, type);
         QFETCH(int, protocol);
         QFETCH(QString, kind);
@@ -148,7 +152,8 @@ private Q_SLOTS:
             if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 && installSyscallFilter(m_filter, &listener) == 0
                 && sendWithFds(channel[1], "L", 1, &listener, 1)) {
                 ::close(listener);
-                result = ::socket(family, type, protocol) < 0 ? errno : 0;
+                // Through syscall(2): the family as the kernel gets it, high bits too.
+                result = ::syscall(SYS_socket, family, type, protocol) < 0 ? errno : 0;
             }
             (void)!::write(channel[1], &result, sizeof result);
             ::_exit(0);
@@ -177,15 +182,16 @@ private Q_SLOTS:
     }
     void reportedCallsAreRefusedAndDescribed_data()
     {
-        QTest::addColumn<int>("family");
+        QTest::addColumn<qint64>("family");
         QTest::addColumn<int>("type");
         QTest::addColumn<int>("protocol");
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("what");
-        QTest::newRow("raw IPv4") << int(AF_INET) << int(SOCK_RAW) << 1 << "raw-socket" << "raw IPv4";
-        QTest::newRow("raw IPv6, flags") << int(AF_INET6) << int(SOCK_RAW | SOCK_CLOEXEC) << 58 << "raw-socket" << "raw IPv6";
-        QTest::newRow("packet") << int(AF_PACKET) << int(SOCK_DGRAM) << 0 << "packet-socket" << "packet socket";
-        QTest::newRow("nftables") << int(AF_NETLINK) << int(SOCK_RAW) << int(NETLINK_NETFILTER) << "firewall" << "netfilter";
+        QTest::newRow("raw IPv4") << qint64(AF_INET) << int(SOCK_RAW) << 1 << "raw-socket" << "raw IPv4";
+        QTest::newRow("raw IPv6, flags") << qint64(AF_INET6) << int(SOCK_RAW | SOCK_CLOEXEC) << 58 << "raw-socket" << "raw IPv6";
+        QTest::newRow("packet") << qint64(AF_PACKET) << int(SOCK_DGRAM) << 0 << "packet-socket" << "packet socket";
+        QTest::newRow("nftables") << qint64(AF_NETLINK) << int(SOCK_RAW) << int(NETLINK_NETFILTER) << "firewall" << "netfilter";
+        QTest::newRow("packet, high bits") << qint64((1LL << 32) | AF_PACKET) << int(SOCK_RAW) << 0 << "packet-socket" << "packet socket";
     }
 
     void aSecondListenerCannotBeInstalled()
