@@ -5,6 +5,7 @@
 #include "test_support.h"
 
 #include "engine_bridge.h"
+#include "files/file_tree_model.h"
 #include "pages/files_page.h"
 
 #include <QAbstractButton>
@@ -16,6 +17,7 @@
 #include <QMimeData>
 #include <QTemporaryDir>
 #include <QPlainTextEdit>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
 #include <QTimer>
@@ -68,6 +70,28 @@ private Q_SLOTS:
         m_page.reset();
         m_engine.reset();
         m_data.reset();
+    }
+
+    // A view asks for the root's listing as soon as it is shown; the model
+    // holds it until the watch is in place, or a file made meanwhile would
+    // never appear (this test's neighbour failed that way under load).
+    void theRootIsListedOnlyOnceWatched()
+    {
+        FileTreeModel model;
+        QSignalSpy wanted(&model, &FileTreeModel::listingWanted);
+        QTreeView view;
+        view.setModel(&model);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        model.fetchMore(QModelIndex());
+        QVERIFY(!model.canFetchMore(QModelIndex()));
+        QCOMPARE(wanted.size(), 0);
+        model.releaseRoot();
+        QCOMPARE(wanted.size(), 1);
+        QCOMPARE(wanted.first().first().toString(), QStringLiteral("/root"));
+        model.setRoot(QStringLiteral("/srv"));
+        model.fetchMore(QModelIndex());
+        QCOMPARE(wanted.size(), 1); // held again for the new root
     }
 
     void aFileCreatedByExecAppearsAndItsDeletionRemovesIt()

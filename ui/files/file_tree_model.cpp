@@ -71,7 +71,14 @@ void FileTreeModel::setRoot(const QString &path)
     m_root = std::make_unique<Node>();
     m_root->info.name = path.size() > 1 && path.endsWith(u'/') ? path.chopped(1) : path;
     m_root->info.kind = FileKind::Directory;
+    m_rootHeld = true;
     endResetModel();
+}
+
+void FileTreeModel::releaseRoot()
+{
+    m_rootHeld = false;
+    fetchMore(QModelIndex());
 }
 
 QString FileTreeModel::rootPath() const { return m_root->info.name; }
@@ -313,6 +320,8 @@ bool FileTreeModel::hasChildren(const QModelIndex &parent) const
 bool FileTreeModel::canFetchMore(const QModelIndex &parent) const
 {
     const Node *n = nodeAt(parent);
+    if (!parent.isValid() && m_rootHeld)
+        return false;
     return n->isDir() && !n->listed && !n->listing;
 }
 

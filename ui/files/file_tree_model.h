@@ -26,7 +26,11 @@ public:
     ~FileTreeModel() override;
 
     // Empties the model and roots it at `path` (absolute, in the sandbox).
+    // The root is not listed until releaseRoot(): its owner says when the
+    // tree's watch is in place, so no change falls between the listing and
+    // the first event (a view asks for the listing as soon as it can).
     void setRoot(const QString &path);
+    void releaseRoot();
     QString rootPath() const;
     QString pathOf(const QModelIndex &index) const;
     QModelIndex indexOf(const QString &path) const; // invalid unless loaded
@@ -64,6 +68,7 @@ private:
     void applyEvent(const FileEvent &e);
 
     std::unique_ptr<Node> m_root;
+    bool m_rootHeld = true; // until releaseRoot()
 };
 
 } // namespace paddock::ui

@@ -123,7 +123,7 @@ void FilesPage::startWatch()
             // Connected here, on the engine thread; delivered queued to the page.
             QObject::connect(*w, &FileWatch::ready, self.data(), [self, generation](quint64) {
                 if (self && generation == self->m_generation)
-                    self->m_model.fetchMore(QModelIndex());
+                    self->m_model.releaseRoot();
             });
             QObject::connect(*w, &FileWatch::changed, self.data(), [self, generation](const QList<FileEvent> &events) {
                 if (self && generation == self->m_generation)
