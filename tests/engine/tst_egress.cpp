@@ -65,11 +65,13 @@ private Q_SLOTS:
     }
     void cleanupTestCase() { m_fx.tearDown(); }
 
-    // A test that stops half-way must not leave a question open for the next.
+    // A test that stops half-way must not leave a question open, or the
+    // sandbox asking about everything, for the next.
     void cleanup()
     {
         for (const EgressQuestion &q : m_fx.engine->egressQuestions())
             (void)m_fx.engine->answerEgressQuestion(q.id, EgressAnswer::DenyOnce);
+        (void)m_fx.engine->setEgressSettings(m_fx.sandbox.id, EgressSettings { false });
     }
 
     void namesResolveToFakeAddresses()

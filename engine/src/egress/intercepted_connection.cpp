@@ -273,7 +273,7 @@ QString InterceptedConnection::ownerOfClient()
 {
     if (!m_sandbox.mayLookUpOwner())
         return QStringLiteral("(not looked up: too many connections)");
-    return findSocketOwner(m_sandbox.netNamespace(), m_clientAddress, m_clientPort);
+    return findSocketOwner(m_sandbox.netNamespace(), { m_clientAddress, m_clientPort }, { m_dest.address, m_dest.port });
 }
 
 EgressLogEntry InterceptedConnection::entry(EgressVerdict verdict, const QString &reason) const

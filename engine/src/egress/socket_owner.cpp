@@ -35,20 +35,22 @@ QString procAddress(const QHostAddress &a, quint16 port)
     return hex.toUpper() + u':' + QStringLiteral("%1").arg(port, 4, 16, QLatin1Char('0')).toUpper();
 }
 
-QString socketInode(const QString &pidDir, const QHostAddress &client, quint16 port)
+// Both ends: one source port may serve several destinations at once.
+QString socketInode(const QString &pidDir, const Endpoint &client, const Endpoint &dialled)
 {
     bool isV4 = false;
-    client.toIPv4Address(&isV4);
+    client.address.toIPv4Address(&isV4);
     QFile table(pidDir + (isV4 ? QStringLiteral("/net/tcp") : QStringLiteral("/net/tcp6")));
     if (!table.open(QIODevice::ReadOnly))
         return {};
-    const QString local = procAddress(client, port);
+    const QString local = procAddress(client.address, client.port);
+    const QString remote = procAddress(dialled.address, dialled.port);
     table.readLine(); // header
     while (!table.atEnd()) {
         const QStringList cols = QString::fromLatin1(table.readLine()).simplified().split(u' ');
         // A closed socket of an earlier connection from the same port lingers
         // in TIME_WAIT with inode 0: only a live one counts.
-        if (cols.size() > 9 && cols[1] == local && cols[9] != QLatin1String("0"))
+        if (cols.size() > 9 && cols[1] == local && cols[2] == remote && cols[9] != QLatin1String("0"))
             return cols[9];
     }
     return {};
@@ -96,7 +98,7 @@ quint64 socketNetNamespace(int socketFd)
     return ok ? quint64(st.st_ino) : 0;
 }
 
-QString findSocketOwner(quint64 netNamespace, const QHostAddress &clientAddress, quint16 clientPort)
+QString findSocketOwner(quint64 netNamespace, const Endpoint &client, const Endpoint &dialled)
 {
     if (netNamespace == 0)
         return {};
@@ -108,7 +110,7 @@ QString findSocketOwner(quint64 netNamespace, const QHostAddress &clientAddress,
             members << QStringLiteral("/proc/") + pid;
     QString inode;
     for (const QString &dir : std::as_const(members))
-        if (!(inode = socketInode(dir, clientAddress, clientPort)).isEmpty())
+        if (!(inode = socketInode(dir, client, dialled)).isEmpty())
             break;
     if (inode.isEmpty() || inode == QStringLiteral("0"))
         return {};

@@ -13,7 +13,14 @@ namespace paddock::egress {
 // The network namespace (its inode) a socket belongs to; 0 if unknown.
 quint64 socketNetNamespace(int socketFd);
 
-// "curl (pid 42)" with the pid as the sandbox sees it, or empty.
-QString findSocketOwner(quint64 netNamespace, const QHostAddress &clientAddress, quint16 clientPort);
+struct Endpoint {
+    QHostAddress address;
+    quint16 port = 0;
+};
+
+// "curl (pid 42)" with the pid as the sandbox sees it, or empty. `client`
+// is the connection's source; `dialled`, what the program connected to
+// (its original destination, before the redirect).
+QString findSocketOwner(quint64 netNamespace, const Endpoint &client, const Endpoint &dialled);
 
 } // namespace paddock::egress
