@@ -8,9 +8,11 @@
 #include "paddock/error.h"
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -27,11 +29,41 @@ public:
     Statement &bind(int index, const QString &value);
     Statement &bind(int index, qint64 value);
     Statement &bindNull(int index);
+    // NULL when empty.
+    template<typename T>
+    Statement &bind(int index, const std::optional<T> &value)
+    {
+        return value ? bind(index, *value) : bindNull(index);
+    }
 
     // Steps once: true while a row is available; errors end in Result.
     Result<bool> step();
     // Runs to completion, for statements without rows.
     Result<void> run();
+    // The first row made into a T by readRow(*this); nothing when there is none.
+    template<typename ReadRow>
+    auto first(ReadRow readRow) -> Result<std::optional<decltype(readRow(*this))>>
+    {
+        using T = decltype(readRow(*this));
+        auto row = step();
+        if (!row)
+            return tl::unexpected(row.error());
+        return *row ? std::optional<T>(readRow(*this)) : std::optional<T>();
+    }
+    // Steps through every row, each made into a T by readRow(*this).
+    template<typename T, typename ReadRow>
+    Result<QList<T>> rows(ReadRow readRow)
+    {
+        QList<T> out;
+        for (;;) {
+            auto row = step();
+            if (!row)
+                return tl::unexpected(row.error());
+            if (!*row)
+                return out;
+            out.append(readRow(*this));
+        }
+    }
 
     QString text(int column) const;
     qint64 integer(int column) const;
@@ -48,6 +80,23 @@ public:
     ~Database();
 
     Result<Statement> prepare(const char *sql);
+    // Prepared, with `args` bound to ?1, ?2, … in order (QString or qint64).
+    template<typename... Args>
+    Result<Statement> prepare(const char *sql, const Args &...args)
+    {
+        auto stmt = prepare(sql);
+        int index = 0;
+        if (stmt)
+            (stmt->bind(++index, args), ...);
+        return stmt;
+    }
+    // Prepares, binds and runs a statement without rows.
+    template<typename... Args>
+    Result<void> run(const char *sql, const Args &...args)
+    {
+        auto stmt = prepare(sql, args...);
+        return stmt ? stmt->run() : tl::unexpected(stmt.error());
+    }
     Result<void> exec(const char *sql);
     int schemaVersion();
     qint64 lastInsertId() const;

@@ -59,20 +59,11 @@ Result<QList<EgressLogEntry>> EgressLogStore::query(const QString &sandboxId, co
     std::string sql = std::string("SELECT ") + kColumns + " FROM egress_log WHERE (?1 = '' OR sandbox_id = ?1) "
         "AND (?2 = '' OR verdict = ?2) AND (?3 = '' OR instr(host, ?3) > 0 OR instr(address, ?3) > 0) "
         "AND (?4 = 0 OR id < ?4) ORDER BY id DESC LIMIT ?5";
-    auto stmt = m_db.prepare(sql.c_str());
+    auto stmt = m_db.prepare(sql.c_str(), sandboxId, q.verdict ? egressVerdictName(*q.verdict) : QString(), q.hostContains.toLower(),
+                             q.beforeId, qint64(q.limit));
     if (!stmt)
         return tl::unexpected(stmt.error());
-    stmt->bind(1, sandboxId).bind(2, q.verdict ? egressVerdictName(*q.verdict) : QString());
-    stmt->bind(3, q.hostContains.toLower()).bind(4, q.beforeId).bind(5, qint64(q.limit));
-    QList<EgressLogEntry> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row)
-            return tl::unexpected(row.error());
-        if (!*row)
-            return out;
-        out.append(readEntry(*stmt));
-    }
+    return stmt->rows<EgressLogEntry>(readEntry);
 }
 
 Result<qint64> EgressLogStore::maxId()
@@ -87,20 +78,12 @@ Result<qint64> EgressLogStore::maxId()
 
 Result<void> EgressLogStore::prune(qint64 keep)
 {
-    auto stmt = m_db.prepare("DELETE FROM egress_log WHERE id <= (SELECT MAX(id) FROM egress_log) - ?");
-    if (!stmt)
-        return tl::unexpected(stmt.error());
-    stmt->bind(1, keep);
-    return stmt->run();
+    return m_db.run("DELETE FROM egress_log WHERE id <= (SELECT MAX(id) FROM egress_log) - ?", keep);
 }
 
 Result<void> EgressLogStore::removeSandbox(const QString &sandboxId)
 {
-    auto stmt = m_db.prepare("DELETE FROM egress_log WHERE sandbox_id = ?");
-    if (!stmt)
-        return tl::unexpected(stmt.error());
-    stmt->bind(1, sandboxId);
-    return stmt->run();
+    return m_db.run("DELETE FROM egress_log WHERE sandbox_id = ?", sandboxId);
 }
 
 Result<void> EgressLogStore::closeOpenEntries()

@@ -4,30 +4,25 @@ namespace paddock::store {
 
 Result<QHash<quint32, QString>> EgressNameStore::names(const QString &sandboxId)
 {
-    auto stmt = m_db.prepare("SELECT slot, name FROM egress_names WHERE sandbox_id = ?");
+    auto stmt = m_db.prepare("SELECT slot, name FROM egress_names WHERE sandbox_id = ?", sandboxId);
     if (!stmt)
         return tl::unexpected(stmt.error());
-    stmt->bind(1, sandboxId);
+    auto rows = stmt->rows<QPair<quint32, QString>>([](const Statement &s) { return qMakePair(quint32(s.integer(0)), s.text(1)); });
+    if (!rows)
+        return tl::unexpected(rows.error());
     QHash<quint32, QString> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row)
-            return tl::unexpected(row.error());
-        if (!*row)
-            return out;
-        out.insert(quint32(stmt->integer(0)), stmt->text(1));
-    }
+    for (const auto &[slot, name] : *rows)
+        out.insert(slot, name);
+    return out;
 }
 
 Result<void> EgressNameStore::saveNames(const QString &sandboxId, const QList<QPair<quint32, QString>> &names)
 {
     return m_db.transaction([&]() -> Result<void> {
         for (const auto &[slot, name] : names) {
-            auto stmt = m_db.prepare("INSERT OR REPLACE INTO egress_names (sandbox_id, slot, name) VALUES (?, ?, ?)");
-            if (!stmt)
-                return tl::unexpected(stmt.error());
-            stmt->bind(1, sandboxId).bind(2, qint64(slot)).bind(3, name);
-            if (auto r = stmt->run(); !r)
+            if (auto r = m_db.run("INSERT OR REPLACE INTO egress_names (sandbox_id, slot, name) VALUES (?, ?, ?)", sandboxId,
+                                  qint64(slot), name);
+                !r)
                 return r;
         }
         return {};
@@ -39,33 +34,19 @@ Result<QList<HostOverride>> EgressNameStore::overrides()
     auto stmt = m_db.prepare("SELECT name, address, port FROM host_overrides ORDER BY name");
     if (!stmt)
         return tl::unexpected(stmt.error());
-    QList<HostOverride> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row)
-            return tl::unexpected(row.error());
-        if (!*row)
-            return out;
-        out.append(HostOverride { stmt->text(0), stmt->text(1), quint16(stmt->integer(2)) });
-    }
+    return stmt->rows<HostOverride>(
+        [](const Statement &s) { return HostOverride { s.text(0), s.text(1), quint16(s.integer(2)) }; });
 }
 
 Result<void> EgressNameStore::setOverride(const HostOverride &o)
 {
-    auto stmt = m_db.prepare("INSERT OR REPLACE INTO host_overrides (name, address, port) VALUES (?, ?, ?)");
-    if (!stmt)
-        return tl::unexpected(stmt.error());
-    stmt->bind(1, o.name).bind(2, o.address).bind(3, qint64(o.port));
-    return stmt->run();
+    return m_db.run("INSERT OR REPLACE INTO host_overrides (name, address, port) VALUES (?, ?, ?)", o.name, o.address,
+                    qint64(o.port));
 }
 
 Result<bool> EgressNameStore::removeOverride(const QString &name)
 {
-    auto stmt = m_db.prepare("DELETE FROM host_overrides WHERE name = ?");
-    if (!stmt)
-        return tl::unexpected(stmt.error());
-    stmt->bind(1, name);
-    if (auto r = stmt->run(); !r)
+    if (auto r = m_db.run("DELETE FROM host_overrides WHERE name = ?", name); !r)
         return tl::unexpected(r.error());
     return m_db.changes() > 0;
 }

@@ -10,12 +10,9 @@ namespace {
 constexpr const char *kSelect = "SELECT id, sandbox_id, pattern, port, action, reason, method, path FROM egress_rules ";
 
 // Global rules have a NULL sandbox_id; `IS ?` compares NULL with NULL.
-void bindScope(Statement &s, int index, const QString &scope)
+std::optional<QString> scopeValue(const QString &scope)
 {
-    if (scope.isEmpty())
-        s.bindNull(index);
-    else
-        s.bind(index, scope);
+    return scope.isEmpty() ? std::nullopt : std::optional<QString>(scope);
 }
 
 EgressRule readRule(const Statement &s)
@@ -36,41 +33,25 @@ EgressRule readRule(const Statement &s)
 
 Result<QList<EgressRule>> EgressRuleStore::rules(const QString &scope)
 {
-    auto stmt = m_db.prepare((std::string(kSelect) + "WHERE sandbox_id IS ? ORDER BY position").c_str());
+    auto stmt = m_db.prepare((std::string(kSelect) + "WHERE sandbox_id IS ? ORDER BY position").c_str(), scopeValue(scope));
     if (!stmt)
         return tl::unexpected(stmt.error());
-    bindScope(*stmt, 1, scope);
-    QList<EgressRule> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row)
-            return tl::unexpected(row.error());
-        if (!*row)
-            return out;
-        out.append(readRule(*stmt));
-    }
+    return stmt->rows<EgressRule>(readRule);
 }
 
 Result<std::optional<EgressRule>> EgressRuleStore::rule(qint64 id)
 {
-    auto stmt = m_db.prepare((std::string(kSelect) + "WHERE id = ?").c_str());
+    auto stmt = m_db.prepare((std::string(kSelect) + "WHERE id = ?").c_str(), id);
     if (!stmt)
         return tl::unexpected(stmt.error());
-    stmt->bind(1, id);
-    auto row = stmt->step();
-    if (!row)
-        return tl::unexpected(row.error());
-    if (!*row)
-        return std::optional<EgressRule>();
-    return std::optional<EgressRule>(readRule(*stmt));
+    return stmt->first(readRule);
 }
 
 Result<int> EgressRuleStore::count(const QString &scope)
 {
-    auto stmt = m_db.prepare("SELECT COUNT(*) FROM egress_rules WHERE sandbox_id IS ?");
+    auto stmt = m_db.prepare("SELECT COUNT(*) FROM egress_rules WHERE sandbox_id IS ?", scopeValue(scope));
     if (!stmt)
         return tl::unexpected(stmt.error());
-    bindScope(*stmt, 1, scope);
     auto row = stmt->step();
     if (!row)
         return tl::unexpected(row.error());
@@ -80,14 +61,8 @@ Result<int> EgressRuleStore::count(const QString &scope)
 // Adds `delta` to the position of every rule in [from, to).
 Result<void> EgressRuleStore::shift(const QString &scope, int from, int to, int delta)
 {
-    auto stmt = m_db.prepare("UPDATE egress_rules SET position = position + ? "
-                             "WHERE sandbox_id IS ? AND position >= ? AND position < ?");
-    if (!stmt)
-        return tl::unexpected(stmt.error());
-    stmt->bind(1, qint64(delta));
-    bindScope(*stmt, 2, scope);
-    stmt->bind(3, qint64(from)).bind(4, qint64(to));
-    return stmt->run();
+    return m_db.run("UPDATE egress_rules SET position = position + ? WHERE sandbox_id IS ? AND position >= ? AND position < ?",
+                    qint64(delta), scopeValue(scope), qint64(from), qint64(to));
 }
 
 Result<EgressRule> EgressRuleStore::insert(EgressRule rule, int position)
@@ -99,14 +74,11 @@ Result<EgressRule> EgressRuleStore::insert(EgressRule rule, int position)
         int at = position < 0 ? *n : std::min(position, *n);
         if (auto s = shift(rule.sandboxId, at, *n, 1); !s)
             return s;
-        auto stmt = m_db.prepare("INSERT INTO egress_rules (sandbox_id, position, pattern, port, action, reason, method, path) "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        if (!stmt)
-            return tl::unexpected(stmt.error());
-        bindScope(*stmt, 1, rule.sandboxId);
-        stmt->bind(2, qint64(at)).bind(3, rule.pattern).bind(4, qint64(rule.port));
-        stmt->bind(5, egressActionName(rule.action)).bind(6, rule.reason).bind(7, rule.method).bind(8, rule.path);
-        if (auto run = stmt->run(); !run)
+        if (auto run = m_db.run("INSERT INTO egress_rules (sandbox_id, position, pattern, port, action, reason, method, path) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                scopeValue(rule.sandboxId), qint64(at), rule.pattern, qint64(rule.port),
+                                egressActionName(rule.action), rule.reason, rule.method, rule.path);
+            !run)
             return run;
         rule.id = m_db.lastInsertId();
         return {};
@@ -118,21 +90,16 @@ Result<EgressRule> EgressRuleStore::insert(EgressRule rule, int position)
 
 Result<void> EgressRuleStore::update(const EgressRule &rule)
 {
-    auto stmt = m_db.prepare("UPDATE egress_rules SET pattern = ?, port = ?, action = ?, reason = ?, method = ?, path = ? WHERE id = ?");
-    if (!stmt)
-        return tl::unexpected(stmt.error());
-    stmt->bind(1, rule.pattern).bind(2, qint64(rule.port)).bind(3, egressActionName(rule.action));
-    stmt->bind(4, rule.reason).bind(5, rule.method).bind(6, rule.path).bind(7, rule.id);
-    return stmt->run();
+    return m_db.run("UPDATE egress_rules SET pattern = ?, port = ?, action = ?, reason = ?, method = ?, path = ? WHERE id = ?",
+                    rule.pattern, qint64(rule.port), egressActionName(rule.action), rule.reason, rule.method, rule.path, rule.id);
 }
 
 Result<void> EgressRuleStore::remove(qint64 id)
 {
     return m_db.transaction([&]() -> Result<void> {
-        auto pos = m_db.prepare("SELECT sandbox_id, position FROM egress_rules WHERE id = ?");
+        auto pos = m_db.prepare("SELECT sandbox_id, position FROM egress_rules WHERE id = ?", id);
         if (!pos)
             return tl::unexpected(pos.error());
-        pos->bind(1, id);
         auto row = pos->step();
         if (!row)
             return tl::unexpected(row.error());
@@ -140,11 +107,7 @@ Result<void> EgressRuleStore::remove(qint64 id)
             return {};
         const QString scope = pos->isNull(0) ? QString() : pos->text(0);
         const int at = int(pos->integer(1));
-        auto del = m_db.prepare("DELETE FROM egress_rules WHERE id = ?");
-        if (!del)
-            return tl::unexpected(del.error());
-        del->bind(1, id);
-        if (auto r = del->run(); !r)
+        if (auto r = m_db.run("DELETE FROM egress_rules WHERE id = ?", id); !r)
             return r;
         return shift(scope, at + 1, std::numeric_limits<int>::max(), -1);
     });
@@ -158,10 +121,9 @@ Result<void> EgressRuleStore::move(qint64 id, int position)
             return tl::unexpected(current.error());
         if (!current->has_value())
             return {};
-        auto pos = m_db.prepare("SELECT position FROM egress_rules WHERE id = ?");
+        auto pos = m_db.prepare("SELECT position FROM egress_rules WHERE id = ?", id);
         if (!pos)
             return tl::unexpected(pos.error());
-        pos->bind(1, id);
         if (auto row = pos->step(); !row)
             return tl::unexpected(row.error());
         const QString scope = (*current)->sandboxId;
@@ -176,20 +138,15 @@ Result<void> EgressRuleStore::move(qint64 id, int position)
         auto r = to > from ? shift(scope, from + 1, to + 1, -1) : shift(scope, to, from, 1);
         if (!r)
             return r;
-        auto set = m_db.prepare("UPDATE egress_rules SET position = ? WHERE id = ?");
-        if (!set)
-            return tl::unexpected(set.error());
-        set->bind(1, qint64(to)).bind(2, id);
-        return set->run();
+        return m_db.run("UPDATE egress_rules SET position = ? WHERE id = ?", qint64(to), id);
     });
 }
 
 Result<EgressSettings> EgressRuleStore::settings(const QString &sandboxId)
 {
-    auto stmt = m_db.prepare("SELECT ask_unlisted FROM egress_settings WHERE sandbox_id = ?");
+    auto stmt = m_db.prepare("SELECT ask_unlisted FROM egress_settings WHERE sandbox_id = ?", sandboxId);
     if (!stmt)
         return tl::unexpected(stmt.error());
-    stmt->bind(1, sandboxId);
     auto row = stmt->step();
     if (!row)
         return tl::unexpected(row.error());
@@ -201,12 +158,9 @@ Result<EgressSettings> EgressRuleStore::settings(const QString &sandboxId)
 
 Result<void> EgressRuleStore::setSettings(const QString &sandboxId, const EgressSettings &s)
 {
-    auto stmt = m_db.prepare("INSERT INTO egress_settings (sandbox_id, ask_unlisted) VALUES (?, ?) "
-                             "ON CONFLICT(sandbox_id) DO UPDATE SET ask_unlisted = excluded.ask_unlisted");
-    if (!stmt)
-        return tl::unexpected(stmt.error());
-    stmt->bind(1, sandboxId).bind(2, qint64(s.askUnlisted ? 1 : 0));
-    return stmt->run();
+    return m_db.run("INSERT INTO egress_settings (sandbox_id, ask_unlisted) VALUES (?, ?) "
+                    "ON CONFLICT(sandbox_id) DO UPDATE SET ask_unlisted = excluded.ask_unlisted",
+                    sandboxId, qint64(s.askUnlisted ? 1 : 0));
 }
 
 } // namespace paddock::store

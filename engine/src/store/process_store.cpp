@@ -37,46 +37,23 @@ ProcessInfo readRow(const Statement &s)
     return p;
 }
 
-Result<QList<ProcessInfo>> readAll(Statement &stmt)
-{
-    QList<ProcessInfo> out;
-    for (;;) {
-        auto row = stmt.step();
-        if (!row)
-            return tl::unexpected(row.error());
-        if (!*row)
-            return out;
-        out.append(readRow(stmt));
-    }
-}
-
 } // namespace
 
 Result<void> ProcessStore::insert(const ProcessInfo &p)
 {
-    auto stmt = m_db.prepare("INSERT INTO processes (sandbox_id, id, name, argv, pid, state, "
-                             "started_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    if (!stmt)
-        return tl::unexpected(stmt.error());
-    QJsonArray argv = QJsonArray::fromStringList(p.argv);
-    stmt->bind(1, p.sandboxId).bind(2, p.id);
-    if (p.name.isEmpty())
-        stmt->bindNull(3);
-    else
-        stmt->bind(3, p.name);
-    stmt->bind(4, QString::fromUtf8(QJsonDocument(argv).toJson(QJsonDocument::Compact)));
-    stmt->bind(5, p.pid).bind(6, processStateName(p.state)).bind(7, p.startedAt.toMSecsSinceEpoch());
-    return stmt->run();
+    const QJsonArray argv = QJsonArray::fromStringList(p.argv);
+    return m_db.run("INSERT INTO processes (sandbox_id, id, name, argv, pid, state, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    p.sandboxId, p.id, p.name.isEmpty() ? std::nullopt : std::optional<QString>(p.name),
+                    QString::fromUtf8(QJsonDocument(argv).toJson(QJsonDocument::Compact)), p.pid, processStateName(p.state),
+                    p.startedAt.toMSecsSinceEpoch());
 }
 
 Result<QList<ProcessInfo>> ProcessStore::forSandbox(const QString &sandboxId)
 {
-    auto stmt = m_db.prepare(
-        QByteArray(kSelect).append("WHERE sandbox_id = ? ORDER BY started_at, rowid").constData());
+    auto stmt = m_db.prepare(QByteArray(kSelect).append("WHERE sandbox_id = ? ORDER BY started_at, rowid").constData(), sandboxId);
     if (!stmt)
         return tl::unexpected(stmt.error());
-    stmt->bind(1, sandboxId);
-    return readAll(*stmt);
+    return stmt->rows<ProcessInfo>(readRow);
 }
 
 Result<std::optional<ProcessInfo>> ProcessStore::byIdOrName(const QString &sandboxId,
@@ -85,44 +62,26 @@ Result<std::optional<ProcessInfo>> ProcessStore::byIdOrName(const QString &sandb
     auto stmt = m_db.prepare(QByteArray(kSelect)
                                  .append("WHERE sandbox_id = ?1 AND (id = ?2 OR name = ?2) "
                                          "ORDER BY id = ?2 DESC, started_at DESC LIMIT 1")
-                                 .constData());
+                                 .constData(),
+                             sandboxId, key);
     if (!stmt)
         return tl::unexpected(stmt.error());
-    stmt->bind(1, sandboxId).bind(2, key);
-    auto rows = readAll(*stmt);
-    if (!rows)
-        return tl::unexpected(rows.error());
-    if (rows->isEmpty())
-        return std::optional<ProcessInfo>();
-    return std::optional<ProcessInfo>(rows->first());
+    return stmt->first(readRow);
 }
 
 Result<void> ProcessStore::markEnded(const QString &sandboxId, const QString &id,
                                      ProcessState state, const ExitStatus &exit)
 {
-    auto stmt = m_db.prepare("UPDATE processes SET state = ?, exit_code = ?, signal = ?, "
-                             "ended_at = ? WHERE sandbox_id = ? AND id = ? AND state = 'running'");
-    if (!stmt)
-        return tl::unexpected(stmt.error());
-    stmt->bind(1, processStateName(state));
-    if (exit.exitCode >= 0)
-        stmt->bind(2, qint64(exit.exitCode));
-    else
-        stmt->bindNull(2);
-    stmt->bind(3, qint64(exit.signal)).bind(4, QDateTime::currentMSecsSinceEpoch());
-    stmt->bind(5, sandboxId).bind(6, id);
-    return stmt->run();
+    return m_db.run("UPDATE processes SET state = ?, exit_code = ?, signal = ?, ended_at = ? "
+                    "WHERE sandbox_id = ? AND id = ? AND state = 'running'",
+                    processStateName(state), exit.exitCode >= 0 ? std::optional<qint64>(exit.exitCode) : std::nullopt,
+                    qint64(exit.signal), QDateTime::currentMSecsSinceEpoch(), sandboxId, id);
 }
 
 Result<void> ProcessStore::endAllRunning(const QString &sandboxId, ProcessState state)
 {
-    auto stmt = m_db.prepare("UPDATE processes SET state = ?, ended_at = ? "
-                             "WHERE sandbox_id = ? AND state = 'running'");
-    if (!stmt)
-        return tl::unexpected(stmt.error());
-    stmt->bind(1, processStateName(state)).bind(2, QDateTime::currentMSecsSinceEpoch());
-    stmt->bind(3, sandboxId);
-    return stmt->run();
+    return m_db.run("UPDATE processes SET state = ?, ended_at = ? WHERE sandbox_id = ? AND state = 'running'",
+                    processStateName(state), QDateTime::currentMSecsSinceEpoch(), sandboxId);
 }
 
 } // namespace paddock::store

@@ -24,13 +24,8 @@ SandboxInfo readRow(const Statement &s)
 
 Result<void> SandboxStore::insert(const SandboxInfo &sb)
 {
-    auto stmt = m_db.prepare("INSERT INTO sandboxes (id, name, state, created_at, base_image) "
-                             "VALUES (?, ?, ?, ?, ?)");
-    if (!stmt)
-        return tl::unexpected(stmt.error());
-    stmt->bind(1, sb.id).bind(2, sb.name).bind(3, sandboxStateName(sb.state));
-    stmt->bind(4, sb.createdAt.toMSecsSinceEpoch()).bind(5, sb.baseImage);
-    return stmt->run();
+    return m_db.run("INSERT INTO sandboxes (id, name, state, created_at, base_image) VALUES (?, ?, ?, ?, ?)", sb.id, sb.name,
+                    sandboxStateName(sb.state), sb.createdAt.toMSecsSinceEpoch(), sb.baseImage);
 }
 
 Result<QList<SandboxInfo>> SandboxStore::all()
@@ -39,15 +34,7 @@ Result<QList<SandboxInfo>> SandboxStore::all()
         QByteArray("SELECT ").append(kColumns).append(" FROM sandboxes ORDER BY created_at, id").constData());
     if (!stmt)
         return tl::unexpected(stmt.error());
-    QList<SandboxInfo> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row)
-            return tl::unexpected(row.error());
-        if (!*row)
-            return out;
-        out.append(readRow(*stmt));
-    }
+    return stmt->rows<SandboxInfo>(readRow);
 }
 
 Result<std::optional<SandboxInfo>> SandboxStore::byIdOrName(const QString &key)
@@ -57,59 +44,38 @@ Result<std::optional<SandboxInfo>> SandboxStore::byIdOrName(const QString &key)
                                  .append(kColumns)
                                  .append(" FROM sandboxes WHERE id = ?1 OR name = ?1 "
                                          "ORDER BY id = ?1 DESC LIMIT 1")
-                                 .constData());
+                                 .constData(),
+                             key);
     if (!stmt)
         return tl::unexpected(stmt.error());
-    stmt->bind(1, key);
-    auto row = stmt->step();
-    if (!row)
-        return tl::unexpected(row.error());
-    if (!*row)
-        return std::optional<SandboxInfo>();
-    return std::optional<SandboxInfo>(readRow(*stmt));
+    return stmt->first(readRow);
 }
 
 Result<void> SandboxStore::setState(const QString &id, SandboxState state, qint64 initPid)
 {
     // A run begins when a stopped sandbox starts; re-attaching continues it.
-    auto stmt = m_db.prepare("UPDATE sandboxes SET started_at = CASE WHEN ?1 = 'running' "
-                             "THEN (CASE WHEN state = 'running' THEN started_at ELSE ?4 END) END, "
-                             "state = ?1, init_pid = ?2 WHERE id = ?3");
-    if (!stmt)
-        return tl::unexpected(stmt.error());
-    stmt->bind(1, sandboxStateName(state)).bind(3, id).bind(4, QDateTime::currentMSecsSinceEpoch());
-    if (initPid > 0)
-        stmt->bind(2, initPid);
-    else
-        stmt->bindNull(2);
-    return stmt->run();
+    return m_db.run("UPDATE sandboxes SET started_at = CASE WHEN ?1 = 'running' "
+                    "THEN (CASE WHEN state = 'running' THEN started_at ELSE ?4 END) END, "
+                    "state = ?1, init_pid = ?2 WHERE id = ?3",
+                    sandboxStateName(state), initPid > 0 ? std::optional<qint64>(initPid) : std::nullopt, id,
+                    QDateTime::currentMSecsSinceEpoch());
 }
 
 Result<void> SandboxStore::rename(const QString &id, const QString &name)
 {
-    auto stmt = m_db.prepare("UPDATE sandboxes SET name = ? WHERE id = ?");
-    if (!stmt)
-        return tl::unexpected(stmt.error());
-    stmt->bind(1, name).bind(2, id);
-    return stmt->run();
+    return m_db.run("UPDATE sandboxes SET name = ? WHERE id = ?", name, id);
 }
 
 Result<void> SandboxStore::remove(const QString &id)
 {
-    auto stmt = m_db.prepare("DELETE FROM sandboxes WHERE id = ?");
-    if (!stmt)
-        return tl::unexpected(stmt.error());
-    stmt->bind(1, id);
-    return stmt->run();
+    return m_db.run("DELETE FROM sandboxes WHERE id = ?", id);
 }
 
 Result<QString> SandboxStore::takeProcessId(const QString &sandboxId)
 {
-    auto stmt = m_db.prepare(
-        "UPDATE sandboxes SET next_proc = next_proc + 1 WHERE id = ? RETURNING next_proc - 1");
+    auto stmt = m_db.prepare("UPDATE sandboxes SET next_proc = next_proc + 1 WHERE id = ? RETURNING next_proc - 1", sandboxId);
     if (!stmt)
         return tl::unexpected(stmt.error());
-    stmt->bind(1, sandboxId);
     auto row = stmt->step();
     if (!row)
         return tl::unexpected(row.error());
