@@ -1,7 +1,7 @@
 #include "child_spawn.h"
 
 #include "fd_passing.h"
-#include "unique_fd.h"
+#include "paddock/unique_fd.h"
 #include "workload_privileges.h"
 
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 #include "default_routes.h"
 
-#include "unique_fd.h"
+#include "paddock/unique_fd.h"
 
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>

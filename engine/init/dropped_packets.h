@@ -7,7 +7,7 @@
 #pragma once
 
 #include "status.h"
-#include "unique_fd.h"
+#include "paddock/unique_fd.h"
 
 #include "paddock/wire/egress_messages.h"
 

@@ -2,7 +2,7 @@
 // processes it forks. No allocation: safe between fork and exec.
 #pragma once
 
-#include "unique_fd.h"
+#include "paddock/unique_fd.h"
 
 #include <sys/socket.h>
 #include <sys/types.h>

@@ -11,7 +11,7 @@
 // Functions return 0 or an errno.
 #pragma once
 
-#include "unique_fd.h"
+#include "paddock/unique_fd.h"
 
 #include "paddock/wire/file_messages.h"
 

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "syscall_filter.h"
-#include "unique_fd.h"
+#include "paddock/unique_fd.h"
 
 #include "paddock/wire/frame.h"
 

@@ -10,7 +10,7 @@
 
 #include "file_ops.h"
 #include "tree_watcher.h"
-#include "unique_fd.h"
+#include "paddock/unique_fd.h"
 
 #include "paddock/wire/frame.h"
 

@@ -10,7 +10,7 @@
 #include "egress_reports.h"
 #include "refused_calls.h"
 #include "syscall_filter.h"
-#include "unique_fd.h"
+#include "paddock/unique_fd.h"
 
 #include "paddock/wire/messages.h"
 

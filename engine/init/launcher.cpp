@@ -6,7 +6,7 @@
 #include "init_server.h"
 #include "sandbox_setup.h"
 #include "syscall_filter.h"
-#include "unique_fd.h"
+#include "paddock/unique_fd.h"
 
 #include <fcntl.h>
 #include <sched.h>

@@ -1,6 +1,6 @@
 #include "loopback.h"
 
-#include "unique_fd.h"
+#include "paddock/unique_fd.h"
 
 #include <fcntl.h>
 #include <net/if.h>

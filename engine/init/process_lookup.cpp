@@ -1,6 +1,6 @@
 #include "process_lookup.h"
 
-#include "unique_fd.h"
+#include "paddock/unique_fd.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -6,7 +6,7 @@
 // a listener whose processes have all ended is closed.
 #pragma once
 
-#include "unique_fd.h"
+#include "paddock/unique_fd.h"
 
 #include "paddock/wire/egress_messages.h"
 

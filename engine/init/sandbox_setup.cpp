@@ -4,7 +4,7 @@
 #include "egress_firewall.h"
 #include "loopback.h"
 #include "mount_table.h"
-#include "unique_fd.h"
+#include "paddock/unique_fd.h"
 
 #include <fcntl.h>
 #include <sys/mount.h>

@@ -1,7 +1,7 @@
 #include "syscall_filter.h"
 
 #include "syscall_policy.h"
-#include "unique_fd.h"
+#include "paddock/unique_fd.h"
 
 #include <linux/seccomp.h>
 #include <seccomp.h>

@@ -6,7 +6,7 @@
 // the engine resyncs instead of missing anything silently.
 #pragma once
 
-#include "unique_fd.h"
+#include "paddock/unique_fd.h"
 
 #include "paddock/wire/file_messages.h"
 

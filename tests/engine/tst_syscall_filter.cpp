@@ -24,6 +24,7 @@
 #include <cstring>
 #include <functional>
 
+using namespace paddock;
 using namespace paddock::init;
 
 namespace {

@@ -37,7 +37,7 @@ std::optional<uint32_t> reverseAddress(const std::string &name)
 
 } // namespace
 
-DnsResponder::DnsResponder(SocketFd socket, bool redirected, FakeIpPool &pool, QObject *parent)
+DnsResponder::DnsResponder(UniqueFd socket, bool redirected, FakeIpPool &pool, QObject *parent)
     : QObject(parent), m_socket(std::move(socket)), m_redirected(redirected), m_pool(pool)
 {
     m_notifier = std::make_unique<QSocketNotifier>(m_socket.get(), QSocketNotifier::Read);

@@ -12,7 +12,7 @@
 
 #include "dns_message.h"
 #include "fake_ip_pool.h"
-#include "socket_fd.h"
+#include "paddock/unique_fd.h"
 
 #include <QObject>
 #include <QSocketNotifier>
@@ -26,7 +26,7 @@ class DnsResponder : public QObject {
     Q_OBJECT
 public:
     // `redirected`: queries arriving here were sent to an outside resolver.
-    DnsResponder(SocketFd socket, bool redirected, FakeIpPool &pool, QObject *parent = nullptr);
+    DnsResponder(UniqueFd socket, bool redirected, FakeIpPool &pool, QObject *parent = nullptr);
 
 Q_SIGNALS:
     // A name got its fake address for the first time (to be stored).
@@ -38,7 +38,7 @@ private:
     void readQueries();
     std::string answer(const DnsQuery &q);
 
-    SocketFd m_socket;
+    UniqueFd m_socket;
     bool m_redirected;
     FakeIpPool &m_pool;
     std::unique_ptr<QSocketNotifier> m_notifier;

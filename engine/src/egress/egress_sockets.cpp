@@ -22,7 +22,7 @@ Error ioError(const QString &what, int err = errno)
                    QStringLiteral("fetch egress sockets"), err };
 }
 
-Result<SocketFd> connectUnix(const QString &path)
+Result<UniqueFd> connectUnix(const QString &path)
 {
     sockaddr_un addr {};
     addr.sun_family = AF_UNIX;
@@ -30,7 +30,7 @@ Result<SocketFd> connectUnix(const QString &path)
     if (size_t(p.size()) >= sizeof addr.sun_path)
         return tl::unexpected(ioError(QStringLiteral("socket path too long"), ENAMETOOLONG));
     std::memcpy(addr.sun_path, p.constData(), size_t(p.size()));
-    SocketFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (!fd.valid())
         return tl::unexpected(ioError(QStringLiteral("socket")));
     if (::connect(fd.get(), reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0)
@@ -39,7 +39,7 @@ Result<SocketFd> connectUnix(const QString &path)
 }
 
 // One read, keeping every descriptor that arrives; 0 when the peer closed.
-Result<size_t> readSome(int fd, QDeadlineTimer deadline, wire::FrameParser &parser, std::vector<SocketFd> &fds)
+Result<size_t> readSome(int fd, QDeadlineTimer deadline, wire::FrameParser &parser, std::vector<UniqueFd> &fds)
 {
     for (;;) {
         pollfd p { fd, POLLIN, 0 };
@@ -82,7 +82,7 @@ Result<size_t> readSome(int fd, QDeadlineTimer deadline, wire::FrameParser &pars
 // Reads until the EgressSockets frame is whole (or the peer closes, or
 // sends too much without it).
 Result<std::optional<wire::EgressSockets>> readHandOver(int fd, QDeadlineTimer deadline, wire::FrameParser &parser,
-                                                        std::vector<SocketFd> &fds)
+                                                        std::vector<UniqueFd> &fds)
 {
     size_t total = 0;
     for (;;) {
@@ -112,7 +112,7 @@ Result<EgressSockets> fetchEgressSockets(const QString &initSocket, int timeoutM
     if (::send(conn->get(), hello.data(), hello.size(), MSG_NOSIGNAL) != ssize_t(hello.size()))
         return tl::unexpected(ioError(QStringLiteral("send hello")));
     EgressSockets out;
-    std::vector<SocketFd> fds;
+    std::vector<UniqueFd> fds;
     auto handOver = readHandOver(conn->get(), deadline, out.reportsRead, fds);
     if (!handOver)
         return tl::unexpected(handOver.error());

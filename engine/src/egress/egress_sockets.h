@@ -3,7 +3,7 @@
 // steers every outbound connection to, and the DNS sockets.
 #pragma once
 
-#include "socket_fd.h"
+#include "paddock/unique_fd.h"
 
 #include "paddock/error.h"
 #include "paddock/wire/frame.h"
@@ -11,11 +11,11 @@
 namespace paddock::egress {
 
 struct EgressSockets {
-    SocketFd tcp4, tcp6, dns, redirectedDns;
+    UniqueFd tcp4, tcp6, dns, redirectedDns;
     // The connection they came on: paddock-init goes on reporting there what
     // it refused (EgressRefusal frames). `reportsRead` holds what was read
     // past the hand-over. An older paddock-init closes it.
-    SocketFd reports;
+    UniqueFd reports;
     wire::FrameParser reportsRead;
 };
 

@@ -47,7 +47,7 @@ bool readSome(int fd, std::string &into)
 
 } // namespace
 
-HttpGate::HttpGate(SandboxEgress &sandbox, SocketFd client, Destination dest, QString process)
+HttpGate::HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QString process)
     : QObject(&sandbox), m_sandbox(sandbox), m_client(std::move(client)), m_dest(std::move(dest)), m_process(std::move(process))
 {
 }

@@ -13,7 +13,7 @@
 
 #include "destination.h"
 #include "rule_matcher.h"
-#include "socket_fd.h"
+#include "paddock/unique_fd.h"
 
 #include "paddock/egress.h"
 
@@ -35,7 +35,7 @@ struct Upstream;
 class HttpGate : public QObject {
     Q_OBJECT
 public:
-    HttpGate(SandboxEgress &sandbox, SocketFd client, Destination dest, QString process);
+    HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QString process);
     ~HttpGate() override;
     void start();
 
@@ -59,7 +59,7 @@ private:
     void finish();
 
     SandboxEgress &m_sandbox;
-    SocketFd m_client, m_upstream;
+    UniqueFd m_client, m_upstream;
     Destination m_dest;
     QString m_process;
     QString m_upstreamDescription;

@@ -82,7 +82,7 @@ FirstFlightCheck serverNameCheck(const QString &host)
 
 } // namespace
 
-InterceptedConnection::InterceptedConnection(SandboxEgress &sandbox, SocketFd client)
+InterceptedConnection::InterceptedConnection(SandboxEgress &sandbox, UniqueFd client)
     : QObject(&sandbox), m_sandbox(sandbox), m_client(std::move(client))
 {
     m_refusalTimer.setSingleShot(true);

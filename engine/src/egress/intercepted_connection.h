@@ -17,7 +17,7 @@
 
 #include "destination.h"
 #include "rule_matcher.h"
-#include "socket_fd.h"
+#include "paddock/unique_fd.h"
 
 #include "paddock/egress.h"
 
@@ -37,7 +37,7 @@ struct Upstream;
 class InterceptedConnection : public QObject {
     Q_OBJECT
 public:
-    InterceptedConnection(SandboxEgress &sandbox, SocketFd client);
+    InterceptedConnection(SandboxEgress &sandbox, UniqueFd client);
     ~InterceptedConnection() override;
     void start();
 
@@ -56,7 +56,7 @@ private:
     EgressLogEntry entry(EgressVerdict verdict, const QString &reason) const;
 
     SandboxEgress &m_sandbox;
-    SocketFd m_client;
+    UniqueFd m_client;
     QHostAddress m_clientAddress;
     quint16 m_clientPort = 0;
     Destination m_dest;

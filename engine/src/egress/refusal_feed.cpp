@@ -5,7 +5,7 @@
 
 namespace paddock::egress {
 
-RefusalFeed::RefusalFeed(SocketFd conn, wire::FrameParser alreadyRead, QObject *parent)
+RefusalFeed::RefusalFeed(UniqueFd conn, wire::FrameParser alreadyRead, QObject *parent)
     : QObject(parent), m_conn(std::move(conn)), m_parser(std::move(alreadyRead))
 {
 }

@@ -5,7 +5,7 @@
 // Thread ownership: the engine thread.
 #pragma once
 
-#include "socket_fd.h"
+#include "paddock/unique_fd.h"
 
 #include "paddock/wire/egress_messages.h"
 
@@ -20,7 +20,7 @@ class RefusalFeed : public QObject {
     Q_OBJECT
 public:
     // `alreadyRead`: bytes read past the hand-over.
-    RefusalFeed(SocketFd conn, wire::FrameParser alreadyRead, QObject *parent = nullptr);
+    RefusalFeed(UniqueFd conn, wire::FrameParser alreadyRead, QObject *parent = nullptr);
 
     // Delivers what arrived with the hand-over; later frames as they come.
     void start();
@@ -33,7 +33,7 @@ private:
     void deliverFrames();
     void stop(); // the peer closed (an older paddock-init always does) or broke the protocol
 
-    SocketFd m_conn;
+    UniqueFd m_conn;
     wire::FrameParser m_parser;
     std::unique_ptr<QSocketNotifier> m_notifier;
 };

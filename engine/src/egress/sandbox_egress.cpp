@@ -83,7 +83,7 @@ void SandboxEgress::acceptConnections(int listener)
         }
         if (fd < 0)
             return;
-        auto *conn = new InterceptedConnection(*this, SocketFd(fd));
+        auto *conn = new InterceptedConnection(*this, UniqueFd(fd));
         conn->start();
     }
 }

@@ -47,7 +47,7 @@ private:
     EgressService &m_service;
     QString m_sandboxId;
     quint64 m_netNamespace = 0; // to find which process opened a connection
-    SocketFd m_tcp4, m_tcp6;
+    UniqueFd m_tcp4, m_tcp6;
     FakeIpPool m_pool;
     std::unique_ptr<QSocketNotifier> m_accept4, m_accept6;
     DnsResponder *m_dns = nullptr;

@@ -26,7 +26,7 @@ constexpr int kMaxEvents = 64;
 
 struct Direction {
     int from = -1, to = -1;
-    SocketFd pipeRead, pipeWrite;
+    UniqueFd pipeRead, pipeWrite;
     size_t pending = 0; // bytes in the pipe
     bool eof = false; // `from` sent its FIN
     bool shut = false; // the FIN was passed on to `to`
@@ -40,7 +40,7 @@ struct Direction {
 
 struct Pair {
     quint64 id = 0;
-    SocketFd client, upstream;
+    UniqueFd client, upstream;
     Direction out, in; // client → upstream, upstream → client
     FirstFlightCheck check; // while set, client bytes are read into `first`
     std::string first;
@@ -297,7 +297,7 @@ private:
         m_finished.clear();
     }
 
-    SocketFd m_epoll, m_wake;
+    UniqueFd m_epoll, m_wake;
     std::mutex m_mutex;
     std::deque<std::function<void()>> m_commands; // guarded by m_mutex
     std::unordered_map<quint64, std::unique_ptr<Pair>> m_pairs; // relay thread only
@@ -310,7 +310,7 @@ SpliceRelay::SpliceRelay() : m_loop(std::make_unique<Loop>()) { }
 
 SpliceRelay::~SpliceRelay() = default;
 
-quint64 SpliceRelay::add(SocketFd client, SocketFd upstream, FirstFlightCheck check, RelayFinished finished)
+quint64 SpliceRelay::add(UniqueFd client, UniqueFd upstream, FirstFlightCheck check, RelayFinished finished)
 {
     static std::atomic<quint64> nextId { 1 };
     auto p = std::make_unique<Pair>();

@@ -12,7 +12,7 @@
 // `finished` callback run on the relay's thread.
 #pragma once
 
-#include "socket_fd.h"
+#include "paddock/unique_fd.h"
 
 #include <QString>
 
@@ -46,7 +46,7 @@ public:
     SpliceRelay &operator=(const SpliceRelay &) = delete;
 
     // `check` may be empty (nothing to check). Returns an ID for close().
-    quint64 add(SocketFd client, SocketFd upstream, FirstFlightCheck check, RelayFinished finished);
+    quint64 add(UniqueFd client, UniqueFd upstream, FirstFlightCheck check, RelayFinished finished);
     // Ends a connection as if both sides had closed; its callback still runs.
     void close(quint64 id);
 

@@ -12,7 +12,7 @@
 
 #include "destination.h"
 #include "forward_proxy.h"
-#include "socket_fd.h"
+#include "paddock/unique_fd.h"
 
 #include "paddock/egress.h"
 
@@ -35,7 +35,7 @@ struct UpstreamPlan {
 };
 
 struct Upstream {
-    SocketFd fd;
+    UniqueFd fd;
     QString description; // "93.184.216.34:443", "via proxy 10.0.0.1:3128"
 };
 
@@ -61,7 +61,7 @@ private:
     QList<QHostAddress> m_candidates;
     quint16 m_port = 0;
     QString m_lastError;
-    SocketFd m_fd;
+    UniqueFd m_fd;
     QHostAddress m_connectedTo;
     std::unique_ptr<QSocketNotifier> m_notifier;
     QTimer m_deadline;

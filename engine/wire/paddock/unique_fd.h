@@ -1,11 +1,12 @@
-// Owns a file descriptor; closes it exactly once.
+// Owns a file descriptor; closes it exactly once. Header-only and free of
+// Qt, so paddock-init and the engine share it.
 #pragma once
 
 #include <unistd.h>
 
 #include <utility>
 
-namespace paddock::init {
+namespace paddock {
 
 class UniqueFd {
 public:
@@ -38,4 +39,4 @@ private:
     int m_fd = -1;
 };
 
-} // namespace paddock::init
+} // namespace paddock
