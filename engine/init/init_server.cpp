@@ -96,6 +96,10 @@ int InitServer::run()
                     childEnded(*child, SIGKILL);
             return 0;
         }
+        // What the last round refused (or a held report whose second is up)
+        // goes out before PID 1 waits again.
+        m_egressReports.tick(nowMs());
+        sendEgressReports();
         // Index layout of fds: [signals, listener, connections..., 3 per child:
         // out, err, in, then one per seccomp listener, then the drop log].
         fds.clear();
@@ -120,8 +124,6 @@ int InitServer::run()
         int n = ::poll(fds.data(), fds.size(), pollTimeoutMs());
         if (n < 0 && errno != EINTR)
             return 1;
-        m_egressReports.tick(nowMs());
-        sendEgressReports();
         if (n <= 0)
             continue;
         size_t i = 2;
@@ -251,8 +253,7 @@ void InitServer::handOutEgressSockets(Connection &c)
 {
     if (!c.out.empty() || !sendEgressListeners(c.fd.get(), m_egress).ok())
         return dropConnection(c);
-    c.egressReports = true;
-    sendEgressReports();
+    c.egressReports = true; // what waited for it goes out before PID 1 polls again
 }
 
 void InitServer::answerRefusedCalls(const std::vector<pollfd> &fds, size_t first)
@@ -262,7 +263,6 @@ void InitServer::answerRefusedCalls(const std::vector<pollfd> &fds, size_t first
             if (auto refusal = m_refusedCalls.answer(k, fds[first + k].revents))
                 m_egressReports.add(std::move(*refusal), nowMs());
     m_refusedCalls.forgetEnded();
-    sendEgressReports();
 }
 
 void InitServer::readDroppedPackets()
@@ -278,7 +278,6 @@ void InitServer::readDroppedPackets()
         }
         m_egressReports.add(std::move(p.report), now);
     }
-    sendEgressReports();
 }
 
 // To every engine listening; kept while none is.
