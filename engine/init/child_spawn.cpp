@@ -1,6 +1,6 @@
 #include "child_spawn.h"
 
-#include "fd_passing.h"
+#include "paddock/fd_passing.h"
 #include "paddock/unique_fd.h"
 #include "workload_privileges.h"
 
@@ -125,9 +125,13 @@ SpawnResult spawnChild(const SpawnRequest &req)
     SpawnResult result { pid, 0, {}, {} };
     int msg[2] = { 0, 0 };
     // One message each: a failed step, or the listener (with its fd). 0 at exec.
-    while (receiveWithFd(readEnd.get(), msg, sizeof msg, result.refusals) == ssize_t(sizeof msg)) {
-        if (msg[0] == kListenerMessage)
+    std::vector<UniqueFd> passed;
+    bool truncated = false;
+    while (receiveWithFds(readEnd.get(), msg, sizeof msg, passed, truncated) == ssize_t(sizeof msg)) {
+        if (msg[0] == kListenerMessage && passed.size() == 1) {
+            result.refusals = std::move(passed.front());
             continue;
+        }
         ::waitpid(pid, nullptr, 0);
         return { -1, msg[1], describe(req, msg[0], msg[1]), {} };
     }

@@ -1,6 +1,6 @@
 #include "egress_listeners.h"
 
-#include "fd_passing.h"
+#include "paddock/fd_passing.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

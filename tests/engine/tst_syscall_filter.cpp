@@ -1,7 +1,7 @@
 // The workload's syscall policy as a table, and the BPF compiled from it,
 // checked in a forked child without a sandbox. The same filter is attacked
 // from inside real sandboxes in tests/hostile/tst_hostile_kernel.cpp.
-#include "fd_passing.h"
+#include "paddock/fd_passing.h"
 #include "refused_calls.h"
 #include "syscall_filter.h"
 #include "syscall_policy.h"
@@ -161,10 +161,12 @@ private Q_SLOTS:
         }
         ::close(channel[1]);
         RefusedCalls calls;
-        UniqueFd listener;
+        std::vector<UniqueFd> listener;
         char tag;
-        QCOMPARE(receiveWithFd(channel[0], &tag, 1, listener), ssize_t(1));
-        calls.watch(std::move(listener));
+        bool truncated = false;
+        QCOMPARE(receiveWithFds(channel[0], &tag, 1, listener, truncated), ssize_t(1));
+        QCOMPARE(listener.size(), size_t(1));
+        calls.watch(std::move(listener.front()));
         QCOMPARE(calls.size(), size_t(1));
         std::vector<pollfd> fds;
         calls.appendPollFds(fds);

@@ -1,5 +1,6 @@
 #include "egress_sockets.h"
 
+#include "paddock/fd_passing.h"
 #include "paddock/wire/egress_messages.h"
 
 #include <QDeadlineTimer>
@@ -50,29 +51,11 @@ Result<size_t> readSome(int fd, QDeadlineTimer deadline, wire::FrameParser &pars
             return tl::unexpected(Error { ErrorCode::Timeout, QStringLiteral("egress sockets: paddock-init did not answer"),
                                           QStringLiteral("fetch egress sockets") });
         char buf[512];
-        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * wire::kEgressSocketCount)];
-        iovec iov { buf, sizeof buf };
-        msghdr mh {};
-        mh.msg_iov = &iov;
-        mh.msg_iovlen = 1;
-        mh.msg_control = control;
-        mh.msg_controllen = sizeof control;
-        ssize_t n = ::recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
-        if (n < 0 && errno == EINTR)
-            continue;
+        bool truncated = false;
+        ssize_t n = receiveWithFds(fd, buf, sizeof buf, fds, truncated);
         if (n < 0)
             return tl::unexpected(ioError(QStringLiteral("read")));
-        for (cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-            if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-                continue;
-            size_t count = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-            for (size_t i = 0; i < count; ++i) {
-                int passed;
-                std::memcpy(&passed, CMSG_DATA(cm) + i * sizeof(int), sizeof passed);
-                fds.emplace_back(passed);
-            }
-        }
-        if (mh.msg_flags & MSG_CTRUNC)
+        if (truncated || fds.size() > wire::kEgressSocketCount)
             return tl::unexpected(ioError(QStringLiteral("too many descriptors"), EPROTO));
         parser.append(buf, size_t(n));
         return size_t(n);

@@ -1,5 +1,6 @@
-// Passing descriptors over a unix socket (SCM_RIGHTS), for PID 1 and the
-// processes it forks. No allocation: safe between fork and exec.
+// Passing descriptors over a unix socket (SCM_RIGHTS), between PID 1, the
+// processes it forks and the engine. Sending allocates nothing, so it is
+// safe between fork and exec.
 #pragma once
 
 #include "paddock/unique_fd.h"
@@ -10,8 +11,9 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
+#include <vector>
 
-namespace paddock::init {
+namespace paddock {
 
 inline constexpr size_t kMaxPassedFds = 8;
 
@@ -35,11 +37,13 @@ inline bool sendWithFds(int sock, const void *bytes, size_t len, const int *fds,
     return ::sendmsg(sock, &mh, MSG_NOSIGNAL) == ssize_t(len);
 }
 
-// Receives up to `len` bytes; a descriptor that came with them lands in
-// `fd` (close-on-exec). Returns what recvmsg returned (0: the peer closed).
-inline ssize_t receiveWithFd(int sock, void *bytes, size_t len, UniqueFd &fd)
+// Receives up to `len` bytes; the descriptors that came with them are
+// appended to `fds` (close-on-exec), and `truncated` says whether the
+// kernel had to drop some (more than kMaxPassedFds). Returns what recvmsg
+// returned (0: the peer closed; -1 with errno).
+inline ssize_t receiveWithFds(int sock, void *bytes, size_t len, std::vector<UniqueFd> &fds, bool &truncated)
 {
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxPassedFds)];
     iovec iov { bytes, len };
     msghdr mh {};
     mh.msg_iov = &iov;
@@ -50,14 +54,18 @@ inline ssize_t receiveWithFd(int sock, void *bytes, size_t len, UniqueFd &fd)
     do
         n = ::recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
     while (n < 0 && errno == EINTR);
-    for (cmsghdr *cm = n > 0 ? CMSG_FIRSTHDR(&mh) : nullptr; cm; cm = CMSG_NXTHDR(&mh, cm)) {
-        if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS && cm->cmsg_len == CMSG_LEN(sizeof(int))) {
+    truncated = n >= 0 && (mh.msg_flags & MSG_CTRUNC);
+    for (cmsghdr *cm = n >= 0 ? CMSG_FIRSTHDR(&mh) : nullptr; cm; cm = CMSG_NXTHDR(&mh, cm)) {
+        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+            continue;
+        const size_t count = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < count; ++i) {
             int passed;
-            std::memcpy(&passed, CMSG_DATA(cm), sizeof passed);
-            fd.reset(passed);
+            std::memcpy(&passed, CMSG_DATA(cm) + i * sizeof(int), sizeof passed);
+            fds.emplace_back(passed);
         }
     }
     return n;
 }
 
-} // namespace paddock::init
+} // namespace paddock
