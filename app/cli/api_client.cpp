@@ -138,6 +138,21 @@ Result<void> ApiClient::stream(const QByteArray &method, const QString &target, 
     return {};
 }
 
+Result<void> ApiClient::streamLines(const QByteArray &method, const QString &target, const QJsonObject &body,
+                                    const std::function<void(const QByteArray &)> &onLine)
+{
+    QByteArray pending;
+    return stream(method, target, body, [&](const QByteArray &bytes) {
+        pending += bytes;
+        qsizetype nl;
+        while ((nl = pending.indexOf('\n')) >= 0) {
+            const QByteArray line = pending.left(nl);
+            pending.remove(0, nl + 1);
+            onLine(line);
+        }
+    });
+}
+
 Result<UpgradedStream> ApiClient::upgrade(const QString &target, const QJsonObject &body, const QByteArray &protocol)
 {
     auto stream = open();

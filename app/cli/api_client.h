@@ -47,6 +47,10 @@ public:
     // arrives. Non-2xx responses become their Error, as for call().
     Result<void> stream(const QByteArray &method, const QString &target, const QJsonObject &body,
                         const std::function<void(const QByteArray &)> &onData);
+    // The same for a body of lines (NDJSON): onLine gets each whole line,
+    // without its newline.
+    Result<void> streamLines(const QByteArray &method, const QString &target, const QJsonObject &body,
+                             const std::function<void(const QByteArray &)> &onLine);
     // POST asking to switch the connection to `protocol`; anything but
     // 101 Switching Protocols becomes the Error it carries.
     Result<UpgradedStream> upgrade(const QString &target, const QJsonObject &body,

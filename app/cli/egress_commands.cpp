@@ -196,17 +196,10 @@ int logCommand(CliContext &ctx, const QStringList &args)
     const bool json = a.flags.contains(QStringLiteral("--json"));
     if (a.flags.contains(QStringLiteral("--follow"))) {
         q.addQueryItem(QStringLiteral("follow"), QStringLiteral("1"));
-        QByteArray pending;
-        auto r = ctx.api.stream("GET", QStringLiteral("/v1/egress/log?") + q.query(QUrl::FullyEncoded), {},
-                                [&](const QByteArray &bytes) {
-                                    pending += bytes;
-                                    qsizetype nl;
-                                    while ((nl = pending.indexOf('\n')) >= 0) {
-                                        const QByteArray line = pending.left(nl);
-                                        pending.remove(0, nl + 1);
-                                        writeRaw(1, json ? line + '\n' : logLine(QJsonDocument::fromJson(line).object()).toUtf8() + '\n');
-                                    }
-                                });
+        auto r = ctx.api.streamLines("GET", QStringLiteral("/v1/egress/log?") + q.query(QUrl::FullyEncoded), {},
+                                     [&](const QByteArray &line) {
+                                         writeRaw(1, json ? line + '\n' : logLine(QJsonDocument::fromJson(line).object()).toUtf8() + '\n');
+                                     });
         return r ? 0 : reportError(r.error());
     }
     auto r = ctx.api.call("GET", QStringLiteral("/v1/egress/log?") + q.query(QUrl::FullyEncoded));

@@ -43,24 +43,17 @@ int watchCommand(CliContext &ctx, const QStringList &args)
     if (a.values.contains(QStringLiteral("--since")))
         query.addQueryItem(QStringLiteral("since"), a.value(QStringLiteral("--since")));
     const bool json = a.flags.contains(QStringLiteral("--json"));
-    QByteArray pending;
     int status = 0;
-    auto r = ctx.api.stream("GET", sandboxPath(a.positional[0]) + QStringLiteral("/watch?") + query.query(QUrl::FullyEncoded), {},
-                            [&](const QByteArray &bytes) {
-                                pending += bytes;
-                                qsizetype nl;
-                                while ((nl = pending.indexOf('\n')) >= 0) {
-                                    const QByteArray line = pending.left(nl);
-                                    pending.remove(0, nl + 1);
-                                    const QJsonObject e = QJsonDocument::fromJson(line).object();
-                                    if (e.value(QStringLiteral("type")).toString() == QLatin1String("error")) {
-                                        status = reportError(Error { ErrorCode::NotRunning,
-                                                                     e.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString() });
-                                        continue;
-                                    }
-                                    writeRaw(1, json ? line + '\n' : describe(e).toUtf8() + '\n');
-                                }
-                            });
+    auto r = ctx.api.streamLines("GET", sandboxPath(a.positional[0]) + QStringLiteral("/watch?") + query.query(QUrl::FullyEncoded), {},
+                                 [&](const QByteArray &line) {
+                                     const QJsonObject e = QJsonDocument::fromJson(line).object();
+                                     if (e.value(QStringLiteral("type")).toString() == QLatin1String("error")) {
+                                         status = reportError(Error { ErrorCode::NotRunning,
+                                                                      e.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString() });
+                                         return;
+                                     }
+                                     writeRaw(1, json ? line + '\n' : describe(e).toUtf8() + '\n');
+                                 });
     if (!r)
         return reportError(r.error());
     return status;
