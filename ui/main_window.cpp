@@ -1,4 +1,5 @@
 #include "main_window.h"
+#include "plain_message_box.h"
 
 #include "egress/egress_desktop_notifier.h"
 #include "egress/egress_question_bar.h"
@@ -13,7 +14,6 @@
 #include <QApplication>
 #include <QHeaderView>
 #include <QInputDialog>
-#include <QMessageBox>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -155,7 +155,7 @@ void MainWindow::showSelection()
 void MainWindow::report(const QString &what, const Error &error)
 {
     statusBar()->showMessage(tr("Could not %1").arg(what));
-    QMessageBox::warning(this, tr("Paddock"), tr("Could not %1:\n\n%2").arg(what, error.message));
+    warnPlain(this, tr("Paddock"), tr("Could not %1: %2").arg(what, error.message));
 }
 
 void MainWindow::createSandbox(const QString &name)
@@ -201,9 +201,8 @@ void MainWindow::removeSelected()
     auto sb = selectedSandbox();
     if (!sb)
         return;
-    auto answer = QMessageBox::question(this, tr("Delete sandbox"),
-                                        tr("Delete sandbox '%1' and all its files? Running processes are killed.").arg(sb->name));
-    if (answer != QMessageBox::Yes)
+    if (!askPlain(this, tr("Delete sandbox"),
+                  tr("Delete sandbox '%1' and all its files? Running processes are killed.").arg(sb->name)))
         return;
     m_engine.callAsync<void>([id = sb->id](Engine &e, Callback<void> done) { e.removeSandbox(id, true, done); },
                              [this, name = sb->name](Result<void> r) {

@@ -1,5 +1,7 @@
 #include "process_list_model.h"
 
+#include "paddock/display_text.h"
+
 namespace paddock::ui {
 
 int ProcessListModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
@@ -13,13 +15,13 @@ QVariant ProcessListModel::data(const QModelIndex &index, int role) const
     const ProcessInfo &p = m_rows[index.row()];
     switch (index.column()) {
     case Id: return p.id;
-    case Name: return p.name;
+    case Name: return displayText(p.name);
     case State: return processStateName(p.state);
     case Exit:
         if (!p.exit)
             return QString();
         return p.exit->signal > 0 ? tr("signal %1").arg(p.exit->signal) : QString::number(p.exit->exitCode);
-    case Command: return p.argv.join(QLatin1Char(' '));
+    case Command: return displayText(p.argv.join(QLatin1Char(' ')));
     }
     return {};
 }

@@ -1,5 +1,7 @@
 #include "sandbox_list_model.h"
 
+#include "paddock/display_text.h"
+
 #include <QDateTime>
 
 namespace paddock::ui {
@@ -38,11 +40,11 @@ QVariant SandboxListModel::data(const QModelIndex &index, int role) const
     if (role == IdRole)
         return sb.id;
     if (role == Qt::ToolTipRole)
-        return QStringLiteral("%1 (%2)").arg(sb.name, sb.id);
+        return QStringLiteral("%1 (%2)").arg(displayText(sb.name), sb.id);
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
-    case Name: return sb.name;
+    case Name: return displayText(sb.name);
     case State: return sandboxStateName(sb.state);
     case Uptime:
         if (sb.state != SandboxState::Running || !sb.startedAt.isValid())

@@ -59,9 +59,12 @@ void EgressDesktopNotifier::questionsAsked(int first, int last)
         if (!q)
             continue;
         const qint64 untilDeadline = QDateTime::currentDateTimeUtc().msecsTo(q->deadline);
+        // Notification servers may render a subset of HTML in the body: the
+        // sandbox's words in it must not become markup (or links).
         notify(q->id, tr("Paddock: a connection is waiting for you"),
                tr("%1.\nUnanswered, it is denied at %2.")
-                   .arg(EgressQuestionModel::describe(*q), q->deadline.toLocalTime().toString(QStringLiteral("HH:mm:ss"))),
+                   .arg(EgressQuestionModel::describe(*q).toHtmlEscaped(),
+                        q->deadline.toLocalTime().toString(QStringLiteral("HH:mm:ss"))),
                int(std::clamp<qint64>(untilDeadline, 1000, qint64(24) * 3600 * 1000)));
     }
 }

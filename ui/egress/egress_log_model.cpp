@@ -1,5 +1,7 @@
 #include "egress_log_model.h"
 
+#include "paddock/display_text.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QLocale>
@@ -48,18 +50,19 @@ QVariant EgressLogModel::data(const QModelIndex &index, int role) const
         return QBrush(e->verdict == EgressVerdict::Denied ? QColor(0xc0, 0x30, 0x30)
                       : e->verdict == EgressVerdict::Allowed ? QColor(0x20, 0x80, 0x40) : QColor(0x90, 0x70, 0x10));
     if (role == Qt::ToolTipRole)
-        return e->upstream.isEmpty() ? e->reason : tr("spliced to %1").arg(e->upstream);
+        return displayText(e->upstream.isEmpty() ? e->reason : tr("spliced to %1").arg(e->upstream));
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
     case Time: return e->time.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"));
     case Verdict: return egressVerdictName(e->verdict);
-    case Destination: return e->request.isEmpty() ? destination(*e) : destination(*e) + u' ' + e->request;
+    // Request paths, reasons and process names come from the sandbox.
+    case Destination: return displayText(e->request.isEmpty() ? destination(*e) : destination(*e) + u' ' + e->request);
     case Protocol: return e->protocol;
-    case Rule: return e->rule.isEmpty() ? tr("(default)") : e->rule;
-    case Reason: return e->reason;
+    case Rule: return e->rule.isEmpty() ? tr("(default)") : displayText(e->rule);
+    case Reason: return displayText(e->reason);
     case Traffic: return traffic(*e);
-    case Process: return e->process;
+    case Process: return displayText(e->process);
     }
     return {};
 }

@@ -18,6 +18,7 @@ EgressQuestionBar::EgressQuestionBar(EgressQuestionModel &questions, QWidget *pa
     pal.setColor(QPalette::WindowText, Qt::black);
     setPalette(pal);
     auto *layout = new QHBoxLayout(this);
+    m_label->setTextFormat(Qt::PlainText); // a process name is the sandbox's: never markup
     layout->addWidget(m_label, 1);
     const struct {
         EgressAnswer answer;

@@ -1,5 +1,7 @@
 #include "egress_question_model.h"
 
+#include "paddock/display_text.h"
+
 #include "engine_bridge.h"
 
 namespace paddock::ui {
@@ -28,9 +30,9 @@ QVariant EgressQuestionModel::data(const QModelIndex &index, int role) const
     if (!q || role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
-    case Sandbox: return q->sandboxName;
+    case Sandbox: return displayText(q->sandboxName);
     case Destination: return (q->host.isEmpty() ? q->address : q->host) + u':' + QString::number(q->port);
-    case Process: return q->process.isEmpty() ? tr("(unknown)") : q->process;
+    case Process: return q->process.isEmpty() ? tr("(unknown)") : displayText(q->process);
     case Deadline: return tr("denied at %1").arg(q->deadline.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
     }
     return {};
@@ -53,7 +55,7 @@ QString EgressQuestionModel::describe(const EgressQuestion &q)
 {
     const QString who = q.process.isEmpty() ? tr("A program") : q.process;
     const QString where = (q.host.isEmpty() ? q.address : q.host) + u':' + QString::number(q.port);
-    return tr("%1 in '%2' wants to connect to %3").arg(who, q.sandboxName, where);
+    return displayText(tr("%1 in '%2' wants to connect to %3").arg(who, q.sandboxName, where));
 }
 
 void EgressQuestionModel::answer(const QString &questionId, EgressAnswer a)

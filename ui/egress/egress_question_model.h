@@ -23,6 +23,7 @@ public:
 
     const EgressQuestion *questionAt(int row) const;
     // "curl (pid 4) in 'web' wants api.example.com:443"
+    // One line for a person; what the sandbox chose in it is escaped (display_text.h).
     static QString describe(const EgressQuestion &q);
     void answer(const QString &questionId, EgressAnswer a);
 

@@ -1,5 +1,7 @@
 #include "file_tree_model.h"
 
+#include "paddock/display_text.h"
+
 #include <QFileIconProvider>
 #include <QLocale>
 
@@ -296,7 +298,9 @@ QVariant FileTreeModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
-    case Name: return n->info.kind == FileKind::Symlink ? n->info.name + QStringLiteral(" → ") + n->info.linkTarget : n->info.name;
+    case Name: // names and link targets are the sandbox's: shown, never acted on
+        return n->info.kind == FileKind::Symlink ? displayText(n->info.name) + QStringLiteral(" → ") + displayText(n->info.linkTarget)
+                                                 : displayText(n->info.name);
     case Size: return n->isDir() ? QVariant() : QLocale().formattedDataSize(n->info.size);
     case Modified: return n->info.modified.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
     }

@@ -39,6 +39,7 @@ EgressPage::EgressPage(EngineBridge &engine, EgressQuestionModel &questions, QWi
 {
     m_logFilter.setSourceModel(&m_log);
     m_problem = new QLabel(this);
+    m_problem->setTextFormat(Qt::PlainText);
     m_problem->setObjectName(QStringLiteral("egressProblem"));
     m_problem->setStyleSheet(QStringLiteral("color: #b03030"));
     m_problem->setWordWrap(true);

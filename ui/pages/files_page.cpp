@@ -1,10 +1,12 @@
 #include "files_page.h"
+#include "plain_message_box.h"
+
+#include "paddock/display_text.h"
 
 #include <QHeaderView>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
@@ -43,6 +45,7 @@ FilesPage::FilesPage(EngineBridge &engine, QWidget *parent)
     m_editor->setFont(QFont(QStringLiteral("monospace")));
     m_image->setAlignment(Qt::AlignCenter);
     m_notice->setWordWrap(true);
+    m_notice->setTextFormat(Qt::PlainText); // paths in it are the sandbox's: never markup
     m_notice->hide();
     m_save->setEnabled(false);
     m_viewer->addWidget(m_editor);
@@ -135,16 +138,14 @@ void FilesPage::startWatch()
             });
             QObject::connect(*w, &FileWatch::failed, self.data(), [self](const Error &err) {
                 if (self) {
-                    self->m_notice->setText(tr("Not watching: %1").arg(err.message));
-                    self->m_notice->show();
+                    self->showNotice(tr("Not watching: %1").arg(err.message));
                 }
             });
             return QPointer<FileWatch>(*w);
         },
         [this, generation](Result<QPointer<FileWatch>> w) {
             if (!w) {
-                m_notice->setText(w.error().message);
-                m_notice->show();
+                showNotice(w.error().message);
                 return;
             }
             if (generation != m_generation)
@@ -194,8 +195,7 @@ void FilesPage::onEvents(const QList<FileEvent> &events)
         // An atomic save (ours or a tool's) moves a new file over the old.
         const bool replaced = e.path == m_openPath && (e.change == FileChange::Modified || e.change == FileChange::Moved);
         if (gone) {
-            m_notice->setText(tr("%1 was deleted or moved in the sandbox.").arg(m_openPath));
-            m_notice->show();
+            showNotice(tr("%1 was deleted or moved in the sandbox.").arg(m_openPath));
             continue;
         }
         if (!replaced)
@@ -206,8 +206,7 @@ void FilesPage::onEvents(const QList<FileEvent> &events)
                                      [this, path](Result<FileInfo> now) {
                                          if (!now || path != m_openPath || now->modified == m_openModified)
                                              return;
-                                         m_notice->setText(tr("%1 changed in the sandbox since you opened it.").arg(path));
-                                         m_notice->show();
+                                         showNotice(tr("%1 changed in the sandbox since you opened it.").arg(path));
                                      });
     }
 }
@@ -251,8 +250,7 @@ void FilesPage::openFile(const QString &path)
         },
         [this, path, bytes, info](Result<qint64> r) {
             if (!r) {
-                m_notice->setText(r.error().message);
-                m_notice->show();
+                showNotice(r.error().message);
                 return;
             }
             showContent(path, *bytes, *info);
@@ -290,10 +288,9 @@ void FilesPage::save()
                                  [this, path, bytes](Result<FileInfo> now) {
                                      const bool changed = now && now->modified != m_openModified;
                                      if (changed
-                                         && QMessageBox::question(this, tr("File changed"),
-                                                                  tr("%1 changed in the sandbox since you opened it. "
-                                                                     "Save your version over it?").arg(path))
-                                             != QMessageBox::Yes)
+                                         && !askPlain(this, tr("File changed"),
+                                                      tr("%1 changed in the sandbox since you opened it. "
+                                                         "Save your version over it?").arg(path)))
                                          return;
                                      writeBack(path, bytes);
                                  });
@@ -314,11 +311,19 @@ void FilesPage::writeBack(const QString &path, const QByteArray &bytes)
         [this](Result<FileInfo> saved) {
             m_saving = false;
             if (!saved)
-                return (void)QMessageBox::warning(this, tr("Save failed"), saved.error().message);
+                return warnPlain(this, tr("Save failed"), saved.error().message);
             m_openModified = saved->modified;
             m_editor->document()->setModified(false);
             m_notice->hide();
         });
+}
+
+// Notices quote paths and errors that name the sandbox's files: escaped,
+// so a name cannot add lines or turn the text around.
+void FilesPage::showNotice(const QString &text)
+{
+    m_notice->setText(displayText(text));
+    m_notice->show();
 }
 
 } // namespace paddock::ui

@@ -58,6 +58,7 @@ private:
     void writeBack(const QString &path, const QByteArray &bytes);
     void showContextMenu(const QPoint &pos);
     void reportFailure(const QString &what, const Result<void> &r);
+    void showNotice(const QString &text);
 
     EngineBridge &m_engine;
     FileTreeModel m_model;

@@ -2,6 +2,7 @@
 // new folder, rename, delete. Each goes through the engine on its thread;
 // the tree learns of the result from the watch, like any other change.
 #include "files_page.h"
+#include "plain_message_box.h"
 
 #include <QDir>
 #include <QFile>
@@ -10,7 +11,6 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QMenu>
-#include <QMessageBox>
 #include <QSaveFile>
 
 namespace paddock::ui {
@@ -40,8 +40,7 @@ void FilesPage::reportFailure(const QString &what, const Result<void> &r)
 {
     if (r)
         return;
-    m_notice->setText(what + QStringLiteral(": ") + r.error().message);
-    m_notice->show();
+    showNotice(what + QStringLiteral(": ") + r.error().message);
 }
 
 void FilesPage::showContextMenu(const QPoint &pos)
@@ -73,7 +72,7 @@ void FilesPage::showContextMenu(const QPoint &pos)
                 rename(path, joinPath(path.left(path.lastIndexOf(u'/')), name));
         });
         menu.addAction(tr("Delete"), this, [this, path] {
-            if (QMessageBox::question(this, tr("Delete"), tr("Delete %1 and everything in it?").arg(path)) == QMessageBox::Yes)
+            if (askPlain(this, tr("Delete"), tr("Delete %1 and everything in it?").arg(path)))
                 remove(path);
         });
     }

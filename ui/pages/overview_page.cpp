@@ -12,6 +12,7 @@ OverviewPage::OverviewPage(QWidget *parent) : SandboxPage(parent)
                                  { tr("Created"), &m_created }, { tr("Base image"), &m_image },
                                  { tr("Data"), &m_data } }) {
         *field = new QLabel(this);
+        (*field)->setTextFormat(Qt::PlainText);
         (*field)->setTextInteractionFlags(Qt::TextSelectableByMouse);
         form->addRow(label, *field);
     }

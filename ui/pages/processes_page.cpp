@@ -1,9 +1,9 @@
 #include "processes_page.h"
+#include "plain_message_box.h"
 
 #include "paddock/log_stream.h"
 
 #include <QHeaderView>
-#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
@@ -123,7 +123,7 @@ void ProcessesPage::killSelected()
     m_engine.callAsync<void>([sandboxId, procId](Engine &e, Callback<void> done) { e.kill(sandboxId, procId, 15, done); },
                              [this](Result<void> r) {
                                  if (!r)
-                                     QMessageBox::warning(this, tr("Kill failed"), r.error().message);
+                                     warnPlain(this, tr("Kill failed"), r.error().message);
                              });
 }
 
