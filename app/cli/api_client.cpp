@@ -124,7 +124,7 @@ Result<QJsonObject> ApiClient::callWith(const QByteArray &request)
 }
 
 Result<void> ApiClient::stream(const QByteArray &method, const QString &target, const QJsonObject &body,
-                               const std::function<void(const QByteArray &)> &onData)
+                               const DataSink &onData)
 {
     auto stream = open();
     if (!stream)
@@ -139,17 +139,19 @@ Result<void> ApiClient::stream(const QByteArray &method, const QString &target, 
 }
 
 Result<void> ApiClient::streamLines(const QByteArray &method, const QString &target, const QJsonObject &body,
-                                    const std::function<void(const QByteArray &)> &onLine)
+                                    const DataSink &onLine)
 {
     QByteArray pending;
-    return stream(method, target, body, [&](const QByteArray &bytes) {
+    return stream(method, target, body, [&](const QByteArray &bytes) -> Result<void> {
         pending += bytes;
         qsizetype nl;
         while ((nl = pending.indexOf('\n')) >= 0) {
             const QByteArray line = pending.left(nl);
             pending.remove(0, nl + 1);
-            onLine(line);
+            if (auto r = onLine(line); !r)
+                return r;
         }
+        return {};
     });
 }
 
@@ -170,18 +172,21 @@ Result<UpgradedStream> ApiClient::upgrade(const QString &target, const QJsonObje
 // Sends the request and parses the answer; what follows the answer (after
 // a 101) is left in `buffer`.
 Result<ApiResponse> ApiClient::exchange(UnixStream &stream, const QByteArray &request, QByteArray &buffer,
-                                        const std::function<void(const QByteArray &)> *onData)
+                                        const DataSink *onData)
 {
     if (!stream.sendAll(request))
         return tl::unexpected(lostConnection());
     http::response_parser<http::string_body> parser;
     parser.eager(true);
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-    auto onChunk = [&](std::uint64_t, boost::beast::string_view piece, boost::beast::error_code &) {
-        if (parser.get().result_int() / 100 == 2)
-            (*onData)(QByteArray(piece.data(), qsizetype(piece.size())));
-        else
+    std::optional<Error> sinkFailed;
+    auto onChunk = [&](std::uint64_t, boost::beast::string_view piece, boost::beast::error_code &ec) {
+        if (parser.get().result_int() / 100 != 2) {
             parser.get().body().append(piece.data(), piece.size());
+        } else if (auto r = (*onData)(QByteArray(piece.data(), qsizetype(piece.size()))); !r) {
+            sinkFailed = r.error();
+            ec = boost::asio::error::operation_aborted; // stop parsing: nothing more is taken
+        }
         return piece.size();
     };
     if (onData)
@@ -194,6 +199,8 @@ Result<ApiResponse> ApiClient::exchange(UnixStream &stream, const QByteArray &re
         size_t used = parser.put(boost::asio::buffer(buffer.constData(), size_t(buffer.size())), ec);
         buffer.remove(0, qsizetype(used));
         needMore = ec == http::error::need_more;
+        if (sinkFailed)
+            return tl::unexpected(*sinkFailed);
         if (ec && !needMore)
             return fail(ErrorCode::Protocol, QStringLiteral("malformed answer from the engine: %1").arg(QString::fromStdString(ec.message())));
     }

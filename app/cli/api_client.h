@@ -15,6 +15,11 @@
 
 namespace paddock::cli {
 
+// Takes each piece of a streamed body; an error stops the transfer (the
+// connection is dropped, so the engine stops sending) and is what the
+// call returns — a full disk must end a download, not be ignored.
+using DataSink = std::function<Result<void>(const QByteArray &)>;
+
 struct ApiResponse {
     int status = 0;
     QByteArray body;
@@ -46,11 +51,11 @@ public:
     // A streamed (chunked) response: each piece of body goes to onData as it
     // arrives. Non-2xx responses become their Error, as for call().
     Result<void> stream(const QByteArray &method, const QString &target, const QJsonObject &body,
-                        const std::function<void(const QByteArray &)> &onData);
+                        const DataSink &onData);
     // The same for a body of lines (NDJSON): onLine gets each whole line,
     // without its newline.
     Result<void> streamLines(const QByteArray &method, const QString &target, const QJsonObject &body,
-                             const std::function<void(const QByteArray &)> &onLine);
+                             const DataSink &onLine);
     // POST asking to switch the connection to `protocol`; anything but
     // 101 Switching Protocols becomes the Error it carries.
     Result<UpgradedStream> upgrade(const QString &target, const QJsonObject &body,
@@ -60,7 +65,7 @@ private:
     Result<UnixStream> open();
     Result<QJsonObject> callWith(const QByteArray &request);
     Result<ApiResponse> exchange(UnixStream &stream, const QByteArray &request, QByteArray &buffer,
-                                 const std::function<void(const QByteArray &)> *onData);
+                                 const DataSink *onData);
 
     QString m_socketPath;
     std::function<Result<void>()> m_onNoEngine;

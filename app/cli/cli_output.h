@@ -17,10 +17,13 @@ inline constexpr int kExitTimeout = 124; // as timeout(1)
 inline constexpr int kExitNotExecutable = 126; // as sh
 inline constexpr int kExitNotFound = 127; // as sh
 
+// Human output: text a sandbox chose is escaped (paddock/display_text.h).
 void printLine(const QString &text);
 void printJson(const QJsonObject &o);
 void printTable(const QStringList &header, const QList<QStringList> &rows);
-void writeRaw(int fd, const QByteArray &bytes);
+// All of `bytes`, or why not ("cannot write to standard output: No space
+// left on device"): a download must stop when its destination is full.
+Result<void> writeRaw(int fd, const QByteArray &bytes);
 
 // Prints "paddock: <message>" and returns the exit status for the error.
 int reportError(const Error &e);

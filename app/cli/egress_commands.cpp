@@ -198,7 +198,10 @@ int logCommand(CliContext &ctx, const QStringList &args)
         q.addQueryItem(QStringLiteral("follow"), QStringLiteral("1"));
         auto r = ctx.api.streamLines("GET", QStringLiteral("/v1/egress/log?") + q.query(QUrl::FullyEncoded), {},
                                      [&](const QByteArray &line) {
-                                         writeRaw(1, json ? line + '\n' : logLine(QJsonDocument::fromJson(line).object()).toUtf8() + '\n');
+                                         if (json)
+                                             return writeRaw(1, line + '\n');
+                                         printLine(logLine(QJsonDocument::fromJson(line).object()));
+                                         return Result<void>();
                                      });
         return r ? 0 : reportError(r.error());
     }
@@ -208,7 +211,7 @@ int logCommand(CliContext &ctx, const QStringList &args)
     const QJsonArray entries = r->value(QStringLiteral("entries")).toArray();
     for (qsizetype i = entries.size() - 1; i >= 0; --i) { // oldest first, as a log reads
         const QJsonObject e = entries[i].toObject();
-        writeRaw(1, json ? QJsonDocument(e).toJson(QJsonDocument::Compact) + '\n' : logLine(e).toUtf8() + '\n');
+        json ? (void)writeRaw(1, QJsonDocument(e).toJson(QJsonDocument::Compact) + '\n') : printLine(logLine(e));
     }
     return 0;
 }

@@ -22,22 +22,25 @@ Result<QJsonObject> commandBody(const CliArgs &a)
                          { QStringLiteral("env"), env } };
 }
 
-void ExecEventPrinter::feed(const QByteArray &bytes)
+Result<void> ExecEventPrinter::feed(const QByteArray &bytes)
 {
     m_pending += bytes;
     qsizetype nl;
     while ((nl = m_pending.indexOf('\n')) >= 0) {
-        handle(QJsonDocument::fromJson(m_pending.left(nl)).object());
+        const QJsonObject event = QJsonDocument::fromJson(m_pending.left(nl)).object();
         m_pending.remove(0, nl + 1);
+        if (auto r = handle(event); !r)
+            return r;
     }
+    return {};
 }
 
-void ExecEventPrinter::handle(const QJsonObject &event)
+Result<void> ExecEventPrinter::handle(const QJsonObject &event)
 {
     const QString type = event.value(QStringLiteral("type")).toString();
     if (type == QLatin1String("stdout") || type == QLatin1String("stderr")) {
         QByteArray data = QByteArray::fromBase64(event.value(QStringLiteral("data")).toString().toLatin1());
-        writeRaw(type == QLatin1String("stdout") ? 1 : 2, data);
+        return writeRaw(type == QLatin1String("stdout") ? 1 : 2, data);
     } else if (type == QLatin1String("error")) {
         QJsonObject e = event.value(QStringLiteral("error")).toObject();
         m_error = Error { errorCodeFromName(e.value(QStringLiteral("code")).toString()),
@@ -46,6 +49,7 @@ void ExecEventPrinter::handle(const QJsonObject &event)
         int signal = event.value(QStringLiteral("signal")).toInt();
         m_status = signal > 0 ? 128 + signal : event.value(QStringLiteral("exitCode")).toInt();
     }
+    return {};
 }
 
 QByteArray stdinMessage(const QByteArray &data)

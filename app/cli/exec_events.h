@@ -21,13 +21,15 @@ Result<QJsonObject> commandBody(const CliArgs &a);
 // process's stdout/stderr and keeps how the command ended.
 class ExecEventPrinter {
 public:
-    void feed(const QByteArray &bytes);
+    // An error when output cannot be written (a full disk): the command's
+    // stream should then stop.
+    Result<void> feed(const QByteArray &bytes);
     std::optional<int> status() const { return m_status; } // the shell's convention
     std::optional<Error> error() const { return m_error; }
     bool ended() const { return m_status || m_error; }
 
 private:
-    void handle(const QJsonObject &event);
+    Result<void> handle(const QJsonObject &event);
     QByteArray m_pending;
     std::optional<int> m_status;
     std::optional<Error> m_error;

@@ -1,27 +1,16 @@
-// Verbs on a sandbox's files: `files ls|stat|cat|write|rm|mkdir|mv` and `cp`
-// between the host and a sandbox (SB:PATH names a path in a sandbox).
+// Verbs on a sandbox's files: `files ls|stat|cat|write|rm|mkdir|mv`.
 #include "commands.h"
 
 #include "cli_args.h"
 #include "cli_output.h"
+#include "files_api.h"
 
 #include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
-#include <QSaveFile>
-#include <QUrl>
-
-#include <sys/stat.h>
 
 namespace paddock::cli {
 
 namespace {
-
-QString filesPath(const QString &sb, const char *what, const QString &path)
-{
-    return sandboxPath(sb) + QStringLiteral("/files/") + QLatin1String(what) + QStringLiteral("?path=")
-        + QString::fromLatin1(QUrl::toPercentEncoding(path));
-}
 
 // "-r" and "-p" as well as their long forms.
 QStringList expandShortFlags(QStringList args)
@@ -91,14 +80,9 @@ int exists(CliContext &ctx, const CliArgs &a)
     return noSuchPath ? 1 : reportError(r.error());
 }
 
-Result<void> download(CliContext &ctx, const QString &sb, const QString &path, const std::function<void(const QByteArray &)> &sink)
-{
-    return ctx.api.stream("GET", filesPath(sb, "content", path), {}, sink);
-}
-
 int cat(CliContext &ctx, const CliArgs &a)
 {
-    auto r = download(ctx, a.positional[0], a.positional[1], [](const QByteArray &bytes) { writeRaw(1, bytes); });
+    auto r = download(ctx, a.positional[0], a.positional[1], [](const QByteArray &bytes) { return writeRaw(1, bytes); });
     return r ? 0 : reportError(r.error());
 }
 
@@ -179,51 +163,6 @@ QString filesUsage()
     return lines.join(u'\n');
 }
 
-// "SB:PATH" names a path in a sandbox; anything else is a host path (write
-// "./a:b" for a host file with a colon in its first component).
-bool splitRemote(const QString &arg, QString &sb, QString &path)
-{
-    const qsizetype colon = arg.indexOf(QLatin1Char(':'));
-    if (colon <= 0 || arg.left(colon).contains(QLatin1Char('/')))
-        return false;
-    sb = arg.left(colon);
-    path = arg.mid(colon + 1);
-    return true;
-}
-
-uint unixMode(const QString &hostPath)
-{
-    struct ::stat st;
-    return ::stat(QFile::encodeName(hostPath).constData(), &st) == 0 ? uint(st.st_mode & 07777) : 0644;
-}
-
-int copyToSandbox(CliContext &ctx, const QString &hostPath, const QString &sb, QString path)
-{
-    QFile in(hostPath);
-    if (!in.open(QIODevice::ReadOnly))
-        return reportError(Error { ErrorCode::NotFound, QStringLiteral("cannot read %1: %2").arg(hostPath, in.errorString()) });
-    if (path.isEmpty() || path.endsWith(QLatin1Char('/')))
-        path += QFileInfo(hostPath).fileName();
-    const QString target = filesPath(sb, "content", path) + QStringLiteral("&mode=") + QString::number(unixMode(hostPath), 8);
-    auto r = ctx.api.uploadFile(target, in, in.size()); // streamed: any size
-    return r ? 0 : reportError(r.error());
-}
-
-int copyFromSandbox(CliContext &ctx, const QString &sb, const QString &path, QString hostPath)
-{
-    if (QFileInfo(hostPath).isDir())
-        hostPath += QLatin1Char('/') + QFileInfo(path).fileName();
-    QSaveFile out(hostPath); // the host file appears whole, or not at all
-    if (!out.open(QIODevice::WriteOnly))
-        return reportError(Error { ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(hostPath, out.errorString()) });
-    auto r = download(ctx, sb, path, [&out](const QByteArray &bytes) { out.write(bytes); });
-    if (!r)
-        return reportError(r.error());
-    if (!out.commit())
-        return reportError(Error { ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(hostPath, out.errorString()) });
-    return 0;
-}
-
 } // namespace
 
 int filesCommand(CliContext &ctx, const QStringList &args)
@@ -242,21 +181,6 @@ int filesCommand(CliContext &ctx, const QStringList &args)
         return v.run(ctx, a);
     }
     return usageError(filesUsage());
-}
-
-int cpCommand(CliContext &ctx, const QStringList &args)
-{
-    CliArgs a = parseArgs(args, {}, {});
-    if (!a.error.isEmpty() || a.positional.size() != 2)
-        return usageError(QStringLiteral("usage: paddock cp SRC DST   (one of them SB:PATH)"));
-    QString srcSb, srcPath, dstSb, dstPath;
-    const bool fromSandbox = splitRemote(a.positional[0], srcSb, srcPath);
-    const bool toSandbox = splitRemote(a.positional[1], dstSb, dstPath);
-    if (toSandbox && !fromSandbox)
-        return copyToSandbox(ctx, a.positional[0], dstSb, dstPath);
-    if (fromSandbox && !toSandbox)
-        return copyFromSandbox(ctx, srcSb, srcPath, a.positional[1]);
-    return usageError(QStringLiteral("cp copies between the host and a sandbox: exactly one of SRC and DST is SB:PATH"));
 }
 
 } // namespace paddock::cli

@@ -48,7 +48,7 @@ void printUsage()
         text += QStringLiteral("  %1\n").arg(QString::fromUtf8(v.usage));
     text += QStringLiteral("\nSB is a sandbox ID or name; PROC a process ID or name.\n"
                            "The data dir defaults to $PADDOCK_DATA_DIR, then $XDG_DATA_HOME/paddock.\n");
-    writeRaw(1, text.toUtf8());
+    (void)writeRaw(1, text.toUtf8());
 }
 
 // Replaces this process with paddock-desktop, found beside it.

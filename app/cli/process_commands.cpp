@@ -42,7 +42,7 @@ int execCommand(CliContext &ctx, const QStringList &args)
         return usageError(body.error().message);
     ExecEventPrinter printer;
     auto r = ctx.api.stream("POST", sandboxPath(a.positional[0]) + QStringLiteral("/exec"), *body,
-                            [&](const QByteArray &bytes) { printer.feed(bytes); });
+                            [&](const QByteArray &bytes) { return printer.feed(bytes); });
     if (!r)
         return reportError(r.error());
     if (printer.error())
@@ -100,7 +100,7 @@ int logsCommand(CliContext &ctx, const QStringList &args)
         return usageError(a.error.isEmpty() ? QStringLiteral("usage: logs SB PROC [--follow]") : a.error);
     bool follow = a.flags.contains(QStringLiteral("--follow"));
     QString target = processPath(a.positional[0], a.positional[1], "/logs") + (follow ? QStringLiteral("?follow=1") : QString());
-    auto r = ctx.api.stream("GET", target, {}, [](const QByteArray &bytes) { writeRaw(1, bytes); });
+    auto r = ctx.api.stream("GET", target, {}, [](const QByteArray &bytes) { return writeRaw(1, bytes); });
     return r ? 0 : reportError(r.error());
 }
 

@@ -47,7 +47,7 @@ int relay(UnixStream &engine, const QByteArray &firstEvents)
 {
     const int sock = engine.fd();
     ExecEventPrinter printer;
-    printer.feed(firstEvents);
+    (void)printer.feed(firstEvents); // a terminal: nothing to stop
     Fd winch { winchSignalFd() };
     RawTerminal raw(0);
     bool stdinOpen = true;
@@ -63,7 +63,7 @@ int relay(UnixStream &engine, const QByteArray &firstEvents)
             QByteArray events;
             if (!engine.receive(events))
                 break;
-            printer.feed(events);
+            (void)printer.feed(events);
         }
         if (fds[0].revents) {
             ssize_t n = ::read(0, buf, sizeof buf);

@@ -45,14 +45,17 @@ int watchCommand(CliContext &ctx, const QStringList &args)
     const bool json = a.flags.contains(QStringLiteral("--json"));
     int status = 0;
     auto r = ctx.api.streamLines("GET", sandboxPath(a.positional[0]) + QStringLiteral("/watch?") + query.query(QUrl::FullyEncoded), {},
-                                 [&](const QByteArray &line) {
+                                 [&](const QByteArray &line) -> Result<void> {
                                      const QJsonObject e = QJsonDocument::fromJson(line).object();
                                      if (e.value(QStringLiteral("type")).toString() == QLatin1String("error")) {
                                          status = reportError(Error { ErrorCode::NotRunning,
                                                                       e.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString() });
-                                         return;
+                                         return {};
                                      }
-                                     writeRaw(1, json ? line + '\n' : describe(e).toUtf8() + '\n');
+                                     if (json)
+                                         return writeRaw(1, line + '\n');
+                                     printLine(describe(e));
+                                     return {};
                                  });
     if (!r)
         return reportError(r.error());
