@@ -1,40 +1,82 @@
 #include "paddock/data_paths.h"
 
+#include "private_dirs.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace paddock {
 
 namespace {
 
+using detail::checkPrivateDir;
+using detail::DirCheck;
+
 QString env(const char *name) { return qEnvironmentVariable(name); }
 
-QString runtimeBase()
+// The longest socket name under a runtime dir: "/<16 hex>/sb-<12>.sock"
+// plus room to spare; sun_path holds 107 bytes and a NUL.
+constexpr qsizetype kMaxRuntimeBaseLength = 107 - 40;
+
+struct RuntimeBase {
+    QString path; // empty: nowhere safe
+    QStringList passedOver; // why earlier candidates were not used
+};
+
+// `dir` may be used for sockets: our own, closed to others (or missing,
+// when `parent` is, and ensureExists() will make it), and short enough.
+bool usableSocketDir(const QString &parent, const QString &dir, QStringList &notes)
 {
-    QString xdg = env("XDG_RUNTIME_DIR");
-    if (!xdg.isEmpty() && QFileInfo(xdg).isDir() && QFileInfo(xdg).isWritable())
-        return xdg + QStringLiteral("/paddock");
-    return QStringLiteral("/tmp/paddock-%1").arg(::getuid());
+    if (!parent.isEmpty()) {
+        const DirCheck p = checkPrivateDir(parent, true); // /run/user may be reached through a link
+        if (!p.ok()) {
+            notes << p.why;
+            return false;
+        }
+    }
+    const DirCheck d = checkPrivateDir(dir, false);
+    if (!d.ok() && d.status != DirCheck::Status::Missing) {
+        notes << d.why;
+        return false;
+    }
+    if (dir.size() > kMaxRuntimeBaseLength) {
+        notes << QStringLiteral("%1 is too long for socket paths").arg(dir);
+        return false;
+    }
+    return true;
 }
 
-// Creates `path` with mode 0700 if missing and refuses one that another user
-// owns or others can enter: sockets inside control the sandboxes.
-Result<void> ensurePrivateDir(const QString &path)
+// The first place for sockets that only this user controls. The CLI and
+// the engine walk the same list and so agree without talking:
+//   $XDG_RUNTIME_DIR/paddock, /run/user/<uid>/paddock (a login without the
+//   variable), $TMPDIR-or-/tmp/paddock-<uid> (absent, or ours and 0700),
+//   then <data dir>/run.
+// Another user who makes /tmp/paddock-<uid> first only moves us along.
+RuntimeBase chooseRuntimeBase(const QString &dataDir)
 {
-    QByteArray p = QFile::encodeName(path);
-    if (::mkdir(p.constData(), 0700) != 0 && errno != EEXIST)
-        return fail(ErrorCode::Io, QStringLiteral("cannot create %1: %2").arg(path, qt_error_string(errno)));
-    struct stat st {};
-    if (::lstat(p.constData(), &st) != 0 || !S_ISDIR(st.st_mode))
-        return fail(ErrorCode::Io, QStringLiteral("%1 is not a directory").arg(path));
-    if (st.st_uid != ::getuid() || (st.st_mode & 077) != 0)
-        return fail(ErrorCode::Conflict,
-                    QStringLiteral("%1 must be owned by you with mode 0700; fix or remove it").arg(path));
-    return {};
+    RuntimeBase out;
+    const QString xdg = env("XDG_RUNTIME_DIR");
+    const QString runUser = QStringLiteral("/run/user/%1").arg(::getuid());
+    const QString tmp = env("TMPDIR").isEmpty() ? QStringLiteral("/tmp") : QDir::cleanPath(env("TMPDIR"));
+    const struct {
+        bool applies;
+        QString parent, dir;
+    } candidates[] = {
+        { !xdg.isEmpty(), xdg, xdg + QStringLiteral("/paddock") },
+        { xdg != runUser && QFileInfo::exists(runUser), runUser, runUser + QStringLiteral("/paddock") },
+        { true, QString(), QStringLiteral("%1/paddock-%2").arg(tmp).arg(::getuid()) },
+        { true, QString(), dataDir + QStringLiteral("/run") },
+    };
+    for (const auto &c : candidates) {
+        if (c.applies && usableSocketDir(c.parent, c.dir, out.passedOver)) {
+            out.path = c.dir;
+            return out;
+        }
+    }
+    return out;
 }
 
 } // namespace
@@ -56,18 +98,26 @@ DataPaths DataPaths::resolve(const QString &explicitDir)
         paths.m_cacheDir = (env("XDG_CACHE_HOME").isEmpty() ? QDir::homePath() + QStringLiteral("/.cache")
                                                             : env("XDG_CACHE_HOME"))
             + QStringLiteral("/paddock");
-    paths.m_runtimeDir = runtimeBase() + QLatin1Char('/') + QString::fromLatin1(hash.toHex().left(16));
+    const RuntimeBase base = chooseRuntimeBase(paths.m_dataDir);
+    paths.m_runtimeBase = base.path;
+    paths.m_runtimeNotes = base.passedOver;
+    if (!base.path.isEmpty())
+        paths.m_runtimeDir = base.path + QLatin1Char('/') + QString::fromLatin1(hash.toHex().left(16));
     return paths;
 }
 
 Result<void> DataPaths::ensureExists() const
 {
-    if (!QDir().mkpath(m_dataDir))
-        return fail(ErrorCode::Io, QStringLiteral("cannot create data dir %1").arg(m_dataDir));
-    if (::chmod(QFile::encodeName(m_dataDir).constData(), 0700) != 0)
-        return fail(ErrorCode::Io, QStringLiteral("cannot chmod %1").arg(m_dataDir));
-    for (const QString &d : { runtimeBase(), m_runtimeDir })
-        if (auto r = ensurePrivateDir(d); !r)
+    if (auto r = detail::ensureOwnedTree(m_dataDir, QStringLiteral("the data dir")); !r)
+        return r;
+    if (auto r = detail::ensureOwnedTree(m_cacheDir, QStringLiteral("the cache dir")); !r)
+        return r;
+    if (m_runtimeBase.isEmpty())
+        return fail(ErrorCode::Conflict, QStringLiteral("no directory only you can use for Paddock's sockets (%1); "
+                                                        "set XDG_RUNTIME_DIR to a private directory")
+                                             .arg(m_runtimeNotes.join(QStringLiteral("; "))));
+    for (const QString &d : { m_runtimeBase, m_runtimeDir })
+        if (auto r = detail::ensurePrivateDir(d); !r)
             return r;
     return {};
 }

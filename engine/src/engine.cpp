@@ -49,6 +49,9 @@ Result<std::unique_ptr<Engine>> Engine::open(const DataPaths &paths)
     qRegisterMetaType<paddock::EgressQuestion>();
     if (auto r = paths.ensureExists(); !r)
         return tl::unexpected(r.error());
+    if (!paths.runtimeNotes().isEmpty())
+        qWarning("paddock: sockets are in %s, because %s", qPrintable(paths.runtimeDir()),
+                 qPrintable(paths.runtimeNotes().join(QStringLiteral("; "))));
     auto lock = EngineLock::acquire(paths.lockFile());
     if (!lock)
         return tl::unexpected(lock.error());

@@ -5,6 +5,7 @@
 #include "paddock/error.h"
 
 #include <QString>
+#include <QStringList>
 
 namespace paddock {
 
@@ -28,19 +29,27 @@ public:
 
     // Sockets live under the runtime dir, in a folder named after a hash of
     // the data dir: unix socket paths are limited to 108 bytes, data dirs are not.
+    // The runtime dir is the first place only this user controls, of
+    // $XDG_RUNTIME_DIR/paddock, /run/user/<uid>/paddock, /tmp/paddock-<uid>
+    // and <data dir>/run; empty when none is (ensureExists() says why).
     QString runtimeDir() const { return m_runtimeDir; }
+    // Why earlier places were passed over ("/tmp/paddock-1000 belongs to uid 1001…").
+    QStringList runtimeNotes() const { return m_runtimeNotes; }
     QString apiSocket() const { return m_runtimeDir + QStringLiteral("/api.sock"); }
     QString initSocket(const QString &sandboxId) const
     {
         return m_runtimeDir + QStringLiteral("/sb-") + sandboxId + QStringLiteral(".sock");
     }
 
-    // Creates the data and runtime dirs (0700) and checks they are ours.
+    // Creates the data, cache and runtime dirs (0700) and checks that they
+    // are ours and closed to other users.
     Result<void> ensureExists() const;
 
 private:
     QString m_dataDir;
+    QString m_runtimeBase;
     QString m_runtimeDir;
+    QStringList m_runtimeNotes;
     QString m_cacheDir;
 };
 
