@@ -3,12 +3,50 @@
 // connection, and the packets its firewall drops (as paddock-init reads
 // them from NFLOG). Every parser must refuse garbage without reading out of
 // bounds, and whatever they accept must answer cleanly.
+//
+// The first-flight ruling is also held to its promises: it decides within
+// kMaxClientHelloRecords bytes, passes nothing that could begin a TLS
+// record unless it is a whole ClientHello, passes nothing but a ClientHello
+// on a TLS port, and never passes a ClientHello naming another server.
 #include "dropped_packets.h"
 #include "egress/dns_message.h"
+#include "egress/first_flight.h"
 #include "egress/tls_client_hello.h"
 
 #include <cstdint>
+#include <cstdlib>
 #include <string_view>
+
+namespace {
+
+using paddock::egress::ClientHelloScan;
+using paddock::egress::FirstFlightRuling;
+
+void check(bool promise)
+{
+    if (!promise)
+        std::abort();
+}
+
+void judgeAsEveryKindOfConnection(std::string_view bytes)
+{
+    const ClientHelloScan scan = paddock::egress::scanClientHello(bytes);
+    check(scan.status != ClientHelloScan::Status::NeedMore || bytes.size() < paddock::egress::kMaxClientHelloRecords);
+    const bool tlsLike = !bytes.empty() && paddock::egress::couldBeginTlsRecord(uint8_t(bytes[0]));
+    struct Connection {
+        std::string_view host;
+        uint16_t port;
+    };
+    for (const Connection c : { Connection { "", 443 }, Connection { "a.test", 443 }, Connection { "a.test", 7 } }) {
+        const FirstFlightRuling r = paddock::egress::judgeFirstFlight(bytes, c.host, c.port);
+        if (r.verdict != FirstFlightRuling::Verdict::Pass || bytes.empty())
+            continue;
+        check(scan.status == ClientHelloScan::Status::Hello || (!tlsLike && c.port == 7));
+        check(scan.status != ClientHelloScan::Status::Hello || c.host.empty() || scan.serverName == c.host);
+    }
+}
+
+} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -20,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (dns.status == paddock::egress::DnsParse::Status::Malformed) {
         (void)paddock::egress::dnsEmptyAnswer(dns.query, dns.rcode);
     }
-    (void)paddock::egress::scanClientHello(bytes);
+    judgeAsEveryKindOfConnection(bytes);
     (void)paddock::init::parseDropLogMessages(data, size);
     (void)paddock::init::describeDroppedPacket(data, size);
     return 0;

@@ -1,12 +1,12 @@
 #include "intercepted_connection.h"
 
 #include "egress_service.h"
+#include "first_flight.h"
 #include "http_gate.h"
 #include "refusal.h"
 #include "sandbox_egress.h"
 #include "socket_owner.h"
 #include "socket_tuning.h"
-#include "tls_client_hello.h"
 #include "upstream_dialer.h"
 
 #include <linux/netfilter_ipv4.h>
@@ -50,33 +50,22 @@ QHostAddress toAddress(const sockaddr_storage &ss, quint16 *port)
     return QHostAddress(ntohl(a->sin_addr.s_addr));
 }
 
-// The relay's check of the sandbox's first bytes: a TLS ClientHello must
-// name the host the connection was opened for.
-FirstFlightCheck serverNameCheck(const QString &host)
+FirstFlight::Verdict relayVerdict(FirstFlightRuling::Verdict v)
 {
-    return [host = host.toStdString()](std::string_view bytes) -> FirstFlight {
-        using V = FirstFlight::Verdict;
-        const ClientHelloScan scan = scanClientHello(bytes);
-        switch (scan.status) {
-        case ClientHelloScan::Status::NotTls: return { V::Pass, QStringLiteral("tcp"), {} };
-        case ClientHelloScan::Status::NeedMore: return { V::NeedMore, {}, {} };
-        case ClientHelloScan::Status::Malformed:
-            return { V::Refuse, QStringLiteral("tls"),
-                     QStringLiteral("malformed TLS ClientHello: %1").arg(QString::fromStdString(scan.problem)) };
-        case ClientHelloScan::Status::Hello: break;
-        }
-        if (host.empty())
-            return { V::Pass, QStringLiteral("tls"), {} };
-        if (scan.serverName.empty())
-            return { V::Refuse, QStringLiteral("tls"),
-                     QStringLiteral("TLS ClientHello names no server (SNI) on a connection opened for %1")
-                         .arg(QString::fromStdString(host)) };
-        if (scan.serverName != host)
-            return { V::Refuse, QStringLiteral("tls"),
-                     QStringLiteral("TLS server name '%1' differs from '%2', the name the connection was opened for "
-                                    "(domain fronting)")
-                         .arg(QString::fromStdString(scan.serverName), QString::fromStdString(host)) };
-        return { V::Pass, QStringLiteral("tls"), {} };
+    switch (v) {
+    case FirstFlightRuling::Verdict::Pass: return FirstFlight::Verdict::Pass;
+    case FirstFlightRuling::Verdict::Refuse: return FirstFlight::Verdict::Refuse;
+    case FirstFlightRuling::Verdict::NeedMore: break;
+    }
+    return FirstFlight::Verdict::NeedMore;
+}
+
+// The relay's check of the sandbox's first bytes (see first_flight.h).
+FirstFlightCheck firstFlightCheck(const Destination &dest)
+{
+    return [host = dest.host.toStdString(), port = dest.port](std::string_view bytes) -> FirstFlight {
+        const FirstFlightRuling r = judgeFirstFlight(bytes, host, port);
+        return { relayVerdict(r.verdict), QString::fromStdString(r.protocol), QString::fromStdString(r.reason) };
     };
 }
 
@@ -210,7 +199,7 @@ void InterceptedConnection::onDialled(Result<Upstream> upstream)
     tuneRelaySocket(m_client.get());
     const qint64 startedMs = QDateTime::currentMSecsSinceEpoch();
     EgressService *context = &svc; // outlives the relay's callbacks (see EgressService)
-    svc.relay().add(std::move(m_client), std::move(upstream->fd), serverNameCheck(m_dest.host),
+    svc.relay().add(std::move(m_client), std::move(upstream->fd), firstFlightCheck(m_dest),
                     [context, logged, startedMs](const RelayTotals &t) {
                         // On the relay's thread: the log belongs to the engine thread.
                         QMetaObject::invokeMethod(context, [context, logged, startedMs, t]() mutable {

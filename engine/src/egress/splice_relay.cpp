@@ -21,7 +21,7 @@ namespace {
 // Each direction's pipe; what one splice call can move. Larger pipes count
 // against the user's pipe-buffer quota (fs.pipe-user-pages-soft).
 constexpr int kPipeSize = 1024 * 1024;
-constexpr size_t kMaxFirstFlight = kMaxClientHello + 64;
+constexpr size_t kMaxFirstFlight = kMaxClientHelloRecords;
 constexpr int kMaxEvents = 64;
 
 struct Direction {
@@ -48,6 +48,12 @@ struct Pair {
     RelayTotals totals;
     bool failed = false;
 };
+
+QString undecidedReason(size_t held, bool ended)
+{
+    return ended ? QStringLiteral("the sandbox closed its side after %1 bytes, before its first bytes could be checked").arg(held)
+                 : QStringLiteral("first bytes too long to check (%1 bytes held, no decision)").arg(held);
+}
 
 bool makePipe(Direction &d)
 {
@@ -187,27 +193,30 @@ private:
             finish(p);
     }
 
-    // Holds the client's first bytes until the check decides.
+    // Holds the client's first bytes until the check decides. A check that
+    // has not decided when the client stops sending (its FIN) or when the
+    // buffer is full refuses: nothing unchecked goes on.
     bool readFirstFlight(Pair &p)
     {
         char buf[16384];
-        size_t room = std::min(sizeof buf, kMaxFirstFlight - p.first.size());
+        const size_t room = std::min(sizeof buf, kMaxFirstFlight - p.first.size());
         if (!p.out.canRead && room)
             return false;
-        ssize_t n = room ? ::recv(p.client.get(), buf, room, 0) : 0;
-        if (n < 0 && errno == EAGAIN)
-            p.out.canRead = false;
-        if (n < 0)
-            return errno == EAGAIN ? false : fail(p);
-        if (n > 0)
+        ssize_t n = 0;
+        if (room) {
+            n = ::recv(p.client.get(), buf, room, 0);
+            if (n < 0 && errno == EAGAIN)
+                p.out.canRead = false;
+            if (n < 0)
+                return errno == EAGAIN ? false : fail(p);
             p.first.append(buf, size_t(n));
-        const bool ended = n == 0;
-        FirstFlight verdict = p.check(p.first);
-        if (verdict.verdict == FirstFlight::Verdict::NeedMore && !ended) {
-            if (room)
-                return n > 0;
-            verdict = FirstFlight { FirstFlight::Verdict::Refuse, {}, QStringLiteral("first bytes too long to check") };
         }
+        const bool ended = room && n == 0;
+        FirstFlight verdict = p.check(p.first);
+        if (verdict.verdict == FirstFlight::Verdict::NeedMore && room && !ended)
+            return n > 0;
+        if (verdict.verdict == FirstFlight::Verdict::NeedMore && !p.first.empty())
+            verdict = FirstFlight { FirstFlight::Verdict::Refuse, {}, undecidedReason(p.first.size(), ended) };
         if (verdict.verdict == FirstFlight::Verdict::Refuse) {
             p.totals.refusal = verdict.reason;
             return fail(p);

@@ -1,6 +1,6 @@
 #include "tls_client_hello.h"
 
-#include <cstdint>
+#include <cstdio>
 
 namespace paddock::egress {
 
@@ -11,6 +11,69 @@ constexpr uint8_t kClientHello = 1;
 constexpr uint16_t kServerNameExtension = 0;
 constexpr uint8_t kHostName = 0;
 constexpr size_t kMaxRecord = 16384 + 2048; // TLS 1.2 allows compression/cipher expansion
+constexpr size_t kRecordHeader = 5;
+constexpr const char *kSpreadTooFar = "ClientHello spread over more than 33 KiB of records";
+// Record-layer versions: SSL 3.0 (0x0300) to TLS 1.3's 0x0304 (RFC 8446
+// §5.1 keeps 0x0301/0x0303 on the wire; 0x0300 is still sent by old
+// clients' first record). Go's server takes anything below 0x1000 on the
+// first record, so every other value must be refused here, not passed.
+constexpr uint16_t kLowestRecordVersion = 0x0300;
+constexpr uint16_t kHighestRecordVersion = 0x0304;
+// SSL 2.0's two-byte record header sets the top bit of the first byte;
+// OpenSSL still takes an SSLv2-format ClientHello (which has no SNI).
+constexpr uint8_t kSslV2HeaderBit = 0x80;
+
+// The IANA "TLS ContentType" registry (20–26): a TLS stack may take any of
+// them, first, for the start of a record.
+struct ContentType {
+    uint8_t type;
+    const char *name;
+};
+constexpr ContentType kContentTypes[] = {
+    { 0x14, "change_cipher_spec" }, { 0x15, "alert" }, { 0x16, "handshake" }, { 0x17, "application_data" },
+    { 0x18, "heartbeat" },          { 0x19, "tls12_cid" }, { 0x1a, "ack" },
+};
+
+const char *contentTypeName(uint8_t type)
+{
+    for (const ContentType &t : kContentTypes)
+        if (t.type == type)
+            return t.name;
+    return nullptr;
+}
+
+std::string hex(unsigned value, int digits)
+{
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "0x%0*x", digits, value);
+    return buf;
+}
+
+// What is wrong with the (possibly partial) record header that starts
+// `header`, judged on the bytes there are; empty when nothing is yet.
+std::string headerProblem(std::string_view header, bool first)
+{
+    if (header.empty())
+        return {};
+    const uint8_t type = uint8_t(header[0]);
+    if (type != kHandshakeRecord) {
+        const char *name = contentTypeName(type);
+        if (first && (type & kSslV2HeaderBit))
+            return "SSLv2-style record header (first byte " + hex(type, 2) + "): SSL 2.0 hellos are not accepted";
+        if (first && name)
+            return std::string("TLS ") + name + " record before the ClientHello";
+        return name ? std::string("ClientHello interrupted by a TLS ") + name + " record"
+                    : "ClientHello interrupted by bytes that are not a TLS record (" + hex(type, 2) + ")";
+    }
+    if (header.size() < 3)
+        return header.size() == 2 && uint8_t(header[1]) != kLowestRecordVersion >> 8
+            ? "TLS record version " + hex(unsigned(uint8_t(header[1])) << 8, 4) + "… (TLS uses 0x0300–0x0304)"
+            : std::string();
+    const unsigned version = unsigned(uint8_t(header[1])) << 8 | uint8_t(header[2]);
+    if (version < kLowestRecordVersion || version > kHighestRecordVersion)
+        return "TLS record version " + hex(version, 4) + " (TLS uses 0x0300–0x0304)";
+    return {};
+}
 
 using Status = ClientHelloScan::Status;
 
@@ -57,6 +120,39 @@ private:
     bool m_ok = true;
 };
 
+// The server_name extension (RFC 6066 §3): a non-empty list with at most
+// one host_name, nothing after it. Servers resolve ambiguity differently,
+// so every ambiguity is refused rather than read one way.
+ClientHelloScan readServerNameList(std::string_view ext, ClientHelloScan out)
+{
+    Cursor list(ext);
+    Cursor names(list.take(list.number(2)));
+    if (!list.ok() || list.left() != 0)
+        return malformed("server_name extension with bytes outside its list");
+    if (names.left() == 0)
+        return malformed("empty server_name list");
+    while (names.ok() && names.left() > 0) {
+        uint8_t kind = uint8_t(names.number(1));
+        std::string_view name = names.take(names.number(2));
+        if (!names.ok())
+            break;
+        if (kind != kHostName)
+            continue;
+        if (!out.serverName.empty())
+            return malformed("ClientHello names two servers");
+        if (name.empty())
+            return malformed("empty server name");
+        for (unsigned char ch : name) {
+            if (ch < 0x21 || ch > 0x7e)
+                return malformed("server name with a control or non-ASCII byte");
+            out.serverName.push_back(char(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch));
+        }
+    }
+    if (!names.ok())
+        return malformed("server_name extension runs past its end");
+    return out;
+}
+
 ClientHelloScan readServerName(std::string_view body)
 {
     Cursor c(body);
@@ -71,34 +167,20 @@ ClientHelloScan readServerName(std::string_view body)
     Cursor exts(c.take(c.number(2)));
     if (!c.ok())
         return malformed("ClientHello extensions run past its end");
+    if (c.left() != 0)
+        return malformed("bytes after the ClientHello's extensions");
     bool seen = false;
     while (exts.ok() && exts.left() > 0) {
         uint16_t type = uint16_t(exts.number(2));
         std::string_view ext = exts.take(exts.number(2));
-        if (type != kServerNameExtension)
+        if (!exts.ok() || type != kServerNameExtension)
             continue;
         if (seen)
             return malformed("ClientHello with two server_name extensions");
         seen = true;
-        Cursor list(ext);
-        Cursor names(list.take(list.number(2)));
-        while (names.ok() && names.left() > 0) {
-            uint8_t kind = uint8_t(names.number(1));
-            std::string_view name = names.take(names.number(2));
-            if (!names.ok())
-                break;
-            if (kind != kHostName)
-                continue;
-            if (!out.serverName.empty())
-                return malformed("ClientHello names two servers");
-            for (unsigned char ch : name) {
-                if (ch < 0x21 || ch > 0x7e)
-                    return malformed("server name with a control or non-ASCII byte");
-                out.serverName.push_back(char(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch));
-            }
-        }
-        if (!names.ok() || !list.ok())
-            return malformed("server_name extension runs past its end");
+        out = readServerNameList(ext, std::move(out));
+        if (out.status == Status::Malformed)
+            return out;
     }
     if (!exts.ok())
         return malformed("ClientHello extensions run past their end");
@@ -109,13 +191,16 @@ ClientHelloScan readServerName(std::string_view body)
 
 } // namespace
 
+bool couldBeginTlsRecord(uint8_t firstByte)
+{
+    return (firstByte & kSslV2HeaderBit) || contentTypeName(firstByte) != nullptr;
+}
+
 ClientHelloScan scanClientHello(std::string_view bytes)
 {
     if (bytes.empty())
         return {};
-    if (uint8_t(bytes[0]) != kHandshakeRecord)
-        return ClientHelloScan { Status::NotTls, {}, {} };
-    if (bytes.size() >= 2 && uint8_t(bytes[1]) != 0x03)
+    if (!couldBeginTlsRecord(uint8_t(bytes[0])))
         return ClientHelloScan { Status::NotTls, {}, {} };
     // Gather the handshake message out of consecutive handshake records.
     std::string handshake;
@@ -130,19 +215,22 @@ ClientHelloScan scanClientHello(std::string_view bytes)
             if (handshake.size() >= need)
                 return readServerName(std::string_view(handshake).substr(4, need - 4));
         }
-        if (bytes.size() - at < 5)
+        const std::string_view header = bytes.substr(at, kRecordHeader);
+        if (std::string problem = headerProblem(header, at == 0); !problem.empty())
+            return malformed(std::move(problem));
+        if (at + kRecordHeader >= kMaxClientHelloRecords)
+            return malformed(kSpreadTooFar);
+        if (header.size() < kRecordHeader)
             return {};
-        if (uint8_t(bytes[at]) != kHandshakeRecord)
-            return malformed("ClientHello interrupted by another record type");
         const size_t len = size_t(uint8_t(bytes[at + 3])) << 8 | uint8_t(bytes[at + 4]);
         if (len == 0 || len > kMaxRecord)
             return malformed("TLS record of impossible length");
-        if (bytes.size() - at - 5 < len)
+        if (at + kRecordHeader + len > kMaxClientHelloRecords)
+            return malformed(kSpreadTooFar);
+        if (bytes.size() - at - kRecordHeader < len)
             return {};
-        handshake.append(bytes.substr(at + 5, len));
-        at += 5 + len;
-        if (at > kMaxClientHello + 5 * 8)
-            return malformed("ClientHello larger than 32 KiB");
+        handshake.append(bytes.substr(at + kRecordHeader, len));
+        at += kRecordHeader + len;
     }
 }
 

@@ -3,26 +3,42 @@
 // for that name and not another one behind the same address (domain
 // fronting). The ClientHello may be split over several records; they are
 // put back together up to kMaxClientHello bytes.
+//
+// Strict on purpose: TLS servers differ in what they tolerate before the
+// ClientHello (Go's skips warning alerts and takes any record version
+// below 0x1000 on the first record; OpenSSL takes an SSLv2-style hello).
+// Whatever could begin a TLS or SSL record for any of them is judged as
+// TLS here, and only a well-formed ClientHello in handshake records of
+// version 0x0300–0x0304 is one: anything else is Malformed, never NotTls.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace paddock::egress {
 
 inline constexpr size_t kMaxClientHello = 32 * 1024;
+// The most bytes of records (headers included) a ClientHello may be spread
+// over. The scanner decides within this many bytes, so whoever holds them
+// for it never has to pass on bytes it has not decided.
+inline constexpr size_t kMaxClientHelloRecords = kMaxClientHello + 1024;
 
 struct ClientHelloScan {
     enum class Status {
-        NotTls, // the first bytes are not a TLS handshake: nothing to check
-        NeedMore, // a TLS handshake has begun; wait for more bytes
+        NotTls, // the first byte cannot begin a TLS or SSL record
+        NeedMore, // a TLS record has begun; wait for more bytes
         Hello, // a complete ClientHello; serverName set when it has SNI
-        Malformed, // TLS, but not a ClientHello we can trust; `problem` says why
+        Malformed, // could be TLS, but not a ClientHello we can trust; `problem` says what was seen
     };
     Status status = Status::NeedMore;
-    std::string serverName; // lower case
+    std::string serverName; // lower case, without a trailing dot
     std::string problem;
 };
+
+// Whether a lenient TLS or SSL implementation could take `firstByte` as
+// the start of a record: a TLS content type, or an SSLv2 two-byte header.
+bool couldBeginTlsRecord(uint8_t firstByte);
 
 ClientHelloScan scanClientHello(std::string_view firstBytes);
 
