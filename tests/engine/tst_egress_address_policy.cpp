@@ -1,8 +1,9 @@
 // Which addresses a name or `allow *` may not lead to: the workstation's
-// own interface addresses, and IPv6 addresses that embed a non-public IPv4
-// address.
+// own interface addresses, IPv6 addresses that embed a non-public IPv4
+// address, and when a rule naming an address lifts that (its port too).
 #include "egress/address_policy.h"
 #include "egress/embedded_ipv4.h"
+#include "egress/rule_matcher.h"
 #include "egress/workstation_addresses.h"
 
 #include <QNetworkInterface>
@@ -12,6 +13,15 @@ using namespace paddock;
 using namespace paddock::egress;
 
 namespace {
+
+EgressRule rule(const QString &pattern, EgressAction action, quint16 port = 0)
+{
+    EgressRule r;
+    r.pattern = pattern;
+    r.action = action;
+    r.port = port;
+    return r;
+}
 
 QHostAddress ip(const char *text) { return QHostAddress(QString::fromLatin1(text)); }
 
@@ -121,6 +131,33 @@ private Q_SLOTS:
         auto again = workstationAddresses();
         QVERIFY(again);
         QCOMPARE(again->size(), own->size());
+    }
+
+    // As for a connection to the address itself: the first rule naming the
+    // address and port decides, and only an allow rule for the whole
+    // connection lifts the check.
+    void onlyAnAllowRuleNamingAddressAndPortExemptsIt()
+    {
+        const QHostAddress loopback = ip("127.0.0.1");
+        QVERIFY(rulesNameAddress({ rule(QStringLiteral("127.0.0.1"), EgressAction::Allow, 1) }, loopback, 1));
+        QVERIFY(!rulesNameAddress({ rule(QStringLiteral("127.0.0.1"), EgressAction::Allow, 1) }, loopback, 2));
+        QVERIFY(rulesNameAddress({ rule(QStringLiteral("127.0.0.0/8"), EgressAction::Allow) }, loopback, 2));
+        QVERIFY(!rulesNameAddress({ rule(QStringLiteral("127.0.0.1"), EgressAction::Deny) }, loopback, 1));
+        QVERIFY(!rulesNameAddress({ rule(QStringLiteral("127.0.0.1"), EgressAction::Ask) }, loopback, 1));
+        QVERIFY(!rulesNameAddress({ rule(QStringLiteral("*"), EgressAction::Allow) }, loopback, 1));
+        QVERIFY(!rulesNameAddress({ rule(QStringLiteral("localhost"), EgressAction::Allow) }, loopback, 1));
+        // A deny (or ask) rule naming it first wins over a later allow.
+        QVERIFY(!rulesNameAddress({ rule(QStringLiteral("127.0.0.1"), EgressAction::Deny, 1), rule(QStringLiteral("127.0.0.0/8"), EgressAction::Allow) },
+                                  loopback, 1));
+        QVERIFY(!rulesNameAddress({ rule(QStringLiteral("127.0.0.0/8"), EgressAction::Ask), rule(QStringLiteral("127.0.0.1"), EgressAction::Allow) },
+                                  loopback, 1));
+        // …but one for another port does not.
+        QVERIFY(rulesNameAddress({ rule(QStringLiteral("127.0.0.1"), EgressAction::Deny, 2), rule(QStringLiteral("127.0.0.1"), EgressAction::Allow) },
+                                 loopback, 1));
+        // A rule deciding single HTTP requests cannot vouch for a connection.
+        EgressRule getOnly = rule(QStringLiteral("127.0.0.1"), EgressAction::Allow);
+        getOnly.method = QStringLiteral("GET");
+        QVERIFY(!rulesNameAddress({ getOnly, rule(QStringLiteral("127.0.0.1"), EgressAction::Allow) }, loopback, 1));
     }
 };
 

@@ -287,9 +287,9 @@ private Q_SLOTS:
         const QList<EgressRule> rules { rule(QStringLiteral("*"), EgressAction::Allow),
                                         rule(QStringLiteral("10.1.0.0/16"), EgressAction::Allow),
                                         rule(QStringLiteral("10.2.0.1"), EgressAction::Deny) };
-        QVERIFY(rulesNameAddress(rules, QHostAddress(QStringLiteral("10.1.2.3"))));
-        QVERIFY(!rulesNameAddress(rules, QHostAddress(QStringLiteral("10.2.0.1"))));
-        QVERIFY(!rulesNameAddress(rules, QHostAddress(QStringLiteral("127.0.0.1"))));
+        QVERIFY(rulesNameAddress(rules, QHostAddress(QStringLiteral("10.1.2.3")), 443));
+        QVERIFY(!rulesNameAddress(rules, QHostAddress(QStringLiteral("10.2.0.1")), 443));
+        QVERIFY(!rulesNameAddress(rules, QHostAddress(QStringLiteral("127.0.0.1")), 443));
     }
 
     void nonPublicAddressesAreNamed_data()

@@ -1,11 +1,14 @@
 // Attacks on the check of where an allowed connection really goes, from
 // inside a sandbox: the workstation's own interface addresses under
 // `allow *` (a service bound to 0.0.0.0 answers there as on loopback),
-// and IPv6 addresses that carry a loopback or workstation IPv4 address.
-// Each is refused and logged, and no byte reaches the service.
+// IPv6 addresses that carry a loopback or workstation IPv4 address, and a
+// rule naming 127.0.0.1 for one port used to reach another through a name
+// that resolves to loopback (DNS rebinding). Each is refused and logged,
+// and no byte reaches the service.
 #include "hostile_probe.h"
 #include "upstream_servers.h"
 
+#include <QHostInfo>
 #include <QNetworkInterface>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -167,6 +170,32 @@ private Q_SLOTS:
         QVERIFY2(!r.startsWith("read"), r.constData());
         QCOMPARE(v4.connections, 0);
         removeRules({ star });
+    }
+
+    // `allow 127.0.0.1 --port P1` lifts DNS-rebinding protection for that
+    // address on P1 only: an allowed name resolving to loopback reaches P1
+    // and nothing else.
+    void aRuleForOnePortDoesNotOpenTheAddressOnOthers()
+    {
+        const QString name = QHostInfo::localHostName().toLower();
+        const QHostInfo info = QHostInfo::fromName(name);
+        if (!isValidHostName(name) || info.addresses().isEmpty())
+            QSKIP("this machine's host name does not resolve");
+        for (const QHostAddress &a : info.addresses())
+            if (!a.isLoopback())
+                QSKIP("this machine's host name resolves to an address that is not loopback");
+        EchoServer p1, p2;
+        const QList<qint64> rules { addRule(name), addRule(QStringLiteral("127.0.0.1"), p1.serverPort()),
+                                    addRule(QStringLiteral("::1"), p1.serverPort()) };
+        QCOMPARE(connectAndRead(name, p1.serverPort()), QByteArray("read b'ping\\n'"));
+        QCOMPARE(connectAndRead(name, p2.serverPort()), QByteArray("reset"));
+        auto e = waitForEgressLog(*m_fx.engine, m_fx.sandbox.id, [&](const EgressLogEntry &e) {
+            return e.host == name && e.port == p2.serverPort() && e.verdict == EgressVerdict::Denied;
+        });
+        QVERIFY(e);
+        QVERIFY2(e->reason.contains(QStringLiteral("DNS-rebinding")), qPrintable(e->reason));
+        QCOMPARE(p2.connections, 0);
+        removeRules(rules);
     }
 };
 

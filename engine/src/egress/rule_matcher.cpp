@@ -98,12 +98,16 @@ Decision decide(const QList<EgressRule> &ordered, const Destination &dest, bool 
                       QStringLiteral("no rule allows %1 (the default is deny)").arg(what) };
 }
 
-bool rulesNameAddress(const QList<EgressRule> &ordered, const QHostAddress &address)
+bool rulesNameAddress(const QList<EgressRule> &ordered, const QHostAddress &address, quint16 port)
 {
-    for (const EgressRule &rule : ordered)
-        if (rule.action == EgressAction::Allow && isAddressPattern(rule.pattern)
-            && addressMatches(rule.pattern, address))
-            return true;
+    for (const EgressRule &rule : ordered) {
+        if (!isAddressPattern(rule.pattern) || (rule.port != 0 && rule.port != port)
+            || !addressMatches(rule.pattern, address))
+            continue;
+        // A method/path rule decides single requests of the address's own
+        // connections; it cannot vouch for a whole connection to a name.
+        return rule.action == EgressAction::Allow && !isHttpRule(rule);
+    }
     return false;
 }
 

@@ -35,8 +35,12 @@ Decision decide(const QList<EgressRule> &ordered, const Destination &dest, bool 
 // it whatever the request.
 bool dependsOnHttpRequest(const QList<EgressRule> &ordered, const Destination &dest);
 
-// Whether an allow rule names `address` itself (an IP or CIDR pattern),
-// which lets a name resolve to a private address.
-bool rulesNameAddress(const QList<EgressRule> &ordered, const QHostAddress &address);
+// Whether the rules allow `address` on `port` by naming it (an IP or CIDR
+// pattern), which lets a name lead to a non-public address. As for a
+// connection made to the address itself, the first rule naming it and
+// matching the port decides: only an allow rule lifts the check, and only
+// one that decides the whole connection (not per HTTP request). Names and
+// "*" never name an address.
+bool rulesNameAddress(const QList<EgressRule> &ordered, const QHostAddress &address, quint16 port);
 
 } // namespace paddock::egress

@@ -88,7 +88,7 @@ void UpstreamDial::onResolved(const QHostInfo &info, bool checkAddresses)
     QStringList refusedWhy;
     for (const QHostAddress &a : info.addresses()) {
         std::optional<QString> why = checkAddresses ? nonPublicReason(a) : std::nullopt;
-        if (why && !rulesNameAddress(m_plan.rules, a)) {
+        if (why && !rulesNameAddress(m_plan.rules, a, m_port)) {
             refusedWhy << QStringLiteral("%1 (%2)").arg(a.toString(), *why);
             continue;
         }
@@ -97,7 +97,7 @@ void UpstreamDial::onResolved(const QHostInfo &info, bool checkAddresses)
     if (m_candidates.isEmpty()) {
         const QString subject = m_plan.dest.host.isEmpty() ? QStringLiteral("the address") : m_plan.dest.host + QStringLiteral(" resolves to");
         return refuse(QStringLiteral("%1 %2, which is not a public address: refused (DNS-rebinding protection); "
-                                     "an allow rule or a host override naming that address permits it")
+                                     "an allow rule naming that address (and port) or a host override permits it")
                           .arg(subject, refusedWhy.join(QStringLiteral(", "))));
     }
     connectNext();

@@ -2,10 +2,12 @@
 // address, to the literal address the sandbox dialled, to what the host's
 // resolver says a name is, or through the workstation's forward proxy.
 //
-// A name whose address is not public (loopback, private, link-local,
-// metadata) is refused unless a host override or an allow rule names that
-// address: an allowed name must not become a way into the workstation or
-// its network (DNS rebinding).
+// A name or literal address that leads to an address that is not public
+// (loopback, this workstation's own, private, link-local, metadata, or an
+// IPv6 address embedding one) is refused unless a host override names the
+// name, or an allow rule names that address and the port: an allowed name
+// or `allow *` must not become a way into the workstation or its network
+// (DNS rebinding).
 //
 // Thread ownership: the engine thread.
 #pragma once
