@@ -4,7 +4,7 @@
 // before the ClientHello (tests/helpers/lenient_tls_server.py). Each bent
 // first flight asks for another name (evil.test): it must be refused and
 // logged with what was seen, and the upstream must get none of its bytes,
-// while an ordinary TLS client still works.
+// while an ordinary TLS client still works — and is logged with its process.
 #include "hostile_probe.h"
 #include "upstream_servers.h"
 
@@ -67,6 +67,7 @@ class TstHostileTlsPeek : public QObject {
     SandboxFixture m_fx;
     std::unique_ptr<TestCa> m_ca;
     std::unique_ptr<LenientTlsServer> m_server;
+    EchoServer m_echo;
 
     QByteArray probe(const QString &mode, quint16 port, const QString &sni = QStringLiteral("evil.test"), bool trustCa = false)
     {
@@ -99,10 +100,13 @@ private Q_SLOTS:
         m_server = std::make_unique<LenientTlsServer>(*m_ca);
         QVERIFY2(m_server->port() != 0, "the lenient TLS server did not start (python3 with ssl needed)");
         QVERIFY(m_fx.engine->setHostOverride(HostOverride { kName, QStringLiteral("127.0.0.1"), m_server->port() }));
-        EgressRule allow;
-        allow.pattern = kName;
-        allow.action = EgressAction::Allow;
-        QVERIFY(m_fx.engine->addEgressRule(m_fx.sandbox.id, allow));
+        QVERIFY(m_fx.engine->setHostOverride(HostOverride { QStringLiteral("echo.test"), QStringLiteral("127.0.0.1"), m_echo.serverPort() }));
+        for (const QString &name : { kName, QStringLiteral("echo.test") }) {
+            EgressRule allow;
+            allow.pattern = name;
+            allow.action = EgressAction::Allow;
+            QVERIFY(m_fx.engine->addEgressRule(m_fx.sandbox.id, allow));
+        }
         QVERIFY(putInSandbox(QStringLiteral(PADDOCK_TEST_HELPERS "/tls_first_flight_probe.py"), kProbe));
         QVERIFY(putInSandbox(m_ca->caFile, QStringLiteral("/tmp/ca.pem")));
     }
@@ -148,10 +152,37 @@ private Q_SLOTS:
         auto e = logged([&](const EgressLogEntry &e) { return e.host == kName && e.port == port && e.reason.contains(seen); });
         QVERIFY2(e, qPrintable(QStringLiteral("no log entry saying '%1'").arg(seen)));
         QCOMPARE(e->verdict, EgressVerdict::Denied);
+        QVERIFY2(e->process.startsWith(QStringLiteral("python3 (pid ")), qPrintable(e->process));
         // The upstream was dialled before the first bytes came, and closed
         // without a byte of them.
         QTRY_VERIFY_WITH_TIMEOUT(m_server->events.size() > before && m_server->quiet(), 10000);
         QCOMPARE(m_server->events.mid(before), (QStringList { QStringLiteral("open"), QStringLiteral("end 0") }));
+    }
+
+    // Allowed entries name the process that opened the connection, as
+    // refusals do: TLS (python and curl) and plain TCP.
+    void allowedConnectionsNameTheirProcess()
+    {
+        QCOMPARE(probe(QStringLiteral("normal"), 443, kName, true), QByteArray("handshake tls tls.test GET /probe HTTP/1.0"));
+        auto tls = logged([](const EgressLogEntry &e) {
+            return e.host == kName && e.verdict == EgressVerdict::Allowed && e.protocol == QStringLiteral("tls") && !e.open;
+        });
+        QVERIFY(tls);
+        QVERIFY2(tls->process.startsWith(QStringLiteral("python3 (pid ")), qPrintable(tls->process));
+        QCOMPARE(pythonAttack(m_fx, QStringLiteral("import socket\ns = socket.create_connection(('echo.test', 7), timeout=5)\n"
+                                                    "s.sendall(b'hi\\n')\nprint(s.recv(8).decode().strip())"))
+                     .out.trimmed(),
+                 QByteArray("hi"));
+        auto tcp = logged([](const EgressLogEntry &e) {
+            return e.host == QStringLiteral("echo.test") && e.verdict == EgressVerdict::Allowed && e.protocol == QStringLiteral("tcp");
+        });
+        QVERIFY(tcp);
+        QVERIFY2(tcp->process.startsWith(QStringLiteral("python3 (pid ")), qPrintable(tcp->process));
+        ExecOutput curl = attack(m_fx, QStringLiteral("curl -sS -m 10 --http0.9 --cacert /tmp/ca.pem https://tls.test/named"));
+        QVERIFY2(curl.out == "tls tls.test GET /named HTTP/1.1\n", (curl.out + curl.err).constData());
+        auto byCurl = logged([](const EgressLogEntry &e) { return e.host == kName && e.process.startsWith(QStringLiteral("curl (pid ")); });
+        QVERIFY(byCurl);
+        QCOMPARE(byCurl->verdict, EgressVerdict::Allowed);
     }
 };
 

@@ -172,6 +172,10 @@ void InterceptedConnection::ask()
 
 void InterceptedConnection::dial()
 {
+    // Named before the allowed entry is logged, as refusals and questions
+    // are, while the client surely still holds its socket.
+    if (m_process.isEmpty())
+        m_process = ownerOfClient();
     auto plan = m_sandbox.service().planUpstream(m_sandbox.sandboxId(), m_dest);
     if (!plan)
         return refuse(plan.error().message);

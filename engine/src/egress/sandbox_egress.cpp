@@ -99,7 +99,8 @@ void SandboxEgress::pauseAccepting()
 }
 
 // Finding the process behind a connection scans /proc: a sandbox that
-// floods refused connections gets it for kOwnerLookupsPerSecond of them.
+// floods connections, refused or allowed, gets it for
+// kOwnerLookupsPerSecond of them.
 bool SandboxEgress::mayLookUpOwner()
 {
     if (!m_lookupWindow.isValid() || m_lookupWindow.elapsed() >= 1000) {

@@ -1,8 +1,9 @@
 // Which process inside a sandbox opened an intercepted connection, found
 // through /proc: the client socket's inode in the sandbox's network
 // namespace, then the process holding it. Best effort (a process may have
-// exited, or shared the socket); costs a scan of /proc, so it is done for
-// questions and denials, not for every allowed connection.
+// exited, or shared the socket); costs a scan of /proc, so each sandbox
+// gets a bounded number of lookups a second (SandboxEgress::mayLookUpOwner)
+// for its questions, denials and allowed connections alike.
 #pragma once
 
 #include <QHostAddress>
