@@ -141,8 +141,8 @@ private Q_SLOTS:
         row("second record's version", laterVersion, "TLS record version 0x02");
         const std::string split = records(handshake(serverNameExtension("a.test")), 20);
         row("alert inside", split.substr(0, 25) + kWarningAlert + split.substr(25), "ClientHello interrupted by a TLS alert record");
-        row("SSLv2-style hello", sslV2Hello(), "SSLv2-style record header (first byte 0x80)");
-        row("high-bit garbage", "\xff\xfe garbage", "SSLv2-style record header (first byte 0xff)");
+        row("SSLv2-format hello", sslV2Hello(), "SSLv2-format ClientHello (first byte 0x80, message type 1)");
+        row("SSLv2-format header, any length", "\xff\xfe\x01 garbage", "SSLv2-format ClientHello (first byte 0xff");
         row("spread over tiny records", records(handshake(serverNameExtension("evil.test") + paddingExtension(32600)), 100),
             "ClientHello spread over more than 33 KiB of records");
         row("bytes after the extensions", records(handshake(serverNameExtension("a.test"), "xx")),
@@ -167,11 +167,14 @@ private Q_SLOTS:
             }
     }
 
-    // No waiting for a whole record to refuse what its first bytes rule out.
+    // No waiting for a whole record to refuse what its first bytes rule out,
+    // and no deciding before there are enough of them to tell.
     void theFirstBytesAloneCanDecide()
     {
-        QCOMPARE(int(scanClientHello("\x15").status), int(ClientHelloScan::Status::Malformed));
-        QCOMPARE(int(scanClientHello("\x80").status), int(ClientHelloScan::Status::Malformed));
+        QCOMPARE(int(scanClientHello("\x15").status), int(ClientHelloScan::Status::NeedMore));
+        QCOMPARE(int(scanClientHello("\x15\x03").status), int(ClientHelloScan::Status::Malformed));
+        QCOMPARE(int(scanClientHello("\x80\x2e").status), int(ClientHelloScan::Status::NeedMore));
+        QCOMPARE(int(scanClientHello("\x80\x2e\x01").status), int(ClientHelloScan::Status::Malformed));
         QCOMPARE(int(scanClientHello("\x16\x02").status), int(ClientHelloScan::Status::Malformed));
         QCOMPARE(int(scanClientHello(std::string("\x16\x03\x00", 3)).status), int(ClientHelloScan::Status::NeedMore));
         QCOMPARE(int(scanClientHello("\x16\x03\x05").status), int(ClientHelloScan::Status::Malformed));
@@ -193,8 +196,17 @@ private Q_SLOTS:
 
     void plainBytesPassOnlyWhereTlsIsNotUsual()
     {
-        for (const char *plain : { "GET / HTTP/1.1\r\n", "SSH-2.0-OpenSSH_9.2\r\n", "\x00\x00\x00\x08\x04\xd2\x16\x2f", "hello\n" }) {
-            const std::string bytes = plain[0] ? std::string(plain) : std::string(plain, 8);
+        const std::string plainFirstBytes[] = {
+            "GET / HTTP/1.1\r\n",
+            "SSH-2.0-OpenSSH_9.2\r\n",
+            "hello\n",
+            std::string("\x00\x00\x00\x08\x04\xd2\x16\x2f", 8), // PostgreSQL's SSLRequest
+            std::string("\xc5\x00\x00\x01\x85\xa6", 6), // a MySQL reply: little-endian length 197
+            std::string("\xc8\x00\x00\x00\x01\x00", 6), // a MongoDB message of 200 bytes
+            std::string("\x16\x10\x00\x00", 4), // handshake type, but a version no stack takes
+            std::string("\x17\x01\x00\x00", 4), // application_data type without a 3.x version
+        };
+        for (const std::string &bytes : plainFirstBytes) {
             QCOMPARE(int(scanClientHello(bytes).status), int(ClientHelloScan::Status::NotTls));
             const FirstFlightRuling pass = judgeFirstFlight(bytes, "a.test", 5432);
             QCOMPARE(int(pass.verdict), int(Verdict::Pass));

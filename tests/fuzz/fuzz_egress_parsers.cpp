@@ -32,7 +32,7 @@ void judgeAsEveryKindOfConnection(std::string_view bytes)
 {
     const ClientHelloScan scan = paddock::egress::scanClientHello(bytes);
     check(scan.status != ClientHelloScan::Status::NeedMore || bytes.size() < paddock::egress::kMaxClientHelloRecords);
-    const bool tlsLike = !bytes.empty() && paddock::egress::couldBeginTlsRecord(uint8_t(bytes[0]));
+    const bool tlsLike = paddock::egress::couldBeginTls(bytes) == paddock::egress::TlsStart::Yes;
     struct Connection {
         std::string_view host;
         uint16_t port;

@@ -134,8 +134,8 @@ private Q_SLOTS:
         QTest::newRow("record version 0x0200") << "version-0x0200" << 443 << "TLS record version 0x0200";
         QTest::newRow("record version 0x0000") << "version-0x0000" << 443 << "TLS record version 0x0000";
         QTest::newRow("record version 0x0200, port 5000") << "version-0x0200" << 5000 << "TLS record version 0x0200";
-        QTest::newRow("SSLv2-style hello") << "sslv2" << 443 << "SSLv2-style record header";
-        QTest::newRow("SSLv2-style hello, port 7000") << "sslv2" << 7000 << "SSLv2-style record header";
+        QTest::newRow("SSLv2-format hello") << "sslv2" << 443 << "SSLv2-format ClientHello";
+        QTest::newRow("SSLv2-format hello, port 7000") << "sslv2" << 7000 << "SSLv2-format ClientHello";
         QTest::newRow("garbage on 443") << "garbage" << 443 << "port 443 is a TLS port";
         QTest::newRow("garbage on 8443") << "garbage" << 8443 << "port 8443 is a TLS port";
         QTest::newRow("hello in 100-byte records") << "spread" << 443 << "spread over more than 33 KiB of records";

@@ -19,9 +19,19 @@ constexpr const char *kSpreadTooFar = "ClientHello spread over more than 33 KiB 
 // first record, so every other value must be refused here, not passed.
 constexpr uint16_t kLowestRecordVersion = 0x0300;
 constexpr uint16_t kHighestRecordVersion = 0x0304;
-// SSL 2.0's two-byte record header sets the top bit of the first byte;
-// OpenSSL still takes an SSLv2-format ClientHello (which has no SNI).
+// SSL 2.0's two-byte record header sets the top bit of the first byte, and
+// its first message is a CLIENT-HELLO (type 1, the third byte): OpenSSL,
+// Java and NSS take such a hello (which cannot carry SNI) exactly when
+// they see both. A top bit alone is as often a little-endian length
+// (MySQL, MongoDB), which must not be refused for looking like SSL.
 constexpr uint8_t kSslV2HeaderBit = 0x80;
+constexpr uint8_t kSslV2ClientHello = 1;
+// The loosest first-record check there is: Go's takes an alert or a
+// handshake record of any version below 0x1000. Every other stack wants
+// version 3.x, and none takes another record type first; those count as
+// TLS only with a 3.x version, so that plain bytes pass.
+constexpr uint8_t kGoLowestRejectedMajor = 0x10;
+constexpr uint8_t kAlertRecord = 0x15;
 
 // The IANA "TLS ContentType" registry (20–26): a TLS stack may take any of
 // them, first, for the start of a record.
@@ -59,7 +69,7 @@ std::string headerProblem(std::string_view header, bool first)
     if (type != kHandshakeRecord) {
         const char *name = contentTypeName(type);
         if (first && (type & kSslV2HeaderBit))
-            return "SSLv2-style record header (first byte " + hex(type, 2) + "): SSL 2.0 hellos are not accepted";
+            return "SSLv2-format ClientHello (first byte " + hex(type, 2) + ", message type 1): SSL 2.0 hellos are not accepted";
         if (first && name)
             return std::string("TLS ") + name + " record before the ClientHello";
         return name ? std::string("ClientHello interrupted by a TLS ") + name + " record"
@@ -191,17 +201,33 @@ ClientHelloScan readServerName(std::string_view body)
 
 } // namespace
 
-bool couldBeginTlsRecord(uint8_t firstByte)
+TlsStart couldBeginTls(std::string_view bytes)
 {
-    return (firstByte & kSslV2HeaderBit) || contentTypeName(firstByte) != nullptr;
+    if (bytes.empty())
+        return TlsStart::NeedMore;
+    const uint8_t type = uint8_t(bytes[0]);
+    if (type & kSslV2HeaderBit) {
+        if (bytes.size() < 3)
+            return TlsStart::NeedMore;
+        return uint8_t(bytes[2]) == kSslV2ClientHello ? TlsStart::Yes : TlsStart::No;
+    }
+    if (!contentTypeName(type))
+        return TlsStart::No;
+    if (bytes.size() < 2)
+        return TlsStart::NeedMore;
+    const uint8_t major = uint8_t(bytes[1]);
+    if (type == kHandshakeRecord || type == kAlertRecord)
+        return major < kGoLowestRejectedMajor ? TlsStart::Yes : TlsStart::No;
+    return major == kLowestRecordVersion >> 8 ? TlsStart::Yes : TlsStart::No;
 }
 
 ClientHelloScan scanClientHello(std::string_view bytes)
 {
-    if (bytes.empty())
-        return {};
-    if (!couldBeginTlsRecord(uint8_t(bytes[0])))
-        return ClientHelloScan { Status::NotTls, {}, {} };
+    switch (couldBeginTls(bytes)) {
+    case TlsStart::No: return ClientHelloScan { Status::NotTls, {}, {} };
+    case TlsStart::NeedMore: return {};
+    case TlsStart::Yes: break;
+    }
     // Gather the handshake message out of consecutive handshake records.
     std::string handshake;
     size_t at = 0;

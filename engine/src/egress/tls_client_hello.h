@@ -6,10 +6,11 @@
 //
 // Strict on purpose: TLS servers differ in what they tolerate before the
 // ClientHello (Go's skips warning alerts and takes any record version
-// below 0x1000 on the first record; OpenSSL takes an SSLv2-style hello).
-// Whatever could begin a TLS or SSL record for any of them is judged as
-// TLS here, and only a well-formed ClientHello in handshake records of
-// version 0x0300–0x0304 is one: anything else is Malformed, never NotTls.
+// below 0x1000 on the first record; OpenSSL and Java take an SSLv2-format
+// hello). Whatever one of them could take for the start of a TLS or SSL
+// connection is judged as TLS here, and only a well-formed ClientHello in
+// handshake records of version 0x0300–0x0304 is one: anything else is
+// Malformed, never NotTls.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +27,7 @@ inline constexpr size_t kMaxClientHelloRecords = kMaxClientHello + 1024;
 
 struct ClientHelloScan {
     enum class Status {
-        NotTls, // the first byte cannot begin a TLS or SSL record
+        NotTls, // the first bytes cannot begin a TLS or SSL connection
         NeedMore, // a TLS record has begun; wait for more bytes
         Hello, // a complete ClientHello; serverName set when it has SNI
         Malformed, // could be TLS, but not a ClientHello we can trust; `problem` says what was seen
@@ -36,9 +37,12 @@ struct ClientHelloScan {
     std::string problem;
 };
 
-// Whether a lenient TLS or SSL implementation could take `firstByte` as
-// the start of a record: a TLS content type, or an SSLv2 two-byte header.
-bool couldBeginTlsRecord(uint8_t firstByte);
+// Whether a lenient TLS or SSL implementation could take `firstBytes` for
+// the start of a connection: a TLS content type with a version byte one
+// accepts, or an SSLv2 header with the CLIENT-HELLO type. NeedMore while
+// there are fewer bytes than it takes to tell (at most 3).
+enum class TlsStart { No, Yes, NeedMore };
+TlsStart couldBeginTls(std::string_view firstBytes);
 
 ClientHelloScan scanClientHello(std::string_view firstBytes);
 
