@@ -1,15 +1,17 @@
 #include "socket_owner.h"
 
-#include <QDir>
 #include <QFile>
 #include <QtEndian>
 
+#include <dirent.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
+#include <memory>
 
 namespace paddock::egress {
 
@@ -56,17 +58,46 @@ QString socketInode(const QString &pidDir, const Endpoint &client, const Endpoin
     return {};
 }
 
-QString linkTarget(const QString &path)
+struct CloseDir {
+    void operator()(DIR *d) const { ::closedir(d); }
+};
+using Dir = std::unique_ptr<DIR, CloseDir>;
+
+// The processes in network namespace `netNamespace`, as "/proc/<pid>".
+// Plain readdir(3) and fstatat(2): this runs on the engine thread for
+// every looked-up connection, and /proc lists every process of the host.
+QStringList namespaceMembers(quint64 netNamespace)
 {
-    char buf[64];
-    ssize_t n = ::readlink(QFile::encodeName(path).constData(), buf, sizeof buf);
-    return n > 0 ? QString::fromLatin1(buf, n) : QString();
+    QStringList members;
+    const Dir proc(::opendir("/proc"));
+    if (!proc)
+        return members;
+    while (const dirent *e = ::readdir(proc.get())) {
+        if (e->d_name[0] < '1' || e->d_name[0] > '9')
+            continue;
+        char nsPath[sizeof e->d_name + 8];
+        std::snprintf(nsPath, sizeof nsPath, "%s/ns/net", e->d_name);
+        struct stat st {};
+        if (::fstatat(::dirfd(proc.get()), nsPath, &st, 0) == 0 && quint64(st.st_ino) == netNamespace)
+            members << QStringLiteral("/proc/") + QLatin1String(e->d_name);
+    }
+    return members;
 }
 
-quint64 netNamespaceOf(const QString &pidDir)
+// Whether the process at `pidDir` has `target` ("socket:[123]") open. A
+// workload may hold thousands of descriptors: one readlinkat(2) each.
+bool holdsSocket(const QString &pidDir, const QByteArray &target)
 {
-    struct stat st {};
-    return ::stat(QFile::encodeName(pidDir + QStringLiteral("/ns/net")).constData(), &st) == 0 ? quint64(st.st_ino) : 0;
+    const Dir fds(::opendir(QFile::encodeName(pidDir + QStringLiteral("/fd")).constData()));
+    if (!fds)
+        return false;
+    while (const dirent *e = ::readdir(fds.get())) {
+        char link[64];
+        const ssize_t n = e->d_name[0] == '.' ? -1 : ::readlinkat(::dirfd(fds.get()), e->d_name, link, sizeof link);
+        if (n == target.size() && std::memcmp(link, target.constData(), size_t(n)) == 0)
+            return true;
+    }
+    return false;
 }
 
 QString describeProcess(const QString &pidDir)
@@ -104,23 +135,17 @@ QString findSocketOwner(quint64 netNamespace, const Endpoint &client, const Endp
         return {};
     // PID 1 is not dumpable: its /proc entries are closed to us, the
     // workload's are not. Any of them shows the namespace's socket table.
-    QStringList members;
-    for (const QString &pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
-        if (pid.front().isDigit() && netNamespaceOf(QStringLiteral("/proc/") + pid) == netNamespace)
-            members << QStringLiteral("/proc/") + pid;
+    const QStringList members = namespaceMembers(netNamespace);
     QString inode;
-    for (const QString &dir : std::as_const(members))
+    for (const QString &dir : members)
         if (!(inode = socketInode(dir, client, dialled)).isEmpty())
             break;
     if (inode.isEmpty() || inode == QStringLiteral("0"))
         return {};
-    const QString target = QStringLiteral("socket:[%1]").arg(inode);
-    for (const QString &dir : std::as_const(members)) {
-        const QStringList fds = QDir(dir + QStringLiteral("/fd")).entryList(QDir::System | QDir::NoDotAndDotDot);
-        for (const QString &fd : fds)
-            if (linkTarget(dir + QStringLiteral("/fd/") + fd) == target)
-                return describeProcess(dir);
-    }
+    const QByteArray target = QStringLiteral("socket:[%1]").arg(inode).toLatin1();
+    for (const QString &dir : members)
+        if (holdsSocket(dir, target))
+            return describeProcess(dir);
     return {};
 }
 
