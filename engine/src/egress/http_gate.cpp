@@ -163,7 +163,7 @@ void HttpGate::decideRequest()
     m_phase = Phase::Held;
     QPointer<HttpGate> self(this);
     const std::optional<EgressRule> rule = d.rule;
-    svc.askPerson(m_sandbox.sandboxId(), m_dest, m_process, [self, rule](bool allowed, const QString &refusal) {
+    svc.askPerson(m_sandbox.sandboxId(), m_dest, m_process, &m_request, [self, rule](bool allowed, const QString &refusal) {
         if (!self)
             return;
         if (!allowed)

@@ -174,7 +174,7 @@ void InterceptedConnection::ask()
 {
     m_process = ownerOfClient();
     QPointer<InterceptedConnection> self(this);
-    m_sandbox.service().askPerson(m_sandbox.sandboxId(), m_dest, m_process, [self](bool allowed, const QString &refusal) {
+    m_sandbox.service().askPerson(m_sandbox.sandboxId(), m_dest, m_process, nullptr, [self](bool allowed, const QString &refusal) {
         if (!self)
             return;
         allowed ? self->dial() : self->refuse(refusal);
