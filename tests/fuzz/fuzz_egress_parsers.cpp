@@ -1,14 +1,77 @@
 // libFuzzer entry point for what a sandbox sends the egress interception
 // before any rule has decided: DNS queries, the first bytes of a TLS
 // connection, and the packets its firewall drops (as paddock-init reads
-// them from NFLOG). Every parser must refuse garbage without reading out of
-// bounds, and whatever they accept must answer cleanly.
+// them from NFLOG); and what the HTTP gate reads: request targets, request
+// heads and bodies, and upstream responses. Every parser must refuse
+// garbage without reading out of bounds, and whatever they accept must
+// answer cleanly.
 #include "dropped_packets.h"
 #include "egress/dns_message.h"
+#include "egress/http_request_framer.h"
+#include "egress/http_response_framer.h"
+#include "egress/http_target.h"
 #include "egress/tls_client_hello.h"
 
 #include <cstdint>
+#include <cstdlib>
 #include <string_view>
+
+namespace {
+
+using namespace paddock::egress;
+
+void require(bool condition)
+{
+    if (!condition)
+        std::abort();
+}
+
+// A decided path is canonical: no wildcard, nothing to decode differently,
+// and normalising it again changes nothing.
+void checkTarget(std::string_view bytes)
+{
+    const HttpTarget t = normalizeOriginForm(bytes);
+    (void)canonicalPathPattern(bytes);
+    if (!t.ok())
+        return;
+    require(!t.path.empty() && t.path.front() == '/' && t.path.find('*') == std::string::npos);
+    for (char c : t.path)
+        require(c > 0x20 && c < 0x7f && c != '?' && c != '#' && c != '\\');
+    require(normalizeOriginForm(t.path).path == t.path);
+    require(canonicalPathPattern(t.path) == t.path);
+}
+
+// What the gate sends upstream reads back as the request it decided.
+void checkRequest(std::string_view bytes)
+{
+    const GateConnection conn { "web.test", false, 80 };
+    RequestFramer f;
+    std::string in(bytes);
+    if (f.readHead(in, conn) != RequestFramer::State::Ready)
+        return;
+    std::string head = f.upstreamHead(true);
+    RequestFramer again;
+    require(again.readHead(head, conn) == RequestFramer::State::Ready && head.empty());
+    require(again.head().summary() == f.head().summary());
+    require(again.head().chunked == f.head().chunked && again.head().contentLength == f.head().contentLength);
+    std::string body;
+    (void)f.readBody(in, body);
+}
+
+void checkResponse(std::string_view bytes)
+{
+    for (ResponseExpectation e : { ResponseExpectation {}, ResponseExpectation { true, false, false },
+                                   ResponseExpectation { false, true, true } }) {
+        ResponseFramer f(e);
+        std::string in(bytes), out;
+        const size_t size = in.size();
+        if (f.read(in, out) == ResponseFramer::State::NeedMore)
+            (void)f.readEof();
+        require(in.size() + out.size() <= size); // relays only what it read
+    }
+}
+
+} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -23,5 +86,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)paddock::egress::scanClientHello(bytes);
     (void)paddock::init::parseDropLogMessages(data, size);
     (void)paddock::init::describeDroppedPacket(data, size);
+    checkTarget(bytes);
+    checkRequest(bytes);
+    checkResponse(bytes);
     return 0;
 }
