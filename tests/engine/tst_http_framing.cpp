@@ -7,6 +7,7 @@
 #include "egress/http_response_framer.h"
 #include "egress/refusal.h"
 
+#include <QDir>
 #include <QTest>
 
 using namespace paddock;
@@ -340,6 +341,37 @@ private Q_SLOTS:
         QCOMPARE(asks.pending().size(), 3);
         QVERIFY(asks.answer(a1, EgressAnswer::AllowOnce));
         QCOMPARE(told, 2);
+    }
+
+    // What the fuzzer kept (tests/fuzz/egress-corpus) read through the
+    // gate's readers on every run: what they accept stays canonical.
+    void theFuzzCorpusReadsCleanly()
+    {
+        const QDir corpus(QStringLiteral(PADDOCK_EGRESS_CORPUS));
+        const QStringList files = corpus.entryList(QDir::Files);
+        int requests = 0, targets = 0;
+        for (const QString &name : files) {
+            QFile f(corpus.filePath(name));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray bytes = f.readAll();
+            const std::string_view view(bytes.constData(), size_t(bytes.size()));
+            const HttpTarget t = normalizeOriginForm(view);
+            if (t.ok()) {
+                ++targets;
+                QCOMPARE(normalizeOriginForm(t.path).path, t.path);
+            }
+            const Framed request = frame(bytes);
+            if (request.state == RequestFramer::State::Ready) {
+                ++requests;
+                QCOMPARE(frame(QByteArray::fromStdString(request.head)).state,
+                    RequestFramer::State::Ready);
+            }
+            for (ResponseExpectation e :
+                { ResponseExpectation {}, ResponseExpectation { true, false, true } })
+                QVERIFY(respond(bytes, e, true).relayed.size() <= size_t(bytes.size()));
+        }
+        QVERIFY2(requests >= 5 && targets >= 1,
+            qPrintable(QStringLiteral("%1 requests, %2 targets").arg(requests).arg(targets)));
     }
 };
 
