@@ -222,14 +222,19 @@ int pendingCommand(CliContext &ctx, const QStringList &args)
     if (!a.error.isEmpty() || !a.positional.isEmpty())
         return usageError(a.error.isEmpty() ? QStringLiteral("usage: paddock egress pending [--json]") : a.error);
     return printList(ctx, QStringLiteral("/v1/egress/questions"), a.flags.contains(QStringLiteral("--json")), "questions",
-                     { QStringLiteral("ID"), QStringLiteral("SANDBOX"), QStringLiteral("DESTINATION"), QStringLiteral("PROCESS"),
-                       QStringLiteral("DENIED AT") },
+                     { QStringLiteral("ID"), QStringLiteral("SANDBOX"), QStringLiteral("DESTINATION"), QStringLiteral("REQUEST"),
+                       QStringLiteral("PROCESS"), QStringLiteral("DENIED AT") },
                      [](const QJsonObject &o) {
                          const QString host = o.value(QStringLiteral("host")).toString();
+                         // One HTTP request ("GET /a"), or the whole connection ("-").
+                         const QString method = o.value(QStringLiteral("method")).toString();
+                         const QString request = method.isEmpty()
+                             ? QStringLiteral("-")
+                             : (method + u' ' + o.value(QStringLiteral("path")).toString()).trimmed();
                          return QStringList { o.value(QStringLiteral("id")).toString(), o.value(QStringLiteral("sandboxName")).toString(),
                                               (host.isEmpty() ? o.value(QStringLiteral("address")).toString() : host) + u':'
                                                   + QString::number(o.value(QStringLiteral("port")).toInt()),
-                                              o.value(QStringLiteral("process")).toString(),
+                                              request, o.value(QStringLiteral("process")).toString(),
                                               QDateTime::fromString(o.value(QStringLiteral("deadline")).toString(), Qt::ISODateWithMs)
                                                   .toLocalTime()
                                                   .toString(QStringLiteral("HH:mm:ss")) };

@@ -10,6 +10,12 @@ namespace {
 
 constexpr int kMaxHostLength = 253;
 constexpr int kMaxLabelLength = 63;
+constexpr int kMaxPathPattern = 2000;
+
+bool isHexDigit(QChar c)
+{
+    return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f') || (c >= u'A' && c <= u'F');
+}
 
 bool isLabelChar(QChar c)
 {
@@ -134,12 +140,20 @@ Result<void> validateEgressRule(const EgressRule &rule)
             return fail(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not an HTTP method").arg(rule.method));
     }
     if (!rule.path.isEmpty()) {
-        if (!rule.path.startsWith(u'/') || rule.path.size() > 1000)
+        if (!rule.path.startsWith(u'/'))
             return fail(ErrorCode::InvalidArgument, QStringLiteral("a path pattern starts with '/' (\"/repos/*\")"));
+        if (rule.path.size() > kMaxPathPattern)
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("a path pattern is limited to %1 characters").arg(kMaxPathPattern));
         for (QChar c : rule.path)
             if (c.unicode() <= 0x20 || c.unicode() == 0x7f || c == u'?' || c == u'#')
                 return fail(ErrorCode::InvalidArgument,
                             QStringLiteral("a path pattern has no spaces, control characters, '?' or '#'"));
+        // Requests are matched decoded and re-encoded one way (%61 is 'a'):
+        // a '%' must start an escape, or the pattern would mean two things.
+        for (qsizetype i = rule.path.indexOf(u'%'); i >= 0; i = rule.path.indexOf(u'%', i + 1))
+            if (i + 2 >= rule.path.size() || !isHexDigit(rule.path[i + 1]) || !isHexDigit(rule.path[i + 2]))
+                return fail(ErrorCode::InvalidArgument,
+                            QStringLiteral("in a path pattern '%' starts an escape of two hex digits (%2A for a literal '*')"));
     }
     if (rule.reason.size() > 500)
         return fail(ErrorCode::InvalidArgument, QStringLiteral("a rule's reason is limited to 500 characters"));

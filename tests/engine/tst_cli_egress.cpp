@@ -177,6 +177,38 @@ private Q_SLOTS:
         QCOMPARE(rules().first().toObject().value(QStringLiteral("pattern")).toString(), QStringLiteral("ask.example"));
         QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("mode"), QStringLiteral("e"), QStringLiteral("deny-unlisted") }).exitCode, 0);
     }
+
+    // Asked about one HTTP request (a rule with a method or path applies):
+    // the question names it, and "allow always" allows exactly it.
+    void aQuestionAboutOneRequestNamesItAndAllowsOnlyIt()
+    {
+        QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("resolve"), QStringLiteral("req.example"), QStringLiteral("127.0.0.1:") + m_port }).exitCode, 0);
+        QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("ask"), QStringLiteral("e"), QStringLiteral("req.example"), QStringLiteral("--method"),
+                       QStringLiteral("GET"), QStringLiteral("--path"), QStringLiteral("/*"), QStringLiteral("--at"), QStringLiteral("1") }).exitCode, 0);
+        QProcess held;
+        held.start(cliBinary(), { QStringLiteral("--data-dir"), m_dataDir, QStringLiteral("exec"), QStringLiteral("e"), QStringLiteral("--"),
+                                  QStringLiteral("curl"), QStringLiteral("-sS"), QStringLiteral("-m"), QStringLiteral("20"),
+                                  QStringLiteral("http://req.example/one/%61?q=1") });
+        QJsonArray pending;
+        QVERIFY(QTest::qWaitFor([&] {
+            pending = QJsonDocument::fromJson(cli({ QStringLiteral("egress"), QStringLiteral("pending"), QStringLiteral("--json") }).out)
+                          .object().value(QStringLiteral("questions")).toArray();
+            return !pending.isEmpty();
+        }, 10000));
+        const QJsonObject q = pending[0].toObject();
+        QCOMPARE(q.value(QStringLiteral("method")).toString(), QStringLiteral("GET"));
+        QCOMPARE(q.value(QStringLiteral("path")).toString(), QStringLiteral("/one/a")); // decided, canonical
+        const QByteArray table = cli({ QStringLiteral("egress"), QStringLiteral("pending") }).out;
+        QVERIFY2(table.contains("REQUEST") && table.contains("GET /one/a"), table.constData());
+        QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("answer"), q.value(QStringLiteral("id")).toString(), QStringLiteral("allow-always") }).exitCode, 0);
+        QVERIFY(held.waitForFinished(10000));
+        QCOMPARE(held.readAllStandardOutput(), QByteArray("http GET /one/a?q=1\n"));
+        const QJsonObject added = rules().first().toObject();
+        QCOMPARE(added.value(QStringLiteral("pattern")).toString(), QStringLiteral("req.example"));
+        QCOMPARE(added.value(QStringLiteral("port")).toInt(), 80);
+        QCOMPARE(added.value(QStringLiteral("method")).toString(), QStringLiteral("GET"));
+        QCOMPARE(added.value(QStringLiteral("path")).toString(), QStringLiteral("/one/a"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TstCliEgress)

@@ -9,6 +9,7 @@
 #include "window_fixture.h"
 
 #include "egress/egress_question_bar.h"
+#include "egress/egress_question_model.h"
 #include "pages/egress_page.h"
 
 #include <QAbstractItemModelTester>
@@ -189,6 +190,22 @@ private Q_SLOTS:
         QVERIFY(curl.waitForFinished(10000));
         QCOMPARE(curl.readAllStandardOutput(), QByteArray("http GET /asked\n"));
         QTRY_VERIFY(!bar->isVisible());
+    }
+
+    // A question about one HTTP request says which, where "allow always"
+    // is answered: the bar, the notification and the pending table.
+    void aQuestionAboutOneRequestNamesIt()
+    {
+        EgressQuestion q;
+        q.sandboxName = QStringLiteral("eg");
+        q.host = QStringLiteral("api.test");
+        q.port = 80;
+        q.process = QStringLiteral("curl (pid 7)");
+        QCOMPARE(EgressQuestionModel::describe(q), QStringLiteral("curl (pid 7) in 'eg' wants to connect to api.test:80"));
+        q.method = QStringLiteral("GET");
+        q.path = QStringLiteral("/a/b%20c");
+        QCOMPARE(EgressQuestionModel::describe(q), QStringLiteral("curl (pid 7) in 'eg' wants GET /a/b%20c on api.test:80"));
+        QCOMPARE(EgressQuestionModel::request(q), QStringLiteral("GET /a/b%20c"));
     }
 };
 

@@ -32,6 +32,7 @@ QVariant EgressQuestionModel::data(const QModelIndex &index, int role) const
     switch (index.column()) {
     case Sandbox: return displayText(q->sandboxName);
     case Destination: return (q->host.isEmpty() ? q->address : q->host) + u':' + QString::number(q->port);
+    case Request: return q->method.isEmpty() ? tr("(any)") : displayText(request(*q));
     case Process: return q->process.isEmpty() ? tr("(unknown)") : displayText(q->process);
     case Deadline: return tr("denied at %1").arg(q->deadline.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
     }
@@ -42,7 +43,7 @@ QVariant EgressQuestionModel::headerData(int section, Qt::Orientation orientatio
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char *const names[] = { "Sandbox", "Destination", "Process", "Unanswered" };
+    static const char *const names[] = { "Sandbox", "Destination", "Request", "Process", "Unanswered" };
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 
@@ -55,7 +56,14 @@ QString EgressQuestionModel::describe(const EgressQuestion &q)
 {
     const QString who = q.process.isEmpty() ? tr("A program") : q.process;
     const QString where = (q.host.isEmpty() ? q.address : q.host) + u':' + QString::number(q.port);
+    if (!q.method.isEmpty()) // "allow always" allows exactly this request: say which
+        return displayText(tr("%1 in '%2' wants %3 on %4").arg(who, q.sandboxName, request(q), where));
     return displayText(tr("%1 in '%2' wants to connect to %3").arg(who, q.sandboxName, where));
+}
+
+QString EgressQuestionModel::request(const EgressQuestion &q)
+{
+    return q.method.isEmpty() ? QString() : (q.method + u' ' + q.path).trimmed();
 }
 
 void EgressQuestionModel::answer(const QString &questionId, EgressAnswer a)

@@ -13,7 +13,7 @@ class EngineBridge;
 class EgressQuestionModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Sandbox, Destination, Process, Deadline, ColumnCount };
+    enum Column { Sandbox, Destination, Request, Process, Deadline, ColumnCount };
 
     explicit EgressQuestionModel(EngineBridge &engine, QObject *parent = nullptr);
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -22,9 +22,12 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
     const EgressQuestion *questionAt(int row) const;
-    // "curl (pid 4) in 'web' wants api.example.com:443"
+    // "curl (pid 4) in 'web' wants to connect to api.example.com:443", or
+    // "… wants GET /a on api.example.com:80" for one HTTP request.
     // One line for a person; what the sandbox chose in it is escaped (display_text.h).
     static QString describe(const EgressQuestion &q);
+    // "GET /a", or "" for a whole connection.
+    static QString request(const EgressQuestion &q);
     void answer(const QString &questionId, EgressAnswer a);
 
 Q_SIGNALS:

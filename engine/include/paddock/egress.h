@@ -97,6 +97,12 @@ struct EgressQuestion {
     QString host; // empty for a literal address
     QString address;
     quint16 port = 0;
+    // For one plain-HTTP request decided on its own (a rule with a method
+    // or path applies): its method and canonical path ("GET", "/a/b"; no
+    // query, no '*'). Empty for a whole connection. "Allow always" adds a
+    // rule for exactly this method and path.
+    QString method;
+    QString path;
     QString process;
     QDateTime askedAt;
     QDateTime deadline; // unanswered by then → denied

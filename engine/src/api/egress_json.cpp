@@ -52,6 +52,8 @@ QJsonObject toJson(const EgressQuestion &q)
                          { QStringLiteral("host"), q.host },
                          { QStringLiteral("address"), q.address },
                          { QStringLiteral("port"), int(q.port) },
+                         { QStringLiteral("method"), q.method },
+                         { QStringLiteral("path"), q.path },
                          { QStringLiteral("process"), q.process },
                          { QStringLiteral("askedAt"), isoTime(q.askedAt) },
                          { QStringLiteral("deadline"), isoTime(q.deadline) } };

@@ -8,8 +8,9 @@ namespace {
 
 QString destinationKey(const EgressQuestion &q)
 {
+    // An answer about GET /a is no answer about POST /b: each request its own question.
     return q.sandboxId + u'|' + q.host + u'|' + (q.host.isEmpty() ? q.address : QString()) + u'|'
-        + QString::number(q.port);
+        + QString::number(q.port) + u'|' + q.method + u'|' + q.path;
 }
 
 } // namespace

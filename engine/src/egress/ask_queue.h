@@ -1,6 +1,7 @@
 // Connections held while a person decides. Connections to the same
-// destination (sandbox, name or address, port) share one question; each is
-// told the answer. A question unanswered by its deadline is answered
+// destination (sandbox, name or address, port) — and, for plain-HTTP
+// requests, the same method and path — share one question; each is told
+// the answer. A question unanswered by its deadline is answered
 // "deny once" for them.
 //
 // Thread ownership: the engine thread.
@@ -47,7 +48,7 @@ private:
 
     int m_timeoutMs;
     QHash<QString, Open> m_open; // by question ID
-    QHash<QString, QString> m_byDestination; // sandbox|host|address|port → question ID
+    QHash<QString, QString> m_byDestination; // sandbox|host|address|port|method|path → question ID
     QTimer m_expiry;
     quint64 m_next = 1;
 };

@@ -301,7 +301,8 @@ Result<std::optional<ProxyEndpoint>> EgressService::proxyFor(const QString &host
 
 // ---- questions and the log ---------------------------------------------------
 
-void EgressService::askPerson(const QString &sandboxId, const Destination &dest, const QString &process, Verdict reply)
+void EgressService::askPerson(const QString &sandboxId, const Destination &dest, const QString &process,
+                              const HttpRequestInfo *request, Verdict reply)
 {
     EgressQuestion q;
     q.sandboxId = sandboxId;
@@ -309,6 +310,10 @@ void EgressService::askPerson(const QString &sandboxId, const Destination &dest,
     q.host = dest.host;
     q.address = dest.address.toString();
     q.port = dest.port;
+    if (request) {
+        q.method = request->method;
+        q.path = request->path;
+    }
     q.process = process;
     m_asks.ask(q, [reply = std::move(reply)](EgressAnswer a, bool timedOut) {
         if (a == EgressAnswer::AllowOnce || a == EgressAnswer::AllowAlways)
@@ -329,6 +334,10 @@ Result<void> EgressService::answer(const QString &questionId, EgressAnswer a)
     rule.sandboxId = q->sandboxId;
     rule.pattern = q->host.isEmpty() ? q->address : q->host;
     rule.port = q->port;
+    // About one HTTP request: a rule for exactly it. The canonical path has
+    // no '*', so it matches that path and no other.
+    rule.method = q->method;
+    rule.path = q->path;
     rule.action = a == EgressAnswer::AllowAlways ? EgressAction::Allow : EgressAction::Deny;
     rule.reason = a == EgressAnswer::DenyAlways ? QStringLiteral("denied when asked") : QString();
     auto added = addRule(rule, 0); // first, so it decides next time

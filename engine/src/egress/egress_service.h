@@ -12,6 +12,7 @@
 #include "ask_queue.h"
 #include "egress_log.h"
 #include "forward_proxy.h"
+#include "rule_matcher.h"
 #include "splice_relay.h"
 #include "upstream_dialer.h"
 #include "store/egress_name_store.h"
@@ -83,9 +84,11 @@ public:
     // configured proxy is unusable (nothing may then go out directly).
     Result<std::optional<ProxyEndpoint>> proxyFor(const QString &host, quint16 port) const;
     // Holds a decision for a person: `reply` gets whether they allowed it,
-    // or why not (denied, or unanswered in time).
+    // or why not (denied, or unanswered in time). `request`: the one HTTP
+    // request asked about, when the gate decides request by request.
     using Verdict = std::function<void(bool allowed, const QString &refusal)>;
-    void askPerson(const QString &sandboxId, const Destination &dest, const QString &process, Verdict reply);
+    void askPerson(const QString &sandboxId, const Destination &dest, const QString &process,
+                   const HttpRequestInfo *request, Verdict reply);
     EgressLog &decisionLog() { return m_log; }
     AskQueue &asks() { return m_asks; }
     SpliceRelay &relay() { return m_relay; }

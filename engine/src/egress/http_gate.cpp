@@ -1,6 +1,8 @@
 #include "http_gate.h"
 
 #include "egress_service.h"
+#include "http_request_framer.h"
+#include "http_response_framer.h"
 #include "refusal.h"
 #include "sandbox_egress.h"
 #include "upstream_dialer.h"
@@ -9,24 +11,18 @@
 
 #include <sys/socket.h>
 
-#include <limits>
-
-namespace http = boost::beast::http;
-
 namespace paddock::egress {
 
 namespace {
 
 constexpr size_t kMaxBuffered = 1024 * 1024; // per direction, then the reader waits
-constexpr uint32_t kHeaderLimit = 64 * 1024;
 
 // Writes what it can; false when the peer is gone.
 bool writeSome(int fd, std::string &pending)
 {
     while (!pending.empty()) {
         ssize_t n = ::send(fd, pending.data(), pending.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n < 0)
-            return errno == EAGAIN;
+        if (n < 0) return errno == EAGAIN;
         pending.erase(0, size_t(n));
     }
     return true;
@@ -37,18 +33,34 @@ bool readSome(int fd, std::string &into)
 {
     char buf[65536];
     ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
-    if (n < 0)
-        return errno == EAGAIN;
-    if (n == 0)
-        return false;
+    if (n < 0) return errno == EAGAIN;
+    if (n == 0) return false;
     into.append(buf, size_t(n));
     return true;
+}
+
+GateConnection gateConnection(const Destination &dest)
+{
+    const bool literal = dest.host.isEmpty();
+    return GateConnection { (literal ? dest.address.toString() : dest.host).toStdString(), literal,
+        dest.port };
+}
+
+QString fromStd(const std::string &s)
+{
+    return QString::fromStdString(s);
 }
 
 } // namespace
 
 HttpGate::HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QString process)
-    : QObject(&sandbox), m_sandbox(sandbox), m_client(std::move(client)), m_dest(std::move(dest)), m_process(std::move(process))
+    : QObject(&sandbox)
+    , m_sandbox(sandbox)
+    , m_client(std::move(client))
+    , m_dest(std::move(dest))
+    , m_conn(gateConnection(m_dest))
+    , m_process(std::move(process))
+    , m_log(sandbox, m_dest, m_process)
 {
 }
 
@@ -66,36 +78,41 @@ void HttpGate::start()
 
 void HttpGate::readClient()
 {
-    if (m_finished)
-        return;
-    if (!readSome(m_client.get(), m_fromClient))
-        m_clientEof = true;
+    if (m_finished) return;
+    if (!readSome(m_client.get(), m_fromClient)) m_clientEof = true;
     process();
 }
 
 void HttpGate::readUpstream()
 {
-    if (m_finished)
-        return;
-    if (!readSome(m_upstream.get(), m_toClient))
-        m_upstreamEof = true;
-    flush();
+    if (m_finished || !m_upstream.valid()) return;
+    if (!readSome(m_upstream.get(), m_fromUpstream)) m_upstreamEof = true;
+    relayUpstream();
+    process(); // an ended response lets the next request through
 }
 
 // Parses and decides as far as the bytes at hand allow.
 void HttpGate::process()
 {
     bool progress = true;
-    while (progress && m_phase != Phase::Closing && m_phase != Phase::Held) {
+    while (progress && !m_finished) {
         switch (m_phase) {
-        case Phase::Head: progress = processHead(); break;
-        case Phase::Body: progress = processBody(); break;
+        case Phase::Head:
+            progress = processHead();
+            break;
+        case Phase::Body:
+            progress = processBody();
+            break;
         case Phase::Tunnel:
-            m_toUpstream += m_fromClient;
+            sendUpstream(m_fromClient);
             m_fromClient.clear();
             progress = false;
             break;
-        default: progress = false;
+        case Phase::Held:
+        case Phase::Waiting:
+        case Phase::Closing:
+            progress = false;
+            break;
         }
     }
     flush();
@@ -103,93 +120,157 @@ void HttpGate::process()
 
 bool HttpGate::processHead()
 {
-    if (m_fromClient.empty())
+    if (m_fromClient.empty()) return false;
+    if (!m_request) m_request = std::make_unique<RequestFramer>();
+    switch (m_request->readHead(m_fromClient, m_conn)) {
+    case RequestFramer::State::NeedMore:
         return false;
-    if (!m_parser) {
-        m_parser.emplace();
-        m_parser->header_limit(kHeaderLimit);
-        m_parser->body_limit(std::numeric_limits<std::uint64_t>::max()); // boost::none compares wrongly in 1.74
+    case RequestFramer::State::Refused:
+        refuse(m_request->refusal().status, fromStd(m_request->refusal().reason));
+        return false;
+    case RequestFramer::State::Ready:
+        break;
     }
-    boost::beast::error_code ec;
-    const size_t used = m_parser->put(boost::asio::buffer(m_fromClient), ec);
-    if (ec == http::error::need_more)
-        return false;
-    if (ec || !m_parser->is_header_done()) {
-        refuse(QStringLiteral("not a well-formed HTTP request (%1)").arg(QString::fromStdString(ec.message())));
-        return false;
-    }
-    const auto &req = m_parser->get();
-    const std::string_view target(req.target().data(), req.target().size());
-    m_request.method = QString::fromStdString(std::string(req.method_string()));
-    m_request.path = QString::fromStdString(std::string(target.substr(0, target.find('?'))));
-    m_upgrade = m_parser->upgrade() || req.method() == http::verb::connect;
-    m_headSize = used;
+    const RequestHead &head = m_request->head();
+    m_info = HttpRequestInfo { fromStd(head.method),
+        head.connect ? QString() : fromStd(head.target.path) };
     decideRequest();
-    return m_phase == Phase::Body || m_phase == Phase::Head || m_phase == Phase::Tunnel;
+    return m_phase == Phase::Body || m_phase == Phase::Waiting;
 }
 
 bool HttpGate::processBody()
 {
-    if (m_parser->is_done()) {
-        m_parser.reset();
-        m_phase = m_upgrade ? Phase::Tunnel : Phase::Head;
-        return true;
-    }
-    if (m_fromClient.empty())
-        return false;
-    char sink[65536]; // the body is forwarded as sent; what the parser copies here is dropped
-    m_parser->get().body().data = sink;
-    m_parser->get().body().size = sizeof sink;
-    boost::beast::error_code ec;
-    const size_t used = m_parser->put(boost::asio::buffer(m_fromClient), ec);
-    if (ec && ec != http::error::need_buffer && ec != http::error::need_more) {
-        refuse(QStringLiteral("malformed HTTP body (%1)").arg(QString::fromStdString(ec.message())));
+    std::string framed;
+    if (!m_request->readBody(m_fromClient, framed)) {
+        refuse(m_request->refusal().status, fromStd(m_request->refusal().reason));
         return false;
     }
-    m_toUpstream.append(m_fromClient, 0, used);
-    m_fromClient.erase(0, used);
-    return used > 0 || m_parser->is_done();
+    sendUpstream(framed);
+    if (!m_request->bodyDone()) return false;
+    m_phase = Phase::Waiting;
+    return true;
 }
 
 void HttpGate::decideRequest()
 {
     EgressService &svc = m_sandbox.service();
     const QList<EgressRule> &rules = svc.orderedRules(m_sandbox.sandboxId());
-    const Decision d = decide(rules, m_dest, svc.asksUnlisted(m_sandbox.sandboxId()), &m_request);
-    if (d.action == EgressAction::Allow)
+    const Decision d = decide(rules, m_dest, svc.asksUnlisted(m_sandbox.sandboxId()), &m_info);
+    if (d.action == EgressAction::Deny) return refuse(403, d.reason, d.rule);
+    if (d.action == EgressAction::Allow) {
+        // A tunnel carries anything: only a rule written for it opens one.
+        if (m_request->head().connect && (!d.rule || d.rule->method != QStringLiteral("CONNECT")))
+            return refuse(403,
+                QStringLiteral(
+                    "CONNECT through the HTTP gate needs a rule that names the CONNECT method"),
+                d.rule);
         return allowRequest(d.rule);
-    if (d.action == EgressAction::Deny)
-        return refuse(d.reason);
+    }
     m_phase = Phase::Held;
     QPointer<HttpGate> self(this);
     const std::optional<EgressRule> rule = d.rule;
-    svc.askPerson(m_sandbox.sandboxId(), m_dest, m_process, [self, rule](bool allowed, const QString &refusal) {
-        if (!self)
-            return;
-        if (!allowed)
-            return self->refuse(refusal);
-        self->allowRequest(rule);
-        self->process();
-    });
+    svc.askPerson(m_sandbox.sandboxId(), m_dest, m_process, &m_info,
+        [self, rule](bool allowed, const QString &refusal) {
+            if (!self) return;
+            if (!allowed) return self->refuse(403, refusal, rule);
+            self->allowRequest(rule);
+            self->process();
+        });
 }
 
 void HttpGate::allowRequest(const std::optional<EgressRule> &rule)
 {
-    logRequest(EgressVerdict::Allowed, rule, {});
-    m_toUpstream.append(m_fromClient, 0, m_headSize);
-    m_fromClient.erase(0, m_headSize);
-    m_phase = Phase::Body;
-    if (!m_upstream.valid() && !m_dialling)
-        dial();
+    const RequestHead &head = m_request->head();
+    m_log.opened(requestSummary(), rule, m_upstreamDescription);
+    const bool offerUpgrade = head.websocket && !head.hasBody();
+    sendUpstream(m_request->upstreamHead(offerUpgrade));
+    m_response = std::make_unique<ResponseFramer>(
+        ResponseExpectation { head.method == "HEAD", head.connect, offerUpgrade });
+    // After a body, an upgrade or a tunnel nothing else may follow on this upstream connection.
+    if (m_request->closesUpstream() || offerUpgrade || head.connect) m_upstreamReusable = false;
+    m_phase = m_request->bodyDone() ? Phase::Waiting : Phase::Body;
+    if (!m_upstream.valid() && !m_dialling) dial();
+}
+
+void HttpGate::sendUpstream(const std::string &bytes)
+{
+    m_log.sent(qint64(bytes.size()));
+    if (!m_upstreamGone) m_toUpstream += bytes;
+}
+
+// What the upstream sent, read against the request in flight.
+void HttpGate::relayUpstream()
+{
+    if (m_phase == Phase::Tunnel) {
+        m_log.relayed(qint64(m_fromUpstream.size()));
+        m_toClient += m_fromUpstream;
+        m_fromUpstream.clear();
+        return;
+    }
+    if (!m_response) {
+        if (!m_fromUpstream.empty())
+            m_log.noteOnLast(QStringLiteral(
+                "the upstream sent %1 bytes nobody asked for: dropped, and its connection closed")
+                                 .arg(m_fromUpstream.size()));
+        if (!m_fromUpstream.empty() || m_upstreamEof) dropUpstream();
+        return;
+    }
+    const size_t before = m_toClient.size();
+    ResponseFramer::State state = m_response->read(m_fromUpstream, m_toClient);
+    m_log.relayed(qint64(m_toClient.size() - before));
+    if (state == ResponseFramer::State::NeedMore && m_upstreamEof) state = m_response->readEof();
+    switch (state) {
+    case ResponseFramer::State::NeedMore:
+        return;
+    case ResponseFramer::State::Complete:
+        return onResponseComplete();
+    case ResponseFramer::State::Tunnel:
+        return enterTunnel();
+    case ResponseFramer::State::Refused:
+        return failUpstream(fromStd(m_response->problem()), m_response->status() == 101);
+    }
+}
+
+void HttpGate::onResponseComplete()
+{
+    const bool reusable
+        = m_upstreamReusable && m_response->keepAlive() && !m_upstreamEof && m_fromUpstream.empty();
+    const bool clientLearnsEndFromClose = m_response->endedByClose();
+    const bool answeredBeforeBody = m_phase == Phase::Body;
+    const bool clientCloses = !m_request->head().keepAlive;
+    m_log.closed(m_fromUpstream.empty()
+            ? QString()
+            : QStringLiteral("the upstream sent %1 bytes after its response: dropped, and its "
+                             "connection closed")
+                  .arg(m_fromUpstream.size()));
+    m_response.reset();
+    m_request.reset();
+    if (!reusable) dropUpstream();
+    if (answeredBeforeBody || clientLearnsEndFromClose || clientCloses) {
+        m_phase = Phase::Closing;
+        m_fromClient.clear();
+        return;
+    }
+    m_phase = Phase::Head;
+}
+
+void HttpGate::enterTunnel()
+{
+    m_phase = Phase::Tunnel;
+    m_response.reset();
+    m_request.reset();
+    sendUpstream(m_fromClient); // held back until the switch was confirmed
+    m_fromClient.clear();
+    relayUpstream(); // what followed the 101 (or the CONNECT's 2xx)
 }
 
 void HttpGate::dial()
 {
     auto plan = m_sandbox.service().planUpstream(m_sandbox.sandboxId(), m_dest);
-    if (!plan)
-        return refuse(plan.error().message);
+    if (!plan) return failUpstream(plan.error().message, false);
     m_dialling = true;
-    m_dial = new UpstreamDial(std::move(*plan), [this](Result<Upstream> r) { onDialled(std::move(r)); }, this);
+    m_dial = new UpstreamDial(
+        std::move(*plan), [this](Result<Upstream> r) { onDialled(std::move(r)); }, this);
     m_dial->start();
 }
 
@@ -198,10 +279,13 @@ void HttpGate::onDialled(Result<Upstream> r)
     m_dialling = false;
     m_dial->deleteLater();
     m_dial = nullptr;
-    if (!r)
-        return refuse(r.error().message);
+    if (!r) {
+        if (r.error().code == ErrorCode::PermissionDenied) return refuse(403, r.error().message);
+        return failUpstream(r.error().message, false);
+    }
     m_upstream = std::move(r->fd);
     m_upstreamDescription = r->description;
+    m_log.setUpstream(m_upstreamDescription);
     m_upstreamRead = std::make_unique<QSocketNotifier>(m_upstream.get(), QSocketNotifier::Read);
     m_upstreamWrite = std::make_unique<QSocketNotifier>(m_upstream.get(), QSocketNotifier::Write);
     connect(m_upstreamRead.get(), &QSocketNotifier::activated, this, &HttpGate::readUpstream);
@@ -209,74 +293,102 @@ void HttpGate::onDialled(Result<Upstream> r)
     flush();
 }
 
+// Closes the upstream connection; the next request dials a new one.
+void HttpGate::dropUpstream()
+{
+    m_upstreamRead.reset();
+    m_upstreamWrite.reset();
+    m_upstream.reset();
+    m_fromUpstream.clear();
+    m_toUpstream.clear();
+    m_upstreamEof = m_upstreamGone = m_upstreamShut = false;
+    m_upstreamReusable = true;
+}
+
+void HttpGate::refuse(unsigned status, const QString &reason, const std::optional<EgressRule> &rule)
+{
+    if (m_phase == Phase::Closing || m_finished) return;
+    if (m_log.isOpen())
+        m_log.closed(
+            reason, true); // refused half-way (a malformed body): the request went out in part
+    else
+        m_log.denied(requestSummary(), rule, reason);
+    const bool answering = m_response && m_response->started();
+    m_phase = Phase::Closing;
+    m_fromClient.clear();
+    m_response.reset();
+    dropUpstream();
+    if (!answering) // the client has part of a response: a refusal after it would read as its body
+        m_toClient += refusalResponse(status, reason);
+    flush();
+}
+
+// The upstream could not be reached or broke HTTP: the request ends with a
+// 502 (or what it had of a response), and so does the connection.
+void HttpGate::failUpstream(const QString &problem, bool refused)
+{
+    if (m_phase == Phase::Closing || m_finished) return;
+    m_log.closed(problem, refused);
+    if (!m_response || !m_response->started()) m_toClient += refusalResponse(502, problem);
+    m_phase = Phase::Closing;
+    m_fromClient.clear();
+    m_response.reset();
+    dropUpstream();
+    flush();
+}
+
+QString HttpGate::requestSummary() const
+{
+    return m_request ? fromStd(m_request->head().summary()).trimmed() : QString();
+}
+
 void HttpGate::flush()
 {
-    if (m_finished)
-        return;
-    const bool clientOk = writeSome(m_client.get(), m_toClient);
-    const bool upstreamOk = !m_upstream.valid() || writeSome(m_upstream.get(), m_toUpstream);
-    if (!clientOk || !upstreamOk)
-        return finish();
-    if (m_phase == Phase::Closing && m_toClient.empty())
-        return finish();
-    // Each side's end travels once what came before it is through.
-    if (m_clientEof && m_fromClient.empty() && m_toUpstream.empty() && m_upstream.valid() && m_phase != Phase::Held)
-        ::shutdown(m_upstream.get(), SHUT_WR);
-    if (m_upstreamEof && m_toClient.empty())
-        return finish();
-    if (m_clientEof && !m_upstream.valid() && !m_dialling && m_phase != Phase::Held)
-        return finish();
+    if (m_finished) return;
+    if (!writeSome(m_client.get(), m_toClient)) return finish();
+    if (m_upstream.valid() && !m_upstreamGone && !writeSome(m_upstream.get(), m_toUpstream)) {
+        // It stopped reading (it answered early, or gave up): its answer may still be in.
+        m_upstreamGone = true;
+        m_toUpstream.clear();
+    }
+    if (m_phase == Phase::Head && m_clientEof && !m_response)
+        m_phase = Phase::Closing; // nothing more will come: what is left is a cut-off head
+    if (m_phase == Phase::Body && m_clientEof && m_fromClient.empty())
+        return finish(); // the client gave up half-way through its body
+    if (m_phase == Phase::Closing && m_toClient.empty()) return finish();
+    if (m_phase == Phase::Tunnel) {
+        // Each side's end travels once what came before it is through.
+        if (m_clientEof && m_toUpstream.empty() && m_upstream.valid()
+            && !std::exchange(m_upstreamShut, true))
+            ::shutdown(m_upstream.get(), SHUT_WR);
+        if (m_upstreamEof && m_toClient.empty()) return finish();
+    }
     updateNotifiers();
 }
 
 void HttpGate::updateNotifiers()
 {
-    if (m_finished)
-        return;
+    if (m_finished) return;
     m_clientRead->setEnabled(!m_clientEof && m_phase != Phase::Held && m_phase != Phase::Closing
-                             && m_fromClient.size() + m_toUpstream.size() < kMaxBuffered);
+        && m_fromClient.size() + m_toUpstream.size() < kMaxBuffered);
     m_clientWrite->setEnabled(!m_toClient.empty());
     if (m_upstream.valid()) {
-        m_upstreamRead->setEnabled(!m_upstreamEof && m_toClient.size() < kMaxBuffered);
-        m_upstreamWrite->setEnabled(!m_toUpstream.empty());
+        m_upstreamRead->setEnabled(
+            !m_upstreamEof && m_phase != Phase::Closing && m_toClient.size() < kMaxBuffered);
+        m_upstreamWrite->setEnabled(!m_toUpstream.empty() && !m_upstreamGone);
     }
-}
-
-void HttpGate::refuse(const QString &reason)
-{
-    if (m_phase == Phase::Closing)
-        return;
-    logRequest(EgressVerdict::Denied, std::nullopt, reason);
-    // What the upstream already sent goes first; the refusal ends the connection.
-    m_phase = Phase::Closing;
-    m_fromClient.clear();
-    m_toUpstream.clear();
-    m_upstream.reset();
-    m_upstreamRead.reset();
-    m_upstreamWrite.reset();
-    m_toClient += forbiddenResponse(reason);
-    flush();
-}
-
-void HttpGate::logRequest(EgressVerdict verdict, const std::optional<EgressRule> &rule, const QString &reason)
-{
-    EgressLogEntry e = decisionEntry(m_sandbox.sandboxId(), m_dest, QStringLiteral("http"), verdict, rule, reason, m_process);
-    if (!m_request.method.isEmpty())
-        e.request = m_request.method + u' ' + m_request.path;
-    e.upstream = m_upstreamDescription;
-    m_sandbox.service().decisionLog().record(e);
 }
 
 void HttpGate::finish()
 {
-    if (std::exchange(m_finished, true))
-        return;
+    if (std::exchange(m_finished, true)) return;
+    m_log.closed(
+        m_response ? QStringLiteral("the connection ended before the response did") : QString());
     m_clientRead.reset();
     m_clientWrite.reset();
     m_upstreamRead.reset();
     m_upstreamWrite.reset();
-    if (m_client.valid())
-        endGracefully(m_client.get());
+    if (m_client.valid()) endGracefully(m_client.get());
     m_client.reset();
     m_upstream.reset();
     deleteLater();

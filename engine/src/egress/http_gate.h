@@ -1,23 +1,35 @@
 // A plain-HTTP connection whose rules depend on each request's method or
-// path: every request head is parsed (Boost.Beast) and decided on its own
-// before it and its body go upstream, so a keep-alive connection allowed
-// for GET /docs cannot carry a POST /admin after it. Bytes are forwarded
-// as the client sent them; responses go back untouched.
+// path. Every request is read, decided on its own, and — when allowed —
+// sent upstream as the gate writes it, never as the client wrote it:
 //
-// A refused request gets a 403 with the reason and the connection closes.
-// An upgraded request (WebSocket) or CONNECT, once allowed, turns the
-// connection into a plain tunnel.
+//   read a request head (http_request_framer.h: canonical path, Host tied
+//   to the connection's name, framing checked)
+//   → decide it by the rules (or ask a person about exactly it)
+//   → send the re-serialised head and the body framed anew
+//   → relay exactly one final response (http_response_framer.h)
+//   → only then read the next request.
+//
+// One request is in flight at a time, so no byte the gate has not decided
+// reaches the upstream as a request, and each request's log entry gets its
+// own byte counts. A request with a body ends its upstream connection
+// (CL.0 desync); the next one dials a new one. The upstream's bytes after
+// its response are dropped and the connection to it closed.
+//
+// A WebSocket upgrade of an allowed request is offered upstream; the
+// connection becomes a tunnel only once the upstream answers 101 to it.
+// CONNECT is allowed only by a rule that names that method. A refused
+// request gets a 400 or 403 with the reason and the connection closes.
 //
 // Thread ownership: the engine thread. Deletes itself when done.
 #pragma once
 
 #include "destination.h"
-#include "rule_matcher.h"
+#include "http_host.h"
+#include "http_request_log.h"
 #include "paddock/unique_fd.h"
+#include "rule_matcher.h"
 
 #include "paddock/egress.h"
-
-#include <boost/beast/http.hpp>
 
 #include <QObject>
 #include <QSocketNotifier>
@@ -28,6 +40,8 @@
 
 namespace paddock::egress {
 
+class RequestFramer;
+class ResponseFramer;
 class SandboxEgress;
 class UpstreamDial;
 struct Upstream;
@@ -40,37 +54,54 @@ public:
     void start();
 
 private:
-    enum class Phase { Head, Body, Held, Tunnel, Closing };
-    using Parser = boost::beast::http::request_parser<boost::beast::http::buffer_body>;
+    enum class Phase {
+        Head, // reading the next request head
+        Held, // a person decides it
+        Body, // its body goes upstream
+        Waiting, // sent; the client's next bytes wait for the response to end
+        Tunnel, // switched protocols as asked: bytes pass both ways
+        Closing, // the last answer is written, then the connection ends
+    };
 
     void readClient();
     void readUpstream();
-    void flush();
     void process();
     bool processHead();
     bool processBody();
     void decideRequest();
     void allowRequest(const std::optional<EgressRule> &rule);
+    void sendUpstream(const std::string &bytes);
+    void relayUpstream();
+    void onResponseComplete();
+    void enterTunnel();
     void dial();
     void onDialled(Result<Upstream> r);
-    void refuse(const QString &reason);
-    void logRequest(EgressVerdict verdict, const std::optional<EgressRule> &rule, const QString &reason);
+    void dropUpstream();
+    void refuse(unsigned status, const QString &reason,
+        const std::optional<EgressRule> &rule = std::nullopt);
+    void failUpstream(const QString &problem, bool refused);
+    QString requestSummary() const;
+    void flush();
     void updateNotifiers();
     void finish();
 
     SandboxEgress &m_sandbox;
     UniqueFd m_client, m_upstream;
     Destination m_dest;
+    GateConnection m_conn;
     QString m_process;
+    HttpRequestLog m_log;
     QString m_upstreamDescription;
     Phase m_phase = Phase::Head;
-    std::optional<Parser> m_parser;
-    HttpRequestInfo m_request;
-    bool m_upgrade = false;
-    size_t m_headSize = 0;
-    std::string m_fromClient; // read, not yet parsed
-    std::string m_toUpstream, m_toClient; // parsed or relayed, not yet written
+    std::unique_ptr<RequestFramer> m_request; // the request being read or in flight
+    std::unique_ptr<ResponseFramer> m_response; // its answer; none: nothing in flight
+    HttpRequestInfo m_info; // what it was decided on
+    bool m_upstreamReusable = true; // may carry the next request
+    std::string m_fromClient, m_fromUpstream; // read, not yet parsed
+    std::string m_toUpstream, m_toClient; // decided or relayed, not yet written
     bool m_clientEof = false, m_upstreamEof = false;
+    bool m_upstreamGone = false; // stopped reading: what is still to send is dropped
+    bool m_upstreamShut = false;
     bool m_dialling = false;
     bool m_finished = false;
     UpstreamDial *m_dial = nullptr;

@@ -9,9 +9,10 @@
 #include "socket_tuning.h"
 #include "upstream_dialer.h"
 
+// glibc's netinet/in.h before the kernel's headers, which then skip what it defines.
+#include <netinet/in.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6/ip6_tables.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -106,7 +107,7 @@ void InterceptedConnection::onFirstBytes()
 {
     m_firstBytes.reset();
     m_firstBytesTimer.stop();
-    if (clientSentHttp()) {
+    if (clientMaySendHttp()) {
         m_process = ownerOfClient();
         auto *gate = new HttpGate(m_sandbox, std::move(m_client), m_dest, m_process);
         gate->start();
@@ -163,7 +164,7 @@ void InterceptedConnection::ask()
 {
     m_process = ownerOfClient();
     QPointer<InterceptedConnection> self(this);
-    m_sandbox.service().askPerson(m_sandbox.sandboxId(), m_dest, m_process, [self](bool allowed, const QString &refusal) {
+    m_sandbox.service().askPerson(m_sandbox.sandboxId(), m_dest, m_process, nullptr, [self](bool allowed, const QString &refusal) {
         if (!self)
             return;
         allowed ? self->dial() : self->refuse(refusal);
@@ -260,6 +261,13 @@ bool InterceptedConnection::clientSentHttp() const
     char buf[16];
     const ssize_t n = ::recv(m_client.get(), buf, sizeof buf, MSG_PEEK | MSG_DONTWAIT);
     return n > 0 && looksLikeHttp(std::string_view(buf, size_t(n)));
+}
+
+bool InterceptedConnection::clientMaySendHttp() const
+{
+    char buf[64];
+    const ssize_t n = ::recv(m_client.get(), buf, sizeof buf, MSG_PEEK | MSG_DONTWAIT);
+    return n > 0 && mayBeHttpRequest(std::string_view(buf, size_t(n)));
 }
 
 QString InterceptedConnection::ownerOfClient()

@@ -53,6 +53,7 @@ private:
     void answerRefusal();
     QString ownerOfClient();
     bool clientSentHttp() const;
+    bool clientMaySendHttp() const;
     EgressLogEntry entry(EgressVerdict verdict, const QString &reason) const;
 
     SandboxEgress &m_sandbox;

@@ -1,5 +1,7 @@
 #include "rule_matcher.h"
 
+#include "http_target.h"
+
 namespace paddock::egress {
 
 namespace {
@@ -65,7 +67,8 @@ bool ruleMatches(const EgressRule &rule, const Destination &dest, const HttpRequ
     if (!isHttpRule(rule))
         return true;
     return http && (rule.method.isEmpty() || rule.method == http->method)
-        && (rule.path.isEmpty() || pathMatches(rule.path, http->path));
+        && (rule.path.isEmpty()
+            || pathMatches(QString::fromStdString(canonicalPathPattern(rule.path.toStdString())), http->path));
 }
 
 bool dependsOnHttpRequest(const QList<EgressRule> &ordered, const Destination &dest)

@@ -18,12 +18,13 @@ struct Decision {
 // One plain-HTTP request, for rules with a method or a path.
 struct HttpRequestInfo {
     QString method;
-    QString path; // without the query
+    QString path; // canonical (http_target.h), without the query; empty for CONNECT
 };
 
 // Name patterns match connections made to names, address patterns those
 // made to literal addresses, and "*" both. A rule with a method or path
-// matches only an HTTP request (`http` set) that has them.
+// matches only an HTTP request (`http` set) that has them; its path glob is
+// compared in the request path's canonical spelling (http_target.h).
 bool ruleMatches(const EgressRule &rule, const Destination &dest, const HttpRequestInfo *http = nullptr);
 
 // `ordered`: the sandbox's own rules, then the global defaults.

@@ -1,0 +1,104 @@
+// One plain-HTTP request on its way through the gate: its head is read
+// (Boost.Beast) and checked, and what the upstream receives is written
+// here, never copied from the client.
+//
+// The upstream gets a head re-serialised from the parsed one — the method,
+// the canonical target (http_target.h), the Host the connection was opened
+// for, the client's end-to-end fields — and a body framed by us: the
+// client's Content-Length, or chunks we encode from the decoded body. So
+// the framing the upstream sees is the framing the gate decided on;
+// conflicting or odd framing (both Transfer-Encoding and Content-Length, a
+// coding other than chunked) is refused, never passed on for the upstream
+// to read its own way. A request with a body is sent `Connection: close`:
+// an upstream that ignores a GET's body (CL.0 desync) would read that body
+// as a second request, and closing after the response means it never does.
+//
+// Plain C++ without Qt: the fuzzer drives it directly.
+#pragma once
+
+#include "http_host.h"
+#include "http_target.h"
+
+#include <boost/beast/http.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace paddock::egress {
+
+struct HttpRefusal {
+    unsigned status = 400; // 400: cannot be read safely; 403: refused
+    std::string reason;
+};
+
+struct RequestHead {
+    std::string method; // as sent
+    unsigned version = 11; // 10 or 11
+    std::string
+        printableTarget; // as sent, every byte outside '!'..'~' written %XX: for logging a refusal
+    HttpTarget target; // origin-form, normalised; for CONNECT the authority is in `authority`
+    bool connect = false;
+    std::string authority; // CONNECT's "host:port", canonical
+    std::optional<uint64_t> contentLength;
+    bool chunked = false;
+    bool keepAlive = true; // what the client asked for
+    bool websocket = false; // asks to upgrade to WebSocket (the one upgrade forwarded)
+
+    bool hasBody() const { return chunked || contentLength.value_or(0) > 0; }
+    // "GET /a/b" (canonical path, no query), "CONNECT host:443": as logged
+    // and asked about; before the target is accepted, the printable one.
+    std::string summary() const
+    {
+        return method + ' '
+            + (!authority.empty()                         ? authority
+                    : target.ok() && !target.path.empty() ? target.path
+                                                          : printableTarget);
+    }
+};
+
+class RequestFramer {
+public:
+    enum class State { NeedMore, Ready, Refused };
+
+    RequestFramer();
+    ~RequestFramer();
+    RequestFramer(const RequestFramer &) = delete;
+    RequestFramer &operator=(const RequestFramer &) = delete;
+
+    // Reads a request head from the start of `in`: Ready takes the head's
+    // bytes out of `in`; NeedMore takes nothing; Refused says why in refusal().
+    State readHead(std::string &in, const GateConnection &conn);
+    const RequestHead &head() const { return m_head; }
+    const HttpRefusal &refusal() const { return m_refusal; }
+
+    // The head the upstream is sent once the request is allowed. A WebSocket
+    // upgrade is offered only when `offerUpgrade` (and the request has no body).
+    std::string upstreamHead(bool offerUpgrade) const;
+    // Whether the upstream connection ends after this request's response.
+    bool closesUpstream() const { return m_head.hasBody() || !m_head.keepAlive; }
+
+    // Moves what `in` holds of the body into `out`, framed for the upstream.
+    // False when the body is malformed (refusal() says why).
+    bool readBody(std::string &in, std::string &out);
+    bool bodyDone() const;
+
+private:
+    using Parser = boost::beast::http::request_parser<boost::beast::http::buffer_body>;
+
+    State refuse(unsigned status, std::string reason);
+    std::optional<HttpRefusal> checkFraming(const Parser::value_type &req) const;
+    std::optional<HttpRefusal> checkHost(const Parser::value_type &req, const GateConnection &conn);
+    void keepFields(const Parser::value_type &req);
+
+    std::optional<Parser> m_parser;
+    RequestHead m_head;
+    HttpRefusal m_refusal;
+    std::string m_host; // the Host value the upstream gets
+    std::vector<std::pair<std::string, std::string>> m_fields; // end-to-end fields, in order
+    bool m_lastChunkWritten = false;
+};
+
+} // namespace paddock::egress

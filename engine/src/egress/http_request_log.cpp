@@ -1,0 +1,70 @@
+#include "http_request_log.h"
+
+#include "egress_service.h"
+#include "sandbox_egress.h"
+
+namespace paddock::egress {
+
+HttpRequestLog::HttpRequestLog(SandboxEgress &sandbox, Destination dest, QString process)
+    : m_sandbox(sandbox)
+    , m_dest(std::move(dest))
+    , m_process(std::move(process))
+{
+}
+
+void HttpRequestLog::denied(
+    const QString &request, const std::optional<EgressRule> &rule, const QString &reason)
+{
+    EgressLogEntry e = decisionEntry(m_sandbox.sandboxId(), m_dest, QStringLiteral("http"),
+        EgressVerdict::Denied, rule, reason, m_process);
+    e.request = request;
+    m_sandbox.service().decisionLog().record(e);
+}
+
+void HttpRequestLog::opened(
+    const QString &request, const std::optional<EgressRule> &rule, const QString &upstream)
+{
+    closed();
+    EgressLogEntry e = decisionEntry(m_sandbox.sandboxId(), m_dest, QStringLiteral("http"),
+        EgressVerdict::Allowed, rule, {}, m_process);
+    e.request = request;
+    e.upstream = upstream;
+    e.open = true;
+    m_open = m_sandbox.service().decisionLog().record(e);
+    m_started.start();
+}
+
+void HttpRequestLog::setUpstream(const QString &description)
+{
+    if (m_open) m_open->upstream = description;
+}
+
+void HttpRequestLog::sent(qint64 bytes)
+{
+    if (m_open) m_open->bytesOut += bytes;
+}
+
+void HttpRequestLog::relayed(qint64 bytes)
+{
+    if (m_open) m_open->bytesIn += bytes;
+}
+
+void HttpRequestLog::closed(const QString &note, bool refused)
+{
+    if (!m_open) return;
+    m_open->open = false;
+    m_open->durationMs = m_started.elapsed();
+    if (!note.isEmpty()) m_open->reason = note;
+    if (refused) m_open->verdict = EgressVerdict::Denied;
+    m_sandbox.service().decisionLog().update(*m_open);
+    m_last = std::exchange(m_open, std::nullopt);
+}
+
+void HttpRequestLog::noteOnLast(const QString &note)
+{
+    if (!m_last) return;
+    m_last->reason = m_last->reason.isEmpty() ? note : m_last->reason + QStringLiteral("; ") + note;
+    m_sandbox.service().decisionLog().update(*m_last);
+}
+
+} // namespace paddock::egress

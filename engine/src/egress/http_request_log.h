@@ -1,0 +1,49 @@
+// The log entries of the requests one HTTP gate decides: a refused request
+// is logged once; an allowed one is logged open when it is decided and
+// updated when its response ends (or its tunnel closes) with the bytes
+// sent upstream for it, the bytes relayed back and how long it took.
+//
+// Thread ownership: the engine thread, like the gate that owns it.
+#pragma once
+
+#include "destination.h"
+
+#include "paddock/egress.h"
+
+#include <QElapsedTimer>
+
+#include <optional>
+
+namespace paddock::egress {
+
+class SandboxEgress;
+
+class HttpRequestLog {
+public:
+    HttpRequestLog(SandboxEgress &sandbox, Destination dest, QString process);
+
+    void denied(
+        const QString &request, const std::optional<EgressRule> &rule, const QString &reason);
+    void opened(
+        const QString &request, const std::optional<EgressRule> &rule, const QString &upstream);
+    void setUpstream(const QString &description);
+    void sent(qint64 bytes);
+    void relayed(qint64 bytes);
+    // Ends the open entry; `note` (why it ended oddly) becomes its reason,
+    // and `refused` marks what the gate cut off as denied.
+    void closed(const QString &note = {}, bool refused = false);
+    // Something about the last request that came to light after its entry
+    // closed (bytes the upstream sent after its response).
+    void noteOnLast(const QString &note);
+    bool isOpen() const { return m_open.has_value(); }
+
+private:
+    SandboxEgress &m_sandbox;
+    Destination m_dest;
+    QString m_process;
+    std::optional<EgressLogEntry> m_open;
+    std::optional<EgressLogEntry> m_last;
+    QElapsedTimer m_started;
+};
+
+} // namespace paddock::egress

@@ -1,0 +1,135 @@
+#include "http_response_framer.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace http = boost::beast::http;
+
+namespace paddock::egress {
+
+namespace {
+
+constexpr uint32_t kHeaderLimit = 64 * 1024;
+constexpr size_t kBodyChunk = 64 * 1024;
+
+bool namesWebSocket(std::string_view upgrade)
+{
+    // "websocket" alone, any case: the one protocol the gate offers.
+    while (!upgrade.empty() && (upgrade.front() == ' ' || upgrade.front() == '\t'))
+        upgrade.remove_prefix(1);
+    while (!upgrade.empty() && (upgrade.back() == ' ' || upgrade.back() == '\t'))
+        upgrade.remove_suffix(1);
+    constexpr std::string_view kWebSocket = "websocket";
+    return upgrade.size() == kWebSocket.size()
+        && std::equal(upgrade.begin(), upgrade.end(), kWebSocket.begin(),
+            [](char a, char b) { return (a >= 'A' && a <= 'Z' ? char(a - 'A' + 'a') : a) == b; });
+}
+
+} // namespace
+
+ResponseFramer::ResponseFramer(ResponseExpectation expect)
+    : m_expect(expect)
+{
+    newParser();
+}
+
+ResponseFramer::~ResponseFramer() = default;
+
+void ResponseFramer::newParser()
+{
+    m_parser.emplace();
+    m_parser->header_limit(kHeaderLimit);
+    m_parser->body_limit(std::numeric_limits<std::uint64_t>::max());
+    if (m_expect.head)
+        m_parser->skip(true); // a HEAD's response has no body, whatever its Content-Length says
+}
+
+ResponseFramer::State ResponseFramer::refuse(std::string problem)
+{
+    m_problem = std::move(problem);
+    return State::Refused;
+}
+
+ResponseFramer::State ResponseFramer::read(std::string &in, std::string &out)
+{
+    if (!m_problem.empty()) return State::Refused;
+    while (!m_done && !in.empty()) {
+        boost::beast::error_code ec;
+        if (!m_parser->is_header_done()) {
+            const size_t used = m_parser->put(boost::asio::buffer(in), ec);
+            if (ec == http::error::need_more) return State::NeedMore;
+            if (ec || !m_parser->is_header_done())
+                return refuse("malformed response from the upstream (" + ec.message() + ")");
+            std::optional<State> switched = onHead();
+            if (switched && *switched == State::Refused) return State::Refused;
+            out.append(in, 0, used);
+            in.erase(0, used);
+            m_started = true;
+            if (switched) return *switched;
+            continue;
+        }
+        char
+            sink[kBodyChunk]; // the body is relayed as sent; what the parser copies here is dropped
+        m_parser->get().body().data = sink;
+        m_parser->get().body().size = sizeof sink;
+        const size_t used = m_parser->put(boost::asio::buffer(in), ec);
+        if (ec && ec != http::error::need_buffer && ec != http::error::need_more)
+            return refuse("malformed response body from the upstream (" + ec.message() + ")");
+        out.append(in, 0, used);
+        in.erase(0, used);
+        if (m_parser->is_done())
+            m_done = true;
+        else if (used == 0)
+            break;
+    }
+    return m_done ? State::Complete : State::NeedMore;
+}
+
+// Decides what a complete response head means. Interim answers are relayed
+// and the next head awaited; nullopt: carry on with this response.
+std::optional<ResponseFramer::State> ResponseFramer::onHead()
+{
+    const unsigned status = m_parser->get().result_int();
+    if (status == 101) {
+        m_status = status; // also when refused: the gate logs a refused switch as denied
+        const auto upgrade = m_parser->get()[http::field::upgrade];
+        if (!m_expect.websocket)
+            return refuse("the upstream switched protocols (101) though no upgrade was asked for");
+        if (!namesWebSocket(std::string_view(upgrade.data(), upgrade.size())))
+            return refuse(
+                "the upstream switched to a protocol other than the WebSocket upgrade asked for");
+        return State::Tunnel;
+    }
+    if (status / 100 == 1) { // 100 Continue, 103 Early Hints: relayed, the final answer follows
+        newParser();
+        return std::nullopt;
+    }
+    m_status = status;
+    if (m_expect.connect && status / 100 == 2) return State::Tunnel;
+    if (m_parser->is_done()) m_done = true;
+    return std::nullopt;
+}
+
+ResponseFramer::State ResponseFramer::readEof()
+{
+    if (m_done) return State::Complete;
+    if (!m_problem.empty()) return State::Refused;
+    if (m_parser->is_header_done() && m_parser->need_eof()) {
+        boost::beast::error_code ec;
+        m_parser->put_eof(ec);
+        if (!ec && m_parser->is_done()) {
+            m_done = true;
+            m_endedByClose = true;
+            return State::Complete;
+        }
+    }
+    return refuse(m_started ? "the upstream closed before its response ended"
+                            : "the upstream closed without answering");
+}
+
+bool ResponseFramer::keepAlive() const
+{
+    return m_done && m_parser->is_header_done() && m_parser->keep_alive();
+}
+
+} // namespace paddock::egress
