@@ -4,6 +4,8 @@
 #include <QFile>
 #include <QtEndian>
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -14,6 +16,13 @@
 namespace paddock::egress {
 
 namespace {
+
+// The sandbox decides how many sockets and descriptors there are to search:
+// one lookup reads at most this much of its socket table and this many
+// descriptors, so its cost is bounded whatever the sandbox holds (a socket
+// beyond either is simply not named).
+constexpr qint64 kMaxTableBytes = 1024 * 1024; // ~6,800 sockets
+constexpr int kMaxDescriptors = 4096;
 
 // /proc/net/tcp prints each 32-bit word of an address, kept in network
 // byte order in memory, as a native integer in hex.
@@ -36,31 +45,56 @@ QString procAddress(const QHostAddress &a, quint16 port)
 }
 
 // Both ends: one source port may serve several destinations at once.
-QString socketInode(const QString &pidDir, const Endpoint &client, const Endpoint &dialled)
+// Every member of the namespace shows the same table: the first that can
+// be read is searched. Its lines are fixed-width: the pair is found as bytes.
+QByteArray socketInode(const QStringList &members, const Endpoint &client, const Endpoint &dialled)
 {
     bool isV4 = false;
     client.address.toIPv4Address(&isV4);
-    QFile table(pidDir + (isV4 ? QStringLiteral("/net/tcp") : QStringLiteral("/net/tcp6")));
-    if (!table.open(QIODevice::ReadOnly))
+    QFile table;
+    for (const QString &dir : members) {
+        table.setFileName(dir + (isV4 ? QStringLiteral("/net/tcp") : QStringLiteral("/net/tcp6")));
+        if (table.open(QIODevice::ReadOnly))
+            break;
+    }
+    if (!table.isOpen())
         return {};
-    const QString local = procAddress(client.address, client.port);
-    const QString remote = procAddress(dialled.address, dialled.port);
-    table.readLine(); // header
-    while (!table.atEnd()) {
-        const QStringList cols = QString::fromLatin1(table.readLine()).simplified().split(u' ');
-        // A closed socket of an earlier connection from the same port lingers
+    const QByteArray lines = table.read(kMaxTableBytes);
+    const QByteArray pair = ' ' + procAddress(client.address, client.port).toLatin1() + ' '
+        + procAddress(dialled.address, dialled.port).toLatin1() + ' ';
+    for (qsizetype at = lines.indexOf(pair); at >= 0; at = lines.indexOf(pair, at + 1)) {
+        const qsizetype end = lines.indexOf('\n', at);
+        const QList<QByteArray> cols = lines.mid(at, end < 0 ? -1 : end - at).simplified().split(' ');
+        // After the pair: st tx:rx tr:when retrnsmt uid timeout inode. A
+        // closed socket of an earlier connection from the same port lingers
         // in TIME_WAIT with inode 0: only a live one counts.
-        if (cols.size() > 9 && cols[1] == local && cols[2] == remote && cols[9] != QLatin1String("0"))
-            return cols[9];
+        if (cols.size() > 8 && cols[8] != "0")
+            return cols[8];
     }
     return {};
 }
 
-QString linkTarget(const QString &path)
+// Whether a descriptor in `fdDir` links to `target`; each one looked at
+// takes one from `budget`.
+bool holdsLink(const QString &fdDir, const QByteArray &target, int &budget)
 {
+    DIR *dir = ::opendir(QFile::encodeName(fdDir).constData());
+    if (!dir)
+        return false;
+    bool found = false;
     char buf[64];
-    ssize_t n = ::readlink(QFile::encodeName(path).constData(), buf, sizeof buf);
-    return n > 0 ? QString::fromLatin1(buf, n) : QString();
+    while (!found && budget > 0) {
+        const dirent *e = ::readdir(dir);
+        if (!e)
+            break;
+        if (e->d_name[0] == '.')
+            continue;
+        --budget;
+        const ssize_t n = ::readlinkat(::dirfd(dir), e->d_name, buf, sizeof buf);
+        found = n == target.size() && std::memcmp(buf, target.constData(), size_t(n)) == 0;
+    }
+    ::closedir(dir);
+    return found;
 }
 
 quint64 netNamespaceOf(const QString &pidDir)
@@ -108,19 +142,14 @@ QString findSocketOwner(quint64 netNamespace, const Endpoint &client, const Endp
     for (const QString &pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
         if (pid.front().isDigit() && netNamespaceOf(QStringLiteral("/proc/") + pid) == netNamespace)
             members << QStringLiteral("/proc/") + pid;
-    QString inode;
-    for (const QString &dir : std::as_const(members))
-        if (!(inode = socketInode(dir, client, dialled)).isEmpty())
-            break;
-    if (inode.isEmpty() || inode == QStringLiteral("0"))
+    const QByteArray inode = socketInode(members, client, dialled);
+    if (inode.isEmpty())
         return {};
-    const QString target = QStringLiteral("socket:[%1]").arg(inode);
-    for (const QString &dir : std::as_const(members)) {
-        const QStringList fds = QDir(dir + QStringLiteral("/fd")).entryList(QDir::System | QDir::NoDotAndDotDot);
-        for (const QString &fd : fds)
-            if (linkTarget(dir + QStringLiteral("/fd/") + fd) == target)
-                return describeProcess(dir);
-    }
+    const QByteArray target = "socket:[" + inode + ']';
+    int budget = kMaxDescriptors;
+    for (qsizetype i = 0; i < members.size() && budget > 0; ++i)
+        if (holdsLink(members[i] + QStringLiteral("/fd"), target, budget))
+            return describeProcess(members[i]);
     return {};
 }
 
