@@ -58,6 +58,20 @@ static_assert(connectionCap(1024) == 32); // a limit that could not be raised
 // (and count only against the connection cap).
 inline constexpr int kQuestionsPerSandbox = 20;
 
+// ---- naming the process behind a connection --------------------------------
+
+// Finding it scans /proc (every process's namespace, then the sandbox's
+// socket table and descriptors) on the engine thread, at a cost that grows
+// with the machine's load and with what the sandbox holds. Per sandbox, at
+// most this many lookups a second, and engine time from a bucket that
+// refills at 2% of a core and holds a quarter of a second: a quiet sandbox's
+// few questions are always named, a flooding one costs the others little.
+// Past either, a connection's process is not named (each lookup is bounded
+// too: see socket_owner.cpp).
+inline constexpr double kOwnerLookupsPerSecond = 50;
+inline constexpr double kOwnerLookupUsPerSecond = 20'000;
+inline constexpr double kOwnerLookupUsBurst = 250'000;
+
 // ---- DNS -------------------------------------------------------------------
 
 // A token bucket per sandbox. Real work is bursty: npm or pip resolving a

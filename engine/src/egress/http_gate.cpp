@@ -47,8 +47,13 @@ bool readSome(int fd, std::string &into)
 
 } // namespace
 
-HttpGate::HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QString process)
-    : QObject(&sandbox), m_sandbox(sandbox), m_client(std::move(client)), m_dest(std::move(dest)), m_process(std::move(process))
+HttpGate::HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QString process, ConnectionLease lease)
+    : QObject(&sandbox)
+    , m_sandbox(sandbox)
+    , m_client(std::move(client))
+    , m_lease(std::move(lease))
+    , m_dest(std::move(dest))
+    , m_process(std::move(process))
 {
 }
 

@@ -11,6 +11,7 @@
 // Thread ownership: the engine thread. Deletes itself when done.
 #pragma once
 
+#include "connection_lease.h"
 #include "destination.h"
 #include "rule_matcher.h"
 #include "paddock/unique_fd.h"
@@ -35,7 +36,8 @@ struct Upstream;
 class HttpGate : public QObject {
     Q_OBJECT
 public:
-    HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QString process);
+    // `lease`: the connection's place under its sandbox's cap; held until the gate is done.
+    HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QString process, ConnectionLease lease);
     ~HttpGate() override;
     void start();
 
@@ -60,6 +62,7 @@ private:
 
     SandboxEgress &m_sandbox;
     UniqueFd m_client, m_upstream;
+    ConnectionLease m_lease;
     Destination m_dest;
     QString m_process;
     QString m_upstreamDescription;
