@@ -270,8 +270,8 @@ private Q_SLOTS:
         QVERIFY(time.hasAny(0));
         time.spend(limits::kOwnerLookupUsBurst + 100000); // one lookup that cost far more than the burst
         QVERIFY(!time.hasAny(0));
-        QVERIFY(!time.hasAny(4999)); // 100 ms of debt at 20 ms a second
-        QVERIFY(time.hasAny(5001));
+        QVERIFY(!time.hasAny(1999)); // 100 ms of debt at 50 ms a second
+        QVERIFY(time.hasAny(2001));
     }
 
     // Over the rate: REFUSED, counted, never answered with an address. With

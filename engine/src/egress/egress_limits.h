@@ -62,15 +62,16 @@ inline constexpr int kQuestionsPerSandbox = 20;
 
 // Finding it scans /proc (every process's namespace, then the sandbox's
 // socket table and descriptors) on the engine thread, at a cost that grows
-// with the machine's load and with what the sandbox holds. Per sandbox, at
-// most this many lookups a second, and engine time from a bucket that
-// refills at 2% of a core and holds a quarter of a second: a quiet sandbox's
-// few questions are always named, a flooding one costs the others little.
-// Past either, a connection's process is not named (each lookup is bounded
-// too: see socket_owner.cpp).
+// with the machine's load and with what the sandbox holds (~3 ms here for
+// a quiet sandbox, 10-30 ms with thousands of sockets, 5-10 times that
+// under ASan). Per sandbox, at most this many lookups a second, and engine
+// time from a bucket that refills at 5% of a core and holds one second: a
+// quiet sandbox's questions and denials are named, a flooding one costs the
+// others little. Past either, a connection's process is not named (each
+// lookup is bounded too: see socket_owner.cpp).
 inline constexpr double kOwnerLookupsPerSecond = 50;
-inline constexpr double kOwnerLookupUsPerSecond = 20'000;
-inline constexpr double kOwnerLookupUsBurst = 250'000;
+inline constexpr double kOwnerLookupUsPerSecond = 50'000;
+inline constexpr double kOwnerLookupUsBurst = 1'000'000;
 
 // ---- DNS -------------------------------------------------------------------
 
