@@ -321,31 +321,37 @@ private Q_SLOTS:
     {
         FakeIpPool pool;
         bool isNew = false;
-        const uint32_t a = pool.addressFor(QStringLiteral("a.test"), &isNew);
+        const uint32_t a = pool.addressFor(QStringLiteral("a.test"), &isNew).value_or(0);
         QVERIFY(isNew);
         QVERIFY(isFakeAddress(a));
         QCOMPARE(pool.addressFor(QStringLiteral("a.test"), &isNew), a);
         QVERIFY(!isNew);
-        const uint32_t b = pool.addressFor(QStringLiteral("b.test"));
+        const uint32_t b = pool.addressFor(QStringLiteral("b.test")).value_or(0);
         QVERIFY(a != b);
         QCOMPARE(pool.nameAt(b).value_or(QString()), QStringLiteral("b.test"));
         QVERIFY(!pool.nameAt(0x08080808));
         // Restored from storage, the same names keep their addresses.
-        FakeIpPool restored({ { FakeIpPool::slotOf(a), QStringLiteral("a.test") }, { FakeIpPool::slotOf(b), QStringLiteral("b.test") } });
+        FakeIpPool restored;
+        restored.restore({ { FakeIpPool::slotOf(a), QStringLiteral("a.test") }, { FakeIpPool::slotOf(b), QStringLiteral("b.test") } });
         QCOMPARE(restored.addressFor(QStringLiteral("b.test")), b);
         QVERIFY(restored.addressFor(QStringLiteral("c.test")) != a);
     }
 
-    void theFakePoolReusesTheOldestWhenFull()
+    // The real size: every slot is handed out once before any is reused,
+    // and a full pool of young names refuses rather than reuse.
+    void theFullSizePoolHandsOutEverySlotBeforeReusing()
     {
-        FakeIpPool pool;
-        const uint32_t first = pool.addressFor(QStringLiteral("first.test"));
+        qint64 now = 0;
+        FakeIpPool pool(kFakeSlots, [&now] { return now; });
+        const uint32_t first = pool.addressFor(QStringLiteral("first.test")).value_or(0);
         for (uint32_t i = 1; i < kFakeSlots; ++i)
-            pool.addressFor(QStringLiteral("n%1.test").arg(i));
+            QVERIFY(pool.addressFor(QStringLiteral("n%1.test").arg(i)));
         QCOMPARE(pool.size(), int(kFakeSlots));
+        QVERIFY(!pool.addressFor(QStringLiteral("one-more.test")));
+        now += 10 * 60 * 1000;
         QCOMPARE(pool.addressFor(QStringLiteral("one-more.test")), first);
         QCOMPARE(pool.nameAt(first).value_or(QString()), QStringLiteral("one-more.test"));
-        QVERIFY(isFakeAddress(pool.addressFor(QStringLiteral("n5.test"))));
+        QVERIFY(isFakeAddress(pool.addressFor(QStringLiteral("n5.test")).value_or(0)));
     }
 
     void theForwardProxyFollowsNoProxy()

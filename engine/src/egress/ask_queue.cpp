@@ -1,5 +1,7 @@
 #include "ask_queue.h"
 
+#include "egress_limits.h"
+
 #include <algorithm>
 
 namespace paddock::egress {
@@ -21,6 +23,11 @@ AskQueue::AskQueue(int timeoutMs, QObject *parent) : QObject(parent), m_timeoutM
     connect(&m_expiry, &QTimer::timeout, this, &AskQueue::expire);
 }
 
+bool AskQueue::hasRoomFor(const EgressQuestion &q) const
+{
+    return m_byDestination.contains(destinationKey(q)) || m_perSandbox.value(q.sandboxId) < limits::kQuestionsPerSandbox;
+}
+
 QString AskQueue::ask(EgressQuestion q, Reply reply)
 {
     const QString key = destinationKey(q);
@@ -28,6 +35,11 @@ QString AskQueue::ask(EgressQuestion q, Reply reply)
         m_open[it.value()].replies.append(std::move(reply));
         return it.value();
     }
+    if (!hasRoomFor(q)) {
+        reply(EgressAnswer::DenyOnce, false);
+        return {};
+    }
+    ++m_perSandbox[q.sandboxId];
     q.id = QStringLiteral("q%1").arg(m_next++);
     q.askedAt = QDateTime::currentDateTimeUtc();
     q.deadline = q.askedAt.addMSecs(m_timeoutMs);
@@ -75,6 +87,8 @@ void AskQueue::settle(const QString &id, EgressAnswer a, bool timedOut)
 {
     Open open = m_open.take(id);
     m_byDestination.remove(destinationKey(open.question));
+    if (--m_perSandbox[open.question.sandboxId] <= 0)
+        m_perSandbox.remove(open.question.sandboxId);
     Q_EMIT closed(id, timedOut ? QStringLiteral("timeout") : egressAnswerName(a));
     for (Reply &r : open.replies)
         r(a, timedOut);

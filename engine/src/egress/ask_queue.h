@@ -25,7 +25,12 @@ public:
 
     explicit AskQueue(int timeoutMs, QObject *parent = nullptr);
 
-    // Fills in the question's ID, times and deadline; returns its ID.
+    // True when `q` would join an open question, or its sandbox has fewer
+    // than limits::kQuestionsPerSandbox open.
+    bool hasRoomFor(const EgressQuestion &q) const;
+    // Fills in the question's ID, times and deadline; returns its ID. With
+    // no room for it (see hasRoomFor), `reply` is told "deny once" at once
+    // and the ID is empty.
     QString ask(EgressQuestion q, Reply reply);
     QList<EgressQuestion> pending() const;
     Result<EgressQuestion> answer(const QString &id, EgressAnswer a);
@@ -49,6 +54,7 @@ private:
     int m_timeoutMs;
     QHash<QString, Open> m_open; // by question ID
     QHash<QString, QString> m_byDestination; // sandbox|host|address|port|method|path → question ID
+    QHash<QString, int> m_perSandbox; // open questions, by sandbox ID
     QTimer m_expiry;
     quint64 m_next = 1;
 };

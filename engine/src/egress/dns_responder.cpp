@@ -1,5 +1,7 @@
 #include "dns_responder.h"
 
+#include "egress_limits.h"
+
 #include <QStringList>
 
 #include <netinet/in.h>
@@ -9,7 +11,7 @@ namespace paddock::egress {
 
 namespace {
 
-constexpr uint32_t kTtlSeconds = 60;
+constexpr uint32_t kTtlSeconds = limits::kDnsTtlSeconds;
 constexpr int kMaxQueriesPerWakeup = 64; // then let the event loop breathe
 constexpr uint32_t kLoopback = 0x7f000001;
 
@@ -37,8 +39,8 @@ std::optional<uint32_t> reverseAddress(const std::string &name)
 
 } // namespace
 
-DnsResponder::DnsResponder(UniqueFd socket, bool redirected, FakeIpPool &pool, QObject *parent)
-    : QObject(parent), m_socket(std::move(socket)), m_redirected(redirected), m_pool(pool)
+DnsResponder::DnsResponder(UniqueFd socket, bool redirected, FakeIpPool &pool, TokenBucket &rate, QObject *parent)
+    : QObject(parent), m_socket(std::move(socket)), m_redirected(redirected), m_pool(pool), m_rate(rate)
 {
     m_notifier = std::make_unique<QSocketNotifier>(m_socket.get(), QSocketNotifier::Read);
     connect(m_notifier.get(), &QSocketNotifier::activated, this, &DnsResponder::readQueries);
@@ -52,11 +54,13 @@ std::string DnsResponder::answer(const DnsQuery &q)
         if (isLocalhost(q.name))
             return dnsAddressAnswer(q, kLoopback, kTtlSeconds);
         const QString name = QString::fromStdString(q.name);
-        bool isNew = false;
-        uint32_t addr = m_pool.addressFor(name, &isNew);
-        if (isNew)
-            Q_EMIT nameAssigned(FakeIpPool::slotOf(addr), name);
-        return dnsAddressAnswer(q, addr, kTtlSeconds);
+        const std::optional<uint32_t> addr = m_pool.addressFor(name);
+        if (!addr) {
+            Q_EMIT poolFull(name);
+            return dnsEmptyAnswer(q, DnsRcode::ServFail);
+        }
+        Q_EMIT nameAnswered(FakeIpPool::slotOf(*addr), name);
+        return dnsAddressAnswer(q, *addr, kTtlSeconds);
     }
     if (q.type == uint16_t(DnsType::PTR)) {
         if (auto addr = reverseAddress(q.name))
@@ -76,22 +80,32 @@ void DnsResponder::readQueries()
         ssize_t n = ::recvfrom(m_socket.get(), buf, sizeof buf, MSG_DONTWAIT, reinterpret_cast<sockaddr *>(&from), &fromLen);
         if (n < 0)
             return;
-        const DnsParse parsed = parseDnsQuery(std::string_view(buf, size_t(n)));
-        std::string reply;
-        if (parsed.status == DnsParse::Status::Query) {
-            reply = answer(parsed.query);
-            if (m_redirected)
-                Q_EMIT noteworthy(QString::fromStdString(parsed.query.name), false,
-                                  QStringLiteral("DNS query sent to an outside resolver; answered by Paddock's DNS"));
-        } else if (parsed.status == DnsParse::Status::Malformed) {
-            reply = dnsEmptyAnswer(parsed.query, parsed.rcode);
-            Q_EMIT noteworthy(QString(), true, QStringLiteral("malformed DNS query refused: %1")
-                                                   .arg(QString::fromStdString(parsed.problem)));
-        }
-        if (!reply.empty())
-            (void)::sendto(m_socket.get(), reply.data(), reply.size(), MSG_DONTWAIT | MSG_NOSIGNAL,
+        const std::string out = reply(parseDnsQuery(std::string_view(buf, size_t(n))));
+        if (!out.empty())
+            (void)::sendto(m_socket.get(), out.data(), out.size(), MSG_DONTWAIT | MSG_NOSIGNAL,
                            reinterpret_cast<sockaddr *>(&from), fromLen);
     }
+}
+
+std::string DnsResponder::reply(const DnsParse &parsed)
+{
+    if (parsed.status == DnsParse::Status::Drop)
+        return {};
+    // Before anything that costs more or is logged: over its rate, every
+    // query of the sandbox (malformed ones too) is refused and only counted.
+    if (!m_rate.take(FakeIpPool::steadyMs())) {
+        Q_EMIT overRate();
+        return dnsEmptyAnswer(parsed.query, DnsRcode::Refused);
+    }
+    if (parsed.status == DnsParse::Status::Malformed) {
+        Q_EMIT noteworthy(QString(), true, QStringLiteral("malformed DNS query refused: %1")
+                                               .arg(QString::fromStdString(parsed.problem)));
+        return dnsEmptyAnswer(parsed.query, parsed.rcode);
+    }
+    if (m_redirected)
+        Q_EMIT noteworthy(QString::fromStdString(parsed.query.name), false,
+                          QStringLiteral("DNS query sent to an outside resolver; answered by Paddock's DNS"));
+    return answer(parsed.query);
 }
 
 } // namespace paddock::egress

@@ -1,6 +1,7 @@
 #include "egress_log.h"
 
 #include "destination.h"
+#include "egress_limits.h"
 
 #include <QDebug>
 
@@ -11,7 +12,6 @@ namespace paddock::egress {
 namespace {
 
 constexpr int kFlushAfterMs = 100;
-constexpr qint64 kPruneEvery = 1000;
 
 } // namespace
 
@@ -35,12 +35,22 @@ EgressLogEntry decisionEntry(const QString &sandboxId, const Destination &dest, 
     return e;
 }
 
-EgressLog::EgressLog(store::EgressLogStore &store, QObject *parent) : QObject(parent), m_store(store)
+EgressLog::Retention EgressLog::defaultRetention()
+{
+    return { limits::kLogEntriesPerSandbox, limits::kLogEntriesOverall, 1000 };
+}
+
+EgressLog::EgressLog(store::EgressLogStore &store, QObject *parent) : EgressLog(store, defaultRetention(), parent) { }
+
+EgressLog::EgressLog(store::EgressLogStore &store, Retention retention, QObject *parent)
+    : QObject(parent), m_store(store), m_retention(retention)
 {
     // An engine that stopped mid-connection left entries marked open.
     (void)m_store.closeOpenEntries();
     if (auto max = m_store.maxId())
         m_nextId = *max + 1;
+    m_firstUnsavedId = m_nextId;
+    m_rows = m_store.count().value_or(0);
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(kFlushAfterMs);
     connect(&m_flushTimer, &QTimer::timeout, this, &EgressLog::flush);
@@ -85,11 +95,30 @@ void EgressLog::flush()
         return;
     }
     m_pending.clear();
-    m_writesSincePrune += batch.size();
-    if (m_writesSincePrune >= kPruneEvery) {
-        m_writesSincePrune = 0;
-        (void)m_store.prune(kKeepEntries);
+    for (const EgressLogEntry &e : batch) {
+        m_rows += e.id >= m_firstUnsavedId ? 1 : 0;
+        m_wroteSincePrune.insert(e.sandboxId);
     }
+    m_firstUnsavedId = m_nextId;
+    m_writesSincePrune += batch.size();
+    if (m_writesSincePrune >= m_retention.pruneEvery)
+        prune();
+}
+
+// Only the sandboxes that wrote: a quiet sandbox's log is never touched.
+// The overall ceiling is checked on a count kept here, and the table
+// counted (a full scan) only when that count says it may be over.
+void EgressLog::prune()
+{
+    m_writesSincePrune = 0;
+    const QStringList wrote(m_wroteSincePrune.begin(), m_wroteSincePrune.end());
+    m_wroteSincePrune.clear();
+    if (auto deleted = m_store.pruneSandboxes(wrote, m_retention.perSandbox))
+        m_rows -= *deleted;
+    if (m_rows <= m_retention.overall)
+        return;
+    (void)m_store.pruneOverall(m_retention.overall);
+    m_rows = m_store.count().value_or(m_rows);
 }
 
 void EgressLog::dropOldestPending()

@@ -1,7 +1,8 @@
 // The log of egress decisions: every entry is announced at once (logged())
 // and written to SQLite in bursts, one transaction per ~100 ms, so a storm
-// of connections costs one commit, not one per connection. The newest
-// kKeepEntries rows are kept.
+// of connections costs one commit, not one per connection. Each sandbox
+// keeps its newest limits::kLogEntriesPerSandbox entries, whatever the
+// others write; limits::kLogEntriesOverall bounds them all, for the disk.
 //
 // Thread ownership: the engine thread.
 #pragma once
@@ -11,6 +12,7 @@
 #include "paddock/egress.h"
 
 #include <QHash>
+#include <QSet>
 #include <QObject>
 #include <QTimer>
 
@@ -26,10 +28,16 @@ EgressLogEntry decisionEntry(const QString &sandboxId, const Destination &dest, 
 class EgressLog : public QObject {
     Q_OBJECT
 public:
-    static constexpr qint64 kKeepEntries = 100000;
     static constexpr qsizetype kMaxUnwritten = 20000; // held while the database cannot be written
+    struct Retention {
+        qint64 perSandbox;
+        qint64 overall;
+        qint64 pruneEvery; // written entries between prunes
+    };
+    static Retention defaultRetention();
 
     explicit EgressLog(store::EgressLogStore &store, QObject *parent = nullptr);
+    EgressLog(store::EgressLogStore &store, Retention retention, QObject *parent = nullptr);
     ~EgressLog() override; // writes what is pending
 
     // Gives the entry its ID and time; returns it as recorded.
@@ -46,12 +54,17 @@ Q_SIGNALS:
 private:
     void schedule(const EgressLogEntry &e);
     void dropOldestPending();
+    void prune();
 
     store::EgressLogStore &m_store;
+    Retention m_retention;
     QHash<qint64, EgressLogEntry> m_pending;
     QTimer m_flushTimer;
     qint64 m_nextId = 1;
+    qint64 m_firstUnsavedId = 1; // entries from here on are new rows, not updates
+    qint64 m_rows = 0; // in the table, as far as this log knows (a bound, re-counted before trusting it)
     qint64 m_writesSincePrune = 0;
+    QSet<QString> m_wroteSincePrune; // sandboxes whose rows may be over their retention
 };
 
 } // namespace paddock::egress

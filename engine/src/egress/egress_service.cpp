@@ -1,5 +1,6 @@
 #include "egress_service.h"
 
+#include "egress_limits.h"
 #include "sandbox_egress.h"
 
 #include <QDebug>
@@ -19,13 +20,18 @@ namespace {
 
 // Each spliced connection holds six descriptors (two sockets, two pipes):
 // the usual soft limit of 1024 would stop a sandbox at ~170 connections.
-void raiseDescriptorLimit()
+// Returns the limit now in force, the budget each sandbox's cap is cut from.
+rlim_t raiseDescriptorLimit()
 {
     rlimit lim {};
-    if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
-        lim.rlim_cur = lim.rlim_max;
-        (void)::setrlimit(RLIMIT_NOFILE, &lim);
+    if (::getrlimit(RLIMIT_NOFILE, &lim) != 0)
+        return 1024;
+    if (lim.rlim_cur < lim.rlim_max) {
+        rlimit raised { lim.rlim_max, lim.rlim_max };
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0)
+            lim = raised;
     }
+    return lim.rlim_cur;
 }
 
 } // namespace
@@ -41,7 +47,7 @@ EgressService::EgressService(Stores stores, std::function<QString(const QString 
     connect(&m_log, &EgressLog::logged, this, &EgressService::logged);
     connect(&m_asks, &AskQueue::asked, this, &EgressService::questionAsked);
     connect(&m_asks, &AskQueue::closed, this, &EgressService::questionClosed);
-    raiseDescriptorLimit();
+    m_connectionCap = limits::connectionCap(raiseDescriptorLimit());
     loadForwardProxy();
     (void)loadOverrides();
 }
@@ -71,7 +77,7 @@ Result<void> EgressService::attachSandbox(const QString &sandboxId, const QStrin
     if (!names)
         return tl::unexpected(names.error());
     auto *s = new SandboxEgress(*this, sandboxId, std::move(*sockets), *names, this);
-    connect(s, &SandboxEgress::namesToStore, this, [this, sandboxId](const QList<QPair<quint32, QString>> &names) {
+    connect(s, &SandboxEgress::namesToStore, this, [this, sandboxId](const QList<store::AnsweredName> &names) {
         if (auto r = m_stores.names.saveNames(sandboxId, names); !r)
             qWarning("egress: cannot store DNS names: %s", qPrintable(r.error().message));
     });
@@ -301,12 +307,12 @@ Result<std::optional<ProxyEndpoint>> EgressService::proxyFor(const QString &host
 
 // ---- questions and the log ---------------------------------------------------
 
-void EgressService::askPerson(const QString &sandboxId, const Destination &dest, const QString &process,
-                              const HttpRequestInfo *request, Verdict reply)
+namespace {
+
+EgressQuestion questionAbout(const QString &sandboxId, const Destination &dest, const HttpRequestInfo *request)
 {
     EgressQuestion q;
     q.sandboxId = sandboxId;
-    q.sandboxName = m_sandboxName(sandboxId);
     q.host = dest.host;
     q.address = dest.address.toString();
     q.port = dest.port;
@@ -314,13 +320,31 @@ void EgressService::askPerson(const QString &sandboxId, const Destination &dest,
         q.method = request->method;
         q.path = request->path;
     }
+    return q;
+}
+
+} // namespace
+
+void EgressService::askPerson(const QString &sandboxId, const Destination &dest, const QString &process,
+                              const HttpRequestInfo *request, Verdict reply)
+{
+    EgressQuestion q = questionAbout(sandboxId, dest, request);
+    q.sandboxName = m_sandboxName(sandboxId);
     q.process = process;
+    if (!m_asks.hasRoomFor(q))
+        return reply(false, QStringLiteral("not asked: this sandbox already has %1 questions waiting for an answer, its cap")
+                                .arg(limits::kQuestionsPerSandbox));
     m_asks.ask(q, [reply = std::move(reply)](EgressAnswer a, bool timedOut) {
         if (a == EgressAnswer::AllowOnce || a == EgressAnswer::AllowAlways)
             return reply(true, {});
         reply(false, timedOut ? QStringLiteral("nobody answered the question in time")
                               : QStringLiteral("denied by the person at the desktop"));
     });
+}
+
+bool EgressService::hasRoomForQuestion(const QString &sandboxId, const Destination &dest) const
+{
+    return m_asks.hasRoomFor(questionAbout(sandboxId, dest, nullptr));
 }
 
 Result<void> EgressService::answer(const QString &questionId, EgressAnswer a)

@@ -84,11 +84,17 @@ public:
     // configured proxy is unusable (nothing may then go out directly).
     Result<std::optional<ProxyEndpoint>> proxyFor(const QString &host, quint16 port) const;
     // Holds a decision for a person: `reply` gets whether they allowed it,
-    // or why not (denied, or unanswered in time). `request`: the one HTTP
-    // request asked about, when the gate decides request by request.
+    // or why not (denied, unanswered in time, or — at once — not asked
+    // because the sandbox has limits::kQuestionsPerSandbox questions open).
+    // `request`: the one HTTP request asked about, when the gate decides
+    // request by request.
     using Verdict = std::function<void(bool allowed, const QString &refusal)>;
     void askPerson(const QString &sandboxId, const Destination &dest, const QString &process,
                    const HttpRequestInfo *request, Verdict reply);
+    // Whether askPerson would ask (or join an open question) for this destination.
+    bool hasRoomForQuestion(const QString &sandboxId, const Destination &dest) const;
+    // Each sandbox's cap on open plus held connections (limits::connectionCap).
+    int connectionCap() const { return m_connectionCap; }
     EgressLog &decisionLog() { return m_log; }
     AskQueue &asks() { return m_asks; }
     SpliceRelay &relay() { return m_relay; }
@@ -114,6 +120,7 @@ private:
     QHash<QString, HostOverride> m_overrides; // by name
     Result<std::optional<ForwardProxy>> m_proxy;
     ForwardProxySettings m_proxySettings;
+    int m_connectionCap = 0;
     SpliceRelay m_relay; // last member: its thread stops first, before anything it reports to
 };
 

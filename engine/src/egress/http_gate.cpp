@@ -53,10 +53,11 @@ QString fromStd(const std::string &s)
 
 } // namespace
 
-HttpGate::HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QString process)
+HttpGate::HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QString process, ConnectionLease lease)
     : QObject(&sandbox)
     , m_sandbox(sandbox)
     , m_client(std::move(client))
+    , m_lease(std::move(lease))
     , m_dest(std::move(dest))
     , m_conn(gateConnection(m_dest))
     , m_process(std::move(process))

@@ -23,6 +23,7 @@
 // Thread ownership: the engine thread. Deletes itself when done.
 #pragma once
 
+#include "connection_lease.h"
 #include "destination.h"
 #include "http_host.h"
 #include "http_request_log.h"
@@ -49,7 +50,8 @@ struct Upstream;
 class HttpGate : public QObject {
     Q_OBJECT
 public:
-    HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QString process);
+    // `lease`: the connection's place under its sandbox's cap; held until the gate is done.
+    HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QString process, ConnectionLease lease);
     ~HttpGate() override;
     void start();
 
@@ -87,6 +89,7 @@ private:
 
     SandboxEgress &m_sandbox;
     UniqueFd m_client, m_upstream;
+    ConnectionLease m_lease;
     Destination m_dest;
     GateConnection m_conn;
     QString m_process;

@@ -9,6 +9,8 @@
 #include "socket_tuning.h"
 #include "upstream_dialer.h"
 
+#include <QElapsedTimer>
+
 // glibc's netinet/in.h before the kernel's headers, which then skip what it defines.
 #include <netinet/in.h>
 #include <linux/netfilter_ipv4.h>
@@ -72,8 +74,8 @@ FirstFlightCheck firstFlightCheck(const Destination &dest)
 
 } // namespace
 
-InterceptedConnection::InterceptedConnection(SandboxEgress &sandbox, UniqueFd client)
-    : QObject(&sandbox), m_sandbox(sandbox), m_client(std::move(client))
+InterceptedConnection::InterceptedConnection(SandboxEgress &sandbox, UniqueFd client, ConnectionLease lease)
+    : QObject(&sandbox), m_sandbox(sandbox), m_client(std::move(client)), m_lease(std::move(lease))
 {
     m_refusalTimer.setSingleShot(true);
     connect(&m_refusalTimer, &QTimer::timeout, this, &InterceptedConnection::answerRefusal);
@@ -109,7 +111,7 @@ void InterceptedConnection::onFirstBytes()
     m_firstBytesTimer.stop();
     if (clientMaySendHttp()) {
         m_process = ownerOfClient();
-        auto *gate = new HttpGate(m_sandbox, std::move(m_client), m_dest, m_process);
+        auto *gate = new HttpGate(m_sandbox, std::move(m_client), m_dest, m_process, std::move(m_lease));
         gate->start();
         deleteLater();
         return;
@@ -142,6 +144,7 @@ bool InterceptedConnection::readDestination()
             return false;
         }
         m_dest.host = *name;
+        m_lease.holdAddress(v4); // the name stays this address's while the connection lives
     } else if (m_dest.address.isLoopback()) {
         // Nothing is redirected to loopback: this came straight at the interception port.
         refuse(QStringLiteral("direct connection to Paddock's interception port"));
@@ -162,6 +165,12 @@ void InterceptedConnection::act(const Decision &d)
 
 void InterceptedConnection::ask()
 {
+    // Before the owner lookup, which costs: a flood of new destinations is
+    // refused cheaply, counted in one log entry a second.
+    if (!m_sandbox.service().hasRoomForQuestion(m_sandbox.sandboxId(), m_dest)) {
+        m_sandbox.countQuestionRefused();
+        return reset();
+    }
     m_process = ownerOfClient();
     QPointer<InterceptedConnection> self(this);
     m_sandbox.service().askPerson(m_sandbox.sandboxId(), m_dest, m_process, nullptr, [self](bool allowed, const QString &refusal) {
@@ -191,10 +200,7 @@ void InterceptedConnection::onDialled(Result<Upstream> upstream)
         if (upstream.error().code == ErrorCode::PermissionDenied)
             return refuse(upstream.error().message);
         m_sandbox.service().decisionLog().record(entry(EgressVerdict::Allowed, upstream.error().message));
-        linger reset { 1, 0 };
-        ::setsockopt(m_client.get(), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-        deleteLater();
-        return;
+        return reset();
     }
     EgressService &svc = m_sandbox.service();
     EgressLogEntry logged = entry(EgressVerdict::Allowed, {});
@@ -204,10 +210,14 @@ void InterceptedConnection::onDialled(Result<Upstream> upstream)
     tuneRelaySocket(m_client.get());
     const qint64 startedMs = QDateTime::currentMSecsSinceEpoch();
     EgressService *context = &svc; // outlives the relay's callbacks (see EgressService)
+    // The relay wants a copyable callback; the lease rides in a shared_ptr
+    // that the callback moves on, so it is released on the engine thread.
+    auto lease = std::make_shared<ConnectionLease>(std::move(m_lease));
     svc.relay().add(std::move(m_client), std::move(upstream->fd), firstFlightCheck(m_dest),
-                    [context, logged, startedMs](const RelayTotals &t) {
-                        // On the relay's thread: the log belongs to the engine thread.
-                        QMetaObject::invokeMethod(context, [context, logged, startedMs, t]() mutable {
+                    [context, logged, startedMs, lease](const RelayTotals &t) mutable {
+                        // On the relay's thread: the log and the lease belong to the engine thread.
+                        QMetaObject::invokeMethod(context, [context, logged, startedMs, t, lease = std::move(lease)]() mutable {
+                            lease->release();
                             logged.open = false;
                             logged.bytesOut = t.bytesOut;
                             logged.bytesIn = t.bytesIn;
@@ -247,10 +257,18 @@ void InterceptedConnection::answerRefusal()
         const std::string res = forbiddenResponse(m_refusal);
         (void)::send(m_client.get(), res.data(), res.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
         endGracefully(m_client.get());
+        m_client.reset();
+        deleteLater();
     } else {
-        linger reset { 1, 0 }; // a reset, so the client fails at once
-        ::setsockopt(m_client.get(), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+        reset();
     }
+}
+
+// Ends the connection with a reset, so the client fails at once.
+void InterceptedConnection::reset()
+{
+    linger abort { 1, 0 };
+    ::setsockopt(m_client.get(), SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
     m_client.reset();
     deleteLater();
 }
@@ -274,7 +292,11 @@ QString InterceptedConnection::ownerOfClient()
 {
     if (!m_sandbox.mayLookUpOwner())
         return QStringLiteral("(not looked up: too many connections)");
-    return findSocketOwner(m_sandbox.netNamespace(), { m_clientAddress, m_clientPort }, { m_dest.address, m_dest.port });
+    QElapsedTimer cost;
+    cost.start();
+    QString owner = findSocketOwner(m_sandbox.netNamespace(), { m_clientAddress, m_clientPort }, { m_dest.address, m_dest.port });
+    m_sandbox.chargeOwnerLookup(cost.nsecsElapsed());
+    return owner;
 }
 
 EgressLogEntry InterceptedConnection::entry(EgressVerdict verdict, const QString &reason) const

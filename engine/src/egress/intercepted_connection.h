@@ -10,11 +10,14 @@
 //
 // A refused connection is reset (or, when it speaks plain HTTP, answered
 // 403 with the reason). Either way the decision is logged. The object
-// deletes itself once the connection is handed over or refused.
+// deletes itself once the connection is handed over or refused; its lease
+// (a place under the sandbox's cap, the fake address it was made to) goes
+// with it to the gate or the relay, and ends when the connection does.
 //
 // Thread ownership: the engine thread.
 #pragma once
 
+#include "connection_lease.h"
 #include "destination.h"
 #include "rule_matcher.h"
 #include "paddock/unique_fd.h"
@@ -37,7 +40,7 @@ struct Upstream;
 class InterceptedConnection : public QObject {
     Q_OBJECT
 public:
-    InterceptedConnection(SandboxEgress &sandbox, UniqueFd client);
+    InterceptedConnection(SandboxEgress &sandbox, UniqueFd client, ConnectionLease lease);
     ~InterceptedConnection() override;
     void start();
 
@@ -51,6 +54,7 @@ private:
     void onDialled(Result<Upstream> upstream);
     void refuse(const QString &reason);
     void answerRefusal();
+    void reset();
     QString ownerOfClient();
     bool clientSentHttp() const;
     bool clientMaySendHttp() const;
@@ -58,6 +62,7 @@ private:
 
     SandboxEgress &m_sandbox;
     UniqueFd m_client;
+    ConnectionLease m_lease;
     QHostAddress m_clientAddress;
     quint16 m_clientPort = 0;
     Destination m_dest;

@@ -1,6 +1,7 @@
 #include "sandbox_egress.h"
 
 #include "dns_responder.h"
+#include "egress_limits.h"
 #include "egress_service.h"
 #include "intercepted_connection.h"
 #include "socket_owner.h"
@@ -20,34 +21,63 @@ namespace {
 constexpr int kMaxAcceptsPerWakeup = 64;
 constexpr int kStoreNamesAfterMs = 200;
 constexpr int kAcceptPauseMs = 200;
-constexpr int kOwnerLookupsPerSecond = 50;
 
 } // namespace
 
 SandboxEgress::SandboxEgress(EgressService &service, QString sandboxId, EgressSockets sockets,
-                             const QHash<quint32, QString> &storedNames, QObject *parent)
+                             const QList<QPair<quint32, QString>> &storedNames, QObject *parent)
     : QObject(parent)
     , m_service(service)
     , m_sandboxId(std::move(sandboxId))
     , m_tcp4(std::move(sockets.tcp4))
     , m_tcp6(std::move(sockets.tcp6))
-    , m_pool(storedNames)
+    , m_leases(std::make_shared<LeaseBook>(service.connectionCap(), FakeIpPool()))
+    , m_dnsRate(limits::kDnsQueriesPerSecond, limits::kDnsBurst)
+    , m_lookups(limits::kOwnerLookupsPerSecond, limits::kOwnerLookupsPerSecond)
+    , m_lookupTime(limits::kOwnerLookupUsPerSecond, limits::kOwnerLookupUsBurst)
+    , m_connectionRefusals(service.decisionLog(), [this](int n) {
+        return aggregateEntry(QStringLiteral("tcp"),
+                              QStringLiteral("%1 connections refused: this sandbox has %2 open or held, its cap is %3 "
+                                             "(sized so that no sandbox can use up the engine's descriptors)")
+                                  .arg(n).arg(m_leases->open()).arg(m_leases->cap()));
+    })
+    , m_questionRefusals(service.decisionLog(), [this](int n) {
+        return aggregateEntry(QStringLiteral("tcp"),
+                              QStringLiteral("%1 connections refused without asking: this sandbox has %2 questions "
+                                             "waiting for an answer, its cap")
+                                  .arg(n).arg(limits::kQuestionsPerSandbox));
+    })
+    , m_dnsRefusals(service.decisionLog(), [this](int n) {
+        return aggregateEntry(QStringLiteral("dns"),
+                              QStringLiteral("%1 DNS queries refused: this sandbox asks faster than %2 a second "
+                                             "(bursts of %3)")
+                                  .arg(n).arg(limits::kDnsQueriesPerSecond).arg(limits::kDnsBurst));
+    })
+    , m_poolRefusals(service.decisionLog(), [this](int n) {
+        return aggregateEntry(QStringLiteral("dns"),
+                              QStringLiteral("%1 DNS queries answered SERVFAIL: every fake address is held by a "
+                                             "connection or was answered in the last %2 s (a program may still use it)")
+                                  .arg(n).arg(limits::kReuseAddressAfterMs / 1000));
+    })
 {
+    m_leases->pool().restore(storedNames);
     m_netNamespace = socketNetNamespace(m_tcp4.get());
     m_accept4 = std::make_unique<QSocketNotifier>(m_tcp4.get(), QSocketNotifier::Read);
     m_accept6 = std::make_unique<QSocketNotifier>(m_tcp6.get(), QSocketNotifier::Read);
     connect(m_accept4.get(), &QSocketNotifier::activated, this, [this] { acceptConnections(m_tcp4.get()); });
     connect(m_accept6.get(), &QSocketNotifier::activated, this, [this] { acceptConnections(m_tcp6.get()); });
 
-    m_dns = new DnsResponder(std::move(sockets.dns), false, m_pool, this);
-    m_redirectedDns = new DnsResponder(std::move(sockets.redirectedDns), true, m_pool, this);
+    m_dns = new DnsResponder(std::move(sockets.dns), false, m_leases->pool(), m_dnsRate, this);
+    m_redirectedDns = new DnsResponder(std::move(sockets.redirectedDns), true, m_leases->pool(), m_dnsRate, this);
     for (DnsResponder *dns : { m_dns, m_redirectedDns }) {
         const bool redirected = dns == m_redirectedDns;
-        connect(dns, &DnsResponder::nameAssigned, this, [this](quint32 slot, const QString &name) {
-            m_newNames.append({ slot, name });
+        connect(dns, &DnsResponder::nameAnswered, this, [this](quint32 slot, const QString &name) {
+            m_answered.insert(slot, { slot, name, QDateTime::currentMSecsSinceEpoch() });
             if (!m_namesTimer.isActive())
                 m_namesTimer.start();
         });
+        connect(dns, &DnsResponder::overRate, &m_dnsRefusals, &RefusalTally::count);
+        connect(dns, &DnsResponder::poolFull, &m_poolRefusals, &RefusalTally::count);
         connect(dns, &DnsResponder::noteworthy, this, [this, redirected](const QString &name, bool refused, const QString &why) {
             noteDns(name, refused, why, redirected);
         });
@@ -62,12 +92,16 @@ SandboxEgress::SandboxEgress(EgressService &service, QString sandboxId, EgressSo
 
 SandboxEgress::~SandboxEgress() { flushNames(); }
 
+// Stored with when they were answered: a restarted engine restores the
+// pool in that order, so the least recently used address is still the
+// first to go.
 void SandboxEgress::flushNames()
 {
-    if (m_newNames.isEmpty())
+    if (m_answered.isEmpty())
         return;
-    Q_EMIT namesToStore(m_newNames);
-    m_newNames.clear();
+    const QList<store::AnsweredName> names = m_answered.values();
+    m_answered.clear();
+    Q_EMIT namesToStore(names);
 }
 
 void SandboxEgress::acceptConnections(int listener)
@@ -83,7 +117,17 @@ void SandboxEgress::acceptConnections(int listener)
         }
         if (fd < 0)
             return;
-        auto *conn = new InterceptedConnection(*this, UniqueFd(fd));
+        UniqueFd client(fd);
+        std::optional<ConnectionLease> lease = ConnectionLease::take(m_leases);
+        if (!lease) {
+            // Over its cap: reset at once (nothing waits on a descriptor),
+            // counted into one log entry a second.
+            linger reset { 1, 0 };
+            ::setsockopt(client.get(), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+            m_connectionRefusals.count();
+            continue;
+        }
+        auto *conn = new InterceptedConnection(*this, std::move(client), std::move(*lease));
         conn->start();
     }
 }
@@ -99,15 +143,23 @@ void SandboxEgress::pauseAccepting()
 }
 
 // Finding the process behind a connection scans /proc: a sandbox that
-// floods connections, refused or allowed, gets it for
-// kOwnerLookupsPerSecond of them.
+// floods connections (and holds many sockets, which makes each scan
+// longer) gets a few of them a second, not the engine thread.
 bool SandboxEgress::mayLookUpOwner()
 {
-    if (!m_lookupWindow.isValid() || m_lookupWindow.elapsed() >= 1000) {
-        m_lookupWindow.start();
-        m_lookups = 0;
-    }
-    return ++m_lookups <= kOwnerLookupsPerSecond;
+    const qint64 now = FakeIpPool::steadyMs();
+    return m_lookupTime.hasAny(now) && m_lookups.take(now);
+}
+
+EgressLogEntry SandboxEgress::aggregateEntry(const QString &protocol, const QString &reason) const
+{
+    EgressLogEntry e;
+    e.sandboxId = m_sandboxId;
+    e.protocol = protocol;
+    e.verdict = EgressVerdict::Denied;
+    e.rule = tr("built in"); // a limit, not a rule: see egress_limits.h
+    e.reason = reason;
+    return e;
 }
 
 void SandboxEgress::noteDns(const QString &name, bool refused, const QString &why, bool redirected)

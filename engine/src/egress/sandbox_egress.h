@@ -2,16 +2,25 @@
 // outbound TCP connection nftables steered to them), its DNS responders,
 // its fake-address pool, and what its paddock-init refused outright.
 //
+// It also keeps the sandbox to its fair share of the engine (see
+// egress_limits.h): each accepted connection takes a lease under the
+// sandbox's connection cap (over it, the connection is reset at once), its
+// DNS queries draw on a token bucket, and refusals made for those limits
+// are logged one entry a second, counted.
+//
 // Thread ownership: the engine thread.
 #pragma once
 
+#include "connection_lease.h"
 #include "egress_sockets.h"
-#include "fake_ip_pool.h"
 #include "refusal_feed.h"
+#include "refusal_tally.h"
+#include "token_bucket.h"
+#include "store/egress_name_store.h"
 
+#include <QHash>
 #include <QObject>
 #include <QSocketNotifier>
-#include <QElapsedTimer>
 #include <QTimer>
 
 #include <memory>
@@ -24,18 +33,27 @@ class DnsResponder;
 class SandboxEgress : public QObject {
     Q_OBJECT
 public:
+    // `storedNames`: (slot, name) least recently answered first.
     SandboxEgress(EgressService &service, QString sandboxId, EgressSockets sockets,
-                  const QHash<quint32, QString> &storedNames, QObject *parent = nullptr);
+                  const QList<QPair<quint32, QString>> &storedNames, QObject *parent = nullptr);
     ~SandboxEgress() override;
 
     const QString &sandboxId() const { return m_sandboxId; }
     quint64 netNamespace() const { return m_netNamespace; }
-    const FakeIpPool &names() const { return m_pool; }
+    const FakeIpPool &names() const { return m_leases->pool(); }
+    const LeaseBook &leases() const { return *m_leases; }
     EgressService &service() { return m_service; }
+    // Finding a connection's process: whether this sandbox may have one
+    // more now (limits::kOwnerLookupsPerSecond and its engine time), and
+    // what the one done cost.
     bool mayLookUpOwner();
+    void chargeOwnerLookup(qint64 ns) { m_lookupTime.spend(double(ns) / 1000.0); }
+    // A connection refused because the sandbox has as many questions open
+    // as it may: counted into one log entry a second.
+    void countQuestionRefused() { m_questionRefusals.count(); }
 
 Q_SIGNALS:
-    void namesToStore(const QList<QPair<quint32, QString>> &names);
+    void namesToStore(const QList<paddock::store::AnsweredName> &names);
 
 private:
     void acceptConnections(int listener);
@@ -43,20 +61,24 @@ private:
     void noteDns(const QString &name, bool refused, const QString &why, bool redirected);
     void noteRefusal(const wire::EgressRefusal &r);
     void flushNames();
+    EgressLogEntry aggregateEntry(const QString &protocol, const QString &reason) const;
 
     EgressService &m_service;
     QString m_sandboxId;
     quint64 m_netNamespace = 0; // to find which process opened a connection
     UniqueFd m_tcp4, m_tcp6;
-    FakeIpPool m_pool;
+    std::shared_ptr<LeaseBook> m_leases; // shared with every connection's lease
+    TokenBucket m_dnsRate; // both responders draw on it
     std::unique_ptr<QSocketNotifier> m_accept4, m_accept6;
     DnsResponder *m_dns = nullptr;
     DnsResponder *m_redirectedDns = nullptr;
     RefusalFeed *m_refusals = nullptr;
-    QList<QPair<quint32, QString>> m_newNames;
+    QHash<quint32, store::AnsweredName> m_answered; // by slot: answered since the last store
     QTimer m_namesTimer;
-    QElapsedTimer m_lookupWindow;
-    int m_lookups = 0;
+    TokenBucket m_lookups; // owner lookups
+    TokenBucket m_lookupTime; // their engine time, in µs
+    // Last: they log what they counted when destroyed, and read the above.
+    RefusalTally m_connectionRefusals, m_questionRefusals, m_dnsRefusals, m_poolRefusals;
 };
 
 } // namespace paddock::egress

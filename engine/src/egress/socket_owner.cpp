@@ -17,6 +17,13 @@ namespace paddock::egress {
 
 namespace {
 
+// The sandbox decides how many sockets and descriptors there are to search:
+// one lookup reads at most this much of its socket table and this many
+// descriptors, so its cost is bounded whatever the sandbox holds (a socket
+// beyond either is simply not named).
+constexpr qint64 kMaxTableBytes = 1024 * 1024; // ~6,800 sockets
+constexpr int kMaxDescriptors = 4096;
+
 // /proc/net/tcp prints each 32-bit word of an address, kept in network
 // byte order in memory, as a native integer in hex.
 QString procAddress(const QHostAddress &a, quint16 port)
@@ -38,22 +45,31 @@ QString procAddress(const QHostAddress &a, quint16 port)
 }
 
 // Both ends: one source port may serve several destinations at once.
-QString socketInode(const QString &pidDir, const Endpoint &client, const Endpoint &dialled)
+// Every member of the namespace shows the same table: the first that can
+// be read is searched. Its lines are fixed-width: the pair is found as bytes.
+QByteArray socketInode(const QStringList &members, const Endpoint &client, const Endpoint &dialled)
 {
     bool isV4 = false;
     client.address.toIPv4Address(&isV4);
-    QFile table(pidDir + (isV4 ? QStringLiteral("/net/tcp") : QStringLiteral("/net/tcp6")));
-    if (!table.open(QIODevice::ReadOnly))
+    QFile table;
+    for (const QString &dir : members) {
+        table.setFileName(dir + (isV4 ? QStringLiteral("/net/tcp") : QStringLiteral("/net/tcp6")));
+        if (table.open(QIODevice::ReadOnly))
+            break;
+    }
+    if (!table.isOpen())
         return {};
-    const QString local = procAddress(client.address, client.port);
-    const QString remote = procAddress(dialled.address, dialled.port);
-    table.readLine(); // header
-    while (!table.atEnd()) {
-        const QStringList cols = QString::fromLatin1(table.readLine()).simplified().split(u' ');
-        // A closed socket of an earlier connection from the same port lingers
+    const QByteArray lines = table.read(kMaxTableBytes);
+    const QByteArray pair = ' ' + procAddress(client.address, client.port).toLatin1() + ' '
+        + procAddress(dialled.address, dialled.port).toLatin1() + ' ';
+    for (qsizetype at = lines.indexOf(pair); at >= 0; at = lines.indexOf(pair, at + 1)) {
+        const qsizetype end = lines.indexOf('\n', at);
+        const QList<QByteArray> cols = lines.mid(at, end < 0 ? -1 : end - at).simplified().split(' ');
+        // After the pair: st tx:rx tr:when retrnsmt uid timeout inode. A
+        // closed socket of an earlier connection from the same port lingers
         // in TIME_WAIT with inode 0: only a live one counts.
-        if (cols.size() > 9 && cols[1] == local && cols[2] == remote && cols[9] != QLatin1String("0"))
-            return cols[9];
+        if (cols.size() > 8 && cols[8] != "0")
+            return cols[8];
     }
     return {};
 }
@@ -84,20 +100,26 @@ QStringList namespaceMembers(quint64 netNamespace)
     return members;
 }
 
-// Whether the process at `pidDir` has `target` ("socket:[123]") open. A
-// workload may hold thousands of descriptors: one readlinkat(2) each.
-bool holdsSocket(const QString &pidDir, const QByteArray &target)
+// Whether a descriptor in `fdDir` links to `target`; each one looked at
+// takes one from `budget`.
+bool holdsLink(const QString &fdDir, const QByteArray &target, int &budget)
 {
-    const Dir fds(::opendir(QFile::encodeName(pidDir + QStringLiteral("/fd")).constData()));
-    if (!fds)
+    const Dir dir(::opendir(QFile::encodeName(fdDir).constData()));
+    if (!dir)
         return false;
-    while (const dirent *e = ::readdir(fds.get())) {
-        char link[64];
-        const ssize_t n = e->d_name[0] == '.' ? -1 : ::readlinkat(::dirfd(fds.get()), e->d_name, link, sizeof link);
-        if (n == target.size() && std::memcmp(link, target.constData(), size_t(n)) == 0)
-            return true;
+    bool found = false;
+    char buf[64];
+    while (!found && budget > 0) {
+        const dirent *e = ::readdir(dir.get());
+        if (!e)
+            break;
+        if (e->d_name[0] == '.')
+            continue;
+        --budget;
+        const ssize_t n = ::readlinkat(::dirfd(dir.get()), e->d_name, buf, sizeof buf);
+        found = n == target.size() && std::memcmp(buf, target.constData(), size_t(n)) == 0;
     }
-    return false;
+    return found;
 }
 
 QString describeProcess(const QString &pidDir)
@@ -136,16 +158,14 @@ QString findSocketOwner(quint64 netNamespace, const Endpoint &client, const Endp
     // PID 1 is not dumpable: its /proc entries are closed to us, the
     // workload's are not. Any of them shows the namespace's socket table.
     const QStringList members = namespaceMembers(netNamespace);
-    QString inode;
-    for (const QString &dir : members)
-        if (!(inode = socketInode(dir, client, dialled)).isEmpty())
-            break;
-    if (inode.isEmpty() || inode == QStringLiteral("0"))
+    const QByteArray inode = socketInode(members, client, dialled);
+    if (inode.isEmpty())
         return {};
-    const QByteArray target = QStringLiteral("socket:[%1]").arg(inode).toLatin1();
-    for (const QString &dir : members)
-        if (holdsSocket(dir, target))
-            return describeProcess(dir);
+    const QByteArray target = "socket:[" + inode + ']';
+    int budget = kMaxDescriptors;
+    for (qsizetype i = 0; i < members.size() && budget > 0; ++i)
+        if (holdsLink(members[i] + QStringLiteral("/fd"), target, budget))
+            return describeProcess(members[i]);
     return {};
 }
 

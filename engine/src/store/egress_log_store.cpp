@@ -76,9 +76,43 @@ Result<qint64> EgressLogStore::maxId()
     return stmt->integer(0);
 }
 
-Result<void> EgressLogStore::prune(qint64 keep)
+Result<qint64> EgressLogStore::count()
 {
-    return m_db.run("DELETE FROM egress_log WHERE id <= (SELECT MAX(id) FROM egress_log) - ?", keep);
+    auto stmt = m_db.prepare("SELECT COUNT(*) FROM egress_log");
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    if (auto row = stmt->step(); !row)
+        return tl::unexpected(row.error());
+    return stmt->integer(0);
+}
+
+// Walks back `keep` rows of the sandbox on egress_log_sandbox (sandbox_id,
+// id) and deletes what is older: the cost follows the rows kept and
+// deleted, not the table.
+Result<qint64> EgressLogStore::pruneSandboxes(const QStringList &sandboxIds, qint64 keep)
+{
+    qint64 deleted = 0;
+    auto r = m_db.transaction([&]() -> Result<void> {
+        for (const QString &id : sandboxIds) {
+            if (auto r = m_db.run("DELETE FROM egress_log WHERE sandbox_id = ?1 AND id <= (SELECT id FROM egress_log "
+                                  "WHERE sandbox_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
+                                  id, keep);
+                !r)
+                return r;
+            deleted += m_db.changes();
+        }
+        return {};
+    });
+    if (!r)
+        return tl::unexpected(r.error());
+    return deleted;
+}
+
+Result<qint64> EgressLogStore::pruneOverall(qint64 keep)
+{
+    if (auto r = m_db.run("DELETE FROM egress_log WHERE id <= (SELECT id FROM egress_log ORDER BY id DESC LIMIT 1 OFFSET ?)", keep); !r)
+        return tl::unexpected(r.error());
+    return qint64(m_db.changes());
 }
 
 Result<void> EgressLogStore::removeSandbox(const QString &sandboxId)

@@ -1,5 +1,6 @@
 // Queries on egress_log. Rows are written in bursts by egress::EgressLog
-// (one transaction per burst) and pruned to a bounded count.
+// (one transaction per burst) and pruned per sandbox, so that one sandbox's
+// flood of entries never pushes out another's.
 #pragma once
 
 #include "database.h"
@@ -17,8 +18,11 @@ public:
     // Newest first. `sandboxId` empty: every sandbox.
     Result<QList<EgressLogEntry>> query(const QString &sandboxId, const EgressLogQuery &q);
     Result<qint64> maxId();
-    // Keeps the newest `keep` rows.
-    Result<void> prune(qint64 keep);
+    Result<qint64> count();
+    // Keeps the newest `keep` rows of each sandbox named; returns how many went.
+    Result<qint64> pruneSandboxes(const QStringList &sandboxIds, qint64 keep);
+    // Keeps the newest `keep` rows of all sandboxes together; returns how many went.
+    Result<qint64> pruneOverall(qint64 keep);
     Result<void> removeSandbox(const QString &sandboxId);
     // Entries left open by an engine that stopped mid-connection.
     Result<void> closeOpenEntries();

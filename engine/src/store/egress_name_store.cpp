@@ -2,26 +2,20 @@
 
 namespace paddock::store {
 
-Result<QHash<quint32, QString>> EgressNameStore::names(const QString &sandboxId)
+Result<QList<QPair<quint32, QString>>> EgressNameStore::names(const QString &sandboxId)
 {
-    auto stmt = m_db.prepare("SELECT slot, name FROM egress_names WHERE sandbox_id = ?", sandboxId);
+    auto stmt = m_db.prepare("SELECT slot, name FROM egress_names WHERE sandbox_id = ? ORDER BY last_used, slot", sandboxId);
     if (!stmt)
         return tl::unexpected(stmt.error());
-    auto rows = stmt->rows<QPair<quint32, QString>>([](const Statement &s) { return qMakePair(quint32(s.integer(0)), s.text(1)); });
-    if (!rows)
-        return tl::unexpected(rows.error());
-    QHash<quint32, QString> out;
-    for (const auto &[slot, name] : *rows)
-        out.insert(slot, name);
-    return out;
+    return stmt->rows<QPair<quint32, QString>>([](const Statement &s) { return qMakePair(quint32(s.integer(0)), s.text(1)); });
 }
 
-Result<void> EgressNameStore::saveNames(const QString &sandboxId, const QList<QPair<quint32, QString>> &names)
+Result<void> EgressNameStore::saveNames(const QString &sandboxId, const QList<AnsweredName> &names)
 {
     return m_db.transaction([&]() -> Result<void> {
-        for (const auto &[slot, name] : names) {
-            if (auto r = m_db.run("INSERT OR REPLACE INTO egress_names (sandbox_id, slot, name) VALUES (?, ?, ?)", sandboxId,
-                                  qint64(slot), name);
+        for (const AnsweredName &n : names) {
+            if (auto r = m_db.run("INSERT OR REPLACE INTO egress_names (sandbox_id, slot, name, last_used) VALUES (?, ?, ?, ?)",
+                                  sandboxId, qint64(n.slot), n.name, n.answeredAtMs);
                 !r)
                 return r;
         }

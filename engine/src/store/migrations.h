@@ -97,6 +97,11 @@ inline constexpr const char *kMigrations[] = {
     ALTER TABLE egress_rules ADD COLUMN path TEXT NOT NULL DEFAULT '';
     ALTER TABLE egress_log ADD COLUMN request TEXT NOT NULL DEFAULT '';
     )sql",
+    // 6: when each fake address was last answered, so that the pool, which
+    // reuses the least recently used address, keeps that order across restarts
+    R"sql(
+    ALTER TABLE egress_names ADD COLUMN last_used INTEGER NOT NULL DEFAULT 0;
+    )sql",
 };
 
 } // namespace paddock::store

@@ -1,0 +1,48 @@
+#include "connection_lease.h"
+
+#include <utility>
+
+namespace paddock::egress {
+
+std::optional<ConnectionLease> ConnectionLease::take(const std::shared_ptr<LeaseBook> &book)
+{
+    if (book->m_open >= book->m_cap)
+        return std::nullopt;
+    ++book->m_open;
+    return ConnectionLease(book);
+}
+
+ConnectionLease::ConnectionLease(ConnectionLease &&other) noexcept
+    : m_book(std::move(other.m_book)), m_address(std::exchange(other.m_address, 0))
+{
+}
+
+ConnectionLease &ConnectionLease::operator=(ConnectionLease &&other) noexcept
+{
+    if (this != &other) {
+        release();
+        m_book = std::move(other.m_book);
+        m_address = std::exchange(other.m_address, 0);
+    }
+    return *this;
+}
+
+bool ConnectionLease::holdAddress(uint32_t ipv4)
+{
+    if (!m_book || m_address != 0 || !m_book->m_pool.hold(ipv4))
+        return false;
+    m_address = ipv4;
+    return true;
+}
+
+void ConnectionLease::release()
+{
+    if (!m_book)
+        return;
+    if (m_address != 0)
+        m_book->m_pool.release(std::exchange(m_address, 0));
+    --m_book->m_open;
+    m_book.reset();
+}
+
+} // namespace paddock::egress

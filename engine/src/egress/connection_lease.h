@@ -1,0 +1,63 @@
+// What one intercepted connection holds of its sandbox, from accept() until
+// it ends however it ends (refused, relayed and closed, gated, the sandbox
+// detached): a place under the sandbox's connection cap, and the fake
+// address it was made to, which the pool must not give another name while
+// the connection lives. A ConnectionLease is taken at accept, moved along
+// with the connection (into the HTTP gate, or into the relay's finished
+// callback) and gives both back when destroyed — nothing can forget to.
+//
+// The LeaseBook is shared by the sandbox's egress and every lease, so a
+// lease that ends after the sandbox's egress was torn down (a relayed
+// connection outliving a detach) gives back into something that exists.
+//
+// Thread ownership: the engine thread. A lease may travel through another
+// thread (the relay's) but is only released or destroyed on this one.
+#pragma once
+
+#include "fake_ip_pool.h"
+
+#include <memory>
+#include <optional>
+
+namespace paddock::egress {
+
+class LeaseBook {
+public:
+    LeaseBook(int cap, FakeIpPool pool) : m_cap(cap), m_pool(std::move(pool)) { }
+
+    int open() const { return m_open; } // connections accepted and not yet ended
+    int cap() const { return m_cap; }
+    FakeIpPool &pool() { return m_pool; }
+
+private:
+    friend class ConnectionLease;
+    int m_cap;
+    int m_open = 0;
+    FakeIpPool m_pool;
+};
+
+class ConnectionLease {
+public:
+    ConnectionLease() = default; // holds nothing
+    // A place under the cap, or nothing when the sandbox is at it.
+    static std::optional<ConnectionLease> take(const std::shared_ptr<LeaseBook> &book);
+
+    ConnectionLease(ConnectionLease &&other) noexcept;
+    ConnectionLease &operator=(ConnectionLease &&other) noexcept;
+    ConnectionLease(const ConnectionLease &) = delete;
+    ConnectionLease &operator=(const ConnectionLease &) = delete;
+    ~ConnectionLease() { release(); }
+
+    // The connection was made to this fake address: its name stays while
+    // the lease lives. False when the address names nothing.
+    bool holdAddress(uint32_t ipv4);
+    void release();
+    bool valid() const { return bool(m_book); }
+
+private:
+    explicit ConnectionLease(std::shared_ptr<LeaseBook> book) : m_book(std::move(book)) { }
+    std::shared_ptr<LeaseBook> m_book;
+    uint32_t m_address = 0; // a held fake address, or 0
+};
+
+} // namespace paddock::egress

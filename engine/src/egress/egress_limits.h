@@ -1,0 +1,106 @@
+// What one sandbox may take of the engine's shared resources, and why each
+// number is what it is. A sandbox is attacker-controlled: its connections,
+// questions, DNS queries and log lines are sized so that one (or a few)
+// flooding at once cannot starve the others or the person at the desktop.
+//
+// Pure data and arithmetic; the code that enforces each limit names it.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+namespace paddock::egress::limits {
+
+// ---- connections: the engine's descriptor budget ---------------------------
+
+// What a relayed connection costs the engine in descriptors: the client
+// socket, the upstream socket and a pipe (two ends) each way for splice(2).
+// A held or gated connection costs less; counting every one at the most it
+// can cost keeps the sum an upper bound.
+inline constexpr uint64_t kDescriptorsPerConnection = 6;
+
+// Kept for the engine itself whatever the sandboxes do: SQLite (database,
+// WAL, shared memory), the API socket and its clients, each sandbox's
+// control and egress sockets, inotify, resolver lookups, helper pipes, and
+// in the desktop app the UI and WebEngine (which alone opens a few hundred).
+inline constexpr uint64_t kEngineReserveDescriptors = 1024;
+
+// How many sandboxes may flood at once, each holding its whole cap, before
+// the budget could run out. Real work rarely needs more than a few dozen
+// connections at a time; a run of agents is a handful of sandboxes.
+inline constexpr uint64_t kFloodingSandboxes = 8;
+
+// Bounds on the per-sandbox cap. Above 1024 nothing legitimate gains (a
+// browser keeps at most 256 connections in all); below 32 a package manager
+// fetching in parallel would be refused — then the machine's descriptor
+// limit, not Paddock, is what is too small, and accept() pauses on EMFILE.
+inline constexpr uint64_t kMaxConnectionsPerSandbox = 1024;
+inline constexpr uint64_t kMinConnectionsPerSandbox = 32;
+
+// A sandbox's cap on open plus held connections, from the engine's
+// RLIMIT_NOFILE (after raising it): kFloodingSandboxes sandboxes at their
+// cap, at kDescriptorsPerConnection each, fit beside the engine's reserve.
+constexpr int connectionCap(uint64_t descriptorLimit)
+{
+    const uint64_t budget = descriptorLimit > kEngineReserveDescriptors ? descriptorLimit - kEngineReserveDescriptors : 0;
+    const uint64_t fair = budget / (kDescriptorsPerConnection * kFloodingSandboxes);
+    return int(std::clamp(fair, kMinConnectionsPerSandbox, kMaxConnectionsPerSandbox));
+}
+static_assert(connectionCap(20000) == 395); // this machine's hard limit
+static_assert(connectionCap(524288) == 1024); // systemd's default hard limit on desktops
+static_assert(connectionCap(1024) == 32); // a limit that could not be raised
+
+// ---- questions -------------------------------------------------------------
+
+// Distinct destinations one sandbox may have a person asked about at once.
+// A person answers a few at a time; a program waits on a handful of hosts.
+// More connections to a destination already asked about join its question
+// (and count only against the connection cap).
+inline constexpr int kQuestionsPerSandbox = 20;
+
+// ---- naming the process behind a connection --------------------------------
+
+// Finding it scans /proc (every process's namespace, then the sandbox's
+// socket table and descriptors) on the engine thread, at a cost that grows
+// with the machine's load and with what the sandbox holds (~3 ms here for
+// a quiet sandbox, 10-30 ms with thousands of sockets, 5-10 times that
+// under ASan). Per sandbox, at most this many lookups a second, and engine
+// time from a bucket that refills at 5% of a core and holds one second: a
+// quiet sandbox's questions and denials are named, a flooding one costs the
+// others little. Past either, a connection's process is not named (each
+// lookup is bounded too: see socket_owner.cpp).
+inline constexpr double kOwnerLookupsPerSecond = 50;
+inline constexpr double kOwnerLookupUsPerSecond = 50'000;
+inline constexpr double kOwnerLookupUsBurst = 1'000'000;
+
+// ---- DNS -------------------------------------------------------------------
+
+// A token bucket per sandbox. Real work is bursty: npm or pip resolving a
+// lockfile's hosts, Node (which caches nothing) asking A and AAAA for every
+// request, a test suite starting many clients. 500 a second with 2000 saved
+// up is far above that and still costs the engine thread about 1% of a core;
+// beyond it queries are answered REFUSED.
+inline constexpr double kDnsQueriesPerSecond = 500;
+inline constexpr double kDnsBurst = 2000;
+
+// The TTL of every answer. The fake address of a name answered less than
+// kReuseAddressAfterMs ago may still sit in a program's cache (resolvers
+// round up, and a program may connect a while after resolving), so the pool
+// never hands it to another name before then — nor while a connection made
+// to it lives.
+inline constexpr uint32_t kDnsTtlSeconds = 60;
+inline constexpr int64_t kReuseAddressAfterMs = 2 * int64_t(kDnsTtlSeconds) * 1000;
+
+// ---- the log ---------------------------------------------------------------
+
+// Refusals of one kind from one sandbox (over its connection cap, question
+// cap, DNS rate; a full address pool) are logged as one entry per window.
+inline constexpr int kAggregateWindowMs = 1000;
+
+// Log retention per sandbox: a flood from one sandbox prunes only its own
+// entries. The global ceiling is only a disk-safety net (~200 bytes a row),
+// reached only by more than 25 sandboxes each at their retention.
+inline constexpr int64_t kLogEntriesPerSandbox = 20000;
+inline constexpr int64_t kLogEntriesOverall = 500000;
+
+} // namespace paddock::egress::limits
