@@ -1,5 +1,7 @@
 #include "file_ops.h"
 
+#include "own_proc_entry.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -121,7 +123,12 @@ int openInRoot(const std::string &path, int flags, UniqueFd &out, mode_t mode)
     long fd = ::syscall(SYS_openat2, root, path.c_str(), &how, sizeof how);
     if (fd < 0)
         return errno;
-    out.reset(int(fd));
+    UniqueFd opened { int(fd) };
+    // Every verb opens through here, so every verb refuses the helper's own
+    // /proc entries (own_proc_entry.h), however the path led to them.
+    if (int err = checkNotOwnProcEntry(opened.get()))
+        return err;
+    out = std::move(opened);
     return 0;
 }
 
@@ -138,6 +145,8 @@ int statPath(const std::string &path, wire::FileInfo &out)
         return describe(root.get(), "", out);
     }
     if (err)
+        return err;
+    if ((err = checkNotOwnProcEntryAt(parent.get(), name.c_str())))
         return err;
     out.name = name;
     return describe(parent.get(), name.c_str(), out);
@@ -158,8 +167,11 @@ int listDirectory(const std::string &path,
     while (dirent *e = ::readdir(d)) {
         wire::FileInfo info;
         info.name = e->d_name;
-        if (info.name == "." || info.name == ".." || describe(dir.get(), e->d_name, info) != 0)
-            continue; // gone since readdir: not an error
+        // Gone since readdir: not an error. The helper's own /proc/<pid> is
+        // left out of a listing of /proc: it is not the sandbox's.
+        if (info.name == "." || info.name == ".." || checkNotOwnProcEntryAt(dir.get(), e->d_name) != 0
+            || describe(dir.get(), e->d_name, info) != 0)
+            continue;
         batch.push_back(std::move(info));
         if (batch.size() == wire::kMaxDirChunkEntries) {
             chunk(batch, false);

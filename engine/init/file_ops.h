@@ -4,13 +4,15 @@
 // Every path is resolved with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)
 // from the sandbox's "/": `..` stops at the root, an absolute symlink is
 // taken relative to it, and /proc's magic links (/proc/N/root, /proc/N/fd/M)
-// are refused. Operations that name an entry (create, remove, rename) open
+// are refused, and so is anything in the helper's own /proc/<pid>
+// (own_proc_entry.h). Operations that name an entry (create, remove, rename) open
 // its parent that way and then act on the last component relative to that
 // fd, so a symlink swapped in meanwhile cannot redirect them.
 //
-// Functions return 0 or an errno.
+// Functions return 0, an errno, or kOwnProcEntry.
 #pragma once
 
+#include "own_proc_entry.h"
 #include "paddock/unique_fd.h"
 
 #include "paddock/wire/file_messages.h"

@@ -121,6 +121,11 @@ void FilesServer::sendFrame(const std::string &frame)
 
 void FilesServer::fail(uint32_t tag, int err, const std::string &what)
 {
+    if (err == files::kOwnProcEntry)
+        return sendFrame(failedFrame(tag, EPERM, what + ": refused: the files helper's own /proc entries (/proc/self, "
+                                                        "/proc/thread-self, /proc/net, /proc/mounts, /proc/<its pid>) are "
+                                                        "never served; read them from a process with exec"));
+
     // openat2 answers ELOOP for /proc's magic links (RESOLVE_NO_MAGICLINKS):
     // say why rather than "too many levels of symbolic links".
     if (err == ELOOP && what.find("/proc/") != std::string::npos)
