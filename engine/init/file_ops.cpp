@@ -185,18 +185,6 @@ int listDirectory(const std::string &path,
     return err;
 }
 
-int openRegularFile(const std::string &path, UniqueFd &out)
-{
-    if (int err = openInRoot(path, O_RDONLY | O_NONBLOCK | O_NOCTTY, out))
-        return err;
-    struct stat st;
-    if (::fstat(out.get(), &st) != 0)
-        return errno;
-    if (S_ISDIR(st.st_mode))
-        return EISDIR;
-    return S_ISREG(st.st_mode) ? 0 : EINVAL;
-}
-
 int makeDirectory(const std::string &path, bool parents)
 {
     if (!parents) {

@@ -9,7 +9,8 @@
 // its parent that way and then act on the last component relative to that
 // fd, so a symlink swapped in meanwhile cannot redirect them.
 //
-// Functions return 0, an errno, or kOwnProcEntry.
+// Functions return 0, an errno, or kOwnProcEntry. Reading is in
+// file_reading.h.
 #pragma once
 
 #include "own_proc_entry.h"
@@ -36,9 +37,6 @@ int statPath(const std::string &path, wire::FileInfo &out);
 // by nothing (the directory's order); returns before the last call on error.
 int listDirectory(const std::string &path,
                   const std::function<void(std::vector<wire::FileInfo> &, bool last)> &chunk);
-
-// Regular files only: a FIFO or a device would block or misbehave.
-int openRegularFile(const std::string &path, UniqueFd &out);
 
 int makeDirectory(const std::string &path, bool parents);
 int removePath(const std::string &path, bool recursive);
