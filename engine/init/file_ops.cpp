@@ -109,21 +109,32 @@ int removeTree(int parentFd, const std::string &name, dev_t device, int depth)
     return err;
 }
 
+// Returns the fd, or -1 with errno set.
+int openat2InRoot(const std::string &path, int flags, mode_t mode)
+{
+    open_how how {};
+    how.flags = uint64_t(flags | O_CLOEXEC);
+    how.mode = (flags & O_CREAT) ? mode : 0;
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    static const int root = ::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return int(::syscall(SYS_openat2, root, path.c_str(), &how, sizeof how));
+}
+
 } // namespace
 
 int openInRoot(const std::string &path, int flags, UniqueFd &out, mode_t mode)
 {
     if (path.empty() || path[0] != '/')
         return EINVAL;
-    open_how how {};
-    how.flags = uint64_t(flags | O_CLOEXEC);
-    how.mode = (flags & O_CREAT) ? mode : 0;
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-    static const int root = ::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    long fd = ::syscall(SYS_openat2, root, path.c_str(), &how, sizeof how);
-    if (fd < 0)
-        return errno;
-    UniqueFd opened { int(fd) };
+    UniqueFd opened { openat2InRoot(path, flags, mode) };
+    if (!opened.valid()) {
+        const int err = errno;
+        // The helper is not dumpable: unless the user is root, its own /proc
+        // files belong to the host's root and the open itself is refused.
+        // Say the real reason rather than "permission denied".
+        UniqueFd where { err == EACCES || err == EPERM ? openat2InRoot(path, O_PATH, 0) : -1 };
+        return where.valid() && checkNotOwnProcEntry(where.get()) == kOwnProcEntry ? kOwnProcEntry : err;
+    }
     // Every verb opens through here, so every verb refuses the helper's own
     // /proc entries (own_proc_entry.h), however the path led to them.
     if (int err = checkNotOwnProcEntry(opened.get()))
