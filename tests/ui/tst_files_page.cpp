@@ -217,16 +217,30 @@ private Q_SLOTS:
         QCOMPARE(copy.readAll(), QByteArray("for the desktop\n"));
     }
 
-    // Opening a file shows the engine's environment nowhere, whatever link
-    // the sandbox made to the files helper's own /proc entries.
+    // Opening or saving a file shows the engine's environment nowhere,
+    // whatever link the sandbox made to the files helper's own /proc entries.
     void aLinkToTheHelpersEnvironShowsNoSecret()
     {
         QCOMPARE(sh(QStringLiteral("ln -sfn /proc/self/environ /root/leak; ln -sfn /proc/thread-self /root/leak-dir")).exitCode, 0);
+        // environ is NUL-separated, so the viewer would call it binary and
+        // hide it; saving to the host writes whatever was read.
+        QTemporaryDir host;
+        const QString target = host.filePath(QStringLiteral("leak"));
+        m_page->notice()->hide();
+        m_page->saveToHost(QStringLiteral("/root/leak"), target);
+        QVERIFY(QTest::qWaitFor([&] { return QFile::exists(target) || m_page->notice()->text().contains(QLatin1String("Cannot save")); }, kWaitMs));
+        QFile saved(target);
+        QVERIFY2(!saved.open(QIODevice::ReadOnly) || !saved.readAll().contains(kCanary), "the engine's environment was saved to the host");
+        QVERIFY2(m_page->notice()->text().contains(QLatin1String("own /proc entries")), qPrintable(m_page->notice()->text()));
         for (const char *path : { "/root/leak", "/root/leak-dir/environ", "/proc/self/environ" }) {
             m_page->editor()->setPlainText(QStringLiteral("before"));
             m_page->notice()->hide();
             m_page->openFile(QString::fromLatin1(path));
-            QVERIFY2(QTest::qWaitFor([&] { return m_page->notice()->isVisible() || m_page->editor()->toPlainText() != QLatin1String("before"); }, kWaitMs), path);
+            // Its answer: content, or a notice naming the path (not a stale one).
+            QVERIFY2(QTest::qWaitFor([&] {
+                return m_page->editor()->toPlainText() != QLatin1String("before")
+                    || (m_page->notice()->isVisible() && m_page->notice()->text().contains(QLatin1String(path)));
+            }, kWaitMs), path);
             QVERIFY2(!m_page->editor()->toPlainText().contains(QLatin1String(kCanary)), path);
             QVERIFY2(!m_page->notice()->text().contains(QLatin1String(kCanary)), path);
             QVERIFY2(m_page->notice()->text().contains(QLatin1String("own /proc entries")), qPrintable(m_page->notice()->text()));
@@ -241,8 +255,8 @@ private Q_SLOTS:
                                    "ln -sfn /root/big /root/big-link")).exitCode, 0);
         m_page->notice()->hide();
         m_page->openFile(QStringLiteral("/root/big-link"));
-        QVERIFY(QTest::qWaitFor([&] { return m_page->notice()->isVisible(); }, kWaitMs));
-        QVERIFY2(m_page->notice()->text().contains(QLatin1String("Showing the first")), qPrintable(m_page->notice()->text()));
+        QVERIFY2(QTest::qWaitFor([&] { return m_page->notice()->isVisible() && m_page->notice()->text().contains(QLatin1String("Showing the first")); }, kWaitMs),
+                 qPrintable(m_page->notice()->text()));
         QCOMPARE(m_page->editor()->toPlainText().size(), 16 * 1024 * 1024);
         QVERIFY(m_page->editor()->isReadOnly());
         m_page->save(); // refused: nothing is written
