@@ -220,20 +220,19 @@ private Q_SLOTS:
         QVERIFY2(!sandboxEnv.contains("PADDOCK"), sandboxEnv.constData());
     }
 
-    // Seen from the host, PID 1 and its helpers (when this user may: root
-    // may read any process's environ).
-    void initsOwnEnvironmentIsEmpty()
+    // Seen from the host: PID 1 of `sb` and its helpers hold nothing but
+    // NULs where their environment was. Root may read any process's
+    // environ; an ordinary user none of these (they are not dumpable).
+    void verifyInitEnvironmentsWiped(const SandboxInfo &sb)
     {
-        auto watch = m_fx.engine->watchFiles(m_fx.sandbox.id, QStringLiteral("/tmp"), {}); // a helper
+        auto watch = m_fx.engine->watchFiles(sb.id, QStringLiteral("/tmp"), {}); // a helper
         QVERIFY(watch);
         QSignalSpy ready(*watch, &FileWatch::ready);
         QVERIFY(ready.wait(kWaitMs));
-        const qint64 init = m_fx.sandbox.initPid;
-        QFile children(QStringLiteral("/proc/%1/task/%1/children").arg(init));
+        QFile children(QStringLiteral("/proc/%1/task/%1/children").arg(sb.initPid));
         QVERIFY(children.open(QIODevice::ReadOnly));
-        const QByteArray kids = children.readAll().trimmed();
-        QList<QByteArray> pids = kids.split(' ');
-        pids.prepend(QByteArray::number(init));
+        QList<QByteArray> pids = children.readAll().trimmed().split(' ');
+        pids.prepend(QByteArray::number(sb.initPid));
         int checked = 0;
         for (const QByteArray &pid : pids) {
             QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(QLatin1String(pid)));
@@ -241,16 +240,60 @@ private Q_SLOTS:
                 continue;
             QFile environ(QStringLiteral("/proc/%1/environ").arg(QLatin1String(pid)));
             if (!environ.open(QIODevice::ReadOnly))
-                continue; // not dumpable, and we are not root
+                continue;
             const QByteArray env = environ.readAll();
             verifyNoCanary(env, "paddock-init's /proc/PID/environ on the host");
-            QVERIFY2(env.count('\0') == env.size(), env.constData()); // wiped: nothing but NULs
+            QVERIFY2(env.count('\0') == env.size(), env.constData());
             ++checked;
         }
         delete *watch;
         if (checked == 0)
             QSKIP("paddock-init's environ is not readable by this user (expected unless root)");
         QVERIFY(checked >= 2);
+    }
+
+    void initsOwnEnvironmentIsEmpty() { verifyInitEnvironmentsWiped(m_fx.sandbox); }
+
+    // What the engine hands paddock-init, seen by a wrapper in its place.
+    void theEngineStartsInitWithNoEnvironment()
+    {
+        QTemporaryDir dir;
+        const QString realInit = qEnvironmentVariable("PADDOCK_INIT_BIN");
+        const QString seen = dir.filePath(QStringLiteral("env"));
+        QFile wrapper(dir.filePath(QStringLiteral("paddock-init")));
+        QVERIFY(wrapper.open(QIODevice::WriteOnly));
+        wrapper.write("#!/bin/sh\n/usr/bin/env > '" + seen.toUtf8() + "'\nexec '" + realInit.toUtf8() + "' \"$@\"\n");
+        wrapper.close();
+        wrapper.setPermissions(QFile::ReadOwner | QFile::ExeOwner);
+        qputenv("PADDOCK_INIT_BIN", wrapper.fileName().toUtf8());
+        auto created = m_fx.engine->createSandbox({ QStringLiteral("wrapped") });
+        qputenv("PADDOCK_INIT_BIN", realInit.toUtf8());
+        QVERIFY2(created, created ? "" : qPrintable(created.error().message));
+        QFile env(seen);
+        QVERIFY(env.open(QIODevice::ReadOnly));
+        const QByteArray vars = env.readAll();
+        verifyNoCanary(vars, "paddock-init's start");
+        QVERIFY2(!vars.contains("HOME=") && !vars.contains("USER="), vars.constData()); // only what sh sets itself
+        QVERIFY(await<void>([&](Callback<void> done) { m_fx.engine->removeSandbox(created->id, true, done); }));
+    }
+
+    // As an older engine (or a start by hand) would: paddock-init run with
+    // the canary in its environment wipes it before anything can see it.
+    void anInheritedEnvironmentIsWiped()
+    {
+        QTemporaryDir dir;
+        const QString realInit = qEnvironmentVariable("PADDOCK_INIT_BIN");
+        QFile wrapper(dir.filePath(QStringLiteral("paddock-init")));
+        QVERIFY(wrapper.open(QIODevice::WriteOnly));
+        wrapper.write("#!/bin/sh\nPADDOCK_CANARY=" + kCanary + " exec '" + realInit.toUtf8() + "' \"$@\"\n");
+        wrapper.close();
+        wrapper.setPermissions(QFile::ReadOwner | QFile::ExeOwner);
+        qputenv("PADDOCK_INIT_BIN", wrapper.fileName().toUtf8());
+        auto created = m_fx.engine->createSandbox({ QStringLiteral("by-hand") });
+        qputenv("PADDOCK_INIT_BIN", realInit.toUtf8());
+        QVERIFY2(created, created ? "" : qPrintable(created.error().message));
+        verifyInitEnvironmentsWiped(*created);
+        QVERIFY(await<void>([&](Callback<void> done) { m_fx.engine->removeSandbox(created->id, true, done); }));
     }
 
     void theCliAndItsHeadlessEngineLeakNothing()
