@@ -174,6 +174,11 @@ private Q_SLOTS:
         auto content = read(shared);
         verifyNoCanary(content ? *content : content.error().message.toUtf8(), "another helper's environ");
         QVERIFY(!content);
+        // Nor does a listing of /proc show it: it is not the sandbox's.
+        auto procs = await<QList<FileInfo>>([&](Callback<QList<FileInfo>> done) { m_fx.engine->listFiles(m_fx.sandbox.id, QStringLiteral("/proc"), done); });
+        QVERIFY(procs && procs->size() > 10);
+        for (const FileInfo &entry : *procs)
+            QVERIFY2(entry.name != self->linkTarget, "a listing of /proc shows the helper itself");
         bool hitOwnPid = false;
         for (int attempt = 0; attempt < 5 && !hitOwnPid; ++attempt) {
             // sh is $$, ln the next; the download's helper the one after.
