@@ -174,22 +174,36 @@ int listDirectory(const std::string &path,
         return errno;
     std::vector<wire::FileInfo> batch;
     int err = 0;
-    errno = 0;
-    while (dirent *e = ::readdir(d)) {
+    for (;;) {
+        // readdir reports an error only through errno, which what ran
+        // since the last call may have left set: clear it first.
+        errno = 0;
+        dirent *e = ::readdir(d);
+        if (!e) {
+            err = errno;
+            break;
+        }
         wire::FileInfo info;
         info.name = e->d_name;
-        // Gone since readdir: not an error. The helper's own /proc/<pid> is
-        // left out of a listing of /proc: it is not the sandbox's.
-        if (info.name == "." || info.name == ".." || checkNotOwnProcEntryAt(dir.get(), e->d_name) != 0
-            || describe(dir.get(), e->d_name, info) != 0)
+        if (info.name == "." || info.name == "..")
             continue;
+        int why = checkNotOwnProcEntryAt(dir.get(), e->d_name);
+        if (why == 0)
+            why = describe(dir.get(), e->d_name, info);
+        // Gone since readdir (a process that exited): not an error. The
+        // helper's own /proc/<pid> is left out: it is not the sandbox's.
+        if (why == ENOENT || why == kOwnProcEntry)
+            continue;
+        if (why) {
+            err = why;
+            break;
+        }
         batch.push_back(std::move(info));
         if (batch.size() == wire::kMaxDirChunkEntries) {
             chunk(batch, false);
             batch.clear();
         }
     }
-    err = errno;
     ::closedir(d);
     if (err == 0)
         chunk(batch, true);

@@ -176,7 +176,7 @@ private Q_SLOTS:
         QVERIFY(!content);
         // Nor does a listing of /proc show it: it is not the sandbox's.
         auto procs = await<QList<FileInfo>>([&](Callback<QList<FileInfo>> done) { m_fx.engine->listFiles(m_fx.sandbox.id, QStringLiteral("/proc"), done); });
-        QVERIFY(procs && procs->size() > 10);
+        QVERIFY2(procs && procs->size() > 10, procs ? "few entries" : qPrintable(procs.error().message));
         for (const FileInfo &entry : *procs)
             QVERIFY2(entry.name != self->linkTarget, "a listing of /proc shows the helper itself");
         bool hitOwnPid = false;
@@ -189,6 +189,23 @@ private Q_SLOTS:
             hitOwnPid = !content && content.error().message.contains(QLatin1String("own /proc entries"));
         }
         QVERIFY2(hitOwnPid, "no attempt reached the download helper's own pid");
+    }
+
+    // Each entry of /proc is examined (is it the helper?) and processes
+    // exit meanwhile: an entry gone since readdir is skipped, and its error
+    // must not become the listing's.
+    void aListingOfProcSurvivesProcessesComingAndGoing()
+    {
+        auto churn = await<ProcessInfo>([&](Callback<ProcessInfo> done) {
+            m_fx.engine->spawn(m_fx.sandbox.id, CommandSpec { { QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("while :; do /bin/true; done") } },
+                               QStringLiteral("churn"), done);
+        });
+        QVERIFY(churn);
+        for (int i = 0; i < 200; ++i) {
+            auto procs = await<QList<FileInfo>>([&](Callback<QList<FileInfo>> done) { m_fx.engine->listFiles(m_fx.sandbox.id, QStringLiteral("/proc"), done); });
+            QVERIFY2(procs, qPrintable(QStringLiteral("listing %1: %2").arg(i).arg(procs ? QString() : procs.error().message)));
+        }
+        QVERIFY(await<void>([&](Callback<void> done) { m_fx.engine->kill(m_fx.sandbox.id, churn->id, 9, done); }));
     }
 
     void helpersAreNotDumpableSoWorkloadsCannotReadThem()
