@@ -1,5 +1,7 @@
 #include "file_ops.h"
 
+#include "own_proc_entry.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -107,21 +109,37 @@ int removeTree(int parentFd, const std::string &name, dev_t device, int depth)
     return err;
 }
 
+// Returns the fd, or -1 with errno set.
+int openat2InRoot(const std::string &path, int flags, mode_t mode)
+{
+    open_how how {};
+    how.flags = uint64_t(flags | O_CLOEXEC);
+    how.mode = (flags & O_CREAT) ? mode : 0;
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    static const int root = ::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return int(::syscall(SYS_openat2, root, path.c_str(), &how, sizeof how));
+}
+
 } // namespace
 
 int openInRoot(const std::string &path, int flags, UniqueFd &out, mode_t mode)
 {
     if (path.empty() || path[0] != '/')
         return EINVAL;
-    open_how how {};
-    how.flags = uint64_t(flags | O_CLOEXEC);
-    how.mode = (flags & O_CREAT) ? mode : 0;
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-    static const int root = ::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    long fd = ::syscall(SYS_openat2, root, path.c_str(), &how, sizeof how);
-    if (fd < 0)
-        return errno;
-    out.reset(int(fd));
+    UniqueFd opened { openat2InRoot(path, flags, mode) };
+    if (!opened.valid()) {
+        const int err = errno;
+        // The helper is not dumpable: unless the user is root, its own /proc
+        // files belong to the host's root and the open itself is refused.
+        // Say the real reason rather than "permission denied".
+        UniqueFd where { err == EACCES || err == EPERM ? openat2InRoot(path, O_PATH, 0) : -1 };
+        return where.valid() && checkNotOwnProcEntry(where.get()) == kOwnProcEntry ? kOwnProcEntry : err;
+    }
+    // Every verb opens through here, so every verb refuses the helper's own
+    // /proc entries (own_proc_entry.h), however the path led to them.
+    if (int err = checkNotOwnProcEntry(opened.get()))
+        return err;
+    out = std::move(opened);
     return 0;
 }
 
@@ -139,6 +157,8 @@ int statPath(const std::string &path, wire::FileInfo &out)
     }
     if (err)
         return err;
+    if ((err = checkNotOwnProcEntryAt(parent.get(), name.c_str())))
+        return err;
     out.name = name;
     return describe(parent.get(), name.c_str(), out);
 }
@@ -154,35 +174,40 @@ int listDirectory(const std::string &path,
         return errno;
     std::vector<wire::FileInfo> batch;
     int err = 0;
-    errno = 0;
-    while (dirent *e = ::readdir(d)) {
+    for (;;) {
+        // readdir reports an error only through errno, which what ran
+        // since the last call may have left set: clear it first.
+        errno = 0;
+        dirent *e = ::readdir(d);
+        if (!e) {
+            err = errno;
+            break;
+        }
         wire::FileInfo info;
         info.name = e->d_name;
-        if (info.name == "." || info.name == ".." || describe(dir.get(), e->d_name, info) != 0)
-            continue; // gone since readdir: not an error
+        if (info.name == "." || info.name == "..")
+            continue;
+        int why = checkNotOwnProcEntryAt(dir.get(), e->d_name);
+        if (why == 0)
+            why = describe(dir.get(), e->d_name, info);
+        // Gone since readdir (a process that exited): not an error. The
+        // helper's own /proc/<pid> is left out: it is not the sandbox's.
+        if (why == ENOENT || why == kOwnProcEntry)
+            continue;
+        if (why) {
+            err = why;
+            break;
+        }
         batch.push_back(std::move(info));
         if (batch.size() == wire::kMaxDirChunkEntries) {
             chunk(batch, false);
             batch.clear();
         }
     }
-    err = errno;
     ::closedir(d);
     if (err == 0)
         chunk(batch, true);
     return err;
-}
-
-int openRegularFile(const std::string &path, UniqueFd &out)
-{
-    if (int err = openInRoot(path, O_RDONLY | O_NONBLOCK | O_NOCTTY, out))
-        return err;
-    struct stat st;
-    if (::fstat(out.get(), &st) != 0)
-        return errno;
-    if (S_ISDIR(st.st_mode))
-        return EISDIR;
-    return S_ISREG(st.st_mode) ? 0 : EINVAL;
 }
 
 int makeDirectory(const std::string &path, bool parents)

@@ -4,13 +4,16 @@
 // Every path is resolved with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)
 // from the sandbox's "/": `..` stops at the root, an absolute symlink is
 // taken relative to it, and /proc's magic links (/proc/N/root, /proc/N/fd/M)
-// are refused. Operations that name an entry (create, remove, rename) open
+// are refused, and so is anything in the helper's own /proc/<pid>
+// (own_proc_entry.h). Operations that name an entry (create, remove, rename) open
 // its parent that way and then act on the last component relative to that
 // fd, so a symlink swapped in meanwhile cannot redirect them.
 //
-// Functions return 0 or an errno.
+// Functions return 0, an errno, or kOwnProcEntry. Reading is in
+// file_reading.h.
 #pragma once
 
+#include "own_proc_entry.h"
 #include "paddock/unique_fd.h"
 
 #include "paddock/wire/file_messages.h"
@@ -34,9 +37,6 @@ int statPath(const std::string &path, wire::FileInfo &out);
 // by nothing (the directory's order); returns before the last call on error.
 int listDirectory(const std::string &path,
                   const std::function<void(std::vector<wire::FileInfo> &, bool last)> &chunk);
-
-// Regular files only: a FIFO or a device would block or misbehave.
-int openRegularFile(const std::string &path, UniqueFd &out);
 
 int makeDirectory(const std::string &path, bool parents);
 int removePath(const std::string &path, bool recursive);

@@ -30,8 +30,12 @@ constexpr int kConnFd = 3;
     ::close_range(kConnFd + 1, ~0u, 0);
     ::prctl(PR_SET_DUMPABLE, 1);
     const char *step = nullptr;
+    // Non-dumpable again once the new user namespace is mapped (which
+    // needed our /proc/self files to be our own): this process is a copy of
+    // PID 1's memory, so no workload may read its /proc/PID/{mem,environ,
+    // maps,exe}. It still reads its own /proc/self/fd, as every process may.
     if (dropWorkloadPrivileges(&step) != 0 || ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
-        || installSyscallFilter(filter) != 0)
+        || ::prctl(PR_SET_DUMPABLE, 0) != 0 || installSyscallFilter(filter) != 0)
         ::_exit(1); // fail closed: the engine sees the connection end
     int flags = ::fcntl(kConnFd, F_GETFL);
     ::fcntl(kConnFd, F_SETFL, flags & ~O_NONBLOCK); // this process may block

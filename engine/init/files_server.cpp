@@ -1,6 +1,7 @@
 #include "files_server.h"
 
 #include "file_ops.h"
+#include "file_reading.h"
 #include "tree_listing.h"
 
 #include "paddock/wire/file_messages.h"
@@ -121,6 +122,10 @@ void FilesServer::sendFrame(const std::string &frame)
 
 void FilesServer::fail(uint32_t tag, int err, const std::string &what)
 {
+    if (err == files::kOwnProcEntry)
+        return sendFrame(failedFrame(tag, EPERM, what + ": refused: the files helper's own /proc entries (/proc/self, "
+                                                        "/proc/thread-self, /proc/net, /proc/mounts, /proc/<its pid>) are "
+                                                        "never served; read them from a process with exec"));
     // openat2 answers ELOOP for /proc's magic links (RESOLVE_NO_MAGICLINKS):
     // say why rather than "too many levels of symbolic links".
     if (err == ELOOP && what.find("/proc/") != std::string::npos)
@@ -213,24 +218,28 @@ void FilesServer::list(uint32_t tag, const std::string &path)
 
 void FilesServer::read(uint32_t tag, const std::string &path)
 {
-    UniqueFd fd;
-    if (int err = files::openRegularFile(path, fd))
+    files::OpenedFile file;
+    if (int err = files::openForReading(path, file)) {
+        if (err == EINVAL) // a FIFO, a device, a socket
+            return sendFrame(failedFrame(tag, EINVAL, "cannot read " + path + ": " + files::describeType(file.type)
+                                                          + ", not a regular file: only regular files are read"));
         return fail(tag, err, "cannot read " + path);
-    uint64_t total = 0;
-    std::string chunk(wire::kMaxChunk, '\0');
-    for (;;) {
-        ssize_t n = ::read(fd.get(), chunk.data(), chunk.size());
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return fail(tag, errno, "cannot read " + path);
-        if (n == 0)
-            break;
-        total += uint64_t(n);
-        sendFrame(wire::encodeFileMessage(FileRequest::FileData, tag, wire::FileData { chunk.substr(0, size_t(n)) }));
-        if (m_broken)
-            return;
     }
+    uint64_t total = 0;
+    int err = files::readBounded(file, wire::kMaxChunk, [&](std::string_view piece) {
+        total += piece.size();
+        sendFrame(wire::encodeFileMessage(FileRequest::FileData, tag, wire::FileData { std::string(piece) }));
+        return !m_broken;
+    });
+    if (m_broken)
+        return;
+    if (err == EFBIG)
+        return sendFrame(failedFrame(tag, EFBIG, "cannot read " + path + ": a pseudo-file (" + file.filesystem
+                                                     + ") longer than " + std::to_string(files::kMaxPseudoFileBytes >> 20)
+                                                     + " MiB: its content is made as it is read and may never end, so it "
+                                                       "is refused rather than streamed; read a part with exec (head -c)"));
+    if (err)
+        return fail(tag, err, "cannot read " + path);
     sendFrame(wire::encodeFileMessage(FileRequest::FileEnd, tag, wire::FileEnd { total }));
 }
 

@@ -2,7 +2,10 @@
 #include "init_options.h"
 #include "launcher.h"
 
+#include <sys/auxv.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 namespace {
@@ -17,10 +20,27 @@ void hideCommandLine(int argc, char **argv)
     std::strcpy(argv[0], "paddock-init");
 }
 
+// The environment we were started with is the engine's (and so the user's
+// shell's: API keys, proxy credentials). The engine starts us with none,
+// but an older engine or a start by hand may not: wipe it before anything
+// else, in place, because /proc/PID/environ reads these very bytes from
+// our memory — and every files helper is a fork of that memory. The path
+// this binary was run by (AT_EXECFN, beside the environment on the stack)
+// names a host directory, so it goes too.
+void forgetEnvironment(char **envp)
+{
+    for (char **var = envp; *var; ++var)
+        std::memset(*var, 0, std::strlen(*var));
+    if (auto *execFn = reinterpret_cast<char *>(::getauxval(AT_EXECFN)))
+        std::memset(execFn, 0, std::strlen(execFn));
+    ::clearenv();
+}
+
 } // namespace
 
-int main(int argc, char **argv)
+int main(int argc, char **argv, char **envp)
 {
+    forgetEnvironment(envp);
     if (argc == 2 && std::strcmp(argv[1], "--version") == 0) {
         std::printf("paddock-init %s\n", PADDOCK_VERSION);
         return 0;

@@ -12,6 +12,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <initializer_list>
+#include <vector>
+
 namespace paddock::init {
 
 namespace {
@@ -24,13 +27,36 @@ Status makePrivate()
     return success();
 }
 
-Status mountOverlay(const std::string &lower, const std::string &upper, const std::string &work,
-                    const std::string &target, const char *what)
+// Every process inside reads the overlay's options in /proc/self/mountinfo,
+// and host paths there name the user's home, data and cache dirs. So each
+// layer is opened first and named by /proc/self/fd/N: an ordinary path to
+// the kernel (a magic link it follows, as on every kernel with overlayfs),
+// and all that mountinfo shows. The fds close once the mount holds the
+// directories; the names "lowerdir=/proc/self/fd/5" then mean nothing.
+Status layerName(const std::string &dir, const char *what, std::vector<UniqueFd> &held, std::string &name)
 {
+    UniqueFd fd(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!fd.valid())
+        return failure(std::string("mount overlay on ") + what + ": open layer " + dir);
+    name = "/proc/self/fd/" + std::to_string(fd.get());
+    held.push_back(std::move(fd));
+    return success();
+}
+
+Status mountOverlay(std::initializer_list<std::string> lowers, const std::string &upper,
+                    const std::string &work, const std::string &target, const char *what)
+{
+    std::vector<UniqueFd> held;
+    std::string lowerNames, upperName, workName, name;
+    for (const std::string &lower : lowers) {
+        PADDOCK_TRY(layerName(lower, what, held, name));
+        lowerNames += (lowerNames.empty() ? "" : ":") + name; // the first is the uppermost
+    }
+    PADDOCK_TRY(layerName(upper, what, held, upperName));
+    PADDOCK_TRY(layerName(work, what, held, workName));
     // userxattr: overlay keeps its metadata in user.* xattrs, which an
     // unprivileged user namespace may write (trusted.* needs init-ns root).
-    std::string data = "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work
-        + ",userxattr";
+    std::string data = "lowerdir=" + lowerNames + ",upperdir=" + upperName + ",workdir=" + workName + ",userxattr";
     if (::mount("overlay", target.c_str(), "overlay", 0, data.c_str()) != 0)
         return failure(std::string("mount overlay on ") + what);
     return success();
@@ -119,9 +145,8 @@ Status buildSandbox(const InitOptions &opts)
 {
     const std::string root = opts.rootfs();
     PADDOCK_TRY(makePrivate());
-    PADDOCK_TRY(mountOverlay(opts.baseDir, opts.upper("root"), opts.work("root"), root, "/"));
-    PADDOCK_TRY(mountOverlay(opts.usrSkeletonDir + ":/usr", opts.upper("usr"), opts.work("usr"),
-                             root + "/usr", "/usr"));
+    PADDOCK_TRY(mountOverlay({ opts.baseDir }, opts.upper("root"), opts.work("root"), root, "/"));
+    PADDOCK_TRY(mountOverlay({ opts.usrSkeletonDir, "/usr" }, opts.upper("usr"), opts.work("usr"), root + "/usr", "/usr"));
     PADDOCK_TRY(mountKernelFilesystems(root));
     PADDOCK_TRY(bindDevices(root));
     PADDOCK_TRY(maskKernelInterfaces(root));

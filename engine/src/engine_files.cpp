@@ -111,6 +111,34 @@ void Engine::readFile(const QString &key, const QString &path,
     });
 }
 
+// Stops the download as soon as more than `maxBytes` came: the helper
+// sees its connection close and ends.
+void Engine::readFileHead(const QString &key, const QString &path, qint64 maxBytes, Callback<FileHead> done)
+{
+    auto download = openDownload(key, path);
+    if (!download)
+        return done(tl::unexpected(download.error()));
+    FileDownload *d = *download;
+    auto head = std::make_shared<FileHead>();
+    auto finish = [d, done, head](Result<FileHead> r) {
+        QObject::disconnect(d, nullptr, d, nullptr);
+        d->deleteLater();
+        done(std::move(r));
+    };
+    connect(d, &FileDownload::data, d, [head, maxBytes, finish](const QByteArray &bytes) {
+        head->bytes += bytes;
+        if (head->bytes.size() > maxBytes) {
+            head->bytes.truncate(maxBytes);
+            finish(std::move(*head));
+        }
+    });
+    connect(d, &FileDownload::finished, d, [head, finish] {
+        head->complete = true;
+        finish(std::move(*head));
+    });
+    connect(d, &FileDownload::failed, d, [finish](const Error &e) { finish(tl::unexpected(e)); });
+}
+
 // A whole buffer through the same streamed upload as any other write.
 void Engine::writeFile(const QString &key, const QString &path, const QByteArray &data, uint mode,
                        Callback<void> done)

@@ -167,7 +167,7 @@ private Q_SLOTS:
         QVERIFY(engine);
         QVERIFY(engine->createSandbox({ QStringLiteral("first") }));
         // Break the base image: the /usr overlay's lower layer disappears.
-        const QStringList images = QDir(data.paths().imagesDir()).entryList({ QStringLiteral("host-v1-*") }, QDir::Dirs);
+        const QStringList images = QDir(data.paths().imagesDir()).entryList({ QStringLiteral("host-v2-*") }, QDir::Dirs);
         QCOMPARE(images.size(), 1);
         const QString skeleton = data.paths().imagesDir() + u'/' + images.first() + QStringLiteral("/usr-skeleton");
         QVERIFY(QDir().rename(skeleton, skeleton + QStringLiteral(".away")));

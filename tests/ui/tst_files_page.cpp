@@ -22,10 +22,15 @@
 #include <QTest>
 #include <QTimer>
 #include <QTreeView>
+#include <QUuid>
 
 using namespace paddock;
 using namespace paddock::test;
 using namespace paddock::ui;
+
+namespace {
+const QByteArray kCanary = "pdk-canary-" + QUuid::createUuid().toString(QUuid::Id128).toLatin1();
+}
 
 class TstFilesPage : public QObject {
     Q_OBJECT
@@ -46,6 +51,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
+        qputenv("PADDOCK_CANARY", kCanary); // as a user's shell holds API keys
         m_data = std::make_unique<TestDataDir>();
         m_engine = std::make_unique<EngineBridge>();
         auto opened = m_engine->open(m_data->paths());
@@ -209,6 +215,53 @@ private Q_SLOTS:
         QFile copy(host);
         QVERIFY(copy.open(QIODevice::ReadOnly));
         QCOMPARE(copy.readAll(), QByteArray("for the desktop\n"));
+    }
+
+    // Opening or saving a file shows the engine's environment nowhere,
+    // whatever link the sandbox made to the files helper's own /proc entries.
+    void aLinkToTheHelpersEnvironShowsNoSecret()
+    {
+        QCOMPARE(sh(QStringLiteral("ln -sfn /proc/self/environ /root/leak; ln -sfn /proc/thread-self /root/leak-dir")).exitCode, 0);
+        // environ is NUL-separated, so the viewer would call it binary and
+        // hide it; saving to the host writes whatever was read.
+        QTemporaryDir host;
+        const QString target = host.filePath(QStringLiteral("leak"));
+        m_page->notice()->hide();
+        m_page->saveToHost(QStringLiteral("/root/leak"), target);
+        QVERIFY(QTest::qWaitFor([&] { return QFile::exists(target) || m_page->notice()->text().contains(QLatin1String("Cannot save")); }, kWaitMs));
+        QFile saved(target);
+        QVERIFY2(!saved.open(QIODevice::ReadOnly) || !saved.readAll().contains(kCanary), "the engine's environment was saved to the host");
+        QVERIFY2(m_page->notice()->text().contains(QLatin1String("own /proc entries")), qPrintable(m_page->notice()->text()));
+        for (const char *path : { "/root/leak", "/root/leak-dir/environ", "/proc/self/environ" }) {
+            m_page->editor()->setPlainText(QStringLiteral("before"));
+            m_page->notice()->hide();
+            m_page->openFile(QString::fromLatin1(path));
+            // Its answer: content, or a notice naming the path (not a stale one).
+            QVERIFY2(QTest::qWaitFor([&] {
+                return m_page->editor()->toPlainText() != QLatin1String("before")
+                    || (m_page->notice()->isVisible() && m_page->notice()->text().contains(QLatin1String(path)));
+            }, kWaitMs), path);
+            QVERIFY2(!m_page->editor()->toPlainText().contains(QLatin1String(kCanary)), path);
+            QVERIFY2(!m_page->notice()->text().contains(QLatin1String(kCanary)), path);
+            QVERIFY2(m_page->notice()->text().contains(QLatin1String("own /proc entries")), qPrintable(m_page->notice()->text()));
+        }
+    }
+
+    // A link's size is its target's name: the viewer reads a bounded start
+    // of whatever it leads to, says so, and never saves that part back.
+    void aLongFileShowsOnlyItsStart()
+    {
+        QCOMPARE(sh(QStringLiteral("yes 0123456789012345678901234567890123456789012345678901234567890123456789 | head -c 20971520 > /root/big; "
+                                   "ln -sfn /root/big /root/big-link")).exitCode, 0);
+        m_page->notice()->hide();
+        m_page->openFile(QStringLiteral("/root/big-link"));
+        QVERIFY2(QTest::qWaitFor([&] { return m_page->notice()->isVisible() && m_page->notice()->text().contains(QLatin1String("Showing the first")); }, kWaitMs),
+                 qPrintable(m_page->notice()->text()));
+        QCOMPARE(m_page->editor()->toPlainText().size(), 16 * 1024 * 1024);
+        QVERIFY(m_page->editor()->isReadOnly());
+        m_page->save(); // refused: nothing is written
+        QCOMPARE(sh(QStringLiteral("wc -c < /root/big")).out.trimmed(), QByteArray("20971520"));
+        QCOMPARE(sh(QStringLiteral("rm /root/big /root/big-link")).exitCode, 0);
     }
 
     void screenshot()

@@ -232,55 +232,61 @@ void FilesPage::refreshDetails(const QList<FileEvent> &events)
     }
 }
 
+// A bounded prefix, whatever stat said: the size of a symlink is its
+// target's name, a pseudo-file's is 0, and either may lead to gigabytes.
 void FilesPage::openFile(const QString &path)
 {
     const QString id = m_sandboxId;
-    auto bytes = std::make_shared<QByteArray>();
     auto info = std::make_shared<FileInfo>();
-    m_engine.callAsync<qint64>(
-        [id, path, bytes, info](Engine &e, Callback<qint64> done) {
-            e.statFile(id, path, [&e, id, path, bytes, info, done](Result<FileInfo> st) {
+    m_engine.callAsync<FileHead>(
+        [id, path, info](Engine &e, Callback<FileHead> done) {
+            e.statFile(id, path, [&e, id, path, info, done](Result<FileInfo> st) {
                 if (!st)
                     return done(tl::unexpected(st.error()));
                 *info = *st;
-                if (st->size > kMaxViewBytes)
-                    return done(fail(ErrorCode::InvalidArgument, tr("%1 is too large to show here (%2)").arg(path, QLocale().formattedDataSize(st->size))));
-                e.readFile(id, path, [bytes](const QByteArray &chunk) { *bytes += chunk; }, done);
+                e.readFileHead(id, path, kMaxViewBytes, done);
             });
         },
-        [this, path, bytes, info](Result<qint64> r) {
+        [this, path, info](Result<FileHead> r) {
             if (!r) {
                 showNotice(r.error().message);
                 return;
             }
-            showContent(path, *bytes, *info);
+            showContent(path, *r, *info);
         });
 }
 
-void FilesPage::showContent(const QString &path, const QByteArray &bytes, const FileInfo &info)
+void FilesPage::showContent(const QString &path, const FileHead &head, const FileInfo &info)
 {
     m_openPath = path;
     m_openModified = info.modified;
+    m_openPartial = !head.complete;
     m_notice->hide();
     QImage image;
-    if (image.loadFromData(bytes)) {
+    if (head.complete && image.loadFromData(head.bytes)) {
         m_image->setPixmap(QPixmap::fromImage(image).scaled(m_viewer->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
         m_viewer->setCurrentWidget(m_image);
         return;
     }
     QStringDecoder utf8(QStringDecoder::Utf8);
-    const QString text = utf8(bytes);
-    const bool binary = utf8.hasError() || bytes.contains('\0');
-    m_editor->setPlainText(binary ? tr("(binary file, %1)").arg(QLocale().formattedDataSize(bytes.size())) : text);
-    m_editor->setReadOnly(binary);
+    const QString text = utf8(head.bytes);
+    const bool binary = utf8.hasError() || head.bytes.contains('\0');
+    m_editor->setPlainText(binary ? tr("(binary file, %1)").arg(QLocale().formattedDataSize(head.bytes.size())) : text);
+    // Part of a file is never saved back over the whole of it.
+    m_editor->setReadOnly(binary || m_openPartial);
     m_editor->document()->setModified(false);
     m_viewer->setCurrentWidget(m_editor);
+    if (m_openPartial) {
+        m_notice->setText(tr("Showing the first %1 of %2: the file goes on past that (read-only here).")
+                              .arg(QLocale().formattedDataSize(head.bytes.size()), path));
+        m_notice->show();
+    }
 }
 
 // Saves over the file only if it is as it was when opened; otherwise asks.
 void FilesPage::save()
 {
-    if (m_openPath.isEmpty())
+    if (m_openPath.isEmpty() || m_openPartial)
         return;
     const QString id = m_sandboxId, path = m_openPath;
     const QByteArray bytes = m_editor->toPlainText().toUtf8();

@@ -54,7 +54,7 @@ private:
     void list(const QString &dirPath);
     void onEvents(const QList<FileEvent> &events);
     void refreshDetails(const QList<FileEvent> &events);
-    void showContent(const QString &path, const QByteArray &bytes, const FileInfo &info);
+    void showContent(const QString &path, const FileHead &head, const FileInfo &info);
     void writeBack(const QString &path, const QByteArray &bytes);
     void showContextMenu(const QPoint &pos);
     void reportFailure(const QString &what, const Result<void> &r);
@@ -76,6 +76,7 @@ private:
     QHash<QString, QString> m_hostCopies; // sandbox path → host copy, current as of its last change
     QString m_openPath;
     QDateTime m_openModified; // as the sandbox had it when opened or saved
+    bool m_openPartial = false; // only its first kMaxViewBytes are shown
     bool m_saving = false; // our own write's events are not news
 };
 

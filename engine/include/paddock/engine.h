@@ -78,6 +78,9 @@ public:
     // Regular files only; chunks come in order, then `done` with the size.
     void readFile(const QString &key, const QString &path,
                   std::function<void(const QByteArray &)> chunk, Callback<qint64> done);
+    // At most `maxBytes` from the start of a file, for viewers: the read
+    // stops there, however long (or endless) the file turns out to be.
+    void readFileHead(const QString &key, const QString &path, qint64 maxBytes, Callback<FileHead> done);
     // Atomic: readers see the old content or the new. `mode` applies to a
     // new file; an existing one keeps its own.
     void writeFile(const QString &key, const QString &path, const QByteArray &data, uint mode,

@@ -5,6 +5,7 @@
 // it resolves inside the sandbox; nothing of the host is reachable.
 #pragma once
 
+#include <QByteArray>
 #include <QDateTime>
 #include <QString>
 
@@ -19,6 +20,12 @@ struct FileInfo {
     qint64 size = 0;
     QDateTime modified; // UTC
     QString linkTarget; // symlinks only
+};
+
+// The start of a file (Engine::readFileHead).
+struct FileHead {
+    QByteArray bytes; // at most the bound asked for
+    bool complete = false; // false: the file goes on past `bytes` (maybe without end)
 };
 
 QString fileKindName(FileKind kind); // "file", "directory", "symlink", "other"

@@ -23,7 +23,8 @@ namespace paddock::sandbox {
 namespace {
 
 // Bump when the layout changes: a new version is built beside the old one.
-constexpr const char *kImageDirName = "host-v1";
+// v2: /etc/environment is Paddock's (empty), no longer the host's.
+constexpr const char *kImageDirName = "host-v2";
 
 // What the image copies from the host changes when packages do (a new
 // alternatives link, a new library in ld.so.cache, new CA certificates):

@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QProcess>
+#include <QProcessEnvironment>
 
 namespace paddock::sandbox {
 
@@ -58,6 +59,10 @@ Result<qint64> launchInit(const LaunchRequest &req)
                         QStringLiteral("--state"), req.stateDir, QStringLiteral("--base"),
                         req.image.rootLayer, QStringLiteral("--usr-skeleton"),
                         req.image.usrSkeleton });
+    // Nothing of the engine's environment (the user's shell: API keys,
+    // proxy credentials) may reach the sandbox: paddock-init needs none, and
+    // everything it starts gets an environment built for it.
+    proc.setProcessEnvironment(QProcessEnvironment());
     proc.start();
     if (!proc.waitForStarted())
         return fail(ErrorCode::Internal,
