@@ -57,6 +57,7 @@ private:
         UniqueFd out, err; // foreground: read ends of stdout/stderr (a terminal: its master)
         UniqueFd in; // foreground with stdin or a terminal: where Input goes
         std::string pendingInput; // accepted, not yet taken by the process
+        bool closeInput = false; // end of stdin asked for: once pendingInput is written
         bool terminal = false;
         bool running = true;
         int exitCode = -1;

@@ -174,7 +174,7 @@ void InitServer::handleInput(Connection &c, const wire::Frame &f)
     wire::Empty empty;
     auto type = static_cast<wire::Type>(f.type);
     if (type == wire::Type::Input && wire::decodeMessage(f, input)) {
-        if (!child || !child->in.valid())
+        if (!child || !child->in.valid() || child->closeInput)
             return; // the process ended or has no stdin: its input goes nowhere, as in a shell
         child->pendingInput += input.data;
         writeChildInput(*child);
@@ -183,8 +183,8 @@ void InitServer::handleInput(Connection &c, const wire::Frame &f)
             resizeTerminal(child->out.get(), resize.rows, resize.cols);
     } else if (type == wire::Type::CloseInput && wire::decodeMessage(f, empty)) {
         if (child && !child->terminal) {
-            child->pendingInput.clear();
-            child->in.reset(); // the reader sees end of file
+            child->closeInput = true; // the reader sees end of file after what was sent
+            writeChildInput(*child);
         }
     } else {
         send(c, failedFrame(f.tag, EPROTO, "malformed input frame"));
@@ -204,6 +204,8 @@ void InitServer::writeChildInput(Child &child)
         }
         child.pendingInput.erase(0, size_t(n));
     }
+    if (child.closeInput && child.pendingInput.empty())
+        child.in.reset();
 }
 
 // Started or still on its way: input and signals may come before Started.
