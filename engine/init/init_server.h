@@ -15,6 +15,7 @@
 #include "egress_listeners.h"
 #include "egress_reports.h"
 #include "files_helpers.h"
+#include "process_logs.h"
 #include "refused_calls.h"
 #include "syscall_filter.h"
 #include "paddock/unique_fd.h"
@@ -54,7 +55,7 @@ private:
         std::string procId; // background processes only
         uint32_t tag = 0; // foreground: the Exec frame's tag
         uint64_t connId = 0; // foreground: the connection that asked
-        UniqueFd out, err; // foreground: read ends of stdout/stderr (a terminal: its master)
+        UniqueFd out, err; // read ends of stdout/stderr (a terminal: its master; background: the log pipe)
         UniqueFd in; // foreground with stdin or a terminal: where Input goes
         std::string pendingInput; // accepted, not yet taken by the process
         bool closeInput = false; // end of stdin asked for: once pendingInput is written
@@ -109,7 +110,7 @@ private:
     int pollTimeoutMs() const;
 
     UniqueFd m_listener;
-    UniqueFd m_logs;
+    ProcessLogs m_logs;
     const SyscallFilter m_syscallFilter; // compiled once, installed in every workload
     const EgressListeners m_egress; // kept for an engine that restarts and asks again
     RefusedCalls m_refusedCalls;

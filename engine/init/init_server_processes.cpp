@@ -54,13 +54,16 @@ void InitServer::handleExec(Connection &c, uint32_t tag, const wire::Exec &req)
 
     const bool terminal = req.flags & wire::kExecTerminal;
     const bool withStdin = req.flags & wire::kExecStdin;
-    UniqueFd inRead, inWrite, outRead, outWrite, errRead, errWrite, logFd;
+    UniqueFd inRead, inWrite, outRead, outWrite, errRead, errWrite;
     Terminal tty;
     if (background) {
-        logFd.reset(::openat(m_logs.get(), wire::logFileName(req.procId).c_str(),
-                             O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600));
-        if (!logFd.valid())
-            return send(c, failedFrame(tag, errno, "cannot open the process log"));
+        // Through a pipe PID 1 drains, so the log can be capped and rotated.
+        if (Status s = m_logs.open(req.procId); !s.ok())
+            return send(c, failedFrame(tag, s.error, "cannot start the process log: " + s.describe()));
+        if (!makePipe(outRead, outWrite)) {
+            m_logs.close(req.procId);
+            return send(c, failedFrame(tag, errno, "cannot create the log pipe"));
+        }
     } else if (terminal) {
         if (Status s = openTerminal(req.rows, req.cols, tty); !s.ok())
             return send(c, failedFrame(tag, s.error, s.describe()));
@@ -75,20 +78,24 @@ void InitServer::handleExec(Connection &c, uint32_t tag, const wire::Exec &req)
     }
     SpawnRequest spawn { req.argv, req.env, req.cwd };
     spawn.stdinFd = terminal ? tty.slave.get() : inRead.get();
-    spawn.stdoutFd = terminal ? tty.slave.get() : background ? logFd.get() : outWrite.get();
-    spawn.stderrFd = terminal ? tty.slave.get() : background ? logFd.get() : errWrite.get();
+    spawn.stdoutFd = terminal ? tty.slave.get() : outWrite.get();
+    spawn.stderrFd = terminal ? tty.slave.get() : background ? outWrite.get() : errWrite.get();
     spawn.controllingTerminal = terminal;
     spawn.syscallFilter = &m_syscallFilter;
     auto pending = std::make_unique<Pending>();
     pending->connId = c.id;
     pending->tag = tag;
     pending->spawn = std::make_unique<ChildSpawn>(spawn);
-    if (pending->spawn->state() == ChildSpawn::State::Failed)
+    if (pending->spawn->state() == ChildSpawn::State::Failed) {
+        if (background)
+            m_logs.close(req.procId);
         return send(c, failedFrame(tag, pending->spawn->error(), pending->spawn->message()));
+    }
     // The child's ends (closed here when this returns) are the child's alone now.
     auto child = std::make_unique<Child>();
     child->pid = pending->spawn->pid();
     child->tag = tag;
+    child->out = std::move(outRead);
     if (background) {
         child->procId = req.procId;
     } else if (terminal) {
@@ -98,7 +105,6 @@ void InitServer::handleExec(Connection &c, uint32_t tag, const wire::Exec &req)
         child->out = std::move(tty.master);
     } else {
         child->connId = c.id;
-        child->out = std::move(outRead);
         child->err = std::move(errRead);
         child->in = std::move(inWrite);
     }
@@ -137,6 +143,8 @@ void InitServer::finishSpawn(Pending &p)
     Connection *asker = connection(p.connId);
     Child &child = *p.child;
     if (p.spawn->state() == ChildSpawn::State::Failed) {
+        if (!child.procId.empty())
+            m_logs.close(child.procId);
         if (asker)
             send(*asker, failedFrame(p.tag, p.spawn->error(), p.spawn->message()));
         return;
@@ -250,9 +258,13 @@ bool InitServer::readChildOutput(Child &child, UniqueFd &fd, wire::Stream stream
         return false;
     if (n <= 0) {
         fd.reset();
+        if (!child.procId.empty())
+            m_logs.close(child.procId);
         return false;
     }
-    if (Connection *owner = connection(child.connId))
+    if (!child.procId.empty())
+        m_logs.append(child.procId, buf, size_t(n));
+    else if (Connection *owner = connection(child.connId))
         send(*owner,
              wire::encodeMessage(wire::Type::Output, child.tag,
                                  wire::Output { stream, std::string(buf, size_t(n)) }));
@@ -300,16 +312,16 @@ void InitServer::childEnded(Child &child, int status)
     child.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     child.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     wire::Exited exited { child.procId, child.exitCode, child.signal };
+    // The process is gone: what is already in its pipes goes first, then
+    // the end. Output of grandchildren that still hold the pipes open is
+    // not waited for (a background log keeps taking it).
+    drainChildOutput(child, child.out, wire::Stream::Stdout);
     if (!child.procId.empty()) {
         for (auto &c : m_connections)
             if (c->greeted && !c->egressReports) // the egress connection hears of egress only
                 send(*c, wire::encodeMessage(wire::Type::Exited, 0, exited));
         return;
     }
-    // The process is gone: what is already in its pipes goes first, then
-    // the end. Output of grandchildren that still hold the pipes open is
-    // not waited for.
-    drainChildOutput(child, child.out, wire::Stream::Stdout);
     drainChildOutput(child, child.err, wire::Stream::Stderr);
     child.out.reset();
     child.err.reset();
