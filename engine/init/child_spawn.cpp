@@ -86,11 +86,10 @@ std::vector<char *> cStrings(const std::vector<std::string> &list)
     reportAndExit(errFd, kStepExec);
 }
 
-std::string describe(const SpawnRequest &req, int step, int err)
+std::string describe(const std::string &cmd, const std::string &cwd, int step, int err)
 {
-    const std::string &cmd = req.argv.front();
     if (step == kStepCwd)
-        return "cannot change directory to " + req.cwd + ": " + std::strerror(err);
+        return "cannot change directory to " + cwd + ": " + std::strerror(err);
     if (step == kStepExec && err == ENOENT)
         return cmd + ": command not found";
     if (step == kStepExec && err == EACCES)
@@ -106,41 +105,82 @@ std::string describe(const SpawnRequest &req, int step, int err)
 
 } // namespace
 
-SpawnResult spawnChild(const SpawnRequest &req)
+ChildSpawn::ChildSpawn(const SpawnRequest &req)
+    : m_command(req.argv.empty() ? std::string() : req.argv.front()), m_cwd(req.cwd)
+{
+    start(req);
+}
+
+void ChildSpawn::start(const SpawnRequest &req)
 {
     // Datagrams, so the listener message and a failure after it (exec
     // failed) arrive as two, and the fd stays with the first.
     int fds[2];
     if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0)
-        return { -1, errno, "socketpair for spawn" };
+        return fail(errno, "socketpair for spawn");
     UniqueFd readEnd(fds[0]), writeEnd(fds[1]);
+    if (::fcntl(readEnd.get(), F_SETFL, O_NONBLOCK) != 0)
+        return fail(errno, "make the spawn channel non-blocking");
     std::vector<char *> argv = cStrings(req.argv);
     std::vector<char *> envp = cStrings(req.env);
-    pid_t pid = ::fork();
-    if (pid < 0)
-        return { -1, errno, "fork" };
-    if (pid == 0)
+    m_pid = ::fork();
+    if (m_pid < 0)
+        return fail(errno, "fork");
+    if (m_pid == 0)
         execChild(req, argv.data(), envp.data(), writeEnd.get());
-    writeEnd.reset();
-    SpawnResult result { pid, 0, {}, {} };
-    int msg[2] = { 0, 0 };
-    // One message each: a failed step, or the listener (with its fd). 0 at exec.
-    std::vector<UniqueFd> passed;
-    bool truncated = false;
-    while (receiveWithFds(readEnd.get(), msg, sizeof msg, passed, truncated) == ssize_t(sizeof msg)) {
-        if (msg[0] == kListenerMessage && passed.size() == 1) {
-            result.refusals = std::move(passed.front());
+    m_channel = std::move(readEnd); // the child holds the only write end now
+}
+
+ChildSpawn::State ChildSpawn::readReports()
+{
+    while (m_state == State::Pending) {
+        // One message each: a failed step, or the listener (with its fd); end of file at exec.
+        int msg[2] = { 0, 0 };
+        std::vector<UniqueFd> passed;
+        bool truncated = false;
+        ssize_t n = receiveWithFds(m_channel.get(), msg, sizeof msg, passed, truncated);
+        if (n < 0 && errno == EAGAIN)
+            return m_state;
+        if (n == ssize_t(sizeof msg) && msg[0] == kListenerMessage && passed.size() == 1 && !truncated) {
+            m_refusals = std::move(passed.front());
             continue;
         }
-        ::waitpid(pid, nullptr, 0);
-        return { -1, msg[1], describe(req, msg[0], msg[1]), {} };
+        if (n == ssize_t(sizeof msg) && msg[0] != kListenerMessage) {
+            fail(msg[1], describe(m_command, m_cwd, msg[0], msg[1]));
+        } else if (n == 0 && m_refusals.valid()) {
+            m_state = State::Started;
+        } else if (n == 0) {
+            // Killed between fork and exec (from inside the sandbox), or it
+            // never sent its listener: either way, no workload runs.
+            if (!m_reaped)
+                ::kill(m_pid, SIGKILL);
+            fail(ECHILD, m_command + ": the process ended before it started (killed from inside the sandbox?)");
+        } else {
+            if (!m_reaped)
+                ::kill(m_pid, SIGKILL);
+            fail(EPROTO, m_command + ": malformed start report");
+        }
     }
-    if (!result.refusals.valid()) { // cannot happen: the child sends it or fails
-        ::kill(pid, SIGKILL);
-        ::waitpid(pid, nullptr, 0);
-        return { -1, EPROTO, "the workload's syscall filter has no listener", {} };
-    }
-    return result;
+    m_channel.reset();
+    return m_state;
+}
+
+void ChildSpawn::abandon(int error, std::string why)
+{
+    if (m_state != State::Pending)
+        return;
+    if (!m_reaped) // still PID 1's unreaped child: the pid cannot have been reused
+        ::kill(m_pid, SIGKILL);
+    fail(error, m_command + ": " + why);
+    m_channel.reset();
+}
+
+void ChildSpawn::fail(int error, std::string message)
+{
+    m_state = State::Failed;
+    m_error = error;
+    m_message = std::move(message);
+    m_refusals.reset();
 }
 
 } // namespace paddock::init

@@ -93,8 +93,10 @@ void FilesServer::watch(uint32_t tag, const wire::WatchRequest &req)
         return fail(tag, err, "cannot watch " + req.path);
     m_watcher = std::move(watcher);
     m_watchTag = tag;
-    // The watch is in place: the engine may list the tree now and miss nothing.
-    sendFrame(wire::encodeFileMessage(FileRequest::WatchEvents, tag, wire::WatchEvents {}));
+    // The watch is in place: the engine may list the tree now and miss
+    // nothing — or hears that the watch limit left part of it unwatched.
+    wire::WatchEvents started { m_watcher->takeStartNotes() };
+    sendFrame(wire::encodeFileMessage(FileRequest::WatchEvents, tag, started));
 }
 
 void FilesServer::listTree(uint32_t tag, const wire::WatchRequest &req)

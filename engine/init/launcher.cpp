@@ -94,9 +94,10 @@ DropLog startDropLog()
     return log;
 }
 
-[[noreturn]] void runPid1(const InitOptions &opts, UniqueFd listener, UniqueFd logs, UniqueFd ready)
+[[noreturn]] void runPid1(const InitOptions &opts, const ParentLimits &limits, UniqueFd listener, UniqueFd logs,
+                          UniqueFd ready)
 {
-    Status s = buildSandbox(opts);
+    Status s = buildSandbox(opts, limits);
     SyscallFilter filter;
     EgressListeners egress;
     if (s.ok())
@@ -132,7 +133,7 @@ std::string readAll(int fd)
     }
 }
 
-Status prepare(const InitOptions &opts, UniqueFd &listener, UniqueFd &logs)
+Status prepare(const InitOptions &opts, UniqueFd &listener, UniqueFd &logs, ParentLimits &limits)
 {
     // Whatever the engine left open (its database, its lock) is not ours.
     ::close_range(3, ~0u, 0);
@@ -141,6 +142,7 @@ Status prepare(const InitOptions &opts, UniqueFd &listener, UniqueFd &logs)
     logs.reset(::open(opts.logsDir().c_str(), O_DIRECTORY | O_RDONLY | O_CLOEXEC));
     if (!logs.valid())
         return failure("open logs directory " + opts.logsDir());
+    limits = readParentLimits(); // the sandbox's namespace shows its own
     PADDOCK_TRY(enterUserNamespace(::getuid(), ::getgid()));
     PADDOCK_TRY(enterOtherNamespaces());
     return success();
@@ -151,7 +153,8 @@ Status prepare(const InitOptions &opts, UniqueFd &listener, UniqueFd &logs)
 int launch(const InitOptions &opts)
 {
     UniqueFd listener, logs;
-    Status s = prepare(opts, listener, logs);
+    ParentLimits limits {};
+    Status s = prepare(opts, listener, logs, limits);
     if (!s.ok()) {
         std::fprintf(stderr, "%s\n", s.describe().c_str());
         return 1;
@@ -169,7 +172,7 @@ int launch(const InitOptions &opts)
     }
     if (pid == 0) {
         readEnd.reset();
-        runPid1(opts, std::move(listener), std::move(logs), std::move(writeEnd));
+        runPid1(opts, limits, std::move(listener), std::move(logs), std::move(writeEnd));
     }
     writeEnd.reset();
     std::string report = readAll(readEnd.get());

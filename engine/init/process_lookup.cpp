@@ -22,6 +22,11 @@ struct FileCloser {
     void operator()(FILE *f) const { std::fclose(f); }
 };
 
+// How many /proc entries one search may look at. The workload chooses how
+// many processes and descriptors there are; PID 1 gives up (the packet's
+// process stays unnamed) rather than spend its time on them.
+constexpr int kMaxLookups = 65536;
+
 // The inode of the socket bound to local `port` in /proc/net/udp or udp6.
 unsigned long udpSocketInode(bool v6, uint16_t port)
 {
@@ -31,7 +36,7 @@ unsigned long udpSocketInode(bool v6, uint16_t port)
     char line[512];
     if (!std::fgets(line, sizeof line, table.get())) // the header
         return 0;
-    while (std::fgets(line, sizeof line, table.get())) {
+    for (int budget = kMaxLookups; budget > 0 && std::fgets(line, sizeof line, table.get()); --budget) {
         // "  sl  local_address rem_address   st tx_queue:rx_queue tr:tm->when retrnsmt   uid  timeout inode"
         char local[64];
         unsigned long inode = 0;
@@ -44,7 +49,7 @@ unsigned long udpSocketInode(bool v6, uint16_t port)
     return 0;
 }
 
-bool holdsSocket(const char *pid, const std::string &target)
+bool holdsSocket(const char *pid, const std::string &target, int &budget)
 {
     const std::string fdDir = std::string("/proc/") + pid + "/fd";
     std::unique_ptr<DIR, DirCloser> fds(::opendir(fdDir.c_str()));
@@ -52,6 +57,8 @@ bool holdsSocket(const char *pid, const std::string &target)
         return false;
     char link[64];
     while (dirent *fd = ::readdir(fds.get())) {
+        if (--budget < 0)
+            return false;
         const std::string path = fdDir + "/" + fd->d_name;
         ssize_t n = ::readlink(path.c_str(), link, sizeof link - 1);
         if (n > 0 && target.compare(0, std::string::npos, link, size_t(n)) == 0)
@@ -84,10 +91,13 @@ pid_t udpSocketOwner(bool v6, uint16_t port)
     std::unique_ptr<DIR, DirCloser> proc(::opendir("/proc"));
     if (!proc)
         return 0;
+    int budget = kMaxLookups;
     while (dirent *entry = ::readdir(proc.get())) {
+        if (--budget < 0)
+            return 0;
         char *end = nullptr;
         const long pid = std::strtol(entry->d_name, &end, 10);
-        if (pid > 1 && *end == '\0' && holdsSocket(entry->d_name, target))
+        if (pid > 1 && *end == '\0' && holdsSocket(entry->d_name, target, budget))
             return pid_t(pid);
     }
     return 0;

@@ -43,6 +43,10 @@ std::optional<wire::EgressRefusal> RefusedCalls::answer(size_t index, short reve
     }
     seccomp_notif req;
     std::memset(&req, 0, sizeof req); // the kernel insists
+    // RECV waits only while no call is queued, and poll() just said one
+    // is: PID 1 holds the only copy of this listener, so no one else takes
+    // it, and a caller killed meanwhile leaves the count up and RECV fails
+    // with ENOENT instead of waiting. SEND never waits.
     if (::ioctl(listener.get(), SECCOMP_IOCTL_NOTIF_RECV, &req) != 0)
         return std::nullopt; // ENOENT: the caller died meanwhile
     wire::EgressRefusal out = describe(req);

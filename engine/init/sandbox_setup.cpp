@@ -141,13 +141,14 @@ Status enterRoot(const std::string &root)
 
 } // namespace
 
-Status buildSandbox(const InitOptions &opts)
+Status buildSandbox(const InitOptions &opts, const ParentLimits &parentLimits)
 {
     const std::string root = opts.rootfs();
     PADDOCK_TRY(makePrivate());
     PADDOCK_TRY(mountOverlay({ opts.baseDir }, opts.upper("root"), opts.work("root"), root, "/"));
     PADDOCK_TRY(mountOverlay({ opts.usrSkeletonDir, "/usr" }, opts.upper("usr"), opts.work("usr"), root + "/usr", "/usr"));
     PADDOCK_TRY(mountKernelFilesystems(root));
+    PADDOCK_TRY(limitUserResources(root + "/proc", parentLimits)); // before /proc/sys turns read-only
     PADDOCK_TRY(bindDevices(root));
     PADDOCK_TRY(maskKernelInterfaces(root));
     PADDOCK_TRY(setHostname(opts.hostname));

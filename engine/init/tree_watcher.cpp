@@ -85,10 +85,14 @@ void TreeWatcher::watchTree(const std::string &dir, std::vector<wire::Change> *a
     std::snprintf(self, sizeof self, "/proc/self/fd/%d", fd.get());
     int wd = ::inotify_add_watch(m_inotify.get(), self, kMask);
     if (wd < 0) {
-        if (errno == ENOSPC && announce && !m_limitReported) {
+        // Said once, whether in the first walk (announced with the watch's
+        // start) or later: a subscriber must know it misses changes.
+        if (errno == ENOSPC && !m_limitReported) {
             m_limitReported = true;
-            announce->push_back(change(wire::ChangeKind::Overflow, dir, true,
-                                       "the inotify watch limit is reached: raise fs.inotify.max_user_watches"));
+            (announce ? *announce : m_startNotes)
+                .push_back(change(wire::ChangeKind::Overflow, dir, true,
+                                  "the inotify watch limit is reached (each sandbox has a share of the "
+                                  "user's fs.inotify.max_user_watches): changes below some directories are not seen"));
         }
         return;
     }

@@ -23,6 +23,8 @@ public:
     int fd() const { return m_inotify.get(); }
     // Reads every pending event; returns the changes they make.
     std::vector<wire::Change> drain();
+    // What start() could not do (the watch limit), to send with its answer.
+    std::vector<wire::Change> takeStartNotes() { return std::move(m_startNotes); }
 
 private:
     void watchTree(const std::string &dir, std::vector<wire::Change> *announce, int depth = 0);
@@ -36,6 +38,7 @@ private:
     std::vector<std::string> m_excludes;
     std::unordered_map<int, std::string> m_dirs; // watch descriptor → directory path
     bool m_limitReported = false;
+    std::vector<wire::Change> m_startNotes;
 };
 
 } // namespace paddock::init

@@ -135,6 +135,8 @@ Result<SandboxInfo> Engine::renameSandbox(const QString &key, const QString &new
         return tl::unexpected(free.error());
     if (auto r = d->sandboxes.rename(sb->id, newName); !r)
         return tl::unexpected(r.error());
+    if (sandbox::SandboxRuntime *rt = d->runtimes.value(sb->id))
+        rt->setLabel(QStringLiteral("sandbox '%1'").arg(newName));
     d->emitSandboxChanged(sb->id);
     return d->find(sb->id);
 }
@@ -251,6 +253,7 @@ Result<void> EnginePrivate::launch(const SandboxInfo &sb)
 void EnginePrivate::attach(const SandboxInfo &sb, std::unique_ptr<sandbox::InitConnection> conn, qint64 pid)
 {
     auto *rt = new sandbox::SandboxRuntime(sb.id, pid, std::move(conn));
+    rt->setLabel(QStringLiteral("sandbox '%1'").arg(sb.name));
     runtimes.insert(sb.id, rt);
     const QString id = sb.id;
     QObject::connect(rt, &sandbox::SandboxRuntime::stopped, q, [this, id] { onRuntimeStopped(id); });

@@ -97,10 +97,9 @@ Result<LogStream *> Engine::logs(const QString &key, const QString &proc, bool f
     auto p = process(key, proc);
     if (!p)
         return tl::unexpected(p.error());
-    const QString path = d->paths.sandboxDir(p->sandboxId) + QStringLiteral("/logs/")
-        + QString::fromStdString(wire::logFileName(p->id.toStdString()));
+    const QString dir = d->paths.sandboxDir(p->sandboxId) + QStringLiteral("/logs");
     auto *stream = new LogStream(this);
-    auto *reader = new sandbox::LogReader(path, follow && p->state == ProcessState::Running, stream);
+    auto *reader = new sandbox::LogReader(dir, p->id, follow && p->state == ProcessState::Running, stream);
     if (follow && p->state == ProcessState::Running) {
         const QString sandboxId = p->sandboxId, procId = p->id;
         connect(this, &Engine::processChanged, reader, [reader, sandboxId, procId](const ProcessInfo &changed) {

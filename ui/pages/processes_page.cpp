@@ -84,13 +84,20 @@ void ProcessesPage::followLog(const ProcessInfo &process)
             auto stream = e.logs(process.sandboxId, process.id, true);
             if (!stream)
                 return tl::unexpected(stream.error());
-            if (self) // connected on the engine thread; delivered queued to the page
+            if (self) { // connected on the engine thread; delivered queued to the page
                 QObject::connect(*stream, &LogStream::data, self.data(), [self](const QByteArray &bytes) {
                     if (!self)
                         return;
                     self->m_log->moveCursor(QTextCursor::End);
                     self->m_log->insertPlainText(QString::fromUtf8(bytes));
                 });
+                QObject::connect(*stream, &LogStream::dropped, self.data(), [self](qint64 bytes) {
+                    if (!self)
+                        return;
+                    self->m_log->moveCursor(QTextCursor::End);
+                    self->m_log->insertPlainText(QString::fromUtf8(droppedNotice(bytes)));
+                });
+            }
             return QPointer<LogStream>(*stream);
         },
         [this, generation](Result<QPointer<LogStream>> stream) {

@@ -4,7 +4,10 @@
 //
 // Flow control: a consumer that cannot keep up calls setPaused(true) and
 // nothing more is read until setPaused(false) — a slow reader slows the
-// reading instead of growing memory, and nothing is skipped.
+// reading instead of growing memory. Logs are capped and rotated by
+// paddock-init, though: output dropped before the reader got to it (or
+// that could not be written at all) is skipped, and dropped() says where
+// and how much.
 #pragma once
 
 #include <QByteArray>
@@ -27,11 +30,21 @@ public:
 
 Q_SIGNALS:
     void data(const QByteArray &bytes);
+    // `bytes` of output are missing here: rotated away or never written.
+    void dropped(qint64 bytes);
     void finished();
     void resumed(); // for the reader behind the stream
 
 private:
     bool m_paused = false;
 };
+
+// What a person reading the log is told at a dropped(): a line of its own.
+inline QByteArray droppedNotice(qint64 bytes)
+{
+    return QByteArrayLiteral("[paddock: ") + QByteArray::number(bytes)
+        + QByteArrayLiteral(" bytes of output dropped here: the log is capped and rotated, "
+                            "or could not be written]\n");
+}
 
 } // namespace paddock

@@ -10,6 +10,8 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <memory>
+
 namespace paddock::api {
 
 void respondError(HttpConnection *conn, const Error &e) { conn->respondJson(httpStatus(e.code), toJson(e)); }
@@ -310,10 +312,17 @@ void ApiRoutes::processLogs(HttpConnection *conn, const HttpRequest &req, const 
         return respondError(conn, stream.error());
     LogStream *s = *stream;
     conn->beginStream(200, "application/octet-stream");
-    QObject::connect(s, &LogStream::data, conn, [conn, s](const QByteArray &bytes) {
+    // Output the log lost is said in the stream, on a line of its own.
+    auto atLineStart = std::make_shared<bool>(true);
+    QObject::connect(s, &LogStream::data, conn, [conn, s, atLineStart](const QByteArray &bytes) {
         conn->writeChunk(bytes);
+        *atLineStart = bytes.endsWith('\n');
         if (conn->pendingBytes() > kMaxPendingStreamBytes)
             s->setPaused(true);
+    });
+    QObject::connect(s, &LogStream::dropped, conn, [conn, atLineStart](qint64 bytes) {
+        conn->writeChunk((*atLineStart ? QByteArray() : QByteArrayLiteral("\n")) + droppedNotice(bytes));
+        *atLineStart = true;
     });
     QObject::connect(conn, &HttpConnection::drained, s, [s] { s->setPaused(false); });
     QObject::connect(s, &LogStream::finished, conn, &HttpConnection::endStream);

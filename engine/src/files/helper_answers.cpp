@@ -25,6 +25,7 @@ ErrorCode codeForErrno(int err)
     case ENOSPC:
     case EFBIG: return ErrorCode::InvalidArgument;
     case ECONNRESET: return ErrorCode::NotRunning;
+    case ETIMEDOUT: return ErrorCode::Timeout;
     default: return ErrorCode::Io;
     }
 }

@@ -1,8 +1,9 @@
 #include "sandbox_download.h"
 
 #include "helper_answers.h"
+#include "helper_connection.h"
 
-#include "sandbox/init_connection.h"
+#include "sandbox/request_deadlines.h"
 
 #include "paddock/wire/file_messages.h"
 
@@ -20,11 +21,14 @@ constexpr qint64 kReadBuffer = 1024 * 1024;
 
 Result<SandboxDownload *> SandboxDownload::start(const QString &socketPath, const std::string &path, const QString &context)
 {
-    auto conn = sandbox::InitConnection::connectTo(socketPath, 3000, wire::kFilesRole);
+    auto conn = connectToHelper(socketPath);
     if (!conn)
         return tl::unexpected(conn.error());
     auto *d = new SandboxDownload(std::move(*conn));
-    d->m_conn->request(FileRequest::ReadFile, wire::PathRequest { path }, [d, context](const wire::Frame &f) {
+    // Each chunk within the deadline, except while the reader has paused.
+    const int ms = sandbox::deadlines::kFilesAnswerMs;
+    sandbox::InitConnection::Deadline deadline { ms, ms, QStringLiteral("read ") + QString::fromStdString(path) };
+    auto onAnswer = [d, context](const wire::Frame &f) {
         wire::FileData data;
         wire::FileEnd end;
         if (f.type == uint8_t(FileRequest::FileData) && wire::decodeMessage(f, data)) {
@@ -38,7 +42,8 @@ Result<SandboxDownload *> SandboxDownload::start(const QString &socketPath, cons
         else
             Q_EMIT d->failed(answerError(f).withContext(context));
         return true;
-    });
+    };
+    d->m_tag = d->m_conn->request(FileRequest::ReadFile, wire::PathRequest { path }, std::move(onAnswer), deadline);
     return d;
 }
 
@@ -49,6 +54,10 @@ SandboxDownload::SandboxDownload(std::unique_ptr<sandbox::InitConnection> conn) 
 
 SandboxDownload::~SandboxDownload() = default; // the connection closes; its helper exits
 
-void SandboxDownload::setPaused(bool paused) { m_conn->pauseReading(paused); }
+void SandboxDownload::setPaused(bool paused)
+{
+    m_conn->pauseReading(paused);
+    m_conn->holdDeadline(m_tag, paused);
+}
 
 } // namespace paddock::files

@@ -26,6 +26,7 @@ private:
     explicit SandboxDownload(std::unique_ptr<sandbox::InitConnection> conn);
 
     std::unique_ptr<sandbox::InitConnection> m_conn;
+    uint32_t m_tag = 0;
     qint64 m_received = 0;
     bool m_done = false;
 };

@@ -1,11 +1,13 @@
 #include "sandbox_files.h"
 
 #include "helper_answers.h"
+#include "helper_connection.h"
 #include "sandbox_download.h"
 #include "sandbox_upload.h"
 #include "tree_watch.h"
 
 #include "sandbox/init_connection.h"
+#include "sandbox/request_deadlines.h"
 
 #include "paddock/wire/file_messages.h"
 
@@ -19,8 +21,12 @@ namespace paddock::files {
 namespace {
 
 using wire::FileRequest;
+using Deadline = sandbox::InitConnection::Deadline;
 
 std::string wirePath(const QString &path) { return sandboxPath(path).toStdString(); }
+
+// One answer, within the files helper's deadline.
+Deadline answerWithin(int ms, const QString &what) { return Deadline { ms, ms, what }; }
 
 // What InitConnection hands pending requests when the connection ends.
 bool isConnectionLost(const wire::Frame &f)
@@ -64,10 +70,20 @@ Result<sandbox::InitConnection *> SandboxFiles::connection()
         return m_conn.get();
     if (auto old = std::move(m_conn))
         old->close(); // whatever was still waiting learns it will get no answer
-    auto conn = sandbox::InitConnection::connectTo(m_socketPath, 3000, wire::kFilesRole);
+    auto conn = connectToHelper(m_socketPath);
     if (!conn)
         return tl::unexpected(conn.error());
     m_conn = std::move(*conn);
+    // A helper that let a request's deadline pass is stuck (the workload
+    // can stop it): the next request gets a new helper, and whatever was
+    // waiting behind the stuck one is sent again there (issue()).
+    sandbox::InitConnection *stuck = m_conn.get();
+    connect(stuck, &sandbox::InitConnection::answerOverdue, this, [this, stuck] {
+        QTimer::singleShot(0, this, [this, stuck] {
+            if (m_conn.get() == stuck)
+                std::exchange(m_conn, nullptr)->close();
+        });
+    });
     return m_conn.get();
 }
 
@@ -95,9 +111,9 @@ void SandboxFiles::issue(Sender sender, Handler handler, std::function<void(cons
 }
 
 template<typename Message>
-void SandboxFiles::simpleRequest(uint8_t type, const Message &m, Callback<void> done)
+void SandboxFiles::simpleRequest(uint8_t type, const Message &m, Deadline deadline, Callback<void> done)
 {
-    issue([type, m](sandbox::InitConnection &c, Handler h) { c.request(type, m, std::move(h)); },
+    issue([type, m, deadline](sandbox::InitConnection &c, Handler h) { c.request(type, m, std::move(h), deadline); },
           [done](const wire::Frame &f) { return finishSimple(f, done); },
           failTo(done));
 }
@@ -105,7 +121,10 @@ void SandboxFiles::simpleRequest(uint8_t type, const Message &m, Callback<void> 
 void SandboxFiles::stat(const QString &path, Callback<FileInfo> done)
 {
     wire::PathRequest req { wirePath(path) };
-    issue([req](sandbox::InitConnection &c, Handler h) { c.request(FileRequest::Stat, req, std::move(h)); },
+    const Deadline deadline = answerWithin(sandbox::deadlines::kFilesAnswerMs, QStringLiteral("stat ") + path);
+    issue([req, deadline](sandbox::InitConnection &c, Handler h) {
+              c.request(FileRequest::Stat, req, std::move(h), deadline);
+          },
           [done](const wire::Frame &f) {
               wire::FileInfo info;
               if (isAnswer(f, FileRequest::FileInfo) && wire::decodeMessage(f, info))
@@ -121,7 +140,10 @@ void SandboxFiles::list(const QString &path, Callback<QList<FileInfo>> done)
 {
     wire::PathRequest req { wirePath(path) };
     auto entries = std::make_shared<QList<FileInfo>>();
-    issue([req](sandbox::InitConnection &c, Handler h) { c.request(FileRequest::ListDir, req, std::move(h)); },
+    const Deadline deadline = answerWithin(sandbox::deadlines::kFilesAnswerMs, QStringLiteral("list ") + path);
+    issue([req, deadline](sandbox::InitConnection &c, Handler h) {
+              c.request(FileRequest::ListDir, req, std::move(h), deadline);
+          },
           [done, entries](const wire::Frame &f) {
               wire::DirChunk chunk;
               if (!isAnswer(f, FileRequest::DirChunk) || !wire::decodeMessage(f, chunk)) {
@@ -139,17 +161,23 @@ void SandboxFiles::list(const QString &path, Callback<QList<FileInfo>> done)
 
 void SandboxFiles::makeDirectory(const QString &path, bool parents, Callback<void> done)
 {
-    simpleRequest(uint8_t(FileRequest::MakeDir), wire::PathWithFlag { wirePath(path), parents }, std::move(done));
+    simpleRequest(uint8_t(FileRequest::MakeDir), wire::PathWithFlag { wirePath(path), parents },
+                  answerWithin(sandbox::deadlines::kFilesAnswerMs, QStringLiteral("mkdir ") + path), std::move(done));
 }
 
 void SandboxFiles::remove(const QString &path, bool recursive, Callback<void> done)
 {
-    simpleRequest(uint8_t(FileRequest::Remove), wire::PathWithFlag { wirePath(path), recursive }, std::move(done));
+    simpleRequest(uint8_t(FileRequest::Remove), wire::PathWithFlag { wirePath(path), recursive },
+                  answerWithin(recursive ? sandbox::deadlines::kFilesRemoveMs : sandbox::deadlines::kFilesAnswerMs,
+                               QStringLiteral("remove ") + path),
+                  std::move(done));
 }
 
 void SandboxFiles::rename(const QString &from, const QString &to, Callback<void> done)
 {
-    simpleRequest(uint8_t(FileRequest::Rename), wire::Rename { wirePath(from), wirePath(to) }, std::move(done));
+    simpleRequest(uint8_t(FileRequest::Rename), wire::Rename { wirePath(from), wirePath(to) },
+                  answerWithin(sandbox::deadlines::kFilesAnswerMs, QStringLiteral("move %1 to %2").arg(from, to)),
+                  std::move(done));
 }
 
 Result<FileUpload *> SandboxFiles::openUpload(const QString &path, uint mode, const QString &errorContext)

@@ -2,12 +2,16 @@
 // list, mkdir, remove, rename) share one connection per running sandbox
 // (made on first use, remade if the helper went away), answered in order.
 // Uploads, downloads and watches each get a connection and a helper of
-// their own, so a long transfer or a watch holds up nobody else. Owned by
+// their own, so a long transfer or a watch holds up nobody else. Every
+// request has a deadline (request_deadlines.h): a helper the workload has
+// stopped fails it with a timeout, and is replaced on the next request. Owned by
 // the sandbox's runtime (its QObject parent), so it goes when the sandbox
 // stops.
 //
 // Thread ownership: the engine thread.
 #pragma once
+
+#include "sandbox/init_connection.h"
 
 #include "paddock/engine.h"
 #include "paddock/file_download.h"
@@ -20,9 +24,6 @@
 #include <memory>
 #include <optional>
 
-namespace paddock::sandbox {
-class InitConnection;
-}
 namespace paddock::wire {
 struct Frame;
 }
@@ -57,7 +58,7 @@ private:
     // new one. Connection failures go to `failed`, frames to `handler`.
     void issue(Sender sender, Handler handler, std::function<void(const Error &)> failed, bool retried = false);
     template<typename Message>
-    void simpleRequest(uint8_t type, const Message &m, Callback<void> done);
+    void simpleRequest(uint8_t type, const Message &m, sandbox::InitConnection::Deadline deadline, Callback<void> done);
 
     QString m_socketPath;
     std::unique_ptr<sandbox::InitConnection> m_conn;

@@ -1,8 +1,9 @@
 #include "sandbox_upload.h"
 
 #include "helper_answers.h"
+#include "helper_connection.h"
 
-#include "sandbox/init_connection.h"
+#include "sandbox/request_deadlines.h"
 
 #include "paddock/wire/file_messages.h"
 
@@ -13,16 +14,25 @@ namespace paddock::files {
 Result<SandboxUpload *> SandboxUpload::start(const QString &socketPath, const std::string &path, uint mode,
                                              const QString &context)
 {
-    auto conn = sandbox::InitConnection::connectTo(socketPath, 3000, wire::kFilesRole);
+    auto conn = connectToHelper(socketPath);
     if (!conn)
         return tl::unexpected(conn.error());
     auto *up = new SandboxUpload(std::move(*conn));
     QPointer<SandboxUpload> self(up);
-    up->m_tag = up->m_conn->request(wire::FileRequest::WriteFile, wire::WriteFile { path, mode }, [self, context](const wire::Frame &f) {
-        if (self)
-            self->answered(f.type == uint8_t(wire::Type::Ack) ? Result<void>() : tl::unexpected(answerError(f).withContext(context)));
-        return true;
-    });
+    // The answer is due once FileEnd is sent; until then the data is the
+    // engine's to send, and the connection's write deadline covers the helper.
+    const int ms = sandbox::deadlines::kFilesAnswerMs;
+    up->m_tag = up->m_conn->request(
+        wire::FileRequest::WriteFile, wire::WriteFile { path, mode },
+        [self, context](const wire::Frame &f) {
+            if (self)
+                self->answered(f.type == uint8_t(wire::Type::Ack)
+                                   ? Result<void>()
+                                   : tl::unexpected(answerError(f).withContext(context)));
+            return true;
+        },
+        sandbox::InitConnection::Deadline { ms, ms, QStringLiteral("write ") + QString::fromStdString(path) });
+    up->m_conn->holdDeadline(up->m_tag, true);
     return up;
 }
 
@@ -49,6 +59,7 @@ void SandboxUpload::finish(std::function<void(Result<void>)> done)
     if (m_answer)
         return answered(*m_answer);
     m_conn->sendWithTag(wire::FileRequest::FileEnd, m_tag, wire::FileEnd { m_sent });
+    m_conn->holdDeadline(m_tag, false);
 }
 
 qint64 SandboxUpload::pendingBytes() const { return m_conn->pendingBytes(); }

@@ -1,8 +1,9 @@
 #include "tree_watch.h"
 
 #include "helper_answers.h"
+#include "helper_connection.h"
 
-#include "sandbox/init_connection.h"
+#include "sandbox/request_deadlines.h"
 
 #include "paddock/wire/file_messages.h"
 
@@ -55,7 +56,7 @@ TreeWatch::~TreeWatch()
 
 Result<void> TreeWatch::start(const QString &socketPath)
 {
-    auto conn = sandbox::InitConnection::connectTo(socketPath, 3000, wire::kFilesRole);
+    auto conn = connectToHelper(socketPath);
     if (!conn)
         return tl::unexpected(conn.error());
     m_conn = std::move(*conn);
@@ -63,7 +64,17 @@ Result<void> TreeWatch::start(const QString &socketPath)
         endAll(Error { ErrorCode::NotRunning, QStringLiteral("the watch of %1 ended: %2").arg(m_path, reason) });
         deleteLater();
     });
-    m_conn->request(FileRequest::Watch, watchRequest(m_path, m_excludes), [this](const wire::Frame &f) { return onWatchFrame(f); });
+    // A helper stuck on a snapshot is stuck for the watch too: end it all.
+    connect(m_conn.get(), &sandbox::InitConnection::answerOverdue, this, [this] {
+        endAll(Error { ErrorCode::Timeout,
+                       QStringLiteral("the watch of %1 ended: the sandbox's files helper stopped answering").arg(m_path) });
+        deleteLater();
+    });
+    // Until the watch is in place; then it may stay quiet for ever.
+    const sandbox::InitConnection::Deadline untilWatching { sandbox::deadlines::kWatchStartMs, 0,
+                                                            QStringLiteral("watch ") + m_path };
+    m_conn->request(FileRequest::Watch, watchRequest(m_path, m_excludes),
+                    [this](const wire::Frame &f) { return onWatchFrame(f); }, untilWatching);
     return {};
 }
 
@@ -148,6 +159,7 @@ void TreeWatch::requestSnapshot(QPointer<FileWatch> only, QString reason)
         m_resyncing = true;
     }
     auto entries = std::make_shared<QList<FileInfo>>();
+    const int ms = sandbox::deadlines::kFilesAnswerMs;
     m_conn->request(FileRequest::ListTree, watchRequest(m_path, m_excludes),
                     [this, only, forAll, reason, entries](const wire::Frame &f) {
                         wire::DirChunk chunk;
@@ -175,7 +187,8 @@ void TreeWatch::requestSnapshot(QPointer<FileWatch> only, QString reason)
                             Q_EMIT only->resynced(snapshot);
                         }
                         return true;
-                    });
+                    },
+                    sandbox::InitConnection::Deadline { ms, ms, QStringLiteral("list the tree ") + m_path });
 }
 
 void TreeWatch::endAll(const Error &error)

@@ -1,5 +1,7 @@
 #include "sandbox_runtime.h"
 
+#include "request_deadlines.h"
+
 #include <QPointer>
 #include <QSocketNotifier>
 
@@ -56,13 +58,18 @@ Error failedFrameError(const wire::Frame &f)
         code = ErrorCode::NotFound;
     else if (failed.error == ECONNRESET || failed.error == ESHUTDOWN)
         code = ErrorCode::NotRunning;
+    else if (failed.error == ETIMEDOUT)
+        code = ErrorCode::Timeout;
     else if (failed.error == ENOENT || failed.error == ENOTDIR || failed.error == EINVAL)
         code = ErrorCode::InvalidArgument;
     return Error { code, message, {}, failed.error };
 }
 
 SandboxRuntime::SandboxRuntime(QString sandboxId, qint64 initPid, std::unique_ptr<InitConnection> conn)
-    : m_sandboxId(std::move(sandboxId)), m_initPid(initPid), m_conn(std::move(conn))
+    : m_sandboxId(std::move(sandboxId))
+    , m_label(QStringLiteral("sandbox %1").arg(m_sandboxId))
+    , m_initPid(initPid)
+    , m_conn(std::move(conn))
 {
     connect(m_conn.get(), &InitConnection::backgroundExited, this, &SandboxRuntime::backgroundExited);
     connect(m_conn.get(), &InitConnection::closed, this, &SandboxRuntime::onConnectionClosed);
@@ -99,6 +106,26 @@ void SandboxRuntime::forceKill()
         ::syscall(SYS_pidfd_send_signal, m_pidfd, SIGKILL, nullptr, 0);
 }
 
+Error SandboxRuntime::answerError(const wire::Frame &f) const
+{
+    Error e = failedFrameError(f);
+    return e.sysErrno == ETIMEDOUT ? e.withContext(m_label) : e;
+}
+
+InitConnection::Deadline SandboxRuntime::deadline(int firstAnswerMs, const QString &what) const
+{
+    return InitConnection::Deadline { firstAnswerMs, 0, what };
+}
+
+namespace {
+
+QString commandName(const CommandSpec &cmd)
+{
+    return QStringLiteral("'%1'").arg(cmd.argv.value(0).left(100));
+}
+
+} // namespace
+
 wire::Exec SandboxRuntime::execMessage(const CommandSpec &cmd) const
 {
     wire::Exec m;
@@ -118,7 +145,8 @@ wire::Exec SandboxRuntime::execMessage(const CommandSpec &cmd) const
 void SandboxRuntime::exec(const CommandSpec &cmd, ExecSession *session)
 {
     QPointer<ExecSession> guard(session);
-    uint32_t tag = m_conn->request(wire::Type::Exec, execMessage(cmd), [guard](const wire::Frame &f) {
+    QPointer<const SandboxRuntime> self(this);
+    auto onAnswer = [guard, self](const wire::Frame &f) {
         if (!guard)
             return true;
         switch (wire::Type(f.type)) {
@@ -144,12 +172,15 @@ void SandboxRuntime::exec(const CommandSpec &cmd, ExecSession *session)
             return true;
         }
         case wire::Type::Failed:
-            Q_EMIT guard->failed(failedFrameError(f));
+            Q_EMIT guard->failed(self ? self->answerError(f) : failedFrameError(f));
             return true;
         default:
             return false;
         }
-    });
+    };
+    // Until Started; a running command may then stay quiet for as long as it likes.
+    uint32_t tag = m_conn->request(wire::Type::Exec, execMessage(cmd), std::move(onAnswer),
+                                   deadline(deadlines::kExecStartMs, QStringLiteral("exec of ") + commandName(cmd)));
     // Everything else about the command travels with its tag.
     QPointer<InitConnection> conn(m_conn.get());
     session->m_controls.kill = [conn, tag](int signal) {
@@ -178,38 +209,49 @@ void SandboxRuntime::spawn(const QString &procId, const CommandSpec &cmd,
     wire::Exec m = execMessage(cmd);
     m.flags = wire::kExecBackground;
     m.procId = procId.toStdString();
-    m_conn->request(wire::Type::Exec, m, [done](const wire::Frame &f) {
-        wire::Started started;
-        if (f.type == uint8_t(wire::Type::Started) && wire::decodeMessage(f, started))
-            done(qint64(started.pid));
-        else
-            done(tl::unexpected(failedFrameError(f)));
-        return true;
-    });
+    QPointer<const SandboxRuntime> self(this);
+    m_conn->request(
+        wire::Type::Exec, m,
+        [done, self](const wire::Frame &f) {
+            wire::Started started;
+            if (f.type == uint8_t(wire::Type::Started) && wire::decodeMessage(f, started))
+                done(qint64(started.pid));
+            else
+                done(tl::unexpected(self ? self->answerError(f) : failedFrameError(f)));
+            return true;
+        },
+        deadline(deadlines::kExecStartMs, QStringLiteral("the start of %1 (%2)").arg(procId, commandName(cmd))));
 }
 
 void SandboxRuntime::kill(const QString &procId, int signal, std::function<void(Result<void>)> done)
 {
-    m_conn->request(wire::Type::Kill, wire::Kill { procId.toStdString(), signal },
-                    [done](const wire::Frame &f) {
-                        if (f.type == uint8_t(wire::Type::Ack))
-                            done({});
-                        else
-                            done(tl::unexpected(failedFrameError(f)));
-                        return true;
-                    });
+    QPointer<const SandboxRuntime> self(this);
+    m_conn->request(
+        wire::Type::Kill, wire::Kill { procId.toStdString(), signal },
+        [done, self](const wire::Frame &f) {
+            if (f.type == uint8_t(wire::Type::Ack))
+                done({});
+            else
+                done(tl::unexpected(self ? self->answerError(f) : failedFrameError(f)));
+            return true;
+        },
+        deadline(deadlines::kProcessControlMs, QStringLiteral("a signal for %1").arg(procId)));
 }
 
 void SandboxRuntime::listProcesses(std::function<void(Result<std::vector<wire::ProcessEntry>>)> done)
 {
-    m_conn->request(wire::Type::ListProcesses, wire::Empty {}, [done](const wire::Frame &f) {
-        wire::ProcessList list;
-        if (f.type == uint8_t(wire::Type::ProcessList) && wire::decodeMessage(f, list))
-            done(std::move(list.entries));
-        else
-            done(tl::unexpected(failedFrameError(f)));
-        return true;
-    });
+    QPointer<const SandboxRuntime> self(this);
+    m_conn->request(
+        wire::Type::ListProcesses, wire::Empty {},
+        [done, self](const wire::Frame &f) {
+            wire::ProcessList list;
+            if (f.type == uint8_t(wire::Type::ProcessList) && wire::decodeMessage(f, list))
+                done(std::move(list.entries));
+            else
+                done(tl::unexpected(self ? self->answerError(f) : failedFrameError(f)));
+            return true;
+        },
+        deadline(deadlines::kProcessControlMs, QStringLiteral("the process list")));
 }
 
 void SandboxRuntime::shutdown(int graceMs)

@@ -21,6 +21,8 @@ public:
 
     QString sandboxId() const { return m_sandboxId; }
     qint64 initPid() const { return m_initPid; }
+    // How errors name the sandbox ("sandbox 'web'"); kept current on rename.
+    void setLabel(const QString &label) { m_label = label; }
 
     // Starts a foreground command; output and end go to `session`.
     void exec(const CommandSpec &cmd, ExecSession *session);
@@ -41,8 +43,12 @@ Q_SIGNALS:
 private:
     wire::Exec execMessage(const CommandSpec &cmd) const;
     void onConnectionClosed(const QString &reason);
+    // The error of a Failed answer; one that timed out names the sandbox.
+    Error answerError(const wire::Frame &f) const;
+    InitConnection::Deadline deadline(int firstAnswerMs, const QString &what) const;
 
     QString m_sandboxId;
+    QString m_label;
     qint64 m_initPid;
     std::unique_ptr<InitConnection> m_conn;
     int m_pidfd = -1;

@@ -290,5 +290,12 @@ inline bool isValidProcId(std::string_view id)
 // paddock-init appends a background process's stdout and stderr to this file
 // in the sandbox's logs directory; the engine reads it from the host side.
 inline std::string logFileName(std::string_view procId) { return std::string(procId) + ".log"; }
+// Where the log's previous part goes when it is rotated (an older one is dropped).
+inline std::string rotatedLogFileName(std::string_view procId) { return logFileName(procId) + ".1"; }
+// Each part of a log carries, in this extended attribute, the offset of its
+// first byte in everything the process wrote (decimal). A reader finds the
+// parts' order and any output dropped between them from it; a log written
+// by an older paddock-init has none and is one part from offset 0.
+inline constexpr const char *kLogStartAttribute = "user.paddock.log-start";
 
 } // namespace paddock::wire
