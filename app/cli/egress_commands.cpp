@@ -119,10 +119,15 @@ int addRuleCommand(CliContext &ctx, const QString &action, const QStringList &ar
             return usageError(QStringLiteral("--port takes 1 to 65535"));
         body.insert(QStringLiteral("port"), port);
     }
-    if (a.values.contains(QStringLiteral("--method")))
-        body.insert(QStringLiteral("method"), a.value(QStringLiteral("--method")));
-    if (a.values.contains(QStringLiteral("--path")))
-        body.insert(QStringLiteral("path"), a.value(QStringLiteral("--path")));
+    // An empty value (an unset shell variable) would widen the rule to
+    // every method or path: refused, not read as "any".
+    for (const QString &option : { QStringLiteral("--method"), QStringLiteral("--path") }) {
+        if (!a.values.contains(option))
+            continue;
+        if (a.value(option).isEmpty())
+            return usageError(QStringLiteral("%1 is empty; leave it out to mean any").arg(option));
+        body.insert(option.mid(2), a.value(option));
+    }
     if (a.values.contains(QStringLiteral("--reason")))
         body.insert(QStringLiteral("reason"), a.value(QStringLiteral("--reason")));
     if (a.values.contains(QStringLiteral("--at")))

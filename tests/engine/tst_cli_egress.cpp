@@ -104,6 +104,14 @@ private Q_SLOTS:
         QVERIFY2(bad.err.contains("is not a host name"), bad.err.constData());
         CliRun port = cli({ QStringLiteral("egress"), QStringLiteral("allow"), QStringLiteral("e"), QStringLiteral("a.test"), QStringLiteral("--port"), QStringLiteral("99999") });
         QCOMPARE(port.exitCode, 2);
+        // An empty --path or --method (an unset shell variable) must not widen the rule to "any".
+        for (const char *option : { "--path", "--method" }) {
+            CliRun empty = cli({ QStringLiteral("egress"), QStringLiteral("allow"), QStringLiteral("e"), QStringLiteral("a.test"),
+                                 QString::fromLatin1(option), QString() });
+            QCOMPARE(empty.exitCode, 2);
+            QVERIFY2(empty.err.contains("is empty"), empty.err.constData());
+        }
+        QVERIFY(!cli({ QStringLiteral("egress"), QStringLiteral("rules"), QStringLiteral("e") }).out.contains("a.test"));
         CliRun resolve = cli({ QStringLiteral("egress"), QStringLiteral("resolve"), QStringLiteral("x.test"), QStringLiteral("not-an-ip") });
         QVERIFY2(resolve.err.contains("is not an IP address"), resolve.err.constData());
         CliRun answer = cli({ QStringLiteral("egress"), QStringLiteral("answer"), QStringLiteral("q999"), QStringLiteral("allow-once") });

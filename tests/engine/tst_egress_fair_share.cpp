@@ -241,6 +241,38 @@ private Q_SLOTS:
         QVERIFY(asks.hasRoomFor(question(QStringLiteral("a"), QStringLiteral("new.test"))));
     }
 
+    // A connection that went away takes its reply with it; the question
+    // closes, "withdrawn", only when nobody else waits for its answer.
+    void aWithdrawnReplyIsNeverToldAndAnEmptyQuestionCloses()
+    {
+        AskQueue asks(60000);
+        QStringList told;
+        QList<QPair<QString, QString>> closed;
+        connect(&asks, &AskQueue::closed, this, [&](const QString &id, const QString &o) { closed.append({ id, o }); });
+        quint64 first = 0, second = 0;
+        const QString id = asks.ask(question(QStringLiteral("a"), QStringLiteral("w.test")),
+                                    [&](EgressAnswer, bool) { told << QStringLiteral("first"); }, &first);
+        QCOMPARE(asks.ask(question(QStringLiteral("a"), QStringLiteral("w.test")),
+                          [&](EgressAnswer, bool) { told << QStringLiteral("second"); }, &second),
+                 id);
+        QVERIFY(first != second);
+        asks.withdraw(id, first);
+        QVERIFY(closed.isEmpty()); // the second still waits
+        QVERIFY(asks.answer(id, EgressAnswer::AllowOnce));
+        QCOMPARE(told, QStringList { QStringLiteral("second") });
+        // Alone: withdrawn closes it, frees its place, and nobody is told.
+        told.clear();
+        closed.clear();
+        const QString lone = asks.ask(question(QStringLiteral("a"), QStringLiteral("x.test")),
+                                      [&](EgressAnswer, bool) { told << QStringLiteral("lone"); }, &first);
+        asks.withdraw(lone, first);
+        QCOMPARE(closed, (QList<QPair<QString, QString>> { { lone, QStringLiteral("withdrawn") } }));
+        QVERIFY(asks.pending().isEmpty());
+        QVERIFY(!asks.answer(lone, EgressAnswer::AllowOnce));
+        asks.withdraw(lone, first); // twice, or after it closed: nothing happens
+        QVERIFY(told.isEmpty());
+    }
+
     void theDnsBucketAllowsABurstThenItsRate()
     {
         TokenBucket bucket(limits::kDnsQueriesPerSecond, limits::kDnsBurst);

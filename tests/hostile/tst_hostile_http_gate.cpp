@@ -53,7 +53,7 @@ def run(host, steps):
                 print('SEND FAILED')
                 return
         elif step[0] == 'pause':
-            time.sleep(0.3)
+            time.sleep(step[1] if len(step) > 1 else 0.3)
         elif step[0] == 'echo':
             while len(buf) < step[1]:
                 d = s.recv(65536)
@@ -147,7 +147,7 @@ private Q_SLOTS:
     {
         const QString failed = m_fx.setUp(QStringLiteral("http-gate"));
         QVERIFY2(failed.isEmpty(), qPrintable(failed));
-        for (const char *name : { "paths.test", "denylist.test", "upgrade.test", "asks.test" })
+        for (const char *name : { "paths.test", "denylist.test", "upgrade.test", "asks.test", "methods.test", "whole.test" })
             QVERIFY(m_fx.engine->setHostOverride(HostOverride {
                 QString::fromLatin1(name), QStringLiteral("127.0.0.1"), m_up.serverPort() }));
         // An allow list: only GET /public/…
@@ -159,6 +159,12 @@ private Q_SLOTS:
         rule(QStringLiteral("denylist.test"), EgressAction::Deny, {}, QStringLiteral("/admin*"),
             QStringLiteral("no admin"));
         rule(QStringLiteral("denylist.test"), EgressAction::Allow, {}, {});
+        // One method's path denied, the rest allowed.
+        rule(QStringLiteral("methods.test"), EgressAction::Deny, QStringLiteral("GET"), QStringLiteral("/admin"),
+            QStringLiteral("no GET /admin"));
+        rule(QStringLiteral("methods.test"), EgressAction::Allow, {}, {});
+        // The whole host, no method or path.
+        rule(QStringLiteral("whole.test"), EgressAction::Allow, {}, {});
         rule(QStringLiteral("upgrade.test"), EgressAction::Allow, QStringLiteral("GET"),
             QStringLiteral("/public/*"));
         rule(QStringLiteral("upgrade.test"), EgressAction::Deny, {}, {},
@@ -252,6 +258,71 @@ private Q_SLOTS:
                           get("/ok", "denylist.test", "Host: other.test\r\n")),
             "400 Bad Request", QStringLiteral("two Host fields"), QStringLiteral("/ok"));
         QCOMPARE(int(m_up.heads.size()), before);
+    }
+
+    // A rule for the whole name still ties Host to it: a server behind the
+    // allowed name must not be asked for another of its sites.
+    void theHostFieldIsTiedUnderAWholeNameRuleToo()
+    {
+        expectRefused(request(QStringLiteral("whole.test"), get("/site", "other.test")),
+            "403 Forbidden", QStringLiteral("Host field refused: it names 'other.test'"),
+            QStringLiteral("/site"));
+        QVERIFY(request(QStringLiteral("whole.test"), get("/site", "whole.test")).contains("logged GET /site"));
+    }
+
+    // The gate waits a while for a connection's first request, then decides
+    // it as not HTTP. A request sent after that must not slip through whole.
+    void aRequestSentAfterTheWaitIsRefused()
+    {
+        const QString late = QStringLiteral("('send', %1), ('response',)");
+        QByteArray out = exchange(QStringLiteral("denylist.test"),
+            { QStringLiteral("('pause', 11)"), late.arg(pythonBytes(get("/admin.txt", "denylist.test"))) });
+        QVERIFY2(!out.contains("200"), out.constData());
+        QVERIFY2(!m_up.parsed(QStringLiteral("admin")), qPrintable(m_up.requests.join(u'\n')));
+        out = exchange(QStringLiteral("whole.test"),
+            { QStringLiteral("('pause', 1.5)"), late.arg(pythonBytes(get("/site", "other.test"))) });
+        QVERIFY2(!out.contains("200"), out.constData());
+        QVERIFY2(!m_up.parsed(QStringLiteral("/site")), qPrintable(m_up.requests.join(u'\n')));
+        QVERIFY(logged([](const EgressLogEntry &e) {
+            return e.verdict == EgressVerdict::Denied && e.reason.contains(QStringLiteral("stopped waiting"));
+        }));
+    }
+
+    // ---- a rule decides every spelling a server could read as its request ----
+
+    // Servers run their GET handler for HEAD.
+    void aRuleForGetDecidesHeadToo()
+    {
+        expectRefused(request(QStringLiteral("methods.test"),
+                          "HEAD /admin HTTP/1.1\r\nHost: methods.test\r\n\r\n"),
+            "403 Forbidden", QStringLiteral("no GET /admin"), QStringLiteral("/admin"));
+        QVERIFY(request(QStringLiteral("methods.test"), "POST /admin HTTP/1.1\r\nHost: methods.test\r\nContent-Length: 0\r\n\r\n")
+                    .contains("logged POST /admin"));
+    }
+
+    // Some servers fold a method's case: "get" is refused, not let past a rule for GET.
+    void aLowerCaseMethodIsRefused()
+    {
+        expectRefused(request(QStringLiteral("methods.test"), "get /admin HTTP/1.1\r\nHost: methods.test\r\n\r\n"),
+            "400 Bad Request", QStringLiteral("is not in upper case"), QStringLiteral("/admin"));
+    }
+
+    // Case-insensitive routers, ";params", trailing dots and slashes: a deny
+    // rule covers them all; an allow rule still means exactly its path.
+    void lenientSpellingsCannotDodgeADenyRule()
+    {
+        for (const QByteArray &target : { QByteArray("/Admin"), QByteArray("/ADMIN"), QByteArray("/admin/"),
+                                          QByteArray("/admin;x=1"), QByteArray("/admin%3b"), QByteArray("/admin."),
+                                          QByteArray("/admin%2e"), QByteArray("/admin%20") }) {
+            expectRefused(request(QStringLiteral("methods.test"), get(target, "methods.test")), "403 Forbidden",
+                QStringLiteral("no GET /admin"), QStringLiteral("dmin"));
+            expectRefused(request(QStringLiteral("denylist.test"), get(target, "denylist.test")), "403 Forbidden",
+                QStringLiteral("no admin"), QStringLiteral("dmin"));
+        }
+        QVERIFY(request(QStringLiteral("methods.test"), get("/administrators", "methods.test"))
+                    .contains("logged GET /administrators"));
+        expectRefused(request(QStringLiteral("paths.test"), get("/PUBLIC/a.txt", "paths.test")), "403 Forbidden",
+            QStringLiteral("only /public"), QStringLiteral("PUBLIC"));
     }
 
     // ---- nothing undecided reaches the upstream as a request ----
@@ -408,6 +479,46 @@ private Q_SLOTS:
             "POST /a HTTP/1.1\r\nHost: asks.test\r\nContent-Length: 0\r\n\r\n")
                     .contains("only what was asked"));
         disconnect(m_fx.engine.get(), &Engine::egressQuestionAsked, this, nullptr);
+    }
+
+    // A client that gave up while a person decides (curl -m timed out, the
+    // process was killed) must not have its request sent when they answer.
+    void aRequestWhoseClientLeftIsWithdrawnNotSent()
+    {
+        for (const QString &name : { QStringLiteral("left.test"), QStringLiteral("leftraw.test") })
+            QVERIFY(m_fx.engine->setHostOverride(HostOverride { name, QStringLiteral("127.0.0.1"), m_up.serverPort() }));
+        rule(QStringLiteral("left.test"), EgressAction::Ask, QStringLiteral("POST"), QStringLiteral("/pay"));
+        rule(QStringLiteral("leftraw.test"), EgressAction::Ask, {}, {});
+        QStringList asked;
+        QHash<QString, QString> closed;
+        connect(m_fx.engine.get(), &Engine::egressQuestionAsked, this,
+            [&](const EgressQuestion &q) { asked << q.id; });
+        connect(m_fx.engine.get(), &Engine::egressQuestionClosed, this,
+            [&](const QString &id, const QString &outcome) { closed.insert(id, outcome); });
+        const auto leaveAndAnswer = [&](const QString &host, const QStringList &steps) {
+            asked.clear();
+            exchange(host, steps); // returns: its socket is closed
+            QTRY_COMPARE_WITH_TIMEOUT(asked.size(), 1, 10000);
+            QTRY_COMPARE_WITH_TIMEOUT(closed.value(asked.first()), QStringLiteral("withdrawn"), 5000);
+            QVERIFY(m_fx.engine->egressQuestions().isEmpty());
+            // Answering now finds nothing, and nothing is sent on the client's behalf.
+            QVERIFY(!m_fx.engine->answerEgressQuestion(asked.first(), EgressAnswer::AllowOnce));
+        };
+        // Through the HTTP gate: a whole request, then gone.
+        leaveAndAnswer(QStringLiteral("left.test"), { send("POST /pay HTTP/1.1\r\nHost: left.test\r\nContent-Length: 3\r\n\r\n100") });
+        // A connection that is not HTTP (decided whole, as TCP), then gone.
+        leaveAndAnswer(QStringLiteral("leftraw.test"), { send(QByteArray("\x00\x01not http", 10)), QStringLiteral("('pause',)") });
+        QTest::qWait(500);
+        QVERIFY2(!m_up.parsed(QStringLiteral("/pay")), qPrintable(m_up.requests.join(u'\n')));
+        QVERIFY(logged([](const EgressLogEntry &e) {
+            return e.verdict == EgressVerdict::Denied && e.reason.startsWith(QStringLiteral("withdrawn"))
+                && e.request == QStringLiteral("POST /pay");
+        }));
+        QVERIFY(logged([](const EgressLogEntry &e) {
+            return e.verdict == EgressVerdict::Denied && e.reason.startsWith(QStringLiteral("withdrawn"))
+                && e.request.isEmpty();
+        }));
+        disconnect(m_fx.engine.get(), nullptr, this, nullptr);
     }
 
     // ---- each request's entry carries its traffic ----

@@ -28,11 +28,14 @@ bool AskQueue::hasRoomFor(const EgressQuestion &q) const
     return m_byDestination.contains(destinationKey(q)) || m_perSandbox.value(q.sandboxId) < limits::kQuestionsPerSandbox;
 }
 
-QString AskQueue::ask(EgressQuestion q, Reply reply)
+QString AskQueue::ask(EgressQuestion q, Reply reply, quint64 *ticket)
 {
+    const quint64 mine = m_nextTicket++;
+    if (ticket)
+        *ticket = mine;
     const QString key = destinationKey(q);
     if (auto it = m_byDestination.find(key); it != m_byDestination.end()) {
-        m_open[it.value()].replies.append(std::move(reply));
+        m_open[it.value()].replies.emplace_back(mine, std::move(reply));
         return it.value();
     }
     if (!hasRoomFor(q)) {
@@ -44,7 +47,9 @@ QString AskQueue::ask(EgressQuestion q, Reply reply)
     q.askedAt = QDateTime::currentDateTimeUtc();
     q.deadline = q.askedAt.addMSecs(m_timeoutMs);
     m_byDestination.insert(key, q.id);
-    m_open.insert(q.id, Open { q, { std::move(reply) } });
+    Open open { q, {} };
+    open.replies.emplace_back(mine, std::move(reply));
+    m_open.insert(q.id, std::move(open));
     // The timer serves the earliest deadline; a shorter timeout set since
     // the last question may make this one the earliest.
     if (!m_expiry.isActive() || m_expiry.remainingTime() > m_timeoutMs)
@@ -67,7 +72,7 @@ Result<EgressQuestion> AskQueue::answer(const QString &id, EgressAnswer a)
     auto it = m_open.find(id);
     if (it == m_open.end())
         return fail(ErrorCode::NotFound,
-                    QStringLiteral("no pending question '%1' (answered, timed out, or its sandbox stopped)").arg(id));
+                    QStringLiteral("no pending question '%1' (answered, timed out, withdrawn because its connections closed, or its sandbox stopped)").arg(id));
     EgressQuestion q = it->question;
     settle(id, a, false);
     return q;
@@ -83,15 +88,35 @@ void AskQueue::dropSandbox(const QString &sandboxId)
         settle(id, EgressAnswer::DenyOnce, false);
 }
 
-void AskQueue::settle(const QString &id, EgressAnswer a, bool timedOut)
+void AskQueue::withdraw(const QString &id, quint64 ticket)
+{
+    auto it = m_open.find(id);
+    if (it == m_open.end())
+        return;
+    auto &replies = it->replies;
+    replies.erase(std::remove_if(replies.begin(), replies.end(), [ticket](const auto &r) { return r.first == ticket; }),
+                  replies.end());
+    if (!replies.empty())
+        return; // others still wait for this answer
+    close(id);
+    Q_EMIT closed(id, QStringLiteral("withdrawn"));
+}
+
+AskQueue::Open AskQueue::close(const QString &id)
 {
     Open open = m_open.take(id);
     m_byDestination.remove(destinationKey(open.question));
     if (--m_perSandbox[open.question.sandboxId] <= 0)
         m_perSandbox.remove(open.question.sandboxId);
+    return open;
+}
+
+void AskQueue::settle(const QString &id, EgressAnswer a, bool timedOut)
+{
+    Open open = close(id);
     Q_EMIT closed(id, timedOut ? QStringLiteral("timeout") : egressAnswerName(a));
-    for (Reply &r : open.replies)
-        r(a, timedOut);
+    for (auto &[ticket, reply] : open.replies)
+        reply(a, timedOut);
 }
 
 void AskQueue::expire()

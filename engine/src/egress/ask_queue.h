@@ -15,8 +15,16 @@
 
 #include <algorithm>
 #include <functional>
+#include <utility>
+#include <vector>
 
 namespace paddock::egress {
+
+// One connection's place among a question's waiters (see AskQueue::withdraw).
+struct AskTicket {
+    QString question; // empty: not asked (no room), already told
+    quint64 reply = 0;
+};
 
 class AskQueue : public QObject {
     Q_OBJECT
@@ -30,8 +38,11 @@ public:
     bool hasRoomFor(const EgressQuestion &q) const;
     // Fills in the question's ID, times and deadline; returns its ID. With
     // no room for it (see hasRoomFor), `reply` is told "deny once" at once
-    // and the ID is empty.
-    QString ask(EgressQuestion q, Reply reply);
+    // and the ID is empty. `ticket` names this reply, for withdraw.
+    QString ask(EgressQuestion q, Reply reply, quint64 *ticket = nullptr);
+    // The connection behind `ticket` went away: its reply is dropped, never
+    // called; a question nobody waits for any more closes as "withdrawn".
+    void withdraw(const QString &id, quint64 ticket);
     QList<EgressQuestion> pending() const;
     Result<EgressQuestion> answer(const QString &id, EgressAnswer a);
     // The sandbox stopped: its questions end, denied.
@@ -40,14 +51,16 @@ public:
 
 Q_SIGNALS:
     void asked(const paddock::EgressQuestion &q);
-    // Answered, timed out or dropped; `outcome` as in egressAnswerName or "timeout".
+    // Answered, timed out, withdrawn or dropped; `outcome` as in
+    // egressAnswerName, or "timeout" or "withdrawn".
     void closed(const QString &id, const QString &outcome);
 
 private:
     struct Open {
         EgressQuestion question;
-        QList<Reply> replies;
+        std::vector<std::pair<quint64, Reply>> replies; // by ticket
     };
+    Open close(const QString &id);
     void expire();
     void settle(const QString &id, EgressAnswer a, bool timedOut);
 
@@ -57,6 +70,7 @@ private:
     QHash<QString, int> m_perSandbox; // open questions, by sandbox ID
     QTimer m_expiry;
     quint64 m_next = 1;
+    quint64 m_nextTicket = 1;
 };
 
 } // namespace paddock::egress

@@ -58,6 +58,13 @@ static_assert(connectionCap(1024) == 32); // a limit that could not be raised
 // (and count only against the connection cap).
 inline constexpr int kQuestionsPerSandbox = 20;
 
+// How often a held connection checks that its client is still there (see
+// hangup_watch.h): a request the client gave up on is withdrawn within this
+// long, well before a person could answer it. At the connection cap that is
+// a few thousand zero-timeout poll(2)s a second, for a sandbox that holds
+// hundreds of connections on purpose.
+inline constexpr int kHeldHangupPollMs = 200;
+
 // ---- naming the process behind a connection --------------------------------
 
 // Finding it scans /proc (every process's namespace, then the sandbox's

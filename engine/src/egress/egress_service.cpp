@@ -325,21 +325,31 @@ EgressQuestion questionAbout(const QString &sandboxId, const Destination &dest, 
 
 } // namespace
 
-void EgressService::askPerson(const QString &sandboxId, const Destination &dest, const QString &process,
-                              const HttpRequestInfo *request, Verdict reply)
+AskTicket EgressService::askPerson(const QString &sandboxId, const Destination &dest, const QString &process,
+                                   const HttpRequestInfo *request, Verdict reply)
 {
     EgressQuestion q = questionAbout(sandboxId, dest, request);
     q.sandboxName = m_sandboxName(sandboxId);
     q.process = process;
-    if (!m_asks.hasRoomFor(q))
-        return reply(false, QStringLiteral("not asked: this sandbox already has %1 questions waiting for an answer, its cap")
-                                .arg(limits::kQuestionsPerSandbox));
-    m_asks.ask(q, [reply = std::move(reply)](EgressAnswer a, bool timedOut) {
+    if (!m_asks.hasRoomFor(q)) {
+        reply(false, QStringLiteral("not asked: this sandbox already has %1 questions waiting for an answer, its cap")
+                         .arg(limits::kQuestionsPerSandbox));
+        return {};
+    }
+    AskTicket ticket;
+    ticket.question = m_asks.ask(q, [reply = std::move(reply)](EgressAnswer a, bool timedOut) {
         if (a == EgressAnswer::AllowOnce || a == EgressAnswer::AllowAlways)
             return reply(true, {});
         reply(false, timedOut ? QStringLiteral("nobody answered the question in time")
-                              : QStringLiteral("denied by the person at the desktop"));
-    });
+                              : QStringLiteral("denied by the person asked"));
+    }, &ticket.reply);
+    return ticket;
+}
+
+void EgressService::withdrawQuestion(const AskTicket &ticket)
+{
+    if (!ticket.question.isEmpty())
+        m_asks.withdraw(ticket.question, ticket.reply);
 }
 
 bool EgressService::hasRoomForQuestion(const QString &sandboxId, const Destination &dest) const

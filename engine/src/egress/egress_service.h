@@ -89,8 +89,11 @@ public:
     // `request`: the one HTTP request asked about, when the gate decides
     // request by request.
     using Verdict = std::function<void(bool allowed, const QString &refusal)>;
-    void askPerson(const QString &sandboxId, const Destination &dest, const QString &process,
-                   const HttpRequestInfo *request, Verdict reply);
+    AskTicket askPerson(const QString &sandboxId, const Destination &dest, const QString &process,
+                        const HttpRequestInfo *request, Verdict reply);
+    // The asking connection went away: its reply is never called, and a
+    // question nobody else waits for is closed ("withdrawn").
+    void withdrawQuestion(const AskTicket &ticket);
     // Whether askPerson would ask (or join an open question) for this destination.
     bool hasRoomForQuestion(const QString &sandboxId, const Destination &dest) const;
     // Each sandbox's cap on open plus held connections (limits::connectionCap).

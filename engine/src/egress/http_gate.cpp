@@ -170,13 +170,25 @@ void HttpGate::decideRequest()
     m_phase = Phase::Held;
     QPointer<HttpGate> self(this);
     const std::optional<EgressRule> rule = d.rule;
-    svc.askPerson(m_sandbox.sandboxId(), m_dest, m_process, &m_info,
+    m_question = svc.askPerson(m_sandbox.sandboxId(), m_dest, m_process, &m_info,
         [self, rule](bool allowed, const QString &refusal) {
             if (!self) return;
+            self->m_question = {};
+            self->m_hangup.reset();
             if (!allowed) return self->refuse(403, refusal, rule);
             self->allowRequest(rule);
             self->process();
         });
+    if (m_phase == Phase::Held && !m_question.question.isEmpty())
+        m_hangup = std::make_unique<HangupWatch>(m_client.get(), [this] { abandonQuestion(); });
+}
+
+// The client gave up while a person decides: its request is never sent.
+void HttpGate::abandonQuestion()
+{
+    m_log.denied(requestSummary(), std::nullopt,
+        QStringLiteral("withdrawn: the client closed the connection before the question was answered"));
+    finish();
 }
 
 void HttpGate::allowRequest(const std::optional<EgressRule> &rule)
@@ -383,6 +395,7 @@ void HttpGate::updateNotifiers()
 void HttpGate::finish()
 {
     if (std::exchange(m_finished, true)) return;
+    m_sandbox.service().withdrawQuestion(std::exchange(m_question, {}));
     m_log.closed(
         m_response ? QStringLiteral("the connection ended before the response did") : QString());
     m_clientRead.reset();

@@ -23,8 +23,10 @@
 // Thread ownership: the engine thread. Deletes itself when done.
 #pragma once
 
+#include "ask_queue.h"
 #include "connection_lease.h"
 #include "destination.h"
+#include "hangup_watch.h"
 #include "http_host.h"
 #include "http_request_log.h"
 #include "paddock/unique_fd.h"
@@ -71,6 +73,7 @@ private:
     bool processHead();
     bool processBody();
     void decideRequest();
+    void abandonQuestion();
     void allowRequest(const std::optional<EgressRule> &rule);
     void sendUpstream(const std::string &bytes);
     void relayUpstream();
@@ -109,6 +112,8 @@ private:
     bool m_finished = false;
     UpstreamDial *m_dial = nullptr;
     std::unique_ptr<QSocketNotifier> m_clientRead, m_clientWrite, m_upstreamRead, m_upstreamWrite;
+    AskTicket m_question; // while Held
+    std::unique_ptr<HangupWatch> m_hangup; // while Held
 };
 
 } // namespace paddock::egress

@@ -127,6 +127,10 @@ RequestFramer::State RequestFramer::readHead(std::string &in, const GateConnecti
         return refuse(400, "not a well-formed HTTP request (" + ec.message() + ")");
     const auto &req = m_parser->get();
     m_head.method = std::string(req.method_string());
+    // Methods are case-sensitive, yet some servers fold them: "get" could
+    // run a GET handler that a rule for GET was meant to decide.
+    if (std::any_of(m_head.method.begin(), m_head.method.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+        return refuse(400, "the method '" + printable(m_head.method) + "' is not in upper case");
     m_head.printableTarget = printable(std::string_view(req.target().data(), req.target().size()));
     m_head.version = req.version();
     m_head.connect = req.method() == http::verb::connect;

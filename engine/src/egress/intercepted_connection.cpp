@@ -2,6 +2,7 @@
 
 #include "egress_service.h"
 #include "first_flight.h"
+#include "hangup_watch.h"
 #include "http_gate.h"
 #include "refusal.h"
 #include "sandbox_egress.h"
@@ -34,8 +35,13 @@ bool isPlainHttpPort(quint16 port)
     return std::find(std::begin(kPlainHttpPorts), std::end(kPlainHttpPorts), port) != std::end(kPlainHttpPorts);
 }
 // How long a connection whose rules need its HTTP request may stay silent
-// before it is decided as not HTTP.
+// before it is decided as not HTTP; and one allowed whole on a plain-HTTP
+// port, whose Host is checked when it is HTTP (a server-speaks-first
+// protocol there waits this long). HTTP clients send at once. Whatever a
+// connection decided as not HTTP sends first, it must not be an HTTP
+// request then (see lateHttpCheck): waiting out the timer gets nothing past.
 constexpr int kRequestWaitMs = 10000;
+constexpr int kAllowedRequestWaitMs = 1000;
 
 QHostAddress toAddress(const sockaddr_storage &ss, quint16 *port)
 {
@@ -64,11 +70,29 @@ FirstFlight::Verdict relayVerdict(FirstFlightRuling::Verdict v)
 }
 
 // The relay's check of the sandbox's first bytes (see first_flight.h).
-FirstFlightCheck firstFlightCheck(const Destination &dest)
+// After a wait for an HTTP request that did not come: a request now would
+// reach the upstream undecided (past method/path rules, or with any Host).
+FirstFlight lateHttpCheck(std::string_view bytes)
 {
-    return [host = dest.host.toStdString(), port = dest.port](std::string_view bytes) -> FirstFlight {
+    constexpr size_t kLongestMethod = 64; // a token this long is no method a server takes
+    if (!mayBeHttpRequest(bytes))
+        return { FirstFlight::Verdict::Pass, QStringLiteral("tcp"), {} };
+    if (bytes.size() < kLongestMethod && bytes.find_first_of(" \r\n\t") == std::string_view::npos)
+        return { FirstFlight::Verdict::NeedMore, {}, {} }; // a token so far: what follows decides
+    return { FirstFlight::Verdict::Refuse, QStringLiteral("http"),
+             QStringLiteral("an HTTP request sent only after Paddock stopped waiting for one: refused, as its rules "
+                            "could not decide it") };
+}
+
+// `httpWaited`: the connection waited for an HTTP request and sent none.
+FirstFlightCheck firstFlightCheck(const Destination &dest, bool httpWaited)
+{
+    return [host = dest.host.toStdString(), port = dest.port, httpWaited](std::string_view bytes) -> FirstFlight {
         const FirstFlightRuling r = judgeFirstFlight(bytes, host, port);
-        return { relayVerdict(r.verdict), QString::fromStdString(r.protocol), QString::fromStdString(r.reason) };
+        FirstFlight f { relayVerdict(r.verdict), QString::fromStdString(r.protocol), QString::fromStdString(r.reason) };
+        if (httpWaited && f.verdict == FirstFlight::Verdict::Pass && f.protocol != QLatin1String("tls"))
+            return lateHttpCheck(bytes);
+        return f;
     };
 }
 
@@ -90,19 +114,26 @@ void InterceptedConnection::start()
     EgressService &svc = m_sandbox.service();
     const QString &sb = m_sandbox.sandboxId();
     if (dependsOnHttpRequest(svc.orderedRules(sb), m_dest))
-        return waitForRequest();
-    act(decide(svc.orderedRules(sb), m_dest, svc.asksUnlisted(sb)));
+        return waitForRequest(kRequestWaitMs);
+    const Decision d = decide(svc.orderedRules(sb), m_dest, svc.asksUnlisted(sb));
+    // Allowed whole, plain HTTP still names the server it wants in Host:
+    // on the usual plain-HTTP ports it goes through the gate, which ties
+    // Host to the name the connection was opened for.
+    if (d.action == EgressAction::Allow && isPlainHttpPort(m_dest.port))
+        return waitForRequest(kAllowedRequestWaitMs);
+    act(d);
 }
 
 // Rules with a method or path need the request: plain HTTP goes to a gate
 // that decides each request; anything else is decided without one.
-void InterceptedConnection::waitForRequest()
+void InterceptedConnection::waitForRequest(int ms)
 {
+    m_httpWaited = true;
     m_firstBytes = std::make_unique<QSocketNotifier>(m_client.get(), QSocketNotifier::Read);
     connect(m_firstBytes.get(), &QSocketNotifier::activated, this, &InterceptedConnection::onFirstBytes);
     m_firstBytesTimer.setSingleShot(true);
     connect(&m_firstBytesTimer, &QTimer::timeout, this, &InterceptedConnection::onFirstBytes);
-    m_firstBytesTimer.start(kRequestWaitMs);
+    m_firstBytesTimer.start(ms);
 }
 
 void InterceptedConnection::onFirstBytes()
@@ -173,11 +204,25 @@ void InterceptedConnection::ask()
     }
     m_process = ownerOfClient();
     QPointer<InterceptedConnection> self(this);
-    m_sandbox.service().askPerson(m_sandbox.sandboxId(), m_dest, m_process, nullptr, [self](bool allowed, const QString &refusal) {
+    m_question = m_sandbox.service().askPerson(m_sandbox.sandboxId(), m_dest, m_process, nullptr,
+                                               [self](bool allowed, const QString &refusal) {
         if (!self)
             return;
+        self->m_question = {};
+        self->m_hangup.reset();
         allowed ? self->dial() : self->refuse(refusal);
     });
+    if (!m_question.question.isEmpty())
+        m_hangup = std::make_unique<HangupWatch>(m_client.get(), [this] { abandonQuestion(); });
+}
+
+// The client gave up while a person decides: nothing is dialled for it.
+void InterceptedConnection::abandonQuestion()
+{
+    m_sandbox.service().withdrawQuestion(std::exchange(m_question, {}));
+    m_sandbox.service().decisionLog().record(
+        entry(EgressVerdict::Denied, QStringLiteral("withdrawn: the client closed the connection before the question was answered")));
+    reset();
 }
 
 void InterceptedConnection::dial()
@@ -213,7 +258,7 @@ void InterceptedConnection::onDialled(Result<Upstream> upstream)
     // The relay wants a copyable callback; the lease rides in a shared_ptr
     // that the callback moves on, so it is released on the engine thread.
     auto lease = std::make_shared<ConnectionLease>(std::move(m_lease));
-    svc.relay().add(std::move(m_client), std::move(upstream->fd), firstFlightCheck(m_dest),
+    svc.relay().add(std::move(m_client), std::move(upstream->fd), firstFlightCheck(m_dest, m_httpWaited),
                     [context, logged, startedMs, lease](const RelayTotals &t) mutable {
                         // On the relay's thread: the log and the lease belong to the engine thread.
                         QMetaObject::invokeMethod(context, [context, logged, startedMs, t, lease = std::move(lease)]() mutable {

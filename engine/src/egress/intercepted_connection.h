@@ -17,8 +17,10 @@
 // Thread ownership: the engine thread.
 #pragma once
 
+#include "ask_queue.h"
 #include "connection_lease.h"
 #include "destination.h"
+#include "hangup_watch.h"
 #include "rule_matcher.h"
 #include "paddock/unique_fd.h"
 
@@ -46,10 +48,11 @@ public:
 
 private:
     bool readDestination();
-    void waitForRequest();
+    void waitForRequest(int ms);
     void onFirstBytes();
     void act(const Decision &d);
     void ask();
+    void abandonQuestion();
     void dial();
     void onDialled(Result<Upstream> upstream);
     void refuse(const QString &reason);
@@ -69,11 +72,14 @@ private:
     std::optional<EgressRule> m_rule;
     QString m_process;
     QString m_refusal; // set once refused: the log's reason
+    bool m_httpWaited = false; // waited for an HTTP request (see lateHttpCheck)
     UpstreamDial *m_dial = nullptr;
     std::unique_ptr<QSocketNotifier> m_waitForRequest;
     std::unique_ptr<QSocketNotifier> m_firstBytes;
     QTimer m_firstBytesTimer;
     QTimer m_refusalTimer;
+    AskTicket m_question; // while a person decides
+    std::unique_ptr<HangupWatch> m_hangup; // while a person decides
 };
 
 } // namespace paddock::egress

@@ -47,6 +47,43 @@ bool pathMatches(const QString &pattern, const QString &path)
     return at == path.size();
 }
 
+// Servers answer HEAD with their GET handler: a rule for GET decides HEAD too.
+bool methodMatches(const QString &ruleMethod, const QString &method)
+{
+    return ruleMethod.isEmpty() || ruleMethod == method
+        || (ruleMethod == QLatin1String("GET") && method == QLatin1String("HEAD"));
+}
+
+// A path as lenient servers read it: letters in either case (Express, IIS),
+// ";params" cut from each segment (Tomcat, Spring), trailing dots, spaces
+// and a trailing slash dropped. Applied to both a rule's path and the
+// request's, so "/Admin/", "/admin;x" and "/admin." all read "/admin".
+QString lenientSpelling(const QString &path)
+{
+    QStringList segments = path.toLower().split(u'/');
+    for (QString &segment : segments) {
+        for (const QString &param : { QStringLiteral(";"), QStringLiteral("%3b") })
+            if (const qsizetype at = segment.indexOf(param); at >= 0)
+                segment.truncate(at);
+        while (segment.endsWith(u'.') || segment.endsWith(QLatin1String("%20")) || segment.endsWith(QLatin1String("%2e")))
+            segment.chop(segment.endsWith(u'.') ? 1 : 3);
+    }
+    while (segments.size() > 2 && segments.last().isEmpty())
+        segments.removeLast();
+    return segments.join(u'/');
+}
+
+// An allow rule matches the path exactly as decided, so it never covers
+// more than it says. A deny or ask rule also matches every spelling a
+// lenient server could read as its path: it covers no less than it says.
+bool rulePathMatches(const EgressRule &rule, const QString &path)
+{
+    const QString pattern = QString::fromStdString(canonicalPathPattern(rule.path.toStdString()));
+    if (pathMatches(pattern, path))
+        return true;
+    return rule.action != EgressAction::Allow && pathMatches(lenientSpelling(pattern), lenientSpelling(path));
+}
+
 bool destinationMatches(const EgressRule &rule, const Destination &dest)
 {
     if (rule.port != 0 && rule.port != dest.port)
@@ -66,9 +103,7 @@ bool ruleMatches(const EgressRule &rule, const Destination &dest, const HttpRequ
         return false;
     if (!isHttpRule(rule))
         return true;
-    return http && (rule.method.isEmpty() || rule.method == http->method)
-        && (rule.path.isEmpty()
-            || pathMatches(QString::fromStdString(canonicalPathPattern(rule.path.toStdString())), http->path));
+    return http && methodMatches(rule.method, http->method) && (rule.path.isEmpty() || rulePathMatches(rule, http->path));
 }
 
 bool dependsOnHttpRequest(const QList<EgressRule> &ordered, const Destination &dest)
@@ -95,8 +130,11 @@ Decision decide(const QList<EgressRule> &ordered, const Destination &dest, bool 
     }
     if (askUnlisted)
         return Decision { EgressAction::Ask, std::nullopt, {} };
-    const QString what = dest.host.isEmpty() ? QStringLiteral("the literal address %1").arg(dest.describe())
-                                             : dest.describe();
+    QString what = dest.host.isEmpty() ? QStringLiteral("the literal address %1").arg(dest.describe())
+                                       : dest.describe();
+    // Rules for the destination may exist and allow other requests: name this one.
+    if (http)
+        what += QStringLiteral(" for %1 %2").arg(http->method, http->path.isEmpty() ? QStringLiteral("(a tunnel)") : http->path);
     return Decision { EgressAction::Deny, std::nullopt,
                       QStringLiteral("no rule allows %1 (the default is deny)").arg(what) };
 }
