@@ -144,6 +144,7 @@ Status prepare(const InitOptions &opts, UniqueFd &listener, UniqueFd &logs, Pare
         return failure("open logs directory " + opts.logsDir());
     limits = readParentLimits(); // the sandbox's namespace shows its own
     PADDOCK_TRY(enterUserNamespace(::getuid(), ::getgid()));
+    PADDOCK_TRY(limitProcesses()); // inside the sandbox's namespace: see user_limits.h
     PADDOCK_TRY(enterOtherNamespaces());
     return success();
 }

@@ -3,9 +3,11 @@
 #include "paddock/unique_fd.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstdlib>
 
 namespace paddock::init {
@@ -60,6 +62,34 @@ Status limitUserResources(const std::string &procDir, const ParentLimits &parent
         if (readLimit(path) != limit)
             return failure(step + ": the limit did not hold", EIO);
     }
+    return success();
+}
+
+int64_t sandboxProcessLimit(int64_t userLimit, int64_t pidMax, int64_t threadsMax)
+{
+    int64_t machine = userLimit;
+    for (int64_t other : { pidMax, threadsMax })
+        if (other > 0 && (machine < 0 || other < machine))
+            machine = other;
+    if (machine < 0)
+        return -1;
+    const int64_t share = machine / kProcessShareDivisor;
+    return std::min(machine, std::max(share, kProcessShareFloor));
+}
+
+Status limitProcesses()
+{
+    rlimit current {};
+    if (::getrlimit(RLIMIT_NPROC, &current) != 0)
+        return failure("read the process limit (RLIMIT_NPROC)");
+    const int64_t user = current.rlim_cur == RLIM_INFINITY ? -1 : int64_t(current.rlim_cur);
+    const int64_t limit = sandboxProcessLimit(user, readLimit("/proc/sys/kernel/pid_max"),
+                                              readLimit("/proc/sys/kernel/threads-max"));
+    if (limit < 0)
+        return success(); // nothing says how many there are: nothing to share
+    const rlimit share { rlim_t(limit), rlim_t(limit) };
+    if (::setrlimit(RLIMIT_NPROC, &share) != 0)
+        return failure("limit the sandbox's processes to " + std::to_string(limit) + " (RLIMIT_NPROC)");
     return success();
 }
 

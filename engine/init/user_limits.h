@@ -73,4 +73,19 @@ constexpr int64_t sandboxLimit(const UserLimit &rule, int64_t parent)
 // `procDir`), from PID 1 in the sandbox's user namespace.
 Status limitUserResources(const std::string &procDir, const ParentLimits &parent);
 
+// Processes (and threads): RLIMIT_NPROC is counted per user namespace
+// too (ucounts, Linux ≥ 5.14), against the limit of the process that forks
+// and, one level up, the limit its namespace was created under. Set once
+// PID 1's launcher is inside the sandbox's user namespace — so the user's
+// own count stays checked against the user's own limit — it bounds every
+// process of the sandbox, nested namespaces included, to an eighth of the
+// user's limit or of the machine's PIDs, whichever is smaller: a fork bomb
+// cannot take the PIDs another sandbox or the desktop needs. The workload
+// cannot raise it (no CAP_SYS_RESOURCE outside). The kernel does not count
+// root's processes: as root this holds nothing.
+inline constexpr int64_t kProcessShareDivisor = 8;
+inline constexpr int64_t kProcessShareFloor = 512;
+Status limitProcesses();
+int64_t sandboxProcessLimit(int64_t userLimit, int64_t pidMax, int64_t threadsMax);
+
 } // namespace paddock::init
