@@ -300,6 +300,21 @@ private Q_SLOTS:
                     .contains("logged POST /admin"));
     }
 
+    // Frameworks that honour X-HTTP-Method-Override or X-Original-URL act on
+    // another method or path than the one the rules decided.
+    void fieldsThatOverrideMethodOrPathAreRefused()
+    {
+        expectRefused(request(QStringLiteral("methods.test"),
+                          get("/ok", "methods.test", "X-Original-URL: /admin\r\n")),
+            "400 Bad Request", QStringLiteral("X-Original-URL field is refused"), QStringLiteral("/ok"));
+        expectRefused(request(QStringLiteral("methods.test"),
+                          "POST /admin HTTP/1.1\r\nHost: methods.test\r\nx-http-method-override: GET\r\nContent-Length: 0\r\n\r\n"),
+            "400 Bad Request", QStringLiteral("x-http-method-override field is refused"), QStringLiteral("/admin"));
+        // Under a rule for the whole name nothing depends on them.
+        QVERIFY(request(QStringLiteral("whole.test"), get("/site", "whole.test", "X-HTTP-Method-Override: PUT\r\n"))
+                    .contains("logged GET /site"));
+    }
+
     // Some servers fold a method's case: "get" is refused, not let past a rule for GET.
     void aLowerCaseMethodIsRefused()
     {

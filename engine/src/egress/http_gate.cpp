@@ -156,6 +156,11 @@ void HttpGate::decideRequest()
 {
     EgressService &svc = m_sandbox.service();
     const QList<EgressRule> &rules = svc.orderedRules(m_sandbox.sandboxId());
+    // Where rules decide by method and path, a field that makes a server act
+    // on another method or path would carry the request past them.
+    if (const std::string &field = m_request->head().overrideField; !field.empty() && dependsOnHttpRequest(rules, m_dest))
+        return refuse(400, QStringLiteral("the %1 field is refused: rules here decide by method and path, and some "
+                                          "servers act on it instead").arg(fromStd(field)));
     const Decision d = decide(rules, m_dest, svc.asksUnlisted(m_sandbox.sandboxId()), &m_info);
     if (d.action == EgressAction::Deny) return refuse(403, d.reason, d.rule);
     if (d.action == EgressAction::Allow) {

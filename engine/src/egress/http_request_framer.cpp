@@ -74,6 +74,13 @@ std::vector<std::string> allTokens(const http::fields &fields, http::field name)
     return out;
 }
 
+// Fields frameworks and proxies act on in place of the method or the
+// request-target (Symfony, Laravel, Rails, Express method-override, IIS
+// URL rewrite). A rule that decided the method and path would not have
+// decided what such a server then does.
+constexpr std::string_view kOverrideFields[] = { "x-http-method-override", "x-http-method", "x-method-override",
+    "x-original-url", "x-rewrite-url", "x-original-method", "x-override-url" };
+
 std::string printable(std::string_view s)
 {
     static constexpr char kHex[] = "0123456789ABCDEF";
@@ -85,6 +92,18 @@ std::string printable(std::string_view s)
             out.append({ '%', kHex[c >> 4], kHex[c & 15] });
     }
     return out;
+}
+
+template<class Request>
+std::string overrideFieldIn(const Request &req)
+{
+    for (const auto &f : req) {
+        std::string name(f.name_string().data(), f.name_string().size());
+        std::transform(name.begin(), name.end(), name.begin(), [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; });
+        if (std::find(std::begin(kOverrideFields), std::end(kOverrideFields), name) != std::end(kOverrideFields))
+            return printable(std::string_view(f.name_string().data(), f.name_string().size()));
+    }
+    return {};
 }
 
 bool contains(const std::vector<std::string> &v, std::string_view s)
@@ -155,6 +174,7 @@ RequestFramer::State RequestFramer::readHead(std::string &in, const GateConnecti
     m_head.websocket = req.method() == http::verb::get && m_parser->upgrade()
         && std::any_of(upgrade.begin(), upgrade.end(),
             [](const std::string &t) { return t.substr(0, t.find('/')) == "websocket"; });
+    m_head.overrideField = overrideFieldIn(req);
     keepFields(req);
     in.erase(0, used);
     return State::Ready;

@@ -46,6 +46,9 @@ struct RequestHead {
     bool chunked = false;
     bool keepAlive = true; // what the client asked for
     bool websocket = false; // asks to upgrade to WebSocket (the one upgrade forwarded)
+    // A field some servers act on instead of the method or target
+    // (X-HTTP-Method-Override, X-Original-URL…), as sent; empty: none.
+    std::string overrideField;
 
     bool hasBody() const { return chunked || contentLength.value_or(0) > 0; }
     // "GET /a/b" (canonical path, no query), "CONNECT host:443": as logged
