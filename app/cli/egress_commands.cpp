@@ -24,7 +24,8 @@ QString encoded(const QString &s) { return QString::fromLatin1(QUrl::toPercentEn
 
 QString scopeQuery(const QString &scope) { return scope.isEmpty() ? QString() : QStringLiteral("?sandbox=") + encoded(scope); }
 
-QString logLine(const QJsonObject &e)
+// `withSandbox`: the log of every sandbox, each line naming whose it is.
+QString logLine(const QJsonObject &e, bool withSandbox)
 {
     const QString host = e.value(QStringLiteral("host")).toString();
     const QString address = e.value(QStringLiteral("address")).toString();
@@ -37,6 +38,8 @@ QString logLine(const QJsonObject &e)
                                 .toString(QStringLiteral("HH:mm:ss.zzz")),
                             e.value(QStringLiteral("verdict")).toString().leftJustified(10),
                             e.value(QStringLiteral("protocol")).toString().leftJustified(4), where);
+    if (withSandbox)
+        text.insert(text.indexOf(QLatin1String("  ")) + 2, e.value(QStringLiteral("sandbox")).toString() + QStringLiteral("  "));
     if (!e.value(QStringLiteral("request")).toString().isEmpty())
         text += QStringLiteral("  ") + e.value(QStringLiteral("request")).toString();
     if (!e.value(QStringLiteral("rule")).toString().isEmpty())
@@ -184,7 +187,8 @@ int logCommand(CliContext &ctx, const QStringList &args)
                           { QStringLiteral("--follow"), QStringLiteral("--json"), QStringLiteral("--denied"),
                             QStringLiteral("--allowed"), QStringLiteral("--all") });
     const bool all = a.flags.contains(QStringLiteral("--all"));
-    if (!a.error.isEmpty() || a.positional.size() != (all ? 0 : 1))
+    const bool bothVerdicts = a.flags.contains(QStringLiteral("--denied")) && a.flags.contains(QStringLiteral("--allowed"));
+    if (!a.error.isEmpty() || a.positional.size() != (all ? 0 : 1) || bothVerdicts)
         return usageError(a.error.isEmpty() ? QStringLiteral("usage: paddock egress log SB|--all [--follow] [--json] "
                                                              "[--denied|--allowed] [--host TEXT] [--limit N]")
                                             : a.error);
@@ -205,7 +209,7 @@ int logCommand(CliContext &ctx, const QStringList &args)
                                      [&](const QByteArray &line) {
                                          if (json)
                                              return writeRaw(1, line + '\n');
-                                         printLine(logLine(QJsonDocument::fromJson(line).object()));
+                                         printLine(logLine(QJsonDocument::fromJson(line).object(), all));
                                          return Result<void>();
                                      });
         return r ? 0 : reportError(r.error());
@@ -216,7 +220,7 @@ int logCommand(CliContext &ctx, const QStringList &args)
     const QJsonArray entries = r->value(QStringLiteral("entries")).toArray();
     for (qsizetype i = entries.size() - 1; i >= 0; --i) { // oldest first, as a log reads
         const QJsonObject e = entries[i].toObject();
-        json ? (void)writeRaw(1, QJsonDocument(e).toJson(QJsonDocument::Compact) + '\n') : printLine(logLine(e));
+        json ? (void)writeRaw(1, QJsonDocument(e).toJson(QJsonDocument::Compact) + '\n') : printLine(logLine(e, all));
     }
     return 0;
 }

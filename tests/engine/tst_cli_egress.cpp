@@ -68,6 +68,13 @@ private Q_SLOTS:
         const QList<QByteArray> lines = json.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 1);
         QCOMPARE(QJsonDocument::fromJson(lines[0]).object().value(QStringLiteral("verdict")).toString(), QStringLiteral("denied"));
+        // Every sandbox's log: each line names whose it is.
+        const QString id = QJsonDocument::fromJson(lines[0]).object().value(QStringLiteral("sandbox")).toString();
+        CliRun all = cli({ QStringLiteral("egress"), QStringLiteral("log"), QStringLiteral("--all") });
+        for (const QByteArray &line : all.out.trimmed().split('\n'))
+            QVERIFY2(line.contains("  " + id.toLatin1() + "  "), all.out.constData());
+        QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("log"), QStringLiteral("e"), QStringLiteral("--denied"),
+                       QStringLiteral("--allowed") }).exitCode, 2);
     }
 
     void rulesAreOrderedAndRemovable()
