@@ -140,6 +140,8 @@ Result<void> Engine::answerEgressQuestion(const QString &questionId, EgressAnswe
 
 void Engine::setEgressQuestionTimeout(int ms) { d->egress->asks().setTimeoutMs(ms); }
 
+void Engine::setEgressAddressSlots(quint32 slots) { d->egress->setAddressSlots(slots); }
+
 Result<QList<HostOverride>> Engine::hostOverrides() { return d->egress->hostOverrides(); }
 
 Result<void> Engine::setHostOverride(const HostOverride &o)

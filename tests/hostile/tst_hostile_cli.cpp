@@ -205,7 +205,11 @@ private Q_SLOTS:
         QVERIFY(home.isValid());
         const QString script = QStringLiteral(
             "set -e\n"
+            "bin=$(dirname \"$PADDOCK\")\n"
+            "case \"$bin\" in /tmp/*) mkdir -p \"$HOLD\"; mount --rbind /tmp \"$HOLD\";; esac\n"
             "mount -t tmpfs tmpfs /tmp\n"
+            "# A checkout under /tmp (a CI clone): its binaries are shown again where they were.\n"
+            "case \"$bin\" in /tmp/*) mkdir -p \"$bin\"; mount --rbind \"$HOLD${bin#/tmp}\" \"$bin\";; esac\n"
             "planted=/tmp/paddock-$(id -u)\n"
             "%1\n"
             "stat -c 'planted: %N owned by %u' \"$planted\" >&2\n"
@@ -220,6 +224,7 @@ private Q_SLOTS:
         env.remove(QStringLiteral("TMPDIR"));
         env.insert(QStringLiteral("PADDOCK"), cliBinary());
         env.insert(QStringLiteral("DATA"), home.filePath(QStringLiteral("data")));
+        env.insert(QStringLiteral("HOLD"), home.filePath(QStringLiteral("real-tmp")));
         QProcess p;
         p.setProcessEnvironment(env);
         // Root gets a mount namespace; anyone else a user namespace too.

@@ -12,6 +12,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <limits>
 
 using namespace paddock;
 using namespace paddock::test;
@@ -297,6 +298,47 @@ private Q_SLOTS:
     {
         denyPendingQuestions();
         QVERIFY(m_fx.engine->setEgressSettings(m_fx.sandbox.id, EgressSettings { false }));
+    }
+
+    // The pool wraps (three addresses here; 131,070 for real): a name whose
+    // address a live connection uses keeps it, and a new name gets no
+    // address rather than that one — else a new connection to it would be
+    // decided, and relayed, as the new name.
+    void aWrappedPoolNeverGivesALiveAddressToAnotherName()
+    {
+        m_fx.engine->setEgressAddressSlots(3);
+        auto small = m_fx.engine->createSandbox({ QStringLiteral("small-pool") });
+        m_fx.engine->setEgressAddressSlots(std::numeric_limits<quint32>::max()); // back to every address
+        QVERIFY2(small, qPrintable(small ? QString() : small.error().message));
+        for (const char *name : { "a1.test", "a2.test", "a3.test", "a4.test" })
+            QVERIFY(m_fx.engine->setHostOverride(HostOverride { QString::fromLatin1(name), QStringLiteral("127.0.0.1"), m_echo.serverPort() }));
+        allow(small->id, QStringLiteral("a1.test"));
+        allow(small->id, QStringLiteral("a4.test"));
+        const QByteArray r = python(small->id, QStringLiteral(
+            "import socket\n"
+            "def resolve(n):\n"
+            "    try:\n        return socket.gethostbyname(n)\n"
+            "    except OSError:\n        return 'none'\n"
+            "a1 = resolve('a1.test')\n"
+            "held = socket.create_connection(('a1.test', 7), timeout=10)\n"
+            "held.sendall(b'1'); held.recv(1)\n"
+            "resolve('a2.test'); resolve('a3.test')\n"
+            "a4 = resolve('a4.test')\n"
+            "again = socket.create_connection((a1, 7), timeout=10)\n"
+            "again.sendall(b'2'); again.recv(1)\n"
+            "print('a4 took a1' if a4 == a1 else 'a4 ' + a4)\n"));
+        QVERIFY2(r == "a4 none", r.constData());
+        // The second connection to a1's address was decided as a1.test.
+        EgressLogQuery q;
+        q.sandbox = small->id;
+        const QList<EgressLogEntry> log = m_fx.engine->egressLog(q).value_or(QList<EgressLogEntry>());
+        QCOMPARE(std::count_if(log.begin(), log.end(), [](const EgressLogEntry &e) {
+                     return e.host == QStringLiteral("a1.test") && e.verdict == EgressVerdict::Allowed;
+                 }), 2);
+        QVERIFY(std::none_of(log.begin(), log.end(), [](const EgressLogEntry &e) {
+            return e.host == QStringLiteral("a4.test") && e.protocol != QStringLiteral("dns");
+        }));
+        (void)await<void>([&](Callback<void> done) { m_fx.engine->removeSandbox(small->id, true, done); });
     }
 
     // The attack of the issue: thousands of relayed connections held open,

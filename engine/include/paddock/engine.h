@@ -119,6 +119,10 @@ public:
     // How long a held connection waits for an answer before it is denied
     // (default 60 s); applies to questions asked from now on.
     void setEgressQuestionTimeout(int ms);
+    // How many fake addresses each sandbox's DNS hands out (default, and at
+    // most, 131,070), for sandboxes started from now on. Tests make the pool
+    // small to see it wrap; nothing else needs fewer.
+    void setEgressAddressSlots(quint32 slots);
     Result<QList<HostOverride>> hostOverrides();
     Result<void> setHostOverride(const HostOverride &o);
     Result<void> removeHostOverride(const QString &name);

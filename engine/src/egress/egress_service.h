@@ -10,6 +10,7 @@
 #pragma once
 
 #include "ask_queue.h"
+#include "fake_ip_pool.h"
 #include "egress_log.h"
 #include "forward_proxy.h"
 #include "rule_matcher.h"
@@ -24,6 +25,7 @@
 #include <QHash>
 #include <QObject>
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 
@@ -98,6 +100,9 @@ public:
     bool hasRoomForQuestion(const QString &sandboxId, const Destination &dest) const;
     // Each sandbox's cap on open plus held connections (limits::connectionCap).
     int connectionCap() const { return m_connectionCap; }
+    // The fake-address pool's size for sandboxes started from now on (see Engine).
+    void setAddressSlots(quint32 slots) { m_addressSlots = std::clamp<quint32>(slots, 1, kFakeSlots); }
+    quint32 addressSlots() const { return m_addressSlots; }
     EgressLog &decisionLog() { return m_log; }
     AskQueue &asks() { return m_asks; }
     SpliceRelay &relay() { return m_relay; }
@@ -124,6 +129,7 @@ private:
     Result<std::optional<ForwardProxy>> m_proxy;
     ForwardProxySettings m_proxySettings;
     int m_connectionCap = 0;
+    quint32 m_addressSlots = kFakeSlots;
     SpliceRelay m_relay; // last member: its thread stops first, before anything it reports to
 };
 

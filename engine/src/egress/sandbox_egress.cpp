@@ -31,7 +31,7 @@ SandboxEgress::SandboxEgress(EgressService &service, QString sandboxId, EgressSo
     , m_sandboxId(std::move(sandboxId))
     , m_tcp4(std::move(sockets.tcp4))
     , m_tcp6(std::move(sockets.tcp6))
-    , m_leases(std::make_shared<LeaseBook>(service.connectionCap(), FakeIpPool()))
+    , m_leases(std::make_shared<LeaseBook>(service.connectionCap(), FakeIpPool(service.addressSlots())))
     , m_dnsRate(limits::kDnsQueriesPerSecond, limits::kDnsBurst)
     , m_lookups(limits::kOwnerLookupsPerSecond, limits::kOwnerLookupsPerSecond)
     , m_lookupTime(limits::kOwnerLookupUsPerSecond, limits::kOwnerLookupUsBurst)
