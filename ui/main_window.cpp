@@ -112,6 +112,11 @@ void MainWindow::buildActions()
     auto add = [&](const QString &text, const QKeySequence &shortcut, auto slot) {
         QAction *action = bar->addAction(text, this, slot);
         action->setShortcut(shortcut);
+        // Sandbox actions answer their keys only in the sandbox list: a
+        // terminal with focus gets Ctrl+R and Ctrl+N, and Delete in the
+        // Files tab never reaches for the whole sandbox.
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        m_list->addAction(action);
         action->setToolTip(QStringLiteral("%1 (%2)").arg(text, shortcut.toString(QKeySequence::NativeText)));
         return action;
     };

@@ -11,7 +11,7 @@ class QWidget;
 
 namespace paddock::ui {
 
-// Yes/No; true for Yes.
+// Yes/No; true for Yes. No is the default: Enter or Escape changes nothing.
 bool askPlain(QWidget *parent, const QString &title, const QString &text);
 void warnPlain(QWidget *parent, const QString &title, const QString &text);
 

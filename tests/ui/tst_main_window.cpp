@@ -140,6 +140,43 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(rowNamed(QStringLiteral("renamed")), -1, kWaitMs);
     }
 
+    // Sandbox shortcuts act in the sandbox list only, and a destructive
+    // question defaults to the answer that keeps everything.
+    void sandboxShortcutsStayInTheListAndDefaultToKeeping()
+    {
+        m_fx.window->activateWindow();
+        QApplication::setActiveWindow(m_fx.window.get());
+        m_fx.window->sandboxView()->selectRow(rowNamed(QStringLiteral("from-ui")));
+        QWidget *elsewhere = m_fx.window->findChild<QTabWidget *>()->currentWidget();
+        QVERIFY(elsewhere);
+        elsewhere->setFocusPolicy(Qt::StrongFocus);
+        elsewhere->setFocus();
+        QTRY_VERIFY(elsewhere->hasFocus() || elsewhere->isAncestorOf(QApplication::focusWidget()));
+        bool askedOutside = false; // a question that shows is answered No, so the test goes on
+        QTimer::singleShot(200, this, [&] {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+                askedOutside = true;
+                box->button(QMessageBox::No)->click();
+            }
+        });
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Delete);
+        QTest::qWait(300);
+        QVERIFY2(!askedOutside, "Delete outside the sandbox list asked to delete the sandbox");
+        // In the list: asked, with No the default.
+        QMessageBox::StandardButton defaultButton = QMessageBox::NoButton;
+        QTimer::singleShot(0, this, [&] {
+            QTRY_VERIFY(qobject_cast<QMessageBox *>(QApplication::activeModalWidget()));
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            defaultButton = box->standardButton(box->defaultButton());
+            QTest::keyClick(box, Qt::Key_Return);
+        });
+        m_fx.window->sandboxView()->setFocus();
+        QTest::keyClick(m_fx.window->sandboxView(), Qt::Key_Delete);
+        QTRY_COMPARE(defaultButton, QMessageBox::No);
+        QTest::qWait(300);
+        QVERIFY(rowNamed(QStringLiteral("from-ui")) >= 0); // Enter kept it
+    }
+
     void screenshotOfTheMainWindowIsNotBlank()
     {
         m_fx.window->sandboxView()->selectRow(rowNamed(QStringLiteral("from-ui")));
