@@ -32,14 +32,13 @@ QString logLine(const QJsonObject &e, bool withSandbox)
     QString where = !host.isEmpty() ? host : address.contains(u':') ? u'[' + address + u']' : address;
     if (e.value(QStringLiteral("port")).toInt())
         where += u':' + QString::number(e.value(QStringLiteral("port")).toInt());
-    QString text = QStringLiteral("%1  %2  %3  %4")
+    const QString sandbox = withSandbox ? e.value(QStringLiteral("sandbox")).toString() + QStringLiteral("  ") : QString();
+    QString text = QStringLiteral("%1  %2%3  %4  %5")
                        .arg(QDateTime::fromString(e.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs)
                                 .toLocalTime()
                                 .toString(QStringLiteral("HH:mm:ss.zzz")),
-                            e.value(QStringLiteral("verdict")).toString().leftJustified(10),
+                            sandbox, e.value(QStringLiteral("verdict")).toString().leftJustified(10),
                             e.value(QStringLiteral("protocol")).toString().leftJustified(4), where);
-    if (withSandbox)
-        text.insert(text.indexOf(QLatin1String("  ")) + 2, e.value(QStringLiteral("sandbox")).toString() + QStringLiteral("  "));
     if (!e.value(QStringLiteral("request")).toString().isEmpty())
         text += QStringLiteral("  ") + e.value(QStringLiteral("request")).toString();
     if (!e.value(QStringLiteral("rule")).toString().isEmpty())

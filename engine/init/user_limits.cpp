@@ -33,6 +33,19 @@ bool writeLimit(const std::string &path, int64_t value)
     return fd.valid() && ::write(fd.get(), text.data(), text.size()) == ssize_t(text.size());
 }
 
+// An eighth of the fewest processes the user, the PIDs or the threads allow.
+int64_t sandboxProcessLimit(int64_t userLimit, int64_t pidMax, int64_t threadsMax)
+{
+    int64_t machine = userLimit;
+    for (int64_t other : { pidMax, threadsMax })
+        if (other > 0 && (machine < 0 || other < machine))
+            machine = other;
+    if (machine < 0)
+        return -1;
+    const int64_t share = machine / kProcessShareDivisor;
+    return std::min(machine, std::max(share, kProcessShareFloor));
+}
+
 } // namespace
 
 ParentLimits readParentLimits()
@@ -63,18 +76,6 @@ Status limitUserResources(const std::string &procDir, const ParentLimits &parent
             return failure(step + ": the limit did not hold", EIO);
     }
     return success();
-}
-
-int64_t sandboxProcessLimit(int64_t userLimit, int64_t pidMax, int64_t threadsMax)
-{
-    int64_t machine = userLimit;
-    for (int64_t other : { pidMax, threadsMax })
-        if (other > 0 && (machine < 0 || other < machine))
-            machine = other;
-    if (machine < 0)
-        return -1;
-    const int64_t share = machine / kProcessShareDivisor;
-    return std::min(machine, std::max(share, kProcessShareFloor));
 }
 
 Status limitProcesses()

@@ -86,6 +86,5 @@ Status limitUserResources(const std::string &procDir, const ParentLimits &parent
 inline constexpr int64_t kProcessShareDivisor = 8;
 inline constexpr int64_t kProcessShareFloor = 512;
 Status limitProcesses();
-int64_t sandboxProcessLimit(int64_t userLimit, int64_t pidMax, int64_t threadsMax);
 
 } // namespace paddock::init

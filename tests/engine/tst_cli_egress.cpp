@@ -37,6 +37,18 @@ class TstCliEgress : public QObject {
             .out;
     }
 
+    // The first question `egress pending --json` lists, once there is one (empty after 10 s).
+    QJsonObject firstPendingQuestion()
+    {
+        QJsonArray pending;
+        (void)QTest::qWaitFor([&] {
+            pending = QJsonDocument::fromJson(cli({ QStringLiteral("egress"), QStringLiteral("pending"), QStringLiteral("--json") }).out)
+                          .object().value(QStringLiteral("questions")).toArray();
+            return !pending.isEmpty();
+        }, 10000);
+        return pending.isEmpty() ? QJsonObject() : pending[0].toObject();
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -176,13 +188,8 @@ private Q_SLOTS:
         QProcess held;
         held.start(cliBinary(), { QStringLiteral("--data-dir"), m_dataDir, QStringLiteral("exec"), QStringLiteral("e"), QStringLiteral("--"),
                                   QStringLiteral("curl"), QStringLiteral("-sS"), QStringLiteral("-m"), QStringLiteral("20"), QStringLiteral("http://ask.example/") });
-        QJsonArray pending;
-        QVERIFY(QTest::qWaitFor([&] {
-            pending = QJsonDocument::fromJson(cli({ QStringLiteral("egress"), QStringLiteral("pending"), QStringLiteral("--json") }).out)
-                          .object().value(QStringLiteral("questions")).toArray();
-            return !pending.isEmpty();
-        }, 10000));
-        const QJsonObject q = pending[0].toObject();
+        const QJsonObject q = firstPendingQuestion();
+        QVERIFY(!q.isEmpty());
         QCOMPARE(q.value(QStringLiteral("host")).toString(), QStringLiteral("ask.example"));
         QVERIFY(q.value(QStringLiteral("process")).toString().startsWith(QStringLiteral("curl")));
         QVERIFY(cli({ QStringLiteral("egress"), QStringLiteral("pending") }).out.contains("ask.example:80"));
@@ -204,13 +211,8 @@ private Q_SLOTS:
         held.start(cliBinary(), { QStringLiteral("--data-dir"), m_dataDir, QStringLiteral("exec"), QStringLiteral("e"), QStringLiteral("--"),
                                   QStringLiteral("curl"), QStringLiteral("-sS"), QStringLiteral("-m"), QStringLiteral("20"),
                                   QStringLiteral("http://req.example/one/%61?q=1") });
-        QJsonArray pending;
-        QVERIFY(QTest::qWaitFor([&] {
-            pending = QJsonDocument::fromJson(cli({ QStringLiteral("egress"), QStringLiteral("pending"), QStringLiteral("--json") }).out)
-                          .object().value(QStringLiteral("questions")).toArray();
-            return !pending.isEmpty();
-        }, 10000));
-        const QJsonObject q = pending[0].toObject();
+        const QJsonObject q = firstPendingQuestion();
+        QVERIFY(!q.isEmpty());
         QCOMPARE(q.value(QStringLiteral("method")).toString(), QStringLiteral("GET"));
         QCOMPARE(q.value(QStringLiteral("path")).toString(), QStringLiteral("/one/a")); // decided, canonical
         const QByteArray table = cli({ QStringLiteral("egress"), QStringLiteral("pending") }).out;
