@@ -9,38 +9,55 @@
 #include "pages/overview_page.h"
 #include "pages/processes_page.h"
 #include "pages/terminals_page.h"
+#include "theme/icons.h"
+#include "window/empty_state.h"
+#include "window/sandbox_actions.h"
+#include "window/sandbox_filter_proxy.h"
+#include "window/state_dot_delegate.h"
+#include "window/stopped_placeholder.h"
+#include "window/terminal_key_guard.h"
 
-#include <QAction>
 #include <QApplication>
 #include <QHeaderView>
-#include <QInputDialog>
+#include <QLineEdit>
+#include <QMenu>
 #include <QSettings>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
-#include <QToolBar>
 #include <QVBoxLayout>
 
 namespace paddock::ui {
 
 MainWindow::MainWindow(EngineBridge &engine, QWidget *parent)
-    : QMainWindow(parent), m_engine(engine), m_list(new QTableView(this)), m_tabs(new QTabWidget(this))
+    : QMainWindow(parent),
+      m_engine(engine),
+      m_proxy(new SandboxFilterProxy(this)),
+      m_list(new QTableView(this)),
+      m_right(new QStackedWidget(this)),
+      m_tabs(new QTabWidget(this)),
+      m_emptyState(new EmptyState(this)),
+      m_keyGuard(new TerminalKeyGuard(this))
 {
     setWindowTitle(tr("Paddock"));
-    m_list->setModel(&m_model);
-    m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_list->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_list->verticalHeader()->hide();
-    m_list->horizontalHeader()->setStretchLastSection(true);
+    setWindowIcon(appIcon());
+    setMinimumSize(640, 400);
+    m_actions = new SandboxActions(m_list);
+    QWidget *list = buildSandboxList();
+    m_tabs->setAccessibleName(tr("Sandbox tabs"));
+    m_tabs->setDocumentMode(true);
+    m_right->addWidget(m_tabs);
+    m_right->addWidget(m_emptyState);
 
     auto *splitter = new QSplitter(this);
-    splitter->addWidget(m_list);
-    splitter->addWidget(m_tabs);
+    splitter->setObjectName(QStringLiteral("mainSplitter"));
+    splitter->addWidget(list);
+    splitter->addWidget(m_right);
     splitter->setStretchFactor(1, 3);
-    splitter->setSizes({ 330, 770 });
-    m_list->setColumnWidth(SandboxListModel::Name, 150);
-    m_list->setColumnWidth(SandboxListModel::State, 80);
+    splitter->setCollapsible(1, false);
+    splitter->setSizes({ 300, 800 });
     // A held connection's question shows above everything, whatever tab is open.
     m_questions = new EgressQuestionModel(m_engine, this);
     m_questionBar = new EgressQuestionBar(*m_questions, this);
@@ -59,31 +76,41 @@ MainWindow::MainWindow(EngineBridge &engine, QWidget *parent)
     column->addWidget(splitter, 1);
     setCentralWidget(central);
 
-    addPage(new OverviewPage(this));
-    addPage(new ProcessesPage(m_engine, this));
-    addPage(new TerminalsPage(m_engine, this));
-    addPage(new FilesPage(m_engine, this));
-    addPage(new EgressPage(m_engine, *m_questions, this));
-    buildActions();
+    addPage(new OverviewPage(this), Needs::Anything);
+    addPage(new ProcessesPage(m_engine, this), Needs::RunningSandbox);
+    addPage(new TerminalsPage(m_engine, this), Needs::RunningSandbox);
+    addPage(new FilesPage(m_engine, this), Needs::RunningSandbox);
+    addPage(new EgressPage(m_engine, *m_questions, this), Needs::Anything);
+    buildToolbar();
+    buildMenus();
 
     connect(&m_engine, &EngineBridge::sandboxChanged, &m_model, &SandboxListModel::upsert);
     connect(&m_engine, &EngineBridge::sandboxRemoved, &m_model, &SandboxListModel::remove);
     connect(&m_engine, &EngineBridge::sandboxChanged, this, &MainWindow::showSelection);
-    connect(m_list->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::showSelection);
+    // Pages follow the selection, never the current index: with no row
+    // selected, nothing is shown and nothing is acted on.
+    connect(m_list->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::showSelection);
+    connect(&m_model, &QAbstractItemModel::rowsRemoved, this, &MainWindow::showSelection);
     connect(&m_model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &, int first, int last) {
         for (int row = first; row <= last; ++row)
             if (m_model.sandboxAt(row)->id == m_restoreSelection)
-                m_list->selectRow(row);
+                selectSandbox(m_restoreSelection);
     });
+    connect(&m_model, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateEmptyState);
+    connect(&m_model, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateEmptyState);
+    connect(m_emptyState, &EmptyState::createRequested, this, &MainWindow::createFirstSandbox);
 
     statusBar()->showMessage(tr("Engine serving %1").arg(m_engine.paths().dataDir()));
     m_engine.call<QList<SandboxInfo>>([](Engine &e) { return e.listSandboxes(); }, [this](Result<QList<SandboxInfo>> all) {
+        m_listed = true;
         if (!all)
             return report(tr("list sandboxes"), all.error());
         for (const SandboxInfo &sb : *all)
             m_model.upsert(sb);
+        updateEmptyState();
     });
     restoreSettings();
+    showSelection();
 }
 
 MainWindow::~MainWindow()
@@ -105,128 +132,131 @@ void MainWindow::restoreSettings()
         resize(1100, 700);
 }
 
-void MainWindow::buildActions()
+QWidget *MainWindow::buildSandboxList()
 {
-    QToolBar *bar = addToolBar(tr("Sandboxes"));
-    bar->setObjectName(QStringLiteral("sandboxToolbar"));
-    auto add = [&](const QString &text, const QKeySequence &shortcut, auto slot) {
-        QAction *action = bar->addAction(text, this, slot);
-        action->setShortcut(shortcut);
-        // Sandbox actions answer their keys only in the sandbox list: a
-        // terminal with focus gets Ctrl+R and Ctrl+N, and Delete in the
-        // Files tab never reaches for the whole sandbox.
-        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-        m_list->addAction(action);
-        action->setToolTip(QStringLiteral("%1 (%2)").arg(text, shortcut.toString(QKeySequence::NativeText)));
-        return action;
-    };
-    add(tr("New"), QKeySequence::New, [this] {
-        bool ok = false;
-        QString name = QInputDialog::getText(this, tr("New sandbox"), tr("Name (optional):"), QLineEdit::Normal, {}, &ok);
-        if (ok)
-            createSandbox(name.trimmed());
+    m_proxy->setSourceModel(&m_model);
+    m_list->setModel(m_proxy);
+    m_list->setObjectName(QStringLiteral("sandboxList"));
+    m_list->setAccessibleName(tr("Sandboxes"));
+    m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_list->setSelectionMode(QAbstractItemView::SingleSelection);
+    // Tab leaves the list (to the tabs), as everywhere else; arrows move the selection.
+    m_list->setTabKeyNavigation(false);
+    m_list->setSortingEnabled(true);
+    m_list->sortByColumn(-1, Qt::AscendingOrder); // creation order until a header is clicked
+    m_list->setItemDelegateForColumn(SandboxListModel::State, new StateDotDelegate(m_list));
+    m_list->verticalHeader()->hide();
+    // The name takes what is left; state and uptime have short, known widths
+    // (no ResizeToContents: the uptime ticks every second).
+    m_list->horizontalHeader()->setStretchLastSection(false);
+    m_list->horizontalHeader()->setSectionResizeMode(SandboxListModel::Name, QHeaderView::Stretch);
+    m_list->setColumnWidth(SandboxListModel::State, 100);
+    m_list->setColumnWidth(SandboxListModel::Uptime, 64);
+    m_list->setMinimumWidth(200);
+    m_list->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_list, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        QModelIndex at = m_list->indexAt(pos);
+        if (!at.isValid())
+            return;
+        m_list->selectRow(at.row());
+        sandboxContextMenu()->popup(m_list->viewport()->mapToGlobal(pos));
     });
-    add(tr("Start"), QKeySequence(Qt::CTRL | Qt::Key_R), &MainWindow::startSelected);
-    add(tr("Stop"), QKeySequence(Qt::CTRL | Qt::Key_Period), &MainWindow::stopSelected);
-    add(tr("Rename"), QKeySequence(Qt::Key_F2), [this] {
-        auto sb = selectedSandbox();
-        bool ok = false;
-        QString name = sb ? QInputDialog::getText(this, tr("Rename sandbox"), tr("New name:"), QLineEdit::Normal, sb->name, &ok) : QString();
-        if (ok)
-            renameSelected(name.trimmed());
-    });
-    add(tr("Delete"), QKeySequence::Delete, &MainWindow::removeSelected);
+
+    m_search = new QLineEdit(this);
+    m_search->setObjectName(QStringLiteral("sandboxSearch"));
+    m_search->setPlaceholderText(tr("Filter by name, ID or state"));
+    m_search->setAccessibleName(tr("Filter sandboxes"));
+    m_search->setClearButtonEnabled(true);
+    m_search->addAction(themedIcon(QStringLiteral("edit-find"), QStringLiteral("search")), QLineEdit::LeadingPosition);
+    connect(m_search, &QLineEdit::textChanged, m_proxy, &SandboxFilterProxy::setSearchText);
+
+    auto *panel = new QWidget(this);
+    auto *column = new QVBoxLayout(panel);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(2);
+    column->addWidget(m_search);
+    column->addWidget(m_list, 1);
+    return panel;
 }
 
-void MainWindow::addPage(SandboxPage *page)
+void MainWindow::addPage(SandboxPage *page, Needs needs)
 {
     m_pages.append(page);
     m_tabs->addTab(page, page->title());
+    if (needs != Needs::RunningSandbox)
+        return;
+    auto *placeholder = new StoppedPlaceholder(page);
+    connect(placeholder, &StoppedPlaceholder::startRequested, this, &MainWindow::startSelected);
+    m_placeholders.insert(page, placeholder);
 }
+
+StoppedPlaceholder *MainWindow::placeholderFor(SandboxPage *page) const { return m_placeholders.value(page); }
 
 std::optional<SandboxInfo> MainWindow::selectedSandbox() const
 {
-    const SandboxInfo *sb = m_model.sandboxAt(m_list->currentIndex().row());
+    const QModelIndexList rows = m_list->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return std::nullopt;
+    const SandboxInfo *sb = m_model.sandboxAt(m_proxy->mapToSource(rows.first()).row());
     return sb ? std::optional<SandboxInfo>(*sb) : std::nullopt;
+}
+
+bool MainWindow::selectSandbox(const QString &id)
+{
+    const int sourceRow = m_model.rowOf(id);
+    if (sourceRow < 0)
+        return false;
+    QModelIndex at = m_proxy->mapFromSource(m_model.index(sourceRow, 0));
+    if (!at.isValid()) { // hidden by the filter: show everything rather than nothing
+        m_search->clear();
+        at = m_proxy->mapFromSource(m_model.index(sourceRow, 0));
+    }
+    m_list->selectRow(at.row());
+    m_list->scrollTo(at);
+    return true;
 }
 
 void MainWindow::showSelection()
 {
+    // TODO(merge): when SandboxPage::confirmLeave() exists (Files page, unsaved
+    // edits), ask it here before the selection moves away from a sandbox.
     auto sb = selectedSandbox();
     for (SandboxPage *page : std::as_const(m_pages))
         page->showSandbox(sb);
+    updateSelectionState();
+}
+
+void MainWindow::updateSelectionState()
+{
+    auto sb = selectedSandbox();
+    std::optional<SandboxStatus> status;
+    if (sb)
+        status = m_model.statusOf(sb->id);
+    m_actions->updateFor(status);
+    // A stopped sandbox's Processes, Terminal and Files say so, with a Start
+    // button; while it is starting they say that instead.
+    const bool covered = sb && sb->state != SandboxState::Running;
+    const QString stateText = status && isTransition(*status) ? sandboxStatusText(*status) : sandboxStatusText(SandboxStatus::Stopped);
+    for (StoppedPlaceholder *placeholder : std::as_const(m_placeholders))
+        placeholder->showFor(covered ? sb->name : QString(), stateText, m_actions->start->isEnabled());
+}
+
+void MainWindow::updateEmptyState()
+{
+    const bool none = m_listed && m_model.rowCount() == 0;
+    m_right->setCurrentWidget(none ? static_cast<QWidget *>(m_emptyState) : m_tabs);
+}
+
+void MainWindow::markActivity(const QString &id, SandboxActivity activity, const Error *error)
+{
+    m_model.setActivity(id, activity, error ? error->message : QString());
+    updateSelectionState();
 }
 
 void MainWindow::report(const QString &what, const Error &error)
 {
     statusBar()->showMessage(tr("Could not %1").arg(what));
     warnPlain(this, tr("Paddock"), tr("Could not %1: %2").arg(what, error.message));
-}
-
-void MainWindow::createSandbox(const QString &name)
-{
-    statusBar()->showMessage(tr("Creating sandbox %1…").arg(name));
-    m_engine.call<SandboxInfo>([name](Engine &e) { return e.createSandbox({ name }); }, [this](Result<SandboxInfo> sb) {
-        if (!sb)
-            return report(tr("create a sandbox"), sb.error());
-        statusBar()->showMessage(tr("Sandbox %1 is running").arg(sb->name), 5000);
-        m_list->selectRow(m_model.rowOf(sb->id));
-    });
-}
-
-void MainWindow::startSelected()
-{
-    auto sb = selectedSandbox();
-    if (!sb)
-        return;
-    statusBar()->showMessage(tr("Starting %1…").arg(sb->name));
-    m_engine.call<SandboxInfo>([id = sb->id](Engine &e) { return e.startSandbox(id); }, [this](Result<SandboxInfo> r) {
-        if (!r)
-            return report(tr("start the sandbox"), r.error());
-        statusBar()->showMessage(tr("Sandbox %1 is running").arg(r->name), 5000);
-    });
-}
-
-void MainWindow::stopSelected()
-{
-    auto sb = selectedSandbox();
-    if (!sb)
-        return;
-    statusBar()->showMessage(tr("Stopping %1…").arg(sb->name));
-    m_engine.callAsync<SandboxInfo>([id = sb->id](Engine &e, Callback<SandboxInfo> done) { e.stopSandbox(id, done); },
-                                    [this](Result<SandboxInfo> r) {
-                                        if (!r)
-                                            return report(tr("stop the sandbox"), r.error());
-                                        statusBar()->showMessage(tr("Sandbox %1 stopped").arg(r->name), 5000);
-                                    });
-}
-
-void MainWindow::removeSelected()
-{
-    auto sb = selectedSandbox();
-    if (!sb)
-        return;
-    if (!askPlain(this, tr("Delete sandbox"),
-                  tr("Delete sandbox '%1' and all its files? Running processes are killed.").arg(sb->name)))
-        return;
-    m_engine.callAsync<void>([id = sb->id](Engine &e, Callback<void> done) { e.removeSandbox(id, true, done); },
-                             [this, name = sb->name](Result<void> r) {
-                                 if (!r)
-                                     return report(tr("delete the sandbox"), r.error());
-                                 statusBar()->showMessage(tr("Sandbox %1 deleted").arg(name), 5000);
-                             });
-}
-
-void MainWindow::renameSelected(const QString &newName)
-{
-    auto sb = selectedSandbox();
-    if (!sb)
-        return;
-    m_engine.call<SandboxInfo>([id = sb->id, newName](Engine &e) { return e.renameSandbox(id, newName); },
-                               [this](Result<SandboxInfo> r) {
-                                   if (!r)
-                                       report(tr("rename the sandbox"), r.error());
-                               });
 }
 
 } // namespace paddock::ui

@@ -37,19 +37,45 @@ QVariant SandboxListModel::data(const QModelIndex &index, int role) const
     if (!index.isValid() || index.row() >= m_rows.size())
         return {};
     const SandboxInfo &sb = m_rows[index.row()];
-    if (role == IdRole)
-        return sb.id;
-    if (role == Qt::ToolTipRole)
-        return QStringLiteral("%1 (%2)").arg(displayText(sb.name), sb.id);
-    if (role != Qt::DisplayRole)
-        return {};
-    switch (index.column()) {
+    switch (role) {
+    case IdRole: return sb.id;
+    case StatusRole: return int(statusOf(sb.id));
+    case SortRole: return sortData(sb, index.column());
+    case SearchRole:
+        return QStringList { displayText(sb.name), sb.id, sandboxStatusText(statusOf(sb.id)) }.join(QLatin1Char('\n'));
+    case Qt::ToolTipRole: {
+        QString tip = QStringLiteral("%1 (%2)").arg(displayText(sb.name), sb.id);
+        if (QString error = m_errors.value(sb.id); !error.isEmpty())
+            tip += QLatin1Char('\n') + displayText(error);
+        return tip;
+    }
+    case Qt::AccessibleTextRole:
+    case Qt::DisplayRole: return displayData(sb, index.column());
+    }
+    return {};
+}
+
+QVariant SandboxListModel::displayData(const SandboxInfo &sb, int column) const
+{
+    switch (column) {
     case Name: return displayText(sb.name);
-    case State: return sandboxStateName(sb.state);
+    case State: return sandboxStatusText(statusOf(sb.id));
     case Uptime:
         if (sb.state != SandboxState::Running || !sb.startedAt.isValid())
             return QString();
         return formatUptime(sb.startedAt.secsTo(QDateTime::currentDateTimeUtc()));
+    }
+    return {};
+}
+
+QVariant SandboxListModel::sortData(const SandboxInfo &sb, int column) const
+{
+    switch (column) {
+    case Name: return sb.name.toLower();
+    case State: return int(statusOf(sb.id));
+    case Uptime: // stopped sandboxes after every running one
+        return sb.state == SandboxState::Running && sb.startedAt.isValid()
+            ? sb.startedAt.secsTo(QDateTime::currentDateTimeUtc()) : qint64(-1);
     }
     return {};
 }
@@ -79,6 +105,27 @@ int SandboxListModel::rowOf(const QString &id) const
     return -1;
 }
 
+SandboxStatus SandboxListModel::statusOf(const QString &id) const
+{
+    int row = rowOf(id);
+    SandboxState state = row >= 0 ? m_rows[row].state : SandboxState::Stopped;
+    return sandboxStatus(state, m_activity.value(id, SandboxActivity::None));
+}
+
+void SandboxListModel::setActivity(const QString &id, SandboxActivity activity, const QString &error)
+{
+    if (activity == SandboxActivity::None)
+        m_activity.remove(id);
+    else
+        m_activity.insert(id, activity);
+    if (activity == SandboxActivity::Failed)
+        m_errors.insert(id, error);
+    else
+        m_errors.remove(id);
+    if (int row = rowOf(id); row >= 0)
+        Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
 void SandboxListModel::reset(const QList<SandboxInfo> &all)
 {
     beginResetModel();
@@ -89,6 +136,11 @@ void SandboxListModel::reset(const QList<SandboxInfo> &all)
 void SandboxListModel::upsert(const SandboxInfo &sandbox)
 {
     int row = rowOf(sandbox.id);
+    // The engine's word replaces a failure shown from an earlier call.
+    if (m_activity.value(sandbox.id) == SandboxActivity::Failed) {
+        m_activity.remove(sandbox.id);
+        m_errors.remove(sandbox.id);
+    }
     if (row >= 0) {
         m_rows[row] = sandbox;
         Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
@@ -106,6 +158,8 @@ void SandboxListModel::remove(const QString &id)
         return;
     beginRemoveRows({}, row, row);
     m_rows.removeAt(row);
+    m_activity.remove(id);
+    m_errors.remove(id);
     endRemoveRows();
 }
 

@@ -10,8 +10,9 @@ PADDOCK_BUILD_DIR=$PADDOCK_ROOT/build/$PADDOCK_PRESET
 BUILD_PACKAGES=(cmake ninja-build ccache g++ pkg-config qt6-base-dev libboost-dev
                 libexpected-dev libsqlite3-dev libseccomp-dev libnftables-dev qt6-webengine-dev qt6-webchannel-dev)
 # What the app needs at run time beyond the libraries the -dev packages pull
-# in: Mesa for Qt WebEngine's rendering, and a monospace font for terminals.
-RUNTIME_PACKAGES=(libgl1-mesa-dri fonts-dejavu-core)
+# in: Mesa for Qt WebEngine's rendering, a monospace font for terminals, and
+# the SVG plugins that draw the bundled icons.
+RUNTIME_PACKAGES=(libgl1-mesa-dri fonts-dejavu-core libqt6svg6)
 # What the tests run: tools used inside sandboxes (they come from the host's
 # /usr), and runuser/useradd for the unprivileged pass.
 TEST_PACKAGES=(procps python3 bash util-linux passwd findutils iproute2 mount curl netcat-openbsd openssl nftables dbus-daemon)

@@ -37,7 +37,7 @@ class TstMainWindow : public QObject {
     QAction *action(const QString &text)
     {
         for (QAction *a : m_fx.window->findChildren<QAction *>())
-            if (a->text() == text)
+            if (a->text() == text || a->iconText() == text)
                 return a;
         return nullptr;
     }
