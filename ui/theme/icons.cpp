@@ -19,6 +19,8 @@ void ensureResources()
 QIcon themedIcon(const QString &themeName, const QString &bundled)
 {
     ensureResources();
+    if (bundled.isEmpty())
+        return QIcon::fromTheme(themeName);
     return QIcon::fromTheme(themeName, QIcon(QStringLiteral(":/icons/%1.svg").arg(bundled)));
 }
 
