@@ -116,7 +116,7 @@ void MainWindow::buildMenus()
     file->addSeparator();
     QAction *quit = file->addAction(themedIcon(QStringLiteral("application-exit"), QString()), tr("Quit"), this, &QWidget::close);
     quit->setObjectName(QStringLiteral("quitAction"));
-    quit->setShortcut(QKeySequence::Quit);
+    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q)); // QKeySequence::Quit is empty on some platforms
     m_keyGuard->protect(quit->shortcut());
 
     QMenu *sandbox = menuBar()->addMenu(tr("&Sandbox"));
