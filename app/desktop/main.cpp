@@ -1,9 +1,13 @@
 // paddock-desktop: the Paddock window, with the engine in-process on its
-// own thread. `paddock-desktop [--data-dir DIR]`.
+// own thread. `paddock-desktop [--data-dir DIR]`. One window per data dir: a
+// second launch raises the first and exits 0.
 #include "engine_takeover.h"
+#include "single_instance.h"
 
 #include "engine_bridge.h"
 #include "main_window.h"
+#include "theme/appearance.h"
+#include "theme/icons.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -24,6 +28,18 @@ int main(int argc, char **argv)
     parser.process(app);
 
     const DataPaths paths = DataPaths::resolve(parser.value(QStringLiteral("data-dir")));
+    // Before the engine: a second window would find the data dir taken and
+    // try to take it over from the first.
+    desktop::SingleInstance instance(desktop::SingleInstance::socketPathFor(paths));
+    if (auto made = paths.ensureExists(); made) {
+        auto role = instance.claim();
+        if (role && *role == desktop::SingleInstance::Role::Secondary)
+            return 0;
+        if (!role) // still usable as a window; later launches just won't find this one
+            qWarning("%s", qPrintable(role.error().message));
+    }
+    QApplication::setWindowIcon(ui::appIcon());
+    ui::applySavedAppearance();
     ui::EngineBridge engine;
     auto opened = engine.open(paths);
     if (!opened && opened.error().code == ErrorCode::Conflict) {
@@ -39,6 +55,12 @@ int main(int argc, char **argv)
         return 1;
     }
     ui::MainWindow window(engine);
+    QObject::connect(&instance, &desktop::SingleInstance::raiseRequested, &window, [&window] {
+        window.setWindowState(window.windowState() & ~Qt::WindowMinimized);
+        window.show();
+        window.raise();
+        window.activateWindow();
+    });
     window.show();
     return QApplication::exec();
 }
