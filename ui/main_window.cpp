@@ -55,7 +55,9 @@ MainWindow::MainWindow(EngineBridge &engine, QWidget *parent)
     splitter->setObjectName(QStringLiteral("mainSplitter"));
     splitter->addWidget(list);
     splitter->addWidget(m_right);
-    splitter->setStretchFactor(1, 3);
+    // The window's width goes to the tabs: the list keeps its width (names stay readable at 800 px).
+    splitter->setStretchFactor(0, 0);
+    splitter->setStretchFactor(1, 1);
     splitter->setCollapsible(1, false);
     splitter->setSizes({ 300, 800 });
     // A held connection's question shows above everything, whatever tab is open.
@@ -150,9 +152,12 @@ QWidget *MainWindow::buildSandboxList()
     // (no ResizeToContents: the uptime ticks every second).
     m_list->horizontalHeader()->setStretchLastSection(false);
     m_list->horizontalHeader()->setSectionResizeMode(SandboxListModel::Name, QHeaderView::Stretch);
-    m_list->setColumnWidth(SandboxListModel::State, 100);
-    m_list->setColumnWidth(SandboxListModel::Uptime, 64);
-    m_list->setMinimumWidth(200);
+    m_list->setColumnWidth(SandboxListModel::State, 96);
+    m_list->setColumnWidth(SandboxListModel::Uptime, 60);
+    m_list->setWordWrap(false);
+    m_list->setShowGrid(false);
+    m_list->setAlternatingRowColors(true);
+    m_list->setMinimumWidth(260); // names, a state and an uptime stay readable
     m_list->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_list, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
         QModelIndex at = m_list->indexAt(pos);

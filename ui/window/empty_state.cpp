@@ -39,7 +39,6 @@ EmptyState::EmptyState(QWidget *parent) : QWidget(parent), m_create(new QPushBut
            "It is offline by default: every connection goes through Paddock's egress rules, which you see and decide. "
            "It sees the host's /usr read-only and has its own writable layer, so nothing it does reaches your files."),
         this);
-    what->setMaximumWidth(520);
     what->setAccessibleName(tr("What a sandbox is"));
     m_create->setIcon(themedIcon(QStringLiteral("list-add"), QStringLiteral("new")));
     m_create->setDefault(true);
@@ -52,11 +51,12 @@ EmptyState::EmptyState(QWidget *parent) : QWidget(parent), m_create(new QPushBut
     cli->setAccessibleName(tr("Command line that creates a sandbox"));
 
     auto *column = new QVBoxLayout(this);
+    column->setContentsMargins(48, 24, 48, 24);
     column->addStretch(2);
     column->addWidget(icon);
     column->addWidget(title);
     column->addSpacing(6);
-    column->addWidget(what, 0, Qt::AlignHCenter);
+    column->addWidget(what); // no alignment: a wrapped label needs the layout's width to get its height
     column->addSpacing(14);
     column->addWidget(m_create, 0, Qt::AlignHCenter);
     column->addSpacing(10);

@@ -9,7 +9,7 @@ namespace paddock::ui {
 
 namespace {
 
-int dotSize(const QStyleOptionViewItem &option) { return qMax(8, option.fontMetrics.height() / 2); }
+int dotSize(const QStyleOptionViewItem &option) { return qMax(9, option.fontMetrics.height() * 3 / 5); }
 
 } // namespace
 
