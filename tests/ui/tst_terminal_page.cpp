@@ -2,9 +2,10 @@
 // pty in the sandbox. Types into the terminal and reads xterm's buffer,
 // resizes the view and checks `stty size`, floods it with output and
 // measures how long the UI thread ever stalls, and saves a screenshot.
-#include "test_support.h"
-#include "window_fixture.h"
+#include "terminal_test_support.h"
+#include "ui_stall_probe.h"
 #include "webengine_test_setup.h"
+#include "window_fixture.h"
 
 #include "engine_bridge.h"
 #include "main_window.h"
@@ -14,13 +15,10 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QWebEnginePage>
 
 using namespace paddock;
@@ -33,33 +31,12 @@ class TstTerminalPage : public QObject {
     WindowFixture m_fx;
     TerminalsPage *m_page = nullptr;
 
-    // Runs JavaScript in the terminal page and waits for its result.
     static QVariant js(TerminalView *view, const QString &script)
     {
-        std::optional<QVariant> result;
-        view->page()->runJavaScript(script, [&](const QVariant &v) { result = v; });
-        if (!QTest::qWaitFor([&] { return result.has_value(); }, kWaitMs))
-            return QStringLiteral("test: no answer from the page");
-        return *result;
+        return terminalJs(view, script);
     }
-
-    static QString screenText(TerminalView *view)
-    {
-        return js(view, QStringLiteral("(() => { const b = term.buffer.active; const lines = [];"
-                                       " for (let i = 0; i < b.length; ++i) lines.push(b.getLine(i).translateToString(true));"
-                                       " return lines.join('\\n'); })()")).toString();
-    }
-
-    static void type(TerminalView *view, const QString &text)
-    {
-        // As keys typed into xterm.js: through its onData, like a keyboard.
-        js(view, QStringLiteral("term.input(%1); true").arg(QString::fromUtf8(QJsonDocument(QJsonArray { text }).toJson(QJsonDocument::Compact)).mid(1).chopped(1)));
-    }
-
-    static bool waitForScreen(TerminalView *view, const QString &text, int timeoutMs = kWaitMs)
-    {
-        return QTest::qWaitFor([&] { return screenText(view).contains(text); }, timeoutMs);
-    }
+    static QString screenText(TerminalView *view) { return terminalScreen(view); }
+    static void type(TerminalView *view, const QString &text) { terminalInput(view, text); }
 
 public:
     static void initMain() { prepareWebEngineForTests(); }
@@ -70,7 +47,9 @@ private Q_SLOTS:
         const QString failed = m_fx.setUp();
         QVERIFY2(failed.isEmpty(), qPrintable(failed));
         m_fx.window->createSandbox(QStringLiteral("term"));
-        QTRY_VERIFY_WITH_TIMEOUT(m_fx.window->selectedSandbox() && m_fx.window->selectedSandbox()->name == QLatin1String("term"), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.window->selectedSandbox()
+                && m_fx.window->selectedSandbox()->name == QLatin1String("term"),
+            kWaitMs);
         m_page = m_fx.window->findChild<TerminalsPage *>();
         QVERIFY(m_page);
         m_fx.window->tabs()->setCurrentWidget(m_page);
@@ -79,10 +58,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(view->host().isRunning(), kWaitMs);
     }
 
-    void cleanupTestCase()
-    {
-        m_fx.tearDown();
-    }
+    void cleanupTestCase() { m_fx.tearDown(); }
 
     void typedCommandRunsAndItsOutputIsInTheBuffer()
     {
@@ -99,43 +75,45 @@ private Q_SLOTS:
         m_fx.window->resize(1300, 800);
         int cols = 0, rows = 0;
         // xterm.js refits on the ResizeObserver's next frame.
-        QTRY_VERIFY_WITH_TIMEOUT((cols = js(view, QStringLiteral("term.cols")).toInt()) > 100, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (cols = js(view, QStringLiteral("term.cols")).toInt()) > 100, kWaitMs);
         rows = js(view, QStringLiteral("term.rows")).toInt();
         type(view, QStringLiteral("clear; stty size\r"));
         const QString expected = QStringLiteral("%1 %2").arg(rows).arg(cols);
-        QVERIFY2(waitForScreen(view, expected), qPrintable(expected + QStringLiteral(" not in:\n") + screenText(view)));
+        QVERIFY2(waitForScreen(view, expected),
+            qPrintable(expected + QStringLiteral(" not in:\n") + screenText(view)));
     }
 
     void floodNeitherFreezesTheUiNorLosesTheLastLine()
     {
         TerminalView *view = m_page->currentTerminal();
-        QElapsedTimer clock;
-        qint64 last = 0, longestStall = 0;
-        QTimer probe; // ticks every 5 ms on the UI thread; a late tick is a stall
-        probe.setInterval(5);
-        connect(&probe, &QTimer::timeout, this, [&] {
-            qint64 now = clock.elapsed();
-            longestStall = std::max(longestStall, now - last);
-            last = now;
-        });
-        clock.start();
+        UiStallProbe probe;
         probe.start();
         type(view, QStringLiteral("clear; seq 1 3000000; echo flood-done\r"));
-        QVERIFY2(QTest::qWaitFor([&] { return screenText(view).contains(QLatin1String("\n3000000\nflood-done")); }, 240000),
-                 qPrintable(screenText(view).right(400)));
-        probe.stop();
-        qInfo("flood of %lld ms: longest UI stall %lld ms", clock.elapsed(), longestStall);
-        // Not a performance target (those are reported, above): a UI that
-        // does not answer for two seconds is frozen, on any build.
-        QVERIFY2(longestStall < 2000, qPrintable(QStringLiteral("the UI froze for %1 ms").arg(longestStall)));
+        QVERIFY2(
+            QTest::qWaitFor(
+                [&] { return screenText(view).contains(QLatin1String("\n3000000\nflood-done")); },
+                240000),
+            qPrintable(screenText(view).right(400)));
+        const qint64 worst = probe.stop();
+        qInfo("terminal flood of %lld ms: worst UI stall %lld ms (budget for the file and log "
+              "floods: %lld ms)",
+            probe.elapsedMs(), worst, uiStallBudgetMs());
+        // Reported against the budget above; failed only when frozen: the
+        // renderer's own frames (Chromium's, on this thread) are not ours to
+        // batch, and a busy 2-core machine stretches them.
+        QVERIFY2(worst < 2000, qPrintable(QStringLiteral("the UI froze for %1 ms").arg(worst)));
     }
 
     void terminalsSurviveSwitchingSandboxes()
     {
         TerminalView *view = m_page->currentTerminal();
         m_fx.window->createSandbox(QStringLiteral("other"));
-        QTRY_VERIFY_WITH_TIMEOUT(m_fx.window->selectedSandbox() && m_fx.window->selectedSandbox()->name == QLatin1String("other"), kWaitMs);
-        QTRY_VERIFY_WITH_TIMEOUT(m_page->currentTerminal() && m_page->currentTerminal() != view, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.window->selectedSandbox()
+                && m_fx.window->selectedSandbox()->name == QLatin1String("other"),
+            kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_page->currentTerminal() && m_page->currentTerminal() != view, kWaitMs);
         for (int row = 0; row < m_fx.window->sandboxes().rowCount(); ++row)
             if (m_fx.window->sandboxes().sandboxAt(row)->name == QLatin1String("term"))
                 m_fx.window->sandboxView()->selectRow(row);
@@ -151,11 +129,13 @@ private Q_SLOTS:
         QGuiApplication::clipboard()->setText(QStringLiteral("echo pasted-$((20+3))"));
         // What Ctrl+Shift+V runs: the page asks the app for the clipboard.
         js(view, QStringLiteral("paddockHost.clipboardText((text) => term.paste(text)); true"));
-        QVERIFY2(waitForScreen(view, QStringLiteral("echo pasted-$((20+3))")), qPrintable(screenText(view).right(300)));
+        QVERIFY2(waitForScreen(view, QStringLiteral("echo pasted-$((20+3))")),
+            qPrintable(screenText(view).right(300)));
         type(view, QStringLiteral("\r")); // a paste is bracketed: bash waits for Enter
         QVERIFY2(waitForScreen(view, QStringLiteral("\npasted-23")), qPrintable(screenText(view)));
         js(view, QStringLiteral("term.selectAll(); paddockHost.copy(term.getSelection()); true"));
-        QTRY_VERIFY_WITH_TIMEOUT(QGuiApplication::clipboard()->text().contains(QLatin1String("pasted-23")), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            QGuiApplication::clipboard()->text().contains(QLatin1String("pasted-23")), kWaitMs);
     }
 
     void screenshotWithATerminalOpen()
@@ -163,21 +143,27 @@ private Q_SLOTS:
         TerminalView *view = m_page->currentTerminal();
         type(view, QStringLiteral("clear; echo hello from paddock; uname -s\r"));
         QVERIFY(waitForScreen(view, QStringLiteral("hello from paddock")));
-        // The terminal area is dark with light text: wait until the renderer
-        // has painted both, then keep the whole window.
-        int light = 0, dark = 0;
+        // The terminal is painted in the palette's colours: wait until the
+        // renderer has drawn text over the background, then keep the whole window.
+        const QColor background(
+            js(view, QStringLiteral("term.options.theme.background")).toString());
+        int text = 0, plain = 0;
         auto painted = [&] {
             QImage term = view->grab().toImage();
-            light = dark = 0;
+            text = plain = 0;
             for (int y = 0; y < term.height(); y += 2)
                 for (int x = 0; x < term.width(); x += 2)
-                    (qGray(term.pixel(x, y)) > 160 ? light : dark) += 1;
-            return light > 50 && dark > light;
+                    (std::abs(qGray(term.pixel(x, y)) - qGray(background.rgb())) > 60 ? text
+                                                                                      : plain)
+                        += 1;
+            return text > 50 && plain > text;
         };
-        QVERIFY2(QTest::qWaitFor(painted, kWaitMs), qPrintable(QStringLiteral("light %1, dark %2").arg(light).arg(dark)));
+        QVERIFY2(QTest::qWaitFor(painted, kWaitMs),
+            qPrintable(QStringLiteral("text %1, background %2").arg(text).arg(plain)));
         const QString dir = QStringLiteral(PADDOCK_SCREENSHOT_DIR);
         QDir().mkpath(dir);
-        QVERIFY(m_fx.window->grab().toImage().save(dir + QStringLiteral("/main-window-terminal.png")));
+        QVERIFY(
+            m_fx.window->grab().toImage().save(dir + QStringLiteral("/main-window-terminal.png")));
         qInfo("screenshot: %s/main-window-terminal.png", qPrintable(dir));
     }
 };
