@@ -15,6 +15,7 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QTabWidget>
 #include <QTimer>
@@ -231,6 +232,40 @@ private Q_SLOTS:
                 && window().selectedSandbox()->name == QStringLiteral("gamma"),
             kWaitMs);
         QVERIFY(viewRowNamed(window(), QStringLiteral("gamma")) >= 0);
+    }
+
+    void restartShowsItsTransitionAndEndsRunning()
+    {
+        select(QStringLiteral("alpha"));
+        const QDateTime before = window().selectedSandbox()->startedAt;
+        QAction *restart = windowAction(m_fx.window.get(), QStringLiteral("Restart"));
+        QVERIFY2(restart && restart->isEnabled(), "no Restart for a running sandbox");
+        restart->trigger();
+        QCOMPARE(stateShown(window(), QStringLiteral("alpha")), QStringLiteral("restarting…"));
+        QVERIFY(!enabled("Start") && !enabled("Stop") && !enabled("Restart"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            stateShown(window(), QStringLiteral("alpha")), QStringLiteral("running"), kWaitMs);
+        QTRY_VERIFY(window().selectedSandbox()->startedAt != before);
+        QVERIFY(enabled("Stop") && !enabled("Start"));
+    }
+
+    void deleteShowsDeletingUntilTheRowGoes()
+    {
+        select(QStringLiteral("gamma"));
+        QTimer::singleShot(0, this, [] {
+            QTRY_VERIFY(qobject_cast<QMessageBox *>(QApplication::activeModalWidget()));
+            qobject_cast<QMessageBox *>(QApplication::activeModalWidget())
+                ->button(QMessageBox::Yes)
+                ->click();
+        });
+        windowAction(m_fx.window.get(), QStringLiteral("Delete"))->trigger();
+        QCOMPARE(stateShown(window(), QStringLiteral("gamma")), QStringLiteral("deleting…"));
+        QVERIFY(!enabled("Delete") && !enabled("Start") && !enabled("Stop"));
+        QTRY_COMPARE_WITH_TIMEOUT(sourceRowNamed(window(), QStringLiteral("gamma")), -1, kWaitMs);
+        // The view may move the selection to a neighbour; what is acted on is what is highlighted.
+        auto now = window().selectedSandbox();
+        QCOMPARE(bool(now), list()->selectionModel()->hasSelection());
+        QVERIFY(!now || now->name != QStringLiteral("gamma"));
     }
 };
 
