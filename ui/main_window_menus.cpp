@@ -40,9 +40,9 @@ void MainWindow::buildToolbar()
 
     connect(a.newSandbox, &QAction::triggered, this, [this] {
         bool ok = false;
-        QString name = QInputDialog::getText(this, tr("New sandbox"), tr("Name (optional):"), QLineEdit::Normal, {}, &ok);
-        if (ok)
-            createSandbox(name.trimmed());
+        QString name = QInputDialog::getText(
+            this, tr("New sandbox"), tr("Name (optional):"), QLineEdit::Normal, {}, &ok);
+        if (ok) createSandbox(name.trimmed());
     });
     connect(a.start, &QAction::triggered, this, &MainWindow::startSelected);
     connect(a.stop, &QAction::triggered, this, &MainWindow::stopSelected);
@@ -50,9 +50,10 @@ void MainWindow::buildToolbar()
     connect(a.rename, &QAction::triggered, this, [this] {
         auto sb = selectedSandbox();
         bool ok = false;
-        QString name = sb ? QInputDialog::getText(this, tr("Rename sandbox"), tr("New name:"), QLineEdit::Normal, sb->name, &ok) : QString();
-        if (ok)
-            renameSelected(name.trimmed());
+        QString name = sb ? QInputDialog::getText(this, tr("Rename sandbox"), tr("New name:"),
+                           QLineEdit::Normal, sb->name, &ok)
+                          : QString();
+        if (ok) renameSelected(name.trimmed());
     });
     connect(a.remove, &QAction::triggered, this, &MainWindow::removeSelected);
     connect(a.openTerminal, &QAction::triggered, this, &MainWindow::openTerminalForSelected);
@@ -78,9 +79,8 @@ QMenu *closeChoiceMenu(QWidget *parent)
         QObject::connect(action, &QAction::triggered, menu, [choice] { saveCloseAction(choice); });
     }
     // The dialog's "Don't ask again" changes the setting too: read it on show.
-    QObject::connect(menu, &QMenu::aboutToShow, menu, [group] {
-        group->actions().at(int(savedCloseAction()))->setChecked(true);
-    });
+    QObject::connect(menu, &QMenu::aboutToShow, menu,
+        [group] { group->actions().at(int(savedCloseAction()))->setChecked(true); });
     return menu;
 }
 
@@ -114,9 +114,11 @@ void MainWindow::buildMenus()
     file->addSeparator();
     file->addMenu(closeChoiceMenu(file));
     file->addSeparator();
-    QAction *quit = file->addAction(themedIcon(QStringLiteral("application-exit"), QString()), tr("Quit"), this, &QWidget::close);
+    QAction *quit = file->addAction(themedIcon(QStringLiteral("application-exit"), QString()),
+        tr("Quit"), this, &QWidget::close);
     quit->setObjectName(QStringLiteral("quitAction"));
-    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q)); // QKeySequence::Quit is empty on some platforms
+    quit->setShortcut(
+        QKeySequence(Qt::CTRL | Qt::Key_Q)); // QKeySequence::Quit is empty on some platforms
     m_keyGuard->protect(quit->shortcut());
 
     QMenu *sandbox = menuBar()->addMenu(tr("&Sandbox"));
@@ -133,7 +135,8 @@ void MainWindow::buildMenus()
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (int i = 0; i < m_tabs->count() && i < 9; ++i) {
-        QAction *tab = view->addAction(m_tabs->tabText(i), this, [this, i] { m_tabs->setCurrentIndex(i); });
+        QAction *tab
+            = view->addAction(m_tabs->tabText(i), this, [this, i] { m_tabs->setCurrentIndex(i); });
         tab->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
         tab->setObjectName(QStringLiteral("showTab%1").arg(i + 1));
         addAction(tab); // window-wide, but never from a focused terminal
@@ -150,9 +153,9 @@ void MainWindow::buildMenus()
 
 QMenu *MainWindow::sandboxContextMenu()
 {
-    auto *menu = findChild<QMenu *>(QStringLiteral("sandboxContextMenu"), Qt::FindDirectChildrenOnly);
-    if (menu)
-        return menu;
+    auto *menu
+        = findChild<QMenu *>(QStringLiteral("sandboxContextMenu"), Qt::FindDirectChildrenOnly);
+    if (menu) return menu;
     menu = new QMenu(this);
     menu->setObjectName(QStringLiteral("sandboxContextMenu"));
     SandboxActions &a = *m_actions;

@@ -4,9 +4,9 @@
 // "Don't ask again" / File → When closing are remembered; "stop" stops them
 // all before the window goes.
 #include "test_support.h"
+#include "webengine_test_setup.h"
 #include "window_fixture.h"
 #include "window_test_helpers.h"
-#include "webengine_test_setup.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -40,18 +40,15 @@ class TstWindowClose : public QObject {
     {
         QTimer::singleShot(0, this, [this, &asked, answer, dontAskAgain] {
             auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-            if (!box)
-                return answerCloseQuestion(asked, answer, dontAskAgain); // not shown yet
+            if (!box) return answerCloseQuestion(asked, answer, dontAskAgain); // not shown yet
             asked.shown = true;
             asked.text = box->text() + QLatin1Char('\n') + box->informativeText();
             for (QAbstractButton *b : box->buttons())
                 asked.buttons << b->text();
             asked.defaultButton = box->defaultButton() ? box->defaultButton()->text() : QString();
-            if (box->checkBox())
-                box->checkBox()->setChecked(dontAskAgain);
+            if (box->checkBox()) box->checkBox()->setChecked(dontAskAgain);
             for (QAbstractButton *b : box->buttons())
-                if (b->text() == answer)
-                    return b->click();
+                if (b->text() == answer) return b->click();
             box->reject();
         });
     }
@@ -59,12 +56,12 @@ class TstWindowClose : public QObject {
     std::optional<SandboxInfo> listed(EngineBridge &engine, const QString &id)
     {
         std::optional<Result<QList<SandboxInfo>>> all;
-        engine.call<QList<SandboxInfo>>([](Engine &e) { return e.listSandboxes(); }, [&](Result<QList<SandboxInfo>> r) { all = r; });
+        engine.call<QList<SandboxInfo>>([](Engine &e) { return e.listSandboxes(); },
+            [&](Result<QList<SandboxInfo>> r) { all = r; });
         if (!QTest::qWaitFor([&] { return all.has_value(); }, kWaitMs) || !*all)
             return std::nullopt;
         for (const SandboxInfo &sb : **all)
-            if (sb.id == id)
-                return sb;
+            if (sb.id == id) return sb;
         return std::nullopt;
     }
 
@@ -79,7 +76,8 @@ class TstWindowClose : public QObject {
         m_fx.window = std::make_unique<MainWindow>(*m_fx.engine);
         m_fx.window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_fx.window.get()));
-        QTRY_VERIFY_WITH_TIMEOUT(sourceRowNamed(*m_fx.window, QStringLiteral("kept")) >= 0, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            sourceRowNamed(*m_fx.window, QStringLiteral("kept")) >= 0, kWaitMs);
     }
 
 public:
@@ -94,7 +92,8 @@ private Q_SLOTS:
         QVERIFY2(failed.isEmpty(), qPrintable(failed));
         m_kept = makeSandbox(*m_fx.engine, QStringLiteral("kept"));
         QVERIFY(!m_kept.id.isEmpty() && m_kept.initPid > 0);
-        QTRY_VERIFY_WITH_TIMEOUT(sourceRowNamed(*m_fx.window, QStringLiteral("kept")) >= 0, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            sourceRowNamed(*m_fx.window, QStringLiteral("kept")) >= 0, kWaitMs);
     }
 
     void cleanupTestCase()
@@ -112,7 +111,8 @@ private Q_SLOTS:
         QVERIFY2(!closed && m_fx.window->isVisible(), "Cancel closed the window");
         QVERIFY2(asked.text.contains(QStringLiteral("keep running")), qPrintable(asked.text));
         for (const char *button : { "Keep running and quit", "Stop all and quit", "Cancel" })
-            QVERIFY2(asked.buttons.contains(QLatin1String(button)), qPrintable(asked.buttons.join(QLatin1Char('|'))));
+            QVERIFY2(asked.buttons.contains(QLatin1String(button)),
+                qPrintable(asked.buttons.join(QLatin1Char('|'))));
         QCOMPARE(asked.defaultButton, QStringLiteral("Keep running and quit"));
     }
 
@@ -132,7 +132,10 @@ private Q_SLOTS:
         // Known engine bug: adoption takes the pid from SO_PEERCRED, which is
         // the pid that called listen() — a launcher step that has exited — not
         // paddock-init's (EnginePrivate::reattachAll).
-        QEXPECT_FAIL("", "engine: an adopted sandbox's initPid is the socket's listen-time pid, not paddock-init's", Continue);
+        QEXPECT_FAIL("",
+            "engine: an adopted sandbox's initPid is the socket's listen-time pid, not "
+            "paddock-init's",
+            Continue);
         QCOMPARE(again->initPid, m_kept.initPid);
         QTRY_COMPARE(stateShown(*m_fx.window, QStringLiteral("kept")), QStringLiteral("running"));
         // "Don't ask again" was ticked: the next close just keeps them running.
@@ -148,8 +151,7 @@ private Q_SLOTS:
         relaunch();
         QAction *stopThem = nullptr;
         for (QAction *a : m_fx.window->menuBar()->findChildren<QAction *>())
-            if (a->text() == QStringLiteral("Stop them"))
-                stopThem = a;
+            if (a->text() == QStringLiteral("Stop them")) stopThem = a;
         QVERIFY2(stopThem, "no File → When closing → Stop them");
         stopThem->trigger();
         QVERIFY(!m_fx.window->close()); // not yet: stopping first

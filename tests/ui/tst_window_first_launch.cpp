@@ -2,9 +2,9 @@
 // a button and the CLI line; the button's sandbox is selected with its
 // terminal focused, and then the window's keys leave that terminal alone.
 #include "test_support.h"
+#include "webengine_test_setup.h"
 #include "window_fixture.h"
 #include "window_test_helpers.h"
-#include "webengine_test_setup.h"
 
 #include "pages/terminals_page.h"
 #include "terminal/terminal_view.h"
@@ -23,7 +23,10 @@ class TstWindowFirstLaunch : public QObject {
 
     WindowFixture m_fx;
 
-    QWidget *emptyState() { return m_fx.window->findChild<QWidget *>(QStringLiteral("emptyState")); }
+    QWidget *emptyState()
+    {
+        return m_fx.window->findChild<QWidget *>(QStringLiteral("emptyState"));
+    }
 
     QString emptyStateText()
     {
@@ -36,8 +39,7 @@ class TstWindowFirstLaunch : public QObject {
     static bool insideTerminal(QWidget *w)
     {
         for (QObject *o = w; o; o = o->parent())
-            if (qobject_cast<TerminalView *>(o))
-                return true;
+            if (qobject_cast<TerminalView *>(o)) return true;
         return false;
     }
 
@@ -59,25 +61,31 @@ private Q_SLOTS:
         QVERIFY2(emptyState(), "no empty state in the window");
         QTRY_VERIFY(emptyState()->isVisible());
         const QString text = emptyStateText();
-        for (const char *word : { "isolated", "offline", "egress", "/usr", "read-only", "writable", "paddock create" })
-            QVERIFY2(text.contains(QLatin1String(word)), qPrintable(QStringLiteral("'%1' missing from:\n%2").arg(QLatin1String(word), text)));
+        for (const char *word :
+            { "isolated", "offline", "egress", "/usr", "read-only", "writable", "paddock create" })
+            QVERIFY2(text.contains(QLatin1String(word)),
+                qPrintable(
+                    QStringLiteral("'%1' missing from:\n%2").arg(QLatin1String(word), text)));
     }
 
     void createButtonMakesASandboxWithItsTerminalFocused()
     {
         QPushButton *create = nullptr;
         for (QPushButton *b : emptyState()->findChildren<QPushButton *>())
-            if (b->text() == QStringLiteral("Create your first sandbox"))
-                create = b;
+            if (b->text() == QStringLiteral("Create your first sandbox")) create = b;
         QVERIFY(create);
         create->click();
-        QTRY_VERIFY_WITH_TIMEOUT(m_fx.window->selectedSandbox() && m_fx.window->selectedSandbox()->state == SandboxState::Running, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.window->selectedSandbox()
+                && m_fx.window->selectedSandbox()->state == SandboxState::Running,
+            kWaitMs);
         QTRY_VERIFY(!emptyState()->isVisible());
         QCOMPARE(m_fx.window->tabs()->currentWidget(), m_fx.window->findChild<TerminalsPage *>());
         QTRY_VERIFY2_WITH_TIMEOUT(insideTerminal(QApplication::focusWidget()),
-                                  qPrintable(QStringLiteral("focus is on %1").arg(QApplication::focusWidget()
-                                      ? QString::fromLatin1(QApplication::focusWidget()->metaObject()->className()) : QStringLiteral("nothing"))),
-                                  kWaitMs);
+            qPrintable(QStringLiteral("focus is on %1")
+                           .arg(QApplication::focusWidget() ? QString::fromLatin1(
+                                    QApplication::focusWidget()->metaObject()->className())
+                                                            : QStringLiteral("nothing"))),
+            kWaitMs);
     }
 
     // Window-wide keys (Quit, switching tabs) and the list's sandbox keys
@@ -101,7 +109,10 @@ private Q_SLOTS:
 
     void theCliLineShownIsOneTheCliRuns()
     {
-        const QString line = emptyStateText().split(QLatin1Char('\n')).filter(QStringLiteral("paddock create")).value(0);
+        const QString line = emptyStateText()
+                                 .split(QLatin1Char('\n'))
+                                 .filter(QStringLiteral("paddock create"))
+                                 .value(0);
         QStringList args = line.split(QLatin1Char(' '), Qt::SkipEmptyParts);
         QCOMPARE(args.value(0), QStringLiteral("paddock"));
         CliRun r = runCli(m_fx.data->paths().dataDir(), args.mid(1));

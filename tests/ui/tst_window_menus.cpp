@@ -2,9 +2,9 @@
 // list's context menu, Copy ID, About with the version, and View → Appearance
 // switching the whole application between light and dark.
 #include "test_support.h"
+#include "webengine_test_setup.h"
 #include "window_fixture.h"
 #include "window_test_helpers.h"
-#include "webengine_test_setup.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -28,8 +28,7 @@ class TstWindowMenus : public QObject {
     QMenu *menu(const QString &title)
     {
         for (QAction *a : m_fx.window->menuBar()->actions())
-            if (a->menu() && QString(a->text()).remove(QLatin1Char('&')) == title)
-                return a->menu();
+            if (a->menu() && QString(a->text()).remove(QLatin1Char('&')) == title) return a->menu();
         return nullptr;
     }
 
@@ -71,20 +70,27 @@ private Q_SLOTS:
         for (const char *title : { "File", "Sandbox", "View", "Help" })
             QVERIFY2(menu(QLatin1String(title)), title);
         QVERIFY(entries(menu(QStringLiteral("File"))).contains(QStringLiteral("New sandbox")));
-        QCOMPARE(entry(menu(QStringLiteral("File")), QStringLiteral("New sandbox"))->shortcut(), QKeySequence(QKeySequence::New));
-        QCOMPARE(entry(menu(QStringLiteral("File")), QStringLiteral("Quit"))->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_Q));
+        QCOMPARE(entry(menu(QStringLiteral("File")), QStringLiteral("New sandbox"))->shortcut(),
+            QKeySequence(QKeySequence::New));
+        QCOMPARE(entry(menu(QStringLiteral("File")), QStringLiteral("Quit"))->shortcut(),
+            QKeySequence(Qt::CTRL | Qt::Key_Q));
         const QStringList sandbox = entries(menu(QStringLiteral("Sandbox")));
-        for (const char *text : { "Start", "Stop", "Restart", "Rename", "Delete", "Open terminal", "Run command", "Copy ID" })
-            QVERIFY2(sandbox.contains(QLatin1String(text)), qPrintable(sandbox.join(QLatin1Char('|'))));
-        QVERIFY(!entry(menu(QStringLiteral("Sandbox")), QStringLiteral("Start"))->shortcut().isEmpty());
-        QVERIFY(m_fx.window->findChild<QAction *>(QStringLiteral("runCommandAction"))); // the Processes tab connects to it
+        for (const char *text : { "Start", "Stop", "Restart", "Rename", "Delete", "Open terminal",
+                 "Run command", "Copy ID" })
+            QVERIFY2(
+                sandbox.contains(QLatin1String(text)), qPrintable(sandbox.join(QLatin1Char('|'))));
+        QVERIFY(
+            !entry(menu(QStringLiteral("Sandbox")), QStringLiteral("Start"))->shortcut().isEmpty());
+        QVERIFY(m_fx.window->findChild<QAction *>(
+            QStringLiteral("runCommandAction"))); // the Processes tab connects to it
         QMenu *view = menu(QStringLiteral("View"));
         for (int i = 0; i < m_fx.window->tabs()->count(); ++i) {
             QAction *tab = entry(view, m_fx.window->tabs()->tabText(i));
             QVERIFY2(tab, qPrintable(m_fx.window->tabs()->tabText(i)));
             QCOMPARE(tab->shortcut(), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
         }
-        QVERIFY(entry(view, QStringLiteral("Appearance")) && entry(view, QStringLiteral("Show toolbar")));
+        QVERIFY(entry(view, QStringLiteral("Appearance"))
+            && entry(view, QStringLiteral("Show toolbar")));
         QVERIFY(entry(menu(QStringLiteral("Help")), QStringLiteral("About Paddock")));
         QVERIFY(entry(menu(QStringLiteral("Help")), QStringLiteral("Command-line usage")));
     }
@@ -103,13 +109,16 @@ private Q_SLOTS:
     void contextMenuOffersTheSandboxActions()
     {
         QTableView *list = m_fx.window->sandboxView();
-        QRect row = list->visualRect(list->model()->index(viewRowNamed(*m_fx.window, QStringLiteral("web")), 0));
+        QRect row = list->visualRect(
+            list->model()->index(viewRowNamed(*m_fx.window, QStringLiteral("web")), 0));
         Q_EMIT list->customContextMenuRequested(row.center());
-        QTRY_VERIFY2(qobject_cast<QMenu *>(QApplication::activePopupWidget()), "no context menu on a sandbox");
+        QTRY_VERIFY2(qobject_cast<QMenu *>(QApplication::activePopupWidget()),
+            "no context menu on a sandbox");
         auto *popup = qobject_cast<QMenu *>(QApplication::activePopupWidget());
         const QStringList shown = entries(popup);
         popup->close();
-        for (const char *text : { "Start", "Stop", "Restart", "Rename", "Delete", "Open terminal", "Copy ID" })
+        for (const char *text :
+            { "Start", "Stop", "Restart", "Rename", "Delete", "Open terminal", "Copy ID" })
             QVERIFY2(shown.contains(QLatin1String(text)), qPrintable(shown.join(QLatin1Char('|'))));
     }
 
@@ -137,12 +146,15 @@ private Q_SLOTS:
 
     void appearanceSwitchesLightAndDark()
     {
-        QMenu *appearance = entry(menu(QStringLiteral("View")), QStringLiteral("Appearance"))->menu();
+        QMenu *appearance
+            = entry(menu(QStringLiteral("View")), QStringLiteral("Appearance"))->menu();
         const QPalette system = QApplication::palette();
-        auto windowLightness = [] { return QApplication::palette().color(QPalette::Window).lightness(); };
+        auto windowLightness
+            = [] { return QApplication::palette().color(QPalette::Window).lightness(); };
         entry(appearance, QStringLiteral("Dark"))->trigger();
         QVERIFY2(windowLightness() < 100, "Dark left a light window");
-        QTRY_VERIFY(m_fx.window->palette().color(QPalette::Window).lightness() < 100); // the window follows
+        QTRY_VERIFY(
+            m_fx.window->palette().color(QPalette::Window).lightness() < 100); // the window follows
         entry(appearance, QStringLiteral("Light"))->trigger();
         QVERIFY2(windowLightness() > 180, "Light left a dark window");
         entry(appearance, QStringLiteral("System"))->trigger();

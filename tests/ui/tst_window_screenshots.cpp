@@ -4,9 +4,9 @@
 // window at 800×500. Saved as <view>-<light|dark>.png under the build's
 // screenshots/ folder (scripts/test prints where); each must not be blank.
 #include "test_support.h"
+#include "webengine_test_setup.h"
 #include "window_fixture.h"
 #include "window_test_helpers.h"
-#include "webengine_test_setup.h"
 
 #include "pages/terminals_page.h"
 #include "terminal/terminal_view.h"
@@ -45,11 +45,13 @@ class TstWindowScreenshots : public QObject {
     void save(const QString &view, const QString &look)
     {
         QImage shot;
-        QVERIFY2(QTest::qWaitFor([&] {
-                     shot = m_fx.window->grab().toImage();
-                     return colours(shot) > 8;
-                 }, kWaitMs),
-                 qPrintable(view + QStringLiteral(": the window rendered flat")));
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         shot = m_fx.window->grab().toImage();
+                         return colours(shot) > 8;
+                     },
+                     kWaitMs),
+            qPrintable(view + QStringLiteral(": the window rendered flat")));
         const QString file = QStringLiteral("%1/%2-%3.png").arg(m_dir, view, look);
         QVERIFY(shot.save(file));
         qInfo("screenshot: %s", qPrintable(file));
@@ -59,14 +61,14 @@ class TstWindowScreenshots : public QObject {
     void look(Appearance appearance)
     {
         setAppearance(appearance);
-        QTRY_COMPARE(m_fx.window->palette().color(QPalette::Window), QApplication::palette().color(QPalette::Window));
+        QTRY_COMPARE(m_fx.window->palette().color(QPalette::Window),
+            QApplication::palette().color(QPalette::Window));
     }
 
     void showTab(const QString &title)
     {
         for (int i = 0; i < m_fx.window->tabs()->count(); ++i)
-            if (m_fx.window->tabs()->tabText(i) == title)
-                m_fx.window->tabs()->setCurrentIndex(i);
+            if (m_fx.window->tabs()->tabText(i) == title) m_fx.window->tabs()->setCurrentIndex(i);
         QCOMPARE(m_fx.window->tabs()->tabText(m_fx.window->tabs()->currentIndex()), title);
     }
 
@@ -83,9 +85,12 @@ class TstWindowScreenshots : public QObject {
             showTab(QLatin1String(tab));
             if (QLatin1String(tab) == QLatin1String("Terminal")) {
                 auto *terminals = m_fx.window->findChild<TerminalsPage *>();
-                QTRY_VERIFY_WITH_TIMEOUT(terminals->currentTerminal() && terminals->currentTerminal()->host().isRunning(), kWaitMs);
+                QTRY_VERIFY_WITH_TIMEOUT(terminals->currentTerminal()
+                        && terminals->currentTerminal()->host().isRunning(),
+                    kWaitMs);
                 // The page draws the prompt after the shell starts: wait for ink.
-                QTRY_VERIFY_WITH_TIMEOUT(colours(terminals->currentTerminal()->grab().toImage()) > 3, kWaitMs);
+                QTRY_VERIFY_WITH_TIMEOUT(
+                    colours(terminals->currentTerminal()->grab().toImage()) > 3, kWaitMs);
             }
             QApplication::processEvents();
             save(QString::fromLatin1(tab).toLower(), look);
@@ -126,16 +131,25 @@ private Q_SLOTS:
         makeSandbox(*m_fx.engine, QStringLiteral("build-cache"));
         SandboxInfo stopped = makeSandbox(*m_fx.engine, QStringLiteral("old-experiment"));
         QVERIFY(stopSandbox(*m_fx.engine, stopped.id));
-        cli({ QStringLiteral("exec"), QStringLiteral("web"), QStringLiteral("--"), QStringLiteral("sh"), QStringLiteral("-c"),
-              QStringLiteral("mkdir -p /root/app/src /root/app/tests && cd /root/app && echo '# app' > README.md && "
-                             "echo 'print(1)' > src/main.py && echo '{}' > package.json && touch tests/test_main.py") });
-        cli({ QStringLiteral("spawn"), QStringLiteral("web"), QStringLiteral("--name"), QStringLiteral("server"), QStringLiteral("--"),
-              QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("i=0; while true; do i=$((i+1)); echo \"request $i served\"; sleep 1; done") });
-        cli({ QStringLiteral("spawn"), QStringLiteral("web"), QStringLiteral("--name"), QStringLiteral("watcher"), QStringLiteral("--"),
-              QStringLiteral("sleep"), QStringLiteral("100000") });
-        cli({ QStringLiteral("exec"), QStringLiteral("web"), QStringLiteral("--"), QStringLiteral("curl"), QStringLiteral("-sS"),
-              QStringLiteral("-m"), QStringLiteral("3"), QStringLiteral("https://registry.example.org/") });
-        QTRY_COMPARE_WITH_TIMEOUT(stateShown(*m_fx.window, QStringLiteral("old-experiment")), QStringLiteral("stopped"), kWaitMs);
+        cli({ QStringLiteral("exec"), QStringLiteral("web"), QStringLiteral("--"),
+            QStringLiteral("sh"), QStringLiteral("-c"),
+            QStringLiteral("mkdir -p /root/app/src /root/app/tests && cd /root/app && echo '# app' "
+                           "> README.md && "
+                           "echo 'print(1)' > src/main.py && echo '{}' > package.json && touch "
+                           "tests/test_main.py") });
+        cli({ QStringLiteral("spawn"), QStringLiteral("web"), QStringLiteral("--name"),
+            QStringLiteral("server"), QStringLiteral("--"), QStringLiteral("sh"),
+            QStringLiteral("-c"),
+            QStringLiteral(
+                "i=0; while true; do i=$((i+1)); echo \"request $i served\"; sleep 1; done") });
+        cli({ QStringLiteral("spawn"), QStringLiteral("web"), QStringLiteral("--name"),
+            QStringLiteral("watcher"), QStringLiteral("--"), QStringLiteral("sleep"),
+            QStringLiteral("100000") });
+        cli({ QStringLiteral("exec"), QStringLiteral("web"), QStringLiteral("--"),
+            QStringLiteral("curl"), QStringLiteral("-sS"), QStringLiteral("-m"),
+            QStringLiteral("3"), QStringLiteral("https://registry.example.org/") });
+        QTRY_COMPARE_WITH_TIMEOUT(stateShown(*m_fx.window, QStringLiteral("old-experiment")),
+            QStringLiteral("stopped"), kWaitMs);
     }
 
     void everyViewLight()
@@ -152,9 +166,11 @@ private Q_SLOTS:
 
     void stoppedPlaceholder()
     {
-        m_fx.window->sandboxView()->selectRow(viewRowNamed(*m_fx.window, QStringLiteral("old-experiment")));
+        m_fx.window->sandboxView()->selectRow(
+            viewRowNamed(*m_fx.window, QStringLiteral("old-experiment")));
         showTab(QStringLiteral("Processes"));
-        for (auto [appearance, name] : { std::pair { Appearance::Light, "light" }, { Appearance::Dark, "dark" } }) {
+        for (auto [appearance, name] :
+            { std::pair { Appearance::Light, "light" }, { Appearance::Dark, "dark" } }) {
             look(appearance);
             save(QStringLiteral("stopped"), QLatin1String(name));
         }
@@ -170,16 +186,18 @@ private Q_SLOTS:
         showTab(QStringLiteral("Overview"));
         QToolBar *bar = m_fx.window->findChild<QToolBar *>(QStringLiteral("sandboxToolbar"));
         for (QAction *action : bar->actions()) {
-            if (action->isSeparator())
-                continue;
+            if (action->isSeparator()) continue;
             QWidget *button = bar->widgetForAction(action);
             QVERIFY2(button && button->isVisible() && bar->rect().contains(button->geometry()),
-                     qPrintable(action->text() + QStringLiteral(" is cut off the toolbar at 800×500")));
+                qPrintable(action->text() + QStringLiteral(" is cut off the toolbar at 800×500")));
         }
         auto *splitter = m_fx.window->findChild<QSplitter *>(QStringLiteral("mainSplitter"));
         QVERIFY2(splitter->sizes().value(0) >= 240 && splitter->sizes().value(1) >= 450,
-                 qPrintable(QStringLiteral("list %1 px, tabs %2 px").arg(splitter->sizes().value(0)).arg(splitter->sizes().value(1))));
-        QVERIFY2(m_fx.window->sandboxView()->columnWidth(SandboxListModel::Name) >= 80, "names squeezed at 800×500");
+            qPrintable(QStringLiteral("list %1 px, tabs %2 px")
+                           .arg(splitter->sizes().value(0))
+                           .arg(splitter->sizes().value(1))));
+        QVERIFY2(m_fx.window->sandboxView()->columnWidth(SandboxListModel::Name) >= 80,
+            "names squeezed at 800×500");
         save(QStringLiteral("small-800x500"), QStringLiteral("light"));
     }
 };

@@ -4,9 +4,9 @@
 // is in flight, a stopped sandbox's tabs offer Start, the state dot has the
 // state's colour, and the list filters and sorts with every row mapped right.
 #include "test_support.h"
+#include "webengine_test_setup.h"
 #include "window_fixture.h"
 #include "window_test_helpers.h"
-#include "webengine_test_setup.h"
 
 #include "pages/overview_page.h"
 #include "pages/processes_page.h"
@@ -15,6 +15,7 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QTabWidget>
 #include <QTimer>
@@ -31,7 +32,11 @@ class TstWindowSelection : public QObject {
 
     MainWindow &window() { return *m_fx.window; }
     QTableView *list() { return m_fx.window->sandboxView(); }
-    bool enabled(const char *text) { QAction *a = windowAction(m_fx.window.get(), QString::fromUtf8(text)); return a && a->isEnabled(); }
+    bool enabled(const char *text)
+    {
+        QAction *a = windowAction(m_fx.window.get(), QString::fromUtf8(text));
+        return a && a->isEnabled();
+    }
 
     void select(const QString &name)
     {
@@ -49,7 +54,10 @@ class TstWindowSelection : public QObject {
         return all;
     }
 
-    QWidget *placeholderOf(QWidget *page) { return page->findChild<QWidget *>(QStringLiteral("stoppedPlaceholder")); }
+    QWidget *placeholderOf(QWidget *page)
+    {
+        return page->findChild<QWidget *>(QStringLiteral("stoppedPlaceholder"));
+    }
 
     // The list's pixels in the State cell of a view row.
     bool stateCellHasColour(int viewRow, QColor want)
@@ -59,14 +67,18 @@ class TstWindowSelection : public QObject {
         for (int y = cell.top(); y <= cell.bottom(); ++y)
             for (int x = cell.left(); x < cell.left() + 30 && x <= cell.right(); ++x) {
                 QColor c = shot.pixelColor(x, y);
-                if (qAbs(c.red() - want.red()) < 24 && qAbs(c.green() - want.green()) < 24 && qAbs(c.blue() - want.blue()) < 24)
+                if (qAbs(c.red() - want.red()) < 24 && qAbs(c.green() - want.green()) < 24
+                    && qAbs(c.blue() - want.blue()) < 24)
                     return true;
             }
         return false;
     }
 
 public:
-    static void initMain() { prepareWebEngineForTests(); } // selecting a running sandbox opens a terminal
+    static void initMain()
+    {
+        prepareWebEngineForTests();
+    } // selecting a running sandbox opens a terminal
 
 private Q_SLOTS:
     void initTestCase()
@@ -89,11 +101,14 @@ private Q_SLOTS:
         // A current row that is not selected (what a click on empty space or
         // a model change can leave) must not be acted on.
         list()->clearSelection();
-        list()->selectionModel()->setCurrentIndex(list()->model()->index(viewRowNamed(window(), QStringLiteral("alpha")), 0),
-                                                  QItemSelectionModel::NoUpdate);
+        list()->selectionModel()->setCurrentIndex(
+            list()->model()->index(viewRowNamed(window(), QStringLiteral("alpha")), 0),
+            QItemSelectionModel::NoUpdate);
         QVERIFY2(!window().selectedSandbox(), "a sandbox counts as selected with no row selected");
-        QVERIFY2(!overviewText().contains(m_alpha.id), qPrintable(QStringLiteral("Overview still shows it:\n") + overviewText()));
-        QVERIFY2(!enabled("Stop") && !enabled("Delete"), "Stop or Delete is enabled with no row selected");
+        QVERIFY2(!overviewText().contains(m_alpha.id),
+            qPrintable(QStringLiteral("Overview still shows it:\n") + overviewText()));
+        QVERIFY2(!enabled("Stop") && !enabled("Delete"),
+            "Stop or Delete is enabled with no row selected");
     }
 
     void tabLeavesTheListAndKeepsTheSelection()
@@ -118,8 +133,10 @@ private Q_SLOTS:
         windowAction(m_fx.window.get(), QStringLiteral("Stop"))->trigger();
         // The call is in flight: the row says so and nothing else can start.
         QCOMPARE(stateShown(window(), QStringLiteral("alpha")), QStringLiteral("stopping…"));
-        QVERIFY2(!enabled("Start") && !enabled("Stop"), "actions stay enabled while a stop is in flight");
-        QTRY_COMPARE_WITH_TIMEOUT(stateShown(window(), QStringLiteral("alpha")), QStringLiteral("stopped"), kWaitMs);
+        QVERIFY2(!enabled("Start") && !enabled("Stop"),
+            "actions stay enabled while a stop is in flight");
+        QTRY_COMPARE_WITH_TIMEOUT(
+            stateShown(window(), QStringLiteral("alpha")), QStringLiteral("stopped"), kWaitMs);
         QVERIFY(enabled("Start"));
         QVERIFY(!enabled("Stop"));
     }
@@ -135,24 +152,33 @@ private Q_SLOTS:
         QStringList words;
         for (QLabel *label : placeholder->findChildren<QLabel *>())
             words << label->text();
-        QVERIFY2(words.join(QLatin1Char(' ')).contains(QStringLiteral("'alpha' is stopped")), qPrintable(words.join(QLatin1Char('|'))));
-        QVERIFY(!placeholderOf(m_fx.window->findChild<OverviewPage *>())); // Overview shows a stopped sandbox as it is
+        QVERIFY2(words.join(QLatin1Char(' ')).contains(QStringLiteral("'alpha' is stopped")),
+            qPrintable(words.join(QLatin1Char('|'))));
+        QVERIFY(!placeholderOf(
+            m_fx.window->findChild<OverviewPage *>())); // Overview shows a stopped sandbox as it is
         auto *start = placeholder->findChild<QPushButton *>();
         QVERIFY(start && start->isEnabled());
         start->click();
         QCOMPARE(stateShown(window(), QStringLiteral("alpha")), QStringLiteral("starting…"));
-        QTRY_COMPARE_WITH_TIMEOUT(stateShown(window(), QStringLiteral("alpha")), QStringLiteral("running"), kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            stateShown(window(), QStringLiteral("alpha")), QStringLiteral("running"), kWaitMs);
         QTRY_VERIFY(!placeholder->isVisible());
     }
 
     void stateDotHasTheStatesColour()
     {
         QVERIFY(stopSandbox(*m_fx.engine, m_beta.id));
-        QTRY_COMPARE_WITH_TIMEOUT(stateShown(window(), QStringLiteral("beta")), QStringLiteral("stopped"), kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            stateShown(window(), QStringLiteral("beta")), QStringLiteral("stopped"), kWaitMs);
         list()->clearSelection(); // selection colours aside
-        QVERIFY2(stateCellHasColour(viewRowNamed(window(), QStringLiteral("alpha")), QColor(0x2e, 0xa0, 0x43)), "no green dot on a running sandbox");
-        QVERIFY2(stateCellHasColour(viewRowNamed(window(), QStringLiteral("beta")), QColor(0x8b, 0x8f, 0x96)), "no grey dot on a stopped sandbox");
-        QVERIFY(!stateCellHasColour(viewRowNamed(window(), QStringLiteral("beta")), QColor(0x2e, 0xa0, 0x43)));
+        QVERIFY2(stateCellHasColour(
+                     viewRowNamed(window(), QStringLiteral("alpha")), QColor(0x2e, 0xa0, 0x43)),
+            "no green dot on a running sandbox");
+        QVERIFY2(stateCellHasColour(
+                     viewRowNamed(window(), QStringLiteral("beta")), QColor(0x8b, 0x8f, 0x96)),
+            "no grey dot on a stopped sandbox");
+        QVERIFY(!stateCellHasColour(
+            viewRowNamed(window(), QStringLiteral("beta")), QColor(0x2e, 0xa0, 0x43)));
     }
 
     void searchFiltersByNameIdAndState()
@@ -169,7 +195,8 @@ private Q_SLOTS:
         QCOMPARE(window().selectedSandbox()->name, QStringLiteral("alpha"));
         search->setText(QStringLiteral("stopped"));
         QCOMPARE(list()->model()->rowCount(), 1);
-        QCOMPARE(list()->model()->index(0, SandboxListModel::Name).data().toString(), QStringLiteral("beta"));
+        QCOMPARE(list()->model()->index(0, SandboxListModel::Name).data().toString(),
+            QStringLiteral("beta"));
         search->clear();
         QCOMPARE(list()->model()->rowCount(), 2);
     }
@@ -177,13 +204,16 @@ private Q_SLOTS:
     void sortedRowsMapToTheirSandboxes()
     {
         list()->sortByColumn(SandboxListModel::Name, Qt::DescendingOrder);
-        QCOMPARE(list()->model()->index(0, SandboxListModel::Name).data().toString(), QStringLiteral("beta"));
+        QCOMPARE(list()->model()->index(0, SandboxListModel::Name).data().toString(),
+            QStringLiteral("beta"));
         list()->selectRow(0);
         QCOMPARE(window().selectedSandbox()->name, QStringLiteral("beta"));
         QTRY_VERIFY(overviewText().contains(m_beta.id));
         list()->sortByColumn(SandboxListModel::Name, Qt::AscendingOrder);
-        QCOMPARE(window().selectedSandbox()->name, QStringLiteral("beta")); // the selection follows its row
-        QCOMPARE(list()->model()->index(0, SandboxListModel::Name).data().toString(), QStringLiteral("alpha"));
+        QCOMPARE(window().selectedSandbox()->name,
+            QStringLiteral("beta")); // the selection follows its row
+        QCOMPARE(list()->model()->index(0, SandboxListModel::Name).data().toString(),
+            QStringLiteral("alpha"));
     }
 
     void newSandboxIsSelectedWhateverTheSortAndFilter()
@@ -198,8 +228,44 @@ private Q_SLOTS:
             input->accept();
         });
         windowAction(m_fx.window.get(), QStringLiteral("New"))->trigger();
-        QTRY_VERIFY_WITH_TIMEOUT(window().selectedSandbox() && window().selectedSandbox()->name == QStringLiteral("gamma"), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(window().selectedSandbox()
+                && window().selectedSandbox()->name == QStringLiteral("gamma"),
+            kWaitMs);
         QVERIFY(viewRowNamed(window(), QStringLiteral("gamma")) >= 0);
+    }
+
+    void restartShowsItsTransitionAndEndsRunning()
+    {
+        select(QStringLiteral("alpha"));
+        const QDateTime before = window().selectedSandbox()->startedAt;
+        QAction *restart = windowAction(m_fx.window.get(), QStringLiteral("Restart"));
+        QVERIFY2(restart && restart->isEnabled(), "no Restart for a running sandbox");
+        restart->trigger();
+        QCOMPARE(stateShown(window(), QStringLiteral("alpha")), QStringLiteral("restarting…"));
+        QVERIFY(!enabled("Start") && !enabled("Stop") && !enabled("Restart"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            stateShown(window(), QStringLiteral("alpha")), QStringLiteral("running"), kWaitMs);
+        QTRY_VERIFY(window().selectedSandbox()->startedAt != before);
+        QVERIFY(enabled("Stop") && !enabled("Start"));
+    }
+
+    void deleteShowsDeletingUntilTheRowGoes()
+    {
+        select(QStringLiteral("gamma"));
+        QTimer::singleShot(0, this, [] {
+            QTRY_VERIFY(qobject_cast<QMessageBox *>(QApplication::activeModalWidget()));
+            qobject_cast<QMessageBox *>(QApplication::activeModalWidget())
+                ->button(QMessageBox::Yes)
+                ->click();
+        });
+        windowAction(m_fx.window.get(), QStringLiteral("Delete"))->trigger();
+        QCOMPARE(stateShown(window(), QStringLiteral("gamma")), QStringLiteral("deleting…"));
+        QVERIFY(!enabled("Delete") && !enabled("Start") && !enabled("Stop"));
+        QTRY_COMPARE_WITH_TIMEOUT(sourceRowNamed(window(), QStringLiteral("gamma")), -1, kWaitMs);
+        // The view may move the selection to a neighbour; what is acted on is what is highlighted.
+        auto now = window().selectedSandbox();
+        QCOMPARE(bool(now), list()->selectionModel()->hasSelection());
+        QVERIFY(!now || now->name != QStringLiteral("gamma"));
     }
 };
 

@@ -49,7 +49,10 @@ std::optional<Result<SingleInstance::Role>> claimElsewhere(const QString &path)
 class TstWindowSingleInstance : public QObject {
     Q_OBJECT
 
-    QString socketIn(const QTemporaryDir &dir) { return dir.path() + QStringLiteral("/desktop.sock"); }
+    QString socketIn(const QTemporaryDir &dir)
+    {
+        return dir.path() + QStringLiteral("/desktop.sock");
+    }
 
 private Q_SLOTS:
     void secondInstanceRaisesTheFirst()
@@ -104,12 +107,14 @@ private Q_SLOTS:
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         if (::getuid() == 0)
             env.insert(QStringLiteral("QTWEBENGINE_DISABLE_SANDBOX"), QStringLiteral("1"));
-        qputenv("XDG_RUNTIME_DIR", runtime.path().toLocal8Bit()); // so DataPaths here agrees with the app
+        qputenv("XDG_RUNTIME_DIR",
+            runtime.path().toLocal8Bit()); // so DataPaths here agrees with the app
         const DataPaths paths = DataPaths::resolve(data.path());
         const QString socket = SingleInstance::socketPathFor(paths);
         QVERIFY(socket.startsWith(runtime.path()));
         // $PADDOCK_DESKTOP_BIN runs another build (an older one, to show how it failed).
-        const QString desktop = qEnvironmentVariable("PADDOCK_DESKTOP_BIN", QStringLiteral(PADDOCK_DESKTOP_BIN));
+        const QString desktop
+            = qEnvironmentVariable("PADDOCK_DESKTOP_BIN", QStringLiteral(PADDOCK_DESKTOP_BIN));
         const QStringList args { QStringLiteral("--data-dir"), data.path() };
 
         QProcess first;

@@ -21,8 +21,7 @@ inline QAction *windowAction(QWidget *window, const QString &text)
     for (QAction *a : window->findChildren<QAction *>()) {
         QString plain = a->text();
         plain.remove(QStringLiteral("…")).remove(QLatin1Char('&'));
-        if (plain == text || a->iconText() == text)
-            return a;
+        if (plain == text || a->iconText() == text) return a;
     }
     return nullptr;
 }
@@ -32,8 +31,7 @@ inline int sourceRowNamed(ui::MainWindow &window, const QString &name)
 {
     ui::SandboxListModel &m = window.sandboxes();
     for (int row = 0; row < m.rowCount(); ++row)
-        if (m.sandboxAt(row)->name == name)
-            return row;
+        if (m.sandboxAt(row)->name == name) return row;
     return -1;
 }
 
@@ -42,15 +40,15 @@ inline int viewRowNamed(ui::MainWindow &window, const QString &name)
 {
     QAbstractItemModel *shown = window.sandboxView()->model();
     for (int row = 0; row < shown->rowCount(); ++row)
-        if (shown->index(row, ui::SandboxListModel::Name).data().toString() == name)
-            return row;
+        if (shown->index(row, ui::SandboxListModel::Name).data().toString() == name) return row;
     return -1;
 }
 
 inline QString stateShown(ui::MainWindow &window, const QString &name)
 {
     int row = sourceRowNamed(window, name);
-    return row < 0 ? QString() : window.sandboxes().index(row, ui::SandboxListModel::State).data().toString();
+    return row < 0 ? QString()
+                   : window.sandboxes().index(row, ui::SandboxListModel::State).data().toString();
 }
 
 // Creates a running sandbox through the engine (as the CLI would); empty on failure.
@@ -58,7 +56,7 @@ inline SandboxInfo makeSandbox(ui::EngineBridge &engine, const QString &name)
 {
     std::optional<Result<SandboxInfo>> made;
     engine.call<SandboxInfo>([name](Engine &e) { return e.createSandbox({ name }); },
-                             [&](Result<SandboxInfo> r) { made = std::move(r); });
+        [&](Result<SandboxInfo> r) { made = std::move(r); });
     (void)QTest::qWaitFor([&] { return made.has_value(); }, kWaitMs);
     return made && *made ? **made : SandboxInfo {};
 }
@@ -66,8 +64,9 @@ inline SandboxInfo makeSandbox(ui::EngineBridge &engine, const QString &name)
 inline bool stopSandbox(ui::EngineBridge &engine, const QString &id)
 {
     std::optional<Result<SandboxInfo>> stopped;
-    engine.callAsync<SandboxInfo>([id](Engine &e, Callback<SandboxInfo> done) { e.stopSandbox(id, done); },
-                                  [&](Result<SandboxInfo> r) { stopped = std::move(r); });
+    engine.callAsync<SandboxInfo>(
+        [id](Engine &e, Callback<SandboxInfo> done) { e.stopSandbox(id, done); },
+        [&](Result<SandboxInfo> r) { stopped = std::move(r); });
     (void)QTest::qWaitFor([&] { return stopped.has_value(); }, kWaitMs);
     return stopped && *stopped;
 }

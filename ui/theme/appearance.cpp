@@ -63,7 +63,8 @@ void apply(Appearance appearance)
     }
     QStyle *fusion = QStyleFactory::create(QStringLiteral("Fusion"));
     QApplication::setStyle(fusion);
-    QApplication::setPalette(appearance == Appearance::Dark ? darkPalette() : fusion->standardPalette());
+    QApplication::setPalette(
+        appearance == Appearance::Dark ? darkPalette() : fusion->standardPalette());
 }
 
 } // namespace
@@ -77,14 +78,14 @@ void setAppearance(Appearance appearance)
 Appearance savedAppearance()
 {
     int value = QSettings().value(kKey, int(Appearance::System)).toInt();
-    return value >= int(Appearance::System) && value <= int(Appearance::Dark) ? Appearance(value) : Appearance::System;
+    return value >= int(Appearance::System) && value <= int(Appearance::Dark) ? Appearance(value)
+                                                                              : Appearance::System;
 }
 
 void applySavedAppearance()
 {
     systemLook();
-    if (savedAppearance() != Appearance::System)
-        apply(savedAppearance());
+    if (savedAppearance() != Appearance::System) apply(savedAppearance());
 }
 
 bool paletteIsDark()

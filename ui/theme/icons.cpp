@@ -2,7 +2,10 @@
 
 // Q_INIT_RESOURCE must be called outside any namespace; in a static library
 // the resource's own initialiser is dropped by the linker unless referenced.
-static void initPaddockResources() { Q_INIT_RESOURCE(paddock); }
+static void initPaddockResources()
+{
+    Q_INIT_RESOURCE(paddock);
+}
 
 namespace paddock::ui {
 
@@ -19,8 +22,7 @@ void ensureResources()
 QIcon themedIcon(const QString &themeName, const QString &bundled)
 {
     ensureResources();
-    if (bundled.isEmpty())
-        return QIcon::fromTheme(themeName);
+    if (bundled.isEmpty()) return QIcon::fromTheme(themeName);
     return QIcon::fromTheme(themeName, QIcon(QStringLiteral(":/icons/%1.svg").arg(bundled)));
 }
 

@@ -21,9 +21,14 @@ QLabel *plainLabel(const QString &text, QWidget *parent)
 
 } // namespace
 
-QString EmptyState::cliLine() { return QStringLiteral("paddock create --name web"); }
+QString EmptyState::cliLine()
+{
+    return QStringLiteral("paddock create --name web");
+}
 
-EmptyState::EmptyState(QWidget *parent) : QWidget(parent), m_create(new QPushButton(tr("Create your first sandbox"), this))
+EmptyState::EmptyState(QWidget *parent)
+    : QWidget(parent)
+    , m_create(new QPushButton(tr("Create your first sandbox"), this))
 {
     setObjectName(QStringLiteral("emptyState"));
     auto *icon = new QLabel(this);
@@ -34,10 +39,12 @@ EmptyState::EmptyState(QWidget *parent) : QWidget(parent), m_create(new QPushBut
     big.setPointSizeF(big.pointSizeF() * 1.6);
     big.setBold(true);
     title->setFont(big);
-    QLabel *what = plainLabel(
-        tr("A sandbox is an isolated Linux environment for code you don't want to trust with your machine. "
-           "It is offline by default: every connection goes through Paddock's egress rules, which you see and decide. "
-           "It sees the host's /usr read-only and has its own writable layer, so nothing it does reaches your files."),
+    QLabel *what = plainLabel(tr("A sandbox is an isolated Linux environment for code you don't "
+                                 "want to trust with your machine. "
+                                 "It is offline by default: every connection goes through "
+                                 "Paddock's egress rules, which you see and decide. "
+                                 "It sees the host's /usr read-only and has its own writable "
+                                 "layer, so nothing it does reaches your files."),
         this);
     what->setAccessibleName(tr("What a sandbox is"));
     m_create->setIcon(themedIcon(QStringLiteral("list-add"), QStringLiteral("new")));
@@ -56,7 +63,8 @@ EmptyState::EmptyState(QWidget *parent) : QWidget(parent), m_create(new QPushBut
     column->addWidget(icon);
     column->addWidget(title);
     column->addSpacing(6);
-    column->addWidget(what); // no alignment: a wrapped label needs the layout's width to get its height
+    column->addWidget(
+        what); // no alignment: a wrapped label needs the layout's width to get its height
     column->addSpacing(14);
     column->addWidget(m_create, 0, Qt::AlignHCenter);
     column->addSpacing(10);

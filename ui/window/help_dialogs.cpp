@@ -19,8 +19,9 @@ void showAbout(QWidget *parent)
     box.setIconPixmap(appIcon().pixmap(64, 64));
     box.setTextFormat(Qt::PlainText);
     box.setText(QObject::tr("Paddock %1").arg(QStringLiteral(PADDOCK_VERSION)));
-    box.setInformativeText(QObject::tr("A workbench for running untrusted, agent-written code in rootless local "
-                                       "sandboxes, with every outbound connection decided by egress rules you can see."));
+    box.setInformativeText(QObject::tr(
+        "A workbench for running untrusted, agent-written code in rootless local "
+        "sandboxes, with every outbound connection decided by egress rules you can see."));
     box.exec();
 }
 

@@ -40,7 +40,8 @@ public:
     QAction *const copyId;
 
 private:
-    QAction *make(const QString &text, const QString &objectName, const QIcon &icon, const QKeySequence &key);
+    QAction *make(
+        const QString &text, const QString &objectName, const QIcon &icon, const QKeySequence &key);
 };
 
 } // namespace paddock::ui

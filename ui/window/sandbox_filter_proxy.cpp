@@ -4,7 +4,8 @@
 
 namespace paddock::ui {
 
-SandboxFilterProxy::SandboxFilterProxy(QObject *parent) : QSortFilterProxyModel(parent)
+SandboxFilterProxy::SandboxFilterProxy(QObject *parent)
+    : QSortFilterProxyModel(parent)
 {
     setSortRole(SandboxListModel::SortRole);
     // The state changes under a filter ("running"): re-filter on every change.
@@ -19,10 +20,11 @@ void SandboxFilterProxy::setSearchText(const QString &text)
 
 bool SandboxFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
-    if (m_search.isEmpty())
-        return true;
+    if (m_search.isEmpty()) return true;
     const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
-    return index.data(SandboxListModel::SearchRole).toString().contains(m_search, Qt::CaseInsensitive);
+    return index.data(SandboxListModel::SearchRole)
+        .toString()
+        .contains(m_search, Qt::CaseInsensitive);
 }
 
 } // namespace paddock::ui

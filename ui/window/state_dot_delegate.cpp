@@ -9,11 +9,15 @@ namespace paddock::ui {
 
 namespace {
 
-int dotSize(const QStyleOptionViewItem &option) { return qMax(9, option.fontMetrics.height() * 3 / 5); }
+int dotSize(const QStyleOptionViewItem &option)
+{
+    return qMax(9, option.fontMetrics.height() * 3 / 5);
+}
 
 } // namespace
 
-void StateDotDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+void StateDotDelegate::paint(
+    QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     const int size = dotSize(option);
     const int margin = size / 2 + 2;
@@ -23,7 +27,8 @@ void StateDotDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     QStyleOptionViewItem background = option;
     initStyleOption(&background, index);
     background.text.clear();
-    option.widget->style()->drawControl(QStyle::CE_ItemViewItem, &background, painter, option.widget);
+    option.widget->style()->drawControl(
+        QStyle::CE_ItemViewItem, &background, painter, option.widget);
     QStyledItemDelegate::paint(painter, textOption, index);
 
     const auto status = SandboxStatus(index.data(SandboxListModel::StatusRole).toInt());

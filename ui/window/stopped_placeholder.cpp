@@ -11,7 +11,9 @@
 namespace paddock::ui {
 
 StoppedPlaceholder::StoppedPlaceholder(QWidget *page)
-    : QWidget(page), m_message(new QLabel(this)), m_start(new QPushButton(tr("Start"), this))
+    : QWidget(page)
+    , m_message(new QLabel(this))
+    , m_start(new QPushButton(tr("Start"), this))
 {
     setObjectName(QStringLiteral("stoppedPlaceholder"));
     setAutoFillBackground(true); // hides the page beneath
@@ -23,7 +25,8 @@ StoppedPlaceholder::StoppedPlaceholder(QWidget *page)
     m_message->setFont(big);
     m_start->setIcon(themedIcon(QStringLiteral("media-playback-start"), QStringLiteral("start")));
     m_start->setAccessibleName(tr("Start the sandbox"));
-    auto *hint = new QLabel(tr("This tab shows a running sandbox. Its files stay while it is stopped."), this);
+    auto *hint = new QLabel(
+        tr("This tab shows a running sandbox. Its files stay while it is stopped."), this);
     hint->setAlignment(Qt::AlignCenter);
     hint->setWordWrap(true);
     hint->setEnabled(false); // the palette's dimmed text
