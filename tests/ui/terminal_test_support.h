@@ -38,6 +38,18 @@ inline QString terminalScreen(ui::TerminalView *view)
         .toString();
 }
 
+// The last lines of the buffer: cheap enough to poll during a flood.
+inline QString terminalTail(ui::TerminalView *view, int lines)
+{
+    return terminalJs(view,
+        QStringLiteral("(() => { const b = term.buffer.active; const lines = [];"
+                       " for (let i = Math.max(0, b.length - %1); i < b.length; ++i)"
+                       " lines.push(b.getLine(i).translateToString(true));"
+                       " return lines.join('\\n'); })()")
+            .arg(lines))
+        .toString();
+}
+
 // As if typed: through xterm.js's onData, not through key events.
 inline void terminalInput(ui::TerminalView *view, const QString &text)
 {

@@ -9,6 +9,7 @@
 #include "main_window.h"
 
 #include <QAbstractButton>
+#include <QDir>
 #include <QLabel>
 #include <QTabWidget>
 #include <QTableView>
@@ -143,6 +144,18 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             m_fx.window->selectedSandbox()->state == SandboxState::Stopped, kWaitMs);
         QVERIFY(!reconnect->isEnabled()); // nothing to reconnect to yet
+        // The bar and its buttons still fit a small window.
+        m_fx.window->resize(800, 500);
+        auto *close
+            = endedBar()->findChild<QAbstractButton *>(QStringLiteral("closeTerminalButton"));
+        QTRY_VERIFY_WITH_TIMEOUT(!close->visibleRegion().isEmpty()
+                && close->visibleRegion().boundingRect().width() == close->width(),
+            kWaitMs);
+        QVERIFY(!reconnect->accessibleName().isEmpty() && !close->accessibleName().isEmpty());
+        const QString dir = QStringLiteral(PADDOCK_SCREENSHOT_DIR);
+        QDir().mkpath(dir);
+        QVERIFY(m_fx.window->grab().toImage().save(
+            dir + QStringLiteral("/terminal-session-ended-800x500.png")));
 
         m_fx.window->startSelected();
         QTRY_VERIFY_WITH_TIMEOUT(reconnect->isEnabled(), 60000);

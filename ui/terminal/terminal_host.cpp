@@ -13,6 +13,10 @@ QString describe(ExitStatus status)
                              : QStringLiteral("exit %1").arg(status.exitCode);
 }
 
+// Output taken from the inbox per turn of the UI's event loop: one page
+// batch (OutputCoalescer's cap), so a turn never does more than one.
+constexpr qsizetype kDrainSliceBytes = 64 * 1024;
+
 TerminalSize boundedSize(int rows, int cols)
 {
     return { quint16(qBound(1, rows, kMaxTerminalCells)),
@@ -70,6 +74,7 @@ void TerminalHost::start()
     m_exit.reset();
     m_endReason.clear();
     const quint64 generation = ++m_generation;
+    m_inbox = std::make_shared<OutputInbox>();
     CommandSpec cmd { m_argv };
     cmd.terminal = m_size;
     QPointer<TerminalHost> self(this);
@@ -77,16 +82,21 @@ void TerminalHost::start()
     // The guard on the session is made on the engine thread, where the
     // session lives and dies: made here, it would race with its deletion.
     m_engine.call<QPointer<ExecSession>>(
-        [self, generation, sandboxId = m_sandboxId, cmd](
+        [self, generation, inbox = m_inbox, sandboxId = m_sandboxId, cmd](
             Engine &e) -> Result<QPointer<ExecSession>> {
             auto session = e.exec(sandboxId, cmd);
             if (!session) return tl::unexpected(session.error());
             if (!self) return QPointer<ExecSession>(*session);
             // Connected on the engine thread; delivered queued on the UI thread.
             ExecSession *s = *session;
-            QObject::connect(s, &ExecSession::output, self.data(),
-                [self, generation](OutputStream, const QByteArray &bytes) {
-                    if (self) self->onEngineOutput(generation, bytes);
+            // Output goes through the inbox, not one queued call per chunk.
+            auto *waker = new OutputWaker(s); // on the engine thread; dies with the session
+            QObject::connect(waker, &OutputWaker::wake, self.data(), [self, generation] {
+                if (self) self->drain(generation);
+            });
+            QObject::connect(s, &ExecSession::output, waker,
+                [inbox, waker](OutputStream, const QByteArray &bytes) {
+                    if (inbox->push(bytes)) Q_EMIT waker->wake();
                 });
             QObject::connect(
                 s, &ExecSession::finished, self.data(), [self, generation](ExitStatus st) {
@@ -120,9 +130,14 @@ void TerminalHost::start()
         });
 }
 
-void TerminalHost::onEngineOutput(quint64 generation, const QByteArray &bytes)
+void TerminalHost::drain(quint64 generation)
 {
-    if (generation == m_generation) m_coalescer.append(bytes);
+    if (generation != m_generation) return;
+    bool more = false;
+    m_coalescer.append(m_inbox->take(kDrainSliceBytes, &more));
+    if (more) // the rest on a later turn of the event loop
+        QMetaObject::invokeMethod(
+            this, [this, generation] { drain(generation); }, Qt::QueuedConnection);
 }
 
 void TerminalHost::onEnded(quint64 generation, const QString &reason)
@@ -131,6 +146,7 @@ void TerminalHost::onEnded(quint64 generation, const QString &reason)
     m_ended = true;
     m_starting = false;
     m_endReason = reason;
+    m_coalescer.append(m_inbox->take(-1)); // what the command printed last, before the note
     m_coalescer.append(
         QStringLiteral("\r\n\x1b[2m[session ended: %1]\x1b[0m\r\n").arg(reason).toUtf8());
     m_coalescer.flush();

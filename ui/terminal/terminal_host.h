@@ -6,11 +6,14 @@
 #pragma once
 
 #include "output_coalescer.h"
+#include "output_inbox.h"
 #include "terminal_appearance.h"
 
 #include "engine_bridge.h"
 
 #include <QPointer>
+
+#include <memory>
 
 namespace paddock::ui {
 
@@ -51,7 +54,7 @@ Q_SIGNALS:
 
 private:
     void start();
-    void onEngineOutput(quint64 generation, const QByteArray &bytes);
+    void drain(quint64 generation);
     void onEnded(quint64 generation, const QString &reason);
 
     EngineBridge &m_engine;
@@ -59,6 +62,8 @@ private:
     QString m_sandboxId;
     QStringList m_argv;
     OutputCoalescer m_coalescer;
+    std::shared_ptr<OutputInbox>
+        m_inbox; // the current session's output, filled on the engine thread
     QPointer<ExecSession> m_session; // lives on the engine thread
     TerminalSize m_size;
     std::optional<ExitStatus> m_exit;
