@@ -36,6 +36,17 @@ QString FilesPage::directoryFor(const QModelIndex &index) const
     return path.left(path.lastIndexOf(u'/')).isEmpty() ? QStringLiteral("/") : path.left(path.lastIndexOf(u'/'));
 }
 
+void FilesPage::confirmRemove(const QModelIndex &index)
+{
+    if (!index.isValid())
+        return;
+    const QString path = m_model.pathOf(index);
+    const bool folder = m_model.infoAt(index).kind == FileKind::Directory;
+    const QString question = folder ? tr("Delete the folder %1 and everything in it?").arg(path) : tr("Delete %1?").arg(path);
+    if (askPlain(this, folder ? tr("Delete folder") : tr("Delete file"), question))
+        remove(path);
+}
+
 void FilesPage::reportFailure(const QString &what, const Result<void> &r)
 {
     if (r)
@@ -71,10 +82,7 @@ void FilesPage::showContextMenu(const QPoint &pos)
             if (!name.isEmpty())
                 rename(path, joinPath(path.left(path.lastIndexOf(u'/')), name));
         });
-        menu.addAction(tr("Delete"), this, [this, path] {
-            if (askPlain(this, tr("Delete"), tr("Delete %1 and everything in it?").arg(path)))
-                remove(path);
-        });
+        menu.addAction(tr("Delete…"), this, [this, index] { confirmRemove(index); });
     }
     menu.exec(m_tree->viewport()->mapToGlobal(pos));
 }
