@@ -12,6 +12,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QSettings>
@@ -153,8 +154,29 @@ std::optional<SandboxInfo> MainWindow::selectedSandbox() const
 void MainWindow::showSelection()
 {
     auto sb = selectedSandbox();
+    // Moving away from a sandbox whose pages hold unsaved work asks first;
+    // "Cancel" puts the selection back.
+    const QString id = sb ? sb->id : QString();
+    if (id != m_shownId && m_model.rowOf(m_shownId) >= 0 && !confirmLeavePages())
+        return m_list->selectRow(m_model.rowOf(m_shownId));
+    m_shownId = id;
     for (SandboxPage *page : std::as_const(m_pages))
         page->showSandbox(sb);
+}
+
+bool MainWindow::confirmLeavePages()
+{
+    for (SandboxPage *page : std::as_const(m_pages))
+        if (!page->confirmLeave())
+            return false;
+    return true;
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (!confirmLeavePages())
+        return event->ignore();
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::report(const QString &what, const Error &error)

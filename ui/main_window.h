@@ -42,6 +42,8 @@ private:
     void buildActions();
     void addPage(SandboxPage *page);
     void showSelection();
+    bool confirmLeavePages(); // every page agrees to show something else
+    void closeEvent(QCloseEvent *event) override;
     void report(const QString &what, const Error &error);
     void restoreSettings();
 
@@ -53,6 +55,7 @@ private:
     EgressQuestionModel *m_questions = nullptr;
     EgressQuestionBar *m_questionBar = nullptr;
     EgressDesktopNotifier *m_notifier = nullptr;
+    QString m_shownId; // the sandbox the pages show
     QString m_restoreSelection; // the ID selected last session, until it shows up
 };
 

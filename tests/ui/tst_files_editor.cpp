@@ -208,6 +208,28 @@ private Q_SLOTS:
         QCOMPARE(m_page->editor()->toPlainText(), edited);
         m_page->editor()->document()->setModified(false); // nothing left to ask about at teardown
     }
+
+    // Selecting another sandbox is leaving the file too.
+    void switchingSandboxWithUnsavedEditsAsksFirst()
+    {
+        std::optional<Result<SandboxInfo>> other;
+        m_fx.engine->call<SandboxInfo>([](Engine &e) { return e.createSandbox(SandboxSpec { QStringLiteral("other") }); },
+                                       [&](Result<SandboxInfo> r) { other = r; });
+        QVERIFY(QTest::qWaitFor([&] { return other.has_value() && m_fx.window->sandboxes().rowOf((*other)->id) >= 0; }, kWaitMs));
+        openAndWait(QStringLiteral("/root/a.txt"), QStringLiteral("one\nsaved by keys"));
+        typeInEditor(QStringLiteral("!"));
+        const QString edited = m_page->editor()->toPlainText();
+        answerNext(QMessageBox::Cancel);
+        m_fx.window->sandboxView()->selectRow(m_fx.window->sandboxes().rowOf((*other)->id));
+        QVERIFY2(QTest::qWaitFor([&] { return !m_lastQuestion.isEmpty(); }, 5000), "switching sandbox asked nothing");
+        QVERIFY(m_lastQuestion.contains(QLatin1String("/root/a.txt")));
+        QCOMPARE(m_fx.window->selectedSandbox()->id, m_sandboxId);
+        QCOMPARE(m_page->editor()->toPlainText(), edited);
+        answerNext(QMessageBox::Discard);
+        m_fx.window->sandboxView()->selectRow(m_fx.window->sandboxes().rowOf((*other)->id));
+        QVERIFY(QTest::qWaitFor([&] { return m_fx.window->selectedSandbox()->id == (*other)->id; }, 5000));
+        QVERIFY(QTest::qWaitFor([&] { return m_page->editor()->toPlainText().isEmpty(); }, 5000));
+    }
 };
 
 QTEST_MAIN(TstFilesEditor)
