@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -31,10 +32,11 @@ QStringList defaultExcludes(const QString &root)
 } // namespace
 
 FilesPage::FilesPage(EngineBridge &engine, QWidget *parent)
-    : SandboxPage(parent), m_engine(engine), m_rootEdit(new QLineEdit(QStringLiteral("/root"), this)),
+    : SandboxPage(parent), m_engine(engine), m_transfers(engine), m_rootEdit(new QLineEdit(QStringLiteral("/root"), this)),
       m_tree(new FileTreeView(this)), m_viewer(new QStackedWidget(this)), m_editor(new QPlainTextEdit(this)),
       m_image(new QLabel(this)), m_notice(new QLabel(this)), m_save(new QPushButton(tr("Save"), this)),
-      m_conflictBar(new QFrame(this)), m_conflictText(new QLabel(m_conflictBar))
+      m_conflictBar(new QFrame(this)), m_conflictText(new QLabel(m_conflictBar)),
+      m_transferText(new QLabel(this)), m_transferBar(new QProgressBar(this))
 {
     m_tree->setModel(&m_model);
     setUpTreeColumns();
@@ -68,6 +70,7 @@ FilesPage::FilesPage(EngineBridge &engine, QWidget *parent)
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->addWidget(m_rootEdit);
     leftLayout->addWidget(m_tree);
+    buildTransferRow(leftLayout);
     auto *splitter = new QSplitter(this);
     splitter->addWidget(left);
     splitter->addWidget(right);
@@ -119,6 +122,34 @@ void FilesPage::buildConflictBar()
     m_conflictBar->hide();
     connect(reload, &QPushButton::clicked, this, [this] { loadFile(m_openPath, true); });
     connect(keep, &QPushButton::clicked, m_conflictBar, &QWidget::hide);
+}
+
+// Uploads and saves to the host run in the background: what is moving and
+// how far, under the tree, while any is on its way.
+void FilesPage::buildTransferRow(QLayout *into)
+{
+    m_transferText->setTextFormat(Qt::PlainText); // file names are the host's or the sandbox's
+    m_transferText->setAccessibleName(tr("Transfer in progress"));
+    m_transferBar->setAccessibleName(tr("Transfer progress"));
+    m_transferBar->setTextVisible(false);
+    m_transferText->hide();
+    m_transferBar->hide();
+    into->addWidget(m_transferText);
+    into->addWidget(m_transferBar);
+    connect(&m_transfers, &FileTransfers::progress, this, [this](const QString &what, qint64 done, qint64 total) {
+        const QLocale locale;
+        m_transferText->setText(displayText(total >= 0 ? tr("%1: %2 of %3").arg(what, locale.formattedDataSize(done), locale.formattedDataSize(total))
+                                                       : tr("%1: %2").arg(what, locale.formattedDataSize(done))));
+        // Per mille: a file over 2 GiB does not fit the bar's int range in bytes.
+        m_transferBar->setRange(0, total > 0 ? 1000 : 0);
+        m_transferBar->setValue(total > 0 ? int(done * 1000 / total) : 0);
+        m_transferText->show();
+        m_transferBar->show();
+    });
+    connect(&m_transfers, &FileTransfers::allDone, this, [this] {
+        m_transferText->hide();
+        m_transferBar->hide();
+    });
 }
 
 // Keys that belong to this tab only: Delete acts on the selected file (the

@@ -7,6 +7,7 @@
 #include "sandbox_page.h"
 
 #include "engine_bridge.h"
+#include "files/file_transfers.h"
 #include "files/file_tree_model.h"
 #include "files/file_tree_view.h"
 
@@ -20,6 +21,7 @@ class QFrame;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
+class QProgressBar;
 class QPushButton;
 class QStackedWidget;
 
@@ -71,6 +73,7 @@ private:
     void fetchDetails(const QStringList &paths);
     void buildConflictBar();
     void buildActions();
+    void buildTransferRow(QLayout *into);
     // files_page_editor.cpp
     void loadFile(const QString &path, bool keepView);
     void showContent(const QString &path, const FileHead &head, const FileInfo &info, bool keepView);
@@ -85,6 +88,7 @@ private:
 
     EngineBridge &m_engine;
     FileTreeModel m_model;
+    FileTransfers m_transfers;
     QLineEdit *m_rootEdit;
     FileTreeView *m_tree;
     QStackedWidget *m_viewer;
@@ -94,6 +98,8 @@ private:
     QPushButton *m_save;
     QFrame *m_conflictBar;
     QLabel *m_conflictText;
+    QLabel *m_transferText;
+    QProgressBar *m_transferBar;
     QString m_sandboxId;
     QPointer<FileWatch> m_watch; // lives on the engine thread
     int m_generation = 0; // answers for an older sandbox or root are dropped
