@@ -4,6 +4,7 @@
 #include "files/file_tree_model.h"
 
 #include <QAbstractItemModelTester>
+#include <QIcon>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTreeView>
@@ -154,6 +155,18 @@ private Q_SLOTS:
         QCOMPARE(namesUnder(*m_model), (QStringList { "dir", "small", "big", "mid" }));
         m_model->sort(FileTreeModel::Name, Qt::AscendingOrder);
         QCOMPARE(namesUnder(*m_model), (QStringList { "dir", "big", "mid", "small" }));
+    }
+
+    // Folders and files get icons (the theme's by MIME type, or the
+    // style's where the theme has none), never a blank.
+    void rowsHaveIcons()
+    {
+        listRoot({ file(QStringLiteral("src"), 0, FileKind::Directory), file(QStringLiteral("main.c")), file(QStringLiteral("photo.png")) });
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            QVERIFY2(!m_model->index(row, 0).data(Qt::DecorationRole).value<QIcon>().isNull(), qPrintable(QString::number(row)));
+        const QIcon folder = m_model->index(0, 0).data(Qt::DecorationRole).value<QIcon>();
+        const QIcon source = m_model->index(1, 0).data(Qt::DecorationRole).value<QIcon>();
+        QVERIFY(folder.cacheKey() != source.cacheKey());
     }
 
     // A folder nobody opened: its events cost a lookup and leave no trace.

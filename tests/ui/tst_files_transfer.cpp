@@ -8,7 +8,12 @@
 #include "files/file_tree_model.h"
 #include "pages/files_page.h"
 
+#include <QAbstractButton>
+#include <QAbstractItemView>
 #include <QFile>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QLabel>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -94,6 +99,22 @@ private Q_SLOTS:
         QVERIFY(out.open(QIODevice::ReadOnly));
         QVERIFY(out.seek(20000000));
         QCOMPARE(out.readAll(), QByteArray("tail\n"));
+    }
+
+    // At 800×500 the tree and the viewer both stay usable, and the
+    // controls say what they are to assistive technology.
+    void theTabWorksAt800x500WithNamedControls()
+    {
+        QCOMPARE(m_page->size(), QSize(800, 500));
+        QVERIFY(m_page->tree()->isVisible() && m_page->tree()->width() >= 200 && m_page->tree()->height() >= 200);
+        QVERIFY(m_page->editor()->isVisible() && m_page->editor()->width() >= 200);
+        for (QWidget *w : m_page->findChildren<QWidget *>()) {
+            if (!w->isVisible() || qobject_cast<QHeaderView *>(w) || !(qobject_cast<QLineEdit *>(w) || qobject_cast<QAbstractItemView *>(w) || qobject_cast<QPlainTextEdit *>(w)
+                                     || qobject_cast<QAbstractButton *>(w)))
+                continue;
+            const auto *button = qobject_cast<QAbstractButton *>(w);
+            QVERIFY2(!w->accessibleName().isEmpty() || (button && !button->text().isEmpty()), w->metaObject()->className());
+        }
     }
 
     void uploadingAFolderSaysWhy()
