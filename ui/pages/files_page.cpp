@@ -156,12 +156,12 @@ void FilesPage::buildTransferRow(QLayout *into)
 // sandbox list has its own), Ctrl+S on the open one.
 void FilesPage::buildActions()
 {
-    auto *remove = new QAction(tr("Delete"), m_tree);
+    auto *remove = new QAction(tr("Delete File or Folder"), m_tree);
     remove->setShortcut(QKeySequence::Delete);
     remove->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_tree->addAction(remove);
     connect(remove, &QAction::triggered, this, [this] { confirmRemove(m_tree->currentIndex()); });
-    auto *save = new QAction(tr("Save"), this);
+    auto *save = new QAction(tr("Save File"), this);
     save->setShortcut(QKeySequence::Save);
     save->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     addAction(save);
