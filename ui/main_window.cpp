@@ -18,6 +18,7 @@
 #include "window/terminal_key_guard.h"
 
 #include <QApplication>
+#include <QCloseEvent>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QMenu>
@@ -223,9 +224,16 @@ bool MainWindow::selectSandbox(const QString &id)
 
 void MainWindow::showSelection()
 {
-    // TODO(merge): when SandboxPage::confirmLeave() exists (Files page, unsaved
-    // edits), ask it here before the selection moves away from a sandbox.
     auto sb = selectedSandbox();
+    // Moving away from a sandbox whose pages hold unsaved work asks first;
+    // "Cancel" puts the selection back.
+    const QString id = sb ? sb->id : QString();
+    if (id != m_shownId && m_model.rowOf(m_shownId) >= 0 && !confirmLeavePages())
+    {
+        selectSandbox(m_shownId);
+        return;
+    }
+    m_shownId = id;
     for (SandboxPage *page : std::as_const(m_pages))
         page->showSandbox(sb);
     updateSelectionState();
@@ -257,6 +265,15 @@ void MainWindow::markActivity(const QString &id, SandboxActivity activity, const
     m_model.setActivity(id, activity, error ? error->message : QString());
     updateSelectionState();
 }
+
+bool MainWindow::confirmLeavePages()
+{
+    for (SandboxPage *page : std::as_const(m_pages))
+        if (!page->confirmLeave())
+            return false;
+    return true;
+}
+
 
 void MainWindow::report(const QString &what, const Error &error)
 {

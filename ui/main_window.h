@@ -75,6 +75,7 @@ private:
     void markActivity(const QString &id, SandboxActivity activity, const Error *error = nullptr);
     void focusTerminalPage();
     void stopAllThenClose();
+    bool confirmLeavePages(); // every page agrees to show something else
     void report(const QString &what, const Error &error);
     void restoreSettings();
 
@@ -93,6 +94,7 @@ private:
     EgressQuestionModel *m_questions = nullptr;
     EgressQuestionBar *m_questionBar = nullptr;
     EgressDesktopNotifier *m_notifier = nullptr;
+    QString m_shownId; // the sandbox the pages show
     QString m_restoreSelection; // the ID selected last session, until it shows up
     bool m_listed = false; // the first listing arrived: no rows now means none at all
     bool m_closeDecided = false; // running sandboxes were stopped or kept: close for real

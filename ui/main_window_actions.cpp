@@ -167,8 +167,8 @@ void MainWindow::renameSelected(const QString &newName)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    // TODO(merge): ask each SandboxPage::confirmLeave() here (Files: unsaved
-    // edits) before anything else, once the Files page has it.
+    if (!m_closeDecided && !confirmLeavePages()) // unsaved work (Files) first
+        return event->ignore();
     int running = 0;
     for (int row = 0; row < m_model.rowCount(); ++row)
         running += m_model.sandboxAt(row)->state == SandboxState::Running;

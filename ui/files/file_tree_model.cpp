@@ -2,41 +2,15 @@
 
 #include "paddock/display_text.h"
 
-#include <QFileIconProvider>
 #include <QLocale>
-
-#include <algorithm>
 
 namespace paddock::ui {
 
-struct FileTreeModel::Node {
-    FileInfo info; // info.name: this entry's name
-    Node *parent = nullptr;
-    std::vector<std::unique_ptr<Node>> children; // directories first, then by name
-    int rowInParent = 0; // kept current on every insert and removal: views ask often
-    bool listed = false;
-    bool listing = false;
-    QList<FileEvent> heldEvents; // for this directory, while its listing is on its way
-
-    bool isDir() const { return info.kind == FileKind::Directory; }
-    int row() const { return rowInParent; }
-    void renumberFrom(size_t first)
-    {
-        for (size_t i = first; i < children.size(); ++i)
-            children[i]->rowInParent = int(i);
-    }
-    int findChild(const QString &name) const; // by binary search: children are sorted
-};
-
 namespace {
 
-bool sortsBefore(const FileInfo &a, const FileInfo &b)
-{
-    const bool aDir = a.kind == FileKind::Directory, bDir = b.kind == FileKind::Directory;
-    if (aDir != bDir)
-        return aDir;
-    return a.name < b.name;
-}
+constexpr int kIdleMs = 16; // after the last event of a burst
+constexpr int kMaxDelayMs = 100; // after the first, however long the burst
+constexpr int kMaxDetailsPerTurn = 256;
 
 QString parentOf(const QString &path)
 {
@@ -48,22 +22,18 @@ QString nameOf(const QString &path) { return path.mid(path.lastIndexOf(u'/') + 1
 
 } // namespace
 
-int FileTreeModel::Node::findChild(const QString &name) const
+FileTreeModel::FileTreeModel(QObject *parent) : QAbstractItemModel(parent)
 {
-    // Directories sort first: look for the name as one, then as anything else.
-    for (FileKind kind : { FileKind::Directory, FileKind::File }) {
-        FileInfo probe;
-        probe.name = name;
-        probe.kind = kind;
-        auto it = std::lower_bound(children.begin(), children.end(), probe,
-                                   [](const auto &c, const FileInfo &i) { return sortsBefore(c->info, i); });
-        if (it != children.end() && (*it)->info.name == name)
-            return int(it - children.begin());
-    }
-    return -1;
+    m_clock.start();
+    m_flushTimer.setSingleShot(true);
+    connect(&m_flushTimer, &QTimer::timeout, this, &FileTreeModel::flush);
+    m_detailsTimer.setSingleShot(true);
+    connect(&m_detailsTimer, &QTimer::timeout, this, [this] {
+        if (!m_detailsWanted.isEmpty())
+            Q_EMIT detailsWanted(std::exchange(m_detailsWanted, {}));
+    });
+    setRoot(QStringLiteral("/root"));
 }
-
-FileTreeModel::FileTreeModel(QObject *parent) : QAbstractItemModel(parent) { setRoot(QStringLiteral("/root")); }
 
 FileTreeModel::~FileTreeModel() = default;
 
@@ -74,6 +44,9 @@ void FileTreeModel::setRoot(const QString &path)
     m_root->info.name = path.size() > 1 && path.endsWith(u'/') ? path.chopped(1) : path;
     m_root->info.kind = FileKind::Directory;
     m_rootHeld = true;
+    m_pending.clear();
+    m_firstPending = -1;
+    m_detailsWanted.clear();
     endResetModel();
 }
 
@@ -111,10 +84,9 @@ FileTreeModel::Node *FileTreeModel::find(const QString &path) const
         return nullptr;
     Node *n = m_root.get();
     for (const QString &part : path.mid(prefix.size()).split(u'/', Qt::SkipEmptyParts)) {
-        int i = n->findChild(part);
-        if (i < 0)
+        n = n->byName.value(part);
+        if (!n)
             return nullptr;
-        n = n->children[size_t(i)].get();
     }
     return n;
 }
@@ -128,61 +100,28 @@ QModelIndex FileTreeModel::indexOf(const QString &path) const { return indexFor(
 
 FileInfo FileTreeModel::infoAt(const QModelIndex &index) const { return nodeAt(index)->info; }
 
-void FileTreeModel::insertChild(Node *parent, const FileInfo &info)
-{
-    if (parent->findChild(info.name) >= 0)
-        return; // already there: a listing and an event can both report it
-    auto pos = std::lower_bound(parent->children.begin(), parent->children.end(), info,
-                                [](const auto &c, const FileInfo &i) { return sortsBefore(c->info, i); });
-    const int row = int(pos - parent->children.begin());
-    beginInsertRows(indexFor(parent), row, row);
-    auto node = std::make_unique<Node>();
-    node->info = info;
-    node->parent = parent;
-    parent->children.insert(parent->children.begin() + row, std::move(node));
-    parent->renumberFrom(size_t(row));
-    endInsertRows();
-}
-
-void FileTreeModel::removeChild(Node *parent, int row)
-{
-    beginRemoveRows(indexFor(parent), row, row);
-    parent->children.erase(parent->children.begin() + row);
-    parent->renumberFrom(size_t(row));
-    endRemoveRows();
-}
-
+// A listing replaces whatever was pending for the directory: it is newer
+// than every event already received. What came while it travelled follows.
 void FileTreeModel::setListing(const QString &dirPath, const QList<FileInfo> &entries)
 {
     Node *dir = find(dirPath);
     if (!dir || !dir->isDir())
         return;
-    QSet<QString> names;
+    DirChanges changes;
+    changes.since = m_clock.elapsed();
+    changes.byName.reserve(entries.size());
     for (const FileInfo &e : entries)
-        names.insert(e.name);
-    for (int i = int(dir->children.size()) - 1; i >= 0; --i)
-        if (!names.contains(dir->children[size_t(i)]->info.name))
-            removeChild(dir, i);
-    if (dir->children.empty() && !entries.isEmpty()) {
-        // First listing: one ranged insert.
-        QList<FileInfo> sorted = entries;
-        std::sort(sorted.begin(), sorted.end(), sortsBefore);
-        beginInsertRows(indexFor(dir), 0, int(sorted.size()) - 1);
-        for (const FileInfo &e : sorted) {
-            auto node = std::make_unique<Node>();
-            node->info = e;
-            node->parent = dir;
-            dir->children.push_back(std::move(node));
-        }
-        dir->renumberFrom(0);
-        endInsertRows();
-    } else {
-        for (const FileInfo &e : entries)
-            insertChild(dir, e);
+        changes.byName.insert(e.name, Change { Change::Upsert, e, true, {} });
+    for (const Node *child : dir->children)
+        if (!changes.byName.contains(child->info.name))
+            changes.byName.insert(child->info.name, Change { Change::Remove, {}, false, {} });
+    if (!changes.byName.isEmpty()) {
+        m_pending.insert(dirPath, std::move(changes));
+        dir->rowsPending = true;
+        scheduleFlush();
     }
     dir->listed = true;
     dir->listing = false;
-    // What happened while the listing travelled, in order, on top of it.
     for (const FileEvent &e : std::exchange(dir->heldEvents, {}))
         applyEvent(e);
 }
@@ -208,7 +147,8 @@ void FileTreeModel::applyEvent(const FileEvent &e)
         applyEvent(FileEvent { e.version, FileChange::Created, e.path, {}, e.directory });
         return;
     }
-    Node *parent = find(parentOf(e.path));
+    const QString dirPath = parentOf(e.path);
+    Node *parent = find(dirPath);
     if (!parent)
         return; // below a directory nobody has opened: listed fresh when opened
     if (parent->listing) {
@@ -217,39 +157,48 @@ void FileTreeModel::applyEvent(const FileEvent &e)
     }
     if (!parent->listed)
         return;
-    const int row = parent->findChild(nameOf(e.path));
-    if (e.change == FileChange::Created) {
-        FileInfo info;
-        info.name = nameOf(e.path);
-        info.kind = e.directory ? FileKind::Directory : FileKind::File;
-        info.modified = QDateTime::currentDateTimeUtc();
-        insertChild(parent, info);
-    } else if (e.change == FileChange::Deleted && row >= 0) {
-        removeChild(parent, row);
-    } else if (e.change == FileChange::Modified && row >= 0) {
-        Node *n = parent->children[size_t(row)].get();
-        n->info.modified = QDateTime::currentDateTimeUtc();
-        Q_EMIT dataChanged(indexFor(n, 0), indexFor(n, ColumnCount - 1));
-    }
+    Change c;
+    c.info.name = nameOf(e.path);
+    c.info.kind = e.directory ? FileKind::Directory : FileKind::File;
+    c.info.modified = QDateTime::currentDateTimeUtc();
+    c.op = e.change == FileChange::Created ? Change::Upsert : e.change == FileChange::Deleted ? Change::Remove : Change::Touch;
+    const QString name = c.info.name;
+    record(dirPath, name, std::move(c));
 }
 
-void FileTreeModel::applySnapshot(const TreeSnapshot &snapshot)
+// Keeps the last word per name, folding what a batch would undo anyway
+// (created then deleted, created then written).
+void FileTreeModel::record(const QString &dirPath, const QString &name, Change change)
 {
-    // Group the snapshot by directory, then bring each loaded one in line.
-    QHash<QString, QList<FileInfo>> byDir;
-    for (const FileInfo &f : snapshot.entries) {
-        FileInfo child = f;
-        child.name = nameOf(f.name);
-        byDir[parentOf(f.name)].append(child);
+    DirChanges &dir = m_pending[dirPath];
+    if (dir.byName.isEmpty())
+        dir.since = m_clock.elapsed();
+    auto it = dir.byName.find(name);
+    if (it == dir.byName.end()) {
+        dir.byName.insert(name, std::move(change));
+    } else if (change.op == Change::Touch || change.op == Change::Refresh) {
+        Change &was = *it;
+        if (was.op == Change::Remove)
+            return; // what is gone is not refreshed
+        if (was.op == Change::Upsert) { // new info for a row still to come
+            was.known = change.op == Change::Refresh;
+            if (was.known)
+                was.info = change.info;
+        } else {
+            was = std::move(change);
+        }
+    } else {
+        *it = std::move(change);
     }
-    QList<Node *> loaded { m_root.get() };
-    for (qsizetype i = 0; i < loaded.size(); ++i)
-        for (const auto &c : loaded[i]->children)
-            if (c->listed)
-                loaded.append(c.get());
-    for (Node *dir : std::as_const(loaded))
-        if (dir->listed)
-            setListing(pathOf(indexFor(dir)), byDir.value(pathOf(indexFor(dir))));
+    scheduleFlush();
+}
+
+void FileTreeModel::scheduleFlush()
+{
+    if (m_firstPending < 0)
+        m_firstPending = m_clock.elapsed();
+    const qint64 waited = m_clock.elapsed() - m_firstPending;
+    m_flushTimer.start(int(std::clamp<qint64>(kMaxDelayMs - waited, 0, kIdleMs)));
 }
 
 void FileTreeModel::updateInfo(const QString &path, const FileInfo &info)
@@ -257,10 +206,33 @@ void FileTreeModel::updateInfo(const QString &path, const FileInfo &info)
     Node *n = find(path);
     if (!n || n == m_root.get())
         return;
-    const QString name = n->info.name;
-    n->info = info;
-    n->info.name = name;
-    Q_EMIT dataChanged(indexFor(n, 0), indexFor(n, ColumnCount - 1));
+    n->detailsAsked = false;
+    record(parentOf(path), n->info.name, Change { Change::Refresh, info, true, {} });
+}
+
+void FileTreeModel::applySnapshot(const TreeSnapshot &snapshot)
+{
+    // Only directories that are loaded matter; the rest of the tree (which
+    // may be most of the snapshot) is skipped with one lookup per entry.
+    QHash<QString, QList<FileInfo>> byDir;
+    QList<Node *> loaded { m_root.get() };
+    for (qsizetype i = 0; i < loaded.size(); ++i)
+        for (Node *c : loaded[i]->children)
+            if (c->listed)
+                loaded.append(c);
+    for (Node *dir : std::as_const(loaded))
+        if (dir->listed)
+            byDir.insert(pathOf(indexFor(dir)), {});
+    for (const FileInfo &f : snapshot.entries) {
+        auto dir = byDir.find(parentOf(f.name));
+        if (dir == byDir.end())
+            continue;
+        FileInfo child = f;
+        child.name = nameOf(f.name);
+        dir->append(child);
+    }
+    for (auto it = byDir.cbegin(); it != byDir.cend(); ++it)
+        setListing(it.key(), it.value());
 }
 
 QModelIndex FileTreeModel::index(int row, int column, const QModelIndex &parent) const
@@ -268,7 +240,7 @@ QModelIndex FileTreeModel::index(int row, int column, const QModelIndex &parent)
     Node *p = nodeAt(parent);
     if (row < 0 || size_t(row) >= p->children.size() || column < 0 || column >= ColumnCount)
         return {};
-    return createIndex(row, column, p->children[size_t(row)].get());
+    return createIndex(row, column, p->children[size_t(row)]);
 }
 
 QModelIndex FileTreeModel::parent(const QModelIndex &child) const
@@ -288,23 +260,38 @@ int FileTreeModel::columnCount(const QModelIndex &) const { return ColumnCount; 
 
 QVariant FileTreeModel::data(const QModelIndex &index, int role) const
 {
-    const Node *n = nodeAt(index);
     if (!index.isValid())
         return {};
-    if (role == Qt::DecorationRole && index.column() == Name) {
-        static QFileIconProvider icons;
-        return icons.icon(n->isDir() ? QFileIconProvider::Folder : QFileIconProvider::File);
-    }
+    const Node *n = nodeAt(index);
+    if (role == Qt::DecorationRole && index.column() == Name)
+        return m_icons.iconFor(n->info);
+    if (role == Qt::TextAlignmentRole && index.column() == Size)
+        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
     case Name: // names and link targets are the sandbox's: shown, never acted on
         return n->info.kind == FileKind::Symlink ? displayText(n->info.name) + QStringLiteral(" → ") + displayText(n->info.linkTarget)
                                                  : displayText(n->info.name);
-    case Size: return n->isDir() ? QVariant() : QLocale().formattedDataSize(n->info.size);
-    case Modified: return n->info.modified.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    case Size:
+        requestDetails(const_cast<Node *>(n));
+        return n->isDir() ? QVariant() : QLocale().formattedDataSize(n->info.size);
+    case Modified:
+        requestDetails(const_cast<Node *>(n));
+        return n->info.modified.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
     }
     return {};
+}
+
+// A row being painted is a row someone sees: only those cost a stat.
+void FileTreeModel::requestDetails(Node *node) const
+{
+    if (!node->stale || node->detailsAsked || m_detailsWanted.size() >= kMaxDetailsPerTurn)
+        return;
+    node->detailsAsked = true;
+    m_detailsWanted.append(pathOf(indexFor(node)));
+    if (!m_detailsTimer.isActive())
+        m_detailsTimer.start(0);
 }
 
 QVariant FileTreeModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -318,7 +305,7 @@ QVariant FileTreeModel::headerData(int section, Qt::Orientation orientation, int
 bool FileTreeModel::hasChildren(const QModelIndex &parent) const
 {
     const Node *n = nodeAt(parent);
-    return n->isDir() && (!n->listed || !n->children.empty());
+    return n->isDir() && (!n->listed || n->rowsPending || !n->children.empty());
 }
 
 bool FileTreeModel::canFetchMore(const QModelIndex &parent) const

@@ -1,26 +1,39 @@
 // The Files tab's tree: one sandbox directory and what is below it, loaded
 // lazily (a directory is listed when first expanded) and kept current by
-// the watch's events — single-row inserts, removals and renames, never a
-// reset, so the view keeps its expansion, selection and scroll position.
+// the watch's events — never a reset, so the view keeps its expansion,
+// selection and scroll position.
 //
-// The model does no I/O: it asks for listings (listingWanted) and is fed
-// listings, events and snapshots by its owner (FilesPage).
+// A flood (npm install, git clone: tens of thousands of events a second)
+// must not drown the UI thread, so nothing is applied per event. Changes
+// are collected per directory and applied in batches, as Dolphin does:
+// ~16 ms after the last event and at most ~100 ms after the first, removals
+// and insertions as sorted contiguous ranges, one dataChanged per run of
+// changed rows. A directory nobody listed costs one lookup per event.
+// Details a row shows (size, time) are asked for only when a row is painted
+// (detailsWanted), not per event.
+//
+// The model does no I/O: it asks for listings (listingWanted) and details,
+// and is fed listings, events and snapshots by its owner (FilesPage).
 #pragma once
+
+#include "file_icons.h"
+#include "file_tree_node.h"
 
 #include "paddock/file_watch.h"
 #include "paddock/files.h"
 
 #include <QAbstractItemModel>
+#include <QElapsedTimer>
+#include <QTimer>
 
 #include <memory>
-#include <vector>
 
 namespace paddock::ui {
 
 class FileTreeModel : public QAbstractItemModel {
     Q_OBJECT
 public:
-    enum Column { Name, Size, Modified, ColumnCount };
+    enum Column { Name = NameColumn, Size = SizeColumn, Modified = ModifiedColumn, ColumnCount = FileColumnCount };
 
     explicit FileTreeModel(QObject *parent = nullptr);
     ~FileTreeModel() override;
@@ -43,7 +56,11 @@ public:
     void applyEvents(const QList<FileEvent> &events);
     // After lost events: every loaded directory is brought in line.
     void applySnapshot(const TreeSnapshot &snapshot);
+    // Details asked for with detailsWanted; ignored if the path is gone.
     void updateInfo(const QString &path, const FileInfo &info);
+    // Applies what is pending now (tests; the timer does it otherwise).
+    void flush();
+    bool hasPendingChanges() const { return !m_pending.isEmpty(); }
 
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
     QModelIndex parent(const QModelIndex &child) const override;
@@ -54,21 +71,51 @@ public:
     bool hasChildren(const QModelIndex &parent = {}) const override;
     bool canFetchMore(const QModelIndex &parent) const override;
     void fetchMore(const QModelIndex &parent) override;
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
 Q_SIGNALS:
     void listingWanted(const QString &dirPath);
+    // Shown rows whose size and time are not known since they changed.
+    void detailsWanted(const QStringList &paths);
 
 private:
-    struct Node;
+    using Node = FileTreeNode;
+    // What is to happen to one name in one directory, the last word kept.
+    struct Change {
+        enum Op { Upsert, Refresh, Touch, Remove } op = Upsert;
+        FileInfo info;
+        bool known = false; // info came from a listing or stat, not an event
+        std::optional<QCollatorSortKey> key;
+    };
+    struct DirChanges {
+        QHash<QString, Change> byName;
+        qint64 since = 0; // m_clock time of the oldest change
+    };
+
     Node *nodeAt(const QModelIndex &index) const;
     Node *find(const QString &path) const;
     QModelIndex indexFor(Node *node, int column = 0) const;
-    void insertChild(Node *parent, const FileInfo &info);
-    void removeChild(Node *parent, int row);
     void applyEvent(const FileEvent &e);
+    void record(const QString &dirPath, const QString &name, Change change);
+    void scheduleFlush();
+    // file_tree_updates.cpp: a directory's batch, as ranges.
+    bool applyChanges(Node *dir, DirChanges &changes, int &budget, bool force);
+    void removeRows(Node *dir, std::vector<int> rows);
+    void insertNodes(Node *dir, std::vector<Node *> fresh);
+    void announceChanged(Node *dir, const std::vector<Node *> &changed);
+    void resort(const QList<Node *> &dirs);
+    void requestDetails(Node *node) const;
 
     std::unique_ptr<Node> m_root;
     bool m_rootHeld = true; // until releaseRoot()
+    FileOrder m_order;
+    QHash<QString, DirChanges> m_pending; // by directory path
+    QTimer m_flushTimer;
+    QElapsedTimer m_clock;
+    qint64 m_firstPending = -1;
+    mutable QStringList m_detailsWanted; // asked by data(), sent on the next turn
+    mutable QTimer m_detailsTimer;
+    mutable FileIcons m_icons;
 };
 
 } // namespace paddock::ui

@@ -3,22 +3,22 @@
 
 #include "paddock/display_text.h"
 
+#include <QAction>
+#include <QFrame>
+#include <QHBoxLayout>
 #include <QHeaderView>
-#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QStringDecoder>
 #include <QVBoxLayout>
 
 namespace paddock::ui {
 
 namespace {
-
-constexpr qint64 kMaxViewBytes = 16 * 1024 * 1024;
 
 // Kernel views and the host's /usr are not a workload's files: watching
 // them costs watches and shows nothing of interest.
@@ -32,51 +32,66 @@ QStringList defaultExcludes(const QString &root)
 } // namespace
 
 FilesPage::FilesPage(EngineBridge &engine, QWidget *parent)
-    : SandboxPage(parent), m_engine(engine), m_rootEdit(new QLineEdit(QStringLiteral("/root"), this)),
+    : SandboxPage(parent), m_engine(engine), m_transfers(engine), m_rootEdit(new QLineEdit(QStringLiteral("/root"), this)),
       m_tree(new FileTreeView(this)), m_viewer(new QStackedWidget(this)), m_editor(new QPlainTextEdit(this)),
-      m_image(new QLabel(this)), m_notice(new QLabel(this)), m_save(new QPushButton(tr("Save"), this))
+      m_image(new QLabel(this)), m_notice(new QLabel(this)), m_save(new QPushButton(tr("Save"), this)),
+      m_conflictBar(new QFrame(this)), m_conflictText(new QLabel(m_conflictBar)),
+      m_transferText(new QLabel(this)), m_transferBar(new QProgressBar(this))
 {
     m_tree->setModel(&m_model);
-    m_tree->setUniformRowHeights(true); // cheap layout for large directories
-    m_tree->header()->setStretchLastSection(false);
-    m_tree->header()->setSectionResizeMode(FileTreeModel::Name, QHeaderView::Stretch);
-    m_tree->header()->setSectionResizeMode(FileTreeModel::Size, QHeaderView::ResizeToContents);
-    m_tree->header()->setSectionResizeMode(FileTreeModel::Modified, QHeaderView::ResizeToContents);
+    setUpTreeColumns();
     m_editor->setFont(QFont(QStringLiteral("monospace")));
     m_image->setAlignment(Qt::AlignCenter);
     m_notice->setWordWrap(true);
     m_notice->setTextFormat(Qt::PlainText); // paths in it are the sandbox's: never markup
     m_notice->hide();
     m_save->setEnabled(false);
+    m_save->setToolTip(tr("Save the file to the sandbox (%1)").arg(QKeySequence(QKeySequence::Save).toString(QKeySequence::NativeText)));
     m_viewer->addWidget(m_editor);
     m_viewer->addWidget(m_image);
+    buildConflictBar();
+    m_rootEdit->setAccessibleName(tr("Folder shown"));
+    m_rootEdit->setToolTip(tr("The sandbox folder the tree shows; press Enter to change it"));
+    m_tree->setAccessibleName(tr("Files in the sandbox"));
+    m_editor->setAccessibleName(tr("File content"));
+    m_image->setAccessibleName(tr("Image preview"));
+    m_notice->setAccessibleName(tr("File notice"));
+    m_save->setAccessibleName(tr("Save file"));
 
     auto *right = new QWidget(this);
     auto *rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addWidget(m_conflictBar);
     rightLayout->addWidget(m_notice);
-    rightLayout->addWidget(m_viewer);
+    rightLayout->addWidget(m_viewer, 1);
     rightLayout->addWidget(m_save, 0, Qt::AlignRight);
     auto *left = new QWidget(this);
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->addWidget(m_rootEdit);
     leftLayout->addWidget(m_tree);
+    buildTransferRow(leftLayout);
     auto *splitter = new QSplitter(this);
     splitter->addWidget(left);
     splitter->addWidget(right);
+    splitter->setChildrenCollapsible(false); // at 800×500 both halves stay on screen
     splitter->setStretchFactor(1, 1);
     splitter->setSizes({ 420, 480 });
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
 
     connect(&m_model, &FileTreeModel::listingWanted, this, &FilesPage::list);
-    connect(m_rootEdit, &QLineEdit::returnPressed, this, [this] { showRoot(m_rootEdit->text().trimmed()); });
+    connect(&m_model, &FileTreeModel::detailsWanted, this, &FilesPage::fetchDetails);
+    connect(m_rootEdit, &QLineEdit::returnPressed, this, [this] {
+        if (confirmLeave())
+            return showRoot(m_rootEdit->text().trimmed());
+        m_rootEdit->setText(m_model.rootPath());
+    });
     connect(m_tree, &QTreeView::activated, this, [this](const QModelIndex &index) {
         if (m_model.infoAt(index).kind == FileKind::File)
             openFile(m_model.pathOf(index));
     });
-    connect(m_editor, &QPlainTextEdit::modificationChanged, m_save, &QPushButton::setEnabled);
+    connect(m_editor, &QPlainTextEdit::modificationChanged, this, &FilesPage::updateSaveEnabled);
     m_tree->hostCopyOf = [this](const QModelIndex &index) { return m_hostCopies.value(m_model.pathOf(index)); };
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, &FilesPage::prepareDragOut);
     m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -84,10 +99,98 @@ FilesPage::FilesPage(EngineBridge &engine, QWidget *parent)
     connect(m_tree, &FileTreeView::filesDropped, this, [this](const QModelIndex &target, const QStringList &paths) {
         upload(directoryFor(target), paths);
     });
-    connect(m_save, &QPushButton::clicked, this, &FilesPage::save);
+    connect(m_save, &QPushButton::clicked, this, [this] { save(); });
+    buildActions();
+}
+
+// "Changed in the sandbox since you opened it": the person's edits stay
+// until they pick, and Save asks before overwriting the sandbox's version.
+void FilesPage::buildConflictBar()
+{
+    auto *reload = new QPushButton(tr("Reload (lose your edits)"), m_conflictBar);
+    auto *keep = new QPushButton(tr("Keep mine"), m_conflictBar);
+    m_conflictBar->setFrameShape(QFrame::StyledPanel);
+    m_conflictBar->setAccessibleName(tr("File changed in the sandbox"));
+    m_conflictText->setTextFormat(Qt::PlainText);
+    m_conflictText->setWordWrap(true);
+    reload->setAccessibleName(tr("Reload the file, losing your edits"));
+    keep->setAccessibleName(tr("Keep your edits"));
+    auto *row = new QHBoxLayout(m_conflictBar);
+    row->addWidget(m_conflictText, 1);
+    row->addWidget(reload);
+    row->addWidget(keep);
+    m_conflictBar->hide();
+    connect(reload, &QPushButton::clicked, this, [this] { loadFile(m_openPath, true); });
+    connect(keep, &QPushButton::clicked, m_conflictBar, &QWidget::hide);
+}
+
+// Uploads and saves to the host run in the background: what is moving and
+// how far, under the tree, while any is on its way.
+void FilesPage::buildTransferRow(QLayout *into)
+{
+    m_transferText->setTextFormat(Qt::PlainText); // file names are the host's or the sandbox's
+    m_transferText->setAccessibleName(tr("Transfer in progress"));
+    m_transferBar->setAccessibleName(tr("Transfer progress"));
+    m_transferBar->setTextVisible(false);
+    m_transferText->hide();
+    m_transferBar->hide();
+    into->addWidget(m_transferText);
+    into->addWidget(m_transferBar);
+    connect(&m_transfers, &FileTransfers::progress, this, [this](const QString &what, qint64 done, qint64 total) {
+        const QLocale locale;
+        m_transferText->setText(displayText(total >= 0 ? tr("%1: %2 of %3").arg(what, locale.formattedDataSize(done), locale.formattedDataSize(total))
+                                                       : tr("%1: %2").arg(what, locale.formattedDataSize(done))));
+        // Per mille: a file over 2 GiB does not fit the bar's int range in bytes.
+        m_transferBar->setRange(0, total > 0 ? 1000 : 0);
+        m_transferBar->setValue(total > 0 ? int(done * 1000 / total) : 0);
+        m_transferText->show();
+        m_transferBar->show();
+    });
+    connect(&m_transfers, &FileTransfers::allDone, this, [this] {
+        m_transferText->hide();
+        m_transferBar->hide();
+    });
+}
+
+// Keys that belong to this tab only: Delete acts on the selected file (the
+// sandbox list has its own), Ctrl+S on the open one.
+void FilesPage::buildActions()
+{
+    auto *remove = new QAction(tr("Delete File or Folder"), m_tree);
+    remove->setShortcut(QKeySequence::Delete);
+    remove->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_tree->addAction(remove);
+    connect(remove, &QAction::triggered, this, [this] { confirmRemove(m_tree->currentIndex()); });
+    auto *save = new QAction(tr("Save File"), this);
+    save->setShortcut(QKeySequence::Save);
+    save->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(save);
+    connect(save, &QAction::triggered, this, [this] {
+        if (hasUnsavedChanges())
+            this->save();
+    });
 }
 
 FilesPage::~FilesPage() { stopWatch(); }
+
+// Widths computed once from the font, never from the rows: sizing a column
+// to its contents reads every row on every change, and a flood makes that
+// O(changes × rows). The name column takes the rest.
+void FilesPage::setUpTreeColumns()
+{
+    m_tree->setUniformRowHeights(true); // cheap layout for large directories
+    QHeaderView *header = m_tree->header();
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(FileTreeModel::Name, QHeaderView::Stretch);
+    header->setSectionResizeMode(FileTreeModel::Size, QHeaderView::Interactive);
+    header->setSectionResizeMode(FileTreeModel::Modified, QHeaderView::Interactive);
+    const QFontMetrics metrics(m_tree->font());
+    const int padding = 4 * metrics.averageCharWidth();
+    header->resizeSection(FileTreeModel::Size, metrics.horizontalAdvance(QStringLiteral("1023.9 MiB")) + padding);
+    header->resizeSection(FileTreeModel::Modified, metrics.horizontalAdvance(QStringLiteral("2026-12-31 23:59:59")) + padding);
+    m_tree->setSortingEnabled(true); // the model sorts: folders first, names naturally
+    m_tree->sortByColumn(FileTreeModel::Name, Qt::AscendingOrder);
+}
 
 void FilesPage::showSandbox(const std::optional<SandboxInfo> &sandbox)
 {
@@ -104,9 +207,13 @@ void FilesPage::showRoot(const QString &path)
     ++m_generation;
     m_model.setRoot(path.isEmpty() ? QStringLiteral("/root") : path);
     m_hostCopies.clear();
+    ++m_loadSerial;
     m_editor->clear();
+    m_editor->document()->setModified(false);
     m_openPath.clear();
     m_notice->hide();
+    m_conflictBar->hide();
+    updateSaveEnabled();
     if (!m_sandboxId.isEmpty())
         startWatch();
 }
@@ -186,142 +293,24 @@ void FilesPage::onEvents(const QList<FileEvent> &events)
         m_hostCopies.remove(e.path);
         m_hostCopies.remove(e.fromPath);
     }
-    refreshDetails(events);
-    for (const FileEvent &e : events) {
-        if (m_saving || m_openPath.isEmpty())
-            continue;
-        const bool gone = (e.change == FileChange::Deleted && e.path == m_openPath)
-            || (e.change == FileChange::Moved && e.fromPath == m_openPath);
-        // An atomic save (ours or a tool's) moves a new file over the old.
-        const bool replaced = e.path == m_openPath && (e.change == FileChange::Modified || e.change == FileChange::Moved);
-        if (gone) {
-            showNotice(tr("%1 was deleted or moved in the sandbox.").arg(m_openPath));
-            continue;
-        }
-        if (!replaced)
-            continue;
-        // Our own save is a change too: only a different version is news.
-        const QString id = m_sandboxId, path = m_openPath;
-        m_engine.callAsync<FileInfo>([id, path](Engine &e, Callback<FileInfo> done) { e.statFile(id, path, done); },
-                                     [this, path](Result<FileInfo> now) {
-                                         if (!now || path != m_openPath || now->modified == m_openModified)
-                                             return;
-                                         showNotice(tr("%1 changed in the sandbox since you opened it.").arg(path));
-                                     });
-    }
+    if (!m_openPath.isEmpty())
+        for (const FileEvent &e : events)
+            if (e.path == m_openPath || e.fromPath == m_openPath)
+                openFileChanged(e);
 }
 
-// Events say what changed, not the new size: shown rows ask. A burst asks
-// for a bounded number; the rest keep their old details until next listed.
-void FilesPage::refreshDetails(const QList<FileEvent> &events)
+// Events say what changed, not the new size: the model asks for the rows
+// it shows, a screenful at a time.
+void FilesPage::fetchDetails(const QStringList &paths)
 {
-    constexpr int kMaxStatsPerBatch = 64;
-    int asked = 0;
-    for (const FileEvent &e : events) {
-        if (e.change == FileChange::Deleted || e.directory || !m_model.indexOf(e.path).isValid())
-            continue;
-        if (++asked > kMaxStatsPerBatch)
-            return;
-        const QString id = m_sandboxId, path = e.path;
-        const int generation = m_generation;
+    const QString id = m_sandboxId;
+    const int generation = m_generation;
+    for (const QString &path : paths)
         m_engine.callAsync<FileInfo>([id, path](Engine &eng, Callback<FileInfo> done) { eng.statFile(id, path, done); },
                                      [this, path, generation](Result<FileInfo> info) {
                                          if (info && generation == m_generation)
                                              m_model.updateInfo(path, *info);
                                      });
-    }
-}
-
-// A bounded prefix, whatever stat said: the size of a symlink is its
-// target's name, a pseudo-file's is 0, and either may lead to gigabytes.
-void FilesPage::openFile(const QString &path)
-{
-    const QString id = m_sandboxId;
-    auto info = std::make_shared<FileInfo>();
-    m_engine.callAsync<FileHead>(
-        [id, path, info](Engine &e, Callback<FileHead> done) {
-            e.statFile(id, path, [&e, id, path, info, done](Result<FileInfo> st) {
-                if (!st)
-                    return done(tl::unexpected(st.error()));
-                *info = *st;
-                e.readFileHead(id, path, kMaxViewBytes, done);
-            });
-        },
-        [this, path, info](Result<FileHead> r) {
-            if (!r) {
-                showNotice(r.error().message);
-                return;
-            }
-            showContent(path, *r, *info);
-        });
-}
-
-void FilesPage::showContent(const QString &path, const FileHead &head, const FileInfo &info)
-{
-    m_openPath = path;
-    m_openModified = info.modified;
-    m_openPartial = !head.complete;
-    m_notice->hide();
-    QImage image;
-    if (head.complete && image.loadFromData(head.bytes)) {
-        m_image->setPixmap(QPixmap::fromImage(image).scaled(m_viewer->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
-        m_viewer->setCurrentWidget(m_image);
-        return;
-    }
-    QStringDecoder utf8(QStringDecoder::Utf8);
-    const QString text = utf8(head.bytes);
-    const bool binary = utf8.hasError() || head.bytes.contains('\0');
-    m_editor->setPlainText(binary ? tr("(binary file, %1)").arg(QLocale().formattedDataSize(head.bytes.size())) : text);
-    // Part of a file is never saved back over the whole of it.
-    m_editor->setReadOnly(binary || m_openPartial);
-    m_editor->document()->setModified(false);
-    m_viewer->setCurrentWidget(m_editor);
-    if (m_openPartial) {
-        m_notice->setText(tr("Showing the first %1 of %2: the file goes on past that (read-only here).")
-                              .arg(QLocale().formattedDataSize(head.bytes.size()), path));
-        m_notice->show();
-    }
-}
-
-// Saves over the file only if it is as it was when opened; otherwise asks.
-void FilesPage::save()
-{
-    if (m_openPath.isEmpty() || m_openPartial)
-        return;
-    const QString id = m_sandboxId, path = m_openPath;
-    const QByteArray bytes = m_editor->toPlainText().toUtf8();
-    m_engine.callAsync<FileInfo>([id, path](Engine &e, Callback<FileInfo> done) { e.statFile(id, path, done); },
-                                 [this, path, bytes](Result<FileInfo> now) {
-                                     const bool changed = now && now->modified != m_openModified;
-                                     if (changed
-                                         && !askPlain(this, tr("File changed"),
-                                                      tr("%1 changed in the sandbox since you opened it. "
-                                                         "Save your version over it?").arg(path)))
-                                         return;
-                                     writeBack(path, bytes);
-                                 });
-}
-
-void FilesPage::writeBack(const QString &path, const QByteArray &bytes)
-{
-    const QString id = m_sandboxId;
-    m_saving = true;
-    m_engine.callAsync<FileInfo>(
-        [id, path, bytes](Engine &e, Callback<FileInfo> done) {
-            e.writeFile(id, path, bytes, 0644, [&e, id, path, done](Result<void> r) {
-                if (!r)
-                    return done(tl::unexpected(r.error()));
-                e.statFile(id, path, done);
-            });
-        },
-        [this](Result<FileInfo> saved) {
-            m_saving = false;
-            if (!saved)
-                return warnPlain(this, tr("Save failed"), saved.error().message);
-            m_openModified = saved->modified;
-            m_editor->document()->setModified(false);
-            m_notice->hide();
-        });
 }
 
 // Notices quote paths and errors that name the sandbox's files: escaped,

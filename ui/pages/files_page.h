@@ -7,6 +7,7 @@
 #include "sandbox_page.h"
 
 #include "engine_bridge.h"
+#include "files/file_transfers.h"
 #include "files/file_tree_model.h"
 #include "files/file_tree_view.h"
 
@@ -14,9 +15,13 @@
 #include <QPointer>
 #include <QTemporaryDir>
 
+#include <functional>
+
+class QFrame;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
+class QProgressBar;
 class QPushButton;
 class QStackedWidget;
 
@@ -34,8 +39,19 @@ public:
     FileTreeView *tree() const { return m_tree; }
     QPlainTextEdit *editor() const { return m_editor; }
     QLabel *notice() const { return m_notice; }
+    QWidget *conflictBar() const { return m_conflictBar; }
+    QPushButton *saveButton() const { return m_save; }
+    // Opens a file in the viewer, asking first if the open one has unsaved edits.
     void openFile(const QString &path);
     void save();
+    // Saves; done(true) once the edits are in the sandbox.
+    void save(std::function<void(bool)> done);
+    bool hasUnsavedChanges() const;
+    // Asks (Save / Discard / Cancel) when there are unsaved edits; true when
+    // it is fine to show something else.
+    bool confirmLeave() override;
+    // Asks (naming it, default No) and deletes the file or folder at `index`.
+    void confirmRemove(const QModelIndex &index);
     // files_page_actions.cpp: what the context menu and drops do.
     void upload(const QString &dirPath, const QStringList &hostPaths);
     void saveToHost(const QString &path, const QString &hostPath);
@@ -53,15 +69,26 @@ private:
     void stopWatch();
     void list(const QString &dirPath);
     void onEvents(const QList<FileEvent> &events);
-    void refreshDetails(const QList<FileEvent> &events);
-    void showContent(const QString &path, const FileHead &head, const FileInfo &info);
-    void writeBack(const QString &path, const QByteArray &bytes);
+    void setUpTreeColumns();
+    void fetchDetails(const QStringList &paths);
+    void buildConflictBar();
+    void buildActions();
+    void buildTransferRow(QLayout *into);
+    // files_page_editor.cpp
+    void loadFile(const QString &path, bool keepView);
+    void showContent(const QString &path, const FileHead &head, const FileInfo &info, bool keepView);
+    void writeBack(const QString &path, const QByteArray &bytes, std::function<void(bool)> done);
+    bool saveAndWait();
+    void updateSaveEnabled();
+    void openFileChanged(const FileEvent &e);
+    void showConflict();
     void showContextMenu(const QPoint &pos);
     void reportFailure(const QString &what, const Result<void> &r);
     void showNotice(const QString &text);
 
     EngineBridge &m_engine;
     FileTreeModel m_model;
+    FileTransfers m_transfers;
     QLineEdit *m_rootEdit;
     FileTreeView *m_tree;
     QStackedWidget *m_viewer;
@@ -69,6 +96,10 @@ private:
     QLabel *m_image;
     QLabel *m_notice;
     QPushButton *m_save;
+    QFrame *m_conflictBar;
+    QLabel *m_conflictText;
+    QLabel *m_transferText;
+    QProgressBar *m_transferBar;
     QString m_sandboxId;
     QPointer<FileWatch> m_watch; // lives on the engine thread
     int m_generation = 0; // answers for an older sandbox or root are dropped
@@ -78,6 +109,7 @@ private:
     QDateTime m_openModified; // as the sandbox had it when opened or saved
     bool m_openPartial = false; // only its first kMaxViewBytes are shown
     bool m_saving = false; // our own write's events are not news
+    int m_loadSerial = 0; // answers for an earlier open are dropped
 };
 
 } // namespace paddock::ui

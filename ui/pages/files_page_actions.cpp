@@ -11,13 +11,10 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QMenu>
-#include <QSaveFile>
 
 namespace paddock::ui {
 
 namespace {
-
-constexpr qint64 kMaxUploadBytes = 512ll * 1024 * 1024; // read into memory here; paddock cp streams any size
 
 QString joinPath(const QString &dir, const QString &name)
 {
@@ -34,6 +31,17 @@ QString FilesPage::directoryFor(const QModelIndex &index) const
     if (m_model.infoAt(index).kind == FileKind::Directory)
         return path;
     return path.left(path.lastIndexOf(u'/')).isEmpty() ? QStringLiteral("/") : path.left(path.lastIndexOf(u'/'));
+}
+
+void FilesPage::confirmRemove(const QModelIndex &index)
+{
+    if (!index.isValid())
+        return;
+    const QString path = m_model.pathOf(index);
+    const bool folder = m_model.infoAt(index).kind == FileKind::Directory;
+    const QString question = folder ? tr("Delete the folder %1 and everything in it?").arg(path) : tr("Delete %1?").arg(path);
+    if (askPlain(this, folder ? tr("Delete folder") : tr("Delete file"), question))
+        remove(path);
 }
 
 void FilesPage::reportFailure(const QString &what, const Result<void> &r)
@@ -71,52 +79,30 @@ void FilesPage::showContextMenu(const QPoint &pos)
             if (!name.isEmpty())
                 rename(path, joinPath(path.left(path.lastIndexOf(u'/')), name));
         });
-        menu.addAction(tr("Delete"), this, [this, path] {
-            if (askPlain(this, tr("Delete"), tr("Delete %1 and everything in it?").arg(path)))
-                remove(path);
-        });
+        menu.addAction(tr("Delete…"), this, [this, index] { confirmRemove(index); });
     }
     menu.exec(m_tree->viewport()->mapToGlobal(pos));
 }
 
+// Streamed off the UI thread, any size (files/file_transfers.h); the tree
+// learns of each file from the watch once it is in place.
 void FilesPage::upload(const QString &dirPath, const QStringList &hostPaths)
 {
     for (const QString &host : hostPaths) {
-        QFileInfo info(host);
-        if (!info.isFile() || info.size() > kMaxUploadBytes) {
-            reportFailure(tr("Cannot upload %1").arg(host),
-                          fail(ErrorCode::InvalidArgument, info.isFile() ? tr("larger than 512 MiB") : tr("not a file (folders are not uploaded yet)")));
-            continue;
-        }
-        QFile f(host);
-        if (!f.open(QIODevice::ReadOnly)) {
-            reportFailure(tr("Cannot upload %1").arg(host), fail(ErrorCode::Io, f.errorString()));
-            continue;
-        }
-        const QByteArray bytes = f.readAll(); // bounded above; a local read
-        const QString id = m_sandboxId, target = joinPath(dirPath, info.fileName());
+        const QString target = joinPath(dirPath, QFileInfo(host).fileName());
+        // The mode only: whether the host file is a file is the worker's to find out.
         const uint mode = uint(QFile::permissions(host) & QFileDevice::ExeOwner ? 0755 : 0644);
-        m_engine.callAsync<void>([id, target, bytes, mode](Engine &e, Callback<void> done) { e.writeFile(id, target, bytes, mode, done); },
-                                 [this, target](Result<void> r) { reportFailure(tr("Cannot upload to %1").arg(target), r); });
+        m_transfers.upload(m_sandboxId, host, target, mode, [this, target](Result<void> r) {
+            reportFailure(tr("Cannot upload to %1").arg(target), r);
+        });
     }
 }
 
 void FilesPage::saveToHost(const QString &path, const QString &hostPath)
 {
-    const QString id = m_sandboxId;
-    auto out = std::make_shared<QSaveFile>(hostPath); // whole or not at all
-    if (!out->open(QIODevice::WriteOnly))
-        return reportFailure(tr("Cannot write %1").arg(hostPath), fail(ErrorCode::Io, out->errorString()));
-    auto bytes = std::make_shared<QByteArray>();
-    m_engine.callAsync<qint64>(
-        [id, path, bytes](Engine &e, Callback<qint64> done) { e.readFile(id, path, [bytes](const QByteArray &c) { *bytes += c; }, done); },
-        [this, out, bytes, hostPath](Result<qint64> r) {
-            if (!r)
-                return reportFailure(tr("Cannot save %1").arg(hostPath), tl::unexpected(r.error()));
-            out->write(*bytes);
-            if (!out->commit())
-                reportFailure(tr("Cannot write %1").arg(hostPath), fail(ErrorCode::Io, out->errorString()));
-        });
+    m_transfers.download(m_sandboxId, path, hostPath, [this, hostPath](Result<void> r) {
+        reportFailure(tr("Cannot save %1").arg(hostPath), r);
+    });
 }
 
 void FilesPage::prepareDragOut(const QModelIndex &index)
@@ -131,17 +117,11 @@ void FilesPage::prepareDragOut(const QModelIndex &index)
     const QString folder = m_dragOut.filePath(QString::number(qHash(path), 16));
     QDir().mkpath(folder);
     const QString host = folder + u'/' + QFileInfo(path).fileName();
-    const QString id = m_sandboxId;
     const int generation = m_generation;
-    auto bytes = std::make_shared<QByteArray>();
-    m_engine.callAsync<qint64>(
-        [id, path, bytes](Engine &e, Callback<qint64> done) { e.readFile(id, path, [bytes](const QByteArray &c) { *bytes += c; }, done); },
-        [this, path, host, bytes, generation](Result<qint64> r) {
-            QSaveFile out(host);
-            if (!r || generation != m_generation || !out.open(QIODevice::WriteOnly) || out.write(*bytes) != bytes->size() || !out.commit())
-                return;
+    m_transfers.download(m_sandboxId, path, host, [this, path, host, generation](Result<void> r) {
+        if (r && generation == m_generation)
             m_hostCopies.insert(path, host);
-        });
+    });
 }
 
 void FilesPage::makeFolder(const QString &path)
