@@ -35,8 +35,7 @@ const QString kFloodScript = QStringLiteral(
 QString lastLine(const QPlainTextEdit *view)
 {
     for (QTextBlock b = view->document()->lastBlock(); b.isValid(); b = b.previous())
-        if (!b.text().isEmpty())
-            return b.text();
+        if (!b.text().isEmpty()) return b.text();
     return {};
 }
 
@@ -45,20 +44,22 @@ void selectRowOf(ProcessesPage *page, const QString &procId)
 {
     QAbstractItemModel *shown = page->table()->model();
     for (int row = 0; row < shown->rowCount(); ++row)
-        if (shown->index(row, 0).data().toString() == procId)
-            page->table()->selectRow(row);
+        if (shown->index(row, 0).data().toString() == procId) page->table()->selectRow(row);
 }
 
-QString firstLine(const QPlainTextEdit *view) { return view->document()->firstBlock().text(); }
+QString firstLine(const QPlainTextEdit *view)
+{
+    return view->document()->firstBlock().text();
+}
 
 // "tick3-0000000042" → "tick3-0000000041"; empty when it has none.
 QString lineBefore(const QString &line)
 {
     const qsizetype dash = line.lastIndexOf(QLatin1Char('-'));
     const qlonglong n = line.mid(dash + 1).toLongLong();
-    if (dash < 0 || n <= 1)
-        return {};
-    return line.left(dash + 1) + QString::number(n - 1).rightJustified(line.size() - dash - 1, QLatin1Char('0'));
+    if (dash < 0 || n <= 1) return {};
+    return line.left(dash + 1)
+        + QString::number(n - 1).rightJustified(line.size() - dash - 1, QLatin1Char('0'));
 }
 
 } // namespace
@@ -77,7 +78,8 @@ private Q_SLOTS:
     {
         const QString failed = m_fx.setUp();
         QVERIFY2(failed.isEmpty(), qPrintable(failed));
-        auto created = onEngine<SandboxInfo>(*m_fx.engine, [](Engine &e) { return e.createSandbox(SandboxSpec { QStringLiteral("flood") }); });
+        auto created = onEngine<SandboxInfo>(*m_fx.engine,
+            [](Engine &e) { return e.createSandbox(SandboxSpec { QStringLiteral("flood") }); });
         QVERIFY2(created, created ? "" : qPrintable(created.error().message));
         m_sandbox = *created;
     }
@@ -89,9 +91,12 @@ private Q_SLOTS:
         auto proc = spawnShell(*m_fx.engine, m_sandbox.id, kFloodScript);
         QVERIFY2(proc, proc ? "" : qPrintable(proc.error().message));
         WaitCondition written { QStringLiteral("^EXISTING-DONE$"), 120000 };
-        auto ready = onEngineAsync<WaitResult>(*m_fx.engine, [&](Engine &e, Callback<WaitResult> done) {
-            e.wait(m_sandbox.id, proc->id, written, std::move(done));
-        }, 130000);
+        auto ready = onEngineAsync<WaitResult>(
+            *m_fx.engine,
+            [&](Engine &e, Callback<WaitResult> done) {
+                e.wait(m_sandbox.id, proc->id, written, std::move(done));
+            },
+            130000);
         QVERIFY2(ready, ready ? "" : qPrintable(ready.error().message));
 
         m_fx.window->sandboxView()->selectRow(0);
@@ -108,12 +113,18 @@ private Q_SLOTS:
         });
         QVERIFY2(go, go ? "" : qPrintable(go.error().message));
         QPlainTextEdit *view = page->logView();
-        const bool tail = QTest::qWaitFor([&] { return lastLine(view) == QLatin1String("FLOOD-END"); }, 180000);
+        const bool tail
+            = QTest::qWaitFor([&] { return lastLine(view) == QLatin1String("FLOOD-END"); }, 180000);
         const qint64 worst = probe.stop();
-        qInfo("worst UI stall while selecting and following the flood: %lld ms (budget %lld ms), over %lld ms",
-              worst, uiStallBudgetMs(), probe.elapsedMs());
-        QVERIFY2(tail, qPrintable(QStringLiteral("the view does not end on the flood's last line; it ends on '%1'").arg(lastLine(view))));
-        QVERIFY2(worst <= uiStallBudgetMs(), qPrintable(QStringLiteral("the UI stalled %1 ms").arg(worst)));
+        qInfo("worst UI stall while selecting and following the flood: %lld ms (budget %lld ms), "
+              "over %lld ms",
+            worst, uiStallBudgetMs(), probe.elapsedMs());
+        QVERIFY2(tail,
+            qPrintable(
+                QStringLiteral("the view does not end on the flood's last line; it ends on '%1'")
+                    .arg(lastLine(view))));
+        QVERIFY2(worst <= uiStallBudgetMs(),
+            qPrintable(QStringLiteral("the UI stalled %1 ms").arg(worst)));
 
         // The view holds the newest output only; what came before is one click away.
         QVERIFY(!view->toPlainText().contains(QLatin1String("EXISTING-DONE")));
@@ -127,7 +138,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(firstLine(view) != top, kWaitMs);
         const QString text = view->toPlainText();
         QVERIFY2(text.contains(before + QLatin1Char('\n') + top + QLatin1Char('\n')),
-                 qPrintable(QStringLiteral("'%1' is not right before '%2'").arg(before, top)));
+            qPrintable(QStringLiteral("'%1' is not right before '%2'").arg(before, top)));
         QCOMPARE(view->verticalScrollBar()->value(), 0); // showing what was loaded
     }
 
@@ -136,7 +147,8 @@ private Q_SLOTS:
     void aFiftyMegabyteLineDoesNotFreezeTheView()
     {
         auto proc = spawnShell(*m_fx.engine, m_sandbox.id,
-                               QStringLiteral("head -c 52428800 /dev/zero | tr '\\0' x; echo; echo LINE-END; exec sleep 100000"));
+            QStringLiteral(
+                "head -c 52428800 /dev/zero | tr '\\0' x; echo; echo LINE-END; exec sleep 100000"));
         QVERIFY2(proc, proc ? "" : qPrintable(proc.error().message));
         auto *page = m_fx.window->findChild<ProcessesPage *>();
         QTRY_VERIFY_WITH_TIMEOUT(page->model().rowCount() == 2, kWaitMs);
@@ -144,11 +156,15 @@ private Q_SLOTS:
         probe.start();
         selectRowOf(page, proc->id);
         QPlainTextEdit *view = page->logView();
-        const bool tail = QTest::qWaitFor([&] { return lastLine(view) == QLatin1String("LINE-END"); }, 180000);
+        const bool tail
+            = QTest::qWaitFor([&] { return lastLine(view) == QLatin1String("LINE-END"); }, 180000);
         const qint64 worst = probe.stop();
-        qInfo("worst UI stall showing a 50 MB line: %lld ms (budget %lld ms)", worst, uiStallBudgetMs());
-        QVERIFY2(tail, qPrintable(QStringLiteral("the view ends on '%1'").arg(lastLine(view).left(80))));
-        QVERIFY2(worst <= uiStallBudgetMs(), qPrintable(QStringLiteral("the UI stalled %1 ms").arg(worst)));
+        qInfo("worst UI stall showing a 50 MB line: %lld ms (budget %lld ms)", worst,
+            uiStallBudgetMs());
+        QVERIFY2(
+            tail, qPrintable(QStringLiteral("the view ends on '%1'").arg(lastLine(view).left(80))));
+        QVERIFY2(worst <= uiStallBudgetMs(),
+            qPrintable(QStringLiteral("the UI stalled %1 ms").arg(worst)));
         int longest = 0;
         for (QTextBlock b = view->document()->firstBlock(); b.isValid(); b = b.next())
             longest = qMax(longest, b.length());
@@ -160,8 +176,10 @@ private Q_SLOTS:
     void hostileOutputShowsAsPlainText()
     {
         auto proc = spawnShell(*m_fx.engine, m_sandbox.id,
-                               QStringLiteral("printf 'A\\033[31mred\\033[0m\\033]0;title\\007B\\r\\nC\\001D\\342\\200\\256E\\377F<b>G</b>\\n';"
-                                              " echo HOSTILE-END; exec sleep 100000"));
+            QStringLiteral("printf "
+                           "'A\\033[31mred\\033[0m\\033]0;"
+                           "title\\007B\\r\\nC\\001D\\342\\200\\256E\\377F<b>G</b>\\n';"
+                           " echo HOSTILE-END; exec sleep 100000"));
         QVERIFY2(proc, proc ? "" : qPrintable(proc.error().message));
         auto *page = m_fx.window->findChild<ProcessesPage *>();
         QTRY_VERIFY_WITH_TIMEOUT(page->model().rowCount() == 3, kWaitMs);
@@ -169,8 +187,9 @@ private Q_SLOTS:
         QPlainTextEdit *view = page->logView();
         QTRY_COMPARE_WITH_TIMEOUT(lastLine(view), QStringLiteral("HOSTILE-END"), kWaitMs);
         const QString replacement(QChar(0xFFFD));
-        QCOMPARE(view->toPlainText(), QStringLiteral("AredB\nC") + replacement + QStringLiteral("D") + replacement
-                     + QStringLiteral("E") + replacement + QStringLiteral("F<b>G</b>\nHOSTILE-END\n"));
+        QCOMPARE(view->toPlainText(),
+            QStringLiteral("AredB\nC") + replacement + QStringLiteral("D") + replacement
+                + QStringLiteral("E") + replacement + QStringLiteral("F<b>G</b>\nHOSTILE-END\n"));
     }
 };
 

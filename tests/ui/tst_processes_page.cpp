@@ -40,15 +40,13 @@ class TstProcessesPage : public QObject {
     ProcessInfo spawn(const QString &script)
     {
         auto p = spawnShell(*m_fx.engine, m_sandbox.id, script);
-        if (!p)
-            qFatal("spawn failed: %s", qPrintable(p.error().message));
+        if (!p) qFatal("spawn failed: %s", qPrintable(p.error().message));
         return *p;
     }
     std::optional<ProcessInfo> row(const QString &procId)
     {
         for (int r = 0; r < m_page->model().rowCount(); ++r)
-            if (m_page->model().processAt(r)->id == procId)
-                return *m_page->model().processAt(r);
+            if (m_page->model().processAt(r)->id == procId) return *m_page->model().processAt(r);
         return std::nullopt;
     }
     QString stateOf(const QString &procId)
@@ -71,8 +69,7 @@ class TstProcessesPage : public QObject {
     {
         QTimer::singleShot(0, this, [this, &asked, answer] {
             auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-            if (!box)
-                return answerNextQuestion(asked, answer);
+            if (!box) return answerNextQuestion(asked, answer);
             asked.shown = true;
             asked.text = box->text();
             asked.defaultButton = box->standardButton(box->defaultButton());
@@ -88,7 +85,8 @@ private Q_SLOTS:
     {
         const QString failed = m_fx.setUp();
         QVERIFY2(failed.isEmpty(), qPrintable(failed));
-        auto created = onEngine<SandboxInfo>(*m_fx.engine, [](Engine &e) { return e.createSandbox(SandboxSpec { QStringLiteral("procs") }); });
+        auto created = onEngine<SandboxInfo>(*m_fx.engine,
+            [](Engine &e) { return e.createSandbox(SandboxSpec { QStringLiteral("procs") }); });
         QVERIFY2(created, created ? "" : qPrintable(created.error().message));
         m_sandbox = *created;
         m_page = m_fx.window->findChild<ProcessesPage *>();
@@ -105,16 +103,21 @@ private Q_SLOTS:
     {
         m_page->runCommand();
         RunCommandDialog *dialog = nullptr;
-        QTRY_VERIFY_WITH_TIMEOUT((dialog = m_page->findChild<RunCommandDialog *>()) && dialog->isVisible(), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (dialog = m_page->findChild<RunCommandDialog *>()) && dialog->isVisible(), kWaitMs);
         QVERIFY(!dialog->runButton()->isEnabled()); // nothing to run yet
-        dialog->commandEdit()->setText(QStringLiteral("echo 'quoted words' | tr a-z A-Z; pwd; exec sleep 100000"));
+        dialog->commandEdit()->setText(
+            QStringLiteral("echo 'quoted words' | tr a-z A-Z; pwd; exec sleep 100000"));
         dialog->directoryEdit()->setText(QStringLiteral("/tmp"));
         QVERIFY(dialog->runButton()->isEnabled());
         dialog->runButton()->click();
-        QTRY_VERIFY_WITH_TIMEOUT(m_page->logView()->toPlainText().contains(QLatin1String("QUOTED WORDS\n/tmp")), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_page->logView()->toPlainText().contains(QLatin1String("QUOTED WORDS\n/tmp")),
+            kWaitMs);
         const auto selected = m_page->currentProcess();
         QVERIFY(selected);
-        QCOMPARE(selected->argv.value(2), QStringLiteral("echo 'quoted words' | tr a-z A-Z; pwd; exec sleep 100000"));
+        QCOMPARE(selected->argv.value(2),
+            QStringLiteral("echo 'quoted words' | tr a-z A-Z; pwd; exec sleep 100000"));
         QCOMPARE(selected->cwd, QStringLiteral("/tmp"));
         QCOMPARE(processStateName(selected->state), QStringLiteral("running"));
     }
@@ -148,10 +151,12 @@ private Q_SLOTS:
         m_page->actions().forceKill()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(asked.shown, kWaitMs);
         QVERIFY2(asked.text.contains(p.id), qPrintable(asked.text));
-        QVERIFY2(asked.text.contains(QLatin1String("trap")), qPrintable(asked.text)); // the command, too
+        QVERIFY2(
+            asked.text.contains(QLatin1String("trap")), qPrintable(asked.text)); // the command, too
         QCOMPARE(asked.defaultButton, QMessageBox::No);
         // A No that signalled anyway would have reached the engine before this.
-        auto still = onEngine<ProcessInfo>(*m_fx.engine, [p](Engine &e) { return e.process(p.sandboxId, p.id); });
+        auto still = onEngine<ProcessInfo>(
+            *m_fx.engine, [p](Engine &e) { return e.process(p.sandboxId, p.id); });
         QVERIFY(still && still->state == ProcessState::Running);
         QCOMPARE(stateOf(p.id), QStringLiteral("running"));
         Asked again;
@@ -164,12 +169,14 @@ private Q_SLOTS:
     void restartRunsTheSameCommandInTheSameDirectoryAndEnvironment()
     {
         CommandSpec cmd;
-        cmd.argv = QStringList { QStringLiteral("/bin/sh"), QStringLiteral("-c"), QStringLiteral("echo \"run in $(pwd) with $GREETING\"; exec sleep 100000") };
+        cmd.argv = QStringList { QStringLiteral("/bin/sh"), QStringLiteral("-c"),
+            QStringLiteral("echo \"run in $(pwd) with $GREETING\"; exec sleep 100000") };
         cmd.cwd = QStringLiteral("/var");
         cmd.env = QStringList { QStringLiteral("GREETING=hello-restart") };
-        auto first = onEngineAsync<ProcessInfo>(*m_fx.engine, [this, cmd](Engine &e, Callback<ProcessInfo> done) {
-            e.spawn(m_sandbox.id, cmd, QStringLiteral("server"), std::move(done));
-        });
+        auto first = onEngineAsync<ProcessInfo>(
+            *m_fx.engine, [this, cmd](Engine &e, Callback<ProcessInfo> done) {
+                e.spawn(m_sandbox.id, cmd, QStringLiteral("server"), std::move(done));
+            });
         QVERIFY2(first, first ? "" : qPrintable(first.error().message));
         QTRY_VERIFY_WITH_TIMEOUT(row(first->id).has_value(), kWaitMs);
         m_page->selectProcess(first->id);
@@ -182,7 +189,9 @@ private Q_SLOTS:
         QCOMPARE(fresh->argv, cmd.argv);
         QCOMPARE(fresh->name, QStringLiteral("server"));
         QCOMPARE(processStateName(fresh->state), QStringLiteral("running"));
-        QTRY_VERIFY_WITH_TIMEOUT(m_page->logView()->toPlainText().contains(QLatin1String("run in /var with hello-restart")), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(m_page->logView()->toPlainText().contains(
+                                     QLatin1String("run in /var with hello-restart")),
+            kWaitMs);
     }
 
     void copyCommandAndIdPutPlainTextOnTheClipboard()
@@ -194,32 +203,37 @@ private Q_SLOTS:
         m_page->actions().copyId()->trigger();
         QCOMPARE(QGuiApplication::clipboard()->text(), p.id);
         m_page->actions().copyCommand()->trigger();
-        QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("/bin/sh -c 'echo it'\\''s here; exec sleep 100000'"));
+        QCOMPARE(QGuiApplication::clipboard()->text(),
+            QStringLiteral("/bin/sh -c 'echo it'\\''s here; exec sleep 100000'"));
     }
 
     void theFilterMatchesCommandIdAndStateAndSelectionMapsThrough()
     {
-        QAbstractItemModelTester tester(&m_page->shown(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(
+            &m_page->shown(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         const ProcessInfo marked = spawn(QStringLiteral("echo only-this-one; exec sleep 100001"));
         QTRY_VERIFY_WITH_TIMEOUT(row(marked.id).has_value(), kWaitMs);
         QTest::keyClicks(m_page->filterEdit(), QStringLiteral("100001"));
         QTRY_COMPARE(m_page->shown().rowCount(), 1);
         m_page->table()->selectRow(0);
         QCOMPARE(selectedId(), marked.id); // the shown row, not the model's row 0
-        QTRY_VERIFY_WITH_TIMEOUT(m_page->logView()->toPlainText().contains(QLatin1String("only-this-one")), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_page->logView()->toPlainText().contains(QLatin1String("only-this-one")), kWaitMs);
         m_page->filterEdit()->setText(marked.id.toUpper());
         QCOMPARE(m_page->shown().rowCount(), 1);
         m_page->filterEdit()->setText(QStringLiteral("killed"));
         QVERIFY(m_page->shown().rowCount() >= 2);
         for (int r = 0; r < m_page->shown().rowCount(); ++r)
-            QCOMPARE(m_page->shown().index(r, ProcessListModel::State).data().toString(), QStringLiteral("killed"));
+            QCOMPARE(m_page->shown().index(r, ProcessListModel::State).data().toString(),
+                QStringLiteral("killed"));
         m_page->filterEdit()->clear();
         QCOMPARE(m_page->shown().rowCount(), m_page->model().rowCount());
     }
 
     void idsSortAsNumbers()
     {
-        while (m_page->model().rowCount() < 11) // p10 and p11 exist: text order would put them before p2
+        while (m_page->model().rowCount()
+            < 11) // p10 and p11 exist: text order would put them before p2
             spawn(QStringLiteral("true"));
         QTRY_VERIFY_WITH_TIMEOUT(m_page->model().rowCount() >= 11, kWaitMs);
         m_page->table()->sortByColumn(ProcessListModel::Id, Qt::AscendingOrder);
@@ -228,16 +242,20 @@ private Q_SLOTS:
             ids << m_page->shown().index(r, ProcessListModel::Id).data().toString().mid(1).toInt();
         QVERIFY2(std::is_sorted(ids.begin(), ids.end()), qPrintable(QString::number(ids.first())));
         m_page->table()->sortByColumn(ProcessListModel::Id, Qt::DescendingOrder);
-        QCOMPARE(m_page->shown().index(0, ProcessListModel::Id).data().toString(), QStringLiteral("p%1").arg(ids.last()));
+        QCOMPARE(m_page->shown().index(0, ProcessListModel::Id).data().toString(),
+            QStringLiteral("p%1").arg(ids.last()));
         m_page->table()->selectRow(0);
         QCOMPARE(selectedId(), QStringLiteral("p%1").arg(ids.last()));
     }
 
     void runCommandIsOffWhileTheSandboxIsStopped()
     {
-        auto stopped = onEngineAsync<SandboxInfo>(*m_fx.engine, [this](Engine &e, Callback<SandboxInfo> done) {
-            e.stopSandbox(m_sandbox.id, std::move(done));
-        }, 60000);
+        auto stopped = onEngineAsync<SandboxInfo>(
+            *m_fx.engine,
+            [this](Engine &e, Callback<SandboxInfo> done) {
+                e.stopSandbox(m_sandbox.id, std::move(done));
+            },
+            60000);
         QVERIFY2(stopped, stopped ? "" : qPrintable(stopped.error().message));
         QTRY_VERIFY_WITH_TIMEOUT(!m_page->runCommandButton()->isEnabled(), kWaitMs);
         m_page->runCommand();
@@ -249,21 +267,23 @@ private Q_SLOTS:
         // At 800×500 the sandbox list and the tab bar take some of the
         // window: the tab itself must work in what is left, ~560×400.
         const QSize least = m_page->minimumSizeHint();
-        qInfo("the Processes tab needs at least %dx%d; the whole window %dx%d", least.width(), least.height(),
-              m_fx.window->minimumSizeHint().width(), m_fx.window->minimumSizeHint().height());
+        qInfo("the Processes tab needs at least %dx%d; the whole window %dx%d", least.width(),
+            least.height(), m_fx.window->minimumSizeHint().width(),
+            m_fx.window->minimumSizeHint().height());
         QVERIFY2(least.width() <= 560 && least.height() <= 400,
-                 qPrintable(QStringLiteral("%1x%2").arg(least.width()).arg(least.height())));
+            qPrintable(QStringLiteral("%1x%2").arg(least.width()).arg(least.height())));
         m_page->setParent(nullptr); // alone, at that size
         m_page->resize(560, 400);
         m_page->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_page));
-        const QList<QWidget *> controls { m_page->filterEdit(), m_page->runCommandButton(), m_page->table(),
-                                          m_page->logView(), m_page->log()->loadEarlierButton(),
-                                          m_page->findChild<QPushButton *>() };
+        const QList<QWidget *> controls { m_page->filterEdit(), m_page->runCommandButton(),
+            m_page->table(), m_page->logView(), m_page->log()->loadEarlierButton(),
+            m_page->findChild<QPushButton *>() };
         for (QWidget *w : controls) {
             QVERIFY2(!w->accessibleName().isEmpty(), w->metaObject()->className());
-            QVERIFY2(!w->isVisible() || m_page->rect().contains(QRect(w->mapTo(m_page, QPoint(0, 0)), w->size())),
-                     qPrintable(QStringLiteral("%1 is cut off").arg(w->accessibleName())));
+            QVERIFY2(!w->isVisible()
+                    || m_page->rect().contains(QRect(w->mapTo(m_page, QPoint(0, 0)), w->size())),
+                qPrintable(QStringLiteral("%1 is cut off").arg(w->accessibleName())));
         }
         QVERIFY(m_page->table()->height() >= 60);
         QVERIFY(m_page->logView()->height() >= 100);

@@ -16,32 +16,34 @@ void toFeed(const QPointer<LogFeed> &feed, std::function<void(LogFeed &)> fn)
     QMetaObject::invokeMethod(
         QCoreApplication::instance(),
         [feed, fn = std::move(fn)] {
-            if (feed)
-                fn(*feed);
+            if (feed) fn(*feed);
         },
         Qt::QueuedConnection);
 }
 
 } // namespace
 
-LogFeed::LogFeed(EngineBridge &engine, QObject *parent) : QObject(parent), m_engine(engine) { }
+LogFeed::LogFeed(EngineBridge &engine, QObject *parent)
+    : QObject(parent)
+    , m_engine(engine)
+{
+}
 
 LogFeed::~LogFeed()
 {
     m_engine.post([s = m_stream] { // on its own thread, if it still exists
-        if (s)
-            s->deleteLater();
+        if (s) s->deleteLater();
     });
 }
 
-void LogFeed::open(const QString &sandboxId, const QString &procId, bool follow, const LogRange &range)
+void LogFeed::open(
+    const QString &sandboxId, const QString &procId, bool follow, const LogRange &range)
 {
     const QPointer<LogFeed> self(this);
     m_engine.call<QPointer<LogStream>>(
         [=](Engine &e) -> Result<QPointer<LogStream>> {
             auto stream = e.logs(sandboxId, procId, follow, range);
-            if (!stream)
-                return tl::unexpected(stream.error());
+            if (!stream) return tl::unexpected(stream.error());
             LogStream *s = *stream;
             QObject::connect(s, &LogStream::started, s, [self](qint64 offset, qint64 earliest) {
                 toFeed(self, [=](LogFeed &f) { Q_EMIT f.started(offset, earliest); });
@@ -64,8 +66,7 @@ void LogFeed::open(const QString &sandboxId, const QString &procId, bool follow,
             if (!self) { // the reader went away first: end the read it asked for
                 if (stream)
                     engine->post([s = *stream] {
-                        if (s)
-                            s->deleteLater();
+                        if (s) s->deleteLater();
                     });
                 return;
             }
@@ -73,8 +74,7 @@ void LogFeed::open(const QString &sandboxId, const QString &procId, bool follow,
                 Q_EMIT self->finished();
                 return;
             }
-            if (!self->m_done)
-                self->m_stream = *stream;
+            if (!self->m_done) self->m_stream = *stream;
         });
 }
 

@@ -9,8 +9,9 @@ constexpr QChar kReplacement(0xFFFD);
 // Characters that change direction or QTextDocument's structure.
 bool actsInsteadOfShowing(char16_t c)
 {
-    return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F
-        || c == 0x061C || c == 0x2028 || c == 0x2029 || c == 0xFDD0 || c == 0xFDD1 || c == 0xFFFC;
+    return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E
+        || c == 0x200F || c == 0x061C || c == 0x2028 || c == 0x2029 || c == 0xFDD0 || c == 0xFDD1
+        || c == 0xFFFC;
 }
 
 // Shown as is, with no state to change.
@@ -35,8 +36,7 @@ qsizetype LogText::wholeCharacters(const QByteArray &bytes)
     // Look back at most 3 bytes for the lead byte of a character not yet complete.
     for (qsizetype back = 1; back <= 3 && back <= bytes.size(); ++back) {
         const uchar b = uchar(bytes[bytes.size() - back]);
-        if ((b & 0xC0) == 0x80)
-            continue; // a continuation byte: keep looking for its lead
+        if ((b & 0xC0) == 0x80) continue; // a continuation byte: keep looking for its lead
         const int length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
         return length > back ? bytes.size() - back : bytes.size();
     }
@@ -98,8 +98,7 @@ void LogText::take(QChar c, QString &out)
         return;
     }
     if (u == '\n' || u == '\r') {
-        if (u == '\n' && afterCr)
-            return; // the \n of a \r\n: the line has ended already
+        if (u == '\n' && afterCr) return; // the \n of a \r\n: the line has ended already
         m_afterCr = u == '\r'; // a lone \r (a progress bar) ends the line too
         out += QLatin1Char('\n');
         m_column = 0;

@@ -4,7 +4,6 @@
 
 #include <QElapsedTimer>
 #include <QFontDatabase>
-#include <QElapsedTimer>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
@@ -36,9 +35,12 @@ QString notShownNotice(qint64 bytes)
 } // namespace
 
 LogView::LogView(EngineBridge &engine, QWidget *parent)
-    : QWidget(parent), m_engine(engine), m_text(new QPlainTextEdit(this)),
-      m_loadEarlier(new QPushButton(tr("Load earlier"), this)), m_jumpToEnd(new QPushButton(tr("Jump to end"), this)),
-      m_status(new QLabel(this))
+    : QWidget(parent)
+    , m_engine(engine)
+    , m_text(new QPlainTextEdit(this))
+    , m_loadEarlier(new QPushButton(tr("Load earlier"), this))
+    , m_jumpToEnd(new QPushButton(tr("Jump to end"), this))
+    , m_status(new QLabel(this))
 {
     m_text->setReadOnly(true);
     m_text->setUndoRedoEnabled(false); // a log is not edited; undo would keep every insert
@@ -46,7 +48,8 @@ LogView::LogView(EngineBridge &engine, QWidget *parent)
     m_text->setAccessibleName(tr("Process log"));
     m_loadEarlier->setObjectName(QStringLiteral("loadEarlier"));
     m_loadEarlier->setAccessibleName(tr("Load earlier output"));
-    m_loadEarlier->setToolTip(tr("Show the %1 KiB of output before what is shown").arg(kEarlierBytes / 1024));
+    m_loadEarlier->setToolTip(
+        tr("Show the %1 KiB of output before what is shown").arg(kEarlierBytes / 1024));
     m_jumpToEnd->setObjectName(QStringLiteral("jumpToEnd"));
     m_jumpToEnd->setAccessibleName(tr("Jump to the end of the log and follow it"));
     m_status->setAccessibleName(tr("Log status"));
@@ -141,8 +144,7 @@ void LogView::boundPending()
 {
     while (m_pendingBytes > kMaxPendingBytes && !m_pending.isEmpty()) {
         Piece &front = m_pending.first();
-        if (m_skipped == 0)
-            m_skippedAt = front.offset;
+        if (m_skipped == 0) m_skippedAt = front.offset;
         if (front.dropped > 0 || front.bytes.size() <= m_pendingBytes - kMaxPendingBytes) {
             m_skipped += front.dropped + front.bytes.size();
             m_pendingBytes -= front.bytes.size();
@@ -160,8 +162,7 @@ void LogView::boundPending()
 
 void LogView::scheduleFlush()
 {
-    if (!m_flushTimer.isActive() && !m_pending.isEmpty())
-        m_flushTimer.start();
+    if (!m_flushTimer.isActive() && !m_pending.isEmpty()) m_flushTimer.start();
 }
 
 void LogView::flush()
@@ -169,8 +170,7 @@ void LogView::flush()
     qsizetype budget = kFlushBytes;
     if (!m_following) // scrolled up: add only what needs nothing dropped from the top
         budget = qMin<qsizetype>(budget, qMin(kViewChars - m_chars, (kViewLines - m_lines) * 16));
-    if (budget <= 0)
-        return; // held until the user comes back to the end
+    if (budget <= 0) return; // held until the user comes back to the end
     // Slices of kFlushLines until kFlushBudgetMs have gone: what a turn can
     // afford depends on how busy the machine is, not on how much came.
     QElapsedTimer spent;
@@ -179,8 +179,7 @@ void LogView::flush()
     while (budget > 0 && lines > 0 && !m_pending.isEmpty() && spent.elapsed() < kFlushBudgetMs) {
         QList<Segment> added;
         const QString text = takePending(budget, qMin(lines, kFlushLines), added);
-        if (text.isEmpty())
-            break;
+        if (text.isEmpty()) break;
         QTextCursor end(m_text->document());
         end.movePosition(QTextCursor::End);
         end.insertText(text);
@@ -207,8 +206,7 @@ QString LogView::takePending(qsizetype budget, int lines, QList<Segment> &added)
 {
     QString text;
     const auto add = [&](qint64 offset, QString piece, bool notice) {
-        if (piece.isEmpty())
-            return;
+        if (piece.isEmpty()) return;
         if (notice && !m_atLineStart)
             piece.prepend(QLatin1Char('\n')); // a notice is a line of its own
         added.append(Segment { offset, piece.size(), piece.count(QLatin1Char('\n')) });
@@ -237,8 +235,7 @@ QString LogView::takePending(qsizetype budget, int lines, QList<Segment> &added)
         qsizetype n = qMin<qsizetype>(p.bytes.size(), budget);
         for (qsizetype at = 0, left = lines; at < n; ++at) { // and no more than `lines` lines
             at = p.bytes.indexOf('\n', at);
-            if (at < 0 || at >= n)
-                break;
+            if (at < 0 || at >= n) break;
             if (--left == 0) {
                 n = at + 1;
                 break;
@@ -247,8 +244,7 @@ QString LogView::takePending(qsizetype budget, int lines, QList<Segment> &added)
         const bool last = m_pending.size() == 1;
         if (n < p.bytes.size() || last) // leave a character still arriving for the next turn
             n = LogText::wholeCharacters(p.bytes.left(n));
-        if (n == 0)
-            break; // a character still arriving, or no budget left for one
+        if (n == 0) break; // a character still arriving, or no budget left for one
         add(p.offset, m_tailText.append(p.bytes.left(n)), false);
         budget -= n;
         m_pendingBytes -= n;
@@ -270,13 +266,12 @@ void LogView::trimTop()
 {
     qsizetype cut = 0, cutLines = 0;
     while (m_segments.size() > 1 && (m_chars - cut > kViewChars || m_lines - cutLines > kViewLines)
-           && cutLines < kTurnLines + kFlushLines) { // what a turn adds, and a little
+        && cutLines < kTurnLines + kFlushLines) { // what a turn adds, and a little
         cut += m_segments.front().chars;
         cutLines += m_segments.front().lines;
         m_segments.pop_front();
     }
-    if (cut == 0)
-        return;
+    if (cut == 0) return;
     QTextCursor top(m_text->document());
     top.setPosition(0);
     top.setPosition(int(cut), QTextCursor::KeepAnchor);
@@ -287,8 +282,7 @@ void LogView::trimTop()
 
 void LogView::loadEarlier()
 {
-    if (m_earlier || m_tailStart < 0 || viewStart() <= m_earliest)
-        return;
+    if (m_earlier || m_tailStart < 0 || viewStart() <= m_earliest) return;
     const qint64 until = viewStart();
     LogRange range;
     range.from = qMax(m_earliest, until - kEarlierBytes);
@@ -306,7 +300,9 @@ void LogView::loadEarlier()
         else
             m_earlierPieces.append(Piece { 0, bytes, 0 });
     });
-    connect(m_earlier, &LogFeed::dropped, this, [this](qint64 bytes) { m_earlierPieces.append(Piece { 0, {}, bytes }); });
+    connect(m_earlier, &LogFeed::dropped, this, [this](qint64 bytes) {
+        m_earlierPieces.append(Piece { 0, {}, bytes });
+    });
     connect(m_earlier, &LogFeed::finished, this, &LogView::onEarlierFinished);
     m_earlier->open(m_process.sandboxId, m_process.id, false, range);
     updateControls();
@@ -367,11 +363,9 @@ void LogView::onScrolled()
 {
     QScrollBar *bar = m_text->verticalScrollBar();
     const bool atEnd = bar->value() >= bar->maximum();
-    if (atEnd == m_following)
-        return;
+    if (atEnd == m_following) return;
     m_following = atEnd;
-    if (atEnd)
-        scheduleFlush();
+    if (atEnd) scheduleFlush();
     updateControls();
 }
 
@@ -379,14 +373,15 @@ void LogView::updateControls()
 {
     const bool open = m_tailStart >= 0;
     m_loadEarlier->setEnabled(open && !m_earlier && viewStart() > m_earliest
-                              && m_chars + kEarlierBytes <= kMaxViewChars && m_lines < 4 * kViewLines);
+        && m_chars + kEarlierBytes <= kMaxViewChars && m_lines < 4 * kViewLines);
     m_jumpToEnd->setVisible(open && !m_following);
     if (!open)
         m_status->clear();
     else if (m_following)
         m_status->setText(tr("Following the end of the log"));
     else if (m_pendingBytes > 0)
-        m_status->setText(tr("Scrolled up: %1 KiB of new output held").arg((m_pendingBytes + 1023) / 1024));
+        m_status->setText(
+            tr("Scrolled up: %1 KiB of new output held").arg((m_pendingBytes + 1023) / 1024));
     else
         m_status->setText(tr("Scrolled up"));
 }

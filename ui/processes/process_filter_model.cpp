@@ -4,7 +4,8 @@
 
 namespace paddock::ui {
 
-ProcessFilterModel::ProcessFilterModel(QObject *parent) : QSortFilterProxyModel(parent)
+ProcessFilterModel::ProcessFilterModel(QObject *parent)
+    : QSortFilterProxyModel(parent)
 {
     setSortRole(ProcessListModel::SortRole);
     setDynamicSortFilter(true); // rows move and appear as processes start and end
@@ -12,21 +13,19 @@ ProcessFilterModel::ProcessFilterModel(QObject *parent) : QSortFilterProxyModel(
 
 void ProcessFilterModel::setFilterText(const QString &text)
 {
-    if (text.trimmed() == m_text)
-        return;
+    if (text.trimmed() == m_text) return;
     m_text = text.trimmed();
     invalidateRowsFilter();
 }
 
 bool ProcessFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
-    if (m_text.isEmpty())
-        return true;
+    if (m_text.isEmpty()) return true;
     const QAbstractItemModel *source = sourceModel();
-    for (int column : { ProcessListModel::Id, ProcessListModel::Name, ProcessListModel::State, ProcessListModel::Command }) {
+    for (int column : { ProcessListModel::Id, ProcessListModel::Name, ProcessListModel::State,
+             ProcessListModel::Command }) {
         const QString shown = source->index(sourceRow, column, sourceParent).data().toString();
-        if (shown.contains(m_text, Qt::CaseInsensitive))
-            return true;
+        if (shown.contains(m_text, Qt::CaseInsensitive)) return true;
     }
     return false;
 }

@@ -12,13 +12,16 @@
 namespace paddock::ui {
 
 RunCommandDialog::RunCommandDialog(const QString &sandboxName, QWidget *parent)
-    : QDialog(parent), m_command(new QLineEdit(this)), m_directory(new QLineEdit(this))
+    : QDialog(parent)
+    , m_command(new QLineEdit(this))
+    , m_directory(new QLineEdit(this))
 {
     setWindowTitle(tr("Run command"));
-    auto *intro = new QLabel(tr("Runs in the background in sandbox “%1”; its output shows in the log below the "
-                                "process list.")
-                                 .arg(displayText(sandboxName)),
-                             this);
+    auto *intro = new QLabel(
+        tr("Runs in the background in sandbox “%1”; its output shows in the log below the "
+           "process list.")
+            .arg(displayText(sandboxName)),
+        this);
     intro->setTextFormat(Qt::PlainText); // the name is the sandbox's choice
     intro->setWordWrap(true);
     m_command->setPlaceholderText(tr("e.g. npm run dev 2>&1 | tee dev.log"));
@@ -41,7 +44,8 @@ RunCommandDialog::RunCommandDialog(const QString &sandboxName, QWidget *parent)
     layout->addWidget(buttons);
     resize(520, sizeHint().height());
 
-    connect(m_command, &QLineEdit::textChanged, this, [this](const QString &text) { m_run->setEnabled(!text.trimmed().isEmpty()); });
+    connect(m_command, &QLineEdit::textChanged, this,
+        [this](const QString &text) { m_run->setEnabled(!text.trimmed().isEmpty()); });
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 }
@@ -51,6 +55,9 @@ QStringList RunCommandDialog::argv() const
     return { QStringLiteral("/bin/sh"), QStringLiteral("-c"), m_command->text() };
 }
 
-QString RunCommandDialog::directory() const { return m_directory->text().trimmed(); }
+QString RunCommandDialog::directory() const
+{
+    return m_directory->text().trimmed();
+}
 
 } // namespace paddock::ui
