@@ -46,8 +46,8 @@ public:
     static constexpr qsizetype kMaxPendingBytes = 2 * 1024 * 1024;
     static constexpr qsizetype kFlushBytes = 128 * 1024;
     static constexpr int kFlushLines = 250; // per slice; a turn inserts slices for kFlushBudgetMs
-    static constexpr int kFlushBudgetMs = 8;
-    static constexpr int kTurnLines = 2000; // at most, per turn
+    static constexpr int kFlushBudgetMs = 5;
+    static constexpr int kTurnLines = 1000; // at most, per turn
     static constexpr int kFlushMs = 25;
 
     explicit LogView(EngineBridge &engine, QWidget *parent = nullptr);
