@@ -1,5 +1,5 @@
 // Background processes of one sandbox, updated row by row as they start
-// and end.
+// and end. ProcessFilterModel (processes/) filters and sorts them for the view.
 #pragma once
 
 #include "paddock/process.h"
@@ -11,7 +11,9 @@ namespace paddock::ui {
 class ProcessListModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Id, Name, State, Exit, Command, ColumnCount };
+    enum Column { Id, Name, State, Pid, Started, Exit, Command, ColumnCount };
+    // What the table sorts by: numbers for the numeric columns.
+    static constexpr int SortRole = Qt::UserRole + 1;
 
     using QAbstractTableModel::QAbstractTableModel;
     int rowCount(const QModelIndex &parent = {}) const override;

@@ -45,6 +45,8 @@ void Engine::spawn(const QString &key, const CommandSpec &cmd, const QString &na
     info.id = *procId;
     info.name = name;
     info.argv = cmd.argv;
+    info.cwd = cmd.cwd;
+    info.env = cmd.env;
     (*rt)->spawn(*procId, cmd, [this, info, done](Result<qint64> pid) mutable {
         if (!pid)
             return done(tl::unexpected(pid.error()));
@@ -92,14 +94,16 @@ void Engine::kill(const QString &key, const QString &proc, int signal, Callback<
     (*rt)->kill(p->id, signal, std::move(done));
 }
 
-Result<LogStream *> Engine::logs(const QString &key, const QString &proc, bool follow)
+Result<LogStream *> Engine::logs(const QString &key, const QString &proc, bool follow,
+                                 const LogRange &range)
 {
+    follow = follow && !range.until;
     auto p = process(key, proc);
     if (!p)
         return tl::unexpected(p.error());
     const QString dir = d->paths.sandboxDir(p->sandboxId) + QStringLiteral("/logs");
     auto *stream = new LogStream(this);
-    auto *reader = new sandbox::LogReader(dir, p->id, follow && p->state == ProcessState::Running, stream);
+    auto *reader = new sandbox::LogReader(dir, p->id, follow && p->state == ProcessState::Running, stream, range);
     if (follow && p->state == ProcessState::Running) {
         const QString sandboxId = p->sandboxId, procId = p->id;
         connect(this, &Engine::processChanged, reader, [reader, sandboxId, procId](const ProcessInfo &changed) {

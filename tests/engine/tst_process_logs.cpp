@@ -106,6 +106,29 @@ class TstProcessLogs : public QObject {
         return r;
     }
 
+    // Reads a range of `procId`'s log (no following): where it started, and what came.
+    struct RangeRead {
+        qint64 offset = -1, earliest = -1;
+        QByteArray data;
+        qint64 dropped = 0;
+        bool finished = false;
+    };
+    RangeRead readRange(const QString &procId, const LogRange &range)
+    {
+        RangeRead r;
+        auto *stream = new LogStream;
+        new sandbox::LogReader(m_dir->path(), procId, false, stream, range);
+        connect(stream, &LogStream::started, this, [&](qint64 offset, qint64 earliest) {
+            r.offset = offset;
+            r.earliest = earliest;
+        });
+        connect(stream, &LogStream::data, this, [&](const QByteArray &bytes) { r.data += bytes; });
+        connect(stream, &LogStream::dropped, this, [&](qint64 bytes) { r.dropped += bytes; });
+        connect(stream, &LogStream::finished, this, [&] { r.finished = true; });
+        (void)QTest::qWaitFor([&] { return r.finished; }, 10000);
+        return r;
+    }
+
 private Q_SLOTS:
     void init() { m_dir = std::make_unique<QTemporaryDir>(); }
 
@@ -227,6 +250,55 @@ private Q_SLOTS:
             dropped += g.second;
         qInfo("followed %lld bytes, %lld said dropped", qint64(r.data.size()), dropped);
         QVERIFY(r.data.size() > 10000);
+    }
+    // A viewer opens at the tail and reads what came before in pieces.
+    void theTailStartsThatFarBeforeTheEndOrAtTheEarliestKept()
+    {
+        ProcessLogs logs(dirFd(), LogLimits { 1000, 100000 });
+        QVERIFY(logs.open("p1").ok());
+        const QByteArray all = output(2500);
+        for (int at = 0; at < all.size(); at += 100)
+            logs.append("p1", all.constData() + at, 100); // kept: [1000,2000) and [2000,2500)
+        LogRange tail;
+        tail.tailBytes = 700;
+        RangeRead r = readRange(QStringLiteral("p1"), tail);
+        QVERIFY(r.finished);
+        QCOMPARE(r.offset, 1800);
+        QCOMPARE(r.earliest, 1000);
+        QCOMPARE(r.data, all.mid(1800));
+        tail.tailBytes = 1 << 20; // more than is kept
+        r = readRange(QStringLiteral("p1"), tail);
+        QCOMPARE(r.offset, 1000);
+        QCOMPARE(r.data, all.mid(1000));
+        QCOMPARE(r.dropped, 0);
+    }
+
+    void aRangeStopsAtItsEndAcrossParts()
+    {
+        ProcessLogs logs(dirFd(), LogLimits { 1000, 100000 });
+        QVERIFY(logs.open("p1").ok());
+        const QByteArray all = output(2500);
+        for (int at = 0; at < all.size(); at += 100)
+            logs.append("p1", all.constData() + at, 100);
+        LogRange range;
+        range.from = 1200;
+        range.until = 2100;
+        RangeRead r = readRange(QStringLiteral("p1"), range);
+        QVERIFY(r.finished);
+        QCOMPARE(r.offset, 1200);
+        QCOMPARE(r.data, all.mid(1200, 900));
+        range.from = 0; // [0,1000) dropped already: said, then what is kept
+        range.until = 1500;
+        r = readRange(QStringLiteral("p1"), range);
+        QCOMPARE(r.offset, 0);
+        QCOMPARE(r.earliest, 1000);
+        QCOMPARE(r.dropped, 1000);
+        QCOMPARE(r.data, all.mid(1000, 500));
+        range.until = 900; // all of it dropped: said, and no more
+        r = readRange(QStringLiteral("p1"), range);
+        QVERIFY(r.finished);
+        QCOMPARE(r.dropped, 900);
+        QVERIFY(r.data.isEmpty());
     }
 };
 

@@ -145,6 +145,24 @@ private Q_SLOTS:
         QCOMPARE((*got)->argv, p.argv);
     }
 
+    // What a restart needs: the process's directory and added environment.
+    void aProcessKeepsItsDirectoryAndEnvironment()
+    {
+        auto db = Database::open(dbPath("cwd-env.db"));
+        QVERIFY(db);
+        SandboxStore sandboxes(**db);
+        ProcessStore procs(**db);
+        QVERIFY(sandboxes.insert(sandbox(QStringLiteral("aaaa11112222"), QStringLiteral("a"))));
+        ProcessInfo p = process(QStringLiteral("aaaa11112222"), { QStringLiteral("npm"), QStringLiteral("start") });
+        p.cwd = QStringLiteral("/root/app");
+        p.env = QStringList { QStringLiteral("PORT=3000"), QStringLiteral("EMPTY=") };
+        QVERIFY(procs.insert(p));
+        auto got = procs.byIdOrName(p.sandboxId, p.id);
+        QVERIFY(got && got->has_value());
+        QCOMPARE((*got)->cwd, p.cwd);
+        QCOMPARE((*got)->env, p.env);
+    }
+
     void removingASandboxRemovesItsProcesses()
     {
         auto db = Database::open(dbPath("cascade.db"));

@@ -15,6 +15,7 @@
 #include "paddock/file_upload.h"
 #include "paddock/file_watch.h"
 #include "paddock/files.h"
+#include "paddock/log_stream.h"
 #include "paddock/process.h"
 #include "paddock/sandbox.h"
 
@@ -30,7 +31,6 @@ namespace paddock {
 template<typename T>
 using Callback = std::function<void(Result<T>)>;
 
-class LogStream;
 class EnginePrivate;
 
 class Engine : public QObject {
@@ -64,8 +64,10 @@ public:
     Result<ProcessInfo> process(const QString &key, const QString &proc);
     void kill(const QString &key, const QString &proc, int signal, Callback<void> done);
     // The process's log (stdout and stderr interleaved); with follow, the
-    // stream goes on until the process ends.
-    Result<LogStream *> logs(const QString &key, const QString &proc, bool follow);
+    // stream goes on until the process ends. `range` picks the part to read
+    // (paddock/log_stream.h); a range with `until` never follows.
+    Result<LogStream *> logs(const QString &key, const QString &proc, bool follow,
+                             const LogRange &range = {});
     // For agents: until the process ends or prints a match (Timeout error
     // after the condition's timeout).
     void wait(const QString &key, const QString &proc, const WaitCondition &until,

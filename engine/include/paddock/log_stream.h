@@ -1,6 +1,6 @@
-// The log of a background process, read from the start, optionally
-// followed until the process ends. Created by Engine::logs; deletes itself
-// after finished().
+// The log of a background process, read from the start (or from where a
+// LogRange says), optionally followed until the process ends. Created by
+// Engine::logs; deletes itself after finished().
 //
 // Flow control: a consumer that cannot keep up calls setPaused(true) and
 // nothing more is read until setPaused(false) — a slow reader slows the
@@ -13,7 +13,21 @@
 #include <QByteArray>
 #include <QObject>
 
+#include <optional>
+
 namespace paddock {
+
+// Which part of a log to read. Offsets count bytes of the process's output
+// from its first byte, across rotations. A viewer opens at the tail and
+// reads what came before on demand, instead of replaying a log of any size.
+struct LogRange {
+    qint64 from = 0; // the first byte to read
+    // When set, start this many bytes before the end of what is written now
+    // instead of at `from`: the tail.
+    std::optional<qint64> tailBytes;
+    // When set, stop before this byte and finish; the stream does not follow then.
+    std::optional<qint64> until;
+};
 
 class LogStream : public QObject {
     Q_OBJECT
@@ -29,6 +43,11 @@ public:
     bool isPaused() const { return m_paused; }
 
 Q_SIGNALS:
+    // Once, before anything else: where this stream starts (a tail reaching
+    // back before the earliest byte still kept starts there; a `from` before
+    // it starts with a dropped() for the gap) and the earliest byte the log
+    // still keeps.
+    void started(qint64 offset, qint64 earliest);
     void data(const QByteArray &bytes);
     // `bytes` of output are missing here: rotated away or never written.
     void dropped(qint64 bytes);

@@ -54,6 +54,8 @@ struct ProcessInfo {
     QString id; // "p1", "p2", … stable within the sandbox
     QString name; // optional, user-given
     QStringList argv;
+    QString cwd; // as given to spawn: empty = /root
+    QStringList env; // as given to spawn: "K=V" added to the sandbox's default
     qint64 pid = 0; // inside the sandbox
     ProcessState state = ProcessState::Running;
     std::optional<ExitStatus> exit;

@@ -42,15 +42,17 @@ std::optional<std::pair<UniqueFd, qint64>> openPart(const QString &path)
 
 } // namespace
 
-LogReader::LogReader(const QString &logsDir, const QString &procId, bool follow, LogStream *stream)
+LogReader::LogReader(const QString &logsDir, const QString &procId, bool follow, LogStream *stream,
+                     const LogRange &range)
     : QObject(stream)
     , m_current(logsDir + QLatin1Char('/') + QString::fromStdString(wire::logFileName(procId.toStdString())))
     , m_rotated(logsDir + QLatin1Char('/') + QString::fromStdString(wire::rotatedLogFileName(procId.toStdString())))
     , m_dir(logsDir)
+    , m_range(range)
     , m_stream(stream)
-    , m_follow(follow)
+    , m_follow(follow && !range.until)
 {
-    if (follow) {
+    if (m_follow) {
         // The directory, for rotations; the current part, for what is appended to it.
         connect(&m_watcher, &QFileSystemWatcher::directoryChanged, this, &LogReader::readAvailable);
         connect(&m_watcher, &QFileSystemWatcher::fileChanged, this, &LogReader::readAvailable);
@@ -58,7 +60,32 @@ LogReader::LogReader(const QString &logsDir, const QString &procId, bool follow,
     }
     connect(stream, &LogStream::resumed, this, &LogReader::readAvailable);
     // Start on the next turn of the event loop, once the caller has connected.
-    QTimer::singleShot(0, this, &LogReader::readAvailable);
+    QTimer::singleShot(0, this, &LogReader::begin);
+}
+
+// Places the start from the parts there are now: the range's start, or
+// its tail (no further back than the earliest byte still kept). A start
+// before that reads as before: a dropped() for the gap, then what is kept.
+void LogReader::begin()
+{
+    qint64 earliest = -1, end = 0;
+    for (const QString &path : { m_rotated, m_current }) {
+        auto opened = openPart(path);
+        struct stat st {};
+        if (!opened || ::fstat(opened->first.get(), &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        earliest = earliest < 0 ? opened->second : qMin(earliest, opened->second);
+        end = qMax(end, opened->second + qint64(st.st_size));
+    }
+    earliest = qMax<qint64>(earliest, 0);
+    if (m_range.tailBytes)
+        m_position = qMax(end - qMax<qint64>(*m_range.tailBytes, 0), earliest);
+    else
+        m_position = qMax<qint64>(m_range.from, 0);
+    if (m_range.until)
+        m_position = qMin(m_position, *m_range.until);
+    Q_EMIT m_stream->started(m_position, earliest);
+    readAvailable();
 }
 
 void LogReader::processEnded()
@@ -89,8 +116,14 @@ void LogReader::readAvailable()
                 finish(); // everything was read and no more will come
             return;
         }
+        qint64 want = kChunk;
+        if (m_range.until) {
+            want = qMin(want, *m_range.until - m_position);
+            if (want <= 0)
+                return finish(); // the end of the range
+        }
         char buf[kChunk];
-        const ssize_t n = ::read(m_part.fd.get(), buf, sizeof buf);
+        const ssize_t n = ::read(m_part.fd.get(), buf, size_t(want));
         if (n < 0 && errno == EINTR)
             continue;
         if (n > 0) {
@@ -144,8 +177,11 @@ bool LogReader::openNext()
     if (!best)
         return false;
     if (best->start > m_position) {
-        Q_EMIT m_stream->dropped(best->start - m_position);
-        m_position = best->start;
+        const qint64 to = m_range.until ? qMin(best->start, *m_range.until) : best->start;
+        Q_EMIT m_stream->dropped(to - m_position);
+        m_position = to;
+        if (to < best->start)
+            return false; // the range ends inside the gap
     }
     if (::lseek(best->fd.get(), m_position - best->start, SEEK_SET) < 0)
         return false;

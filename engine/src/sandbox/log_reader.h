@@ -9,6 +9,7 @@
 // number of rotations while it follows — and says (LogStream::dropped)
 // how much it could not read because it was dropped before it got there.
 // A log of an older paddock-init has no label: one part from offset 0.
+// A LogRange moves the start (the tail, or any offset) and the end.
 #pragma once
 
 #include "paddock/log_stream.h"
@@ -25,7 +26,8 @@ class LogReader : public QObject {
 public:
     // The reader is owned by `stream`. With follow, call processEnded() when
     // the process has ended to flush the rest and finish.
-    LogReader(const QString &logsDir, const QString &procId, bool follow, LogStream *stream);
+    LogReader(const QString &logsDir, const QString &procId, bool follow, LogStream *stream,
+              const LogRange &range = {});
     void processEnded();
 
 private:
@@ -38,6 +40,7 @@ private:
         bool sealed = false; // no longer the current part: it will not grow
     };
 
+    void begin();
     void readAvailable();
     bool openNext();
     bool isCurrent(const Part &part) const;
@@ -49,6 +52,7 @@ private:
     QString m_dir;
     Part m_part; // the part being read, if any
     qint64 m_position = 0; // offset of the next byte to deliver
+    LogRange m_range;
     QFileSystemWatcher m_watcher;
     LogStream *m_stream;
     bool m_follow;

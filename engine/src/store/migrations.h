@@ -102,6 +102,13 @@ inline constexpr const char *kMigrations[] = {
     R"sql(
     ALTER TABLE egress_names ADD COLUMN last_used INTEGER NOT NULL DEFAULT 0;
     )sql",
+    // 7: a background process's directory and added environment, so that
+    // it can be restarted as it was started (the environment is kept as
+    // argv is: the user's own command line, in the user's private data dir)
+    R"sql(
+    ALTER TABLE processes ADD COLUMN cwd TEXT NOT NULL DEFAULT '';
+    ALTER TABLE processes ADD COLUMN env TEXT NOT NULL DEFAULT '[]';
+    )sql",
 };
 
 } // namespace paddock::store

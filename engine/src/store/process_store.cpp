@@ -9,7 +9,7 @@ namespace paddock::store {
 namespace {
 
 constexpr const char *kSelect = "SELECT sandbox_id, id, name, argv, pid, state, exit_code, "
-                                "signal, started_at, ended_at FROM processes ";
+                                "signal, started_at, ended_at, cwd, env FROM processes ";
 
 ProcessState stateFromName(const QString &name)
 {
@@ -34,6 +34,8 @@ ProcessInfo readRow(const Statement &s)
     p.startedAt = QDateTime::fromMSecsSinceEpoch(s.integer(8), Qt::UTC);
     if (!s.isNull(9))
         p.endedAt = QDateTime::fromMSecsSinceEpoch(s.integer(9), Qt::UTC);
+    p.cwd = s.text(10);
+    p.env = QJsonDocument::fromJson(s.text(11).toUtf8()).toVariant().toStringList();
     return p;
 }
 
@@ -41,11 +43,13 @@ ProcessInfo readRow(const Statement &s)
 
 Result<void> ProcessStore::insert(const ProcessInfo &p)
 {
-    const QJsonArray argv = QJsonArray::fromStringList(p.argv);
-    return m_db.run("INSERT INTO processes (sandbox_id, id, name, argv, pid, state, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    p.sandboxId, p.id, p.name.isEmpty() ? std::nullopt : std::optional<QString>(p.name),
-                    QString::fromUtf8(QJsonDocument(argv).toJson(QJsonDocument::Compact)), p.pid, processStateName(p.state),
-                    p.startedAt.toMSecsSinceEpoch());
+    const auto json = [](const QStringList &list) {
+        return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(list)).toJson(QJsonDocument::Compact));
+    };
+    return m_db.run("INSERT INTO processes (sandbox_id, id, name, argv, pid, state, started_at, cwd, env) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    p.sandboxId, p.id, p.name.isEmpty() ? std::nullopt : std::optional<QString>(p.name), json(p.argv), p.pid,
+                    processStateName(p.state), p.startedAt.toMSecsSinceEpoch(), p.cwd, json(p.env));
 }
 
 Result<QList<ProcessInfo>> ProcessStore::forSandbox(const QString &sandboxId)
