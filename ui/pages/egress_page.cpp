@@ -55,9 +55,14 @@ EgressPage::EgressPage(EngineBridge &engine, EgressQuestionModel &questions, QWi
     say(m_presets.problem);
 
     connect(&m_engine, &EngineBridge::egressLogged, &m_log, &EgressLogModel::add);
+    // The engine says "rules changed" for a sandbox when its rules or its
+    // settings change, from here, the CLI or the API: both are re-read, so
+    // the checkbox follows a mode set elsewhere whichever list is shown.
     connect(&m_engine, &EngineBridge::egressRulesChanged, this, [this](const QString &scope) {
         if (scope == ruleScope())
             reloadRules();
+        if (!scope.isEmpty() && scope == m_sandboxId)
+            reloadSettings();
     });
     connect(&m_rules, &EgressRuleModel::editRequested, this, [this](const EgressRule &rule) {
         const QString sb = ruleScope();
@@ -102,8 +107,13 @@ QWidget *EgressPage::buildRules()
     connect(m_askUnlisted, &QCheckBox::clicked, this, [this](bool ask) {
         const QString sb = m_sandboxId;
         m_engine.call<void>([sb, ask](Engine &e) { return e.setEgressSettings(sb, EgressSettings { ask }); },
-                            [this](Result<void> r) { say(r ? QString() : r.error().message); });
+                            [this](Result<void> r) {
+                                say(r ? QString() : r.error().message);
+                                if (!r)
+                                    reloadSettings(); // the box shows what holds, not what was clicked
+                            });
     });
+    m_askUnlisted->setAccessibleName(tr("Ask about unlisted connections"));
     m_ruleView = makeTable(&m_rules, box);
     m_ruleView->setObjectName(QStringLiteral("egressRules"));
     m_ruleView->setColumnWidth(EgressRuleModel::Order, 32);
@@ -206,10 +216,7 @@ void EgressPage::showSandbox(const std::optional<SandboxInfo> &sandbox)
     if (id.isEmpty())
         return;
     reloadRules();
-    m_engine.call<EgressSettings>([id](Engine &e) { return e.egressSettings(id); }, [this, generation](Result<EgressSettings> s) {
-        if (generation == m_generation && s)
-            m_askUnlisted->setChecked(s->askUnlisted);
-    });
+    reloadSettings();
     m_engine.call<QList<EgressLogEntry>>(
         [id](Engine &e) {
             EgressLogQuery q;
@@ -242,6 +249,19 @@ void EgressPage::reloadRules()
     m_engine.call<QList<EgressRule>>([id](Engine &e) { return e.egressRules(id); }, [this, generation](Result<QList<EgressRule>> r) {
         if (generation == m_generation && r)
             m_rules.setRules(*r);
+    });
+}
+
+// Keyed by the sandbox, not the generation: switching between its own rules
+// and the global defaults does not change which sandbox's mode is shown.
+void EgressPage::reloadSettings()
+{
+    const QString id = m_sandboxId;
+    if (id.isEmpty())
+        return;
+    m_engine.call<EgressSettings>([id](Engine &e) { return e.egressSettings(id); }, [this, id](Result<EgressSettings> s) {
+        if (id == m_sandboxId && s)
+            m_askUnlisted->setChecked(s->askUnlisted);
     });
 }
 

@@ -47,6 +47,7 @@ private:
     QWidget *buildRules();
     QWidget *buildLog();
     void reloadRules();
+    void reloadSettings();
     QString ruleScope() const { return m_editGlobal ? QString() : m_sandboxId; }
     void addRules(const QList<EgressRule> &rules);
     void say(const QString &problem);
