@@ -102,6 +102,11 @@ inline constexpr const char *kMigrations[] = {
     R"sql(
     ALTER TABLE egress_names ADD COLUMN last_used INTEGER NOT NULL DEFAULT 0;
     )sql",
+    // 7: why an allowed connection failed (upstream unreachable, ended with
+    // an error), apart from the reason it was allowed
+    R"sql(
+    ALTER TABLE egress_log ADD COLUMN failure TEXT NOT NULL DEFAULT '';
+    )sql",
 };
 
 } // namespace paddock::store
