@@ -59,7 +59,7 @@ MainWindow::MainWindow(EngineBridge &engine, QWidget *parent)
     column->addWidget(splitter, 1);
     setCentralWidget(central);
 
-    addPage(new OverviewPage(this));
+    addPage(new OverviewPage(m_engine, this));
     addPage(new ProcessesPage(m_engine, this));
     addPage(new TerminalsPage(m_engine, this));
     addPage(new FilesPage(m_engine, this));
