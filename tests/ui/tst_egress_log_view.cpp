@@ -214,6 +214,10 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(holder.state() == QProcess::NotRunning, 15000);
         QTRY_VERIFY_WITH_TIMEOUT(entry(id) && !entry(id)->open, 15000);
         QCOMPARE(entry(id)->bytesOut, qint64(6));
+        int rows = 0; // updated in place, not shown again at the top
+        for (int row = 0; row < m_page->log().rowCount(); ++row)
+            rows += m_page->log().entryAt(row)->id == id ? 1 : 0;
+        QCOMPARE(rows, 1);
     }
 
     // 3,000 refused connections as fast as the sandbox can make them, with
