@@ -15,7 +15,6 @@
 #include "window/sandbox_filter_proxy.h"
 #include "window/state_dot_delegate.h"
 #include "window/stopped_placeholder.h"
-#include "window/terminal_key_guard.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -39,8 +38,7 @@ MainWindow::MainWindow(EngineBridge &engine, QWidget *parent)
       m_list(new QTableView(this)),
       m_right(new QStackedWidget(this)),
       m_tabs(new QTabWidget(this)),
-      m_emptyState(new EmptyState(this)),
-      m_keyGuard(new TerminalKeyGuard(this))
+      m_emptyState(new EmptyState(this))
 {
     setWindowTitle(tr("Paddock"));
     setWindowIcon(appIcon());
@@ -79,7 +77,7 @@ MainWindow::MainWindow(EngineBridge &engine, QWidget *parent)
     column->addWidget(splitter, 1);
     setCentralWidget(central);
 
-    addPage(new OverviewPage(this), Needs::Anything);
+    addPage(new OverviewPage(m_engine, this), Needs::Anything);
     addPage(new ProcessesPage(m_engine, this), Needs::RunningSandbox);
     addPage(new TerminalsPage(m_engine, this), Needs::RunningSandbox);
     addPage(new FilesPage(m_engine, this), Needs::RunningSandbox);

@@ -26,7 +26,6 @@ class EmptyState;
 class SandboxActions;
 class SandboxFilterProxy;
 class StoppedPlaceholder;
-class TerminalKeyGuard;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -88,7 +87,6 @@ private:
     QTabWidget *m_tabs;
     EmptyState *m_emptyState;
     SandboxActions *m_actions = nullptr;
-    TerminalKeyGuard *m_keyGuard;
     QList<SandboxPage *> m_pages;
     QHash<SandboxPage *, StoppedPlaceholder *> m_placeholders;
     EgressQuestionModel *m_questions = nullptr;

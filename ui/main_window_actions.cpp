@@ -51,7 +51,7 @@ void MainWindow::focusTerminalPage()
     m_tabs->setCurrentWidget(terminals);
     // Focus only takes on a shown widget: after the tab switch, not before.
     if (TerminalView *view = terminals->currentTerminal())
-        view->setFocus();
+        view->focusTerminal();
     else
         terminals->openTerminal();
 }

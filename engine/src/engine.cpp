@@ -172,6 +172,7 @@ void Engine::removeSandbox(const QString &key, bool force, Callback<void> done)
         if (auto r = d->sandboxes.remove(id); !r)
             return done(r);
         d->egress->forgetSandbox(id);
+        d->vitals->forget(id);
         removeTree(d->paths.sandboxDir(id));
         Q_EMIT sandboxRemoved(id);
         done({});

@@ -7,6 +7,7 @@
 #include "sandbox/host_base_image.h"
 #include "sandbox/log_reader.h"
 #include "sandbox/sandbox_runtime.h"
+#include "sandbox/vitals_sampler.h"
 #include "store/database.h"
 #include "store/egress_log_store.h"
 #include "store/egress_name_store.h"
@@ -52,6 +53,7 @@ public:
     QHash<QString, sandbox::SandboxRuntime *> runtimes; // by sandbox id; owned here
     QHash<QString, QList<Callback<SandboxInfo>>> stopWaiters; // by sandbox id
     QList<QPointer<sandbox::LogReader>> followers;
+    std::unique_ptr<sandbox::VitalsSampler> vitals = std::make_unique<sandbox::VitalsSampler>();
 
     Result<SandboxInfo> find(const QString &key);
     // Conflict when another sandbox (not exceptId) has this name or ID.

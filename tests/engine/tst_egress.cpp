@@ -315,7 +315,8 @@ private Q_SLOTS:
         // Plain HTTP goes through the gate, which answers the failure readably.
         QVERIFY2(down.out.startsWith("Paddock egress: cannot connect to 127.0.0.1:"), down.out.constData());
         auto failed = logEntry(QStringLiteral("down.corp.test"), [](const EgressLogEntry &) { return true; });
-        QVERIFY(failed && failed->reason.contains(QStringLiteral("cannot connect to 127.0.0.1:%1").arg(proxyPort)));
+        QVERIFY(failed && failed->failure.contains(QStringLiteral("cannot connect to 127.0.0.1:%1").arg(proxyPort)));
+        QCOMPARE(failed->verdict, EgressVerdict::Allowed); // allowed, and failed: told apart by `failure`
         QCOMPARE(m_fx.engine->forwardProxy().fromEnvironment, false);
         QVERIFY(m_fx.engine->setForwardProxy(ForwardProxySettings { false, {}, {}, {} })); // direct again
         QVERIFY(!m_fx.engine->setForwardProxy(ForwardProxySettings { false, QStringLiteral("https://proxy.test:3128"), {}, {} }));

@@ -10,6 +10,12 @@ void EgressLogFilter::setVerdict(std::optional<EgressVerdict> verdict)
     invalidateFilter();
 }
 
+void EgressLogFilter::setFailedOnly(bool failedOnly)
+{
+    m_failedOnly = failedOnly;
+    invalidateFilter();
+}
+
 void EgressLogFilter::setDestinationText(const QString &text)
 {
     m_text = text.trimmed();
@@ -23,6 +29,8 @@ bool EgressLogFilter::filterAcceptsRow(int sourceRow, const QModelIndex &) const
     if (!e)
         return false;
     if (m_verdict && e->verdict != *m_verdict)
+        return false;
+    if (m_failedOnly && e->failure.isEmpty())
         return false;
     return m_text.isEmpty() || e->host.contains(m_text, Qt::CaseInsensitive) || e->address.contains(m_text);
 }

@@ -15,6 +15,8 @@ public:
     using QSortFilterProxyModel::QSortFilterProxyModel;
     void setVerdict(std::optional<EgressVerdict> verdict);
     void setDestinationText(const QString &text);
+    // Only allowed connections that failed (EgressLogEntry::failure).
+    void setFailedOnly(bool failedOnly);
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
@@ -22,6 +24,7 @@ protected:
 private:
     std::optional<EgressVerdict> m_verdict;
     QString m_text;
+    bool m_failedOnly = false;
 };
 
 } // namespace paddock::ui

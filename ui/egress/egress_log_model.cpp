@@ -28,7 +28,20 @@ QString traffic(const EgressLogEntry &e)
     return e.open ? bytes + QObject::tr(" (open)") : bytes + QStringLiteral(", %1 ms").arg(e.durationMs);
 }
 
+// Failed reads apart from allowed at a glance: amber, between green and red.
+QColor verdictColour(const EgressLogEntry &e)
+{
+    if (e.verdict == EgressVerdict::Allowed)
+        return e.failure.isEmpty() ? QColor(0x20, 0x80, 0x40) : QColor(0xb8, 0x60, 0x00);
+    return e.verdict == EgressVerdict::Denied ? QColor(0xc0, 0x30, 0x30) : QColor(0x90, 0x70, 0x10);
+}
+
 } // namespace
+
+QString EgressLogModel::verdictText(const EgressLogEntry &e)
+{
+    return e.verdict == EgressVerdict::Allowed && !e.failure.isEmpty() ? tr("allowed · failed") : egressVerdictName(e.verdict);
+}
 
 EgressLogModel::EgressLogModel(QObject *parent) : QAbstractTableModel(parent)
 {
@@ -47,20 +60,21 @@ QVariant EgressLogModel::data(const QModelIndex &index, int role) const
     if (!e)
         return {};
     if (role == Qt::ForegroundRole && index.column() == Verdict)
-        return QBrush(e->verdict == EgressVerdict::Denied ? QColor(0xc0, 0x30, 0x30)
-                      : e->verdict == EgressVerdict::Allowed ? QColor(0x20, 0x80, 0x40) : QColor(0x90, 0x70, 0x10));
+        return QBrush(verdictColour(*e));
     if (role == Qt::ToolTipRole)
-        return displayText(e->upstream.isEmpty() ? e->reason : tr("spliced to %1").arg(e->upstream));
+        return displayText(!e->failure.isEmpty() ? tr("allowed, but failed: %1").arg(e->failure)
+                           : e->upstream.isEmpty() ? e->reason
+                                                   : tr("spliced to %1").arg(e->upstream));
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
     case Time: return e->time.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"));
-    case Verdict: return egressVerdictName(e->verdict);
+    case Verdict: return verdictText(*e);
     // Request paths, reasons and process names come from the sandbox.
     case Destination: return displayText(e->request.isEmpty() ? destination(*e) : destination(*e) + u' ' + e->request);
     case Protocol: return e->protocol;
     case Rule: return e->rule.isEmpty() ? tr("(default)") : displayText(e->rule);
-    case Reason: return displayText(e->reason);
+    case Reason: return displayText(e->failure.isEmpty() ? e->reason : e->reason.isEmpty() ? e->failure : e->reason + QStringLiteral("; ") + e->failure);
     case Traffic: return traffic(*e);
     case Process: return displayText(e->process);
     }
@@ -81,6 +95,11 @@ void EgressLogModel::showSandbox(const QString &sandboxId, const QList<EgressLog
     m_sandboxId = sandboxId;
     m_rows = newestFirst.mid(0, kMaxRows);
     m_pending.clear();
+    m_pendingAt.clear();
+    m_seqOf.clear();
+    m_nextSeq = 0;
+    for (auto it = m_rows.crbegin(); it != m_rows.crend(); ++it)
+        m_seqOf.insert(it->id, m_nextSeq++);
     endResetModel();
 }
 
@@ -93,21 +112,25 @@ void EgressLogModel::add(const EgressLogEntry &entry)
 {
     if (entry.sandboxId != m_sandboxId || m_sandboxId.isEmpty())
         return;
-    // An update of a shown row changes it in place; of a pending one, replaces it.
-    for (qsizetype i = 0; i < m_rows.size() && i < 512; ++i) {
-        if (m_rows[i].id == entry.id) {
-            m_rows[i] = entry;
-            Q_EMIT dataChanged(index(int(i), 0), index(int(i), ColumnCount - 1));
-            return;
-        }
+    // An update of a shown row changes it in place, however far down the
+    // row has moved (a long download ends after thousands of newer
+    // entries); of a pending one, replaces it.
+    if (auto seq = m_seqOf.constFind(entry.id); seq != m_seqOf.cend()) {
+        const int row = int(m_nextSeq - 1 - *seq); // rows are numbered from the newest
+        m_rows[row] = entry;
+        Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+        return;
     }
-    for (EgressLogEntry &p : m_pending)
-        if (p.id == entry.id) {
-            p = entry;
-            return;
-        }
+    if (auto at = m_pendingAt.constFind(entry.id); at != m_pendingAt.cend()) {
+        m_pending[*at] = entry;
+        return;
+    }
+    // An update of an entry no longer shown (older than every row) stays out.
+    if (!m_rows.isEmpty() && entry.id < m_rows.first().id)
+        return;
     if (m_pending.isEmpty())
         m_firstPending.start();
+    m_pendingAt.insert(entry.id, m_pending.size());
     m_pending.append(entry);
     if (m_firstPending.elapsed() >= kMaxDelayMs)
         flush();
@@ -123,12 +146,17 @@ void EgressLogModel::flush()
     QList<EgressLogEntry> batch;
     for (auto it = m_pending.crbegin(); it != m_pending.crend(); ++it)
         batch.append(*it); // newest first, as the rows are
+    for (const EgressLogEntry &e : std::as_const(m_pending))
+        m_seqOf.insert(e.id, m_nextSeq++); // oldest first: the newest gets the highest
     m_pending.clear();
+    m_pendingAt.clear();
     beginInsertRows({}, 0, int(batch.size()) - 1);
     m_rows = batch + m_rows;
     endInsertRows();
     if (m_rows.size() > kMaxRows) {
         beginRemoveRows({}, kMaxRows, int(m_rows.size()) - 1);
+        for (qsizetype i = kMaxRows; i < m_rows.size(); ++i)
+            m_seqOf.remove(m_rows[i].id);
         m_rows.resize(kMaxRows);
         endRemoveRows();
     }

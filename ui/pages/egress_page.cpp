@@ -1,5 +1,7 @@
 #include "egress_page.h"
 
+#include "egress/column_fitter.h"
+#include "egress/egress_log_details.h"
 #include "egress/egress_question_model.h"
 
 #include <QCheckBox>
@@ -20,6 +22,7 @@ namespace paddock::ui {
 namespace {
 
 constexpr int kLogBacklog = 1000;
+constexpr int kMaxLogColumnWidth = 320; // a long reason is read whole in the detail pane
 
 QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
 {
@@ -29,6 +32,8 @@ QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
     view->setSelectionMode(QAbstractItemView::SingleSelection);
     view->horizontalHeader()->setStretchLastSection(true);
     view->verticalHeader()->hide();
+    // A few rows at least, not the default's dozen: three tables share the tab.
+    view->setMinimumHeight(view->horizontalHeader()->sizeHint().height() + 3 * view->fontMetrics().height());
     return view;
 }
 
@@ -55,9 +60,14 @@ EgressPage::EgressPage(EngineBridge &engine, EgressQuestionModel &questions, QWi
     say(m_presets.problem);
 
     connect(&m_engine, &EngineBridge::egressLogged, &m_log, &EgressLogModel::add);
+    // The engine says "rules changed" for a sandbox when its rules or its
+    // settings change, from here, the CLI or the API: both are re-read, so
+    // the checkbox follows a mode set elsewhere whichever list is shown.
     connect(&m_engine, &EngineBridge::egressRulesChanged, this, [this](const QString &scope) {
         if (scope == ruleScope())
             reloadRules();
+        if (!scope.isEmpty() && scope == m_sandboxId)
+            reloadSettings();
     });
     connect(&m_rules, &EgressRuleModel::editRequested, this, [this](const EgressRule &rule) {
         const QString sb = ruleScope();
@@ -75,10 +85,12 @@ QWidget *EgressPage::buildQuestions(EgressQuestionModel &questions)
 {
     auto *box = new QGroupBox(tr("Waiting for your answer"), this);
     auto *view = makeTable(&questions, box);
+    view->setAccessibleName(tr("Connections waiting for your answer"));
     auto *buttons = new QHBoxLayout;
     buttons->addStretch();
     for (EgressAnswer a : { EgressAnswer::AllowOnce, EgressAnswer::AllowAlways, EgressAnswer::DenyOnce, EgressAnswer::DenyAlways }) {
         auto *b = new QPushButton(egressAnswerName(a).replace(u'-', u' '), box);
+        b->setAccessibleName(tr("Answer the selected question: %1").arg(b->text()));
         buttons->addWidget(b);
         connect(b, &QPushButton::clicked, this, [view, &questions, a] {
             const int row = view->currentIndex().isValid() ? view->currentIndex().row() : 0;
@@ -90,6 +102,14 @@ QWidget *EgressPage::buildQuestions(EgressQuestionModel &questions)
     auto *layout = new QVBoxLayout(box);
     layout->addWidget(view);
     layout->addLayout(buttons);
+    // Only while something waits: the bar above every tab says so too, and
+    // at 800×500 the rules and the log need the room.
+    box->setObjectName(QStringLiteral("egressQuestions"));
+    const auto showIfAsked = [box, &questions] { box->setVisible(questions.rowCount() > 0); };
+    connect(&questions, &QAbstractItemModel::rowsInserted, box, showIfAsked);
+    connect(&questions, &QAbstractItemModel::rowsRemoved, box, showIfAsked);
+    connect(&questions, &QAbstractItemModel::modelReset, box, showIfAsked);
+    showIfAsked();
     return box;
 }
 
@@ -102,10 +122,16 @@ QWidget *EgressPage::buildRules()
     connect(m_askUnlisted, &QCheckBox::clicked, this, [this](bool ask) {
         const QString sb = m_sandboxId;
         m_engine.call<void>([sb, ask](Engine &e) { return e.setEgressSettings(sb, EgressSettings { ask }); },
-                            [this](Result<void> r) { say(r ? QString() : r.error().message); });
+                            [this](Result<void> r) {
+                                say(r ? QString() : r.error().message);
+                                if (!r)
+                                    reloadSettings(); // the box shows what holds, not what was clicked
+                            });
     });
+    m_askUnlisted->setAccessibleName(tr("Ask about unlisted connections"));
     m_ruleView = makeTable(&m_rules, box);
     m_ruleView->setObjectName(QStringLiteral("egressRules"));
+    m_ruleView->setAccessibleName(tr("Egress rules"));
     m_ruleView->setColumnWidth(EgressRuleModel::Order, 32);
     m_ruleView->setToolTip(tr("Double-click a cell to edit it; the reason is shown to the program when a rule denies"));
     m_ruleView->setDragDropMode(QAbstractItemView::InternalMove);
@@ -115,16 +141,22 @@ QWidget *EgressPage::buildRules()
 
     m_action = new QComboBox(box);
     m_action->addItems({ QStringLiteral("allow"), QStringLiteral("deny"), QStringLiteral("ask") });
+    m_action->setAccessibleName(tr("New rule's action"));
     m_pattern = new QLineEdit(box);
     m_pattern->setObjectName(QStringLiteral("egressPattern"));
     m_pattern->setPlaceholderText(tr("api.example.com, *.example.com, 10.0.0.0/8 or *"));
+    m_pattern->setAccessibleName(tr("New rule's destination"));
     m_port = new QSpinBox(box);
     m_port->setRange(0, 65535);
     m_port->setSpecialValueText(tr("any port"));
+    m_port->setAccessibleName(tr("New rule's port"));
     m_reason = new QLineEdit(box);
     m_reason->setPlaceholderText(tr("reason (optional)"));
+    m_reason->setAccessibleName(tr("New rule's reason"));
     auto *add = new QPushButton(tr("Add rule"), box);
     auto *remove = new QPushButton(tr("Remove"), box);
+    add->setAccessibleName(tr("Add the rule"));
+    remove->setAccessibleName(tr("Remove the selected rule"));
     connect(add, &QPushButton::clicked, this, &EgressPage::addRuleFromForm);
     connect(m_pattern, &QLineEdit::returnPressed, this, &EgressPage::addRuleFromForm);
     connect(remove, &QPushButton::clicked, this, &EgressPage::removeSelectedRule);
@@ -133,7 +165,9 @@ QWidget *EgressPage::buildRules()
     for (const EgressPreset &p : m_presets.presets)
         m_presetBox->addItem(p.name);
     m_presetBox->setToolTip(tr("Presets come from %1 — edit it to change them").arg(m_presets.path));
+    m_presetBox->setAccessibleName(tr("Preset"));
     auto *addPresetButton = new QPushButton(tr("Allow preset"), box);
+    addPresetButton->setAccessibleName(tr("Allow the chosen preset"));
     connect(addPresetButton, &QPushButton::clicked, this, [this] { addPreset(m_presetBox->currentIndex()); });
 
     auto *form = new QHBoxLayout;
@@ -145,6 +179,7 @@ QWidget *EgressPage::buildRules()
     auto *tools = new QHBoxLayout;
     m_scopeBox = new QComboBox(box);
     m_scopeBox->addItems({ tr("This sandbox"), tr("Global defaults") });
+    m_scopeBox->setAccessibleName(tr("Whose rules"));
     m_scopeBox->setToolTip(tr("Global defaults apply to every sandbox, after its own rules"));
     connect(m_scopeBox, &QComboBox::currentIndexChanged, this, [this](int i) { showGlobalRules(i == 1); });
     tools->addWidget(m_scopeBox);
@@ -164,32 +199,56 @@ QWidget *EgressPage::buildLog()
 {
     auto *box = new QGroupBox(tr("Log"), this);
     auto *verdict = new QComboBox(box);
-    verdict->addItems({ tr("Everything"), tr("Allowed"), tr("Denied"), tr("Redirected DNS") });
+    verdict->setAccessibleName(tr("Show log entries"));
+    verdict->setObjectName(QStringLiteral("egressLogVerdict"));
+    verdict->addItems({ tr("Everything"), tr("Allowed"), tr("Allowed but failed"), tr("Denied"), tr("Redirected DNS") });
     connect(verdict, &QComboBox::currentIndexChanged, this, [this](int i) {
-        static const std::optional<EgressVerdict> verdicts[] = { std::nullopt, EgressVerdict::Allowed, EgressVerdict::Denied,
-                                                                EgressVerdict::Redirected };
+        static const std::optional<EgressVerdict> verdicts[] = { std::nullopt, EgressVerdict::Allowed, EgressVerdict::Allowed,
+                                                                EgressVerdict::Denied, EgressVerdict::Redirected };
         m_logFilter.setVerdict(verdicts[i]);
+        m_logFilter.setFailedOnly(i == 2);
     });
     auto *text = new QLineEdit(box);
     text->setPlaceholderText(tr("filter by destination"));
+    text->setAccessibleName(tr("Filter the log by destination"));
     connect(text, &QLineEdit::textChanged, &m_logFilter, &EgressLogFilter::setDestinationText);
     auto *allow = new QPushButton(tr("Allow this domain"), box);
     allow->setObjectName(QStringLiteral("allowLogDomain"));
     allow->setEnabled(false);
+    allow->setAccessibleName(tr("Allow the selected entry's domain"));
     m_logView = makeTable(&m_logFilter, box);
     m_logView->setObjectName(QStringLiteral("egressLog"));
+    m_logView->setAccessibleName(tr("Egress log"));
+    m_logView->setWordWrap(false);
+    new ColumnFitter(m_logView, kMaxLogColumnWidth);
+    m_logDetails = new EgressLogDetails(box);
     connect(m_logView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this, allow](const QModelIndex &current) {
         const EgressLogEntry *e = m_log.entryAt(m_logFilter.mapToSource(current).row());
         allow->setEnabled(e && e->verdict == EgressVerdict::Denied && !e->host.isEmpty());
+        m_logDetails->showEntry(e);
     });
+    // The selected entry changes in place when its connection ends; rows
+    // arriving above it move it. Either way the pane shows it as it is now.
+    const auto showCurrent = [this] { m_logDetails->showEntry(m_log.entryAt(m_logFilter.mapToSource(m_logView->currentIndex()).row())); };
+    connect(&m_logFilter, &QAbstractItemModel::dataChanged, this, showCurrent);
+    connect(&m_logFilter, &QAbstractItemModel::modelReset, this, showCurrent);
+    connect(&m_logFilter, &QAbstractItemModel::rowsRemoved, this, showCurrent);
     connect(allow, &QPushButton::clicked, this, &EgressPage::allowSelectedLogDomain);
     auto *filters = new QHBoxLayout;
     filters->addWidget(verdict);
     filters->addWidget(text, 1);
     filters->addWidget(allow);
+    auto *split = new QSplitter(Qt::Horizontal, box);
+    split->setObjectName(QStringLiteral("egressLogSplit"));
+    split->addWidget(m_logView);
+    split->addWidget(m_logDetails);
+    split->setCollapsible(0, false);
+    split->setCollapsible(1, true); // dragged shut, the log has the width
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 1);
     auto *layout = new QVBoxLayout(box);
     layout->addLayout(filters);
-    layout->addWidget(m_logView);
+    layout->addWidget(split, 1);
     return box;
 }
 
@@ -206,10 +265,7 @@ void EgressPage::showSandbox(const std::optional<SandboxInfo> &sandbox)
     if (id.isEmpty())
         return;
     reloadRules();
-    m_engine.call<EgressSettings>([id](Engine &e) { return e.egressSettings(id); }, [this, generation](Result<EgressSettings> s) {
-        if (generation == m_generation && s)
-            m_askUnlisted->setChecked(s->askUnlisted);
-    });
+    reloadSettings();
     m_engine.call<QList<EgressLogEntry>>(
         [id](Engine &e) {
             EgressLogQuery q;
@@ -242,6 +298,19 @@ void EgressPage::reloadRules()
     m_engine.call<QList<EgressRule>>([id](Engine &e) { return e.egressRules(id); }, [this, generation](Result<QList<EgressRule>> r) {
         if (generation == m_generation && r)
             m_rules.setRules(*r);
+    });
+}
+
+// Keyed by the sandbox, not the generation: switching between its own rules
+// and the global defaults does not change which sandbox's mode is shown.
+void EgressPage::reloadSettings()
+{
+    const QString id = m_sandboxId;
+    if (id.isEmpty())
+        return;
+    m_engine.call<EgressSettings>([id](Engine &e) { return e.egressSettings(id); }, [this, id](Result<EgressSettings> s) {
+        if (id == m_sandboxId && s)
+            m_askUnlisted->setChecked(s->askUnlisted);
     });
 }
 

@@ -20,6 +20,7 @@ class QTableView;
 
 namespace paddock::ui {
 
+class EgressLogDetails;
 class EgressQuestionModel;
 
 class EgressPage : public SandboxPage {
@@ -34,6 +35,7 @@ public:
     EgressLogModel &log() { return m_log; }
     EgressLogFilter &logFilter() { return m_logFilter; }
     QTableView *logView() const { return m_logView; }
+    EgressLogDetails *logDetails() const { return m_logDetails; }
     QLabel *problem() const { return m_problem; }
     void addRuleFromForm();
     void addPreset(int index);
@@ -47,6 +49,7 @@ private:
     QWidget *buildRules();
     QWidget *buildLog();
     void reloadRules();
+    void reloadSettings();
     QString ruleScope() const { return m_editGlobal ? QString() : m_sandboxId; }
     void addRules(const QList<EgressRule> &rules);
     void say(const QString &problem);
@@ -60,6 +63,7 @@ private:
     EgressPresets m_presets;
     QTableView *m_ruleView = nullptr;
     QTableView *m_logView = nullptr;
+    EgressLogDetails *m_logDetails = nullptr;
     QCheckBox *m_askUnlisted = nullptr;
     QComboBox *m_action = nullptr;
     QLineEdit *m_pattern = nullptr;

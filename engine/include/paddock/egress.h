@@ -79,6 +79,11 @@ struct EgressLogEntry {
     qint64 durationMs = 0;
     QString process; // "curl (pid 42)" when known
     bool open = false; // still spliced
+    // An allowed connection (or request) that did not go through: the
+    // upstream could not be reached, or the connection ended with an error
+    // ("cannot connect to 140.82.112.3:443: Connection refused"). Empty
+    // when it went through, and for every other verdict.
+    QString failure;
 };
 
 struct EgressLogQuery {

@@ -18,6 +18,7 @@
 #include "paddock/log_stream.h"
 #include "paddock/process.h"
 #include "paddock/sandbox.h"
+#include "paddock/sandbox_vitals.h"
 
 #include <QList>
 #include <QObject>
@@ -53,6 +54,13 @@ public:
     Result<SandboxInfo> renameSandbox(const QString &key, const QString &newName);
     void stopSandbox(const QString &key, Callback<SandboxInfo> done);
     void removeSandbox(const QString &key, bool force, Callback<void> done);
+    // A sandbox at a glance: running processes, listening ports, the disk
+    // its own layer uses, the last hour's egress. The socket tables and the
+    // disk walk are read on worker threads; `done` runs on the engine
+    // thread, after at most the walk's bound (5 s) on a huge layer — the
+    // walk is repeated only when its last result is stale, so asking every
+    // couple of seconds is cheap.
+    void sandboxVitals(const QString &key, Callback<SandboxVitals> done);
 
     // Foreground command; the session reports output and the end.
     Result<ExecSession *> exec(const QString &key, const CommandSpec &cmd);

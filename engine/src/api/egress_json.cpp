@@ -41,7 +41,8 @@ QJsonObject toJson(const EgressLogEntry &e)
                          { QStringLiteral("bytesIn"), e.bytesIn },
                          { QStringLiteral("durationMs"), e.durationMs },
                          { QStringLiteral("process"), e.process },
-                         { QStringLiteral("open"), e.open } };
+                         { QStringLiteral("open"), e.open },
+                         { QStringLiteral("failure"), e.failure } };
 }
 
 QJsonObject toJson(const EgressQuestion &q)

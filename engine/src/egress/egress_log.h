@@ -45,6 +45,8 @@ public:
     // A recorded entry changed (a connection ended).
     void update(const EgressLogEntry &e);
     Result<QList<EgressLogEntry>> query(const QString &sandboxId, const EgressLogQuery &q);
+    // From the table: entries still waiting for their write (≤ ~100 ms) are not counted.
+    Result<EgressCounts> countSince(const QString &sandboxId, const QDateTime &since) { return m_store.countSince(sandboxId, since); }
     Result<void> removeSandbox(const QString &sandboxId);
     void flush();
 

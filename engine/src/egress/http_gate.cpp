@@ -346,7 +346,7 @@ void HttpGate::refuse(unsigned status, const QString &reason, const std::optiona
 void HttpGate::failUpstream(const QString &problem, bool refused)
 {
     if (m_phase == Phase::Closing || m_finished) return;
-    m_log.closed(problem, refused);
+    refused ? m_log.closed(problem, true) : m_log.failed(problem);
     if (!m_response || !m_response->started()) m_toClient += refusalResponse(502, problem);
     m_phase = Phase::Closing;
     m_fromClient.clear();
@@ -401,8 +401,10 @@ void HttpGate::finish()
 {
     if (std::exchange(m_finished, true)) return;
     m_sandbox.service().withdrawQuestion(std::exchange(m_question, {}));
-    m_log.closed(
-        m_response ? QStringLiteral("the connection ended before the response did") : QString());
+    if (m_response)
+        m_log.failed(QStringLiteral("the connection ended before the response did"));
+    else
+        m_log.closed();
     m_clientRead.reset();
     m_clientWrite.reset();
     m_upstreamRead.reset();

@@ -32,6 +32,7 @@ void HttpRequestLog::opened(
     e.open = true;
     m_open = m_sandbox.service().decisionLog().record(e);
     m_started.start();
+    m_reported.start(); // the entry just went out
 }
 
 void HttpRequestLog::setUpstream(const QString &description)
@@ -41,12 +42,26 @@ void HttpRequestLog::setUpstream(const QString &description)
 
 void HttpRequestLog::sent(qint64 bytes)
 {
-    if (m_open) m_open->bytesOut += bytes;
+    if (!m_open) return;
+    m_open->bytesOut += bytes;
+    reportProgress();
 }
 
 void HttpRequestLog::relayed(qint64 bytes)
 {
-    if (m_open) m_open->bytesIn += bytes;
+    if (!m_open) return;
+    m_open->bytesIn += bytes;
+    reportProgress();
+}
+
+// A long body or a tunnel shows its bytes while it runs, once a second:
+// the entry is updated (as the relay does for spliced connections).
+void HttpRequestLog::reportProgress()
+{
+    if (m_reported.isValid() && m_reported.elapsed() < kProgressEveryMs) return;
+    m_reported.start();
+    m_open->durationMs = m_started.elapsed();
+    m_sandbox.service().decisionLog().update(*m_open);
 }
 
 void HttpRequestLog::closed(const QString &note, bool refused)
@@ -58,6 +73,13 @@ void HttpRequestLog::closed(const QString &note, bool refused)
     if (refused) m_open->verdict = EgressVerdict::Denied;
     m_sandbox.service().decisionLog().update(*m_open);
     m_last = std::exchange(m_open, std::nullopt);
+}
+
+void HttpRequestLog::failed(const QString &failure)
+{
+    if (!m_open) return;
+    m_open->failure = failure;
+    closed();
 }
 
 void HttpRequestLog::noteOnLast(const QString &note)

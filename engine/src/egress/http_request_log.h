@@ -1,7 +1,8 @@
 // The log entries of the requests one HTTP gate decides: a refused request
 // is logged once; an allowed one is logged open when it is decided and
-// updated when its response ends (or its tunnel closes) with the bytes
-// sent upstream for it, the bytes relayed back and how long it took.
+// updated with its bytes so far at most once a second while they move, and
+// when its response ends (or its tunnel closes) with the bytes sent
+// upstream for it, the bytes relayed back and how long it took.
 //
 // Thread ownership: the engine thread, like the gate that owns it.
 #pragma once
@@ -32,18 +33,27 @@ public:
     // Ends the open entry; `note` (why it ended oddly) becomes its reason,
     // and `refused` marks what the gate cut off as denied.
     void closed(const QString &note = {}, bool refused = false);
+    // Ends the open entry as allowed but failed: the upstream could not be
+    // reached or broke off. Without an open entry (the request was never
+    // logged) nothing is recorded.
+    void failed(const QString &failure);
     // Something about the last request that came to light after its entry
     // closed (bytes the upstream sent after its response).
     void noteOnLast(const QString &note);
     bool isOpen() const { return m_open.has_value(); }
 
+    static constexpr qint64 kProgressEveryMs = 1000;
+
 private:
+    void reportProgress();
+
     SandboxEgress &m_sandbox;
     Destination m_dest;
     QString m_process;
     std::optional<EgressLogEntry> m_open;
     std::optional<EgressLogEntry> m_last;
     QElapsedTimer m_started;
+    QElapsedTimer m_reported; // since the open entry was last sent out
 };
 
 } // namespace paddock::egress

@@ -244,7 +244,9 @@ void InterceptedConnection::onDialled(Result<Upstream> upstream)
     if (!upstream) {
         if (upstream.error().code == ErrorCode::PermissionDenied)
             return refuse(upstream.error().message);
-        m_sandbox.service().decisionLog().record(entry(EgressVerdict::Allowed, upstream.error().message));
+        EgressLogEntry failed = entry(EgressVerdict::Allowed, {});
+        failed.failure = upstream.error().message;
+        m_sandbox.service().decisionLog().record(failed);
         return reset();
     }
     EgressService &svc = m_sandbox.service();
@@ -258,6 +260,17 @@ void InterceptedConnection::onDialled(Result<Upstream> upstream)
     // The relay wants a copyable callback; the lease rides in a shared_ptr
     // that the callback moves on, so it is released on the engine thread.
     auto lease = std::make_shared<ConnectionLease>(std::move(m_lease));
+    // While it is open, its entry shows the bytes so far (at most once a second).
+    RelayProgress progress = [context, logged, startedMs](const RelayTotals &t) {
+        QMetaObject::invokeMethod(context, [context, logged, startedMs, t]() mutable {
+            logged.bytesOut = t.bytesOut;
+            logged.bytesIn = t.bytesIn;
+            logged.durationMs = QDateTime::currentMSecsSinceEpoch() - startedMs;
+            if (!t.protocol.isEmpty())
+                logged.protocol = t.protocol;
+            context->decisionLog().update(logged);
+        }, Qt::QueuedConnection);
+    };
     svc.relay().add(std::move(m_client), std::move(upstream->fd), firstFlightCheck(m_dest, m_httpWaited),
                     [context, logged, startedMs, lease](const RelayTotals &t) mutable {
                         // On the relay's thread: the log and the lease belong to the engine thread.
@@ -272,10 +285,13 @@ void InterceptedConnection::onDialled(Result<Upstream> upstream)
                             if (!t.refusal.isEmpty()) {
                                 logged.verdict = EgressVerdict::Denied;
                                 logged.reason = t.refusal;
+                            } else {
+                                logged.failure = t.error;
                             }
                             context->decisionLog().update(logged);
                         }, Qt::QueuedConnection);
-                    });
+                    },
+                    std::move(progress));
     deleteLater();
 }
 

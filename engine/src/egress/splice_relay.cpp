@@ -8,11 +8,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace paddock::egress {
 
@@ -45,7 +49,9 @@ struct Pair {
     FirstFlightCheck check; // while set, client bytes are read into `first`
     std::string first;
     RelayFinished finished;
+    RelayProgress progress;
     RelayTotals totals;
+    qint64 reported = -1; // out + in bytes when progress last ran
     bool failed = false;
 };
 
@@ -103,7 +109,7 @@ public:
         Pair &pair = *p;
         m_pairs.emplace(id, std::move(p));
         if (!makePipe(pair.out) || !makePipe(pair.in)) {
-            pair.failed = true;
+            fail(pair, QStringLiteral("relay pipe"));
             finish(pair);
             return;
         }
@@ -137,7 +143,7 @@ private:
     {
         epoll_event events[kMaxEvents];
         while (!m_stopping) {
-            int n = ::epoll_wait(m_epoll.get(), events, kMaxEvents, -1);
+            int n = ::epoll_wait(m_epoll.get(), events, kMaxEvents, progressTimeout());
             for (int i = 0; i < n; ++i) {
                 if (events[i].data.u64 == kWakeKey) {
                     runCommands();
@@ -155,6 +161,7 @@ private:
                     (upstream ? p.out : p.in).canWrite = true;
                 pump(p);
             }
+            reportProgress();
             reapFinished();
         }
         for (auto &[id, p] : m_pairs)
@@ -191,6 +198,34 @@ private:
         }
         if (p.failed || (p.out.done() && p.in.done()))
             finish(p);
+        else if (p.progress && p.out.bytes + p.in.bytes != p.reported && m_moved.insert(p.id).second && m_moved.size() == 1)
+            m_nextProgress = Clock::now() + std::chrono::milliseconds(kProgressEveryMs);
+    }
+
+    // Until the next progress report is due; forever when no bytes moved.
+    int progressTimeout() const
+    {
+        if (m_moved.empty())
+            return -1;
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(m_nextProgress - Clock::now()).count();
+        return int(std::clamp<qint64>(left, 0, kProgressEveryMs));
+    }
+
+    void reportProgress()
+    {
+        if (m_moved.empty() || Clock::now() < m_nextProgress)
+            return;
+        for (quint64 id : m_moved) {
+            auto it = m_pairs.find(id);
+            if (it == m_pairs.end() || !it->second->finished)
+                continue; // ended meanwhile: its `finished` said it all
+            Pair &p = *it->second;
+            p.totals.bytesOut = p.out.bytes;
+            p.totals.bytesIn = p.in.bytes;
+            p.reported = p.out.bytes + p.in.bytes;
+            p.progress(p.totals);
+        }
+        m_moved.clear();
     }
 
     // Holds the client's first bytes until the check decides. A check that
@@ -208,7 +243,7 @@ private:
             if (n < 0 && errno == EAGAIN)
                 p.out.canRead = false;
             if (n < 0)
-                return errno == EAGAIN ? false : fail(p);
+                return errno == EAGAIN ? false : fail(p, QStringLiteral("sandbox side"));
             p.first.append(buf, size_t(n));
         }
         const bool ended = room && n == 0;
@@ -250,7 +285,7 @@ private:
             } else if (errno == EAGAIN) {
                 d.canRead = false;
             } else {
-                return fail(p);
+                return fail(p, sideName(p, d.from));
             }
         }
         if (d.pending > 0 && d.canWrite) {
@@ -261,7 +296,7 @@ private:
             } else if (n < 0 && errno == EAGAIN) {
                 d.canWrite = false;
             } else if (n < 0) {
-                return fail(p);
+                return fail(p, sideName(p, d.to));
             }
         }
         if (d.eof && d.pending == 0 && !d.shut) {
@@ -276,6 +311,21 @@ private:
     {
         p.failed = true;
         return false;
+    }
+
+    // A socket error (errno set by the failed call): the log says which side
+    // and why, so an allowed connection that broke reads differently from
+    // one that ended.
+    bool fail(Pair &p, const QString &side)
+    {
+        if (p.totals.error.isEmpty())
+            p.totals.error = side + QStringLiteral(": ") + QString::fromLocal8Bit(std::strerror(errno));
+        return fail(p);
+    }
+
+    static QString sideName(const Pair &p, int fd)
+    {
+        return fd == p.client.get() ? QStringLiteral("sandbox side") : QStringLiteral("upstream");
     }
 
     // Closes both sockets and reports; the pair is freed after this round
@@ -311,6 +361,9 @@ private:
     std::deque<std::function<void()>> m_commands; // guarded by m_mutex
     std::unordered_map<quint64, std::unique_ptr<Pair>> m_pairs; // relay thread only
     std::vector<quint64> m_finished;
+    using Clock = std::chrono::steady_clock;
+    std::unordered_set<quint64> m_moved; // pairs whose bytes moved since their last progress
+    Clock::time_point m_nextProgress;
     bool m_stopping = false;
     std::thread m_thread;
 };
@@ -319,7 +372,8 @@ SpliceRelay::SpliceRelay() : m_loop(std::make_unique<Loop>()) { }
 
 SpliceRelay::~SpliceRelay() = default;
 
-quint64 SpliceRelay::add(UniqueFd client, UniqueFd upstream, FirstFlightCheck check, RelayFinished finished)
+quint64 SpliceRelay::add(UniqueFd client, UniqueFd upstream, FirstFlightCheck check, RelayFinished finished,
+                         RelayProgress progress)
 {
     static std::atomic<quint64> nextId { 1 };
     auto p = std::make_unique<Pair>();
@@ -328,6 +382,7 @@ quint64 SpliceRelay::add(UniqueFd client, UniqueFd upstream, FirstFlightCheck ch
     p->upstream = std::move(upstream);
     p->check = std::move(check);
     p->finished = std::move(finished);
+    p->progress = std::move(progress);
     const quint64 id = p->id;
     // std::function needs a copyable callable: the pair travels as a raw
     // pointer and is owned again on the relay thread.

@@ -9,7 +9,7 @@
 // spliced.
 //
 // Thread ownership: add() and close() from any thread; checks and the
-// `finished` callback run on the relay's thread.
+// `progress` and `finished` callbacks run on the relay's thread.
 #pragma once
 
 #include "paddock/unique_fd.h"
@@ -35,8 +35,15 @@ struct RelayTotals {
     qint64 bytesIn = 0; // upstream → client
     QString protocol; // from the first-flight check
     QString refusal; // set when the check refused the connection
+    // Set when a socket failed mid-way ("upstream: Connection reset by
+    // peer"): the connection ended with an error rather than a close.
+    QString error;
 };
 using RelayFinished = std::function<void(const RelayTotals &)>;
+// The totals so far of a connection still open, at most once per
+// kProgressEveryMs and only after bytes moved: a download that takes
+// minutes shows its bytes while it runs, not only at its end.
+using RelayProgress = std::function<void(const RelayTotals &)>;
 
 class SpliceRelay {
 public:
@@ -45,8 +52,11 @@ public:
     SpliceRelay(const SpliceRelay &) = delete;
     SpliceRelay &operator=(const SpliceRelay &) = delete;
 
-    // `check` may be empty (nothing to check). Returns an ID for close().
-    quint64 add(UniqueFd client, UniqueFd upstream, FirstFlightCheck check, RelayFinished finished);
+    static constexpr int kProgressEveryMs = 1000;
+
+    // `check` and `progress` may be empty. Returns an ID for close().
+    quint64 add(UniqueFd client, UniqueFd upstream, FirstFlightCheck check, RelayFinished finished,
+                RelayProgress progress = {});
     // Ends a connection as if both sides had closed; its callback still runs.
     void close(quint64 id);
 

@@ -5,7 +5,7 @@ namespace paddock::store {
 namespace {
 
 constexpr const char *kColumns = "id, time, sandbox_id, host, address, port, protocol, verdict, rule_id, rule, "
-                                 "reason, upstream, bytes_out, bytes_in, duration_ms, process, open, request";
+                                 "reason, upstream, bytes_out, bytes_in, duration_ms, process, open, request, failure";
 
 EgressLogEntry readEntry(const Statement &s)
 {
@@ -28,6 +28,7 @@ EgressLogEntry readEntry(const Statement &s)
     e.process = s.text(15);
     e.open = s.integer(16) != 0;
     e.request = s.text(17);
+    e.failure = s.text(18);
     return e;
 }
 
@@ -37,7 +38,7 @@ Result<void> EgressLogStore::save(const QList<EgressLogEntry> &entries)
 {
     return m_db.transaction([&]() -> Result<void> {
         const std::string sql = std::string("INSERT OR REPLACE INTO egress_log (") + kColumns
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         for (const EgressLogEntry &e : entries) {
             auto stmt = m_db.prepare(sql.c_str());
             if (!stmt)
@@ -47,6 +48,7 @@ Result<void> EgressLogStore::save(const QList<EgressLogEntry> &entries)
             stmt->bind(8, egressVerdictName(e.verdict)).bind(9, e.ruleId).bind(10, e.rule);
             stmt->bind(11, e.reason).bind(12, e.upstream).bind(13, e.bytesOut).bind(14, e.bytesIn);
             stmt->bind(15, e.durationMs).bind(16, e.process).bind(17, qint64(e.open ? 1 : 0)).bind(18, e.request);
+            stmt->bind(19, e.failure);
             if (auto r = stmt->run(); !r)
                 return r;
         }
@@ -64,6 +66,23 @@ Result<QList<EgressLogEntry>> EgressLogStore::query(const QString &sandboxId, co
     if (!stmt)
         return tl::unexpected(stmt.error());
     return stmt->rows<EgressLogEntry>(readEntry);
+}
+
+Result<EgressCounts> EgressLogStore::countSince(const QString &sandboxId, const QDateTime &since)
+{
+    auto stmt = m_db.prepare("SELECT COALESCE(SUM(verdict = 'allowed'), 0), COALESCE(SUM(verdict = 'allowed' AND failure <> ''), 0), "
+                             "COALESCE(SUM(verdict = 'denied'), 0) FROM egress_log WHERE sandbox_id = ? AND time >= ?",
+                             sandboxId, since.toMSecsSinceEpoch());
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    if (auto row = stmt->step(); !row)
+        return tl::unexpected(row.error());
+    EgressCounts c;
+    c.since = since;
+    c.allowed = stmt->integer(0);
+    c.failed = stmt->integer(1);
+    c.denied = stmt->integer(2);
+    return c;
 }
 
 Result<qint64> EgressLogStore::maxId()

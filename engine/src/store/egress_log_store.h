@@ -6,6 +6,7 @@
 #include "database.h"
 
 #include "paddock/egress.h"
+#include "paddock/sandbox_vitals.h"
 
 namespace paddock::store {
 
@@ -17,6 +18,9 @@ public:
     Result<void> save(const QList<EgressLogEntry> &entries);
     // Newest first. `sandboxId` empty: every sandbox.
     Result<QList<EgressLogEntry>> query(const QString &sandboxId, const EgressLogQuery &q);
+    // Allowed (of which failed) and denied entries of a sandbox from `since`
+    // on. Scans that sandbox's rows, which its retention bounds.
+    Result<EgressCounts> countSince(const QString &sandboxId, const QDateTime &since);
     Result<qint64> maxId();
     Result<qint64> count();
     // Keeps the newest `keep` rows of each sandbox named; returns how many went.

@@ -109,6 +109,11 @@ inline constexpr const char *kMigrations[] = {
     ALTER TABLE processes ADD COLUMN cwd TEXT NOT NULL DEFAULT '';
     ALTER TABLE processes ADD COLUMN env TEXT NOT NULL DEFAULT '[]';
     )sql",
+    // 8: why an allowed connection failed (upstream unreachable, ended with
+    // an error), apart from the reason it was allowed
+    R"sql(
+    ALTER TABLE egress_log ADD COLUMN failure TEXT NOT NULL DEFAULT '';
+    )sql",
 };
 
 } // namespace paddock::store

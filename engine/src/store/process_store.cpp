@@ -60,6 +60,16 @@ Result<QList<ProcessInfo>> ProcessStore::forSandbox(const QString &sandboxId)
     return stmt->rows<ProcessInfo>(readRow);
 }
 
+Result<qint64> ProcessStore::countRunning(const QString &sandboxId)
+{
+    auto stmt = m_db.prepare("SELECT COUNT(*) FROM processes WHERE sandbox_id = ? AND state = 'running'", sandboxId);
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    if (auto row = stmt->step(); !row)
+        return tl::unexpected(row.error());
+    return stmt->integer(0);
+}
+
 Result<std::optional<ProcessInfo>> ProcessStore::byIdOrName(const QString &sandboxId,
                                                             const QString &key)
 {

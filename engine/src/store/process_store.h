@@ -15,6 +15,7 @@ public:
 
     Result<void> insert(const ProcessInfo &p);
     Result<QList<ProcessInfo>> forSandbox(const QString &sandboxId);
+    Result<qint64> countRunning(const QString &sandboxId);
     Result<std::optional<ProcessInfo>> byIdOrName(const QString &sandboxId, const QString &key);
     Result<void> markEnded(const QString &sandboxId, const QString &id, ProcessState state,
                            const ExitStatus &exit);
