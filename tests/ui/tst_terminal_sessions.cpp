@@ -144,7 +144,11 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             m_fx.window->selectedSandbox()->state == SandboxState::Stopped, kWaitMs);
         QVERIFY(!reconnect->isEnabled()); // nothing to reconnect to yet
-        // The bar and its buttons still fit a small window.
+        m_fx.window->startSelected();
+        QTRY_VERIFY_WITH_TIMEOUT(reconnect->isEnabled(), 60000);
+        // Once the sandbox runs again (while it is stopped the window covers
+        // the tab with its Start placeholder), the bar and its buttons fit a
+        // small window.
         m_fx.window->resize(800, 500);
         auto *close
             = endedBar()->findChild<QAbstractButton *>(QStringLiteral("closeTerminalButton"));
@@ -157,8 +161,6 @@ private Q_SLOTS:
         QVERIFY(m_fx.window->grab().toImage().save(
             dir + QStringLiteral("/terminal-session-ended-800x500.png")));
 
-        m_fx.window->startSelected();
-        QTRY_VERIFY_WITH_TIMEOUT(reconnect->isEnabled(), 60000);
         QTest::mouseClick(reconnect, Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(view->host().isRunning(), kWaitMs);
         QTRY_VERIFY_WITH_TIMEOUT(!endedBar()->isVisible(), kWaitMs);

@@ -16,14 +16,19 @@
 namespace paddock::test {
 
 // An action of the window whose text, with or without "…", is text.
+// The window's own actions have object names ("restartAction"); pages'
+// actions of the same text (a process's Restart) come second.
 inline QAction *windowAction(QWidget *window, const QString &text)
 {
+    QAction *unnamed = nullptr;
     for (QAction *a : window->findChildren<QAction *>()) {
         QString plain = a->text();
         plain.remove(QStringLiteral("…")).remove(QLatin1Char('&'));
-        if (plain == text || a->iconText() == text) return a;
+        if (plain != text && a->iconText() != text) continue;
+        if (a->objectName().endsWith(QLatin1String("Action"))) return a;
+        if (!unnamed) unnamed = a;
     }
-    return nullptr;
+    return unnamed;
 }
 
 // The source model's row of the sandbox named name, or -1.

@@ -185,11 +185,16 @@ QWidget *EgressPage::buildRules()
     tools->addWidget(m_scopeBox);
     tools->addWidget(m_askUnlisted);
     tools->addStretch();
-    tools->addWidget(m_presetBox);
-    tools->addWidget(addPresetButton);
-    tools->addWidget(remove);
+    // Presets and Remove on a row of their own: one row of every tool is
+    // wider than the tab gets in an 800-pixel window.
+    auto *presets = new QHBoxLayout;
+    presets->addWidget(m_presetBox);
+    presets->addWidget(addPresetButton);
+    presets->addStretch();
+    presets->addWidget(remove);
     auto *layout = new QVBoxLayout(box);
     layout->addLayout(tools);
+    layout->addLayout(presets);
     layout->addWidget(m_ruleView);
     layout->addLayout(form);
     return box;
