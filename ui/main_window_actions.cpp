@@ -92,6 +92,7 @@ void MainWindow::stopSelected()
 {
     auto sb = selectedSandbox();
     if (!sb || !m_actions->stop->isEnabled()) return;
+    if (!confirmLeavePages()) return; // the pages empty when it stops: unsaved edits ask first
     statusBar()->showMessage(tr("Stopping %1…").arg(sb->name));
     markActivity(sb->id, SandboxActivity::Stopping);
     m_engine.callAsync<SandboxInfo>(
@@ -112,6 +113,7 @@ void MainWindow::restartSelected()
 {
     auto sb = selectedSandbox();
     if (!sb || !m_actions->restart->isEnabled()) return;
+    if (!confirmLeavePages()) return; // the pages empty when it stops: unsaved edits ask first
     statusBar()->showMessage(tr("Restarting %1…").arg(sb->name));
     markActivity(sb->id, SandboxActivity::Restarting);
     const QString id = sb->id;

@@ -230,6 +230,26 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return m_fx.window->selectedSandbox()->id == (*other)->id; }, 5000));
         QVERIFY(QTest::qWaitFor([&] { return m_page->editor()->toPlainText().isEmpty(); }, 5000));
     }
+
+    // Stopping clears the tab: the window asks first, as for switching.
+    void stoppingWithUnsavedEditsAsksFirst()
+    {
+        m_fx.window->sandboxView()->selectRow(m_fx.window->sandboxes().rowOf(m_sandboxId));
+        QVERIFY(QTest::qWaitFor([&] { return m_fx.window->selectedSandbox()->id == m_sandboxId; }, 5000));
+        openAndWait(QStringLiteral("/root/a.txt"), QStringLiteral("one\nsaved by keys"));
+        typeInEditor(QStringLiteral("?"));
+        const QString edited = m_page->editor()->toPlainText();
+        m_lastQuestion.clear();
+        answerNext(QMessageBox::Cancel);
+        m_fx.window->stopSelected();
+        QVERIFY2(QTest::qWaitFor([&] { return !m_lastQuestion.isEmpty(); }, 5000), "stopping asked nothing");
+        QVERIFY(m_lastQuestion.contains(QLatin1String("/root/a.txt")));
+        QCOMPARE(m_page->editor()->toPlainText(), edited);
+        QCOMPARE(m_fx.window->selectedSandbox()->state, SandboxState::Running);
+        answerNext(QMessageBox::Discard);
+        m_fx.window->stopSelected();
+        QVERIFY(QTest::qWaitFor([&] { return m_fx.window->selectedSandbox()->state == SandboxState::Stopped; }, kWaitMs));
+    }
 };
 
 QTEST_MAIN(TstFilesEditor)

@@ -91,6 +91,19 @@ class TstWindowScreenshots : public QObject {
                 // The page draws the prompt after the shell starts: wait for ink.
                 QTRY_VERIFY_WITH_TIMEOUT(
                     colours(terminals->currentTerminal()->grab().toImage()) > 3, kWaitMs);
+                // …and in the look's colours: the page repaints after the
+                // palette reaches it, a moment after the window's widgets.
+                const int base = QApplication::palette().color(QPalette::Base).lightness();
+                auto terminalBackground = [&] {
+                    const QImage shot = terminals->currentTerminal()->grab().toImage();
+                    return QColor(shot.pixel(shot.width() - 20, shot.height() - 20)).lightness();
+                };
+                QTRY_VERIFY2_WITH_TIMEOUT(std::abs(terminalBackground() - base) < 40,
+                    qPrintable(QStringLiteral("the terminal's background (lightness %1) is not "
+                                              "the palette's (%2)")
+                                   .arg(terminalBackground())
+                                   .arg(base)),
+                    kWaitMs);
             }
             QApplication::processEvents();
             save(QString::fromLatin1(tab).toLower(), look);
