@@ -7,6 +7,7 @@
 // Written against widgets a person sees (buttons by their text, dialogs by
 // QApplication::activeModalWidget), so it runs against older pages too.
 #include "test_support.h"
+#include "ui_stall_probe.h"
 #include "window_fixture.h"
 #include "webengine_test_setup.h"
 
@@ -147,6 +148,23 @@ private Q_SLOTS:
         QVERIFY(save->isEnabled());
         m_page->editor()->undo();
         QVERIFY(QTest::qWaitFor([&] { return !save->isEnabled(); }, 1000));
+    }
+
+    // A line laid out costs more than linearly in its length (1 MB: ~50 s):
+    // such a file says so instead of freezing the window.
+    void aFileWithAHugeLineIsNotLaidOut()
+    {
+        QCOMPARE(sh(QStringLiteral("head -c 1000000 /dev/zero | tr '\\0' A > /root/long.txt")).exitCode, 0);
+        UiStallProbe probe;
+        probe.start();
+        m_page->openFile(QStringLiteral("/root/long.txt"));
+        QVERIFY2(QTest::qWaitFor([&] { return m_page->editor()->toPlainText().contains(QLatin1String("too long to show")); },
+                                 kWaitMs),
+                 qPrintable(m_page->editor()->toPlainText().left(200)));
+        const qint64 worst = probe.stop();
+        qInfo("opening a file with a 1 MB line: worst UI stall %lld ms", worst);
+        QVERIFY(m_page->editor()->isReadOnly());
+        QVERIFY2(worst <= uiStallFailMs(), qPrintable(QString::number(worst)));
     }
 
     void unsavedEditsSurviveOpeningAnotherFileUntilTheUserDecides()
