@@ -6,6 +6,7 @@
 //
 // Written against widgets a person sees (buttons by their text, dialogs by
 // QApplication::activeModalWidget), so it runs against older pages too.
+#include "engine_calls.h"
 #include "test_support.h"
 #include "ui_stall_probe.h"
 #include "window_fixture.h"
@@ -95,12 +96,11 @@ private Q_SLOTS:
     {
         const QString failed = m_fx.setUp();
         QVERIFY2(failed.isEmpty(), qPrintable(failed));
-        std::optional<Result<SandboxInfo>> created;
-        m_fx.engine->call<SandboxInfo>([](Engine &e) { return e.createSandbox(SandboxSpec { QStringLiteral("edits") }); },
-                                       [&](Result<SandboxInfo> r) { created = r; });
-        QVERIFY(QTest::qWaitFor([&] { return created.has_value(); }, kWaitMs));
-        QVERIFY2(*created, *created ? "" : qPrintable(created->error().message));
-        m_sandboxId = (*created)->id;
+        const Result<SandboxInfo> created = onEngine<SandboxInfo>(*m_fx.engine, [](Engine &e) {
+            return e.createSandbox(SandboxSpec { QStringLiteral("edits") });
+        });
+        QVERIFY2(created, created ? "" : qPrintable(created.error().message));
+        m_sandboxId = created->id;
         QCOMPARE(sh(QStringLiteral("printf 'one\\n' > /root/a.txt && printf 'two\\n' > /root/b.txt && printf 'bye\\n' > /root/victim.txt")).exitCode, 0);
         QVERIFY(QTest::qWaitFor([&] { return m_fx.window->sandboxes().rowOf(m_sandboxId) >= 0; }, kWaitMs));
         m_fx.window->sandboxView()->selectRow(m_fx.window->sandboxes().rowOf(m_sandboxId));
@@ -230,22 +230,23 @@ private Q_SLOTS:
     // Selecting another sandbox is leaving the file too.
     void switchingSandboxWithUnsavedEditsAsksFirst()
     {
-        std::optional<Result<SandboxInfo>> other;
-        m_fx.engine->call<SandboxInfo>([](Engine &e) { return e.createSandbox(SandboxSpec { QStringLiteral("other") }); },
-                                       [&](Result<SandboxInfo> r) { other = r; });
-        QVERIFY(QTest::qWaitFor([&] { return other.has_value() && m_fx.window->sandboxes().rowOf((*other)->id) >= 0; }, kWaitMs));
+        const Result<SandboxInfo> other = onEngine<SandboxInfo>(*m_fx.engine, [](Engine &e) {
+            return e.createSandbox(SandboxSpec { QStringLiteral("other") });
+        });
+        QVERIFY2(other, other ? "" : qPrintable(other.error().message));
+        QVERIFY(QTest::qWaitFor([&] { return m_fx.window->sandboxes().rowOf(other->id) >= 0; }, kWaitMs));
         openAndWait(QStringLiteral("/root/a.txt"), QStringLiteral("one\nsaved by keys"));
         typeInEditor(QStringLiteral("!"));
         const QString edited = m_page->editor()->toPlainText();
         answerNext(QMessageBox::Cancel);
-        m_fx.window->sandboxView()->selectRow(m_fx.window->sandboxes().rowOf((*other)->id));
+        m_fx.window->sandboxView()->selectRow(m_fx.window->sandboxes().rowOf(other->id));
         QVERIFY2(QTest::qWaitFor([&] { return !m_lastQuestion.isEmpty(); }, 5000), "switching sandbox asked nothing");
         QVERIFY(m_lastQuestion.contains(QLatin1String("/root/a.txt")));
         QCOMPARE(m_fx.window->selectedSandbox()->id, m_sandboxId);
         QCOMPARE(m_page->editor()->toPlainText(), edited);
         answerNext(QMessageBox::Discard);
-        m_fx.window->sandboxView()->selectRow(m_fx.window->sandboxes().rowOf((*other)->id));
-        QVERIFY(QTest::qWaitFor([&] { return m_fx.window->selectedSandbox()->id == (*other)->id; }, 5000));
+        m_fx.window->sandboxView()->selectRow(m_fx.window->sandboxes().rowOf(other->id));
+        QVERIFY(QTest::qWaitFor([&] { return m_fx.window->selectedSandbox()->id == other->id; }, 5000));
         QVERIFY(QTest::qWaitFor([&] { return m_page->editor()->toPlainText().isEmpty(); }, 5000));
     }
 

@@ -3,6 +3,7 @@
 // in a folder the user has open, 10,000 more in a collapsed sibling — must
 // never stall the UI thread past the budget (tests/support/ui_stall_probe.h),
 // and the tree must end up showing all of it, naturally sorted.
+#include "engine_calls.h"
 #include "test_support.h"
 #include "ui_stall_probe.h"
 #include "window_fixture.h"
@@ -71,12 +72,11 @@ private Q_SLOTS:
     {
         const QString failed = m_fx.setUp();
         QVERIFY2(failed.isEmpty(), qPrintable(failed));
-        std::optional<Result<SandboxInfo>> created;
-        m_fx.engine->call<SandboxInfo>([](Engine &e) { return e.createSandbox(SandboxSpec { QStringLiteral("flood") }); },
-                                       [&](Result<SandboxInfo> r) { created = r; });
-        QVERIFY(QTest::qWaitFor([&] { return created.has_value(); }, kWaitMs));
-        QVERIFY2(*created, *created ? "" : qPrintable(created->error().message));
-        m_sandboxId = (*created)->id;
+        const Result<SandboxInfo> created = onEngine<SandboxInfo>(*m_fx.engine, [](Engine &e) {
+            return e.createSandbox(SandboxSpec { QStringLiteral("flood") });
+        });
+        QVERIFY2(created, created ? "" : qPrintable(created.error().message));
+        m_sandboxId = created->id;
         QCOMPARE(sh(QStringLiteral("mkdir -p %1 %2 && touch %1/README").arg(kExpanded, kCollapsed)).exitCode, 0);
         QVERIFY(QTest::qWaitFor([&] { return m_fx.window->sandboxes().rowOf(m_sandboxId) >= 0; }, kWaitMs));
         m_fx.window->sandboxView()->selectRow(m_fx.window->sandboxes().rowOf(m_sandboxId));

@@ -2,6 +2,7 @@
 // made from `paddock exec` with no user action, directories load when
 // opened, and the editor saves back, asking first when the file changed
 // underneath it. A model tester checks every update.
+#include "engine_calls.h"
 #include "test_support.h"
 
 #include "engine_bridge.h"
@@ -56,17 +57,16 @@ private Q_SLOTS:
         m_engine = std::make_unique<EngineBridge>();
         auto opened = m_engine->open(m_data->paths());
         QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
-        std::optional<Result<SandboxInfo>> created;
-        m_engine->call<SandboxInfo>([](Engine &e) { return e.createSandbox(SandboxSpec { QStringLiteral("ft") }); },
-                                    [&](Result<SandboxInfo> r) { created = r; });
-        QVERIFY(QTest::qWaitFor([&] { return created.has_value(); }, kWaitMs));
-        QVERIFY2(*created, *created ? "" : qPrintable(created->error().message));
+        const Result<SandboxInfo> created = onEngine<SandboxInfo>(*m_engine, [](Engine &e) {
+            return e.createSandbox(SandboxSpec { QStringLiteral("ft") });
+        });
+        QVERIFY2(created, created ? "" : qPrintable(created.error().message));
         QVERIFY(sh(QStringLiteral("mkdir -p /root/project/src && echo 'int main;' > /root/project/src/main.c && echo hi > /root/notes.txt")).exitCode == 0);
         m_page = std::make_unique<FilesPage>(*m_engine);
         m_tester = std::make_unique<QAbstractItemModelTester>(&m_page->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         m_page->resize(900, 600);
         m_page->show();
-        m_page->showSandbox(**created);
+        m_page->showSandbox(*created);
         QVERIFY(QTest::qWaitFor([&] { return shows(QStringLiteral("/root/notes.txt")); }, kWaitMs));
     }
 

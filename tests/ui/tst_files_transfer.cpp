@@ -1,6 +1,7 @@
 // Uploads from the desktop into a sandbox and saves back to the host, over
 // a real engine and sandbox: any size (past the old 512 MiB cap), streamed
 // without stalling the UI thread, and a failure that says what and why.
+#include "engine_calls.h"
 #include "test_support.h"
 #include "ui_stall_probe.h"
 
@@ -46,16 +47,15 @@ private Q_SLOTS:
         m_engine = std::make_unique<EngineBridge>();
         auto opened = m_engine->open(m_data->paths());
         QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
-        std::optional<Result<SandboxInfo>> created;
-        m_engine->call<SandboxInfo>([](Engine &e) { return e.createSandbox(SandboxSpec { QStringLiteral("xfer") }); },
-                                    [&](Result<SandboxInfo> r) { created = r; });
-        QVERIFY(QTest::qWaitFor([&] { return created.has_value(); }, kWaitMs));
-        QVERIFY2(*created, *created ? "" : qPrintable(created->error().message));
+        const Result<SandboxInfo> created = onEngine<SandboxInfo>(*m_engine, [](Engine &e) {
+            return e.createSandbox(SandboxSpec { QStringLiteral("xfer") });
+        });
+        QVERIFY2(created, created ? "" : qPrintable(created.error().message));
         QCOMPARE(sh(QStringLiteral("touch /root/here")).exitCode, 0);
         m_page = std::make_unique<FilesPage>(*m_engine);
         m_page->resize(800, 500);
         m_page->show();
-        m_page->showSandbox(**created);
+        m_page->showSandbox(*created);
         QVERIFY(QTest::qWaitFor([&] { return shows(QStringLiteral("/root/here")); }, kWaitMs));
     }
 
