@@ -94,10 +94,16 @@ DropLog startDropLog()
     return log;
 }
 
-[[noreturn]] void runPid1(const InitOptions &opts, const ParentLimits &limits, UniqueFd listener, UniqueFd logs,
-                          UniqueFd ready)
+// PID 1 opens the control socket itself: the kernel then names it as the
+// socket's owner (SO_PEERCRED), so an engine that re-attaches after a
+// restart learns PID 1's pid from the kernel — not a launcher step's that
+// has exited and whose pid may be anyone's by now.
+[[noreturn]] void runPid1(const InitOptions &opts, const ParentLimits &limits, UniqueFd logs, UniqueFd ready)
 {
-    Status s = buildSandbox(opts, limits);
+    UniqueFd listener;
+    Status s = listenOn(opts.socketPath, listener); // before the root changes: the path is the host's
+    if (s.ok())
+        s = buildSandbox(opts, limits);
     SyscallFilter filter;
     EgressListeners egress;
     if (s.ok())
@@ -133,12 +139,11 @@ std::string readAll(int fd)
     }
 }
 
-Status prepare(const InitOptions &opts, UniqueFd &listener, UniqueFd &logs, ParentLimits &limits)
+Status prepare(const InitOptions &opts, UniqueFd &logs, ParentLimits &limits)
 {
     // Whatever the engine left open (its database, its lock) is not ours.
     ::close_range(3, ~0u, 0);
     ::setsid(); // own session: the engine's terminal or death does not reach us
-    PADDOCK_TRY(listenOn(opts.socketPath, listener));
     logs.reset(::open(opts.logsDir().c_str(), O_DIRECTORY | O_RDONLY | O_CLOEXEC));
     if (!logs.valid())
         return failure("open logs directory " + opts.logsDir());
@@ -153,9 +158,9 @@ Status prepare(const InitOptions &opts, UniqueFd &listener, UniqueFd &logs, Pare
 
 int launch(const InitOptions &opts)
 {
-    UniqueFd listener, logs;
+    UniqueFd logs;
     ParentLimits limits {};
-    Status s = prepare(opts, listener, logs, limits);
+    Status s = prepare(opts, logs, limits);
     if (!s.ok()) {
         std::fprintf(stderr, "%s\n", s.describe().c_str());
         return 1;
@@ -173,7 +178,7 @@ int launch(const InitOptions &opts)
     }
     if (pid == 0) {
         readEnd.reset();
-        runPid1(opts, limits, std::move(listener), std::move(logs), std::move(writeEnd));
+        runPid1(opts, limits, std::move(logs), std::move(writeEnd));
     }
     writeEnd.reset();
     std::string report = readAll(readEnd.get());

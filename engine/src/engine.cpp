@@ -241,7 +241,12 @@ Result<void> EnginePrivate::launch(const SandboxInfo &sb)
         ::kill(pid_t(*pid), SIGKILL); // never leave a sandbox nobody can reach
         return tl::unexpected(conn.error());
     }
-    attach(sb, std::move(*conn), *pid);
+    sandbox::InitProcess init = sandbox::proveInitProcess(**conn, *pid);
+    if (!init.proven()) {
+        ::kill(pid_t(*pid), SIGKILL); // a sandbox the engine cannot stop is not started
+        return fail(ErrorCode::Protocol, QStringLiteral("paddock-init is not the process launched: %1").arg(init.problem));
+    }
+    attach(sb, std::move(*conn), std::move(init));
     // Without its egress sockets served, the sandbox's connections would
     // hang unanswered: refuse to run it instead (never unchecked traffic).
     if (auto r = egress->attachSandbox(sb.id, socketPath); !r) {
@@ -251,9 +256,10 @@ Result<void> EnginePrivate::launch(const SandboxInfo &sb)
     return {};
 }
 
-void EnginePrivate::attach(const SandboxInfo &sb, std::unique_ptr<sandbox::InitConnection> conn, qint64 pid)
+void EnginePrivate::attach(const SandboxInfo &sb, std::unique_ptr<sandbox::InitConnection> conn,
+                           sandbox::InitProcess init)
 {
-    auto *rt = new sandbox::SandboxRuntime(sb.id, pid, std::move(conn));
+    auto *rt = new sandbox::SandboxRuntime(sb.id, std::move(init), std::move(conn));
     rt->setLabel(QStringLiteral("sandbox '%1'").arg(sb.name));
     runtimes.insert(sb.id, rt);
     const QString id = sb.id;
@@ -262,7 +268,7 @@ void EnginePrivate::attach(const SandboxInfo &sb, std::unique_ptr<sandbox::InitC
                      [this, id](const QString &procId, ExitStatus status) {
                          onBackgroundExited(id, procId, status);
                      });
-    sandboxes.setState(sb.id, SandboxState::Running, pid);
+    sandboxes.setState(sb.id, SandboxState::Running, rt->initPid());
     emitSandboxChanged(sb.id);
 }
 
@@ -279,8 +285,11 @@ void EnginePrivate::reattachAll()
             procs.endAllRunning(sb.id, ProcessState::Lost);
             continue;
         }
-        qint64 pid = (*conn)->peerPid();
-        attach(sb, std::move(*conn), pid);
+        sandbox::InitProcess init = sandbox::proveInitProcess(**conn, sb.initPid);
+        if (!init.proven())
+            qWarning("%s: adopted without control of its PID 1: %s", qPrintable(describe(sb)),
+                     qPrintable(init.problem));
+        attach(sb, std::move(*conn), std::move(init));
         if (auto r = egress->attachSandbox(sb.id, paths.initSocket(sb.id)); !r)
             qWarning("%s: no egress (nothing leaves it): %s", qPrintable(describe(sb)), qPrintable(r.error().message));
         const QString id = sb.id;

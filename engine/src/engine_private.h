@@ -65,7 +65,7 @@ public:
     void startEgress();
     // A sandbox's rules scope: its ID, or empty (global) for an empty key.
     Result<QString> egressScope(const QString &key);
-    void attach(const SandboxInfo &sb, std::unique_ptr<sandbox::InitConnection> conn, qint64 pid);
+    void attach(const SandboxInfo &sb, std::unique_ptr<sandbox::InitConnection> conn, sandbox::InitProcess init);
     void reattachAll();
     void reconcile(const QString &sandboxId, const std::vector<wire::ProcessEntry> &live);
     void onRuntimeStopped(const QString &sandboxId);

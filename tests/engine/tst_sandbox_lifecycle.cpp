@@ -2,8 +2,11 @@
 // and an engine restart; refusing to run when isolation cannot be built.
 #include "test_support.h"
 
+#include "store/database.h"
+
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QTest>
 
@@ -21,6 +24,18 @@ class TstSandboxLifecycle : public QObject {
         if (!engine)
             qWarning() << engine.error().message;
         return engine ? std::move(*engine) : nullptr;
+    }
+
+    // The pid a process has in its innermost pid namespace ("1" for PID 1).
+    static QByteArray innermostPid(qint64 pid)
+    {
+        QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+        if (!status.open(QIODevice::ReadOnly))
+            return {};
+        for (const QByteArray &line : status.readAll().split('\n'))
+            if (line.startsWith("NSpid:"))
+                return line.simplified().split(' ').last();
+        return {};
     }
 
     static Result<SandboxInfo> stop(Engine &e, const QString &key)
@@ -102,6 +117,66 @@ private Q_SLOTS:
         QCOMPARE(all->first().id, id);
         QCOMPARE(all->first().state, SandboxState::Running); // re-attached, never restarted
         QCOMPARE(execIn(*engine, id, { QStringLiteral("cat"), QStringLiteral("/root/a") }).out, QByteArray("1\n"));
+    }
+
+    // The engine signals PID 1 and reads its /proc: after a restart it must
+    // know PID 1's real pid, from the kernel, not a launcher step's.
+    void anAdoptedSandboxKnowsItsRealPid1()
+    {
+        TestDataDir data;
+        QString id;
+        qint64 launchedPid = 0;
+        {
+            auto engine = openEngine(data);
+            QVERIFY(engine);
+            auto sb = engine->createSandbox({ QStringLiteral("adopted") });
+            QVERIFY(sb);
+            id = sb->id;
+            launchedPid = sb->initPid;
+            QCOMPARE(innermostPid(launchedPid), QByteArray("1"));
+        }
+        auto engine = openEngine(data);
+        QVERIFY(engine);
+        QCOMPARE(engine->sandbox(id)->initPid, launchedPid);
+        QVERIFY(stop(*engine, id));
+        QVERIFY(QTest::qWaitFor([&] { return !processIsAlive(launchedPid); }, kWaitMs));
+    }
+
+    // A recorded pid that the kernel does not confirm (a database from an
+    // older Paddock, or tampered with) is never signalled: the sandbox is
+    // adopted, its PID 1 unproven, and an unrelated process of the same
+    // user that holds that pid lives on.
+    void anUnconfirmedPidIsNeverSignalled()
+    {
+        TestDataDir data;
+        QString id;
+        qint64 initPid = 0;
+        {
+            auto engine = openEngine(data);
+            QVERIFY(engine);
+            auto sb = engine->createSandbox({ QStringLiteral("stale") });
+            QVERIFY(sb);
+            id = sb->id;
+            initPid = sb->initPid;
+        }
+        QProcess bystander;
+        bystander.start(QStringLiteral("sleep"), { QStringLiteral("60") });
+        QVERIFY(bystander.waitForStarted());
+        {
+            auto db = store::Database::open(data.paths().database());
+            QVERIFY(db);
+            QVERIFY((*db)->run("UPDATE sandboxes SET init_pid = ?1 WHERE id = ?2", bystander.processId(), id));
+        }
+        auto engine = openEngine(data);
+        QVERIFY(engine);
+        QCOMPARE(engine->sandbox(id)->state, SandboxState::Running);
+        QCOMPARE(engine->sandbox(id)->initPid, 0); // unproven: nothing to signal or read
+        QCOMPARE(execIn(*engine, id, { QStringLiteral("true") }).shellStatus(), 0);
+        QVERIFY(stop(*engine, id));
+        QVERIFY(QTest::qWaitFor([&] { return !processIsAlive(initPid); }, kWaitMs));
+        QCOMPARE(bystander.state(), QProcess::Running);
+        bystander.kill();
+        bystander.waitForFinished();
     }
 
     void secondEngineOnTheSameDataDirIsRefused()

@@ -129,13 +129,6 @@ private Q_SLOTS:
         QCOMPARE(again->state, SandboxState::Running);
         // The same processes, adopted: paddock-init outlived the window.
         QVERIFY2(processIsAlive(m_kept.initPid), "the sandbox's init died with the window");
-        // Known engine bug: adoption takes the pid from SO_PEERCRED, which is
-        // the pid that called listen() — a launcher step that has exited — not
-        // paddock-init's (EnginePrivate::reattachAll).
-        QEXPECT_FAIL("",
-            "engine: an adopted sandbox's initPid is the socket's listen-time pid, not "
-            "paddock-init's",
-            Continue);
         QCOMPARE(again->initPid, m_kept.initPid);
         QTRY_COMPARE(stateShown(*m_fx.window, QStringLiteral("kept")), QStringLiteral("running"));
         // "Don't ask again" was ticked: the next close just keeps them running.

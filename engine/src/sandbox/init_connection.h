@@ -75,7 +75,8 @@ public:
         write(wire::encodeFrame(static_cast<uint8_t>(type), tag, w.buffer()));
     }
 
-    // The host pid of the peer, from the kernel (SO_PEERCRED), not from its word.
+    // The host pid of the process that opened the listening socket this
+    // connection reached (SO_PEERCRED), from the kernel, not from its word.
     qint64 peerPid() const;
     ~InitConnection() override;
     bool isOpen() const { return m_socket && m_socket->state() == QLocalSocket::ConnectedState; }

@@ -65,16 +65,14 @@ Error failedFrameError(const wire::Frame &f)
     return Error { code, message, {}, failed.error };
 }
 
-SandboxRuntime::SandboxRuntime(QString sandboxId, qint64 initPid, std::unique_ptr<InitConnection> conn)
+SandboxRuntime::SandboxRuntime(QString sandboxId, InitProcess init, std::unique_ptr<InitConnection> conn)
     : m_sandboxId(std::move(sandboxId))
     , m_label(QStringLiteral("sandbox %1").arg(m_sandboxId))
-    , m_initPid(initPid)
+    , m_init(std::move(init))
     , m_conn(std::move(conn))
 {
     connect(m_conn.get(), &InitConnection::backgroundExited, this, &SandboxRuntime::backgroundExited);
     connect(m_conn.get(), &InitConnection::closed, this, &SandboxRuntime::onConnectionClosed);
-    // Opened while the connection proves the process is ours and alive.
-    m_pidfd = int(::syscall(SYS_pidfd_open, pid_t(initPid), 0));
 }
 
 void SandboxRuntime::onConnectionClosed(const QString &reason)
@@ -83,10 +81,10 @@ void SandboxRuntime::onConnectionClosed(const QString &reason)
     // protocol violation, or it hangs), a sandbox nobody can control is
     // ended rather than left running. Fail closed.
     forceKill();
-    if (m_pidfd < 0)
+    if (!m_init.proven())
         return Q_EMIT stopped(reason);
     // Stopped means gone: the pidfd turns readable once the process has exited.
-    auto *exited = new QSocketNotifier(m_pidfd, QSocketNotifier::Read, this);
+    auto *exited = new QSocketNotifier(m_init.pidfd.get(), QSocketNotifier::Read, this);
     connect(exited, &QSocketNotifier::activated, this, [this, exited, reason] {
         exited->setEnabled(false);
         Q_EMIT stopped(reason);
@@ -96,14 +94,12 @@ void SandboxRuntime::onConnectionClosed(const QString &reason)
 SandboxRuntime::~SandboxRuntime()
 {
     m_conn->disconnect(this);
-    if (m_pidfd >= 0)
-        ::close(m_pidfd);
 }
 
 void SandboxRuntime::forceKill()
 {
-    if (m_pidfd >= 0)
-        ::syscall(SYS_pidfd_send_signal, m_pidfd, SIGKILL, nullptr, 0);
+    if (m_init.proven())
+        ::syscall(SYS_pidfd_send_signal, m_init.pidfd.get(), SIGKILL, nullptr, 0);
 }
 
 Error SandboxRuntime::answerError(const wire::Frame &f) const

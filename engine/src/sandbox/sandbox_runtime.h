@@ -5,6 +5,7 @@
 #pragma once
 
 #include "init_connection.h"
+#include "init_process.h"
 
 #include "paddock/exec_session.h"
 #include "paddock/process.h"
@@ -16,11 +17,12 @@ namespace paddock::sandbox {
 class SandboxRuntime : public QObject {
     Q_OBJECT
 public:
-    SandboxRuntime(QString sandboxId, qint64 initPid, std::unique_ptr<InitConnection> conn);
+    SandboxRuntime(QString sandboxId, InitProcess init, std::unique_ptr<InitConnection> conn);
     ~SandboxRuntime() override;
 
     QString sandboxId() const { return m_sandboxId; }
-    qint64 initPid() const { return m_initPid; }
+    // 0 when PID 1 could not be proven (see init_process.h).
+    qint64 initPid() const { return m_init.pid; }
     // How errors name the sandbox ("sandbox 'web'"); kept current on rename.
     void setLabel(const QString &label) { m_label = label; }
 
@@ -49,9 +51,8 @@ private:
 
     QString m_sandboxId;
     QString m_label;
-    qint64 m_initPid;
+    InitProcess m_init;
     std::unique_ptr<InitConnection> m_conn;
-    int m_pidfd = -1;
 };
 
 // The environment every command starts with; CommandSpec::env adds to it.
