@@ -25,11 +25,12 @@ inline qint64 uiStallBudgetMs()
 #endif
 }
 
-// Where a test fails: three times the budget. On two cores shared with the
-// flood itself (the sandbox writing, the engine relaying, the test's own
-// polling) single ticks come tens of milliseconds late at random, so a run
-// over the budget is reported as a warning and one over this is a freeze.
-// The floods before #13 stalled for 15–80 s.
+// Where a test that is not a flood test fails: three times the budget. The
+// flood tests (files, processes) run alone (RUN_SERIAL) and fail at the
+// budget itself; tests that share the two cores with a neighbouring test
+// see single ticks come tens of milliseconds late at random, so for them a
+// run over the budget is a warning and one over this is a freeze. The
+// floods before #13 stalled for 15–80 s.
 inline qint64 uiStallFailMs() { return 3 * uiStallBudgetMs(); }
 
 class UiStallProbe {

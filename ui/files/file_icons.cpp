@@ -23,10 +23,18 @@ QIcon styleIcon(QStyle::StandardPixmap which) { return QApplication::style()->st
 
 QIcon FileIcons::iconFor(const FileInfo &info)
 {
-    if (info.kind == FileKind::Directory)
-        return QIcon::fromTheme(QStringLiteral("folder"), styleIcon(QStyle::SP_DirIcon));
-    if (info.kind == FileKind::Symlink)
-        return QIcon::fromTheme(QStringLiteral("emblem-symbolic-link"), styleIcon(QStyle::SP_FileLinkIcon));
+    // Made once: a style's icon decodes its images afresh each time it is
+    // asked for, and a view lays out and paints folders all the time.
+    if (info.kind == FileKind::Directory) {
+        if (m_folder.isNull())
+            m_folder = QIcon::fromTheme(QStringLiteral("folder"), styleIcon(QStyle::SP_DirIcon));
+        return m_folder;
+    }
+    if (info.kind == FileKind::Symlink) {
+        if (m_symlink.isNull())
+            m_symlink = QIcon::fromTheme(QStringLiteral("emblem-symbolic-link"), styleIcon(QStyle::SP_FileLinkIcon));
+        return m_symlink;
+    }
     const QString key = suffixKey(info.name);
     auto known = m_mimeBySuffix.constFind(key);
     if (known == m_mimeBySuffix.constEnd()) {

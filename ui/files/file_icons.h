@@ -20,6 +20,8 @@ private:
     QIcon themed(const QString &mimeName);
 
     QMimeDatabase m_mimes;
+    QIcon m_folder;
+    QIcon m_symlink;
     QHash<QString, QIcon> m_byMime; // bounded by the MIME database
     QHash<QString, QString> m_mimeBySuffix; // names are the sandbox's: bounded below
 };

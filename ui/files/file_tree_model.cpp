@@ -11,6 +11,7 @@ namespace {
 constexpr int kIdleMs = 16; // after the last event of a burst
 constexpr int kMaxDelayMs = 100; // after the first, however long the burst
 constexpr int kMaxDetailsPerTurn = 256;
+constexpr int kEventsPerClockCheck = 64;
 
 QString parentOf(const QString &path)
 {
@@ -45,6 +46,8 @@ void FileTreeModel::setRoot(const QString &path)
     m_root->info.kind = FileKind::Directory;
     m_rootHeld = true;
     m_pending.clear();
+    m_inbox.clear();
+    m_inboxAt = 0;
     m_firstPending = -1;
     m_detailsWanted.clear();
     endResetModel();
@@ -104,26 +107,33 @@ FileInfo FileTreeModel::infoAt(const QModelIndex &index) const { return nodeAt(i
 // than every event already received. What came while it travelled follows.
 void FileTreeModel::setListing(const QString &dirPath, const QList<FileInfo> &entries)
 {
+    takeInbox(QDeadlineTimer(QDeadlineTimer::Forever)); // every event received is older than this
     Node *dir = find(dirPath);
     if (!dir || !dir->isDir())
         return;
     DirChanges changes;
     changes.since = m_clock.elapsed();
     changes.byName.reserve(entries.size());
-    for (const FileInfo &e : entries)
-        changes.byName.insert(e.name, Change { Change::Upsert, e, true, {} });
+    changes.walk = !dir->children.empty();
+    for (const FileInfo &e : entries) {
+        changes.byName.insert(e.name, Change { Change::Upsert, e, true, {}, true });
+        changes.unsorted.push_back(e.name);
+    }
     for (const Node *child : dir->children)
         if (!changes.byName.contains(child->info.name))
             changes.byName.insert(child->info.name, Change { Change::Remove, {}, false, {} });
-    if (!changes.byName.isEmpty()) {
-        m_pending.insert(dirPath, std::move(changes));
-        dir->rowsPending = true;
-        scheduleFlush();
-    }
+    dir->rowsPending = !changes.byName.isEmpty();
+    if (dir->rowsPending)
+        m_pending[dirPath] = std::move(changes);
+    else
+        m_pending.erase(dirPath);
     dir->listed = true;
     dir->listing = false;
+    DirLookup last;
     for (const FileEvent &e : std::exchange(dir->heldEvents, {}))
-        applyEvent(e);
+        applyEvent(e, last);
+    if (hasPendingChanges())
+        scheduleFlush();
 }
 
 void FileTreeModel::listingFailed(const QString &dirPath)
@@ -134,21 +144,41 @@ void FileTreeModel::listingFailed(const QString &dirPath)
     }
 }
 
+// Taken in on the next flush, a slice at a time: a delivery of thousands
+// of events is thousands of lookups, too long for one turn.
 void FileTreeModel::applyEvents(const QList<FileEvent> &events)
 {
-    for (const FileEvent &e : events)
-        applyEvent(e);
+    m_inbox.append(events);
+    scheduleFlush();
 }
 
-void FileTreeModel::applyEvent(const FileEvent &e)
+// Returns true when the inbox is empty. Consecutive events mostly name the
+// same directory: its lookup is kept for the next (nothing is removed
+// from the tree while events are taken in).
+bool FileTreeModel::takeInbox(const QDeadlineTimer &slice)
+{
+    DirLookup last;
+    for (int taken = 0; m_inboxAt < m_inbox.size(); ++m_inboxAt) {
+        if (++taken % kEventsPerClockCheck == 0 && slice.hasExpired())
+            return false;
+        applyEvent(m_inbox.at(m_inboxAt), last);
+    }
+    m_inbox.clear();
+    m_inboxAt = 0;
+    return true;
+}
+
+void FileTreeModel::applyEvent(const FileEvent &e, DirLookup &last)
 {
     if (e.change == FileChange::Moved) {
-        applyEvent(FileEvent { e.version, FileChange::Deleted, e.fromPath, {}, e.directory });
-        applyEvent(FileEvent { e.version, FileChange::Created, e.path, {}, e.directory });
+        applyEvent(FileEvent { e.version, FileChange::Deleted, e.fromPath, {}, e.directory }, last);
+        applyEvent(FileEvent { e.version, FileChange::Created, e.path, {}, e.directory }, last);
         return;
     }
     const QString dirPath = parentOf(e.path);
-    Node *parent = find(dirPath);
+    if (dirPath != last.path)
+        last = DirLookup { dirPath, find(dirPath) };
+    Node *parent = last.node;
     if (!parent)
         return; // below a directory nobody has opened: listed fresh when opened
     if (parent->listing) {
@@ -163,19 +193,21 @@ void FileTreeModel::applyEvent(const FileEvent &e)
     c.info.modified = QDateTime::currentDateTimeUtc();
     c.op = e.change == FileChange::Created ? Change::Upsert : e.change == FileChange::Deleted ? Change::Remove : Change::Touch;
     const QString name = c.info.name;
-    record(dirPath, name, std::move(c));
+    record(parent, dirPath, name, std::move(c));
 }
 
 // Keeps the last word per name, folding what a batch would undo anyway
 // (created then deleted, created then written).
-void FileTreeModel::record(const QString &dirPath, const QString &name, Change change)
+void FileTreeModel::record(Node *dir, const QString &dirPath, const QString &name, Change change)
 {
-    DirChanges &dir = m_pending[dirPath];
-    if (dir.byName.isEmpty())
-        dir.since = m_clock.elapsed();
-    auto it = dir.byName.find(name);
-    if (it == dir.byName.end()) {
-        dir.byName.insert(name, std::move(change));
+    DirChanges &changes = m_pending[dirPath];
+    if (changes.byName.isEmpty())
+        changes.since = m_clock.elapsed();
+    if (change.op != Change::Upsert || dir->byName.contains(name))
+        changes.walk = true;
+    auto it = changes.byName.find(name);
+    if (it == changes.byName.end()) {
+        it = changes.byName.insert(name, std::move(change));
     } else if (change.op == Change::Touch || change.op == Change::Refresh) {
         Change &was = *it;
         if (was.op == Change::Remove)
@@ -188,9 +220,16 @@ void FileTreeModel::record(const QString &dirPath, const QString &name, Change c
             was = std::move(change);
         }
     } else {
+        if (change.op == Change::Upsert) { // a key is the name's: it still holds
+            change.key = std::move(it->key);
+            change.queued = it->queued;
+        }
         *it = std::move(change);
     }
-    scheduleFlush();
+    if (it->op == Change::Upsert && !it->queued) {
+        it->queued = true;
+        changes.unsorted.push_back(name);
+    }
 }
 
 void FileTreeModel::scheduleFlush()
@@ -207,7 +246,8 @@ void FileTreeModel::updateInfo(const QString &path, const FileInfo &info)
     if (!n || n == m_root.get())
         return;
     n->detailsAsked = false;
-    record(parentOf(path), n->info.name, Change { Change::Refresh, info, true, {} });
+    record(n->parent, parentOf(path), n->info.name, Change { Change::Refresh, info, true, {} });
+    scheduleFlush();
 }
 
 void FileTreeModel::applySnapshot(const TreeSnapshot &snapshot)

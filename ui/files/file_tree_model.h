@@ -8,7 +8,9 @@
 // are collected per directory and applied in batches, as Dolphin does:
 // ~16 ms after the last event and at most ~100 ms after the first, removals
 // and insertions as sorted contiguous ranges, one dataChanged per run of
-// changed rows. A directory nobody listed costs one lookup per event.
+// changed rows. A batch stops after a time slice and goes on next turn, so
+// no flood holds the UI thread for long. A directory nobody listed costs
+// one lookup per event.
 // Details a row shows (size, time) are asked for only when a row is painted
 // (detailsWanted), not per event.
 //
@@ -23,9 +25,12 @@
 #include "paddock/files.h"
 
 #include <QAbstractItemModel>
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QTimer>
 
+#include <deque>
+#include <map>
 #include <memory>
 
 namespace paddock::ui {
@@ -58,9 +63,7 @@ public:
     void applySnapshot(const TreeSnapshot &snapshot);
     // Details asked for with detailsWanted; ignored if the path is gone.
     void updateInfo(const QString &path, const FileInfo &info);
-    // Applies what is pending now (tests; the timer does it otherwise).
-    void flush();
-    bool hasPendingChanges() const { return !m_pending.isEmpty(); }
+    bool hasPendingChanges() const { return !m_pending.empty() || !m_inbox.isEmpty(); }
 
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
     QModelIndex parent(const QModelIndex &child) const override;
@@ -86,22 +89,39 @@ private:
         FileInfo info;
         bool known = false; // info came from a listing or stat, not an event
         std::optional<QCollatorSortKey> key;
+        bool queued = false; // Upsert: its name is in `unsorted` or `ready`
     };
     struct DirChanges {
         QHash<QString, Change> byName;
+        // New rows on their way in: names to key (oldest first, a slice at
+        // a time), then nodes kept in order, so rows go in as few ranges as
+        // possible, a slice at a time, however many arrive.
+        std::deque<QString> unsorted;
+        std::vector<std::unique_ptr<Node>> ready; // in m_order
+        bool walk = false; // removals or updates of shown rows to sort out
+        bool removing = false; // rows marked `leaving`, not all removed yet
         qint64 since = 0; // m_clock time of the oldest change
     };
 
     Node *nodeAt(const QModelIndex &index) const;
     Node *find(const QString &path) const;
     QModelIndex indexFor(Node *node, int column = 0) const;
-    void applyEvent(const FileEvent &e);
-    void record(const QString &dirPath, const QString &name, Change change);
+    struct DirLookup {
+        QString path;
+        Node *node = nullptr;
+    };
+    bool takeInbox(const QDeadlineTimer &slice);
+    void applyEvent(const FileEvent &e, DirLookup &last);
+    void record(Node *dir, const QString &dirPath, const QString &name, Change change);
     void scheduleFlush();
-    // file_tree_updates.cpp: a directory's batch, as ranges.
-    bool applyChanges(Node *dir, DirChanges &changes, int &budget, bool force);
-    void removeRows(Node *dir, std::vector<int> rows);
-    void insertNodes(Node *dir, std::vector<Node *> fresh);
+    // file_tree_updates.cpp: a directory's batch, as ranges, a slice at a time.
+    void flush();
+    bool applyChanges(Node *dir, DirChanges &changes, const QDeadlineTimer &slice, bool force);
+    void applyToShownRows(Node *dir, DirChanges &changes);
+    void sortNewNames(Node *dir, DirChanges &changes, const QDeadlineTimer &slice);
+    bool removeLeavingRows(Node *dir, DirChanges &changes, const QDeadlineTimer &slice);
+    void insertReadyRows(Node *dir, DirChanges &changes, const QDeadlineTimer &slice);
+    bool stillArriving(const Node *dir, const DirChanges &changes, const Node &node) const;
     void announceChanged(Node *dir, const std::vector<Node *> &changed);
     void resort(const QList<Node *> &dirs);
     void requestDetails(Node *node) const;
@@ -109,7 +129,9 @@ private:
     std::unique_ptr<Node> m_root;
     bool m_rootHeld = true; // until releaseRoot()
     FileOrder m_order;
-    QHash<QString, DirChanges> m_pending; // by directory path
+    QList<FileEvent> m_inbox; // received, not yet taken in
+    qsizetype m_inboxAt = 0;
+    std::map<QString, DirChanges> m_pending; // by directory path
     QTimer m_flushTimer;
     QElapsedTimer m_clock;
     qint64 m_firstPending = -1;

@@ -35,6 +35,7 @@ struct FileTreeNode {
     QList<FileEvent> heldEvents; // for this directory, while its listing is on its way
     bool stale = false; // details (size, time) not known since it changed
     bool detailsAsked = false;
+    bool leaving = false; // its row goes in a batch still being applied
 
     FileTreeNode() = default;
     FileTreeNode(const FileTreeNode &) = delete;

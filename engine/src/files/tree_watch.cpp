@@ -17,6 +17,13 @@ using wire::FileRequest;
 
 // How many changes a reconnecting client can catch up on.
 constexpr size_t kHistory = 100000;
+// Changes go out at most this often, however small the helper's frames: a
+// flood (or a sandbox writing one file at a time on purpose) is one
+// delivery per interval to each subscriber's thread, not one per frame —
+// a queued call costs a receiving UI thread as much as a small batch does.
+constexpr int kDeliveryIntervalMs = 10;
+// ...or as soon as this many are waiting.
+constexpr qsizetype kMaxEventsPerDelivery = 4096;
 
 wire::WatchRequest watchRequest(const QString &path, const QStringList &excludes)
 {
@@ -47,6 +54,9 @@ TreeWatch::TreeWatch(QString path, QStringList excludes, QObject *parent)
     , m_version(quint64(QDateTime::currentMSecsSinceEpoch()) * 1000)
     , m_replayableAfter(m_version)
 {
+    m_deliveryTimer.setSingleShot(true);
+    m_deliveryTimer.setInterval(kDeliveryIntervalMs);
+    connect(&m_deliveryTimer, &QTimer::timeout, this, &TreeWatch::deliver);
 }
 
 TreeWatch::~TreeWatch()
@@ -80,6 +90,7 @@ Result<void> TreeWatch::start(const QString &socketPath)
 
 void TreeWatch::subscribe(FileWatch *watch, std::optional<quint64> since)
 {
+    deliver(); // what is numbered goes out first: a newcomer starts after it
     m_subscribers.append(watch);
     connect(watch, &QObject::destroyed, this, [this, watch] { forget(watch); });
     if (!m_ready) {
@@ -126,7 +137,6 @@ bool TreeWatch::onWatchFrame(const wire::Frame &f)
 
 void TreeWatch::applyChanges(const wire::WatchEvents &batch)
 {
-    QList<FileEvent> events;
     for (const wire::Change &c : batch.changes) {
         if (c.kind == wire::ChangeKind::Overflow) {
             requestSnapshot({}, QStringLiteral("events were lost: %1").arg(QString::fromStdString(c.from)));
@@ -134,14 +144,24 @@ void TreeWatch::applyChanges(const wire::WatchEvents &batch)
         }
         FileEvent e { ++m_version, toChange(c.kind), QString::fromStdString(c.path), QString::fromStdString(c.from), c.directory };
         m_history.push_back(e);
-        events.append(e);
+        m_undelivered.append(e);
     }
     while (m_history.size() > kHistory) {
         m_replayableAfter = m_history.front().version;
         m_history.pop_front();
     }
-    if (events.isEmpty())
+    if (m_undelivered.size() >= kMaxEventsPerDelivery)
+        deliver();
+    else if (!m_undelivered.isEmpty() && !m_deliveryTimer.isActive())
+        m_deliveryTimer.start();
+}
+
+void TreeWatch::deliver()
+{
+    m_deliveryTimer.stop();
+    if (m_undelivered.isEmpty())
         return;
+    const QList<FileEvent> events = std::exchange(m_undelivered, {});
     for (const QPointer<FileWatch> &w : m_subscribers)
         if (w)
             Q_EMIT w->changed(events);
@@ -175,6 +195,7 @@ void TreeWatch::requestSnapshot(QPointer<FileWatch> only, QString reason)
                             entries->append(toFileInfo(w));
                         if (!chunk.last)
                             return false;
+                        deliver(); // the changes it includes go before it, never after
                         TreeSnapshot snapshot { m_version, std::move(*entries), reason };
                         if (forAll) {
                             m_resyncing = false;
@@ -193,6 +214,7 @@ void TreeWatch::requestSnapshot(QPointer<FileWatch> only, QString reason)
 
 void TreeWatch::endAll(const Error &error)
 {
+    deliver(); // what happened before the end
     for (const QPointer<FileWatch> &w : std::exchange(m_subscribers, {}))
         if (w)
             Q_EMIT w->failed(error);

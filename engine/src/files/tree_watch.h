@@ -11,6 +11,7 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QTimer>
 
 #include <deque>
 #include <memory>
@@ -44,6 +45,7 @@ public:
 private:
     bool onWatchFrame(const wire::Frame &f);
     void applyChanges(const wire::WatchEvents &batch);
+    void deliver();
     void requestSnapshot(QPointer<FileWatch> only, QString reason);
     void endAll(const Error &error);
     void forget(FileWatch *watch);
@@ -58,6 +60,8 @@ private:
     quint64 m_version;
     std::deque<FileEvent> m_history; // the newest kHistory changes
     quint64 m_replayableAfter; // a client at this version or later can catch up
+    QList<FileEvent> m_undelivered; // numbered and in history, not yet sent
+    QTimer m_deliveryTimer;
 };
 
 } // namespace paddock::files
