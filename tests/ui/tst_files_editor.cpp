@@ -10,6 +10,7 @@
 #include "test_support.h"
 #include "ui_stall_probe.h"
 #include "window_fixture.h"
+#include "window_test_helpers.h"
 #include "webengine_test_setup.h"
 
 #include "files/file_tree_model.h"
@@ -250,12 +251,37 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return m_page->editor()->toPlainText().isEmpty(); }, 5000));
     }
 
+    // A stop from elsewhere (the CLI, an agent) cannot ask: the edits stay
+    // in the editor, and save once the sandbox runs again.
+    void aStopFromElsewhereKeepsTheEditsToSaveAfterAStart()
+    {
+        m_fx.window->sandboxView()->selectRow(m_fx.window->sandboxes().rowOf(m_sandboxId));
+        QVERIFY(QTest::qWaitFor([&] { return m_fx.window->selectedSandbox()->id == m_sandboxId; }, 5000));
+        openAndWait(QStringLiteral("/root/a.txt"), QStringLiteral("one\nsaved by keys"));
+        typeInEditor(QStringLiteral(", kept"));
+        const QString edited = m_page->editor()->toPlainText();
+        QVERIFY(stopSandbox(*m_fx.engine, m_sandboxId));
+        QVERIFY(QTest::qWaitFor([&] { return m_fx.window->selectedSandbox()->state == SandboxState::Stopped; }, kWaitMs));
+        QTest::qWait(200); // whatever the page does with the stop, it has done
+        QCOMPARE(m_page->editor()->toPlainText(), edited);
+        QVERIFY(m_page->editor()->document()->isModified());
+        QVERIFY(!button(QStringLiteral("Save"))->isEnabled()); // nowhere to save to
+        const Result<SandboxInfo> started = onEngine<SandboxInfo>(*m_fx.engine, [this](Engine &e) { return e.startSandbox(m_sandboxId); });
+        QVERIFY2(started, started ? "" : qPrintable(started.error().message));
+        QVERIFY(QTest::qWaitFor([&] { return button(QStringLiteral("Save"))->isEnabled(); }, kWaitMs));
+        QCOMPARE(m_page->editor()->toPlainText(), edited);
+        QTest::keySequence(m_page->editor(), QKeySequence::Save);
+        QVERIFY2(QTest::qWaitFor([&] { return cat(QStringLiteral("/root/a.txt")) == edited.toUtf8(); }, 10000),
+                 cat(QStringLiteral("/root/a.txt")).constData());
+        QVERIFY(QTest::qWaitFor([&] { return !m_page->editor()->document()->isModified(); }, 5000));
+    }
+
     // Stopping clears the tab: the window asks first, as for switching.
     void stoppingWithUnsavedEditsAsksFirst()
     {
         m_fx.window->sandboxView()->selectRow(m_fx.window->sandboxes().rowOf(m_sandboxId));
         QVERIFY(QTest::qWaitFor([&] { return m_fx.window->selectedSandbox()->id == m_sandboxId; }, 5000));
-        openAndWait(QStringLiteral("/root/a.txt"), QStringLiteral("one\nsaved by keys"));
+        openAndWait(QStringLiteral("/root/a.txt"), QStringLiteral("one\nsaved by keys, kept"));
         typeInEditor(QStringLiteral("?"));
         const QString edited = m_page->editor()->toPlainText();
         m_lastQuestion.clear();

@@ -197,20 +197,32 @@ void FilesPage::showSandbox(const std::optional<SandboxInfo> &sandbox)
     const QString id = sandbox && sandbox->state == SandboxState::Running ? sandbox->id : QString();
     if (id == m_sandboxId)
         return;
+    // Stopped from elsewhere (the CLI, an agent), a sandbox cannot ask
+    // first: the open file's unsaved edits stay in the editor, to be saved
+    // once it runs again. (The window asks before it stops or leaves one.)
+    const bool keepEdits = hasUnsavedChanges() && sandbox && sandbox->id == m_openSandbox;
     m_sandboxId = id;
-    showRoot(m_rootEdit->text().trimmed());
+    showRoot(m_rootEdit->text().trimmed(), keepEdits);
+    if (keepEdits)
+        showNotice(id.isEmpty() ? tr("The sandbox stopped: your unsaved changes to %1 are kept here. Start it again to save them.")
+                                      .arg(displayText(m_openPath))
+                                : tr("Your unsaved changes to %1 were kept while the sandbox was stopped: save them now.")
+                                      .arg(displayText(m_openPath)));
 }
 
-void FilesPage::showRoot(const QString &path)
+void FilesPage::showRoot(const QString &path, bool keepEdits)
 {
     stopWatch();
     ++m_generation;
     m_model.setRoot(path.isEmpty() ? QStringLiteral("/root") : path);
     m_hostCopies.clear();
     ++m_loadSerial;
-    m_editor->clear();
-    m_editor->document()->setModified(false);
-    m_openPath.clear();
+    if (!keepEdits) {
+        m_editor->clear();
+        m_editor->document()->setModified(false);
+        m_openPath.clear();
+        m_openSandbox.clear();
+    }
     m_notice->hide();
     m_conflictBar->hide();
     updateSaveEnabled();

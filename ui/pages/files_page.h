@@ -64,7 +64,7 @@ public:
     void prepareDragOut(const QModelIndex &index);
 
 private:
-    void showRoot(const QString &path);
+    void showRoot(const QString &path, bool keepEdits = false);
     void startWatch();
     void stopWatch();
     void list(const QString &dirPath);
@@ -106,6 +106,7 @@ private:
     QTemporaryDir m_dragOut; // host copies for dragging files out
     QHash<QString, QString> m_hostCopies; // sandbox path → host copy, current as of its last change
     QString m_openPath;
+    QString m_openSandbox; // whose file m_openPath is: its edits outlive a stop
     QDateTime m_openModified; // as the sandbox had it when opened or saved
     bool m_openPartial = false; // only its first kMaxViewBytes are shown
     bool m_saving = false; // our own write's events are not news

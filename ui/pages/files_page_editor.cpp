@@ -127,6 +127,7 @@ void FilesPage::loadFile(const QString &path, bool keepView)
 void FilesPage::showContent(const QString &path, const FileHead &head, const FileInfo &info, bool keepView)
 {
     m_openPath = path;
+    m_openSandbox = m_sandboxId;
     m_openModified = info.modified;
     m_openPartial = !head.complete;
     m_notice->hide();
@@ -171,7 +172,7 @@ void FilesPage::showContent(const QString &path, const FileHead &head, const Fil
     }
 }
 
-void FilesPage::updateSaveEnabled() { m_save->setEnabled(hasUnsavedChanges()); }
+void FilesPage::updateSaveEnabled() { m_save->setEnabled(hasUnsavedChanges() && !m_sandboxId.isEmpty()); }
 
 // The watch reported a change to the open file.
 void FilesPage::openFileChanged(const FileEvent &e)
