@@ -172,13 +172,15 @@ private Q_SLOTS:
     }
 
     // Output is plain text: escape sequences act on nothing, controls and
-    // direction overrides show as U+FFFD, invalid UTF-8 too.
+    // direction overrides show as U+FFFD, invalid UTF-8 too; a title string
+    // left open ends with its line instead of hiding the rest of the log.
     void hostileOutputShowsAsPlainText()
     {
         auto proc = spawnShell(*m_fx.engine, m_sandbox.id,
             QStringLiteral("printf "
                            "'A\\033[31mred\\033[0m\\033]0;"
-                           "title\\007B\\r\\nC\\001D\\342\\200\\256E\\377F<b>G</b>\\n';"
+                           "title\\007B\\r\\nC\\001D\\342\\200\\256E\\377F<b>G</b>\\n"
+                           "\\033]8;;an unterminated link\\nH\\n';"
                            " echo HOSTILE-END; exec sleep 100000"));
         QVERIFY2(proc, proc ? "" : qPrintable(proc.error().message));
         auto *page = m_fx.window->findChild<ProcessesPage *>();
@@ -189,7 +191,7 @@ private Q_SLOTS:
         const QString replacement(QChar(0xFFFD));
         QCOMPARE(view->toPlainText(),
             QStringLiteral("AredB\nC") + replacement + QStringLiteral("D") + replacement
-                + QStringLiteral("E") + replacement + QStringLiteral("F<b>G</b>\nHOSTILE-END\n"));
+                + QStringLiteral("E") + replacement + QStringLiteral("F<b>G</b>\n\nH\nHOSTILE-END\n"));
     }
 };
 

@@ -70,9 +70,15 @@ QString LogText::append(const QByteArray &bytes)
 void LogText::take(QChar c, QString &out)
 {
     const char16_t u = c.unicode();
+    // A title or hyperlink that never ends must not hide the rest of the
+    // log: in a log view a line break ends it, and so does its length.
+    const bool inString = m_escape == Escape::Osc || m_escape == Escape::OscEsc;
+    if (inString && (u == '\n' || u == '\r' || ++m_escapeLength > kMaxEscapeChars))
+        m_escape = Escape::None;
     switch (m_escape) { // ECMA-48: ESC [ params final, ESC ] text BEL|ESC \, ESC x
     case Escape::Start:
         m_escape = u == '[' ? Escape::Csi : u == ']' ? Escape::Osc : Escape::None;
+        m_escapeLength = 0;
         return;
     case Escape::Csi:
         if (u >= 0x40 && u <= 0x7E)

@@ -6,7 +6,8 @@
 // characters, and the ones that change direction or the document's
 // structure (bidi overrides, line and paragraph separators, the frame and
 // object markers QTextDocument reserves), become U+FFFD so they show that
-// something was there and act as nothing. Lines longer than kMaxLineChars
+// something was there and act as nothing. A title string that never ends
+// stops at the line's end. Lines longer than kMaxLineChars
 // are broken: laying out a 50 MB line would freeze any text view.
 #pragma once
 
@@ -18,6 +19,8 @@ namespace paddock::ui {
 class LogText {
 public:
     static constexpr int kMaxLineChars = 4096;
+    // Longer operating-system commands (titles, hyperlinks) are not one.
+    static constexpr int kMaxEscapeChars = 4096;
 
     // Bytes that continue a character begun before them: they start no
     // character, so a piece read from the middle of a log skips them.
@@ -34,6 +37,7 @@ private:
     void take(QChar c, QString &out);
 
     Escape m_escape = Escape::None;
+    int m_escapeLength = 0; // characters of the OSC string so far
     int m_column = 0;
     bool m_afterCr = false;
 };
