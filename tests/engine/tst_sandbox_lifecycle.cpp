@@ -26,6 +26,17 @@ class TstSandboxLifecycle : public QObject {
         return engine ? std::move(*engine) : nullptr;
     }
 
+    // A sandbox created by an engine that then closes, as a quitting app
+    // leaves it: running, for the next engine to adopt. Empty on failure.
+    static SandboxInfo createAndQuit(TestDataDir &data, const QString &name)
+    {
+        auto engine = openEngine(data);
+        auto sb = engine ? engine->createSandbox({ name }) : Result<SandboxInfo>(tl::unexpected(Error {}));
+        if (!sb)
+            qWarning() << "cannot create" << name << (engine ? sb.error().message : QString());
+        return sb ? *sb : SandboxInfo {};
+    }
+
     // The pid a process has in its innermost pid namespace ("1" for PID 1).
     static QByteArray innermostPid(qint64 pid)
     {
@@ -124,17 +135,11 @@ private Q_SLOTS:
     void anAdoptedSandboxKnowsItsRealPid1()
     {
         TestDataDir data;
-        QString id;
-        qint64 launchedPid = 0;
-        {
-            auto engine = openEngine(data);
-            QVERIFY(engine);
-            auto sb = engine->createSandbox({ QStringLiteral("adopted") });
-            QVERIFY(sb);
-            id = sb->id;
-            launchedPid = sb->initPid;
-            QCOMPARE(innermostPid(launchedPid), QByteArray("1"));
-        }
+        const SandboxInfo sb = createAndQuit(data, QStringLiteral("adopted"));
+        QVERIFY(!sb.id.isEmpty());
+        const QString id = sb.id;
+        const qint64 launchedPid = sb.initPid;
+        QCOMPARE(innermostPid(launchedPid), QByteArray("1"));
         auto engine = openEngine(data);
         QVERIFY(engine);
         QCOMPARE(engine->sandbox(id)->initPid, launchedPid);
@@ -149,16 +154,10 @@ private Q_SLOTS:
     void anUnconfirmedPidIsNeverSignalled()
     {
         TestDataDir data;
-        QString id;
-        qint64 initPid = 0;
-        {
-            auto engine = openEngine(data);
-            QVERIFY(engine);
-            auto sb = engine->createSandbox({ QStringLiteral("stale") });
-            QVERIFY(sb);
-            id = sb->id;
-            initPid = sb->initPid;
-        }
+        const SandboxInfo sb = createAndQuit(data, QStringLiteral("stale"));
+        QVERIFY(!sb.id.isEmpty());
+        const QString id = sb.id;
+        const qint64 initPid = sb.initPid;
         QProcess bystander;
         bystander.start(QStringLiteral("sleep"), { QStringLiteral("60") });
         QVERIFY(bystander.waitForStarted());
