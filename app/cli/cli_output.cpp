@@ -75,7 +75,10 @@ int reportError(const Error &e)
 
 int usageError(const QString &message)
 {
-    writeRaw(2, QStringLiteral("paddock: %1 (see paddock --help)\n").arg(displayText(message)).toUtf8());
+    QStringList lines; // a usage of several lines stays several lines
+    for (const QString &line : message.split(u'\n'))
+        lines << displayText(line);
+    writeRaw(2, QStringLiteral("paddock: %1 (see paddock --help)\n").arg(lines.join(QStringLiteral("\npaddock: "))).toUtf8());
     return kExitUsage;
 }
 

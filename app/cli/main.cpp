@@ -25,7 +25,7 @@ constexpr Verb kVerbs[] = {
     { "start", startCommand, "start SB                             start a stopped sandbox" },
     { "stop", stopCommand, "stop SB                              stop a sandbox (its files stay)" },
     { "rm", rmCommand, "rm SB [--force]                      delete a sandbox and its files" },
-    { "exec", execCommand, "exec SB [--cwd DIR] [--env K=V]… -- CMD [ARG…]   run a command; exit status is its" },
+    { "exec", execCommand, "exec SB [--cwd DIR] [--env K=V]… -- CMD [ARG…]   run a command; exits with its status" },
     { "shell", shellCommand, "shell SB [--cwd DIR] [--env K=V]… [-- CMD…]   a terminal in the sandbox (default: bash -l)" },
     { "spawn", spawnCommand, "spawn SB [--name NAME] -- CMD…       start a background process; prints its ID" },
     { "ps", psCommand, "ps SB [--json]                       list background processes" },
@@ -68,6 +68,33 @@ int openDesktop(const QString &dataDir)
                                         QStringLiteral("cannot start %1: %2").arg(QString::fromLocal8Bit(exe), qt_error_string(errno)) });
 }
 
+// `VERB --help` or `VERB -h` before any `--` (after it, they are the
+// command's own).
+bool asksForHelp(const QStringList &args)
+{
+    for (const QString &a : args) {
+        if (a == QLatin1String("--"))
+            return false;
+        if (a == QLatin1String("--help") || a == QLatin1String("-h"))
+            return true;
+    }
+    return false;
+}
+
+int printVerbUsage(const QString &verb)
+{
+    if (verb == QLatin1String("serve")) {
+        printLine(QStringLiteral("usage: paddock [--data-dir DIR] serve    run a headless engine in the foreground"));
+        return 0;
+    }
+    for (const Verb &v : kVerbs)
+        if (verb == QLatin1String(v.name)) {
+            printLine(QStringLiteral("usage: paddock [--data-dir DIR] %1").arg(QString::fromUtf8(v.usage)));
+            return 0;
+        }
+    return usageError(QStringLiteral("unknown verb '%1'").arg(verb));
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -99,6 +126,10 @@ int main(int argc, char **argv)
         return kExitUsage;
     }
     const QString verb = args.takeFirst();
+    if (verb == QLatin1String("-h") || verb == QLatin1String("help"))
+        return args.isEmpty() ? (printUsage(), 0) : printVerbUsage(args.first());
+    if (asksForHelp(args))
+        return printVerbUsage(verb);
     const paddock::DataPaths paths = paddock::DataPaths::resolve(dataDir);
     if (verb == QLatin1String("serve"))
         return serveCommand(paths, args);

@@ -45,6 +45,27 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(m_dataDir + QStringLiteral("/engine.lock")));
     }
 
+    // Help as people ask for it: -h, help, help VERB, VERB --help, VERB -h;
+    // a usage of several lines prints as lines, not as escapes.
+    void helpComesHoweverItIsAskedFor()
+    {
+        for (const QStringList &args : { QStringList { "-h" }, QStringList { "help" } }) {
+            const CliRun r = cli(args);
+            QCOMPARE(r.exitCode, 0);
+            QVERIFY2(r.out.startsWith("usage: paddock"), r.out.constData());
+            QVERIFY(r.out.contains("exec SB"));
+        }
+        for (const QStringList &args : { QStringList { "exec", "--help" }, QStringList { "exec", "sb", "-h" }, QStringList { "help", "exec" } }) {
+            const CliRun r = cli(args);
+            QCOMPARE(r.exitCode, 0);
+            QVERIFY2(r.out.startsWith("usage: paddock [--data-dir DIR] exec SB"), r.out.constData());
+        }
+        const CliRun files = cli({ QStringLiteral("files") });
+        QCOMPARE(files.exitCode, 2);
+        QVERIFY2(!files.err.contains("\\n") && files.err.count('\n') > 3, files.err.constData());
+        QVERIFY(!QFile::exists(m_dataDir + QStringLiteral("/engine.lock"))); // help needs no engine
+    }
+
     void createStartsAnEngineAndPrintsTheId()
     {
         CliRun r = cli({ QStringLiteral("create"), QStringLiteral("--name"), QStringLiteral("web") });
