@@ -13,10 +13,12 @@
 #include "theme/appearance.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QDir>
 #include <QSet>
 #include <QSignalSpy>
 #include <QSplitter>
+#include <QStyleOptionButton>
 #include <QTabWidget>
 #include <QToolBar>
 #include <QToolButton>
@@ -175,6 +177,25 @@ private Q_SLOTS:
     {
         look(Appearance::Dark);
         shootEveryView(QStringLiteral("dark"));
+    }
+
+    // Fusion frames a check box a shade darker than the window: on the
+    // dark look it vanished. Some pixel of the box must stand out.
+    void aCheckBoxStandsOutInTheDarkLook()
+    {
+        look(Appearance::Dark);
+        QCheckBox box(QStringLiteral("Ask about unlisted"));
+        box.resize(box.sizeHint());
+        const QImage image = box.grab().toImage();
+        const int window = QApplication::palette().color(QPalette::Window).lightness();
+        QStyleOptionButton option;
+        option.initFrom(&box);
+        const QRect indicator = box.style()->subElementRect(QStyle::SE_CheckBoxIndicator, &option, &box);
+        int contrast = 0;
+        for (int y = indicator.top(); y <= indicator.bottom(); ++y)
+            for (int x = indicator.left(); x <= indicator.right(); ++x)
+                contrast = qMax(contrast, qAbs(QColor(image.pixel(x, y)).lightness() - window));
+        QVERIFY2(contrast >= 40, qPrintable(QString::number(contrast)));
     }
 
     void stoppedPlaceholder()

@@ -1,4 +1,5 @@
 #include "appearance.h"
+#include "dark_contrast_style.h"
 
 #include <QApplication>
 #include <QPalette>
@@ -62,9 +63,9 @@ void apply(Appearance appearance)
         return;
     }
     QStyle *fusion = QStyleFactory::create(QStringLiteral("Fusion"));
-    QApplication::setStyle(fusion);
-    QApplication::setPalette(
-        appearance == Appearance::Dark ? darkPalette() : fusion->standardPalette());
+    const QPalette palette = appearance == Appearance::Dark ? darkPalette() : fusion->standardPalette();
+    QApplication::setStyle(appearance == Appearance::Dark ? new DarkContrastStyle(fusion) : fusion);
+    QApplication::setPalette(palette);
 }
 
 } // namespace

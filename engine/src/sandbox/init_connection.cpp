@@ -89,7 +89,8 @@ InitConnection::InitConnection(std::unique_ptr<QLocalSocket> socket) : m_socket(
             Q_EMIT writeDrained();
     });
     connect(m_socket.get(), &QLocalSocket::disconnected, this,
-            [this] { failAll(QStringLiteral("paddock-init closed the connection")); });
+            // Said to people (a terminal shows it): what happened, not which socket.
+            [this] { failAll(QStringLiteral("the sandbox stopped, or its Paddock helper ended")); });
 }
 
 InitConnection::~InitConnection()
