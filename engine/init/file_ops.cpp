@@ -173,6 +173,7 @@ int listDirectory(const std::string &path,
     if (!d)
         return errno;
     std::vector<wire::FileInfo> batch;
+    size_t batchText = 0; // names and link targets in `batch` (wire::kMaxChunkTextBytes)
     int err = 0;
     for (;;) {
         // readdir reports an error only through errno, which what ran
@@ -198,10 +199,17 @@ int listDirectory(const std::string &path,
             err = why;
             break;
         }
+        if (!batch.empty() && batchText + wire::chunkText(info) > wire::kMaxChunkTextBytes) {
+            chunk(batch, false);
+            batch.clear();
+            batchText = 0;
+        }
+        batchText += wire::chunkText(info);
         batch.push_back(std::move(info));
         if (batch.size() == wire::kMaxDirChunkEntries) {
             chunk(batch, false);
             batch.clear();
+            batchText = 0;
         }
     }
     ::closedir(d);

@@ -77,10 +77,14 @@ bool FilesServer::readConnection()
 void FilesServer::sendChanges()
 {
     std::vector<wire::Change> changes = m_watcher->drain();
-    for (size_t at = 0; at < changes.size(); at += wire::kMaxEventsPerFrame) {
-        size_t end = std::min(changes.size(), at + wire::kMaxEventsPerFrame);
+    for (size_t at = 0; at < changes.size();) {
+        size_t end = at, text = 0; // at least one: a single change always fits
+        while (end < changes.size() && end - at < wire::kMaxEventsPerFrame
+               && (end == at || text + wire::chunkText(changes[end]) <= wire::kMaxChunkTextBytes))
+            text += wire::chunkText(changes[end++]);
         wire::WatchEvents batch { { changes.begin() + long(at), changes.begin() + long(end) } };
         sendFrame(wire::encodeFileMessage(FileRequest::WatchEvents, m_watchTag, batch));
+        at = end;
     }
 }
 

@@ -16,6 +16,7 @@ struct Walk {
     const std::vector<std::string> &excludes;
     const std::function<void(std::vector<wire::FileInfo> &, bool last)> &chunk;
     std::vector<wire::FileInfo> batch;
+    size_t batchText = 0;
 
     std::string relative(const std::string &path) const
     {
@@ -24,11 +25,18 @@ struct Walk {
 
     void add(wire::FileInfo info)
     {
+        if (!batch.empty() && batchText + wire::chunkText(info) > wire::kMaxChunkTextBytes)
+            sendBatch();
+        batchText += wire::chunkText(info);
         batch.push_back(std::move(info));
-        if (batch.size() == wire::kMaxDirChunkEntries) {
-            chunk(batch, false);
-            batch.clear();
-        }
+        if (batch.size() == wire::kMaxDirChunkEntries)
+            sendBatch();
+    }
+    void sendBatch()
+    {
+        chunk(batch, false);
+        batch.clear();
+        batchText = 0;
     }
 
     // Errors below the root (a directory gone meanwhile) leave it out.

@@ -219,6 +219,30 @@ private Q_SLOTS:
         QVERIFY2(model.deliveries * 10 <= model.events.size(), qPrintable(QString::number(model.deliveries)));
     }
 
+    // Frames are bounded in bytes, not only in entries: a directory of
+    // 2,100 files at ~1 KiB paths moved in is announced at once (2 MiB of
+    // paths), and its snapshot is as large. Neither may end the watch.
+    void longPathsNeverBreakTheWatch()
+    {
+        sh(QStringLiteral("D=$(printf 'd%.0s' $(seq 1 255)); F=$(printf 'f%.0s' $(seq 1 200)); "
+                          "mkdir -p /tmp/long/stage/x/$D/$D/$D /tmp/long/w && cd /tmp/long/stage/x/$D/$D/$D && "
+                          "for i in $(seq -w 1 2100); do : > \"$i$F\"; done"));
+        auto w = watch(QStringLiteral("/tmp/long/w"), {}, 0);
+        TreeModel model;
+        model.follow(w.get());
+        QVERIFY(QTest::qWaitFor([&] { return model.resyncs >= 1; }, 5000));
+        sh(QStringLiteral("mv /tmp/long/stage/x /tmp/long/w/x"));
+        const QSet<QString> truth = realTree(QStringLiteral("/tmp/long/w"));
+        QCOMPARE(truth.size(), 2104);
+        QVERIFY2(QTest::qWaitFor([&] { return model.paths == truth; }, 20000),
+                 qPrintable(QStringLiteral("the watch has %1 of %2 paths").arg(model.paths.size()).arg(truth.size())));
+        auto again = watch(QStringLiteral("/tmp/long/w"), {}, 0); // a snapshot of all of it
+        TreeModel fresh;
+        fresh.follow(again.get());
+        QVERIFY2(QTest::qWaitFor([&] { return fresh.paths == truth; }, 20000),
+                 qPrintable(QStringLiteral("the snapshot has %1 of %2 paths").arg(fresh.paths.size()).arg(truth.size())));
+    }
+
     void queueOverflowBecomesAResync()
     {
         sh(QStringLiteral("mkdir -p /tmp/ov"));

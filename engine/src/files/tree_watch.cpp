@@ -15,8 +15,11 @@ namespace {
 
 using wire::FileRequest;
 
-// How many changes a reconnecting client can catch up on.
+// How many changes a reconnecting client can catch up on: as many as fit
+// in both bounds. Paths are the sandbox's and up to 4 KiB each, so a count
+// alone would let one sandbox's renames hold gigabytes of the engine.
 constexpr size_t kHistory = 100000;
+constexpr qint64 kHistoryBytes = 16 * 1024 * 1024;
 // Changes go out at most this often, however small the helper's frames: a
 // flood (or a sandbox writing one file at a time on purpose) is one
 // delivery per interval to each subscriber's thread, not one per frame —
@@ -32,6 +35,9 @@ wire::WatchRequest watchRequest(const QString &path, const QStringList &excludes
         req.excludes.push_back(e.toStdString());
     return req;
 }
+
+// What an event in the history costs, roughly: its paths and the rest.
+qint64 heldBytes(const FileEvent &e) { return (e.path.size() + e.fromPath.size()) * qint64(sizeof(QChar)) + qint64(sizeof(FileEvent)); }
 
 FileChange toChange(wire::ChangeKind kind)
 {
@@ -143,11 +149,13 @@ void TreeWatch::applyChanges(const wire::WatchEvents &batch)
             continue;
         }
         FileEvent e { ++m_version, toChange(c.kind), QString::fromStdString(c.path), QString::fromStdString(c.from), c.directory };
+        m_historyBytes += heldBytes(e);
         m_history.push_back(e);
         m_undelivered.append(e);
     }
-    while (m_history.size() > kHistory) {
+    while (m_history.size() > kHistory || m_historyBytes > kHistoryBytes) {
         m_replayableAfter = m_history.front().version;
+        m_historyBytes -= heldBytes(m_history.front());
         m_history.pop_front();
     }
     if (m_undelivered.size() >= kMaxEventsPerDelivery)
@@ -200,6 +208,7 @@ void TreeWatch::requestSnapshot(QPointer<FileWatch> only, QString reason)
                         if (forAll) {
                             m_resyncing = false;
                             m_history.clear(); // nobody can catch up across lost events
+                            m_historyBytes = 0;
                             m_replayableAfter = m_version;
                             for (const QPointer<FileWatch> &w : m_subscribers)
                                 if (w)

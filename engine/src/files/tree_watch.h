@@ -58,7 +58,8 @@ private:
     bool m_ready = false;
     bool m_resyncing = false; // a snapshot for everyone is on its way
     quint64 m_version;
-    std::deque<FileEvent> m_history; // the newest kHistory changes
+    std::deque<FileEvent> m_history; // the newest changes, bounded in count and bytes
+    qint64 m_historyBytes = 0;
     quint64 m_replayableAfter; // a client at this version or later can catch up
     QList<FileEvent> m_undelivered; // numbered and in history, not yet sent
     QTimer m_deliveryTimer;

@@ -27,6 +27,11 @@ namespace paddock::wire {
 
 inline constexpr const char *kFilesRole = "files";
 inline constexpr size_t kMaxDirChunkEntries = 2048;
+// A chunk of entries or changes is bounded in bytes too: 2,048 paths of
+// 4 KiB would be 8 MiB, past kMaxFrameBody, and the engine would end the
+// connection. At most this much of names and paths goes in one frame; the
+// fixed fields of 2,048 entries add well under the rest of the limit.
+inline constexpr size_t kMaxChunkTextBytes = 512 * 1024;
 
 enum class FileRequest : uint8_t {
     Stat = 30,
@@ -217,6 +222,10 @@ struct Change {
     std::string from; // Moved: the old path; Overflow: the reason
     bool directory = false;
 };
+
+// What an entry or a change adds to a chunk against kMaxChunkTextBytes.
+inline size_t chunkText(const FileInfo &f) { return f.name.size() + f.linkTarget.size(); }
+inline size_t chunkText(const Change &c) { return c.path.size() + c.from.size(); }
 
 struct WatchEvents {
     std::vector<Change> changes;
