@@ -75,8 +75,18 @@ bool TreeWatcher::excluded(const std::string &path) const
 // as created whatever it finds: it appeared before its directory's watch.
 void TreeWatcher::watchTree(const std::string &dir, std::vector<wire::Change> *announce, int depth)
 {
-    if (depth > kMaxDepth || excluded(dir))
+    if (excluded(dir))
         return;
+    if (depth > kMaxDepth) { // said once, as the watch limit is: never missed silently
+        if (!m_depthReported) {
+            m_depthReported = true;
+            (announce ? *announce : m_startNotes)
+                .push_back(change(wire::ChangeKind::Overflow, dir, true,
+                                  "directories more than " + std::to_string(kMaxDepth)
+                                      + " levels deep are not watched: changes below " + dir + " are not seen"));
+        }
+        return;
+    }
     UniqueFd fd;
     if (files::openInRoot(dir, O_RDONLY | O_DIRECTORY, fd) != 0 || isVirtual(fd.get()))
         return;

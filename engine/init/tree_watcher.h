@@ -38,6 +38,7 @@ private:
     std::vector<std::string> m_excludes;
     std::unordered_map<int, std::string> m_dirs; // watch descriptor → directory path
     bool m_limitReported = false;
+    bool m_depthReported = false;
     std::vector<wire::Change> m_startNotes;
 };
 

@@ -20,6 +20,7 @@ struct TreeModel {
     quint64 version = 0;
     int resyncs = 0;
     int deliveries = 0; // `changed` signals: batches, not events
+    QString resyncReason;
     QList<FileEvent> events;
 
     void removeUnder(const QString &path)
@@ -60,6 +61,7 @@ struct TreeModel {
         });
         QObject::connect(w, &FileWatch::resynced, w, [this](const TreeSnapshot &s) {
             ++resyncs;
+            resyncReason = s.reason;
             paths.clear();
             for (const FileInfo &f : s.entries)
                 paths.insert(f.name);
@@ -241,6 +243,19 @@ private Q_SLOTS:
         fresh.follow(again.get());
         QVERIFY2(QTest::qWaitFor([&] { return fresh.paths == truth; }, 20000),
                  qPrintable(QStringLiteral("the snapshot has %1 of %2 paths").arg(fresh.paths.size()).arg(truth.size())));
+    }
+
+    // Below 128 levels nothing is watched; a subscriber hears so, once.
+    void tooDeepATreeIsSaidNotMissedSilently()
+    {
+        sh(QStringLiteral("mkdir -p /tmp/deepw /tmp/deep/$(seq 135 | sed 's/.*/a/' | paste -sd/)"));
+        auto w = watch(QStringLiteral("/tmp/deepw"));
+        TreeModel model;
+        model.follow(w.get());
+        QVERIFY(QTest::qWaitFor([&] { return model.version > 0; }, 5000));
+        sh(QStringLiteral("mv /tmp/deep/a /tmp/deepw/a"));
+        QVERIFY2(QTest::qWaitFor([&] { return model.resyncs == 1; }, 10000), "no word of the unwatched depth");
+        QVERIFY2(model.resyncReason.contains(QLatin1String("levels deep")), qPrintable(model.resyncReason));
     }
 
     void queueOverflowBecomesAResync()
