@@ -32,8 +32,10 @@ QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
     view->setSelectionMode(QAbstractItemView::SingleSelection);
     view->horizontalHeader()->setStretchLastSection(true);
     view->verticalHeader()->hide();
-    // A few rows at least, not the default's dozen: three tables share the tab.
-    view->setMinimumHeight(view->horizontalHeader()->sizeHint().height() + 3 * view->fontMetrics().height());
+    // Three whole rows at least, not the default's dozen: three tables share
+    // the tab. (A row is taller than a line of text: count rows.)
+    view->setMinimumHeight(view->horizontalHeader()->sizeHint().height() + 3 * view->verticalHeader()->defaultSectionSize()
+                           + 2 * view->frameWidth());
     return view;
 }
 
@@ -53,7 +55,7 @@ EgressPage::EgressPage(EngineBridge &engine, EgressQuestionModel &questions, QWi
     splitter->addWidget(buildRules());
     splitter->addWidget(buildLog());
     splitter->setStretchFactor(2, 1);
-    splitter->setSizes({ 110, 220, 420 }); // the log is what grows
+    splitter->setSizes({ 110, 300, 400 }); // the log is what grows
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
     layout->addWidget(m_problem);
