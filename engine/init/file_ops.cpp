@@ -1,5 +1,6 @@
 #include "file_ops.h"
 
+#include "chunk_batch.h"
 #include "own_proc_entry.h"
 
 #include <dirent.h>
@@ -172,8 +173,7 @@ int listDirectory(const std::string &path,
     DIR *d = ::fdopendir(::dup(dir.get()));
     if (!d)
         return errno;
-    std::vector<wire::FileInfo> batch;
-    size_t batchText = 0; // names and link targets in `batch` (wire::kMaxChunkTextBytes)
+    ChunkBatch<wire::FileInfo> batch(wire::kMaxDirChunkEntries, [&](std::vector<wire::FileInfo> &full) { chunk(full, false); });
     int err = 0;
     for (;;) {
         // readdir reports an error only through errno, which what ran
@@ -199,22 +199,11 @@ int listDirectory(const std::string &path,
             err = why;
             break;
         }
-        if (!batch.empty() && batchText + wire::chunkText(info) > wire::kMaxChunkTextBytes) {
-            chunk(batch, false);
-            batch.clear();
-            batchText = 0;
-        }
-        batchText += wire::chunkText(info);
-        batch.push_back(std::move(info));
-        if (batch.size() == wire::kMaxDirChunkEntries) {
-            chunk(batch, false);
-            batch.clear();
-            batchText = 0;
-        }
+        batch.add(std::move(info));
     }
     ::closedir(d);
     if (err == 0)
-        chunk(batch, true);
+        chunk(batch.rest(), true);
     return err;
 }
 

@@ -1,5 +1,6 @@
 #include "files_server.h"
 
+#include "chunk_batch.h"
 #include "file_ops.h"
 #include "file_reading.h"
 #include "tree_listing.h"
@@ -11,7 +12,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -76,16 +76,14 @@ bool FilesServer::readConnection()
 
 void FilesServer::sendChanges()
 {
-    std::vector<wire::Change> changes = m_watcher->drain();
-    for (size_t at = 0; at < changes.size();) {
-        size_t end = at, text = 0; // at least one: a single change always fits
-        while (end < changes.size() && end - at < wire::kMaxEventsPerFrame
-               && (end == at || text + wire::chunkText(changes[end]) <= wire::kMaxChunkTextBytes))
-            text += wire::chunkText(changes[end++]);
-        wire::WatchEvents batch { { changes.begin() + long(at), changes.begin() + long(end) } };
-        sendFrame(wire::encodeFileMessage(FileRequest::WatchEvents, m_watchTag, batch));
-        at = end;
-    }
+    auto send = [this](std::vector<wire::Change> &changes) {
+        sendFrame(wire::encodeFileMessage(FileRequest::WatchEvents, m_watchTag, wire::WatchEvents { std::move(changes) }));
+    };
+    ChunkBatch<wire::Change> batch(wire::kMaxEventsPerFrame, send);
+    for (wire::Change &c : m_watcher->drain())
+        batch.add(std::move(c));
+    if (!batch.rest().empty())
+        send(batch.rest());
 }
 
 void FilesServer::watch(uint32_t tag, const wire::WatchRequest &req)

@@ -1,5 +1,6 @@
 #include "tree_listing.h"
 
+#include "chunk_batch.h"
 #include "file_ops.h"
 #include "path_glob.h"
 
@@ -14,29 +15,11 @@ constexpr int kMaxDepth = 128;
 struct Walk {
     std::string root;
     const std::vector<std::string> &excludes;
-    const std::function<void(std::vector<wire::FileInfo> &, bool last)> &chunk;
-    std::vector<wire::FileInfo> batch;
-    size_t batchText = 0;
+    ChunkBatch<wire::FileInfo> &batch;
 
     std::string relative(const std::string &path) const
     {
         return root == "/" ? path.substr(1) : path.substr(root.size() + 1);
-    }
-
-    void add(wire::FileInfo info)
-    {
-        if (!batch.empty() && batchText + wire::chunkText(info) > wire::kMaxChunkTextBytes)
-            sendBatch();
-        batchText += wire::chunkText(info);
-        batch.push_back(std::move(info));
-        if (batch.size() == wire::kMaxDirChunkEntries)
-            sendBatch();
-    }
-    void sendBatch()
-    {
-        chunk(batch, false);
-        batch.clear();
-        batchText = 0;
     }
 
     // Errors below the root (a directory gone meanwhile) leave it out.
@@ -53,7 +36,7 @@ struct Walk {
                 if (e.kind == wire::FileKind::Directory)
                     subdirs.push_back(path);
                 e.name = path;
-                add(std::move(e));
+                batch.add(std::move(e));
             }
         });
         for (const std::string &sub : subdirs)
@@ -70,9 +53,10 @@ int listTree(const std::string &root, const std::vector<std::string> &excludes,
     if (int err = files::openInRoot(root, O_PATH | O_DIRECTORY, check))
         return err;
     std::string trimmed = root.size() > 1 && root.back() == '/' ? root.substr(0, root.size() - 1) : root;
-    Walk walk { trimmed, excludes, chunk, {} };
+    ChunkBatch<wire::FileInfo> batch(wire::kMaxDirChunkEntries, [&](std::vector<wire::FileInfo> &full) { chunk(full, false); });
+    Walk walk { trimmed, excludes, batch };
     walk.visit(trimmed, 0);
-    chunk(walk.batch, true);
+    chunk(batch.rest(), true);
     return 0;
 }
 
