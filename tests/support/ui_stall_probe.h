@@ -25,12 +25,13 @@ inline qint64 uiStallBudgetMs()
 #endif
 }
 
-// Where a test that is not a flood test fails: three times the budget. The
-// flood tests (files, processes) run alone (RUN_SERIAL) and fail at the
-// budget itself; tests that share the two cores with a neighbouring test
-// see single ticks come tens of milliseconds late at random, so for them a
-// run over the budget is a warning and one over this is a freeze. The
-// floods before #13 stalled for 15–80 s.
+// Where most tests fail: three times the budget. The files floods run alone
+// (RUN_SERIAL) and fail at the budget itself. Elsewhere single ticks come
+// tens of milliseconds late at random: a neighbouring test shares the two
+// cores, or (the process floods) the flooding workload itself keeps both
+// busy — a 50 MB line stalled 149 ms once in a full run, 17–54 ms in
+// others — so a run over the budget is a warning and one over this is a
+// freeze. The floods before #13 stalled for 15–80 s.
 inline qint64 uiStallFailMs() { return 3 * uiStallBudgetMs(); }
 
 class UiStallProbe {
