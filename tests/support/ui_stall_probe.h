@@ -1,15 +1,17 @@
 // Measures how late the UI thread gets: a timer ticks every few
 // milliseconds on it, and a tick that comes late is a stall of the event
 // loop (a long slot, a layout pass, a model reset). Tests run a flood
-// through the real window with a probe running and fail when the worst
-// stall passes the budget the issue sets for the UI thread.
+// through the real window with a probe running and fail when the UI
+// thread was held past the budget the issue sets (see failure()).
 #pragma once
 
 #include <QDebug>
 #include <QElapsedTimer>
+#include <QString>
 #include <QTimer>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace paddock::test {
 
@@ -25,13 +27,14 @@ inline qint64 uiStallBudgetMs()
 #endif
 }
 
-// Where most tests fail: three times the budget. The files floods run alone
-// (RUN_SERIAL) and fail at the budget itself. Elsewhere single ticks come
-// tens of milliseconds late at random: a neighbouring test shares the two
-// cores, or (the process floods) the flooding workload itself keeps both
-// busy — a 50 MB line stalled 149 ms once in a full run, 17–54 ms in
-// others — so a run over the budget is a warning and one over this is a
-// freeze. The floods before #13 stalled for 15–80 s.
+// A stall has two parts: the time the UI thread itself was held (running
+// our code, or blocked in a call or on a lock) and the time it was ready
+// but waited for a core. The first is what #13 bounds, hard, at the
+// budget. The second is the machine's: on two cores a flooding workload
+// and a neighbouring test can keep the thread queued for tens of
+// milliseconds (a 50 MB line once stalled 149 ms of which ~65 ms were
+// queued). So the whole stall fails only at three times the budget, where
+// no scheduler explains it. The floods before #13 stalled for 15–80 s.
 inline qint64 uiStallFailMs() { return 3 * uiStallBudgetMs(); }
 
 class UiStallProbe {
@@ -42,37 +45,97 @@ public:
     {
         m_timer.setTimerType(Qt::PreciseTimer);
         m_timer.setInterval(kTickMs);
-        QObject::connect(&m_timer, &QTimer::timeout, [this] {
-            const qint64 now = m_clock.elapsed();
-            m_worst = std::max(m_worst, now - m_last - kTickMs);
-            m_last = now;
-        });
+        QObject::connect(&m_timer, &QTimer::timeout, [this] { tick(); });
     }
     void start()
     {
-        m_worst = 0;
+        m_worst = {};
+        m_worstOwnMs = 0;
         m_clock.start();
         m_last = 0;
+        m_lastTimes = schedTimes();
         m_timer.start();
     }
     // Stops and returns the worst lateness seen, in milliseconds.
     qint64 stop()
     {
         m_timer.stop();
-        const qint64 now = m_clock.elapsed(); // a stall still going on counts too
-        m_worst = std::max(m_worst, now - m_last - kTickMs);
-        if (m_worst > uiStallBudgetMs())
-            qWarning("worst UI stall %lld ms: over the %lld ms budget", m_worst, uiStallBudgetMs());
-        return m_worst;
+        tick(); // a stall still going on counts too
+        if (!failure().isEmpty())
+            qWarning("%s", qPrintable(failure()));
+        return m_worst.lateMs;
     }
-    qint64 worstMs() const { return m_worst; }
+    qint64 worstMs() const { return m_worst.lateMs; }
+    // The worst stall with the time spent waiting for a core taken out.
+    qint64 worstOwnMs() const { return m_worstOwnMs; }
     qint64 elapsedMs() const { return m_clock.elapsed(); }
 
+    // "93 ms (ran 23 ms, queued for a core 65 ms); held 28 ms at worst".
+    QString figures() const
+    {
+        return QStringLiteral("%1 ms (ran %2 ms, queued for a core %3 ms); held %4 ms at worst")
+            .arg(m_worst.lateMs)
+            .arg(m_worst.ranMs)
+            .arg(m_worst.queuedMs)
+            .arg(m_worstOwnMs);
+    }
+    // Empty when the UI thread was never held past the budget and never
+    // stalled past wholeLimitMs in all; else what went over, with figures.
+    QString failure(qint64 wholeLimitMs = uiStallFailMs()) const
+    {
+        if (m_worstOwnMs > uiStallBudgetMs())
+            return QStringLiteral("the UI thread was held %1 ms, over the %2 ms budget: worst stall %3")
+                .arg(m_worstOwnMs)
+                .arg(uiStallBudgetMs())
+                .arg(figures());
+        if (m_worst.lateMs > wholeLimitMs)
+            return QStringLiteral("the UI stalled over %1 ms: worst stall %2").arg(wholeLimitMs).arg(figures());
+        return {};
+    }
+
 private:
+    // The UI thread's time on a core and waiting in the run queue, from the
+    // kernel's scheduler statistics. Without them nothing counts as queued,
+    // which only makes the check stricter.
+    struct SchedTimes {
+        qint64 ranMs = 0;
+        qint64 queuedMs = 0;
+    };
+    struct Stall {
+        qint64 lateMs = 0;
+        qint64 ranMs = 0;
+        qint64 queuedMs = 0;
+    };
+    static SchedTimes schedTimes()
+    {
+        SchedTimes t;
+        if (FILE *f = std::fopen("/proc/thread-self/schedstat", "r")) {
+            unsigned long long ranNs = 0, queuedNs = 0;
+            if (std::fscanf(f, "%llu %llu", &ranNs, &queuedNs) == 2)
+                t = { qint64(ranNs / 1000000), qint64(queuedNs / 1000000) };
+            std::fclose(f);
+        }
+        return t;
+    }
+    void tick()
+    {
+        const qint64 now = m_clock.elapsed();
+        const SchedTimes times = schedTimes();
+        const Stall stall { now - m_last - kTickMs, times.ranMs - m_lastTimes.ranMs,
+            times.queuedMs - m_lastTimes.queuedMs };
+        if (stall.lateMs > m_worst.lateMs)
+            m_worst = stall;
+        m_worstOwnMs = std::max(m_worstOwnMs, stall.lateMs - stall.queuedMs);
+        m_last = now;
+        m_lastTimes = times;
+    }
+
     QTimer m_timer;
     QElapsedTimer m_clock;
     qint64 m_last = 0;
-    qint64 m_worst = 0;
+    SchedTimes m_lastTimes;
+    Stall m_worst;
+    qint64 m_worstOwnMs = 0;
 };
 
 } // namespace paddock::test

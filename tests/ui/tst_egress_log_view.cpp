@@ -237,9 +237,10 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(flood.state() == QProcess::NotRunning, 240000);
         // Refusals past a rate are counted in one entry a second: fewer rows than connections.
         QTRY_VERIFY_WITH_TIMEOUT(m_page->log().rowCount() >= before + 200, 30000);
-        const qint64 worst = probe.stop();
-        qInfo("worst UI stall during 3,000 logged connections: %lld ms (%d rows)", worst, m_page->log().rowCount());
-        QVERIFY2(worst <= uiStallFailMs(), qPrintable(QString::number(worst)));
+        probe.stop();
+        qInfo("worst UI stall during 3,000 logged connections: %s (%d rows)", qPrintable(probe.figures()),
+              m_page->log().rowCount());
+        QVERIFY2(probe.failure().isEmpty(), qPrintable(probe.failure()));
     }
 
     void theTabWorksAt800By500()

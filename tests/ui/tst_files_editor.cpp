@@ -162,10 +162,10 @@ private Q_SLOTS:
         QVERIFY2(QTest::qWaitFor([&] { return m_page->editor()->toPlainText().contains(QLatin1String("too long to show")); },
                                  kWaitMs),
                  qPrintable(m_page->editor()->toPlainText().left(200)));
-        const qint64 worst = probe.stop();
-        qInfo("opening a file with a 1 MB line: worst UI stall %lld ms", worst);
+        probe.stop();
+        qInfo("opening a file with a 1 MB line: worst UI stall %s", qPrintable(probe.figures()));
         QVERIFY(m_page->editor()->isReadOnly());
-        QVERIFY2(worst <= uiStallFailMs(), qPrintable(QString::number(worst)));
+        QVERIFY2(probe.failure().isEmpty(), qPrintable(probe.failure()));
     }
 
     void unsavedEditsSurviveOpeningAnotherFileUntilTheUserDecides()

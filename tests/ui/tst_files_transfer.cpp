@@ -80,12 +80,12 @@ private Q_SLOTS:
         m_page->upload(QStringLiteral("/root"), { big.fileName() });
         // Put in place by a rename at the end: it shows once it is whole.
         const bool arrived = QTest::qWaitFor([&] { return shows(QStringLiteral("/root/big.bin")) || m_page->notice()->isVisible(); }, 240000);
-        const qint64 worst = probe.stop();
-        qInfo("600 MiB upload: worst UI stall %lld ms, %s after %lld ms", worst, arrived ? "arrived" : "NOT arrived", probe.elapsedMs());
+        probe.stop();
+        qInfo("600 MiB upload: worst UI stall %s, %s after %lld ms", qPrintable(probe.figures()), arrived ? "arrived" : "NOT arrived", probe.elapsedMs());
         QVERIFY2(!m_page->notice()->isVisible(), qPrintable(m_page->notice()->text()));
         QVERIFY(arrived);
         QCOMPARE(sh(QStringLiteral("stat -c %s /root/big.bin; tail -c 4 /root/big.bin")).out, QByteArray("629145600\nEND\n"));
-        QVERIFY2(worst <= uiStallFailMs(), qPrintable(QStringLiteral("worst stall %1 ms").arg(worst)));
+        QVERIFY2(probe.failure().isEmpty(), qPrintable(probe.failure()));
         QCOMPARE(sh(QStringLiteral("rm /root/big.bin")).exitCode, 0);
     }
 

@@ -109,9 +109,9 @@ private Q_SLOTS:
         probe.start();
         const int before = m_page->refreshes();
         QTRY_VERIFY_WITH_TIMEOUT(m_page->lastVitals().disk.entries > 100000 && m_page->refreshes() >= before + 3, 60000);
-        const qint64 worst = probe.stop();
-        qInfo("worst UI stall while the overview measured 100,000 files: %lld ms", worst);
-        QVERIFY2(worst <= uiStallFailMs(), qPrintable(QString::number(worst)));
+        probe.stop();
+        qInfo("worst UI stall while the overview measured 100,000 files: %s", qPrintable(probe.figures()));
+        QVERIFY2(probe.failure().isEmpty(), qPrintable(probe.failure()));
     }
 
     // Nothing is gathered for a tab nobody sees.

@@ -115,16 +115,14 @@ private Q_SLOTS:
         QPlainTextEdit *view = page->logView();
         const bool tail
             = QTest::qWaitFor([&] { return lastLine(view) == QLatin1String("FLOOD-END"); }, 180000);
-        const qint64 worst = probe.stop();
-        qInfo("worst UI stall while selecting and following the flood: %lld ms (budget %lld ms), "
-              "over %lld ms",
-            worst, uiStallBudgetMs(), probe.elapsedMs());
+        probe.stop();
+        qInfo("worst UI stall while selecting and following the flood: %s, over %lld ms",
+            qPrintable(probe.figures()), probe.elapsedMs());
         QVERIFY2(tail,
             qPrintable(
                 QStringLiteral("the view does not end on the flood's last line; it ends on '%1'")
                     .arg(lastLine(view))));
-        QVERIFY2(worst <= uiStallFailMs(),
-            qPrintable(QStringLiteral("the UI stalled %1 ms").arg(worst)));
+        QVERIFY2(probe.failure().isEmpty(), qPrintable(probe.failure()));
 
         // The view holds the newest output only; what came before is one click away.
         QVERIFY(!view->toPlainText().contains(QLatin1String("EXISTING-DONE")));
@@ -158,13 +156,11 @@ private Q_SLOTS:
         QPlainTextEdit *view = page->logView();
         const bool tail
             = QTest::qWaitFor([&] { return lastLine(view) == QLatin1String("LINE-END"); }, 180000);
-        const qint64 worst = probe.stop();
-        qInfo("worst UI stall showing a 50 MB line: %lld ms (budget %lld ms)", worst,
-            uiStallBudgetMs());
+        probe.stop();
+        qInfo("worst UI stall showing a 50 MB line: %s", qPrintable(probe.figures()));
         QVERIFY2(
             tail, qPrintable(QStringLiteral("the view ends on '%1'").arg(lastLine(view).left(80))));
-        QVERIFY2(worst <= uiStallFailMs(),
-            qPrintable(QStringLiteral("the UI stalled %1 ms").arg(worst)));
+        QVERIFY2(probe.failure().isEmpty(), qPrintable(probe.failure()));
         int longest = 0;
         for (QTextBlock b = view->document()->firstBlock(); b.isValid(); b = b.next())
             longest = qMax(longest, b.length());

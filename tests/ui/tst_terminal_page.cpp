@@ -100,9 +100,9 @@ private Q_SLOTS:
                      240000),
             qPrintable(screenText(view).right(400)));
         const qint64 worst = probe.stop();
-        qInfo("terminal flood of %lld ms: worst UI stall %lld ms (budget for the file and log "
+        qInfo("terminal flood of %lld ms: worst UI stall %s (budget for the file and log "
               "floods: %lld ms)",
-            probe.elapsedMs(), worst, uiStallBudgetMs());
+            probe.elapsedMs(), qPrintable(probe.figures()), uiStallBudgetMs());
         // Reported against the budget above; failed only when frozen: the
         // renderer's own frames (Chromium's, on this thread) are not ours to
         // batch, and a busy 2-core machine stretches them.
