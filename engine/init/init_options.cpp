@@ -18,6 +18,7 @@ constexpr Flag kFlags[] = {
     { "--state", &InitOptions::stateDir },
     { "--base", &InitOptions::baseDir },
     { "--usr-skeleton", &InitOptions::usrSkeletonDir },
+    { "--trust", &InitOptions::trustDir },
 };
 
 } // namespace

@@ -12,6 +12,7 @@ struct InitOptions {
     std::string stateDir; // data/sandboxes/<id>: upper/, work/, rootfs/, logs/
     std::string baseDir; // read-only lower layer of / (minimal /etc, top-level dirs)
     std::string usrSkeletonDir; // directories of /usr owned by the user, stacked over /usr
+    std::string trustDir; // read-only layer over baseDir: the CA bundle sandboxes trust
 
     std::string upper(const char *layer) const { return stateDir + "/upper/" + layer; }
     std::string work(const char *layer) const { return stateDir + "/work/" + layer; }

@@ -145,7 +145,7 @@ Status buildSandbox(const InitOptions &opts, const ParentLimits &parentLimits)
 {
     const std::string root = opts.rootfs();
     PADDOCK_TRY(makePrivate());
-    PADDOCK_TRY(mountOverlay({ opts.baseDir }, opts.upper("root"), opts.work("root"), root, "/"));
+    PADDOCK_TRY(mountOverlay({ opts.trustDir, opts.baseDir }, opts.upper("root"), opts.work("root"), root, "/"));
     PADDOCK_TRY(mountOverlay({ opts.usrSkeletonDir, "/usr" }, opts.upper("usr"), opts.work("usr"), root + "/usr", "/usr"));
     PADDOCK_TRY(mountKernelFilesystems(root));
     PADDOCK_TRY(limitUserResources(root + "/proc", parentLimits)); // before /proc/sys turns read-only

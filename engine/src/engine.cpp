@@ -3,6 +3,7 @@
 
 #include "sandbox/init_launcher.h"
 #include "sandbox/sandbox_naming.h"
+#include "sandbox/trust_layer.h"
 
 #include <QDir>
 #include <QTimer>
@@ -58,7 +59,14 @@ Result<std::unique_ptr<Engine>> Engine::open(const DataPaths &paths)
     auto db = store::Database::open(paths.database());
     if (!db)
         return tl::unexpected(db.error());
+    QStringList caNotes;
+    auto ca = egress::tls::PaddockCa::loadOrCreate(paths.caDir(), &caNotes);
+    if (!ca)
+        return tl::unexpected(ca.error());
+    for (const QString &note : std::as_const(caNotes))
+        qWarning("paddock: %s", qPrintable(note));
     auto d = std::make_unique<EnginePrivate>(paths, std::move(*lock), std::move(*db));
+    d->ca = std::move(*ca);
     std::unique_ptr<Engine> engine(new Engine(std::move(d)));
     engine->d->startEgress();
     engine->d->reattachAll();
@@ -232,8 +240,14 @@ Result<void> EnginePrivate::launch(const SandboxInfo &sb)
             return tl::unexpected(image.error());
         baseImage = *image;
     }
+    if (!trustLayer) {
+        auto layer = sandbox::ensureTrustLayer(paths.trustLayersDir(), { ca->certificatePem(), ca->subjectHash() });
+        if (!layer)
+            return tl::unexpected(layer.error());
+        trustLayer = *layer;
+    }
     const QString socketPath = paths.initSocket(sb.id);
-    auto pid = sandbox::launchInit({ sb.id, sb.name, socketPath, paths.sandboxDir(sb.id), *baseImage });
+    auto pid = sandbox::launchInit({ sb.id, sb.name, socketPath, paths.sandboxDir(sb.id), *baseImage, *trustLayer });
     if (!pid)
         return tl::unexpected(pid.error());
     auto conn = sandbox::InitConnection::connectTo(socketPath);

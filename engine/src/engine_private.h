@@ -3,6 +3,7 @@
 #pragma once
 
 #include "egress/egress_service.h"
+#include "egress/tls/paddock_ca.h"
 #include "engine_lock.h"
 #include "sandbox/host_base_image.h"
 #include "sandbox/log_reader.h"
@@ -49,7 +50,9 @@ public:
     store::EgressLogStore egressLogStore;
     store::SettingsStore settings;
     std::unique_ptr<egress::EgressService> egress; // made by Engine::open, after the stores
+    std::optional<egress::tls::PaddockCa> ca; // made by Engine::open
     std::optional<sandbox::BaseImage> baseImage;
+    std::optional<QString> trustLayer; // the CA bundle sandboxes start with
     QHash<QString, sandbox::SandboxRuntime *> runtimes; // by sandbox id; owned here
     QHash<QString, QList<Callback<SandboxInfo>>> stopWaiters; // by sandbox id
     QList<QPointer<sandbox::LogReader>> followers;

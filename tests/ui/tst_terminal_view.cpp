@@ -63,6 +63,9 @@ private Q_SLOTS:
             qPrintable(QStringLiteral("dialogs: [%1]; screen:\n%2")
                            .arg(dialogs.titles().join(u", "), terminalScreen(view()))));
         press(Qt::CTRL | Qt::Key_G); // leaves the search
+        // Before the next test types: text typed into a search still open is a search.
+        QVERIFY2(QTest::qWaitFor([&] { return !terminalScreen(view()).contains(QStringLiteral("(reverse-i-search)")); }, kWaitMs),
+            qPrintable(terminalScreen(view())));
         QVERIFY(dialogs.titles().isEmpty());
         QVERIFY(view()->host().isRunning());
     }
@@ -96,7 +99,7 @@ private Q_SLOTS:
             QStringLiteral(
                 "clear; printf 'bytes-%s:' read; while IFS= read -rsn1 -d '' c; do [ \"$c\" = q ] && break;"
                 " printf ' %02x' \"'$c\"; done; echo ' :end'\r"));
-        QVERIFY(waitForScreen(view(), QStringLiteral("bytes-read:")));
+        QVERIFY2(waitForScreen(view(), QStringLiteral("bytes-read:")), qPrintable(terminalScreen(view())));
         for (QKeyCombination key : keys)
             press(key);
         press(QKeyCombination(Qt::Key_Q));

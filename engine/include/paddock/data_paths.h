@@ -21,6 +21,10 @@ public:
     QString engineLog() const { return m_dataDir + QStringLiteral("/engine.log"); }
     QString sandboxesDir() const { return m_dataDir + QStringLiteral("/sandboxes"); }
     QString sandboxDir(const QString &id) const { return sandboxesDir() + QLatin1Char('/') + id; }
+    // Paddock's CA (its key 0600): no sandbox ever mounts it.
+    QString caDir() const { return m_dataDir + QStringLiteral("/ca"); }
+    // The CA bundles sandboxes trust, as overlay layers (sandbox/trust_layer.h).
+    QString trustLayersDir() const { return m_dataDir + QStringLiteral("/trust"); }
     // Base images are derived from the host and rebuilt at will: they live in
     // the user's cache ($PADDOCK_CACHE_DIR, else $XDG_CACHE_HOME/paddock, else
     // ~/.cache/paddock), shared by every data dir of the user.

@@ -58,7 +58,7 @@ Result<qint64> launchInit(const LaunchRequest &req)
                         req.hostname, QStringLiteral("--socket"), req.socketPath,
                         QStringLiteral("--state"), req.stateDir, QStringLiteral("--base"),
                         req.image.rootLayer, QStringLiteral("--usr-skeleton"),
-                        req.image.usrSkeleton });
+                        req.image.usrSkeleton, QStringLiteral("--trust"), req.trustLayer });
     // Nothing of the engine's environment (the user's shell: API keys,
     // proxy credentials) may reach the sandbox: paddock-init needs none, and
     // everything it starts gets an environment built for it.

@@ -14,6 +14,7 @@ struct LaunchRequest {
     QString socketPath;
     QString stateDir;
     BaseImage image;
+    QString trustLayer; // see trust_layer.h
 };
 
 // Returns the host pid of the sandbox's PID 1. Blocks the calling thread for

@@ -1,6 +1,7 @@
 #include "sandbox_runtime.h"
 
 #include "request_deadlines.h"
+#include "trust_layer.h"
 
 #include <QPointer>
 #include <QSocketNotifier>
@@ -38,9 +39,10 @@ QStringList mergeEnvironment(QStringList base, const QStringList &extra)
 
 QStringList defaultEnvironment()
 {
-    return { QStringLiteral("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
-             QStringLiteral("HOME=/root"), QStringLiteral("USER=root"),
-             QStringLiteral("LANG=C.UTF-8"), QStringLiteral("TERM=xterm-256color") };
+    return QStringList { QStringLiteral("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+                         QStringLiteral("HOME=/root"), QStringLiteral("USER=root"),
+                         QStringLiteral("LANG=C.UTF-8"), QStringLiteral("TERM=xterm-256color") }
+        + trustEnvironment();
 }
 
 Error failedFrameError(const wire::Frame &f)
