@@ -4,7 +4,9 @@
 // plus Paddock's CA, the variables TLS stacks read point at it, and the key
 // is nowhere a workload can see.
 #include "test_support.h"
+#include "upstream_servers.h"
 
+#include "egress/tls/leaf_minter.h"
 #include "egress/tls/paddock_ca.h"
 #include "sandbox/trust_layer.h"
 
@@ -182,6 +184,56 @@ private Q_SLOTS:
         for (const char *name : { "SSL_CERT_FILE", "CURL_CA_BUNDLE", "GIT_SSL_CAINFO",
                  "NODE_EXTRA_CA_CERTS", "REQUESTS_CA_BUNDLE", "PIP_CERT" })
             QVERIFY2(env.contains(QByteArray(name) + '=' + bundle.toUtf8() + '\n'), name);
+    }
+
+    // What inspected egress will do, end to end: a server presenting a leaf
+    // minted from Paddock's CA is trusted, with no flag or set-up, by curl,
+    // Python and Node inside the sandbox.
+    void toolsInsideTrustALeafMintedByPaddocksCa()
+    {
+        SandboxFixture fx;
+        const QString failed = fx.setUp(QStringLiteral("minted"));
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        auto ca = PaddockCa::loadOrCreate(fx.data->paths().caDir());
+        QVERIFY(ca);
+        auto minter = LeafMinter::create(*ca);
+        QVERIFY(minter);
+        auto leaf = (*minter)->leafFor(QStringLiteral("minted.test"));
+        QVERIFY(leaf);
+        TestCa served;
+        served.leaf = QSslCertificate(certificatePem((*leaf)->certificate.get()));
+        served.key = QSslKey(privateKeyPem((*leaf)->key), QSsl::Ec);
+        QVERIFY(!served.leaf.isNull() && !served.key.isNull());
+        HttpsServer server(served);
+        QVERIFY(server.isListening());
+        QVERIFY(fx.engine->setHostOverride(HostOverride {
+            QStringLiteral("minted.test"), QStringLiteral("127.0.0.1"), server.serverPort() }));
+        EgressRule allow;
+        allow.pattern = QStringLiteral("minted.test");
+        allow.action = EgressAction::Allow;
+        QVERIFY(fx.engine->addEgressRule(fx.sandbox.id, allow));
+
+        const QList<QStringList> clients {
+            { QStringLiteral("curl"), QStringLiteral("-sS"),
+                QStringLiteral("https://minted.test/curl") },
+            { QStringLiteral("python3"), QStringLiteral("-c"),
+                QStringLiteral("import urllib.request; "
+                               "print(urllib.request.urlopen('https://minted.test/"
+                               "python').read().decode(), end='')") },
+            { QStringLiteral("node"), QStringLiteral("-e"),
+                QStringLiteral("fetch('https://minted.test/node').then(r => r.text()).then(t => "
+                               "process.stdout.write(t))"
+                               ".catch(e => { console.error(e.cause || e); process.exit(1); })") },
+        };
+        for (const QStringList &client : clients) {
+            const ExecOutput run = execIn(*fx.engine, fx.sandbox.id, client);
+            const QByteArray path
+                = client.first() == QLatin1String("python3") ? "python" : client.first().toLatin1();
+            QVERIFY2(run.shellStatus() == 0 && run.out == "https GET /" + path + '\n',
+                qPrintable(client.first() + QStringLiteral(" (status %1): ").arg(run.shellStatus())
+                    + QString::fromUtf8(run.out + run.err)));
+        }
+        QCOMPARE(server.connections, 3);
     }
 
     // The key stays with the engine: not mounted, not copied, not in any
