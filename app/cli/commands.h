@@ -6,7 +6,10 @@
 
 #include "paddock/data_paths.h"
 
+#include <QJsonObject>
 #include <QStringList>
+
+#include <functional>
 
 namespace paddock::cli {
 
@@ -38,6 +41,12 @@ int filesCommand(CliContext &ctx, const QStringList &args);
 int cpCommand(CliContext &ctx, const QStringList &args);
 int watchCommand(CliContext &ctx, const QStringList &args);
 int egressCommand(CliContext &ctx, const QStringList &args);
+int secretCommand(CliContext &ctx, const QStringList &args);
+
+// GETs `target` and prints the array under `key`: as JSON, or a table with
+// one row(element) per element.
+int printList(CliContext &ctx, const QString &target, bool json, const char *key, const QStringList &header,
+              const std::function<QStringList(const QJsonObject &)> &row);
 
 // "/v1/sandboxes/<sb>" with the key percent-encoded.
 QString sandboxPath(const QString &key);

@@ -16,6 +16,23 @@
 
 namespace paddock::cli {
 
+int printList(CliContext &ctx, const QString &target, bool json, const char *key, const QStringList &header,
+              const std::function<QStringList(const QJsonObject &)> &row)
+{
+    auto r = ctx.api.call("GET", target);
+    if (!r)
+        return reportError(r.error());
+    if (json) {
+        printJson(*r);
+        return 0;
+    }
+    QList<QStringList> rows;
+    for (const QJsonValue &v : r->value(QString::fromLatin1(key)).toArray())
+        rows.append(row(v.toObject()));
+    printTable(header, rows);
+    return 0;
+}
+
 namespace {
 
 const QString kGlobal = QStringLiteral("--global");
@@ -56,25 +73,6 @@ QString logLine(const QJsonObject &e, bool withSandbox)
     if (!e.value(QStringLiteral("process")).toString().isEmpty())
         text += QStringLiteral("  by ") + e.value(QStringLiteral("process")).toString();
     return text;
-}
-
-// GETs `target` and prints the array under `key`: as JSON, or a table with
-// one row(element) per element.
-int printList(CliContext &ctx, const QString &target, bool json, const char *key, const QStringList &header,
-              const std::function<QStringList(const QJsonObject &)> &row)
-{
-    auto r = ctx.api.call("GET", target);
-    if (!r)
-        return reportError(r.error());
-    if (json) {
-        printJson(*r);
-        return 0;
-    }
-    QList<QStringList> rows;
-    for (const QJsonValue &v : r->value(QString::fromLatin1(key)).toArray())
-        rows.append(row(v.toObject()));
-    printTable(header, rows);
-    return 0;
 }
 
 QStringList ruleRow(const QJsonObject &o, int number)

@@ -37,6 +37,7 @@ constexpr Verb kVerbs[] = {
     { "egress", egressCommand, "egress rules|allow|deny|ask|rm|move SB|--global …   where a sandbox may connect\n"
                                "         egress log SB [--follow] [--json] · pending · answer Q ANSWER · mode SB ask-unlisted\n"
                                "         egress resolve NAME ADDR[:PORT] | --rm NAME · proxy URL|--off" },
+    { "secret", secretCommand, "secret set NAME [--from-command CMD [--ttl S]] · ls [--json] · rm NAME   values for egress (set: from stdin)" },
     { "cp", cpCommand, "cp SRC DST                           copy a file between host and sandbox (SB:PATH)" },
 };
 

@@ -16,6 +16,8 @@
 #include "store/process_store.h"
 #include "store/settings_store.h"
 #include "store/sandbox_store.h"
+#include "store/secret_store.h"
+#include "secrets/secret_vault.h"
 
 #include "paddock/engine.h"
 
@@ -35,7 +37,7 @@ public:
     EnginePrivate(DataPaths paths, EngineLock lock, std::unique_ptr<store::Database> db)
         : paths(std::move(paths)), lock(std::move(lock)), db(std::move(db)), sandboxes(*this->db),
           procs(*this->db), egressRules(*this->db), egressNames(*this->db), egressLogStore(*this->db),
-          settings(*this->db)
+          settings(*this->db), secretMeta(*this->db), vault(secretMeta, this->paths.secretsDir())
     {
     }
 
@@ -49,6 +51,8 @@ public:
     store::EgressNameStore egressNames;
     store::EgressLogStore egressLogStore;
     store::SettingsStore settings;
+    store::SecretStore secretMeta;
+    secrets::SecretVault vault;
     std::unique_ptr<egress::EgressService> egress; // made by Engine::open, after the stores
     std::optional<egress::tls::PaddockCa> ca; // made by Engine::open
     std::optional<sandbox::BaseImage> baseImage;

@@ -83,10 +83,14 @@ bool processIsAlive(qint64 pid)
 
 QString cliBinary() { return qEnvironmentVariable("PADDOCK_CLI"); }
 
-CliRun runCli(const QString &dataDir, const QStringList &args, int timeoutMs)
+CliRun runCli(const QString &dataDir, const QStringList &args, int timeoutMs, const QByteArray &input)
 {
     QProcess proc;
     proc.start(cliBinary(), QStringList { QStringLiteral("--data-dir"), dataDir } + args);
+    if (!input.isNull()) {
+        proc.write(input);
+        proc.closeWriteChannel();
+    }
     CliRun run;
     if (!proc.waitForFinished(timeoutMs)) {
         proc.kill();

@@ -82,7 +82,8 @@ struct CliRun {
     QByteArray out;
     QByteArray err;
 };
-CliRun runCli(const QString &dataDir, const QStringList &args, int timeoutMs = kWaitMs);
+// `input`, when given, is the command's standard input (then closed).
+CliRun runCli(const QString &dataDir, const QStringList &args, int timeoutMs = kWaitMs, const QByteArray &input = {});
 QString cliBinary();
 
 // The newest egress log entry of a sandbox that satisfies `pred` (and whose

@@ -108,7 +108,9 @@ private Q_SLOTS:
         UiStallProbe probe;
         probe.start();
         const int before = m_page->refreshes();
-        QTRY_VERIFY_WITH_TIMEOUT(m_page->lastVitals().disk.entries > 100000 && m_page->refreshes() >= before + 3, 60000);
+        // Generous: three walks of 100,000 entries take long on a busy machine or
+        // under sanitizers, and what is measured here is the stall, not the speed.
+        QTRY_VERIFY_WITH_TIMEOUT(m_page->lastVitals().disk.entries > 100000 && m_page->refreshes() >= before + 3, 180000);
         probe.stop();
         qInfo("worst UI stall while the overview measured 100,000 files: %s", qPrintable(probe.figures()));
         QVERIFY2(probe.failure().isEmpty(), qPrintable(probe.failure()));

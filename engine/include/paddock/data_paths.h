@@ -25,6 +25,8 @@ public:
     QString caDir() const { return m_dataDir + QStringLiteral("/ca"); }
     // The CA bundles sandboxes trust, as overlay layers (sandbox/trust_layer.h).
     QString trustLayersDir() const { return m_dataDir + QStringLiteral("/trust"); }
+    // Stored secrets' values (0600): no sandbox ever mounts it.
+    QString secretsDir() const { return m_dataDir + QStringLiteral("/secrets"); }
     // Base images are derived from the host and rebuilt at will: they live in
     // the user's cache ($PADDOCK_CACHE_DIR, else $XDG_CACHE_HOME/paddock, else
     // ~/.cache/paddock), shared by every data dir of the user.

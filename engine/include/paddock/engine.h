@@ -17,6 +17,7 @@
 #include "paddock/files.h"
 #include "paddock/log_stream.h"
 #include "paddock/process.h"
+#include "paddock/secrets.h"
 #include "paddock/sandbox.h"
 #include "paddock/sandbox_vitals.h"
 
@@ -141,6 +142,14 @@ public:
     Result<void> setForwardProxy(const ForwardProxySettings &settings);
     // As in effect (from the environment when so set).
     ForwardProxySettings forwardProxy() const;
+
+    // Secrets (paddock/secrets.h): values go in and never come back out;
+    // what is listed is names and sources.
+    Result<SecretInfo> setSecret(const QString &name, const QByteArray &value);
+    // The value is the host command's output at use time, reused for ttlSeconds.
+    Result<SecretInfo> setSecretCommand(const QString &name, const QString &command, int ttlSeconds);
+    Result<QList<SecretInfo>> secrets();
+    Result<void> removeSecret(const QString &name);
 
 Q_SIGNALS:
     void sandboxChanged(const paddock::SandboxInfo &sandbox);

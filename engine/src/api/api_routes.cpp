@@ -120,6 +120,9 @@ const ApiRoutes::Route ApiRoutes::kRoutes[] = {
     { "DELETE", "/v1/egress/overrides/:name", &ApiRoutes::removeHostOverride },
     { "PUT", "/v1/egress/proxy", &ApiRoutes::setForwardProxy },
     { "GET", "/v1/egress/proxy", &ApiRoutes::forwardProxy },
+    { "GET", "/v1/secrets", &ApiRoutes::secrets },
+    { "PUT", "/v1/secrets/:name", &ApiRoutes::setSecret },
+    { "DELETE", "/v1/secrets/:name", &ApiRoutes::removeSecret },
 };
 
 void ApiRoutes::handle(HttpConnection *conn, const HttpRequest &req)

@@ -82,6 +82,9 @@ private:
     void removeHostOverride(HttpConnection *, const HttpRequest &, const Params &);
     void setForwardProxy(HttpConnection *, const HttpRequest &, const Params &);
     void forwardProxy(HttpConnection *, const HttpRequest &, const Params &);
+    void secrets(HttpConnection *, const HttpRequest &, const Params &);
+    void setSecret(HttpConnection *, const HttpRequest &, const Params &);
+    void removeSecret(HttpConnection *, const HttpRequest &, const Params &);
 
     Engine &m_engine;
     std::function<void()> m_shutdown;

@@ -7,6 +7,7 @@
 #include "paddock/files.h"
 #include "paddock/process.h"
 #include "paddock/sandbox.h"
+#include "paddock/secrets.h"
 
 #include <QJsonObject>
 
@@ -22,6 +23,7 @@ QJsonObject toJson(const EgressRule &r);
 QJsonObject toJson(const EgressLogEntry &e);
 QJsonObject toJson(const EgressQuestion &q);
 QJsonObject toJson(const HostOverride &o);
+QJsonObject toJson(const SecretInfo &s); // never a value: there is none to show
 // Reads {"pattern", "port"?, "action", "reason"?}.
 Result<EgressRule> egressRuleFromJson(const QJsonObject &o);
 

@@ -114,6 +114,18 @@ inline constexpr const char *kMigrations[] = {
     R"sql(
     ALTER TABLE egress_log ADD COLUMN failure TEXT NOT NULL DEFAULT '';
     )sql",
+    // 9: secrets' names and where their values come from; never a value
+    // (those live in the user's secret file, see secrets/secret_file.h)
+    R"sql(
+    CREATE TABLE secrets (
+        name         TEXT PRIMARY KEY,
+        source       TEXT NOT NULL,
+        command      TEXT NOT NULL,
+        ttl_seconds  INTEGER NOT NULL,
+        created_at   INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL
+    );
+    )sql",
 };
 
 } // namespace paddock::store

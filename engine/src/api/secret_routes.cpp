@@ -1,0 +1,63 @@
+// /v1/secrets: names and sources listed, values set and removed; no route
+// ever answers with a value.
+#include "api_routes.h"
+#include "json_codec.h"
+
+#include <QJsonArray>
+
+namespace paddock::api {
+
+namespace {
+
+const QJsonObject kOk { { QStringLiteral("ok"), true } };
+
+} // namespace
+
+QJsonObject toJson(const SecretInfo &s)
+{
+    QJsonObject o { { QStringLiteral("name"), s.name },
+        { QStringLiteral("source"), secretSourceName(s.source) },
+        { QStringLiteral("createdAt"), s.createdAt.toString(Qt::ISODateWithMs) },
+        { QStringLiteral("updatedAt"), s.updatedAt.toString(Qt::ISODateWithMs) } };
+    if (s.source == SecretSource::Command) {
+        o.insert(QStringLiteral("command"), s.command);
+        o.insert(QStringLiteral("ttl"), s.ttlSeconds);
+    }
+    return o;
+}
+
+void ApiRoutes::secrets(HttpConnection *conn, const HttpRequest &, const Params &)
+{
+    auto all = m_engine.secrets();
+    if (!all) return respondError(conn, all.error());
+    QJsonArray list;
+    for (const SecretInfo &s : *all)
+        list.append(toJson(s));
+    conn->respondJson(200, QJsonObject { { QStringLiteral("secrets"), list } });
+}
+
+// {"value": base64} stores a value; {"command": "...", "ttl": N} names a command.
+void ApiRoutes::setSecret(HttpConnection *conn, const HttpRequest &req, const Params &p)
+{
+    auto body = parseBody(req);
+    if (!body) return respondError(conn, body.error());
+    const QJsonValue value = body->value(QStringLiteral("value"));
+    const QJsonValue command = body->value(QStringLiteral("command"));
+    if (value.isString() == command.isString())
+        return respondError(conn,
+            Error { ErrorCode::InvalidArgument,
+                QStringLiteral("give either \"value\" (base64) or \"command\"") });
+    Result<SecretInfo> r = value.isString()
+        ? m_engine.setSecret(p[0], QByteArray::fromBase64(value.toString().toLatin1()))
+        : m_engine.setSecretCommand(
+            p[0], command.toString(), body->value(QStringLiteral("ttl")).toInt(0));
+    r ? conn->respondJson(200, toJson(*r)) : respondError(conn, r.error());
+}
+
+void ApiRoutes::removeSecret(HttpConnection *conn, const HttpRequest &, const Params &p)
+{
+    auto r = m_engine.removeSecret(p[0]);
+    r ? conn->respondJson(200, kOk) : respondError(conn, r.error());
+}
+
+} // namespace paddock::api

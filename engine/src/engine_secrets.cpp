@@ -1,0 +1,27 @@
+// Engine's secrets: a thin door onto the vault (secrets/secret_vault.h).
+#include "engine_private.h"
+
+namespace paddock {
+
+Result<SecretInfo> Engine::setSecret(const QString &name, const QByteArray &value)
+{
+    return d->vault.setValue(name, value);
+}
+
+Result<SecretInfo> Engine::setSecretCommand(
+    const QString &name, const QString &command, int ttlSeconds)
+{
+    return d->vault.setCommand(name, command, ttlSeconds);
+}
+
+Result<QList<SecretInfo>> Engine::secrets()
+{
+    return d->vault.list();
+}
+
+Result<void> Engine::removeSecret(const QString &name)
+{
+    return d->vault.remove(name);
+}
+
+} // namespace paddock

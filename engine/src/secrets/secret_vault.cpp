@@ -1,0 +1,123 @@
+#include "secret_vault.h"
+
+#include "secret_command.h"
+
+namespace paddock::secrets {
+
+namespace {
+
+Result<void> checkName(const QString &name)
+{
+    if (!isValidSecretName(name))
+        return fail(ErrorCode::InvalidArgument,
+            QStringLiteral(
+                "'%1' is not a secret name: letters, digits and '_', starting with a letter, "
+                "at most 64")
+                .arg(name.left(80)));
+    return {};
+}
+
+} // namespace
+
+Result<SecretInfo> SecretVault::save(
+    const QString &name, SecretSource source, const QString &command, int ttlSeconds)
+{
+    auto existing = m_meta.find(name);
+    if (!existing) return tl::unexpected(existing.error());
+    SecretInfo info;
+    info.name = name;
+    info.source = source;
+    info.command = command;
+    info.ttlSeconds = ttlSeconds;
+    info.updatedAt = QDateTime::currentDateTimeUtc();
+    info.createdAt = *existing ? (*existing)->createdAt : info.updatedAt;
+    if (auto r = m_meta.save(info); !r) return tl::unexpected(r.error());
+    m_outputs.remove(name);
+    return info;
+}
+
+Result<SecretInfo> SecretVault::setValue(const QString &name, const QByteArray &value)
+{
+    if (auto r = checkName(name); !r) return tl::unexpected(r.error());
+    if (value.isEmpty())
+        return fail(
+            ErrorCode::InvalidArgument, QStringLiteral("secret %1: the value is empty").arg(name));
+    if (value.size() > kMaxSecretBytes)
+        return fail(ErrorCode::InvalidArgument,
+            QStringLiteral("secret %1: the value is larger than %2 bytes")
+                .arg(name)
+                .arg(kMaxSecretBytes));
+    // The value first: a name in the database always has its value.
+    if (auto r = m_file.setValue(name, value); !r)
+        return tl::unexpected(r.error().withContext(QStringLiteral("secret %1").arg(name)));
+    return save(name, SecretSource::Stored, {}, 0);
+}
+
+Result<SecretInfo> SecretVault::setCommand(
+    const QString &name, const QString &command, int ttlSeconds)
+{
+    if (auto r = checkName(name); !r) return tl::unexpected(r.error());
+    if (command.trimmed().isEmpty())
+        return fail(ErrorCode::InvalidArgument,
+            QStringLiteral("secret %1: the command is empty").arg(name));
+    if (ttlSeconds < 0 || ttlSeconds > kMaxSecretTtlSeconds)
+        return fail(ErrorCode::InvalidArgument,
+            QStringLiteral("secret %1: the TTL must be 0 to %2 seconds")
+                .arg(name)
+                .arg(kMaxSecretTtlSeconds));
+    auto info = save(name, SecretSource::Command, command, ttlSeconds);
+    if (info) (void)m_file.remove(name); // a stored value it had is no longer wanted
+    return info;
+}
+
+Result<void> SecretVault::remove(const QString &name)
+{
+    auto removed = m_meta.remove(name);
+    if (!removed) return tl::unexpected(removed.error());
+    if (auto r = m_file.remove(name); !r) return r;
+    m_outputs.remove(name);
+    if (!*removed)
+        return fail(ErrorCode::NotFound, QStringLiteral("no secret named %1").arg(name.left(80)));
+    return {};
+}
+
+void SecretVault::resolve(const QString &name, Callback<QByteArray> done)
+{
+    auto info = m_meta.find(name);
+    if (!info) return done(tl::unexpected(info.error()));
+    if (!*info)
+        return done(
+            fail(ErrorCode::NotFound, QStringLiteral("no secret named %1").arg(name.left(80))));
+    if ((*info)->source == SecretSource::Stored) {
+        auto value = m_file.value(name);
+        if (!value) return done(tl::unexpected(value.error()));
+        if (!*value)
+            return done(fail(ErrorCode::NotFound,
+                QStringLiteral("secret %1 has no value in %2: set it again")
+                    .arg(name, m_file.path())));
+        return done(**value);
+    }
+    const auto cached = m_outputs.constFind(name);
+    if (cached != m_outputs.constEnd() && !cached->fresh.hasExpired()) return done(cached->value);
+    const bool running = m_waiting.contains(name);
+    m_waiting[name].append(std::move(done));
+    if (running) return;
+    ++m_runs[name];
+    const int ttl = (*info)->ttlSeconds;
+    runSecretCommand(name, (*info)->command,
+        [this, life = std::weak_ptr<int>(m_life), name, ttl](Result<QByteArray> value) {
+            if (!life.expired()) onCommandDone(name, ttl, value);
+        });
+}
+
+void SecretVault::onCommandDone(
+    const QString &name, int ttlSeconds, const Result<QByteArray> &value)
+{
+    if (value && ttlSeconds > 0)
+        m_outputs.insert(name, CachedOutput { *value, QDeadlineTimer(qint64(ttlSeconds) * 1000) });
+    const QList<Callback<QByteArray>> waiting = m_waiting.take(name);
+    for (const Callback<QByteArray> &done : waiting)
+        done(value);
+}
+
+} // namespace paddock::secrets

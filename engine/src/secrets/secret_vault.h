@@ -1,0 +1,65 @@
+// Where the engine keeps and finds secrets: names and sources in the
+// database (store/secret_store.h), stored values in the user's secret file
+// (secret_file.h), command outputs fetched at use time and reused for the
+// secret's TTL (secret_command.h). Only resolve() ever yields a value, and
+// only the egress proxy calls it, to send that value upstream.
+//
+// Thread ownership: the engine thread.
+#pragma once
+
+#include "secret_file.h"
+#include "store/secret_store.h"
+
+#include "paddock/engine.h"
+#include "paddock/secrets.h"
+
+#include <QDeadlineTimer>
+#include <QHash>
+#include <QList>
+
+#include <memory>
+
+namespace paddock::secrets {
+
+class SecretVault {
+public:
+    SecretVault(store::SecretStore &meta, const QString &dir)
+        : m_meta(meta)
+        , m_file(dir)
+    {
+    }
+
+    // Stores a value (replacing what the name had, a command too).
+    Result<SecretInfo> setValue(const QString &name, const QByteArray &value);
+    // The value will be the command's output, fetched when first needed
+    // and reused for ttlSeconds (0: fetched for every use).
+    Result<SecretInfo> setCommand(const QString &name, const QString &command, int ttlSeconds);
+    Result<QList<SecretInfo>> list() { return m_meta.all(); }
+    Result<void> remove(const QString &name);
+
+    // The value now. Callers asking for a command's value while it runs
+    // share that one run.
+    void resolve(const QString &name, Callback<QByteArray> done);
+
+    // For tests: how many times a secret's command has run.
+    int commandRuns(const QString &name) const { return m_runs.value(name); }
+
+private:
+    Result<SecretInfo> save(
+        const QString &name, SecretSource source, const QString &command, int ttlSeconds);
+    void onCommandDone(const QString &name, int ttlSeconds, const Result<QByteArray> &value);
+
+    struct CachedOutput {
+        QByteArray value;
+        QDeadlineTimer fresh;
+    };
+    store::SecretStore &m_meta;
+    SecretFile m_file;
+    QHash<QString, CachedOutput> m_outputs;
+    QHash<QString, QList<Callback<QByteArray>>> m_waiting; // by name, while its command runs
+    QHash<QString, int> m_runs;
+    // Commands outlive nothing: a run that ends after the vault sees it gone.
+    std::shared_ptr<int> m_life = std::make_shared<int>(0);
+};
+
+} // namespace paddock::secrets

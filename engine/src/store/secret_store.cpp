@@ -1,0 +1,56 @@
+#include "secret_store.h"
+
+namespace paddock::store {
+
+namespace {
+
+constexpr const char *kSelect
+    = "SELECT name, source, command, ttl_seconds, created_at, updated_at FROM secrets";
+
+SecretInfo readSecret(const Statement &s)
+{
+    SecretInfo info;
+    info.name = s.text(0);
+    info.source = secretSourceFromName(s.text(1)).value_or(SecretSource::Stored);
+    info.command = s.text(2);
+    info.ttlSeconds = int(s.integer(3));
+    info.createdAt = QDateTime::fromMSecsSinceEpoch(s.integer(4), Qt::UTC);
+    info.updatedAt = QDateTime::fromMSecsSinceEpoch(s.integer(5), Qt::UTC);
+    return info;
+}
+
+} // namespace
+
+Result<QList<SecretInfo>> SecretStore::all()
+{
+    auto stmt = m_db.prepare((std::string(kSelect) + " ORDER BY name").c_str());
+    if (!stmt) return tl::unexpected(stmt.error());
+    return stmt->rows<SecretInfo>(readSecret);
+}
+
+Result<std::optional<SecretInfo>> SecretStore::find(const QString &name)
+{
+    auto stmt = m_db.prepare((std::string(kSelect) + " WHERE name = ?").c_str(), name);
+    if (!stmt) return tl::unexpected(stmt.error());
+    return stmt->first(readSecret);
+}
+
+Result<void> SecretStore::save(const SecretInfo &info)
+{
+    return m_db.run(
+        "INSERT INTO secrets (name, source, command, ttl_seconds, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET source = excluded.source, "
+        "command = excluded.command, ttl_seconds = excluded.ttl_seconds, updated_at = "
+        "excluded.updated_at",
+        info.name, secretSourceName(info.source), info.command, qint64(info.ttlSeconds),
+        info.createdAt.toMSecsSinceEpoch(), info.updatedAt.toMSecsSinceEpoch());
+}
+
+Result<bool> SecretStore::remove(const QString &name)
+{
+    if (auto r = m_db.run("DELETE FROM secrets WHERE name = ?", name); !r)
+        return tl::unexpected(r.error());
+    return m_db.changes() > 0;
+}
+
+} // namespace paddock::store

@@ -1,0 +1,258 @@
+// Secrets: a value goes in and is found again only by the vault's resolve
+// (what the egress proxy will call): not in the database, the engine log,
+// a listing or the CLI's output; the file that keeps it is 0600 and refused
+// once others could read it; a command's output is fetched at use time,
+// reused for its TTL, and bounded in time and size.
+#include "test_support.h"
+
+#include "secrets/secret_command.h"
+#include "secrets/secret_vault.h"
+#include "store/database.h"
+#include "store/secret_store.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+#include <sys/stat.h>
+
+using namespace paddock;
+using namespace paddock::test;
+
+namespace {
+
+QByteArray readAllOf(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+mode_t modeOf(const QString &path)
+{
+    struct stat st { };
+    return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? (st.st_mode & 07777) : 0;
+}
+
+// Every file of the data dir but the secret file itself.
+QByteArray everythingButTheSecretFile(const TestDataDir &data)
+{
+    QByteArray all;
+    for (const QString &name : QDir(data.paths().dataDir()).entryList(QDir::Files | QDir::Hidden))
+        all += readAllOf(data.paths().dataDir() + QLatin1Char('/') + name);
+    return all;
+}
+
+// A vault on its own database, as the engine makes one.
+struct VaultFixture {
+    TestDataDir data;
+    std::unique_ptr<store::Database> db;
+    std::unique_ptr<store::SecretStore> meta;
+    std::unique_ptr<secrets::SecretVault> vault;
+
+    VaultFixture()
+    {
+        (void)data.paths().ensureExists();
+        db = std::move(*store::Database::open(data.paths().database()));
+        meta = std::make_unique<store::SecretStore>(*db);
+        vault = std::make_unique<secrets::SecretVault>(*meta, data.paths().secretsDir());
+    }
+    Result<QByteArray> resolve(const QString &name)
+    {
+        return await<QByteArray>([&](Callback<QByteArray> done) { vault->resolve(name, done); });
+    }
+};
+
+const QByteArray kValue = "ghp_" + QByteArray("Zx9").repeated(12);
+
+} // namespace
+
+class TstSecrets : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void aStoredValueLivesOnlyInTheSecretFile()
+    {
+        TestDataDir data;
+        {
+            auto engine = Engine::open(data.paths());
+            QVERIFY(engine);
+            auto info = (*engine)->setSecret(QStringLiteral("GITHUB_TOKEN"), kValue);
+            QVERIFY2(info, info ? "" : qPrintable(info.error().message));
+            QCOMPARE(info->source, SecretSource::Stored);
+            auto listed = (*engine)->secrets();
+            QVERIFY(listed);
+            QCOMPARE(listed->size(), 1);
+            QCOMPARE(listed->first().name, QStringLiteral("GITHUB_TOKEN"));
+        }
+        const QString file = data.paths().secretsDir() + QStringLiteral("/values.json");
+        QCOMPARE(modeOf(data.paths().secretsDir()), mode_t(0700));
+        QCOMPARE(modeOf(file), mode_t(0600));
+        QVERIFY(readAllOf(file).contains(kValue.toBase64()));
+        const QByteArray rest = everythingButTheSecretFile(data);
+        QVERIFY(rest.contains("GITHUB_TOKEN")); // the search does search the database
+        QVERIFY(!rest.contains(kValue));
+        QVERIFY(!rest.contains(kValue.toBase64()));
+    }
+
+    void namesValuesAndTtlsAreChecked()
+    {
+        VaultFixture fx;
+        for (const QString &name : { QString(), QStringLiteral("1TOKEN"), QStringLiteral("A-B"),
+                 QStringLiteral("A B"), QStringLiteral("ÄB"), QStringLiteral("{{secret.X}}"),
+                 QString(65, QLatin1Char('A')) }) {
+            auto r = fx.vault->setValue(name, kValue);
+            QVERIFY2(!r && r.error().code == ErrorCode::InvalidArgument, qPrintable(name));
+        }
+        QVERIFY(fx.vault->setValue(QStringLiteral("A_1"), kValue));
+        QVERIFY(!fx.vault->setValue(QStringLiteral("EMPTY"), QByteArray()));
+        QVERIFY(!fx.vault->setValue(QStringLiteral("HUGE"), QByteArray(kMaxSecretBytes + 1, 'x')));
+        QVERIFY(fx.vault->setValue(QStringLiteral("LARGEST"), QByteArray(kMaxSecretBytes, 'x')));
+        QVERIFY(!fx.vault->setCommand(QStringLiteral("CMD"), QStringLiteral("  "), 0));
+        QVERIFY(!fx.vault->setCommand(QStringLiteral("CMD"), QStringLiteral("echo x"), -1));
+        QVERIFY(!fx.vault->setCommand(
+            QStringLiteral("CMD"), QStringLiteral("echo x"), kMaxSecretTtlSeconds + 1));
+        QCOMPARE(fx.vault->list()->size(), 2);
+    }
+
+    void aValueResolvesAndIsForgottenWhenRemoved()
+    {
+        VaultFixture fx;
+        QVERIFY(fx.vault->setValue(QStringLiteral("TOKEN"), kValue));
+        QCOMPARE(fx.resolve(QStringLiteral("TOKEN")).value_or(QByteArray()), kValue);
+        QVERIFY(fx.vault->remove(QStringLiteral("TOKEN")));
+        QVERIFY(!readAllOf(fx.data.paths().secretsDir() + QStringLiteral("/values.json"))
+                     .contains(kValue.toBase64()));
+        auto gone = fx.resolve(QStringLiteral("TOKEN"));
+        QVERIFY(!gone && gone.error().code == ErrorCode::NotFound);
+        auto again = fx.vault->remove(QStringLiteral("TOKEN"));
+        QVERIFY(!again && again.error().code == ErrorCode::NotFound);
+    }
+
+    // Fail closed: a value others could have read is no longer a secret to send.
+    void aSecretFileOthersCanReadIsRefused()
+    {
+        VaultFixture fx;
+        QVERIFY(fx.vault->setValue(QStringLiteral("TOKEN"), kValue));
+        const QString file = fx.data.paths().secretsDir() + QStringLiteral("/values.json");
+        QVERIFY(::chmod(QFile::encodeName(file).constData(), 0644) == 0);
+        auto value = fx.resolve(QStringLiteral("TOKEN"));
+        QVERIFY(!value);
+        QVERIFY2(value.error().message.contains(QStringLiteral("readable by others")),
+            qPrintable(value.error().message));
+        QVERIFY(!fx.vault->setValue(QStringLiteral("OTHER"), kValue)); // nor written to
+        QFile damaged(file);
+        QVERIFY(::chmod(QFile::encodeName(file).constData(), 0600) == 0);
+        QVERIFY(damaged.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        damaged.write("{not json");
+        damaged.close();
+        value = fx.resolve(QStringLiteral("TOKEN"));
+        QVERIFY(!value);
+        QVERIFY2(value.error().message.contains(QStringLiteral("damaged")),
+            qPrintable(value.error().message));
+    }
+
+    void aCommandsOutputIsReusedForItsTtlAndSharedWhileItRuns()
+    {
+        VaultFixture fx;
+        QVERIFY(fx.vault->setCommand(
+            QStringLiteral("CACHED"), QStringLiteral("printf 'from-command\\n'"), 60));
+        QVERIFY(fx.vault->setCommand(QStringLiteral("FRESH"), QStringLiteral("echo fresh"), 0));
+        // Two asking at once share one run.
+        QList<Result<QByteArray>> answers;
+        fx.vault->resolve(QStringLiteral("CACHED"), [&](Result<QByteArray> r) { answers << r; });
+        fx.vault->resolve(QStringLiteral("CACHED"), [&](Result<QByteArray> r) { answers << r; });
+        QTRY_COMPARE_WITH_TIMEOUT(answers.size(), 2, kWaitMs);
+        for (const auto &a : answers)
+            QCOMPARE(a.value_or(QByteArray()), QByteArray("from-command"));
+        QCOMPARE(fx.resolve(QStringLiteral("CACHED")).value_or(QByteArray()),
+            QByteArray("from-command"));
+        QCOMPARE(fx.vault->commandRuns(QStringLiteral("CACHED")), 1);
+        QCOMPARE(fx.resolve(QStringLiteral("FRESH")).value_or(QByteArray()), QByteArray("fresh"));
+        QCOMPARE(fx.resolve(QStringLiteral("FRESH")).value_or(QByteArray()), QByteArray("fresh"));
+        QCOMPARE(fx.vault->commandRuns(QStringLiteral("FRESH")), 2);
+        QVERIFY(fx.vault->list()->at(0).command == QStringLiteral("printf 'from-command\\n'"));
+    }
+
+    // A failure says why without repeating what the command printed: a
+    // half-printed secret must not reach a log.
+    void aFailingCommandSaysWhyButNotWhatItPrinted()
+    {
+        VaultFixture fx;
+        QVERIFY(fx.vault->setCommand(QStringLiteral("BROKEN"),
+            QStringLiteral("echo HALF-A-SECRET; echo 'vault is locked' >&2; exit 3"), 60));
+        auto r = fx.resolve(QStringLiteral("BROKEN"));
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.contains(QStringLiteral("exit status 3"))
+                && r.error().message.contains(QStringLiteral("vault is locked")),
+            qPrintable(r.error().message));
+        QVERIFY(!r.error().message.contains(QStringLiteral("HALF-A-SECRET")));
+        QVERIFY(fx.vault->setCommand(QStringLiteral("SILENT"), QStringLiteral("true"), 0));
+        r = fx.resolve(QStringLiteral("SILENT"));
+        QVERIFY(!r && r.error().message.contains(QStringLiteral("printed nothing")));
+        QVERIFY(fx.vault->setCommand(
+            QStringLiteral("FLOOD"), QStringLiteral("head -c 1000000 /dev/zero"), 0));
+        r = fx.resolve(QStringLiteral("FLOOD"));
+        QVERIFY2(!r && r.error().message.contains(QStringLiteral("more than")),
+            qPrintable(r.error().message));
+    }
+
+    void aHangingCommandIsStoppedAtItsDeadline()
+    {
+        QElapsedTimer clock;
+        clock.start();
+        auto r = await<QByteArray>([](Callback<QByteArray> done) {
+            secrets::runSecretCommand(
+                QStringLiteral("SLOW"), QStringLiteral("sleep 30"), done, 300);
+        });
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.contains(QStringLiteral("did not finish")),
+            qPrintable(r.error().message));
+        QVERIFY(clock.elapsed() < 10000);
+    }
+
+    // The CLI: the value comes from stdin only and never comes back.
+    void theCliSetsListsAndRemovesWithoutShowingAValue()
+    {
+        TestDataDir data;
+        const QString dir = data.path() + QStringLiteral("/cli");
+        CliRun set = runCli(dir,
+            { QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("API_KEY") }, kWaitMs,
+            kValue + '\n');
+        QVERIFY2(set.exitCode == 0, set.err.constData());
+        CliRun cmd = runCli(dir,
+            { QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("FROM_PASS"),
+                QStringLiteral("--from-command"), QStringLiteral("pass show api"),
+                QStringLiteral("--ttl"), QStringLiteral("300") });
+        QVERIFY2(cmd.exitCode == 0, cmd.err.constData());
+        CliRun ls = runCli(dir, { QStringLiteral("secret"), QStringLiteral("ls") });
+        QVERIFY2(ls.exitCode == 0 && ls.out.contains("API_KEY") && ls.out.contains("pass show api"),
+            ls.out + ls.err);
+        CliRun json = runCli(
+            dir, { QStringLiteral("secret"), QStringLiteral("ls"), QStringLiteral("--json") });
+        const QJsonArray listed
+            = QJsonDocument::fromJson(json.out).object().value(QStringLiteral("secrets")).toArray();
+        QCOMPARE(listed.size(), 2);
+        QVERIFY(!(ls.out + ls.err + json.out + set.out + set.err).contains(kValue));
+        QVERIFY(!(ls.out + json.out).contains(kValue.toBase64()));
+        CliRun empty = runCli(dir,
+            { QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("NOTHING") }, kWaitMs,
+            QByteArray(""));
+        QVERIFY2(empty.exitCode != 0 && empty.err.contains("no value"), empty.err.constData());
+        CliRun rm = runCli(
+            dir, { QStringLiteral("secret"), QStringLiteral("rm"), QStringLiteral("API_KEY") });
+        QVERIFY2(rm.exitCode == 0, rm.err.constData());
+        CliRun rmAgain = runCli(
+            dir, { QStringLiteral("secret"), QStringLiteral("rm"), QStringLiteral("API_KEY") });
+        QVERIFY2(rmAgain.exitCode != 0 && rmAgain.err.contains("no secret named API_KEY"),
+            rmAgain.err.constData());
+        const QByteArray log = readAllOf(dir + QStringLiteral("/engine.log"));
+        QVERIFY(!log.contains(kValue) && !log.contains(kValue.toBase64()));
+        shutDownCliEngine(dir);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstSecrets)
+#include "tst_secrets.moc"
