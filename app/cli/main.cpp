@@ -20,42 +20,64 @@ struct Verb {
 };
 
 constexpr Verb kVerbs[] = {
-    { "create", createCommand, "create [--name NAME] [--json]        create and start a sandbox; prints its ID" },
+    { "create", createCommand,
+        "create [NAME] [--json]               create and start a sandbox; prints its ID" },
     { "ls", lsCommand, "ls [--json]                          list sandboxes" },
     { "start", startCommand, "start SB                             start a stopped sandbox" },
     { "stop", stopCommand, "stop SB                              stop a sandbox (its files stay)" },
     { "rm", rmCommand, "rm SB [--force]                      delete a sandbox and its files" },
-    { "exec", execCommand, "exec SB [--cwd DIR] [--env K=V]… -- CMD [ARG…]   run a command; exits with its status" },
-    { "shell", shellCommand, "shell SB [--cwd DIR] [--env K=V]… [-- CMD…]   a terminal in the sandbox (default: bash -l)" },
-    { "spawn", spawnCommand, "spawn SB [--name NAME] -- CMD…       start a background process; prints its ID" },
+    { "exec", execCommand,
+        "exec SB [--cwd DIR] [--env K=V]… -- CMD [ARG…]   run a command; exits with its status" },
+    { "shell", shellCommand,
+        "shell SB [--cwd DIR] [--env K=V]… [-- CMD…]   a terminal in the sandbox (default: bash "
+        "-l)" },
+    { "spawn", spawnCommand,
+        "spawn SB [--name NAME] -- CMD…       start a background process; prints its ID" },
     { "ps", psCommand, "ps SB [--json]                       list background processes" },
     { "logs", logsCommand, "logs SB PROC [--follow]              print a process's output" },
     { "kill", killCommand, "kill SB PROC [--signal SIG]          signal a process (default TERM)" },
-    { "wait", waitCommand, "wait SB PROC [--exit | --log REGEX] [--timeout S]   until it exits / prints a match" },
-    { "files", filesCommand, "files ls|stat|cat|write|rm|mkdir|mv SB PATH…   a sandbox's files (write: from stdin)" },
-    { "watch", watchCommand, "watch SB PATH [--exclude GLOB]… [--since N] [--json]   changes as they happen" },
-    { "egress", egressCommand, "egress rules|allow|deny|ask|rm|move SB|--global …   where a sandbox may connect\n"
-                               "         egress log SB [--follow] [--json] · pending · answer Q ANSWER · mode SB ask-unlisted\n"
-                               "         egress resolve NAME ADDR[:PORT] | --rm NAME · proxy URL|--off" },
-    { "secret", secretCommand, "secret set NAME [--from-command CMD [--ttl S]] · ls [--json] · rm NAME   values for egress (set: from stdin)" },
-    { "cp", cpCommand, "cp SRC DST                           copy a file between host and sandbox (SB:PATH)" },
+    { "wait", waitCommand,
+        "wait SB PROC [--exit | --log REGEX] [--timeout S]   until it exits / prints a match" },
+    { "files", filesCommand,
+        "files ls|stat|cat|write|rm|mkdir|mv SB PATH…   a sandbox's files (write: from stdin)" },
+    { "watch", watchCommand,
+        "watch SB PATH [--exclude GLOB]… [--since N] [--json]   changes as they happen" },
+    { "egress", egressCommand,
+        "egress rules|allow|deny|ask|rm|move SB|--global …   where a sandbox may connect\n"
+        "         egress log SB [--follow] [--json] · pending · answer Q ANSWER · mode SB "
+        "ask-unlisted\n"
+        "         egress resolve NAME ADDR[:PORT] | --rm NAME · proxy URL|--off" },
+    { "secret", secretCommand,
+        "secret set NAME · set NAME --from-command CMD [--ttl S] · ls [--json] · rm NAME\n"
+        "         values the egress proxy will inject into sandboxes' requests (issue #14: not "
+        "yet);\n"
+        "         sandboxes never see them. set reads the value from stdin; it is kept in\n"
+        "         DATA_DIR/secrets/values.json (0600). --from-command runs CMD on the host, as "
+        "you,\n"
+        "         when the value is needed (at most 30 s, 64 KiB), reusing it for --ttl S (0: each "
+        "use)" },
+    { "cp", cpCommand,
+        "cp SRC DST                           copy a file between host and sandbox (SB:PATH)" },
 };
 
 void printUsage()
 {
-    QString text = QStringLiteral("usage: paddock [--data-dir DIR] VERB …\n\n"
-                                  "  serve                                run a headless engine in the foreground\n");
+    QString text = QStringLiteral(
+        "usage: paddock [--data-dir DIR] VERB …\n\n"
+        "  serve                                run a headless engine in the foreground\n");
     for (const Verb &v : kVerbs)
         text += QStringLiteral("  %1\n").arg(QString::fromUtf8(v.usage));
-    text += QStringLiteral("\nSB is a sandbox ID or name; PROC a process ID or name.\n"
-                           "The data dir defaults to $PADDOCK_DATA_DIR, then $XDG_DATA_HOME/paddock.\n");
+    text += QStringLiteral(
+        "\nSB is a sandbox ID or name; PROC a process ID or name.\n"
+        "The data dir defaults to $PADDOCK_DATA_DIR, then $XDG_DATA_HOME/paddock.\n");
     (void)writeRaw(1, text.toUtf8());
 }
 
 // Replaces this process with paddock-desktop, found beside it.
 int openDesktop(const QString &dataDir)
 {
-    QByteArray exe = QFile::encodeName(QCoreApplication::applicationDirPath() + QStringLiteral("/paddock-desktop"));
+    QByteArray exe = QFile::encodeName(
+        QCoreApplication::applicationDirPath() + QStringLiteral("/paddock-desktop"));
     QByteArray dir = QFile::encodeName(dataDir);
     std::vector<char *> argv { exe.data() };
     QByteArray flag = "--data-dir";
@@ -66,7 +88,8 @@ int openDesktop(const QString &dataDir)
     argv.push_back(nullptr);
     ::execv(exe.constData(), argv.data());
     return reportError(paddock::Error { paddock::ErrorCode::Internal,
-                                        QStringLiteral("cannot start %1: %2").arg(QString::fromLocal8Bit(exe), qt_error_string(errno)) });
+        QStringLiteral("cannot start %1: %2")
+            .arg(QString::fromLocal8Bit(exe), qt_error_string(errno)) });
 }
 
 // `VERB --help` or `VERB -h` before any `--` (after it, they are the
@@ -74,10 +97,8 @@ int openDesktop(const QString &dataDir)
 bool asksForHelp(const QStringList &args)
 {
     for (const QString &a : args) {
-        if (a == QLatin1String("--"))
-            return false;
-        if (a == QLatin1String("--help") || a == QLatin1String("-h"))
-            return true;
+        if (a == QLatin1String("--")) return false;
+        if (a == QLatin1String("--help") || a == QLatin1String("-h")) return true;
     }
     return false;
 }
@@ -85,12 +106,17 @@ bool asksForHelp(const QStringList &args)
 int printVerbUsage(const QString &verb)
 {
     if (verb == QLatin1String("serve")) {
-        printLine(QStringLiteral("usage: paddock [--data-dir DIR] serve    run a headless engine in the foreground"));
+        printLine(QStringLiteral(
+            "usage: paddock [--data-dir DIR] serve    run a headless engine in the foreground"));
         return 0;
     }
     for (const Verb &v : kVerbs)
         if (verb == QLatin1String(v.name)) {
-            printLine(QStringLiteral("usage: paddock [--data-dir DIR] %1").arg(QString::fromUtf8(v.usage)));
+            // Written raw: the usage's own line breaks are meant.
+            (void)writeRaw(1,
+                QStringLiteral("usage: paddock [--data-dir DIR] %1\n")
+                    .arg(QString::fromUtf8(v.usage))
+                    .toUtf8());
             return 0;
         }
     return usageError(QStringLiteral("unknown verb '%1'").arg(verb));
@@ -120,7 +146,8 @@ int main(int argc, char **argv)
         else
             return usageError(QStringLiteral("unknown option %1").arg(opt));
     }
-    if (args.isEmpty() && (qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")))
+    if (args.isEmpty()
+        && (qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")))
         return openDesktop(dataDir); // `paddock` alone, at a desktop: the window
     if (args.isEmpty()) {
         printUsage();
@@ -129,15 +156,13 @@ int main(int argc, char **argv)
     const QString verb = args.takeFirst();
     if (verb == QLatin1String("-h") || verb == QLatin1String("help"))
         return args.isEmpty() ? (printUsage(), 0) : printVerbUsage(args.first());
-    if (asksForHelp(args))
-        return printVerbUsage(verb);
+    if (asksForHelp(args)) return printVerbUsage(verb);
     const paddock::DataPaths paths = paddock::DataPaths::resolve(dataDir);
-    if (verb == QLatin1String("serve"))
-        return serveCommand(paths, args);
+    if (verb == QLatin1String("serve")) return serveCommand(paths, args);
     for (const Verb &v : kVerbs) {
-        if (verb != QLatin1String(v.name))
-            continue;
-        CliContext ctx { paths, ApiClient(paths.apiSocket(), [&paths] { return ensureEngine(paths); }) };
+        if (verb != QLatin1String(v.name)) continue;
+        CliContext ctx { paths,
+            ApiClient(paths.apiSocket(), [&paths] { return ensureEngine(paths); }) };
         return v.run(ctx, args);
     }
     return usageError(QStringLiteral("unknown verb '%1'").arg(verb));

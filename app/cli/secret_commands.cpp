@@ -9,6 +9,7 @@
 
 #include "paddock/secrets.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QUrl>
 
@@ -61,25 +62,46 @@ Result<QByteArray> readTypedValue(const QString &name)
 
 Result<QByteArray> readValue(const QString &name)
 {
-    auto value = ::isatty(0) ? readTypedValue(name) : readBounded(0, false);
+    const bool typed = ::isatty(0);
+    auto value = typed ? readTypedValue(name) : readBounded(0, false);
     if (!value) return value;
     if (value->endsWith('\n')) // what `echo` and here-strings add
         value->chop(1);
     if (value->endsWith('\r')) value->chop(1);
     if (value->isEmpty())
         return fail(ErrorCode::InvalidArgument,
-            QStringLiteral("no value on standard input: "
-                           "paddock secret set %1 < FILE, or type it")
-                .arg(name));
+            typed ? QStringLiteral("empty value: nothing stored")
+                  : QStringLiteral("no value on standard input: paddock secret set %1 < FILE")
+                        .arg(name));
     if (value->size() > kMaxSecretBytes)
         return fail(ErrorCode::InvalidArgument,
             QStringLiteral("the value is larger than %1 bytes").arg(kMaxSecretBytes));
     return value;
 }
 
+QString sourceText(const QJsonObject &o)
+{
+    if (o.contains(QStringLiteral("problem")))
+        return QStringLiteral("stored, UNUSABLE: ") + o.value(QStringLiteral("problem")).toString();
+    if (!o.contains(QStringLiteral("command"))) return QStringLiteral("stored");
+    const int ttl = o.value(QStringLiteral("ttl")).toInt();
+    return ttl > 0 ? QStringLiteral("command, output reused %1 s").arg(ttl)
+                   : QStringLiteral("command, run at each use");
+}
+
+QString shortened(const QString &text, int most)
+{
+    return text.size() > most ? text.left(most - 1) + QChar(0x2026) : text;
+}
+
 int setSecret(CliContext &ctx, const QStringList &args)
 {
     CliArgs a = parseArgs(args, { QStringLiteral("--from-command"), QStringLiteral("--ttl") }, {});
+    if (a.error.isEmpty() && a.positional.size() > 1)
+        return usageError(QStringLiteral(
+            "a value is read from standard input, never from the command line (where "
+            "ps and shell history keep it): paddock secret set %1 < FILE")
+                              .arg(a.positional[0]));
     if (!a.error.isEmpty() || a.positional.size() != 1)
         return usageError(a.error.isEmpty() ? QStringLiteral(
                               "usage: paddock secret set NAME   (the value from stdin)\n"
@@ -88,13 +110,18 @@ int setSecret(CliContext &ctx, const QStringList &args)
     const QString name = a.positional[0];
     if (!isValidSecretName(name))
         return usageError(QStringLiteral(
-            "'%1' is not a secret name: letters, digits and '_', starting with a letter")
+            "'%1' is not a secret name: 1 to 64 letters, digits and '_', starting with a letter")
                               .arg(name));
     QJsonObject body;
     if (a.values.contains(QStringLiteral("--from-command"))) {
         bool ok = true;
         const int ttl = a.value(QStringLiteral("--ttl"), QStringLiteral("0")).toInt(&ok);
-        if (!ok) return usageError(QStringLiteral("--ttl takes whole seconds"));
+        if (!ok || ttl < 0 || ttl > kMaxSecretTtlSeconds)
+            return usageError(
+                QStringLiteral("--ttl takes whole seconds from 0 (run at each use) to %1")
+                    .arg(kMaxSecretTtlSeconds));
+        if (a.value(QStringLiteral("--from-command")).trimmed().isEmpty())
+            return usageError(QStringLiteral("--from-command needs a command"));
         body = { { QStringLiteral("command"), a.value(QStringLiteral("--from-command")) },
             { QStringLiteral("ttl"), ttl } };
     } else {
@@ -115,15 +142,15 @@ int listSecrets(CliContext &ctx, const QStringList &args)
         return usageError(
             a.error.isEmpty() ? QStringLiteral("usage: paddock secret ls [--json]") : a.error);
     return printList(ctx, QStringLiteral("/v1/secrets"), a.flags.contains(QStringLiteral("--json")),
-        "secrets", { QStringLiteral("NAME"), QStringLiteral("SOURCE"), QStringLiteral("UPDATED") },
+        "secrets",
+        { QStringLiteral("NAME"), QStringLiteral("SOURCE"), QStringLiteral("UPDATED"),
+            QStringLiteral("COMMAND") },
         [](const QJsonObject &o) {
-            QString source = o.value(QStringLiteral("source")).toString();
-            if (o.contains(QStringLiteral("command")))
-                source = QStringLiteral("command: %1 (reused %2 s)")
-                             .arg(o.value(QStringLiteral("command")).toString())
-                             .arg(o.value(QStringLiteral("ttl")).toInt());
-            return QStringList { o.value(QStringLiteral("name")).toString(), source,
-                o.value(QStringLiteral("updatedAt")).toString() };
+            const QDateTime updated = QDateTime::fromString(
+                o.value(QStringLiteral("updatedAt")).toString(), Qt::ISODateWithMs);
+            return QStringList { o.value(QStringLiteral("name")).toString(), sourceText(o),
+                updated.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+                shortened(o.value(QStringLiteral("command")).toString(), 60) };
         });
 }
 
@@ -142,7 +169,10 @@ int secretCommand(CliContext &ctx, const QStringList &args)
     if (sub == QLatin1String("set")) return setSecret(ctx, args.mid(1));
     if (sub == QLatin1String("ls")) return listSecrets(ctx, args.mid(1));
     if (sub == QLatin1String("rm")) return removeSecret(ctx, args.mid(1));
-    return usageError(QStringLiteral("usage: paddock secret set|ls|rm …"));
+    if (sub.isEmpty())
+        return usageError(
+            QStringLiteral("usage: paddock secret set|ls|rm …   (paddock help secret)"));
+    return usageError(QStringLiteral("unknown secret command '%1': use set, ls or rm").arg(sub));
 }
 
 } // namespace paddock::cli

@@ -8,10 +8,10 @@ Result<SecretInfo> Engine::setSecret(const QString &name, const QByteArray &valu
     return d->vault.setValue(name, value);
 }
 
-Result<SecretInfo> Engine::setSecretCommand(
-    const QString &name, const QString &command, int ttlSeconds)
+void Engine::setSecretCommand(
+    const QString &name, const QString &command, int ttlSeconds, Callback<SecretInfo> done)
 {
-    return d->vault.setCommand(name, command, ttlSeconds);
+    d->vault.setCommand(name, command, ttlSeconds, std::move(done));
 }
 
 Result<QList<SecretInfo>> Engine::secrets()

@@ -27,8 +27,10 @@ DirCheck checkPrivateDir(const QString &path, bool followLinks);
 // symlink, and closed to others (0700).
 Result<void> ensurePrivateDir(const QString &path);
 
-// Creates `path` and its parents if missing; it must then be ours (a
-// symlink to a directory of ours is fine) and is tightened to 0700.
+// Creates `path` and its parents if missing, each 0700 from the start; it
+// must then be ours (a symlink to a directory of ours is fine) and not
+// writable by others (what they could have put in it stays: refused), and
+// is tightened to 0700.
 Result<void> ensureOwnedTree(const QString &path, const QString &what);
 
 } // namespace paddock::detail

@@ -26,7 +26,8 @@ tl::unexpected<Error> ioFailure(const QString &what, int err)
 Result<QByteArray> readOwnFile(const QString &path, qint64 maxBytes, bool secret)
 {
     const QByteArray name = QFile::encodeName(path);
-    UniqueFd fd(::open(name.constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY));
+    UniqueFd fd(
+        ::open(name.constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
     if (!fd.valid()) return ioFailure(QStringLiteral("open %1").arg(path), errno);
     struct stat st { };
     if (::fstat(fd.get(), &st) != 0) return ioFailure(QStringLiteral("stat %1").arg(path), errno);

@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
@@ -152,6 +153,76 @@ private Q_SLOTS:
         QVERIFY(second->fingerprint() != first->fingerprint());
         QCOMPARE(notes.size(), 1);
         QVERIFY2(notes.first().contains(why), qPrintable(notes.first()));
+    }
+
+    // Some CAs' files hold the key beside the certificate: what sandboxes
+    // get is the certificate re-encoded, never the file as found.
+    void aCertificateFileHoldingTheKeyNeverCarriesIt()
+    {
+        TestDataDir data;
+        auto first = PaddockCa::loadOrCreate(caDir(data));
+        QVERIFY(first);
+        const QString pemPath = caDir(data) + QStringLiteral("/paddock-ca.pem");
+        QFile pem(pemPath);
+        QVERIFY(pem.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        pem.write(
+            fileText(caDir(data) + QStringLiteral("/paddock-ca.key")) + first->certificatePem());
+        pem.close();
+        auto again = PaddockCa::loadOrCreate(caDir(data));
+        QVERIFY(again);
+        QCOMPARE(again->fingerprint(), first->fingerprint());
+        QVERIFY(!again->certificatePem().contains("PRIVATE KEY"));
+        QCOMPARE(again->certificatePem(), first->certificatePem());
+    }
+
+    // Not a file to read: moved aside like any unusable CA, never waited on.
+    void aFifoInPlaceOfTheKeyDoesNotHangTheEngine()
+    {
+        TestDataDir data;
+        QVERIFY(PaddockCa::loadOrCreate(caDir(data)));
+        const QString key = caDir(data) + QStringLiteral("/paddock-ca.key");
+        QVERIFY(QFile::remove(key));
+        QVERIFY(::mkfifo(QFile::encodeName(key).constData(), 0600) == 0);
+        QStringList notes;
+        auto replaced = PaddockCa::loadOrCreate(caDir(data), &notes);
+        QVERIFY2(replaced, replaced ? "" : qPrintable(replaced.error().message));
+        QCOMPARE(notes.size(), 1);
+        QVERIFY2(notes.first().contains(QStringLiteral("not a regular file")),
+            qPrintable(notes.first()));
+    }
+
+    // Another user who could write into the data dir could have planted a
+    // layer every sandbox mounts, or a database linked to their own
+    // directory: such a data dir is refused, not tightened and used.
+    void aDataDirOthersCouldWriteIsRefused()
+    {
+        TestDataDir data;
+        QVERIFY(QDir().mkpath(data.paths().dataDir()));
+        QVERIFY(::chmod(QFile::encodeName(data.paths().dataDir()).constData(), 0777) == 0);
+        auto engine = Engine::open(data.paths());
+        QVERIFY(!engine);
+        QVERIFY2(engine.error().message.contains(QStringLiteral("can be written by other users"))
+                && engine.error().message.contains(QStringLiteral("chmod 700")),
+            qPrintable(engine.error().message));
+        QVERIFY(::chmod(QFile::encodeName(data.paths().dataDir()).constData(), 0755)
+            == 0); // readable only: tightened
+        QVERIFY(data.paths().ensureExists());
+        QCOMPARE(modeOf(data.paths().dataDir()), mode_t(0700));
+    }
+
+    // Made 0700 from its first moment, every missing part of the path,
+    // whatever the umask: no window for another user to plant anything.
+    void aNewDataDirIsPrivateFromItsFirstMoment()
+    {
+        QTemporaryDir root;
+        const QString dir = root.path() + QStringLiteral("/a/b/data");
+        const mode_t old = ::umask(0);
+        auto made = DataPaths::resolve(dir).ensureExists();
+        ::umask(old);
+        QVERIFY2(made, made ? "" : qPrintable(made.error().message));
+        for (const QString &part :
+            { root.path() + QStringLiteral("/a"), root.path() + QStringLiteral("/a/b"), dir })
+            QCOMPARE(modeOf(part), mode_t(0700));
     }
 
     void aSandboxTrustsTheHostsBundleAndPaddocksCa()

@@ -12,6 +12,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -63,6 +64,11 @@ struct VaultFixture {
     {
         return await<QByteArray>([&](Callback<QByteArray> done) { vault->resolve(name, done); });
     }
+    Result<SecretInfo> setCommand(const QString &name, const QString &command, int ttl)
+    {
+        return await<SecretInfo>(
+            [&](Callback<SecretInfo> done) { vault->setCommand(name, command, ttl, done); });
+    }
 };
 
 const QByteArray kValue = "ghp_" + QByteArray("Zx9").repeated(12);
@@ -110,9 +116,9 @@ private Q_SLOTS:
         QVERIFY(!fx.vault->setValue(QStringLiteral("EMPTY"), QByteArray()));
         QVERIFY(!fx.vault->setValue(QStringLiteral("HUGE"), QByteArray(kMaxSecretBytes + 1, 'x')));
         QVERIFY(fx.vault->setValue(QStringLiteral("LARGEST"), QByteArray(kMaxSecretBytes, 'x')));
-        QVERIFY(!fx.vault->setCommand(QStringLiteral("CMD"), QStringLiteral("  "), 0));
-        QVERIFY(!fx.vault->setCommand(QStringLiteral("CMD"), QStringLiteral("echo x"), -1));
-        QVERIFY(!fx.vault->setCommand(
+        QVERIFY(!fx.setCommand(QStringLiteral("CMD"), QStringLiteral("  "), 0));
+        QVERIFY(!fx.setCommand(QStringLiteral("CMD"), QStringLiteral("echo x"), -1));
+        QVERIFY(!fx.setCommand(
             QStringLiteral("CMD"), QStringLiteral("echo x"), kMaxSecretTtlSeconds + 1));
         QCOMPARE(fx.vault->list()->size(), 2);
     }
@@ -154,51 +160,97 @@ private Q_SLOTS:
             qPrintable(value.error().message));
     }
 
+    // A link in place of the file, even one that leads nowhere, is refused:
+    // replacing it would quietly lose where the values went.
+    void aSymlinkInPlaceOfTheSecretFileIsRefused()
+    {
+        VaultFixture fx;
+        QVERIFY(fx.vault->setValue(QStringLiteral("FIRST"), kValue));
+        const QString file = fx.data.paths().secretsDir() + QStringLiteral("/values.json");
+        QVERIFY(QFile::remove(file));
+        QVERIFY(QFile::link(fx.data.path() + QStringLiteral("/nowhere.json"), file));
+        auto r = fx.vault->setValue(QStringLiteral("SECOND"), kValue);
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.contains(QStringLiteral("symbolic link")),
+            qPrintable(r.error().message));
+        QVERIFY(QFileInfo(file).isSymLink());
+    }
+
     void aCommandsOutputIsReusedForItsTtlAndSharedWhileItRuns()
     {
         VaultFixture fx;
-        QVERIFY(fx.vault->setCommand(
+        // Saving runs it once; its output then serves for the TTL.
+        QVERIFY(fx.setCommand(
             QStringLiteral("CACHED"), QStringLiteral("printf 'from-command\\n'"), 60));
-        QVERIFY(fx.vault->setCommand(QStringLiteral("FRESH"), QStringLiteral("echo fresh"), 0));
-        // Two asking at once share one run.
-        QList<Result<QByteArray>> answers;
-        fx.vault->resolve(QStringLiteral("CACHED"), [&](Result<QByteArray> r) { answers << r; });
-        fx.vault->resolve(QStringLiteral("CACHED"), [&](Result<QByteArray> r) { answers << r; });
-        QTRY_COMPARE_WITH_TIMEOUT(answers.size(), 2, kWaitMs);
-        for (const auto &a : answers)
-            QCOMPARE(a.value_or(QByteArray()), QByteArray("from-command"));
+        QCOMPARE(fx.resolve(QStringLiteral("CACHED")).value_or(QByteArray()),
+            QByteArray("from-command"));
         QCOMPARE(fx.resolve(QStringLiteral("CACHED")).value_or(QByteArray()),
             QByteArray("from-command"));
         QCOMPARE(fx.vault->commandRuns(QStringLiteral("CACHED")), 1);
-        QCOMPARE(fx.resolve(QStringLiteral("FRESH")).value_or(QByteArray()), QByteArray("fresh"));
-        QCOMPARE(fx.resolve(QStringLiteral("FRESH")).value_or(QByteArray()), QByteArray("fresh"));
+        QCOMPARE(fx.vault->list()->at(0).command, QStringLiteral("printf 'from-command\\n'"));
+        // TTL 0: a run for every use, but two asking at once share one.
+        QVERIFY(fx.setCommand(QStringLiteral("FRESH"), QStringLiteral("echo fresh"), 0));
+        QList<Result<QByteArray>> answers;
+        fx.vault->resolve(QStringLiteral("FRESH"), [&](Result<QByteArray> r) { answers << r; });
+        fx.vault->resolve(QStringLiteral("FRESH"), [&](Result<QByteArray> r) { answers << r; });
+        QTRY_COMPARE_WITH_TIMEOUT(answers.size(), 2, kWaitMs);
+        for (const auto &a : answers)
+            QCOMPARE(a.value_or(QByteArray()), QByteArray("fresh"));
         QCOMPARE(fx.vault->commandRuns(QStringLiteral("FRESH")), 2);
-        QVERIFY(fx.vault->list()->at(0).command == QStringLiteral("printf 'from-command\\n'"));
+        QCOMPARE(fx.resolve(QStringLiteral("FRESH")).value_or(QByteArray()), QByteArray("fresh"));
+        QCOMPARE(fx.vault->commandRuns(QStringLiteral("FRESH")), 3);
     }
 
+    // The list says when a stored secret's value is gone, and a removal
+    // that cannot remove the value keeps the name too.
+    void theListAndRemovalNeverDisagreeWithTheFile()
+    {
+        VaultFixture fx;
+        QVERIFY(fx.vault->setValue(QStringLiteral("KEPT"), kValue));
+        const QString file = fx.data.paths().secretsDir() + QStringLiteral("/values.json");
+        QVERIFY(::chmod(QFile::encodeName(file).constData(), 0644) == 0);
+        auto refused = fx.vault->remove(QStringLiteral("KEPT"));
+        QVERIFY2(!refused && refused.error().message.contains(QStringLiteral("chmod 600")),
+            qPrintable(refused.error().message));
+        QCOMPARE(fx.vault->list()->size(), 1);
+        QVERIFY(readAllOf(file).contains(kValue.toBase64()));
+        QVERIFY(fx.vault->list()->first().problem.contains(QStringLiteral("readable by others")));
+        QVERIFY(QFile::remove(file));
+        QVERIFY2(fx.vault->list()->first().problem.contains(QStringLiteral("set it again")),
+            qPrintable(fx.vault->list()->first().problem));
+    }
     // A failure says why without repeating what the command printed: a
-    // half-printed secret must not reach a log.
+    // half-printed secret must not reach a log. A command that fails when
+    // saved is not saved.
     void aFailingCommandSaysWhyButNotWhatItPrinted()
     {
         VaultFixture fx;
-        QVERIFY(fx.vault->setCommand(QStringLiteral("BROKEN"),
-            QStringLiteral("echo HALF-A-SECRET; echo 'vault is locked' >&2; exit 3"), 60));
-        auto r = fx.resolve(QStringLiteral("BROKEN"));
+        auto r = fx.setCommand(QStringLiteral("BROKEN"),
+            QStringLiteral("echo HALF-A-SECRET; echo 'vault is locked' >&2; exit 3"), 60);
         QVERIFY(!r);
-        QVERIFY2(r.error().message.contains(QStringLiteral("exit status 3"))
+        QVERIFY2(r.error().message.contains(QStringLiteral("not saved"))
+                && r.error().message.contains(QStringLiteral("exit status 3"))
                 && r.error().message.contains(QStringLiteral("vault is locked")),
             qPrintable(r.error().message));
         QVERIFY(!r.error().message.contains(QStringLiteral("HALF-A-SECRET")));
-        QVERIFY(fx.vault->setCommand(QStringLiteral("SILENT"), QStringLiteral("true"), 0));
-        r = fx.resolve(QStringLiteral("SILENT"));
+        QVERIFY(fx.vault->list()->isEmpty());
+        r = fx.setCommand(QStringLiteral("SILENT"), QStringLiteral("true"), 0);
         QVERIFY(!r && r.error().message.contains(QStringLiteral("printed nothing")));
-        QVERIFY(fx.vault->setCommand(
-            QStringLiteral("FLOOD"), QStringLiteral("head -c 1000000 /dev/zero"), 0));
-        r = fx.resolve(QStringLiteral("FLOOD"));
+        r = fx.setCommand(QStringLiteral("FLOOD"), QStringLiteral("head -c 1000000 /dev/zero"), 0);
         QVERIFY2(!r && r.error().message.contains(QStringLiteral("more than")),
             qPrintable(r.error().message));
+        // One that worked when saved and fails at use says so there.
+        const QString flag = fx.data.path() + QStringLiteral("/unlocked");
+        QFile made(flag);
+        QVERIFY(made.open(QIODevice::WriteOnly));
+        made.close();
+        QVERIFY(fx.setCommand(QStringLiteral("LATER"),
+            QStringLiteral("test -e '%1' && echo ok || exit 4").arg(flag), 0));
+        QVERIFY(QFile::remove(flag));
+        auto value = fx.resolve(QStringLiteral("LATER"));
+        QVERIFY2(!value && value.error().message.contains(QStringLiteral("exit status 4")),
+            qPrintable(value.error().message));
     }
-
     void aHangingCommandIsStoppedAtItsDeadline()
     {
         QElapsedTimer clock;
@@ -224,11 +276,25 @@ private Q_SLOTS:
         QVERIFY2(set.exitCode == 0, set.err.constData());
         CliRun cmd = runCli(dir,
             { QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("FROM_PASS"),
-                QStringLiteral("--from-command"), QStringLiteral("pass show api"),
+                QStringLiteral("--from-command"), QStringLiteral("echo from-pass"),
                 QStringLiteral("--ttl"), QStringLiteral("300") });
         QVERIFY2(cmd.exitCode == 0, cmd.err.constData());
+        CliRun broken = runCli(dir,
+            { QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("TYPO"),
+                QStringLiteral("--from-command"),
+                QStringLiteral("no-such-password-manager show api") });
+        QVERIFY2(broken.exitCode != 0 && broken.err.contains("not saved"), broken.err.constData());
+        CliRun inArgv = runCli(dir,
+            { QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("X"),
+                QStringLiteral("the-value") });
+        QVERIFY2(
+            inArgv.exitCode == 2 && inArgv.err.contains("standard input"), inArgv.err.constData());
+        CliRun typo = runCli(dir, { QStringLiteral("secret"), QStringLiteral("lst") });
+        QVERIFY2(typo.exitCode == 2 && typo.err.contains("unknown secret command 'lst'"),
+            typo.err.constData());
         CliRun ls = runCli(dir, { QStringLiteral("secret"), QStringLiteral("ls") });
-        QVERIFY2(ls.exitCode == 0 && ls.out.contains("API_KEY") && ls.out.contains("pass show api"),
+        QVERIFY2(
+            ls.exitCode == 0 && ls.out.contains("API_KEY") && ls.out.contains("echo from-pass"),
             ls.out + ls.err);
         CliRun json = runCli(
             dir, { QStringLiteral("secret"), QStringLiteral("ls"), QStringLiteral("--json") });
@@ -246,7 +312,7 @@ private Q_SLOTS:
         QVERIFY2(rm.exitCode == 0, rm.err.constData());
         CliRun rmAgain = runCli(
             dir, { QStringLiteral("secret"), QStringLiteral("rm"), QStringLiteral("API_KEY") });
-        QVERIFY2(rmAgain.exitCode != 0 && rmAgain.err.contains("no secret named API_KEY"),
+        QVERIFY2(rmAgain.exitCode != 0 && rmAgain.err.contains("no secret named 'API_KEY'"),
             rmAgain.err.constData());
         const QByteArray log = readAllOf(dir + QStringLiteral("/engine.log"));
         QVERIFY(!log.contains(kValue) && !log.contains(kValue.toBase64()));

@@ -17,9 +17,9 @@
 #include "paddock/files.h"
 #include "paddock/log_stream.h"
 #include "paddock/process.h"
-#include "paddock/secrets.h"
 #include "paddock/sandbox.h"
 #include "paddock/sandbox_vitals.h"
+#include "paddock/secrets.h"
 
 #include <QList>
 #include <QObject>
@@ -30,8 +30,7 @@
 
 namespace paddock {
 
-template<typename T>
-using Callback = std::function<void(Result<T>)>;
+template <typename T> using Callback = std::function<void(Result<T>)>;
 
 class EnginePrivate;
 
@@ -68,19 +67,19 @@ public:
 
     // Background processes. `proc` is a process ID or name.
     void spawn(const QString &key, const CommandSpec &cmd, const QString &name,
-               Callback<ProcessInfo> done);
+        Callback<ProcessInfo> done);
     Result<QList<ProcessInfo>> processes(const QString &key);
     Result<ProcessInfo> process(const QString &key, const QString &proc);
     void kill(const QString &key, const QString &proc, int signal, Callback<void> done);
     // The process's log (stdout and stderr interleaved); with follow, the
     // stream goes on until the process ends. `range` picks the part to read
     // (paddock/log_stream.h); a range with `until` never follows.
-    Result<LogStream *> logs(const QString &key, const QString &proc, bool follow,
-                             const LogRange &range = {});
+    Result<LogStream *> logs(
+        const QString &key, const QString &proc, bool follow, const LogRange &range = {});
     // For agents: until the process ends or prints a match (Timeout error
     // after the condition's timeout).
     void wait(const QString &key, const QString &proc, const WaitCondition &until,
-              Callback<WaitResult> done);
+        Callback<WaitResult> done);
 
     // Files of a running sandbox (paddock/files.h for paths). Done inside
     // the sandbox by a helper with a workload's rights.
@@ -88,14 +87,15 @@ public:
     void listFiles(const QString &key, const QString &path, Callback<QList<FileInfo>> done);
     // Regular files only; chunks come in order, then `done` with the size.
     void readFile(const QString &key, const QString &path,
-                  std::function<void(const QByteArray &)> chunk, Callback<qint64> done);
+        std::function<void(const QByteArray &)> chunk, Callback<qint64> done);
     // At most `maxBytes` from the start of a file, for viewers: the read
     // stops there, however long (or endless) the file turns out to be.
-    void readFileHead(const QString &key, const QString &path, qint64 maxBytes, Callback<FileHead> done);
+    void readFileHead(
+        const QString &key, const QString &path, qint64 maxBytes, Callback<FileHead> done);
     // Atomic: readers see the old content or the new. `mode` applies to a
     // new file; an existing one keeps its own.
     void writeFile(const QString &key, const QString &path, const QByteArray &data, uint mode,
-                   Callback<void> done);
+        Callback<void> done);
     // For content too large to hold: written piece by piece, put in place
     // at finish(). The caller owns the upload until it finishes.
     Result<FileUpload *> openUpload(const QString &key, const QString &path, uint mode);
@@ -108,8 +108,8 @@ public:
     // relative to it: "node_modules/**"). `since` as in TreeWatch: none →
     // from now, 0 → a snapshot first, N → catch up after version N. The
     // caller deletes the watch to stop.
-    Result<FileWatch *> watchFiles(const QString &key, const QString &path, const QStringList &excludes,
-                                   std::optional<quint64> since = std::nullopt);
+    Result<FileWatch *> watchFiles(const QString &key, const QString &path,
+        const QStringList &excludes, std::optional<quint64> since = std::nullopt);
 
     // Egress (paddock/egress.h). `key` names a sandbox; an empty key means
     // the global defaults, which apply after every sandbox's own rules.
@@ -146,8 +146,10 @@ public:
     // Secrets (paddock/secrets.h): values go in and never come back out;
     // what is listed is names and sources.
     Result<SecretInfo> setSecret(const QString &name, const QByteArray &value);
-    // The value is the host command's output at use time, reused for ttlSeconds.
-    Result<SecretInfo> setSecretCommand(const QString &name, const QString &command, int ttlSeconds);
+    // The value is the host command's output at use time, reused for
+    // ttlSeconds; the command runs once first and is saved only if it works.
+    void setSecretCommand(
+        const QString &name, const QString &command, int ttlSeconds, Callback<SecretInfo> done);
     Result<QList<SecretInfo>> secrets();
     Result<void> removeSecret(const QString &name);
 

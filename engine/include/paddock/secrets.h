@@ -30,6 +30,8 @@ struct SecretInfo {
     int ttlSeconds = 0; // Command: how long one output is reused
     QDateTime createdAt;
     QDateTime updatedAt;
+    // Set when the value cannot be had ("its value is not in …: set it again").
+    QString problem;
 };
 
 // Letters, digits and '_', starting with a letter, at most 64: a name that

@@ -4,6 +4,7 @@
 #include "json_codec.h"
 
 #include <QJsonArray>
+#include <QPointer>
 
 namespace paddock::api {
 
@@ -19,6 +20,7 @@ QJsonObject toJson(const SecretInfo &s)
         { QStringLiteral("source"), secretSourceName(s.source) },
         { QStringLiteral("createdAt"), s.createdAt.toString(Qt::ISODateWithMs) },
         { QStringLiteral("updatedAt"), s.updatedAt.toString(Qt::ISODateWithMs) } };
+    if (!s.problem.isEmpty()) o.insert(QStringLiteral("problem"), s.problem);
     if (s.source == SecretSource::Command) {
         o.insert(QStringLiteral("command"), s.command);
         o.insert(QStringLiteral("ttl"), s.ttlSeconds);
@@ -47,11 +49,24 @@ void ApiRoutes::setSecret(HttpConnection *conn, const HttpRequest &req, const Pa
         return respondError(conn,
             Error { ErrorCode::InvalidArgument,
                 QStringLiteral("give either \"value\" (base64) or \"command\"") });
-    Result<SecretInfo> r = value.isString()
-        ? m_engine.setSecret(p[0], QByteArray::fromBase64(value.toString().toLatin1()))
-        : m_engine.setSecretCommand(
-            p[0], command.toString(), body->value(QStringLiteral("ttl")).toInt(0));
-    r ? conn->respondJson(200, toJson(*r)) : respondError(conn, r.error());
+    if (value.isString()) {
+        const auto decoded = QByteArray::fromBase64Encoding(
+            value.toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+        if (!decoded)
+            return respondError(conn,
+                Error { ErrorCode::InvalidArgument, QStringLiteral("\"value\" is not base64") });
+        auto r = m_engine.setSecret(p[0], *decoded);
+        return r ? conn->respondJson(200, toJson(*r)) : respondError(conn, r.error());
+    }
+    const QJsonValue ttl = body->value(QStringLiteral("ttl"));
+    if (!ttl.isUndefined() && (!ttl.isDouble() || ttl.toDouble() != double(ttl.toInt(-1))))
+        return respondError(conn,
+            Error { ErrorCode::InvalidArgument, QStringLiteral("\"ttl\" must be whole seconds") });
+    QPointer<HttpConnection> guard(conn);
+    m_engine.setSecretCommand(
+        p[0], command.toString(), ttl.toInt(0), [guard](Result<SecretInfo> r) {
+            if (guard) r ? guard->respondJson(200, toJson(*r)) : respondError(guard, r.error());
+        });
 }
 
 void ApiRoutes::removeSecret(HttpConnection *conn, const HttpRequest &, const Params &p)

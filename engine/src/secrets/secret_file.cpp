@@ -19,11 +19,19 @@ constexpr qint64 kMaxFileBytes = 1000 * kMaxSecretBytes * 4 / 3 + 64 * 1024;
 
 Result<QJsonObject> SecretFile::load() const
 {
-    if (!QFileInfo::exists(path())) return QJsonObject();
+    const QFileInfo info(path());
+    if (info.isSymLink()) // even a dangling one: replacing it would hide where the values went
+        return fail(ErrorCode::PermissionDenied,
+            QStringLiteral(
+                "the secret file is refused: %1 is a symbolic link; put the file itself there")
+                .arg(path()));
+    if (!info.exists()) return QJsonObject();
     auto bytes = detail::readOwnFile(path(), kMaxFileBytes, true);
     if (!bytes)
-        return tl::unexpected(
-            bytes.error().withContext(QStringLiteral("the secret file is not used")));
+        return fail(bytes.error().code,
+            QStringLiteral("the secret file is refused: %1 (once only you can read "
+                           "it, 'chmod 600 %2' makes it usable again)")
+                .arg(bytes.error().message, path()));
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(*bytes, &error);
     if (!doc.isObject())

@@ -11,8 +11,8 @@ Result<void> checkName(const QString &name)
     if (!isValidSecretName(name))
         return fail(ErrorCode::InvalidArgument,
             QStringLiteral(
-                "'%1' is not a secret name: letters, digits and '_', starting with a letter, "
-                "at most 64")
+                "'%1' is not a secret name: 1 to 64 letters, digits and '_', starting with a "
+                "letter")
                 .arg(name.left(80)));
     return {};
 }
@@ -53,31 +53,65 @@ Result<SecretInfo> SecretVault::setValue(const QString &name, const QByteArray &
     return save(name, SecretSource::Stored, {}, 0);
 }
 
-Result<SecretInfo> SecretVault::setCommand(
-    const QString &name, const QString &command, int ttlSeconds)
+void SecretVault::setCommand(
+    const QString &name, const QString &command, int ttlSeconds, Callback<SecretInfo> done)
 {
-    if (auto r = checkName(name); !r) return tl::unexpected(r.error());
+    if (auto r = checkName(name); !r) return done(tl::unexpected(r.error()));
     if (command.trimmed().isEmpty())
-        return fail(ErrorCode::InvalidArgument,
-            QStringLiteral("secret %1: the command is empty").arg(name));
+        return done(fail(ErrorCode::InvalidArgument,
+            QStringLiteral("secret %1: the command is empty").arg(name)));
     if (ttlSeconds < 0 || ttlSeconds > kMaxSecretTtlSeconds)
-        return fail(ErrorCode::InvalidArgument,
+        return done(fail(ErrorCode::InvalidArgument,
             QStringLiteral("secret %1: the TTL must be 0 to %2 seconds")
                 .arg(name)
-                .arg(kMaxSecretTtlSeconds));
+                .arg(kMaxSecretTtlSeconds)));
+    ++m_runs[name];
+    runSecretCommand(name, command,
+        [this, life = std::weak_ptr<int>(m_life), name, command, ttlSeconds, done](
+            Result<QByteArray> value) {
+            if (!life.expired()) onCheckedCommand(name, command, ttlSeconds, value, done);
+        });
+}
+
+void SecretVault::onCheckedCommand(const QString &name, const QString &command, int ttlSeconds,
+    const Result<QByteArray> &value, const Callback<SecretInfo> &done)
+{
+    if (!value) return done(tl::unexpected(value.error().withContext(QStringLiteral("not saved"))));
+    // A stored value the name had is no longer wanted: gone first, so the
+    // name never points at a value it no longer means.
+    if (auto r = m_file.remove(name); !r) return done(tl::unexpected(r.error()));
     auto info = save(name, SecretSource::Command, command, ttlSeconds);
-    if (info) (void)m_file.remove(name); // a stored value it had is no longer wanted
-    return info;
+    if (info && ttlSeconds > 0)
+        m_outputs.insert(name, CachedOutput { *value, QDeadlineTimer(qint64(ttlSeconds) * 1000) });
+    done(info);
+}
+
+Result<QList<SecretInfo>> SecretVault::list()
+{
+    auto all = m_meta.all();
+    if (!all) return all;
+    for (SecretInfo &info : *all) {
+        if (info.source != SecretSource::Stored) continue;
+        auto value = m_file.value(info.name);
+        if (!value)
+            info.problem = value.error().message;
+        else if (!*value)
+            info.problem
+                = QStringLiteral("its value is not in %1: set it again").arg(m_file.path());
+    }
+    return all;
 }
 
 Result<void> SecretVault::remove(const QString &name)
 {
+    if (auto r = m_file.remove(name); !r)
+        return tl::unexpected(
+            r.error().withContext(QStringLiteral("secret %1 is kept").arg(name.left(80))));
+    m_outputs.remove(name);
     auto removed = m_meta.remove(name);
     if (!removed) return tl::unexpected(removed.error());
-    if (auto r = m_file.remove(name); !r) return r;
-    m_outputs.remove(name);
     if (!*removed)
-        return fail(ErrorCode::NotFound, QStringLiteral("no secret named %1").arg(name.left(80)));
+        return fail(ErrorCode::NotFound, QStringLiteral("no secret named '%1'").arg(name.left(80)));
     return {};
 }
 
@@ -87,7 +121,7 @@ void SecretVault::resolve(const QString &name, Callback<QByteArray> done)
     if (!info) return done(tl::unexpected(info.error()));
     if (!*info)
         return done(
-            fail(ErrorCode::NotFound, QStringLiteral("no secret named %1").arg(name.left(80))));
+            fail(ErrorCode::NotFound, QStringLiteral("no secret named '%1'").arg(name.left(80))));
     if ((*info)->source == SecretSource::Stored) {
         auto value = m_file.value(name);
         if (!value) return done(tl::unexpected(value.error()));

@@ -31,10 +31,14 @@ public:
 
     // Stores a value (replacing what the name had, a command too).
     Result<SecretInfo> setValue(const QString &name, const QByteArray &value);
-    // The value will be the command's output, fetched when first needed
-    // and reused for ttlSeconds (0: fetched for every use).
-    Result<SecretInfo> setCommand(const QString &name, const QString &command, int ttlSeconds);
-    Result<QList<SecretInfo>> list() { return m_meta.all(); }
+    // The value will be the command's output, fetched at use time and
+    // reused for ttlSeconds (0: fetched for every use). The command runs
+    // once now: one that fails is not saved, and says why.
+    void setCommand(
+        const QString &name, const QString &command, int ttlSeconds, Callback<SecretInfo> done);
+    // With `problem` set on a stored secret whose value cannot be found.
+    Result<QList<SecretInfo>> list();
+    // The value first, then the name: a failure leaves both.
     Result<void> remove(const QString &name);
 
     // The value now. Callers asking for a command's value while it runs
@@ -48,6 +52,8 @@ private:
     Result<SecretInfo> save(
         const QString &name, SecretSource source, const QString &command, int ttlSeconds);
     void onCommandDone(const QString &name, int ttlSeconds, const Result<QByteArray> &value);
+    void onCheckedCommand(const QString &name, const QString &command, int ttlSeconds,
+        const Result<QByteArray> &value, const Callback<SecretInfo> &done);
 
     struct CachedOutput {
         QByteArray value;

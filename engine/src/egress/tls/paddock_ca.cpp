@@ -122,7 +122,12 @@ Result<PaddockCa> PaddockCa::loadOrCreate(const QString &dirPath, QStringList *n
         X509Ptr cert = certPem ? certificateFromPem(*certPem) : nullptr;
         PKeyPtr key = keyPem ? privateKeyFromPem(*keyPem) : nullptr;
         if (problem.isEmpty()) problem = problemWith(cert.get(), key.get());
-        if (problem.isEmpty()) return PaddockCa(std::move(cert), std::move(key), *certPem);
+        if (problem.isEmpty()) {
+            // Re-encoded, never the file as found: a file that holds the
+            // key too (as some CAs' do) must not carry it into sandboxes.
+            QByteArray pem = tls::certificatePem(cert.get());
+            return PaddockCa(std::move(cert), std::move(key), std::move(pem));
+        }
         const QString aside = moveAside(dir);
         if (notes)
             *notes << QStringLiteral(
