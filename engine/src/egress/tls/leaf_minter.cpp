@@ -6,7 +6,6 @@
 
 #include <QHostAddress>
 
-#include <openssl/bn.h>
 #include <openssl/x509v3.h>
 
 #include <ctime>
@@ -14,25 +13,6 @@
 namespace paddock::egress::tls {
 
 namespace {
-
-using BignumPtr = std::unique_ptr<BIGNUM, OpensslFree<BN_free>>;
-using ExtensionPtr = std::unique_ptr<X509_EXTENSION, OpensslFree<X509_EXTENSION_free>>;
-
-bool addExtension(X509 *leaf, X509 *issuer, int nid, const QByteArray &value)
-{
-    X509V3_CTX ctx;
-    X509V3_set_ctx_nodb(&ctx);
-    X509V3_set_ctx(&ctx, issuer, leaf, nullptr, nullptr, 0);
-    ExtensionPtr ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.constData()));
-    return ext && X509_add_ext(leaf, ext.get(), -1) == 1;
-}
-
-bool setRandomSerial(X509 *cert)
-{
-    BignumPtr serial(BN_new());
-    return serial && BN_rand(serial.get(), 127, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) == 1
-        && BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert)) != nullptr;
-}
 
 bool setSubject(X509 *cert, const QByteArray &name)
 {
@@ -105,7 +85,7 @@ Result<std::shared_ptr<const MintedLeaf>> LeafMinter::mint(const QString &name)
         && addExtension(cert.get(), issuer, NID_basic_constraints, "critical,CA:FALSE")
         && addExtension(cert.get(), issuer, NID_key_usage, "critical,digitalSignature")
         && addExtension(cert.get(), issuer, NID_ext_key_usage, "serverAuth")
-        && addExtension(cert.get(), issuer, NID_subject_alt_name, san)
+        && addExtension(cert.get(), issuer, NID_subject_alt_name, san.constData())
         && addExtension(cert.get(), issuer, NID_authority_key_identifier, "keyid:always")
         && X509_sign(cert.get(), m_ca.key(), EVP_sha256()) > 0;
     if (!ok)

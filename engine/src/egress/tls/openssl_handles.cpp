@@ -1,8 +1,10 @@
 #include "openssl_handles.h"
 
+#include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include <QStringList>
 
@@ -73,6 +75,24 @@ PKeyPtr privateKeyFromPem(const QByteArray &pem)
                     : nullptr);
     ERR_clear_error();
     return key;
+}
+
+bool setRandomSerial(X509 *cert)
+{
+    using BignumPtr = std::unique_ptr<BIGNUM, OpensslFree<BN_free>>;
+    BignumPtr serial(BN_new());
+    return serial && BN_rand(serial.get(), 127, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) == 1
+        && BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert)) != nullptr;
+}
+
+bool addExtension(X509 *cert, X509 *issuer, int nid, const char *value)
+{
+    using ExtensionPtr = std::unique_ptr<X509_EXTENSION, OpensslFree<X509_EXTENSION_free>>;
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
+    ExtensionPtr ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
+    return ext && X509_add_ext(cert, ext.get(), -1) == 1;
 }
 
 QString sha256Fingerprint(X509 *cert)

@@ -34,6 +34,12 @@ QByteArray privateKeyPem(EVP_PKEY *key);
 X509Ptr certificateFromPem(const QByteArray &pem);
 PKeyPtr privateKeyFromPem(const QByteArray &pem);
 
+// The fields every certificate Paddock signs needs, for the CA (its own
+// issuer) and the leaves alike: a random 127-bit serial, and an extension
+// written as OpenSSL's config syntax ("critical,CA:FALSE").
+bool setRandomSerial(X509 *cert);
+bool addExtension(X509 *cert, X509 *issuer, int nid, const char *value);
+
 // "AB:CD:…", the SHA-256 digest of the certificate as browsers show it.
 QString sha256Fingerprint(X509 *cert);
 

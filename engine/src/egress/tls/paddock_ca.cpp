@@ -8,7 +8,6 @@
 #include <QFile>
 
 #include <openssl/asn1.h>
-#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
@@ -22,25 +21,6 @@ constexpr qint64 kMaxPemBytes = 64 * 1024;
 constexpr int kValidDays = 3650;
 // A CA this close to its end is replaced before sandboxes meet an expired one.
 constexpr int kRenewDaysBefore = 30;
-
-using BignumPtr = std::unique_ptr<BIGNUM, OpensslFree<BN_free>>;
-using ExtensionPtr = std::unique_ptr<X509_EXTENSION, OpensslFree<X509_EXTENSION_free>>;
-
-bool addExtension(X509 *cert, int nid, const char *value)
-{
-    X509V3_CTX ctx;
-    X509V3_set_ctx_nodb(&ctx);
-    X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
-    ExtensionPtr ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
-    return ext && X509_add_ext(cert, ext.get(), -1) == 1;
-}
-
-bool setRandomSerial(X509 *cert)
-{
-    BignumPtr serial(BN_new());
-    return serial && BN_rand(serial.get(), 127, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) == 1
-        && BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert)) != nullptr;
-}
 
 // The name says what it is and when it was made, nothing about the user or
 // the machine: every sandbox reads it.
@@ -65,9 +45,9 @@ Result<X509Ptr> makeCaCertificate(EVP_PKEY *key)
         && X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600) // clocks inside may lag a little
         && X509_time_adj_ex(X509_getm_notAfter(cert.get()), kValidDays, 0, nullptr)
         && setName(cert.get()) && X509_set_pubkey(cert.get(), key) == 1
-        && addExtension(cert.get(), NID_basic_constraints, "critical,CA:TRUE,pathlen:0")
-        && addExtension(cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign")
-        && addExtension(cert.get(), NID_subject_key_identifier, "hash")
+        && addExtension(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:TRUE,pathlen:0")
+        && addExtension(cert.get(), cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign")
+        && addExtension(cert.get(), cert.get(), NID_subject_key_identifier, "hash")
         && X509_sign(cert.get(), key, EVP_sha256()) > 0;
     if (!ok)
         return fail(
