@@ -7,6 +7,7 @@
 #include "cli_output.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QUrl>
@@ -58,6 +59,11 @@ QString logLine(const QJsonObject &e, bool withSandbox)
                             e.value(QStringLiteral("protocol")).toString().leftJustified(4), where);
     if (!e.value(QStringLiteral("request")).toString().isEmpty())
         text += QStringLiteral("  ") + e.value(QStringLiteral("request")).toString();
+    if (e.value(QStringLiteral("status")).toInt())
+        text += QStringLiteral(" → %1").arg(e.value(QStringLiteral("status")).toInt());
+    if (const QStringList secrets = QVariant(e.value(QStringLiteral("secrets")).toArray().toVariantList()).toStringList();
+        !secrets.isEmpty())
+        text += QStringLiteral("  injected %1").arg(secrets.join(QStringLiteral(", ")));
     if (!e.value(QStringLiteral("rule")).toString().isEmpty())
         text += QStringLiteral("  [%1]").arg(e.value(QStringLiteral("rule")).toString());
     if (!e.value(QStringLiteral("reason")).toString().isEmpty())
@@ -82,9 +88,14 @@ QStringList ruleRow(const QJsonObject &o, int number)
     const QString request = method.isEmpty() && path.isEmpty()
         ? QStringLiteral("any")
         : (method.isEmpty() ? QStringLiteral("*") : method) + u' ' + (path.isEmpty() ? QStringLiteral("/*") : path);
+    QStringList injected;
+    for (const QJsonValue &i : o.value(QStringLiteral("inject")).toArray())
+        injected.append((i[QStringLiteral("kind")].toString() == QLatin1String("query") ? QStringLiteral("?") : QString())
+                        + i[QStringLiteral("name")].toString());
     return { QString::number(number), QString::number(o.value(QStringLiteral("id")).toInteger()),
              o.value(QStringLiteral("action")).toString(), o.value(QStringLiteral("pattern")).toString(),
-             port ? QString::number(port) : QStringLiteral("any"), request, o.value(QStringLiteral("reason")).toString() };
+             port ? QString::number(port) : QStringLiteral("any"), request, injected.join(QStringLiteral(", ")),
+             o.value(QStringLiteral("reason")).toString() };
 }
 
 int rulesCommand(CliContext &ctx, const QStringList &args)
@@ -97,21 +108,59 @@ int rulesCommand(CliContext &ctx, const QStringList &args)
     return printList(ctx, QStringLiteral("/v1/egress/rules") + scopeQuery(global ? QString() : a.positional[0]),
                      a.flags.contains(QStringLiteral("--json")), "rules",
                      { QStringLiteral("#"), QStringLiteral("ID"), QStringLiteral("ACTION"), QStringLiteral("PATTERN"),
-                       QStringLiteral("PORT"), QStringLiteral("HTTP"), QStringLiteral("REASON") },
+                       QStringLiteral("PORT"), QStringLiteral("HTTP"), QStringLiteral("INJECTS"), QStringLiteral("REASON") },
                      [&](const QJsonObject &o) { return ruleRow(o, ++number); });
 }
 
-int addRuleCommand(CliContext &ctx, const QString &action, const QStringList &args)
+// --header 'Name: value' and --query name=value, as the API's inject list.
+Result<QJsonArray> injections(const CliArgs &a)
 {
-    CliArgs a = parseArgs(args, { QStringLiteral("--port"), QStringLiteral("--reason"), QStringLiteral("--at"),
-                                  QStringLiteral("--method"), QStringLiteral("--path") },
-                          { QStringLiteral("--json"), kGlobal });
+    QJsonArray list;
+    for (const QString &h : a.all(QStringLiteral("--header"))) {
+        const qsizetype colon = h.indexOf(u':');
+        if (colon <= 0)
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("--header takes 'Name: value', not '%1'").arg(h.left(60)));
+        list.append(QJsonObject { { QStringLiteral("kind"), QStringLiteral("header") },
+                                  { QStringLiteral("name"), h.left(colon).trimmed() },
+                                  { QStringLiteral("value"), h.mid(colon + 1).trimmed() } });
+    }
+    for (const QString &q : a.all(QStringLiteral("--query"))) {
+        const qsizetype eq = q.indexOf(u'=');
+        if (eq <= 0)
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("--query takes name=value, not '%1'").arg(q.left(60)));
+        list.append(QJsonObject { { QStringLiteral("kind"), QStringLiteral("query") },
+                                  { QStringLiteral("name"), q.left(eq) },
+                                  { QStringLiteral("value"), q.mid(eq + 1) } });
+    }
+    return list;
+}
+
+// `verb` is the rule's action, or "inject": an inspect rule that must inject.
+int addRuleCommand(CliContext &ctx, const QString &verb, const QStringList &args)
+{
+    const bool inspects = verb == QLatin1String("inspect") || verb == QLatin1String("inject");
+    QSet<QString> options { QStringLiteral("--port"), QStringLiteral("--reason"), QStringLiteral("--at"),
+                            QStringLiteral("--method"), QStringLiteral("--path") };
+    if (inspects)
+        options += { QStringLiteral("--header"), QStringLiteral("--query") };
+    CliArgs a = parseArgs(args, options, { QStringLiteral("--json"), kGlobal });
     const bool global = a.flags.contains(kGlobal);
+    const QString injectUsage = inspects ? QStringLiteral(" [--header 'Name: {{secret.X}}']… [--query name={{secret.X}}]…") : QString();
     if (!a.error.isEmpty() || a.positional.size() != (global ? 1 : 2))
         return usageError(a.error.isEmpty() ? QStringLiteral("usage: paddock egress %1 SB|--global PATTERN [--port N] "
-                                                             "[--method M] [--path /GLOB] [--reason TEXT] [--at POSITION]").arg(action)
+                                                             "[--method M] [--path /GLOB] [--reason TEXT] [--at POSITION]%2")
+                                                  .arg(verb, injectUsage)
                                             : a.error);
+    const QString action = inspects ? QStringLiteral("inspect") : verb;
     QJsonObject body { { QStringLiteral("pattern"), a.positional.last() }, { QStringLiteral("action"), action } };
+    if (inspects) {
+        auto inject = injections(a);
+        if (!inject)
+            return usageError(inject.error().message);
+        if (verb == QLatin1String("inject") && inject->isEmpty())
+            return usageError(QStringLiteral("paddock egress inject needs a --header or a --query to inject"));
+        body.insert(QStringLiteral("inject"), *inject);
+    }
     if (!global)
         body.insert(QStringLiteral("sandbox"), a.positional[0]);
     if (a.values.contains(QStringLiteral("--port"))) {
@@ -168,6 +217,39 @@ int moveRuleCommand(CliContext &ctx, const QStringList &args)
         body.insert(QStringLiteral("sandbox"), a.positional[0]);
     auto r = ctx.api.call("POST", QStringLiteral("/v1/egress/rules/%1/move").arg(encoded(a.positional[global ? 0 : 1])), body);
     return r ? 0 : reportError(r.error());
+}
+
+// `paddock egress trust-ca FILE | --list | --rm FINGERPRINT`
+int trustCaCommand(CliContext &ctx, const QStringList &args)
+{
+    CliArgs a = parseArgs(args, { QStringLiteral("--rm") }, { QStringLiteral("--list"), QStringLiteral("--json") });
+    const bool list = a.flags.contains(QStringLiteral("--list")), remove = a.values.contains(QStringLiteral("--rm"));
+    if (!a.error.isEmpty() || int(list) + int(remove) + int(!a.positional.isEmpty()) != 1 || a.positional.size() > 1)
+        return usageError(a.error.isEmpty() ? QStringLiteral("usage: paddock egress trust-ca FILE | --list [--json] | --rm FINGERPRINT") : a.error);
+    const QStringList header { QStringLiteral("FINGERPRINT (SHA-256)"), QStringLiteral("SUBJECT"), QStringLiteral("EXPIRES") };
+    const auto row = [](const QJsonObject &o) {
+        return QStringList { o.value(QStringLiteral("fingerprint")).toString(), o.value(QStringLiteral("subject")).toString(),
+                             o.value(QStringLiteral("notAfter")).toString().left(10) };
+    };
+    if (list)
+        return printList(ctx, QStringLiteral("/v1/egress/trusted-cas"), a.flags.contains(QStringLiteral("--json")), "cas", header, row);
+    if (remove) {
+        auto r = ctx.api.call("DELETE", QStringLiteral("/v1/egress/trusted-cas/") + encoded(a.value(QStringLiteral("--rm"))));
+        return r ? 0 : reportError(r.error());
+    }
+    QFile file(a.positional[0]);
+    constexpr qint64 kMaxPem = 256 * 1024;
+    if (!file.open(QIODevice::ReadOnly))
+        return reportError(Error { ErrorCode::NotFound, QStringLiteral("cannot read %1: %2").arg(a.positional[0], file.errorString()) });
+    const QByteArray pem = file.read(kMaxPem + 1);
+    if (pem.size() > kMaxPem)
+        return reportError(Error { ErrorCode::InvalidArgument, QStringLiteral("%1 is larger than a CA file (256 KiB)").arg(a.positional[0]) });
+    auto r = ctx.api.call("POST", QStringLiteral("/v1/egress/trusted-cas"), QJsonObject { { QStringLiteral("pem"), QString::fromUtf8(pem) } });
+    if (!r)
+        return reportError(r.error());
+    for (const QJsonValue &v : r->value(QStringLiteral("cas")).toArray())
+        printLine(QStringLiteral("trusted upstream: %1 (%2)").arg(v[QStringLiteral("subject")].toString(), v[QStringLiteral("fingerprint")].toString()));
+    return 0;
 }
 
 int modeCommand(CliContext &ctx, const QStringList &args)
@@ -329,8 +411,11 @@ int egressCommand(CliContext &ctx, const QStringList &args)
     const QStringList rest = args.mid(1);
     if (sub == QLatin1String("rules"))
         return rulesCommand(ctx, rest);
-    if (sub == QLatin1String("allow") || sub == QLatin1String("deny") || sub == QLatin1String("ask"))
+    if (sub == QLatin1String("allow") || sub == QLatin1String("deny") || sub == QLatin1String("ask")
+        || sub == QLatin1String("inspect") || sub == QLatin1String("inject"))
         return addRuleCommand(ctx, sub, rest);
+    if (sub == QLatin1String("trust-ca"))
+        return trustCaCommand(ctx, rest);
     if (sub == QLatin1String("rm"))
         return removeRuleCommand(ctx, rest);
     if (sub == QLatin1String("move"))
@@ -347,7 +432,8 @@ int egressCommand(CliContext &ctx, const QStringList &args)
         return resolveCommand(ctx, rest);
     if (sub == QLatin1String("proxy"))
         return proxyCommand(ctx, rest);
-    return usageError(QStringLiteral("usage: paddock egress rules|allow|deny|ask|rm|move|mode|log|pending|answer|resolve|proxy …"));
+    return usageError(QStringLiteral(
+        "usage: paddock egress rules|allow|deny|ask|inspect|inject|rm|move|mode|log|pending|answer|resolve|proxy|trust-ca …"));
 }
 
 } // namespace paddock::cli

@@ -44,13 +44,15 @@ constexpr Verb kVerbs[] = {
         "watch SB PATH [--exclude GLOB]… [--since N] [--json]   changes as they happen" },
     { "egress", egressCommand,
         "egress rules|allow|deny|ask|rm|move SB|--global …   where a sandbox may connect\n"
+        "         egress inspect|inject SB|--global PATTERN [--header 'Name: {{secret.X}}'] "
+        "[--query n={{secret.X}}]\n"
+        "         egress trust-ca FILE | --list | --rm FINGERPRINT   CAs of inspected upstreams\n"
         "         egress log SB [--follow] [--json] · pending · answer Q ANSWER · mode SB "
         "ask-unlisted\n"
         "         egress resolve NAME ADDR[:PORT] | --rm NAME · proxy URL|--off" },
     { "secret", secretCommand,
         "secret set NAME · set NAME --from-command CMD [--ttl S] · ls [--json] · rm NAME\n"
-        "         values the egress proxy will inject into sandboxes' requests (issue #14: not "
-        "yet);\n"
+        "         values inspect rules inject into sandboxes' requests (egress inject);\n"
         "         sandboxes never see them. set reads the value from stdin; it is kept in\n"
         "         DATA_DIR/secrets/values.json (0600). --from-command runs CMD on the host, as "
         "you,\n"

@@ -2,7 +2,12 @@
 // engine and the CLI.
 #include "paddock/egress.h"
 
+#include "egress/inject/secret_template.h"
+
 #include <arpa/inet.h>
+
+#include <algorithm>
+#include <array>
 
 namespace paddock {
 
@@ -11,6 +16,13 @@ namespace {
 constexpr int kMaxHostLength = 253;
 constexpr int kMaxLabelLength = 63;
 constexpr int kMaxPathPattern = 2000;
+constexpr int kMaxInjections = 16;
+constexpr int kMaxInjectionName = 100;
+
+// Set by the gate or describing one hop (see http_request_framer.cpp).
+constexpr std::array<const char *, 13> kReservedHeaders = { "host", "connection", "keep-alive",
+    "proxy-connection", "te", "transfer-encoding", "content-length", "trailer", "upgrade",
+    "http2-settings", "expect", "proxy-authorization", "proxy-authenticate" };
 
 bool isHexDigit(QChar c)
 {
@@ -60,11 +72,35 @@ bool isValidHostName(const QString &name)
 
 bool isAddressPattern(const QString &pattern) { return isAddress(pattern) || isCidr(pattern); }
 
+bool isReservedInjectionHeader(const QString &name)
+{
+    const QString lower = name.toLower();
+    for (const char *reserved : kReservedHeaders)
+        if (lower == QLatin1String(reserved))
+            return true;
+    return false;
+}
+
+QStringList injectedSecretNames(const EgressInjections &inject)
+{
+    QStringList names;
+    for (const EgressInjection &i : inject) {
+        auto t = egress::SecretTemplate::parse(i.value.toStdString(), nullptr);
+        if (!t)
+            continue;
+        for (const std::string &name : t->secretNames())
+            if (!names.contains(QString::fromStdString(name)))
+                names.append(QString::fromStdString(name));
+    }
+    return names;
+}
+
 QString egressActionName(EgressAction a)
 {
     switch (a) {
     case EgressAction::Allow: return QStringLiteral("allow");
     case EgressAction::Ask: return QStringLiteral("ask");
+    case EgressAction::Inspect: return QStringLiteral("inspect");
     case EgressAction::Deny: break;
     }
     return QStringLiteral("deny");
@@ -72,7 +108,7 @@ QString egressActionName(EgressAction a)
 
 std::optional<EgressAction> egressActionFromName(const QString &name)
 {
-    for (EgressAction a : { EgressAction::Allow, EgressAction::Deny, EgressAction::Ask })
+    for (EgressAction a : { EgressAction::Allow, EgressAction::Deny, EgressAction::Ask, EgressAction::Inspect })
         if (egressActionName(a) == name)
             return a;
     return std::nullopt;
@@ -116,6 +152,72 @@ std::optional<EgressAnswer> egressAnswerFromName(const QString &name)
     return std::nullopt;
 }
 
+namespace {
+
+bool isHeaderNameChar(QChar c)
+{
+    // RFC 9110 tchar
+    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9')
+        || QStringLiteral("!#$%&'*+-.^_`|~").contains(c);
+}
+
+bool isQueryNameChar(QChar c)
+{
+    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9')
+        || QStringLiteral("-._~[]").contains(c);
+}
+
+QString injectionLabel(const EgressInjection &i)
+{
+    return (i.kind == EgressInjection::Kind::Header ? QStringLiteral("header '%1'") : QStringLiteral("query parameter '%1'"))
+        .arg(i.name.left(kMaxInjectionName));
+}
+
+Result<void> validateInjection(const EgressInjection &i)
+{
+    const bool header = i.kind == EgressInjection::Kind::Header;
+    if (i.name.isEmpty() || i.name.size() > kMaxInjectionName
+        || !std::all_of(i.name.begin(), i.name.end(), header ? isHeaderNameChar : isQueryNameChar))
+        return fail(ErrorCode::InvalidArgument,
+                    header ? QStringLiteral("'%1' is not a header name").arg(i.name.left(kMaxInjectionName))
+                           : QStringLiteral("'%1' is not a query parameter name (letters, digits, '-', '.', '_', '~')")
+                                 .arg(i.name.left(kMaxInjectionName)));
+    if (header && isReservedInjectionHeader(i.name))
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("the %1 header is Paddock's to write (framing, Host or one hop): a rule cannot set it").arg(i.name));
+    for (QChar c : i.value)
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("the %1 holds a control character").arg(injectionLabel(i)));
+    std::string error;
+    auto parsed = egress::SecretTemplate::parse(i.value.toStdString(), &error);
+    if (!parsed)
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("the %1: %2").arg(injectionLabel(i), QString::fromStdString(error)));
+    return {};
+}
+
+Result<void> validateInjections(const EgressRule &rule)
+{
+    if (rule.inject.isEmpty())
+        return {};
+    if (rule.action != EgressAction::Inspect && rule.action != EgressAction::Allow)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("only an inspect (or allow) rule injects credentials, not a %1 rule").arg(egressActionName(rule.action)));
+    if (rule.inject.size() > kMaxInjections)
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("a rule injects at most %1 headers and parameters").arg(kMaxInjections));
+    for (qsizetype n = 0; n < rule.inject.size(); ++n) {
+        const EgressInjection &i = rule.inject[n];
+        if (auto ok = validateInjection(i); !ok)
+            return ok;
+        for (qsizetype m = 0; m < n; ++m)
+            if (rule.inject[m].kind == i.kind
+                && rule.inject[m].name.compare(i.name, i.kind == EgressInjection::Kind::Header ? Qt::CaseInsensitive : Qt::CaseSensitive) == 0)
+                return fail(ErrorCode::InvalidArgument, QStringLiteral("the %1 is set twice").arg(injectionLabel(i)));
+    }
+    return {};
+}
+
+} // namespace
+
 Result<void> validateEgressRule(const EgressRule &rule)
 {
     const QString &p = rule.pattern;
@@ -157,7 +259,7 @@ Result<void> validateEgressRule(const EgressRule &rule)
     }
     if (rule.reason.size() > 500)
         return fail(ErrorCode::InvalidArgument, QStringLiteral("a rule's reason is limited to 500 characters"));
-    return {};
+    return validateInjections(rule);
 }
 
 QString describeEgressRule(const EgressRule &rule)

@@ -35,6 +35,15 @@ void EnginePrivate::startEgress()
     QObject::connect(egress.get(), &egress::EgressService::questionAsked, q, &Engine::egressQuestionAsked);
     QObject::connect(egress.get(), &egress::EgressService::questionClosed, q, &Engine::egressQuestionClosed);
     QObject::connect(egress.get(), &egress::EgressService::rulesChanged, q, &Engine::egressRulesChanged);
+    // Without it, inspect rules refuse what they match (and say why).
+    auto made = egress::Inspection::create(*ca, paths.upstreamCaDir(), vault);
+    if (!made) {
+        qWarning("paddock: TLS inspection is unavailable: %s", qPrintable(made.error().message));
+        egress->setInspection(nullptr, made.error().message);
+        return;
+    }
+    inspection = std::move(*made);
+    egress->setInspection(inspection.get());
 }
 
 Result<QString> EnginePrivate::egressScope(const QString &key)
@@ -149,6 +158,36 @@ Result<void> Engine::setHostOverride(const HostOverride &o)
     HostOverride n = o;
     n.name = n.name.trimmed().toLower();
     return d->egress->setHostOverride(n);
+}
+
+namespace {
+
+Error inspectionUnavailable(const egress::EgressService &svc)
+{
+    return Error { ErrorCode::Internal, QStringLiteral("TLS inspection is unavailable: ") + svc.inspectionProblem() };
+}
+
+} // namespace
+
+Result<QList<TrustedUpstreamCa>> Engine::trustedUpstreamCas()
+{
+    if (!d->inspection)
+        return tl::unexpected(inspectionUnavailable(*d->egress));
+    return d->inspection->trustedCas();
+}
+
+Result<QList<TrustedUpstreamCa>> Engine::trustUpstreamCa(const QByteArray &pem)
+{
+    if (!d->inspection)
+        return tl::unexpected(inspectionUnavailable(*d->egress));
+    return d->inspection->trustCa(pem);
+}
+
+Result<void> Engine::untrustUpstreamCa(const QString &fingerprint)
+{
+    if (!d->inspection)
+        return tl::unexpected(inspectionUnavailable(*d->egress));
+    return d->inspection->untrustCa(fingerprint);
 }
 
 Result<void> Engine::removeHostOverride(const QString &name)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "egress/egress_service.h"
+#include "egress/inspection.h"
 #include "egress/tls/paddock_ca.h"
 #include "engine_lock.h"
 #include "sandbox/host_base_image.h"
@@ -53,6 +54,7 @@ public:
     store::SettingsStore settings;
     store::SecretStore secretMeta;
     secrets::SecretVault vault;
+    std::unique_ptr<egress::Inspection> inspection; // made by startEgress; outlives the service that uses it
     std::unique_ptr<egress::EgressService> egress; // made by Engine::open, after the stores
     std::optional<egress::tls::PaddockCa> ca; // made by Engine::open
     std::optional<sandbox::BaseImage> baseImage;

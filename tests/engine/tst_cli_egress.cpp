@@ -139,6 +139,68 @@ private Q_SLOTS:
         QVERIFY(noSandbox.err.contains("no sandbox"));
     }
 
+    void injectionRulesFromTheCli()
+    {
+        const auto egress = [&](const QStringList &args) { return cli(QStringList { QStringLiteral("egress") } + args); };
+        CliRun added = egress({ QStringLiteral("inject"), QStringLiteral("e"), QStringLiteral("api.inject.test"),
+                                QStringLiteral("--header"), QStringLiteral("Authorization: Bearer {{secret.API_KEY}}"),
+                                QStringLiteral("--query"), QStringLiteral("key={{ secret.API_KEY }}") });
+        QVERIFY2(added.exitCode == 0, added.err.constData());
+        QJsonObject rule;
+        for (const QJsonValue &v : rules())
+            if (v[QStringLiteral("pattern")].toString() == QLatin1String("api.inject.test"))
+                rule = v.toObject();
+        QCOMPARE(rule[QStringLiteral("action")].toString(), QStringLiteral("inspect"));
+        const QJsonArray inject = rule[QStringLiteral("inject")].toArray();
+        QCOMPARE(inject.size(), 2);
+        QCOMPARE(inject[0][QStringLiteral("value")].toString(), QStringLiteral("Bearer {{secret.API_KEY}}"));
+        QCOMPARE(inject[1][QStringLiteral("kind")].toString(), QStringLiteral("query"));
+        QVERIFY(egress({ QStringLiteral("rules"), QStringLiteral("e") }).out.contains("Authorization, ?key"));
+        QCOMPARE(egress({ QStringLiteral("rm"), QStringLiteral("e"), QString::number(rule[QStringLiteral("id")].toInteger()) }).exitCode, 0);
+
+        const QList<QPair<QStringList, QByteArray>> refused {
+            { { QStringLiteral("x.test") }, "needs a --header or a --query" },
+            { { QStringLiteral("x.test"), QStringLiteral("--header"), QStringLiteral("Host: evil.test") }, "Paddock's to write" },
+            { { QStringLiteral("x.test"), QStringLiteral("--header"), QStringLiteral("X-Key: {{secret.A") }, "not closed" },
+            { { QStringLiteral("x.test"), QStringLiteral("--header"), QStringLiteral("no colon") }, "'Name: value'" },
+            { { QStringLiteral("x.test"), QStringLiteral("--query"), QStringLiteral("k={{env.HOME}}") }, "not a secret reference" },
+        };
+        for (const auto &[args, says] : refused) {
+            CliRun r = egress(QStringList { QStringLiteral("inject"), QStringLiteral("e") } + args);
+            QVERIFY2(r.exitCode != 0 && r.err.contains(says), r.err.constData());
+        }
+        // Only inspecting rules take injections.
+        QVERIFY(egress({ QStringLiteral("allow"), QStringLiteral("e"), QStringLiteral("x.test"), QStringLiteral("--header"),
+                         QStringLiteral("A: b") }).exitCode != 0);
+        QVERIFY(!egress({ QStringLiteral("rules"), QStringLiteral("e") }).out.contains("x.test"));
+    }
+
+    void trustedUpstreamCasFromTheCli()
+    {
+        auto ca = makeTestCa({ QStringLiteral("ca.test") });
+        QVERIFY2(ca->error.isEmpty(), qPrintable(ca->error));
+        const auto trust = [&](const QStringList &args) {
+            return cli(QStringList { QStringLiteral("egress"), QStringLiteral("trust-ca") } + args);
+        };
+        CliRun added = trust({ ca->caFile });
+        QVERIFY2(added.exitCode == 0 && added.out.contains("trusted upstream: CN=Paddock Test CA"), added.out + added.err);
+        const QJsonArray listed = QJsonDocument::fromJson(trust({ QStringLiteral("--list"), QStringLiteral("--json") }).out)
+                                      .object().value(QStringLiteral("cas")).toArray();
+        QCOMPARE(listed.size(), 1);
+        const QString fingerprint = listed[0][QStringLiteral("fingerprint")].toString();
+        QCOMPARE(fingerprint.size(), 95);
+        // A server's certificate is no trust anchor; nor is a file without one.
+        CliRun leaf = trust({ ca->dir.path() + QStringLiteral("/leaf.pem") });
+        QVERIFY2(leaf.exitCode != 0 && leaf.err.contains("neither a CA certificate nor self-signed"), leaf.err.constData());
+        CliRun key = trust({ ca->dir.path() + QStringLiteral("/leaf.key") });
+        QVERIFY2(key.exitCode != 0 && key.err.contains("no PEM certificate"), key.err.constData());
+        QVERIFY(!key.err.contains("PRIVATE KEY"));
+        QCOMPARE(trust({ QStringLiteral("--rm"), fingerprint }).exitCode, 0);
+        CliRun gone = trust({ QStringLiteral("--rm"), fingerprint });
+        QVERIFY2(gone.exitCode != 0 && gone.err.contains("no trusted upstream CA"), gone.err.constData());
+        QVERIFY(!trust({ QStringLiteral("--list") }).out.contains("Paddock Test CA"));
+    }
+
     // Subscribers see each decision as it is made.
     void theLogCanBeFollowed()
     {

@@ -6,6 +6,11 @@
 // garbage without reading out of bounds, and whatever they accept must
 // answer cleanly.
 //
+// Credential injection is held to its own: a template either parses or
+// says why; an injected request still reads back as one request (no value
+// splits its head); the redactor keeps every byte's place and leaves no
+// masked value behind, however the stream is cut.
+//
 // The first-flight ruling is also held to its promises: it decides within
 // kMaxClientHelloRecords bytes, passes nothing that could begin a TLS
 // record unless it is a whole ClientHello, passes nothing but a ClientHello
@@ -16,8 +21,12 @@
 #include "egress/http_request_framer.h"
 #include "egress/http_response_framer.h"
 #include "egress/http_target.h"
+#include "egress/inject/request_injection.h"
+#include "egress/inject/secret_redactor.h"
+#include "egress/inject/secret_template.h"
 #include "egress/tls_client_hello.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -95,6 +104,66 @@ void checkResponse(std::string_view bytes)
     }
 }
 
+void checkTemplate(std::string_view bytes)
+{
+    std::string error;
+    auto t = SecretTemplate::parse(bytes, &error);
+    require(t.has_value() != !error.empty());
+    if (!t)
+        return;
+    std::string rebuilt = t->render([](const std::string &name) { return "{{secret." + name + "}}"; });
+    require(SecretTemplate::parse(rebuilt, &error).has_value());
+    for (const std::string &name : t->secretNames())
+        require(isSecretName(name));
+}
+
+// The bytes as a template for a header and a query parameter, its secrets
+// all worth the same value: what goes upstream is one request, as decided.
+void checkInjection(std::string_view bytes)
+{
+    const GateConnection conn { "web.test", false, 443, 443 };
+    std::string raw = "GET /a?b=c HTTP/1.1\r\nHost: web.test\r\nX-Key: forged\r\n\r\n";
+    RequestFramer f;
+    require(f.readHead(raw, conn) == RequestFramer::State::Ready);
+    auto t = SecretTemplate::parse(bytes, nullptr);
+    std::map<std::string, std::string> values;
+    if (t)
+        for (const std::string &name : t->secretNames())
+            values[name] = std::string(bytes.substr(0, 40));
+    const InjectionOutcome out = applyInjections(f, { { false, "X-Key", std::string(bytes) }, { true, "key", std::string(bytes) } }, values);
+    if (!out.problem.empty())
+        return;
+    std::string head = f.upstreamHead(false);
+    RequestFramer again;
+    require(again.readHead(head, conn) == RequestFramer::State::Ready && head.empty());
+    require(again.head().summary() == "GET /a");
+}
+
+// First byte: the value's length; the rest: the stream, fed in pieces
+// whose sizes come from the value's bytes.
+void checkRedactor(std::string_view bytes)
+{
+    if (bytes.empty())
+        return;
+    const size_t length = std::min<size_t>(uint8_t(bytes[0]) % 64, bytes.size() - 1);
+    const std::string value(bytes.substr(1, length));
+    const std::string_view stream = bytes.substr(1);
+    SecretRedactor r;
+    r.addValue(value);
+    std::string out;
+    size_t at = 0, piece = 0;
+    while (at < stream.size()) {
+        const size_t n = std::min(stream.size() - at, size_t(value.empty() ? 7 : 1 + uint8_t(value[piece++ % value.size()]) % 17));
+        r.feed(stream.substr(at, n), out);
+        require(r.held() < std::max<size_t>(value.size(), 1));
+        at += n;
+    }
+    r.flush(out);
+    require(out.size() == stream.size());
+    if (value.size() >= SecretRedactor::kMinLength && value.find('*') == std::string::npos)
+        require(out.find(value) == std::string::npos);
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -113,5 +182,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     checkTarget(bytes);
     checkRequest(bytes);
     checkResponse(bytes);
+    checkTemplate(bytes);
+    checkInjection(bytes);
+    checkRedactor(bytes);
     return 0;
 }

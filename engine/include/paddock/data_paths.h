@@ -27,6 +27,8 @@ public:
     QString trustLayersDir() const { return m_dataDir + QStringLiteral("/trust"); }
     // Stored secrets' values (0600): no sandbox ever mounts it.
     QString secretsDir() const { return m_dataDir + QStringLiteral("/secrets"); }
+    // CAs inspected egress trusts upstream beyond the host's store (PEM files).
+    QString upstreamCaDir() const { return m_dataDir + QStringLiteral("/upstream-cas"); }
     // Base images are derived from the host and rebuilt at will: they live in
     // the user's cache ($PADDOCK_CACHE_DIR, else $XDG_CACHE_HOME/paddock, else
     // ~/.cache/paddock), shared by every data dir of the user.

@@ -18,10 +18,34 @@
 
 namespace paddock {
 
-enum class EgressAction { Allow, Deny, Ask };
+// Inspect: allowed, with TLS terminated by Paddock (a leaf minted from its
+// CA, which only sandboxes trust) so each HTTP request is read, decided by
+// method and path, given the rule's injections, and sent upstream over TLS
+// verified against the host's trust store.
+enum class EgressAction { Allow, Deny, Ask, Inspect };
 
-QString egressActionName(EgressAction a); // "allow" | "deny" | "ask"
+QString egressActionName(EgressAction a); // "allow" | "deny" | "ask" | "inspect"
 std::optional<EgressAction> egressActionFromName(const QString &name);
+
+// One credential an inspecting rule adds to each request it decides: a
+// header set (replacing what the client sent under that name) or a query
+// parameter set, its value a template over secrets
+// ("Bearer {{secret.GITHUB_TOKEN}}"). Values are sent only over verified
+// TLS, never over plain HTTP.
+struct EgressInjection {
+    enum class Kind { Header, Query };
+    Kind kind = Kind::Header;
+    QString name; // "Authorization", "api_key"
+    QString value; // the template
+    bool operator==(const EgressInjection &) const = default;
+};
+using EgressInjections = QList<EgressInjection>;
+
+// Headers a rule may not set: the gate writes them itself (framing, Host,
+// hop-by-hop), and a credential there would change how the request is read.
+bool isReservedInjectionHeader(const QString &name);
+// The secrets an injection list names, each once, in order.
+QStringList injectedSecretNames(const EgressInjections &inject);
 
 struct EgressRule {
     qint64 id = 0;
@@ -32,12 +56,14 @@ struct EgressRule {
     // which matches connections made to literal addresses.
     QString pattern;
     quint16 port = 0; // 0: any port
-    // Plain HTTP only: a rule with either matches only plain-HTTP requests,
-    // each request of a connection decided on its own. Empty: any.
+    // A rule with either matches only HTTP requests that Paddock reads:
+    // plain HTTP, and HTTPS an inspect rule terminated; each request of a
+    // connection is decided on its own. Empty: any.
     QString method; // "GET", "POST"…
     QString path; // "/repos/*": '*' matches any run of characters, '/' too; the query is not matched
     EgressAction action = EgressAction::Deny;
     QString reason; // shown with a denial
+    EgressInjections inject; // only on inspect rules (an allow rule with any becomes one)
 };
 
 // Lower-case labels of letters, digits, '-' and '_', 1–63 long, 253 in all.
@@ -72,7 +98,10 @@ struct EgressLogEntry {
     qint64 ruleId = 0; // 0: no rule (the default, or a safety check)
     QString rule; // the rule as it read when it decided
     QString reason;
-    QString request; // plain HTTP decided per request: "GET /path"
+    QString request; // HTTP decided per request: "GET /path"
+    int status = 0; // that request's response status; 0: none (yet)
+    QString httpVersion; // "HTTP/1.1" for a request Paddock read
+    QStringList secrets; // names of the secrets injected into it; never a value
     QString upstream; // where it was spliced to ("140.82.112.3:443", "via proxy …")
     qint64 bytesOut = 0; // sandbox → destination
     qint64 bytesIn = 0; // destination → sandbox
@@ -134,6 +163,15 @@ struct ForwardProxySettings {
     QString httpsProxy; // "http://host:port"; both empty (and not fromEnvironment): direct
     QString httpProxy;
     QString noProxy; // comma-separated names, .domains, addresses, CIDR blocks
+};
+
+// A CA the user trusts for inspected upstreams beyond the host's trust
+// store (`paddock egress trust-ca FILE`): a company's internal CA, or a
+// test's local HTTPS server.
+struct TrustedUpstreamCa {
+    QString fingerprint; // SHA-256, "AB:CD:…"
+    QString subject; // "CN=Example Root CA,O=Example"
+    QDateTime notAfter;
 };
 
 struct EgressSettings {

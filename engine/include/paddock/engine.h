@@ -137,6 +137,12 @@ public:
     Result<QList<HostOverride>> hostOverrides();
     Result<void> setHostOverride(const HostOverride &o);
     Result<void> removeHostOverride(const QString &name);
+    // CAs inspected upstreams may chain to beyond the host's trust store
+    // (`paddock egress trust-ca FILE`): every certificate in `pem` is added
+    // (a CA, or a self-signed server certificate); new connections use them.
+    Result<QList<TrustedUpstreamCa>> trustedUpstreamCas();
+    Result<QList<TrustedUpstreamCa>> trustUpstreamCa(const QByteArray &pem);
+    Result<void> untrustUpstreamCa(const QString &fingerprint);
     // A proxy Paddock cannot use is refused here; one that breaks later
     // makes connections fail, never go out directly.
     Result<void> setForwardProxy(const ForwardProxySettings &settings);

@@ -80,6 +80,9 @@ private:
     void hostOverrides(HttpConnection *, const HttpRequest &, const Params &);
     void setHostOverride(HttpConnection *, const HttpRequest &, const Params &);
     void removeHostOverride(HttpConnection *, const HttpRequest &, const Params &);
+    void trustedCas(HttpConnection *, const HttpRequest &, const Params &);
+    void trustCa(HttpConnection *, const HttpRequest &, const Params &);
+    void untrustCa(HttpConnection *, const HttpRequest &, const Params &);
     void setForwardProxy(HttpConnection *, const HttpRequest &, const Params &);
     void forwardProxy(HttpConnection *, const HttpRequest &, const Params &);
     void secrets(HttpConnection *, const HttpRequest &, const Params &);

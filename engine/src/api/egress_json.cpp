@@ -1,11 +1,43 @@
 // JSON shapes of egress values (paddock/egress.h) on the local API.
 #include "json_codec.h"
 
+#include <QJsonArray>
+
 namespace paddock::api {
 
 namespace {
 
 QString isoTime(const QDateTime &t) { return t.toString(Qt::ISODateWithMs); }
+
+QJsonArray toJson(const EgressInjections &inject)
+{
+    QJsonArray list;
+    for (const EgressInjection &i : inject)
+        list.append(QJsonObject { { QStringLiteral("kind"), i.kind == EgressInjection::Kind::Query ? QStringLiteral("query") : QStringLiteral("header") },
+                                  { QStringLiteral("name"), i.name },
+                                  { QStringLiteral("value"), i.value } });
+    return list;
+}
+
+Result<EgressInjections> injectionsFromJson(const QJsonValue &v)
+{
+    EgressInjections inject;
+    if (v.isUndefined() || v.isNull())
+        return inject;
+    if (!v.isArray())
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("inject is a list of {kind, name, value}"));
+    for (const QJsonValue &item : v.toArray()) {
+        const QJsonObject o = item.toObject();
+        const QString kind = o.value(QStringLiteral("kind")).toString(QStringLiteral("header"));
+        if (kind != QLatin1String("header") && kind != QLatin1String("query"))
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("an injection's kind is header or query"));
+        if (!o.value(QStringLiteral("name")).isString() || !o.value(QStringLiteral("value")).isString())
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("an injection has a name and a value (strings)"));
+        inject.append({ kind == QLatin1String("query") ? EgressInjection::Kind::Query : EgressInjection::Kind::Header,
+                        o.value(QStringLiteral("name")).toString(), o.value(QStringLiteral("value")).toString() });
+    }
+    return inject;
+}
 
 } // namespace
 
@@ -18,6 +50,7 @@ QJsonObject toJson(const EgressRule &r)
                     { QStringLiteral("reason"), r.reason },
                     { QStringLiteral("method"), r.method },
                     { QStringLiteral("path"), r.path },
+                    { QStringLiteral("inject"), toJson(r.inject) },
                     { QStringLiteral("scope"), r.sandboxId.isEmpty() ? QStringLiteral("global") : r.sandboxId } };
     return o;
 }
@@ -42,7 +75,10 @@ QJsonObject toJson(const EgressLogEntry &e)
                          { QStringLiteral("durationMs"), e.durationMs },
                          { QStringLiteral("process"), e.process },
                          { QStringLiteral("open"), e.open },
-                         { QStringLiteral("failure"), e.failure } };
+                         { QStringLiteral("failure"), e.failure },
+                         { QStringLiteral("status"), e.status },
+                         { QStringLiteral("httpVersion"), e.httpVersion },
+                         { QStringLiteral("secrets"), QJsonArray::fromStringList(e.secrets) } };
 }
 
 QJsonObject toJson(const EgressQuestion &q)
@@ -67,6 +103,13 @@ QJsonObject toJson(const HostOverride &o)
                          { QStringLiteral("port"), int(o.port) } };
 }
 
+QJsonObject toJson(const TrustedUpstreamCa &ca)
+{
+    return QJsonObject { { QStringLiteral("fingerprint"), ca.fingerprint },
+                         { QStringLiteral("subject"), ca.subject },
+                         { QStringLiteral("notAfter"), isoTime(ca.notAfter) } };
+}
+
 Result<EgressRule> egressRuleFromJson(const QJsonObject &o)
 {
     EgressRule r;
@@ -80,11 +123,15 @@ Result<EgressRule> egressRuleFromJson(const QJsonObject &o)
     }
     auto action = egressActionFromName(o.value(QStringLiteral("action")).toString());
     if (!action)
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("action must be allow, deny or ask"));
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("action must be allow, deny, ask or inspect"));
     r.action = *action;
     r.reason = o.value(QStringLiteral("reason")).toString();
     r.method = o.value(QStringLiteral("method")).toString().toUpper();
     r.path = o.value(QStringLiteral("path")).toString();
+    auto inject = injectionsFromJson(o.value(QStringLiteral("inject")));
+    if (!inject)
+        return tl::unexpected(inject.error());
+    r.inject = std::move(*inject);
     return r;
 }
 

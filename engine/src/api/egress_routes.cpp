@@ -228,6 +228,40 @@ void ApiRoutes::removeHostOverride(HttpConnection *conn, const HttpRequest &, co
     r ? conn->respondJson(200, kOk) : respondError(conn, r.error());
 }
 
+namespace {
+
+QJsonObject trustedCasJson(const QList<TrustedUpstreamCa> &cas)
+{
+    QJsonArray list;
+    for (const TrustedUpstreamCa &ca : cas)
+        list.append(toJson(ca));
+    return QJsonObject { { QStringLiteral("cas"), list } };
+}
+
+} // namespace
+
+void ApiRoutes::trustedCas(HttpConnection *conn, const HttpRequest &, const Params &)
+{
+    auto all = m_engine.trustedUpstreamCas();
+    all ? conn->respondJson(200, trustedCasJson(*all)) : respondError(conn, all.error());
+}
+
+// Body: {"pem": "-----BEGIN CERTIFICATE-----…"}; answers with what was added.
+void ApiRoutes::trustCa(HttpConnection *conn, const HttpRequest &req, const Params &)
+{
+    auto body = parseBody(req);
+    if (!body)
+        return respondError(conn, body.error());
+    auto added = m_engine.trustUpstreamCa(body->value(QStringLiteral("pem")).toString().toUtf8());
+    added ? conn->respondJson(200, trustedCasJson(*added)) : respondError(conn, added.error());
+}
+
+void ApiRoutes::untrustCa(HttpConnection *conn, const HttpRequest &, const Params &p)
+{
+    auto r = m_engine.untrustUpstreamCa(p[0]);
+    r ? conn->respondJson(200, kOk) : respondError(conn, r.error());
+}
+
 void ApiRoutes::setForwardProxy(HttpConnection *conn, const HttpRequest &req, const Params &)
 {
     auto body = parseBody(req);

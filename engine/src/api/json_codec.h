@@ -23,6 +23,7 @@ QJsonObject toJson(const EgressRule &r);
 QJsonObject toJson(const EgressLogEntry &e);
 QJsonObject toJson(const EgressQuestion &q);
 QJsonObject toJson(const HostOverride &o);
+QJsonObject toJson(const TrustedUpstreamCa &ca);
 QJsonObject toJson(const SecretInfo &s); // never a value: there is none to show
 // Reads {"pattern", "port"?, "action", "reason"?}.
 Result<EgressRule> egressRuleFromJson(const QJsonObject &o);

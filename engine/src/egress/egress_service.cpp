@@ -97,8 +97,22 @@ Result<QList<EgressRule>> EgressService::rules(const QString &scope) { return m_
 
 Result<std::optional<EgressRule>> EgressService::rule(qint64 id) { return m_stores.rules.rule(id); }
 
+namespace {
+
+// An allow rule that injects is an inspect rule: injection needs the
+// request, so the connection's TLS is terminated.
+EgressRule promoteInjecting(EgressRule rule)
+{
+    if (rule.action == EgressAction::Allow && !rule.inject.isEmpty())
+        rule.action = EgressAction::Inspect;
+    return rule;
+}
+
+} // namespace
+
 Result<EgressRule> EgressService::addRule(EgressRule rule, int position)
 {
+    rule = promoteInjecting(std::move(rule));
     if (auto v = validateEgressRule(rule); !v)
         return tl::unexpected(v.error());
     auto added = m_stores.rules.insert(rule, position);
@@ -107,8 +121,9 @@ Result<EgressRule> EgressService::addRule(EgressRule rule, int position)
     return added;
 }
 
-Result<EgressRule> EgressService::updateRule(const EgressRule &rule)
+Result<EgressRule> EgressService::updateRule(const EgressRule &given)
 {
+    const EgressRule rule = promoteInjecting(given);
     if (auto v = validateEgressRule(rule); !v)
         return tl::unexpected(v.error());
     if (auto r = m_stores.rules.update(rule); !r)

@@ -31,6 +31,7 @@
 
 namespace paddock::egress {
 
+class Inspection;
 class SandboxEgress;
 
 class EgressService : public QObject {
@@ -103,6 +104,15 @@ public:
     // The fake-address pool's size for sandboxes started from now on (see Engine).
     void setAddressSlots(quint32 slots) { m_addressSlots = std::clamp<quint32>(slots, 1, kFakeSlots); }
     quint32 addressSlots() const { return m_addressSlots; }
+    // What inspect rules run on; none (and why) when it could not be set
+    // up: inspecting connections are then refused, never passed unread.
+    void setInspection(Inspection *inspection, QString problem = {})
+    {
+        m_inspection = inspection;
+        m_inspectionProblem = std::move(problem);
+    }
+    Inspection *inspection() const { return m_inspection; }
+    QString inspectionProblem() const { return m_inspectionProblem; }
     EgressLog &decisionLog() { return m_log; }
     AskQueue &asks() { return m_asks; }
     SpliceRelay &relay() { return m_relay; }
@@ -129,6 +139,8 @@ private:
     Result<std::optional<ForwardProxy>> m_proxy;
     ForwardProxySettings m_proxySettings;
     int m_connectionCap = 0;
+    Inspection *m_inspection = nullptr; // the engine's
+    QString m_inspectionProblem;
     quint32 m_addressSlots = kFakeSlots;
     SpliceRelay m_relay; // last member: its thread stops first, before anything it reports to
 };

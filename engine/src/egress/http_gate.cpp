@@ -3,6 +3,8 @@
 #include "egress_service.h"
 #include "http_request_framer.h"
 #include "http_response_framer.h"
+#include "inject/request_injection.h"
+#include "inspection.h"
 #include "refusal.h"
 #include "sandbox_egress.h"
 #include "upstream_dialer.h"
@@ -16,6 +18,9 @@ namespace paddock::egress {
 namespace {
 
 constexpr size_t kMaxBuffered = 1024 * 1024; // per direction, then the reader waits
+// A tunnel's bytes held back because they could begin a secret go out
+// after this long without more (a WebSocket frame ending in "gh" must not wait).
+constexpr int kRedactorFlushMs = 20;
 
 // Writes what it can; false when the peer is gone.
 bool writeSome(int fd, std::string &pending)
@@ -39,11 +44,24 @@ bool readSome(int fd, std::string &into)
     return true;
 }
 
-GateConnection gateConnection(const Destination &dest)
+GateConnection gateConnection(const Destination &dest, GateTransport transport)
 {
     const bool literal = dest.host.isEmpty();
     return GateConnection { (literal ? dest.address.toString() : dest.host).toStdString(), literal,
-        dest.port };
+        dest.port, quint16(transport == GateTransport::Inspected ? 443 : 80) };
+}
+
+QString destinationName(const Destination &dest)
+{
+    return dest.host.isEmpty() ? dest.address.toString() : dest.host;
+}
+
+std::vector<Injection> plainInjections(const EgressInjections &inject)
+{
+    std::vector<Injection> out;
+    for (const EgressInjection &i : inject)
+        out.push_back({ i.kind == EgressInjection::Kind::Query, i.name.toStdString(), i.value.toStdString() });
+    return out;
 }
 
 QString fromStd(const std::string &s)
@@ -53,16 +71,24 @@ QString fromStd(const std::string &s)
 
 } // namespace
 
-HttpGate::HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QString process, ConnectionLease lease)
+HttpGate::HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QString process, ConnectionLease lease,
+    GateTransport transport)
     : QObject(&sandbox)
     , m_sandbox(sandbox)
+    , m_transport(transport)
     , m_client(std::move(client))
     , m_lease(std::move(lease))
     , m_dest(std::move(dest))
-    , m_conn(gateConnection(m_dest))
+    , m_conn(gateConnection(m_dest, transport))
     , m_process(std::move(process))
-    , m_log(sandbox, m_dest, m_process)
+    , m_log(sandbox, m_dest, m_process,
+          transport == GateTransport::Inspected ? QStringLiteral("https") : QStringLiteral("http"))
 {
+    m_redactorFlush.setSingleShot(true);
+    connect(&m_redactorFlush, &QTimer::timeout, this, [this] {
+        flushRedactor();
+        flush();
+    });
 }
 
 HttpGate::~HttpGate() = default;
@@ -110,6 +136,7 @@ void HttpGate::process()
             progress = false;
             break;
         case Phase::Held:
+        case Phase::Injecting:
         case Phase::Waiting:
         case Phase::Closing:
             progress = false;
@@ -135,6 +162,7 @@ bool HttpGate::processHead()
     const RequestHead &head = m_request->head();
     m_info = HttpRequestInfo { fromStd(head.method),
         head.connect ? QString() : fromStd(head.target.path) };
+    m_log.describeNext(head.version >= 11 ? QStringLiteral("HTTP/1.1") : QStringLiteral("HTTP/1.0"), {});
     decideRequest();
     return m_phase == Phase::Body || m_phase == Phase::Waiting;
 }
@@ -163,7 +191,7 @@ void HttpGate::decideRequest()
                                           "servers act on it instead").arg(fromStd(field)));
     const Decision d = decide(rules, m_dest, svc.asksUnlisted(m_sandbox.sandboxId()), &m_info);
     if (d.action == EgressAction::Deny) return refuse(403, d.reason, d.rule);
-    if (d.action == EgressAction::Allow) {
+    if (d.action == EgressAction::Allow || d.action == EgressAction::Inspect) {
         // A tunnel carries anything: only a rule written for it opens one.
         if (m_request->head().connect && (!d.rule || d.rule->method != QStringLiteral("CONNECT")))
             return refuse(403,
@@ -198,8 +226,48 @@ void HttpGate::abandonQuestion()
 
 void HttpGate::allowRequest(const std::optional<EgressRule> &rule)
 {
+    m_redactor = {};
+    if (!rule || rule->inject.isEmpty()) return sendAllowed(rule);
+    if (m_transport == GateTransport::Inspected) return injectThenSend(*rule);
+    sendAllowed(rule,
+        QStringLiteral("not injected: this is plain HTTP, and secrets go only over TLS that Paddock verified"));
+}
+
+// The secrets first (a command's output may take a while), then the request.
+void HttpGate::injectThenSend(const EgressRule &rule)
+{
+    Inspection *inspection = m_sandbox.service().inspection();
+    if (!inspection) return refuse(502, QStringLiteral("TLS inspection is unavailable"), rule);
+    m_phase = Phase::Injecting;
+    QPointer<HttpGate> self(this);
+    inspection->resolveSecrets(
+        injectedSecretNames(rule.inject), [self, rule](Result<Inspection::SecretValues> values) {
+            if (!self || self->m_finished) return;
+            if (!values)
+                return self->refuse(502,
+                    QStringLiteral("not sent: a secret it needs cannot be had: %1").arg(values.error().message),
+                    rule);
+            const InjectionOutcome outcome
+                = applyInjections(*self->m_request, plainInjections(rule.inject), *values);
+            if (!outcome.problem.empty())
+                return self->refuse(502, QStringLiteral("not sent: ") + fromStd(outcome.problem), rule);
+            QStringList names;
+            for (const std::string &name : outcome.secretNames)
+                names.append(fromStd(name));
+            for (const std::string &value : outcome.sentValues)
+                self->m_redactor.addValue(value);
+            self->m_log.describeNext(self->m_request->head().version >= 11 ? QStringLiteral("HTTP/1.1")
+                                                                           : QStringLiteral("HTTP/1.0"),
+                names);
+            self->sendAllowed(rule);
+            self->process();
+        });
+}
+
+void HttpGate::sendAllowed(const std::optional<EgressRule> &rule, const QString &note)
+{
     const RequestHead &head = m_request->head();
-    m_log.opened(requestSummary(), rule, m_upstreamDescription);
+    m_log.opened(requestSummary(), rule, m_upstreamDescription, note);
     const bool offerUpgrade = head.websocket && !head.hasBody();
     sendUpstream(m_request->upstreamHead(offerUpgrade));
     m_response = std::make_unique<ResponseFramer>(
@@ -221,8 +289,10 @@ void HttpGate::relayUpstream()
 {
     if (m_phase == Phase::Tunnel) {
         m_log.relayed(qint64(m_fromUpstream.size()));
-        m_toClient += m_fromUpstream;
+        relayToClient(m_fromUpstream);
         m_fromUpstream.clear();
+        if (m_redactor.held() > 0) m_redactorFlush.start(kRedactorFlushMs);
+        if (m_upstreamEof) flushRedactor();
         return;
     }
     if (!m_response) {
@@ -233,10 +303,13 @@ void HttpGate::relayUpstream()
         if (!m_fromUpstream.empty() || m_upstreamEof) dropUpstream();
         return;
     }
-    const size_t before = m_toClient.size();
-    ResponseFramer::State state = m_response->read(m_fromUpstream, m_toClient);
-    m_log.relayed(qint64(m_toClient.size() - before));
+    std::string relayed;
+    ResponseFramer::State state = m_response->read(m_fromUpstream, relayed);
+    m_log.relayed(qint64(relayed.size()));
+    relayToClient(relayed);
     if (state == ResponseFramer::State::NeedMore && m_upstreamEof) state = m_response->readEof();
+    if (m_response->status() != 0) m_log.responded(int(m_response->status()));
+    if (state != ResponseFramer::State::NeedMore) flushRedactor();
     switch (state) {
     case ResponseFramer::State::NeedMore:
         return;
@@ -247,6 +320,18 @@ void HttpGate::relayUpstream()
     case ResponseFramer::State::Refused:
         return failUpstream(fromStd(m_response->problem()), m_response->status() == 101);
     }
+}
+
+// Upstream bytes on their way to the sandbox, with injected values masked.
+void HttpGate::relayToClient(const std::string &bytes)
+{
+    m_redactor.feed(bytes, m_toClient);
+}
+
+void HttpGate::flushRedactor()
+{
+    m_redactorFlush.stop();
+    m_redactor.flush(m_toClient);
 }
 
 void HttpGate::onResponseComplete()
@@ -294,15 +379,45 @@ void HttpGate::dial()
 
 void HttpGate::onDialled(Result<Upstream> r)
 {
-    m_dialling = false;
     m_dial->deleteLater();
     m_dial = nullptr;
     if (!r) {
+        m_dialling = false;
         if (r.error().code == ErrorCode::PermissionDenied) return refuse(403, r.error().message);
         return failUpstream(r.error().message, false);
     }
-    m_upstream = std::move(r->fd);
-    m_upstreamDescription = r->description;
+    if (m_transport == GateTransport::Inspected) return secureUpstream(std::move(*r));
+    m_dialling = false;
+    attachUpstream(std::move(r->fd), r->description);
+}
+
+// Inspected: the upstream must prove it is the destination before a byte
+// of the request goes to it. Until then the gate does not read it, so a
+// failed handshake fails the request with its own reason.
+void HttpGate::secureUpstream(Upstream upstream)
+{
+    Inspection *inspection = m_sandbox.service().inspection();
+    auto pair = plainSocketPair();
+    if (!inspection || !pair) {
+        m_dialling = false;
+        return failUpstream(pair ? QStringLiteral("TLS inspection is unavailable") : pair.error().message, false);
+    }
+    auto plain = std::make_shared<UniqueFd>(std::move(pair->second));
+    const QString description = upstream.description + QStringLiteral(" (TLS verified)");
+    QPointer<HttpGate> self(this);
+    inspection->originate(std::move(upstream.fd), std::move(pair->first), destinationName(m_dest),
+        [self, plain, description](Result<tls::TlsHandshake> r) {
+            if (!self || self->m_finished) return;
+            self->m_dialling = false;
+            if (!r) return self->failUpstream(r.error().message, false);
+            self->attachUpstream(std::move(*plain), description);
+        });
+}
+
+void HttpGate::attachUpstream(UniqueFd fd, const QString &description)
+{
+    m_upstream = std::move(fd);
+    m_upstreamDescription = description;
     m_log.setUpstream(m_upstreamDescription);
     m_upstreamRead = std::make_unique<QSocketNotifier>(m_upstream.get(), QSocketNotifier::Read);
     m_upstreamWrite = std::make_unique<QSocketNotifier>(m_upstream.get(), QSocketNotifier::Write);
@@ -387,7 +502,8 @@ void HttpGate::flush()
 void HttpGate::updateNotifiers()
 {
     if (m_finished) return;
-    m_clientRead->setEnabled(!m_clientEof && m_phase != Phase::Held && m_phase != Phase::Closing
+    m_clientRead->setEnabled(!m_clientEof && m_phase != Phase::Held && m_phase != Phase::Injecting
+        && m_phase != Phase::Closing
         && m_fromClient.size() + m_toUpstream.size() < kMaxBuffered);
     m_clientWrite->setEnabled(!m_toClient.empty());
     if (m_upstream.valid()) {

@@ -1,11 +1,18 @@
-// A plain-HTTP connection whose rules depend on each request's method or
-// path. Every request is read, decided on its own, and — when allowed —
-// sent upstream as the gate writes it, never as the client wrote it:
+// An HTTP connection whose requests Paddock reads: plain HTTP whose rules
+// depend on each request's method or path, or HTTPS an inspect rule
+// terminated (inspection.h: the gate then sees the plaintext, and its
+// upstream is TLS that Paddock verified). Every request is read, decided
+// on its own, and — when allowed — sent upstream as the gate writes it,
+// never as the client wrote it:
 //
 //   read a request head (http_request_framer.h: canonical path, Host tied
 //   to the connection's name, framing checked)
 //   → decide it by the rules (or ask a person about exactly it)
+//   → inspected, by an inspect rule that injects: fetch the secrets it
+//     names and set its headers and query parameters (never over plain
+//     HTTP: there the request goes as it came, and the log says so)
 //   → send the re-serialised head and the body framed anew
+//   → mask the injected values in what comes back (inject/secret_redactor.h)
 //   → relay exactly one final response (http_response_framer.h)
 //   → only then read the next request.
 //
@@ -29,6 +36,7 @@
 #include "hangup_watch.h"
 #include "http_host.h"
 #include "http_request_log.h"
+#include "inject/secret_redactor.h"
 #include "paddock/unique_fd.h"
 #include "rule_matcher.h"
 
@@ -36,6 +44,7 @@
 
 #include <QObject>
 #include <QSocketNotifier>
+#include <QTimer>
 
 #include <memory>
 #include <optional>
@@ -49,11 +58,17 @@ class SandboxEgress;
 class UpstreamDial;
 struct Upstream;
 
+enum class GateTransport {
+    Plain, // plain HTTP from the sandbox, plain HTTP upstream
+    Inspected, // the plaintext of the sandbox's TLS; TLS upstream
+};
+
 class HttpGate : public QObject {
     Q_OBJECT
 public:
     // `lease`: the connection's place under its sandbox's cap; held until the gate is done.
-    HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QString process, ConnectionLease lease);
+    HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QString process, ConnectionLease lease,
+        GateTransport transport);
     ~HttpGate() override;
     void start();
 
@@ -61,6 +76,7 @@ private:
     enum class Phase {
         Head, // reading the next request head
         Held, // a person decides it
+        Injecting, // allowed; the secrets it gets are being fetched
         Body, // its body goes upstream
         Waiting, // sent; the client's next bytes wait for the response to end
         Tunnel, // switched protocols as asked: bytes pass both ways
@@ -75,12 +91,18 @@ private:
     void decideRequest();
     void abandonQuestion();
     void allowRequest(const std::optional<EgressRule> &rule);
+    void injectThenSend(const EgressRule &rule);
+    void sendAllowed(const std::optional<EgressRule> &rule, const QString &note = {});
+    void relayToClient(const std::string &bytes);
+    void flushRedactor();
     void sendUpstream(const std::string &bytes);
     void relayUpstream();
     void onResponseComplete();
     void enterTunnel();
     void dial();
     void onDialled(Result<Upstream> r);
+    void secureUpstream(Upstream upstream);
+    void attachUpstream(UniqueFd fd, const QString &description);
     void dropUpstream();
     void refuse(unsigned status, const QString &reason,
         const std::optional<EgressRule> &rule = std::nullopt);
@@ -91,6 +113,7 @@ private:
     void finish();
 
     SandboxEgress &m_sandbox;
+    GateTransport m_transport;
     UniqueFd m_client, m_upstream;
     ConnectionLease m_lease;
     Destination m_dest;
@@ -102,6 +125,8 @@ private:
     std::unique_ptr<RequestFramer> m_request; // the request being read or in flight
     std::unique_ptr<ResponseFramer> m_response; // its answer; none: nothing in flight
     HttpRequestInfo m_info; // what it was decided on
+    SecretRedactor m_redactor; // the values injected into it, masked in what comes back
+    QTimer m_redactorFlush; // a tunnel's held-back bytes go out when it pauses
     bool m_upstreamReusable = true; // may carry the next request
     std::string m_fromClient, m_fromUpstream; // read, not yet parsed
     std::string m_toUpstream, m_toClient; // decided or relayed, not yet written

@@ -8,8 +8,6 @@ namespace paddock::egress {
 
 namespace {
 
-constexpr uint16_t kDefaultPort = 80;
-
 char lower(char c)
 {
     return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
@@ -89,7 +87,7 @@ std::string authorityMismatch(const Authority &a, const GateConnection &conn)
     if (!sameHost)
         return "it names '" + a.host + "', not " + conn.host
             + ", the host this connection was opened for";
-    const uint16_t port = a.port.value_or(kDefaultPort);
+    const uint16_t port = a.port.value_or(conn.defaultPort);
     if (port != conn.port)
         return "it names port " + std::to_string(port) + (a.port ? "" : " (no port given)")
             + ", but the connection is to port " + std::to_string(conn.port);
@@ -100,7 +98,7 @@ std::string hostFieldFor(const GateConnection &conn, bool withPort)
 {
     const bool v6 = conn.hostIsAddress && conn.host.find(':') != std::string::npos;
     std::string host = v6 ? '[' + conn.host + ']' : conn.host;
-    if (withPort || conn.port != kDefaultPort) host += ':' + std::to_string(conn.port);
+    if (withPort || conn.port != conn.defaultPort) host += ':' + std::to_string(conn.port);
     return host;
 }
 

@@ -21,6 +21,7 @@ struct GateConnection {
     std::string host; // the lower-case name, or the literal address ("10.0.0.5", "2001:db8::1")
     bool hostIsAddress = false;
     uint16_t port = 80;
+    uint16_t defaultPort = 80; // what a Host without a port means: 443 for HTTPS Paddock inspects
 };
 
 struct Authority {

@@ -260,6 +260,31 @@ std::string RequestFramer::upstreamHead(bool offerUpgrade) const
     return out + "\r\n";
 }
 
+void RequestFramer::setField(const std::string &name, const std::string &value)
+{
+    const std::string key = lowered(name);
+    std::erase_if(m_fields, [&](const auto &field) { return lowered(field.first) == key; });
+    m_fields.emplace_back(name, value);
+}
+
+void RequestFramer::setQueryParameter(const std::string &name, const std::string &encodedValue)
+{
+    HttpTarget &t = m_head.target;
+    std::string kept;
+    std::string_view rest = t.hasQuery ? std::string_view(t.query) : std::string_view();
+    while (!rest.empty()) {
+        const size_t amp = rest.find('&');
+        const std::string_view pair = rest.substr(0, amp);
+        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+        if (percentDecoded(pair.substr(0, pair.find('='))) == name) continue;
+        if (!kept.empty()) kept += '&';
+        kept.append(pair);
+    }
+    if (!kept.empty()) kept += '&';
+    t.query = kept + name + '=' + encodedValue;
+    t.hasQuery = true;
+}
+
 bool RequestFramer::readBody(std::string &in, std::string &out)
 {
     while (!m_parser->is_done() && !in.empty()) {

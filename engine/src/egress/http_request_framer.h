@@ -80,6 +80,13 @@ public:
     // The head the upstream is sent once the request is allowed. A WebSocket
     // upgrade is offered only when `offerUpgrade` (and the request has no body).
     std::string upstreamHead(bool offerUpgrade) const;
+    // Injection (inject/request_injection.h), after the request is allowed:
+    // sets a field, replacing every one of that name the client sent; sets
+    // a query parameter, replacing every one of that (decoded) name.
+    void setField(const std::string &name, const std::string &value);
+    void setQueryParameter(const std::string &name, const std::string &encodedValue);
+    // The end-to-end fields the upstream gets, in order (for the log).
+    const std::vector<std::pair<std::string, std::string>> &fields() const { return m_fields; }
     // Whether the upstream connection ends after this request's response.
     bool closesUpstream() const { return m_head.hasBody() || !m_head.keepAlive; }
 

@@ -5,29 +5,44 @@
 
 namespace paddock::egress {
 
-HttpRequestLog::HttpRequestLog(SandboxEgress &sandbox, Destination dest, QString process)
+HttpRequestLog::HttpRequestLog(SandboxEgress &sandbox, Destination dest, QString process, QString protocol)
     : m_sandbox(sandbox)
     , m_dest(std::move(dest))
     , m_process(std::move(process))
+    , m_protocol(std::move(protocol))
 {
+}
+
+void HttpRequestLog::describeNext(const QString &httpVersion, const QStringList &secrets)
+{
+    m_httpVersion = httpVersion;
+    m_secrets = secrets;
+}
+
+void HttpRequestLog::responded(int status)
+{
+    if (m_open) m_open->status = status;
 }
 
 void HttpRequestLog::denied(
     const QString &request, const std::optional<EgressRule> &rule, const QString &reason)
 {
-    EgressLogEntry e = decisionEntry(m_sandbox.sandboxId(), m_dest, QStringLiteral("http"),
+    EgressLogEntry e = decisionEntry(m_sandbox.sandboxId(), m_dest, m_protocol,
         EgressVerdict::Denied, rule, reason, m_process);
     e.request = request;
+    e.httpVersion = m_httpVersion;
     m_sandbox.service().decisionLog().record(e);
 }
 
-void HttpRequestLog::opened(
-    const QString &request, const std::optional<EgressRule> &rule, const QString &upstream)
+void HttpRequestLog::opened(const QString &request, const std::optional<EgressRule> &rule,
+    const QString &upstream, const QString &note)
 {
     closed();
-    EgressLogEntry e = decisionEntry(m_sandbox.sandboxId(), m_dest, QStringLiteral("http"),
-        EgressVerdict::Allowed, rule, {}, m_process);
+    EgressLogEntry e = decisionEntry(m_sandbox.sandboxId(), m_dest, m_protocol,
+        EgressVerdict::Allowed, rule, note, m_process);
     e.request = request;
+    e.httpVersion = m_httpVersion;
+    e.secrets = std::exchange(m_secrets, {});
     e.upstream = upstream;
     e.open = true;
     m_open = m_sandbox.service().decisionLog().record(e);

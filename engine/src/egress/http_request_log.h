@@ -21,12 +21,20 @@ class SandboxEgress;
 
 class HttpRequestLog {
 public:
-    HttpRequestLog(SandboxEgress &sandbox, Destination dest, QString process);
+    // `protocol`: "http", or "https" for requests read from TLS Paddock terminated.
+    HttpRequestLog(SandboxEgress &sandbox, Destination dest, QString process, QString protocol);
+
+    // What the next entry shows beside its request: its HTTP version
+    // ("HTTP/1.1") and the secrets injected into it (names only).
+    void describeNext(const QString &httpVersion, const QStringList &secrets);
 
     void denied(
         const QString &request, const std::optional<EgressRule> &rule, const QString &reason);
-    void opened(
-        const QString &request, const std::optional<EgressRule> &rule, const QString &upstream);
+    // `note`: something the entry should say about it ("not injected: …").
+    void opened(const QString &request, const std::optional<EgressRule> &rule, const QString &upstream,
+        const QString &note = {});
+    // The open request's response status, once its head is in.
+    void responded(int status);
     void setUpstream(const QString &description);
     void sent(qint64 bytes);
     void relayed(qint64 bytes);
@@ -50,6 +58,9 @@ private:
     SandboxEgress &m_sandbox;
     Destination m_dest;
     QString m_process;
+    QString m_protocol;
+    QString m_httpVersion;
+    QStringList m_secrets; // for the next entry
     std::optional<EgressLogEntry> m_open;
     std::optional<EgressLogEntry> m_last;
     QElapsedTimer m_started;

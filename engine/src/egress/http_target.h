@@ -34,6 +34,12 @@ struct HttpTarget {
 // and asterisk-form are refused (the connection already names the host).
 HttpTarget normalizeOriginForm(std::string_view target);
 
+// Each %XX escape decoded; a '%' that starts none stays as it is.
+std::string percentDecoded(std::string_view text);
+// Every byte outside RFC 3986's unreserved set written %XX: safe anywhere
+// in a query, as a name or a value.
+std::string percentEncoded(std::string_view bytes);
+
 // A rule's path glob in the same canonical spelling as a request's path, so
 // `/%61dmin*` and `/admin*` are one pattern and `/café` matches what a
 // client sends as `/caf%C3%A9`. Each '*' stays a wildcard; a literal star is

@@ -4,6 +4,7 @@
 #include "first_flight.h"
 #include "hangup_watch.h"
 #include "http_gate.h"
+#include "inspection.h"
 #include "refusal.h"
 #include "sandbox_egress.h"
 #include "socket_owner.h"
@@ -121,6 +122,9 @@ void InterceptedConnection::start()
     // Host to the name the connection was opened for.
     if (d.action == EgressAction::Allow && isPlainHttpPort(m_dest.port))
         return waitForRequest(kAllowedRequestWaitMs);
+    // Inspected: its first bytes say whether it is TLS to terminate or plain HTTP.
+    if (d.action == EgressAction::Inspect)
+        return waitForRequest(kRequestWaitMs);
     act(d);
 }
 
@@ -142,7 +146,7 @@ void InterceptedConnection::onFirstBytes()
     m_firstBytesTimer.stop();
     if (clientMaySendHttp()) {
         m_process = ownerOfClient();
-        auto *gate = new HttpGate(m_sandbox, std::move(m_client), m_dest, m_process, std::move(m_lease));
+        auto *gate = new HttpGate(m_sandbox, std::move(m_client), m_dest, m_process, std::move(m_lease), GateTransport::Plain);
         gate->start();
         deleteLater();
         return;
@@ -189,9 +193,56 @@ void InterceptedConnection::act(const Decision &d)
     m_rule = d.rule;
     switch (d.action) {
     case EgressAction::Allow: return dial();
+    case EgressAction::Inspect: return inspect();
     case EgressAction::Ask: return ask();
     case EgressAction::Deny: return refuse(d.reason);
     }
+}
+
+// TLS is terminated on a TLS worker with a leaf for the connection's name;
+// once the sandbox's client has accepted it, the gate reads its requests.
+void InterceptedConnection::inspect()
+{
+    constexpr char kTlsHandshakeRecord = 0x16;
+    Inspection *inspection = m_sandbox.service().inspection();
+    if (!inspection)
+        return refuse(QStringLiteral("TLS inspection is unavailable (%1): the inspect rule cannot be enforced")
+                          .arg(m_sandbox.service().inspectionProblem()));
+    char first = 0;
+    if (::recv(m_client.get(), &first, 1, MSG_PEEK | MSG_DONTWAIT) != 1 || first != kTlsHandshakeRecord)
+        return refuse(QStringLiteral("an inspect rule decides TLS or HTTP, and this connection sent neither"));
+    auto pair = plainSocketPair();
+    if (!pair)
+        return refuse(pair.error().message);
+    if (m_process.isEmpty())
+        m_process = ownerOfClient();
+    m_plain = std::move(pair->second);
+    QPointer<InterceptedConnection> self(this);
+    const QString name = m_dest.host.isEmpty() ? m_dest.address.toString() : m_dest.host;
+    inspection->terminate(std::move(m_client), std::move(pair->first), name,
+                          [self](Result<tls::TlsHandshake> r) {
+                              if (self)
+                                  self->onTerminated(std::move(r));
+                          });
+}
+
+void InterceptedConnection::onTerminated(Result<tls::TlsHandshake> handshake)
+{
+    if (!handshake) {
+        EgressLogEntry e = entry(handshake.error().code == ErrorCode::PermissionDenied ? EgressVerdict::Denied
+                                                                                        : EgressVerdict::Allowed,
+                                 handshake.error().code == ErrorCode::PermissionDenied ? handshake.error().message : QString());
+        e.protocol = QStringLiteral("tls");
+        if (e.verdict == EgressVerdict::Allowed)
+            e.failure = handshake.error().message;
+        m_sandbox.service().decisionLog().record(e);
+        m_plain.reset();
+        deleteLater();
+        return;
+    }
+    auto *gate = new HttpGate(m_sandbox, std::move(m_plain), m_dest, m_process, std::move(m_lease), GateTransport::Inspected);
+    gate->start();
+    deleteLater();
 }
 
 void InterceptedConnection::ask()

@@ -37,6 +37,9 @@ namespace paddock::egress {
 
 class SandboxEgress;
 class UpstreamDial;
+namespace tls {
+struct TlsHandshake;
+}
 struct Upstream;
 
 class InterceptedConnection : public QObject {
@@ -51,6 +54,8 @@ private:
     void waitForRequest(int ms);
     void onFirstBytes();
     void act(const Decision &d);
+    void inspect();
+    void onTerminated(Result<tls::TlsHandshake> handshake);
     void ask();
     void abandonQuestion();
     void dial();
@@ -65,6 +70,7 @@ private:
 
     SandboxEgress &m_sandbox;
     UniqueFd m_client;
+    UniqueFd m_plain; // inspected: the gate's side of the TLS bridge
     ConnectionLease m_lease;
     QHostAddress m_clientAddress;
     quint16 m_clientPort = 0;

@@ -5,7 +5,8 @@ namespace paddock::store {
 namespace {
 
 constexpr const char *kColumns = "id, time, sandbox_id, host, address, port, protocol, verdict, rule_id, rule, "
-                                 "reason, upstream, bytes_out, bytes_in, duration_ms, process, open, request, failure";
+                                 "reason, upstream, bytes_out, bytes_in, duration_ms, process, open, request, failure, "
+                                 "status, http_version, secrets";
 
 EgressLogEntry readEntry(const Statement &s)
 {
@@ -29,6 +30,9 @@ EgressLogEntry readEntry(const Statement &s)
     e.open = s.integer(16) != 0;
     e.request = s.text(17);
     e.failure = s.text(18);
+    e.status = int(s.integer(19));
+    e.httpVersion = s.text(20);
+    e.secrets = s.text(21).split(u',', Qt::SkipEmptyParts);
     return e;
 }
 
@@ -38,7 +42,7 @@ Result<void> EgressLogStore::save(const QList<EgressLogEntry> &entries)
 {
     return m_db.transaction([&]() -> Result<void> {
         const std::string sql = std::string("INSERT OR REPLACE INTO egress_log (") + kColumns
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         for (const EgressLogEntry &e : entries) {
             auto stmt = m_db.prepare(sql.c_str());
             if (!stmt)
@@ -48,7 +52,8 @@ Result<void> EgressLogStore::save(const QList<EgressLogEntry> &entries)
             stmt->bind(8, egressVerdictName(e.verdict)).bind(9, e.ruleId).bind(10, e.rule);
             stmt->bind(11, e.reason).bind(12, e.upstream).bind(13, e.bytesOut).bind(14, e.bytesIn);
             stmt->bind(15, e.durationMs).bind(16, e.process).bind(17, qint64(e.open ? 1 : 0)).bind(18, e.request);
-            stmt->bind(19, e.failure);
+            stmt->bind(19, e.failure).bind(20, qint64(e.status)).bind(21, e.httpVersion);
+            stmt->bind(22, e.secrets.join(u',')); // secret names are letters, digits and '_'
             if (auto r = stmt->run(); !r)
                 return r;
         }

@@ -1,5 +1,9 @@
 #include "egress_rule_store.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include <algorithm>
 #include <limits>
 
@@ -7,12 +11,34 @@ namespace paddock::store {
 
 namespace {
 
-constexpr const char *kSelect = "SELECT id, sandbox_id, pattern, port, action, reason, method, path FROM egress_rules ";
+constexpr const char *kSelect = "SELECT id, sandbox_id, pattern, port, action, reason, method, path, inject FROM egress_rules ";
 
 // Global rules have a NULL sandbox_id; `IS ?` compares NULL with NULL.
 std::optional<QString> scopeValue(const QString &scope)
 {
     return scope.isEmpty() ? std::nullopt : std::optional<QString>(scope);
+}
+
+QString injectionsText(const EgressInjections &inject)
+{
+    QJsonArray list;
+    for (const EgressInjection &i : inject)
+        list.append(QJsonObject { { QStringLiteral("kind"), i.kind == EgressInjection::Kind::Query ? QStringLiteral("query") : QStringLiteral("header") },
+                                  { QStringLiteral("name"), i.name },
+                                  { QStringLiteral("value"), i.value } });
+    return QString::fromUtf8(QJsonDocument(list).toJson(QJsonDocument::Compact));
+}
+
+EgressInjections injectionsFrom(const QString &text)
+{
+    EgressInjections inject;
+    for (const QJsonValue &v : QJsonDocument::fromJson(text.toUtf8()).array()) {
+        const QJsonObject o = v.toObject();
+        inject.append({ o.value(QStringLiteral("kind")).toString() == QLatin1String("query") ? EgressInjection::Kind::Query
+                                                                                             : EgressInjection::Kind::Header,
+                        o.value(QStringLiteral("name")).toString(), o.value(QStringLiteral("value")).toString() });
+    }
+    return inject;
 }
 
 EgressRule readRule(const Statement &s)
@@ -26,6 +52,7 @@ EgressRule readRule(const Statement &s)
     r.reason = s.text(5);
     r.method = s.text(6);
     r.path = s.text(7);
+    r.inject = injectionsFrom(s.text(8));
     return r;
 }
 
@@ -74,10 +101,11 @@ Result<EgressRule> EgressRuleStore::insert(EgressRule rule, int position)
         int at = position < 0 ? *n : std::min(position, *n);
         if (auto s = shift(rule.sandboxId, at, *n, 1); !s)
             return s;
-        if (auto run = m_db.run("INSERT INTO egress_rules (sandbox_id, position, pattern, port, action, reason, method, path) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        if (auto run = m_db.run("INSERT INTO egress_rules (sandbox_id, position, pattern, port, action, reason, method, path, inject) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 scopeValue(rule.sandboxId), qint64(at), rule.pattern, qint64(rule.port),
-                                egressActionName(rule.action), rule.reason, rule.method, rule.path);
+                                egressActionName(rule.action), rule.reason, rule.method, rule.path,
+                                injectionsText(rule.inject));
             !run)
             return run;
         rule.id = m_db.lastInsertId();
@@ -90,8 +118,10 @@ Result<EgressRule> EgressRuleStore::insert(EgressRule rule, int position)
 
 Result<void> EgressRuleStore::update(const EgressRule &rule)
 {
-    return m_db.run("UPDATE egress_rules SET pattern = ?, port = ?, action = ?, reason = ?, method = ?, path = ? WHERE id = ?",
-                    rule.pattern, qint64(rule.port), egressActionName(rule.action), rule.reason, rule.method, rule.path, rule.id);
+    return m_db.run("UPDATE egress_rules SET pattern = ?, port = ?, action = ?, reason = ?, method = ?, path = ?, inject = ? "
+                    "WHERE id = ?",
+                    rule.pattern, qint64(rule.port), egressActionName(rule.action), rule.reason, rule.method, rule.path,
+                    injectionsText(rule.inject), rule.id);
 }
 
 Result<void> EgressRuleStore::remove(qint64 id)

@@ -126,6 +126,15 @@ inline constexpr const char *kMigrations[] = {
         updated_at   INTEGER NOT NULL
     );
     )sql",
+    // 10: inspect rules' injections (templates over secret names, as JSON),
+    // and what an inspected request's log entry shows: its status, its
+    // HTTP version, the names of the secrets injected into it
+    R"sql(
+    ALTER TABLE egress_rules ADD COLUMN inject TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE egress_log ADD COLUMN status INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE egress_log ADD COLUMN http_version TEXT NOT NULL DEFAULT '';
+    ALTER TABLE egress_log ADD COLUMN secrets TEXT NOT NULL DEFAULT '';
+    )sql",
 };
 
 } // namespace paddock::store

@@ -1,0 +1,67 @@
+#include "request_injection.h"
+
+#include "egress/http_request_framer.h"
+#include "egress/http_target.h"
+#include "secret_template.h"
+
+#include <algorithm>
+
+namespace paddock::egress {
+
+namespace {
+
+bool fitsInHeader(const std::string &value)
+{
+    return std::none_of(value.begin(), value.end(),
+        [](char c) { return (c >= 0 && c < 0x20 && c != '\t') || c == 0x7f; });
+}
+
+} // namespace
+
+InjectionOutcome applyInjections(RequestFramer &request, const std::vector<Injection> &inject,
+    const std::map<std::string, std::string> &values)
+{
+    InjectionOutcome out;
+    std::vector<std::pair<const Injection *, std::string>> rendered;
+    for (const Injection &i : inject) {
+        std::string error;
+        auto t = SecretTemplate::parse(i.valueTemplate, &error);
+        if (!t) {
+            out.problem = "the rule's " + i.name + " template: " + error;
+            return out;
+        }
+        for (const std::string &name : t->secretNames()) {
+            if (!values.count(name)) {
+                out.problem = "the secret " + name + " has no value";
+                return out;
+            }
+            if (std::find(out.secretNames.begin(), out.secretNames.end(), name)
+                == out.secretNames.end())
+                out.secretNames.push_back(name);
+        }
+        std::string value = t->render([&](const std::string &name) { return values.at(name); });
+        if (!i.query && !fitsInHeader(value)) {
+            out.problem = "the " + i.name
+                + " header would hold a control character (from a secret's value): not sent";
+            return out;
+        }
+        rendered.emplace_back(&i, std::move(value));
+    }
+    // Set only once every value is known good: a request is injected whole or not sent.
+    for (auto &[i, value] : rendered) {
+        if (i->query)
+            request.setQueryParameter(i->name, percentEncoded(value));
+        else
+            request.setField(i->name, value);
+    }
+    // The values as they went out: raw, and percent-encoded in a query.
+    const bool inQuery
+        = std::any_of(inject.begin(), inject.end(), [](const Injection &i) { return i.query; });
+    for (const std::string &name : out.secretNames) {
+        out.sentValues.push_back(values.at(name));
+        if (inQuery) out.sentValues.push_back(percentEncoded(values.at(name)));
+    }
+    return out;
+}
+
+} // namespace paddock::egress

@@ -1,0 +1,34 @@
+// An inspect rule's injections, rendered with the values of the secrets
+// they name and set on the request the gate allowed: a header replaces
+// every field of that name the client sent (so a sandbox cannot smuggle
+// its own Authorization past the rule), a query parameter every one of
+// that name.
+//
+// Plain C++ without Qt: the gate converts the rule's injections.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace paddock::egress {
+
+class RequestFramer;
+
+struct Injection {
+    bool query = false; // else a header
+    std::string name;
+    std::string valueTemplate; // "Bearer {{secret.X}}" (secret_template.h)
+};
+
+struct InjectionOutcome {
+    std::vector<std::string> secretNames; // injected, each once
+    std::vector<std::string> sentValues; // each secret's value as sent, for the response's redactor
+    std::string problem; // set when the request must not go: why
+};
+
+// `values`: every secret the injections name, by name.
+InjectionOutcome applyInjections(RequestFramer &request, const std::vector<Injection> &inject,
+    const std::map<std::string, std::string> &values);
+
+} // namespace paddock::egress

@@ -1,0 +1,62 @@
+#include "secret_redactor.h"
+
+#include <algorithm>
+
+namespace paddock::egress {
+
+void SecretRedactor::addValue(std::string value)
+{
+    if (value.size() < kMinLength
+        || std::find(m_values.begin(), m_values.end(), value) != m_values.end())
+        return;
+    m_values.push_back(std::move(value));
+    // Longest first: a value that contains another is masked whole.
+    std::sort(m_values.begin(), m_values.end(),
+        [](const std::string &a, const std::string &b) { return a.size() > b.size(); });
+}
+
+void SecretRedactor::mask(std::string &s)
+{
+    for (const std::string &v : m_values) {
+        for (size_t at = s.find(v); at != std::string::npos; at = s.find(v, at + v.size())) {
+            s.replace(at, v.size(), v.size(), '*');
+            ++m_masked;
+        }
+    }
+}
+
+size_t SecretRedactor::possibleStart(std::string_view s) const
+{
+    size_t longest = 0;
+    for (const std::string &v : m_values) {
+        const size_t most = std::min(s.size(), v.size() - 1);
+        for (size_t n = most; n > longest; --n)
+            if (s.substr(s.size() - n) == std::string_view(v).substr(0, n)) {
+                longest = n;
+                break;
+            }
+    }
+    return longest;
+}
+
+void SecretRedactor::feed(std::string_view in, std::string &out)
+{
+    if (m_values.empty()) {
+        out.append(in);
+        return;
+    }
+    std::string window = std::move(m_tail);
+    window.append(in);
+    mask(window);
+    const size_t keep = possibleStart(window);
+    m_tail.assign(window, window.size() - keep, keep);
+    out.append(window, 0, window.size() - keep);
+}
+
+void SecretRedactor::flush(std::string &out)
+{
+    out += m_tail;
+    m_tail.clear();
+}
+
+} // namespace paddock::egress

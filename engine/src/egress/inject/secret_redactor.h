@@ -1,0 +1,48 @@
+// Masks secret values in what an upstream sends back to a sandbox: an
+// upstream that echoes a request (a debugging endpoint, an error page
+// quoting its input) would otherwise hand the sandbox the very credential
+// that was injected so it never had to hold it. Each occurrence becomes
+// as many '*' — the same length, so the response's framing still holds.
+//
+// A stream, fed as bytes arrive: the longest tail that could begin a
+// secret is held back until the next bytes (or flush()) show whether it
+// does. Values shorter than kMinLength are not masked (they would mask
+// ordinary text, and are no credential).
+//
+// Not seen: a value the upstream sends transformed (compressed, encoded,
+// split across chunk framing or WebSocket frames).
+//
+// Plain C++ without Qt: the fuzzer drives it directly.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace paddock::egress {
+
+class SecretRedactor {
+public:
+    static constexpr size_t kMinLength = 4;
+
+    void addValue(std::string value);
+    bool active() const { return !m_values.empty(); }
+    // Appends to `out` what is sure not to begin a secret (masked where it is one).
+    void feed(std::string_view in, std::string &out);
+    // Appends what is held back (no more bytes will come for now).
+    void flush(std::string &out);
+    size_t held() const { return m_tail.size(); }
+    // How many values were masked so far.
+    size_t masked() const { return m_masked; }
+
+private:
+    // How many bytes at the end of `s` could start a value.
+    size_t possibleStart(std::string_view s) const;
+    void mask(std::string &s);
+
+    std::vector<std::string> m_values; // longest first
+    std::string m_tail;
+    size_t m_masked = 0;
+};
+
+} // namespace paddock::egress

@@ -1,0 +1,324 @@
+#include "tls_bridge.h"
+
+#include "openssl_handles.h"
+
+#include <QHostAddress>
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <climits>
+
+namespace paddock::egress::tls {
+
+namespace {
+
+// Per direction, then the reader waits for the writer.
+constexpr size_t kMaxPending = 256 * 1024;
+constexpr size_t kReadSize = 64 * 1024;
+
+bool isAddress(const QString &name)
+{
+    return !QHostAddress(name).isNull();
+}
+
+} // namespace
+
+void TlsBridge::Pending::consume(size_t n)
+{
+    head += n;
+    if (head == bytes.size()) {
+        bytes.clear();
+        head = 0;
+    } else if (head > kMaxPending) {
+        bytes.erase(0, head); // compacted now and then, not on every write
+        head = 0;
+    }
+}
+
+TlsBridge::TlsBridge(TlsBridgeSpec spec)
+    : m_spec(std::move(spec))
+    , m_deadline(std::chrono::steady_clock::now() + kHandshakeTimeout)
+{
+}
+
+TlsBridge::~TlsBridge()
+{
+    if (!m_reported)
+        report(paddock::fail(
+            ErrorCode::Internal, QStringLiteral("TLS stopped before its handshake ended")));
+    if (m_ssl) SSL_free(m_ssl);
+}
+
+bool TlsBridge::begin()
+{
+    ERR_clear_error();
+    const bool ok
+        = m_spec.role == TlsBridgeSpec::Role::Terminate ? setUpTerminate() : setUpOriginate();
+    if (!ok) return false;
+    SSL_set_fd(m_ssl, m_spec.encrypted.get());
+    pump();
+    return true;
+}
+
+bool TlsBridge::setUpTerminate()
+{
+    auto leaf = m_spec.minter->leafFor(m_spec.name);
+    if (!leaf) {
+        fail(leaf.error().message);
+        return false;
+    }
+    m_ssl = SSL_new(m_spec.context.get());
+    if (!m_ssl || SSL_use_certificate(m_ssl, (*leaf)->certificate.get()) != 1
+        || SSL_use_PrivateKey(m_ssl, (*leaf)->key) != 1) {
+        fail(opensslFailure(QStringLiteral("cannot set up TLS for the sandbox")));
+        return false;
+    }
+    m_serverName.expected = m_spec.name.toLower().toStdString();
+    expectServerName(m_ssl, &m_serverName);
+    SSL_set_accept_state(m_ssl);
+    return true;
+}
+
+bool TlsBridge::setUpOriginate()
+{
+    m_ssl = SSL_new(m_spec.context.get());
+    if (!m_ssl) {
+        fail(opensslFailure(QStringLiteral("cannot set up TLS to the upstream")));
+        return false;
+    }
+    const QByteArray name = m_spec.name.toLatin1();
+    const bool named = isAddress(m_spec.name)
+        ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(m_ssl), name.constData()) == 1
+        : SSL_set_tlsext_host_name(m_ssl, name.constData()) == 1
+            && SSL_set1_host(m_ssl, name.constData()) == 1;
+    if (!named) {
+        fail(opensslFailure(QStringLiteral("cannot ask TLS for %1").arg(m_spec.name)));
+        return false;
+    }
+    SSL_set_connect_state(m_ssl);
+    return true;
+}
+
+void TlsBridge::pump()
+{
+    if (m_finished) return;
+    m_sslWantsWrite = m_writeWantsRead = false;
+    if (!m_handshaken) {
+        continueHandshake();
+        if (!m_handshaken || m_finished) return;
+    }
+    // Bounded, so one busy connection cannot hold its worker: the sockets
+    // are still ready and the next wait returns at once.
+    for (int round = 0; round < 16 && !m_finished; ++round) {
+        const bool moved = readTls() | writePlain() | readPlain() | writeTls();
+        endDirections();
+        if (!moved) break;
+    }
+}
+
+void TlsBridge::continueHandshake()
+{
+    ERR_clear_error();
+    const int r = SSL_do_handshake(m_ssl);
+    if (r == 1) {
+        m_handshaken = true;
+        m_deadline = std::chrono::steady_clock::time_point::max();
+        const unsigned char *alpn = nullptr;
+        unsigned alpnLength = 0;
+        SSL_get0_alpn_selected(m_ssl, &alpn, &alpnLength);
+        report(TlsHandshake {
+            QString::fromLatin1(reinterpret_cast<const char *>(alpn), int(alpnLength)),
+            QString::fromLatin1(SSL_get_version(m_ssl)) });
+        return;
+    }
+    const int e = SSL_get_error(m_ssl, r);
+    m_sslWantsRead = e == SSL_ERROR_WANT_READ;
+    m_sslWantsWrite = e == SSL_ERROR_WANT_WRITE;
+    if (!m_sslWantsRead && !m_sslWantsWrite)
+        // A server name other than the connection's is refused, not failed.
+        fail(handshakeFailure(e),
+            m_serverName.refused.empty() ? ErrorCode::Io : ErrorCode::PermissionDenied);
+}
+
+QString TlsBridge::handshakeFailure(int sslError)
+{
+    if (m_spec.role == TlsBridgeSpec::Role::Terminate) {
+        if (!m_serverName.refused.empty())
+            return QStringLiteral("TLS refused: the sandbox asked for '%1' (SNI), but the "
+                                  "connection was opened for %2")
+                .arg(QString::fromStdString(m_serverName.refused), m_spec.name);
+        const QString why = sslError == SSL_ERROR_SYSCALL && ERR_peek_error() == 0
+            ? QStringLiteral("the connection ended")
+            : opensslFailure(QStringLiteral("OpenSSL"));
+        ERR_clear_error();
+        return QStringLiteral(
+            "the sandbox's TLS client gave up the handshake (does it trust Paddock's CA?): %1")
+            .arg(why);
+    }
+    const long verify = SSL_get_verify_result(m_ssl);
+    if (verify != X509_V_OK) {
+        ERR_clear_error();
+        return QStringLiteral("the upstream's certificate for %1 is not trusted: %2 (if that "
+                              "server is yours, add its CA "
+                              "with `paddock egress trust-ca FILE`)")
+            .arg(m_spec.name, QString::fromLatin1(X509_verify_cert_error_string(verify)));
+    }
+    if (sslError == SSL_ERROR_SYSCALL && ERR_peek_error() == 0)
+        return QStringLiteral(
+            "TLS with the upstream %1 failed: the connection ended during the handshake")
+            .arg(m_spec.name);
+    return opensslFailure(QStringLiteral("TLS with the upstream %1 failed").arg(m_spec.name));
+}
+
+// TLS → plain: as much as the plaintext side's queue takes.
+bool TlsBridge::readTls()
+{
+    bool moved = false;
+    while (!m_tlsEnded && !m_plainGone && m_toPlain.size() < kMaxPending) {
+        char buf[16 * 1024];
+        ERR_clear_error();
+        const int n = SSL_read(m_ssl, buf, sizeof buf);
+        if (n > 0) {
+            m_toPlain.bytes.append(buf, size_t(n));
+            moved = true;
+            continue;
+        }
+        const int e = SSL_get_error(m_ssl, n);
+        if (e == SSL_ERROR_WANT_READ) break;
+        if (e == SSL_ERROR_WANT_WRITE) {
+            m_sslWantsWrite = true;
+            break;
+        }
+        // close_notify, the socket's end, or a broken stream: nothing more comes.
+        ERR_clear_error();
+        m_tlsEnded = true;
+        moved = true;
+    }
+    return moved;
+}
+
+bool TlsBridge::writePlain()
+{
+    if (m_toPlain.empty() || m_plainGone) return false;
+    const ssize_t n = ::send(
+        m_spec.plain.get(), m_toPlain.data(), m_toPlain.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+        m_toPlain.consume(size_t(n));
+        return true;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return false;
+    m_plainGone = m_plainEnded = true; // it closed: nobody takes these bytes
+    m_toPlain = {};
+    return true;
+}
+
+bool TlsBridge::readPlain()
+{
+    if (m_plainEnded || m_toTls.size() >= kMaxPending) return false;
+    char buf[kReadSize];
+    const ssize_t n = ::recv(m_spec.plain.get(), buf, sizeof buf, MSG_DONTWAIT);
+    if (n > 0) {
+        m_toTls.bytes.append(buf, size_t(n));
+        return true;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return false;
+    m_plainEnded = true;
+    return true;
+}
+
+bool TlsBridge::writeTls()
+{
+    bool moved = false;
+    while (!m_toTls.empty() && !m_encryptedGone) {
+        ERR_clear_error();
+        const int n
+            = SSL_write(m_ssl, m_toTls.data(), int(std::min<size_t>(m_toTls.size(), INT_MAX)));
+        if (n > 0) {
+            m_toTls.consume(size_t(n));
+            moved = true;
+            continue;
+        }
+        const int e = SSL_get_error(m_ssl, n);
+        if (e == SSL_ERROR_WANT_WRITE) {
+            m_sslWantsWrite = true;
+            break;
+        }
+        if (e == SSL_ERROR_WANT_READ) {
+            m_writeWantsRead = true;
+            break;
+        }
+        ERR_clear_error();
+        m_encryptedGone = m_tlsEnded = true; // the peer is gone: what it did not take is dropped
+        m_toTls = {};
+        moved = true;
+    }
+    return moved;
+}
+
+// Each side's end reaches the other once what came before it has.
+void TlsBridge::endDirections()
+{
+    if (m_tlsEnded && m_toPlain.empty() && !m_plainShut) {
+        m_plainShut = true;
+        ::shutdown(m_spec.plain.get(), SHUT_WR);
+    }
+    if (m_plainEnded && m_toTls.empty() && !m_closeNotifySent) {
+        m_closeNotifySent = true;
+        if (!m_encryptedGone) {
+            ERR_clear_error();
+            SSL_shutdown(m_ssl);
+            ERR_clear_error();
+            ::shutdown(m_spec.encrypted.get(), SHUT_WR);
+        }
+        m_deadline = std::chrono::steady_clock::now() + kClosingTimeout;
+    }
+    const bool tlsDone = m_tlsEnded && (m_toPlain.empty() || m_plainGone);
+    const bool plainDone = m_plainEnded && m_closeNotifySent;
+    if ((tlsDone && plainDone) || (m_plainGone && plainDone)) m_finished = true;
+}
+
+void TlsBridge::abandon(const QString &why)
+{
+    if (m_finished) return;
+    fail(why);
+}
+
+void TlsBridge::fail(const QString &why, ErrorCode code)
+{
+    m_finished = true;
+    report(tl::unexpected(Error { code, why, {}, 0 }));
+}
+
+void TlsBridge::report(Result<TlsHandshake> r)
+{
+    if (std::exchange(m_reported, true)) return;
+    if (m_spec.handshakeDone) m_spec.handshakeDone(std::move(r));
+}
+
+bool TlsBridge::wantsEncryptedRead() const
+{
+    if (m_finished) return false;
+    if (!m_handshaken) return m_sslWantsRead;
+    return m_writeWantsRead || (!m_tlsEnded && !m_plainGone && m_toPlain.size() < kMaxPending);
+}
+
+bool TlsBridge::wantsEncryptedWrite() const
+{
+    return !m_finished && m_sslWantsWrite;
+}
+
+bool TlsBridge::wantsPlainRead() const
+{
+    return !m_finished && m_handshaken && !m_plainEnded && m_toTls.size() < kMaxPending;
+}
+
+bool TlsBridge::wantsPlainWrite() const
+{
+    return !m_finished && !m_toPlain.empty() && !m_plainGone;
+}
+
+} // namespace paddock::egress::tls

@@ -1,0 +1,122 @@
+// One TLS connection turned into plain bytes, on a TLS worker's thread:
+// the encrypted socket on one side, a plaintext socket (one end of a
+// socketpair, whose other end the HTTP gate reads) on the other.
+//
+//   Terminate: the sandbox's TLS client, answered with a leaf minted for
+//     the name the connection was made for; a server name (SNI) other
+//     than that name is refused in the handshake.
+//   Originate: Paddock's TLS client to the upstream, which must present a
+//     certificate for that name that the upstream context trusts.
+//
+// The handshake's outcome is reported once (`handshakeDone`, on the
+// worker's thread); then bytes move both ways until both sides have
+// ended. Half-closes travel: the plaintext side's end becomes a TLS
+// close_notify, a close_notify (or the encrypted socket's end) becomes
+// the plaintext side's end.
+#pragma once
+
+#include "leaf_minter.h"
+#include "tls_contexts.h"
+
+#include "paddock/error.h"
+#include "paddock/unique_fd.h"
+
+#include <QString>
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+namespace paddock::egress::tls {
+
+struct TlsHandshake {
+    QString alpn; // "http/1.1", or empty
+    QString version; // "TLSv1.3"
+};
+
+struct TlsBridgeSpec {
+    enum class Role { Terminate, Originate };
+    Role role = Role::Terminate;
+    UniqueFd encrypted;
+    UniqueFd plain;
+    QString name; // the destination's host name or literal address
+    SslCtxPtr context;
+    LeafMinter *minter = nullptr; // Terminate only; outlives the bridge
+    // On the worker's thread, once.
+    std::function<void(Result<TlsHandshake>)> handshakeDone;
+};
+
+class TlsBridge {
+public:
+    static constexpr std::chrono::seconds kHandshakeTimeout { 15 };
+
+    explicit TlsBridge(TlsBridgeSpec spec);
+    ~TlsBridge();
+    TlsBridge(const TlsBridge &) = delete;
+    TlsBridge &operator=(const TlsBridge &) = delete;
+
+    int encryptedFd() const { return m_spec.encrypted.get(); }
+    int plainFd() const { return m_spec.plain.get(); }
+
+    // Sets up the session; false (after reporting) when it cannot start.
+    bool begin();
+    // Does what the sockets allow; then wantsX say what to wait for.
+    void pump();
+    bool finished() const { return m_finished; }
+    // When the bridge gives up unless it ends first: the handshake's end,
+    // or, once its close_notify is sent, the peer's answer to it. Unset
+    // (time_point::max()) while bytes may move.
+    std::chrono::steady_clock::time_point deadline() const { return m_deadline; }
+    // Past its deadline, or the pool is closing.
+    void abandon(const QString &why);
+
+    static constexpr std::chrono::seconds kClosingTimeout { 30 };
+
+    bool wantsEncryptedRead() const;
+    bool wantsEncryptedWrite() const;
+    bool wantsPlainRead() const;
+    bool wantsPlainWrite() const;
+
+private:
+    // Bytes waiting for a socket: appended at the back, consumed at `head`.
+    struct Pending {
+        std::string bytes;
+        size_t head = 0;
+        size_t size() const { return bytes.size() - head; }
+        bool empty() const { return size() == 0; }
+        const char *data() const { return bytes.data() + head; }
+        void consume(size_t n);
+    };
+
+    bool setUpTerminate();
+    bool setUpOriginate();
+    void continueHandshake();
+    bool readTls();
+    bool writePlain();
+    bool readPlain();
+    bool writeTls();
+    void endDirections();
+    void fail(const QString &why, ErrorCode code = ErrorCode::Io);
+    void report(Result<TlsHandshake> r);
+    QString handshakeFailure(int sslError);
+
+    TlsBridgeSpec m_spec;
+    SSL *m_ssl = nullptr;
+    std::chrono::steady_clock::time_point m_deadline;
+    bool m_handshaken = false;
+    bool m_reported = false;
+    bool m_finished = false;
+    bool m_sslWantsRead = true;
+    bool m_sslWantsWrite = false;
+    bool m_tlsEnded = false; // no more bytes from the encrypted side
+    bool m_plainEnded = false; // no more bytes from the plaintext side
+    bool m_plainShut = false; // its end passed to the plaintext side
+    bool m_closeNotifySent = false;
+    bool m_plainGone = false; // the plaintext side stopped reading
+    bool m_encryptedGone = false; // the encrypted side broke off
+    bool m_writeWantsRead = false; // SSL_write needs the peer's bytes first
+    ExpectedServerName m_serverName; // Terminate: what the client may ask for
+    Pending m_toPlain, m_toTls;
+};
+
+} // namespace paddock::egress::tls

@@ -1,0 +1,249 @@
+// The parts of credential injection that are plain logic: templates over
+// secrets, the rule checks that refuse a bad injection before it is
+// saved, setting headers and query parameters on a parsed request, and
+// masking injected values in what comes back.
+#include "egress/http_request_framer.h"
+#include "egress/inject/request_injection.h"
+#include "egress/inject/secret_redactor.h"
+#include "egress/inject/secret_template.h"
+
+#include "paddock/egress.h"
+
+#include <QTest>
+
+Q_DECLARE_METATYPE(paddock::EgressInjection)
+
+using namespace paddock;
+using namespace paddock::egress;
+
+namespace {
+
+const GateConnection kApi { "api.test", false, 443, 443 };
+
+std::unique_ptr<RequestFramer> parsed(std::string raw)
+{
+    auto framer = std::make_unique<RequestFramer>();
+    if (framer->readHead(raw, kApi) != RequestFramer::State::Ready) return nullptr;
+    return framer;
+}
+
+std::string redacted(SecretRedactor &r, const std::vector<std::string> &pieces)
+{
+    std::string out;
+    for (const std::string &p : pieces)
+        r.feed(p, out);
+    r.flush(out);
+    return out;
+}
+
+EgressRule injecting(EgressAction action, EgressInjections inject)
+{
+    EgressRule rule;
+    rule.pattern = QStringLiteral("api.test");
+    rule.action = action;
+    rule.inject = std::move(inject);
+    return rule;
+}
+
+} // namespace
+
+class TstEgressInjection : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void templatesReadLiteralsAndSecretReferences()
+    {
+        std::string error;
+        auto t = SecretTemplate::parse(
+            "Bearer {{secret.GITHUB_TOKEN}} and {{ secret.B2 }}{{secret.GITHUB_TOKEN}}", &error);
+        QVERIFY2(t, error.c_str());
+        QCOMPARE(t->parts().size(), size_t(5));
+        QCOMPARE(t->secretNames(), (std::vector<std::string> { "GITHUB_TOKEN", "B2" }));
+        const std::string out = t->render([](const std::string &name) { return "<" + name + ">"; });
+        QCOMPARE(out, std::string("Bearer <GITHUB_TOKEN> and <B2><GITHUB_TOKEN>"));
+        QVERIFY(SecretTemplate::parse("", &error));
+        QVERIFY(SecretTemplate::parse("no references at all", &error));
+    }
+
+    void templatesRefuseWhatIsNotAReference_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("unclosed") << "Bearer {{secret.X"
+                                  << "not closed";
+        QTest::newRow("stray close") << "a }} b"
+                                     << "closes no";
+        QTest::newRow("other variable") << "{{env.HOME}}"
+                                        << "not a secret reference";
+        QTest::newRow("empty name") << "{{secret.}}"
+                                    << "not a secret name";
+        QTest::newRow("name with dash") << "{{secret.A-B}}"
+                                        << "not a secret name";
+        QTest::newRow("nested") << "{{secret.{{secret.A}}}}"
+                                << "inside a reference";
+        QTest::newRow("too long") << QString(9000, u'a') << "limited";
+    }
+    void templatesRefuseWhatIsNotAReference()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, says);
+        std::string error;
+        QVERIFY(!SecretTemplate::parse(text.toStdString(), &error));
+        QVERIFY2(QString::fromStdString(error).contains(says), error.c_str());
+    }
+
+    void rulesRefuseInjectionsThatCannotBeSent_data()
+    {
+        using K = EgressInjection::Kind;
+        QTest::addColumn<int>("action");
+        QTest::addColumn<EgressInjections>("inject");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("deny injects") << int(EgressAction::Deny)
+                                      << EgressInjections { { K::Header, QStringLiteral("X-Key"),
+                                             QStringLiteral("{{secret.A}}") } }
+                                      << "only an inspect";
+        QTest::newRow("reserved header")
+            << int(EgressAction::Inspect)
+            << EgressInjections { { K::Header, QStringLiteral("Content-Length"),
+                   QStringLiteral("1") } }
+            << "Paddock's to write";
+        QTest::newRow("host") << int(EgressAction::Inspect)
+                              << EgressInjections { { K::Header, QStringLiteral("HOST"),
+                                     QStringLiteral("evil.test") } }
+                              << "Paddock's to write";
+        QTest::newRow("bad header name")
+            << int(EgressAction::Inspect)
+            << EgressInjections { { K::Header, QStringLiteral("X Key"), QStringLiteral("v") } }
+            << "not a header name";
+        QTest::newRow("bad query name")
+            << int(EgressAction::Inspect)
+            << EgressInjections { { K::Query, QStringLiteral("a&b"), QStringLiteral("v") } }
+            << "not a query parameter name";
+        QTest::newRow("control character")
+            << int(EgressAction::Inspect)
+            << EgressInjections { { K::Header, QStringLiteral("X-Key"),
+                   QStringLiteral("a\r\nX-Evil: 1") } }
+            << "control character";
+        QTest::newRow("bad template") << int(EgressAction::Inspect)
+                                      << EgressInjections { { K::Header, QStringLiteral("X-Key"),
+                                             QStringLiteral("{{secret.A") } }
+                                      << "not closed";
+        QTest::newRow("twice") << int(EgressAction::Inspect)
+                               << EgressInjections { { K::Header, QStringLiteral("X-Key"),
+                                                         QStringLiteral("1") },
+                                      { K::Header, QStringLiteral("x-key"), QStringLiteral("2") } }
+                               << "set twice";
+    }
+    void rulesRefuseInjectionsThatCannotBeSent()
+    {
+        QFETCH(int, action);
+        QFETCH(EgressInjections, inject);
+        QFETCH(QString, says);
+        const auto checked = validateEgressRule(injecting(EgressAction(action), inject));
+        QVERIFY(!checked);
+        QVERIFY2(checked.error().message.contains(says), qPrintable(checked.error().message));
+    }
+
+    void aGoodInjectingRuleIsAccepted()
+    {
+        using K = EgressInjection::Kind;
+        const EgressRule rule = injecting(EgressAction::Inspect,
+            { { K::Header, QStringLiteral("Authorization"), QStringLiteral("Bearer {{secret.A}}") },
+                { K::Query, QStringLiteral("api_key"), QStringLiteral("{{secret.B}}") } });
+        QVERIFY(validateEgressRule(rule));
+        QCOMPARE(injectedSecretNames(rule.inject),
+            (QStringList { QStringLiteral("A"), QStringLiteral("B") }));
+        QCOMPARE(
+            egressActionFromName(QStringLiteral("inspect")), std::optional(EgressAction::Inspect));
+    }
+
+    // The sandbox's own Authorization (any spelling) is replaced, not joined.
+    void aHeaderReplacesEveryFieldOfItsName()
+    {
+        auto request
+            = parsed("GET /v1/user HTTP/1.1\r\nHost: api.test\r\nauthorization: Bearer forged\r\n"
+                     "Accept: */*\r\nAUTHORIZATION: Basic Zm9v\r\n\r\n");
+        QVERIFY(request);
+        const InjectionOutcome out = applyInjections(*request,
+            { { false, "Authorization", "Bearer {{secret.T}}" } }, { { "T", "s3cr3t-value" } });
+        QVERIFY2(out.problem.empty(), out.problem.c_str());
+        QCOMPARE(out.secretNames, std::vector<std::string> { "T" });
+        const std::string head = request->upstreamHead(false);
+        QCOMPARE(head,
+            std::string("GET /v1/user HTTP/1.1\r\nHost: api.test\r\nAccept: */*\r\nAuthorization: "
+                        "Bearer s3cr3t-value\r\n\r\n"));
+    }
+
+    void aQueryParameterReplacesEveryOneOfItsName()
+    {
+        auto request = parsed("GET /search?q=a%20b&api%5Fkey=forged&api_key=again&x "
+                              "HTTP/1.1\r\nHost: api.test\r\n\r\n");
+        QVERIFY(request);
+        const InjectionOutcome out = applyInjections(
+            *request, { { true, "api_key", "{{secret.K}}" } }, { { "K", "a+b/c=d&e" } });
+        QVERIFY2(out.problem.empty(), out.problem.c_str());
+        QVERIFY(std::find(out.sentValues.begin(), out.sentValues.end(), "a%2Bb%2Fc%3Dd%26e")
+            != out.sentValues.end());
+        const std::string head = request->upstreamHead(false);
+        QVERIFY2(head.rfind("GET /search?q=a%20b&x&api_key=a%2Bb%2Fc%3Dd%26e HTTP/1.1\r\n", 0) == 0,
+            head.c_str());
+    }
+
+    // A value that would split the head goes nowhere; nor does a request
+    // missing a value: it is injected whole or not sent.
+    void aRequestIsInjectedWholeOrNotAtAll()
+    {
+        auto request = parsed("GET / HTTP/1.1\r\nHost: api.test\r\n\r\n");
+        QVERIFY(request);
+        InjectionOutcome out = applyInjections(*request,
+            { { false, "X-One", "{{secret.GOOD}}" }, { false, "X-Two", "{{secret.BAD}}" } },
+            { { "GOOD", "fine" }, { "BAD", "evil\r\nX-Injected: 1" } });
+        QVERIFY(QString::fromStdString(out.problem).contains("control character"));
+        QVERIFY(request->upstreamHead(false).find("X-One") == std::string::npos);
+        out = applyInjections(*request, { { false, "X-One", "{{secret.ABSENT}}" } }, {});
+        QVERIFY(QString::fromStdString(out.problem).contains("ABSENT"));
+    }
+
+    void theRedactorMasksValuesSplitAcrossReads()
+    {
+        SecretRedactor r;
+        r.addValue("ghs_abcdef123456");
+        r.addValue("abc"); // too short to be a credential: left alone
+        QCOMPARE(redacted(r, { "{\"auth\": \"Bearer ghs_abc", "def123456\", \"abc\": 1}" }),
+            std::string("{\"auth\": \"Bearer ****************\", \"abc\": 1}"));
+        QCOMPARE(r.masked(), size_t(1));
+        // Byte by byte, twice in a row.
+        std::vector<std::string> bytes;
+        for (char c : std::string("xghs_abcdef123456ghs_abcdef123456y"))
+            bytes.emplace_back(1, c);
+        QCOMPARE(redacted(r, bytes), "x" + std::string(32, '*') + "y");
+    }
+
+    void theRedactorHoldsBackOnlyWhatCouldBeginAValue()
+    {
+        SecretRedactor r;
+        r.addValue("secret-token");
+        std::string out;
+        r.feed("hello sec", out);
+        QCOMPARE(out, std::string("hello "));
+        QCOMPARE(r.held(), size_t(3));
+        r.feed("ond", out);
+        QCOMPARE(out, std::string("hello second"));
+        QCOMPARE(r.held(), size_t(0));
+        r.feed("...secret-tok", out);
+        r.flush(out); // a pause: what was held goes as it is
+        QCOMPARE(out, std::string("hello second...secret-tok"));
+    }
+
+    void theLongerOfTwoOverlappingValuesIsMaskedWhole()
+    {
+        SecretRedactor r;
+        r.addValue("token");
+        r.addValue("token-with-suffix");
+        QCOMPARE(redacted(r, { "a token-with-suffix b token c" }),
+            std::string("a ***************** b ***** c"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstEgressInjection)
+#include "tst_egress_injection.moc"

@@ -1,0 +1,377 @@
+// Inspected egress end to end: a sandbox calls an HTTPS API through an
+// inspect rule that injects a credential, and never holds it. The upstream
+// is a local HTTPS server (tests/helpers/https_echo_server.py) that reports
+// every request it receives and echoes it back; its CA is trusted with
+// trustUpstreamCa, as `paddock egress trust-ca` does.
+#include "test_support.h"
+#include "upstream_servers.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace paddock;
+using namespace paddock::test;
+
+namespace {
+
+// Every message the engine logs while the test runs: the secret must not be among them.
+QByteArray g_engineLog;
+QtMessageHandler g_previousHandler = nullptr;
+
+void keepMessage(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    g_engineLog += message.toUtf8() + '\n';
+    g_previousHandler(type, context, message);
+}
+
+// The echo server, running as its own process.
+class EchoUpstream {
+public:
+    QString start(const QString &cert, const QString &key, const QString &gitRoot)
+    {
+        m_process.setProcessChannelMode(QProcess::SeparateChannels);
+        m_process.start(QStringLiteral("python3"),
+            { QStringLiteral(PADDOCK_TEST_HELPERS "/https_echo_server.py"), cert, key, gitRoot });
+        QElapsedTimer waited;
+        waited.start();
+        while (!m_out.contains('\n') && waited.elapsed() < kWaitMs
+            && m_process.state() != QProcess::NotRunning) {
+            m_process.waitForReadyRead(200);
+            m_out += m_process.readAllStandardOutput();
+        }
+        const QByteArray first = m_out.left(m_out.indexOf('\n'));
+        if (!first.startsWith("port "))
+            return QStringLiteral("the echo server did not start: ")
+                + QString::fromUtf8(m_out + m_process.readAllStandardError());
+        port = quint16(first.mid(5).toUInt());
+        return {};
+    }
+    ~EchoUpstream()
+    {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+    // What it reported so far: "request METHOD PATH" lines, each followed by its headers as JSON.
+    QByteArray reports()
+    {
+        m_out += m_process.readAllStandardOutput();
+        return m_out;
+    }
+    // The headers of the last request to `path`, as the upstream received them.
+    QJsonObject headersOf(const QByteArray &requestLine)
+    {
+        const QList<QByteArray> lines = reports().split('\n');
+        for (qsizetype i = lines.size() - 2; i >= 0; --i)
+            if (lines[i] == requestLine) return QJsonDocument::fromJson(lines[i + 1]).object();
+        return {};
+    }
+    quint16 port = 0;
+
+private:
+    QProcess m_process;
+    QByteArray m_out;
+};
+
+QString runScript(const QString &script)
+{
+    QProcess p;
+    p.start(QStringLiteral("bash"), { QStringLiteral("-c"), script });
+    if (!p.waitForFinished(60000) || p.exitCode() != 0)
+        return QString::fromLocal8Bit(p.readAllStandardOutput() + p.readAllStandardError());
+    return {};
+}
+
+QByteArray fileBytes(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+QString describe(const ExecOutput &run)
+{
+    return QStringLiteral("(status %1) %2")
+        .arg(run.shellStatus())
+        .arg(QString::fromUtf8(run.out + run.err));
+}
+
+} // namespace
+
+class TstEgressInspection : public QObject {
+    Q_OBJECT
+
+    SandboxFixture fx;
+    std::unique_ptr<TestCa> trusted; // the echo server's CA, trusted upstream
+    std::unique_ptr<TestCa> untrusted; // another, never trusted
+    QTemporaryDir gitRoot;
+    EchoUpstream echo, impostor;
+    QByteArray token; // the secret's value
+
+    ExecOutput run(const QString &script)
+    {
+        return execIn(*fx.engine, fx.sandbox.id,
+            { QStringLiteral("sh"), QStringLiteral("-c"), script }, {},
+            { QStringLiteral("HOME=/tmp") });
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        g_previousHandler = qInstallMessageHandler(keepMessage);
+        trusted
+            = makeTestCa({ QStringLiteral("api.echo.test"), QStringLiteral("other.echo.test") });
+        QVERIFY2(trusted->error.isEmpty(), qPrintable(trusted->error));
+        untrusted = makeTestCa({ QStringLiteral("bad.echo.test") });
+        QVERIFY2(untrusted->error.isEmpty(), qPrintable(untrusted->error));
+        const QString made
+            = runScript(QStringLiteral("set -e; cd '%1'; git init -q --bare repo.git; git init -q "
+                                       "work; cd work; echo inspected > README; "
+                                       "git add README; git -c user.name=t -c user.email=t@t "
+                                       "commit -qm one; git push -q ../repo.git HEAD:main; "
+                                       "git -C ../repo.git symbolic-ref HEAD refs/heads/main")
+                            .arg(gitRoot.path()));
+        QVERIFY2(made.isEmpty(), qPrintable(made));
+        QString started = echo.start(trusted->dir.path() + QStringLiteral("/leaf.pem"),
+            trusted->dir.path() + QStringLiteral("/leaf.key"), gitRoot.path());
+        QVERIFY2(started.isEmpty(), qPrintable(started));
+        started = impostor.start(untrusted->dir.path() + QStringLiteral("/leaf.pem"),
+            untrusted->dir.path() + QStringLiteral("/leaf.key"), gitRoot.path());
+        QVERIFY2(started.isEmpty(), qPrintable(started));
+
+        const QString failed = fx.setUp(QStringLiteral("inspect"));
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        auto added = fx.engine->trustUpstreamCa(fileBytes(trusted->caFile));
+        QVERIFY2(added && added->size() == 1, added ? "" : qPrintable(added.error().message));
+        for (const char *name : { "api.echo.test", "other.echo.test" })
+            QVERIFY(fx.engine->setHostOverride(HostOverride {
+                QString::fromLatin1(name), QStringLiteral("127.0.0.1"), echo.port }));
+        QVERIFY(fx.engine->setHostOverride(HostOverride {
+            QStringLiteral("bad.echo.test"), QStringLiteral("127.0.0.1"), impostor.port }));
+
+        token = "ghs_" + QByteArray::number(QRandomGenerator::system()->generate64(), 36)
+            + QByteArray::number(QRandomGenerator::system()->generate64(), 36);
+        QVERIFY(fx.engine->setSecret(QStringLiteral("ECHO_TOKEN"), token));
+
+        EgressRule inject;
+        inject.pattern = QStringLiteral("api.echo.test");
+        inject.action = EgressAction::Allow; // promoted: it injects
+        inject.inject = { { EgressInjection::Kind::Header, QStringLiteral("Authorization"),
+            QStringLiteral("Bearer {{secret.ECHO_TOKEN}}") } };
+        auto rule = fx.engine->addEgressRule(fx.sandbox.id, inject);
+        QVERIFY2(rule, rule ? "" : qPrintable(rule.error().message));
+        QCOMPARE(rule->action, EgressAction::Inspect);
+        for (const char *name : { "other.echo.test", "bad.echo.test" }) {
+            EgressRule inspect;
+            inspect.pattern = QString::fromLatin1(name);
+            inspect.action = EgressAction::Inspect;
+            QVERIFY(fx.engine->addEgressRule(fx.sandbox.id, inspect));
+        }
+    }
+
+    void cleanupTestCase()
+    {
+        qInstallMessageHandler(g_previousHandler);
+        fx.tearDown();
+    }
+
+    // curl, Python and Node reach the API with the credential added on the
+    // way, trusting Paddock's leaf with no flag; the sandbox's own
+    // Authorization is replaced, and the echoed credential comes back masked.
+    void clientsReachTheApiWithTheHeaderInjected()
+    {
+        const QList<QPair<QString, QString>> clients {
+            { QStringLiteral("curl"),
+                QStringLiteral(
+                    "curl -sS -H 'Authorization: Bearer forged' https://api.echo.test/echo/curl") },
+            { QStringLiteral("python"),
+                QStringLiteral("python3 -c \"import urllib.request; "
+                               "print(urllib.request.urlopen('https://api.echo.test/echo/"
+                               "python').read().decode())\"") },
+            { QStringLiteral("node"),
+                QStringLiteral("node -e \"fetch('https://api.echo.test/echo/node').then(r => "
+                               "r.text()).then(t => "
+                               "console.log(t)).catch(e => { console.error(e.cause || e); "
+                               "process.exit(1); })\"") },
+        };
+        for (const auto &[name, command] : clients) {
+            const ExecOutput r = run(command);
+            QVERIFY2(r.shellStatus() == 0, qPrintable(name + describe(r)));
+            const QJsonObject echoed = QJsonDocument::fromJson(r.out).object();
+            QVERIFY2(!echoed.isEmpty(), qPrintable(name + describe(r)));
+            QCOMPARE(echoed[QStringLiteral("path")].toString(), QStringLiteral("/echo/") + name);
+            const QString masked = QStringLiteral("Bearer ") + QString(token.size(), u'*');
+            QCOMPARE(echoed[QStringLiteral("headers")][QStringLiteral("Authorization")].toString(),
+                masked);
+            QVERIFY2(!r.out.contains(token) && !r.err.contains(token), qPrintable(name));
+            const QJsonObject upstream = echo.headersOf("request GET /echo/" + name.toLatin1());
+            QCOMPARE(upstream[QStringLiteral("Authorization")].toString(),
+                QStringLiteral("Bearer ") + QString::fromLatin1(token));
+        }
+    }
+
+    void gitClonesOverInspectedHttps()
+    {
+        const ExecOutput r = run(QStringLiteral(
+            "git clone -q https://api.echo.test/git/repo.git /tmp/clone && cat /tmp/clone/README"));
+        QVERIFY2(r.shellStatus() == 0 && r.out == "inspected\n", qPrintable(describe(r)));
+        const QJsonObject refs
+            = echo.headersOf("request GET /git/repo.git/info/refs?service=git-upload-pack");
+        QCOMPARE(refs[QStringLiteral("Authorization")].toString(),
+            QStringLiteral("Bearer ") + QString::fromLatin1(token));
+        QVERIFY(echo.reports().contains("request POST /git/repo.git/git-upload-pack"));
+    }
+
+    // The upgrade is decided and injected like any request; then the bytes pass both ways.
+    void aWebSocketEchoesThroughAnInspectRule()
+    {
+        const ExecOutput r = run(
+            QStringLiteral("python3 - <<'EOF'\n"
+                           "import socket, ssl, os, base64\n"
+                           "s = "
+                           "ssl.create_default_context().wrap_socket(socket.create_connection(('"
+                           "api.echo.test', 443)), server_hostname='api.echo.test')\n"
+                           "key = base64.b64encode(os.urandom(16)).decode()\n"
+                           "s.sendall(('GET /ws HTTP/1.1\\r\\nHost: api.echo.test\\r\\nUpgrade: "
+                           "websocket\\r\\nConnection: Upgrade\\r\\n'\n"
+                           "  'Sec-WebSocket-Key: %s\\r\\nSec-WebSocket-Version: 13\\r\\n\\r\\n' % "
+                           "key).encode())\n"
+                           "head = b''\n"
+                           "while b'\\r\\n\\r\\n' not in head: head += s.recv(1)\n"
+                           "print(head.split(b'\\r\\n')[0].decode())\n"
+                           "for text in (b'hello', b'through the gate'):\n"
+                           "    mask = os.urandom(4)\n"
+                           "    s.sendall(bytes([0x81, 0x80 | len(text)]) + mask + bytes(b ^ "
+                           "mask[i % 4] for i, b in enumerate(text)))\n"
+                           "    frame = s.recv(2)\n"
+                           "    data = b''\n"
+                           "    while len(data) < frame[1]: data += s.recv(frame[1] - len(data))\n"
+                           "    print(data.decode())\n"
+                           "EOF"));
+        QVERIFY2(r.shellStatus() == 0, qPrintable(describe(r)));
+        QCOMPARE(r.out, QByteArray("HTTP/1.1 101 Switching Protocols\nhello\nthrough the gate\n"));
+        QCOMPARE(echo.headersOf("request GET /ws")[QStringLiteral("Authorization")].toString(),
+            QStringLiteral("Bearer ") + QString::fromLatin1(token));
+    }
+
+    // An upstream whose certificate does not chain to a trusted CA fails the
+    // request with the reason, in the sandbox and in the log.
+    void anUntrustedUpstreamFailsTheRequestClearly()
+    {
+        const ExecOutput r = run(
+            QStringLiteral("curl -sS -w '\\n%{http_code}' https://bad.echo.test/echo/impostor"));
+        QVERIFY2(r.out.endsWith("\n502"), qPrintable(describe(r)));
+        QVERIFY2(r.out.contains("not trusted"), qPrintable(describe(r)));
+        QVERIFY(!impostor.reports().contains("request GET"));
+        QTRY_VERIFY_WITH_TIMEOUT(([&] {
+            auto log = fx.engine->egressLog(EgressLogQuery {
+                fx.sandbox.id, std::nullopt, QStringLiteral("bad.echo.test"), 0, 20 });
+            return log && !log->isEmpty()
+                && log->first().failure.contains(QStringLiteral("not trusted"));
+        }()),
+            kWaitMs);
+    }
+
+    // A client that asks TLS for another name than the one it connected to is refused.
+    void aServerNameOtherThanTheConnectionsIsRefused()
+    {
+        const ExecOutput r = run(QStringLiteral(
+            "ip=$(getent hosts api.echo.test | cut -d' ' -f1); "
+            "curl -sS --resolve other.echo.test:443:$ip https://other.echo.test/echo/sni"));
+        QVERIFY2(r.shellStatus() != 0, qPrintable(describe(r)));
+        QVERIFY(!echo.reports().contains("/echo/sni"));
+        QTRY_VERIFY_WITH_TIMEOUT(([&] {
+            auto log = fx.engine->egressLog(EgressLogQuery {
+                fx.sandbox.id, EgressVerdict::Denied, QStringLiteral("api.echo.test"), 0, 20 });
+            return log && !log->isEmpty()
+                && log->first().reason.contains(QStringLiteral("'other.echo.test'"));
+        }()),
+            kWaitMs);
+    }
+
+    // Inspected requests are logged one by one: what, how it went, which secrets.
+    void eachInspectedRequestIsLoggedWithItsSecretsNames()
+    {
+        auto log = fx.engine->egressLog(EgressLogQuery {
+            fx.sandbox.id, EgressVerdict::Allowed, QStringLiteral("api.echo.test"), 0, 200 });
+        QVERIFY(log);
+        const auto entry = std::find_if(log->begin(), log->end(),
+            [](const EgressLogEntry &e) { return e.request == QLatin1String("GET /echo/curl"); });
+        QVERIFY(entry != log->end());
+        QCOMPARE(entry->protocol, QStringLiteral("https"));
+        QCOMPARE(entry->status, 200);
+        QCOMPARE(entry->httpVersion, QStringLiteral("HTTP/1.1"));
+        QCOMPARE(entry->secrets, QStringList { QStringLiteral("ECHO_TOKEN") });
+        QVERIFY(entry->rule.startsWith(QStringLiteral("inspect api.echo.test")));
+        QVERIFY(entry->upstream.contains(QStringLiteral("TLS verified")));
+    }
+
+    // A destination whose rule injects nothing never receives the value,
+    // and a rule naming a secret that has none sends nothing.
+    void onlyTheInjectingRulesDestinationGetsTheSecret()
+    {
+        ExecOutput r = run(QStringLiteral("curl -sS https://other.echo.test/echo/other"));
+        QVERIFY2(r.shellStatus() == 0, qPrintable(describe(r)));
+        QVERIFY(
+            !echo.headersOf("request GET /echo/other").contains(QStringLiteral("Authorization")));
+
+        EgressRule missing;
+        missing.pattern = QStringLiteral("other.echo.test");
+        missing.port = 443;
+        missing.method = QStringLiteral("POST");
+        missing.action = EgressAction::Inspect;
+        missing.inject = { { EgressInjection::Kind::Query, QStringLiteral("key"),
+            QStringLiteral("{{secret.NOT_SET}}") } };
+        QVERIFY(fx.engine->addEgressRule(fx.sandbox.id, missing, 0));
+        r = run(QStringLiteral(
+            "curl -sS -d x -w '\\n%{http_code}' https://other.echo.test/echo/missing"));
+        QVERIFY2(r.out.endsWith("\n502") && r.out.contains("NOT_SET"), qPrintable(describe(r)));
+        QVERIFY(!echo.reports().contains("/echo/missing"));
+    }
+
+    // Last: after everything above, the value is nowhere a workload or a
+    // reader of Paddock's files can see.
+    void theSecretIsNowhereToBeSeen()
+    {
+        // The value goes in encoded: the search itself must not plant it.
+        const ExecOutput inside
+            = run(QStringLiteral("t=$(echo %1 | base64 -d); for f in /proc/[0-9]*/environ; do cat "
+                                 "$f; done | tr '\\0' '\\n' | grep -c \"$t\"; "
+                                 "grep -rlsF \"$t\" / --exclude-dir=proc --exclude-dir=sys "
+                                 "--exclude-dir=usr --exclude-dir=dev; echo searched")
+                      .arg(QString::fromLatin1(token.toBase64())));
+        QVERIFY2(inside.out.startsWith("0\n") && inside.out.endsWith("searched\n")
+                && !inside.out.contains("/"),
+            qPrintable(describe(inside)));
+        // The engine's files: its database (with the log), and the sandbox's own directory.
+        const QString dataDir = fx.data->paths().dataDir();
+        QDirIterator files(
+            dataDir, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
+        int searched = 0;
+        while (files.hasNext()) {
+            const QString path = files.next();
+            if (path.startsWith(fx.data->paths().secretsDir())) continue; // where it is kept, 0600
+            QFileInfo info(path);
+            if (!info.isFile() || info.isSymLink() || info.size() > 64 * 1024 * 1024) continue;
+            QVERIFY2(!fileBytes(path).contains(token), qPrintable(path));
+            ++searched;
+        }
+        QVERIFY(searched > 3);
+        auto log
+            = fx.engine->egressLog(EgressLogQuery { fx.sandbox.id, std::nullopt, {}, 0, 1000 });
+        QVERIFY(log && log->size() > 5);
+        for (const EgressLogEntry &e : *log)
+            QVERIFY(!(e.reason + e.failure + e.request + e.upstream + e.rule)
+                         .contains(QString::fromLatin1(token)));
+        QVERIFY(!g_engineLog.contains(token));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstEgressInspection)
+#include "tst_egress_inspection.moc"
