@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -283,7 +284,15 @@ private:
                 d.eof = true;
                 progress = true;
             } else if (errno == EAGAIN) {
-                d.canRead = false;
+                // The socket is empty, or the pipe is full: a pipe counts
+                // buffers, not bytes, so many small segments fill it before
+                // `pending` says so. Only an empty socket waits for its next
+                // edge; a full pipe is read again once the write side drains
+                // it (a socket whose sender is stalled on a full window
+                // would never raise another edge: the transfer would hang).
+                int queued = 0;
+                if (::ioctl(d.from, FIONREAD, &queued) != 0 || queued == 0)
+                    d.canRead = false;
             } else {
                 return fail(p, sideName(p, d.from));
             }
