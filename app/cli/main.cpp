@@ -52,6 +52,8 @@ constexpr Verb kVerbs[] = {
         "         egress resolve NAME ADDR[:PORT] | --rm NAME · proxy URL|--off" },
     { "secret", secretCommand,
         "secret set NAME · set NAME --from-command CMD [--ttl S] · ls [--json] · rm NAME\n"
+        "         secret placeholder NAME [--env]   a stand-in to give a sandbox, swapped for the\n"
+        "         value only towards destinations whose inspect rule injects NAME\n"
         "         values inspect rules inject into sandboxes' requests (egress inject);\n"
         "         sandboxes never see them. set reads the value from stdin; it is kept in\n"
         "         DATA_DIR/secrets/values.json (0600). --from-command runs CMD on the host, as "

@@ -161,6 +161,20 @@ int removeSecret(CliContext &ctx, const QStringList &args)
     return r ? 0 : reportError(r.error());
 }
 
+// Prints the secret's placeholder, or with --env NAME=placeholder, ready
+// for `paddock exec SB --env "$(paddock secret placeholder NAME --env)"`.
+int secretPlaceholder(CliContext &ctx, const QStringList &args)
+{
+    CliArgs a = parseArgs(args, {}, { QStringLiteral("--env") });
+    if (!a.error.isEmpty() || a.positional.size() != 1)
+        return usageError(a.error.isEmpty() ? QStringLiteral("usage: paddock secret placeholder NAME [--env]") : a.error);
+    auto r = ctx.api.call("POST", secretPath(a.positional[0]) + QStringLiteral("/placeholder"));
+    if (!r) return reportError(r.error());
+    const QString placeholder = r->value(QStringLiteral("placeholder")).toString();
+    printLine(a.flags.contains(QStringLiteral("--env")) ? a.positional[0] + u'=' + placeholder : placeholder);
+    return 0;
+}
+
 } // namespace
 
 int secretCommand(CliContext &ctx, const QStringList &args)
@@ -169,10 +183,11 @@ int secretCommand(CliContext &ctx, const QStringList &args)
     if (sub == QLatin1String("set")) return setSecret(ctx, args.mid(1));
     if (sub == QLatin1String("ls")) return listSecrets(ctx, args.mid(1));
     if (sub == QLatin1String("rm")) return removeSecret(ctx, args.mid(1));
+    if (sub == QLatin1String("placeholder")) return secretPlaceholder(ctx, args.mid(1));
     if (sub.isEmpty())
         return usageError(
-            QStringLiteral("usage: paddock secret set|ls|rm …   (paddock help secret)"));
-    return usageError(QStringLiteral("unknown secret command '%1': use set, ls or rm").arg(sub));
+            QStringLiteral("usage: paddock secret set|ls|rm|placeholder …   (paddock help secret)"));
+    return usageError(QStringLiteral("unknown secret command '%1': use set, ls, rm or placeholder").arg(sub));
 }
 
 } // namespace paddock::cli

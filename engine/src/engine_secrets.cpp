@@ -24,4 +24,9 @@ Result<void> Engine::removeSecret(const QString &name)
     return d->vault.remove(name);
 }
 
+Result<QString> Engine::secretPlaceholder(const QString &name)
+{
+    return d->vault.placeholder(name);
+}
+
 } // namespace paddock

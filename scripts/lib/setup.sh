@@ -14,8 +14,9 @@ BUILD_PACKAGES=(cmake ninja-build ccache g++ pkg-config qt6-base-dev libboost-de
 # the SVG plugins that draw the bundled icons.
 RUNTIME_PACKAGES=(libgl1-mesa-dri fonts-dejavu-core libqt6svg6)
 # What the tests run: tools used inside sandboxes (they come from the host's
-# /usr), and runuser/useradd for the unprivileged pass.
-TEST_PACKAGES=(procps python3 bash util-linux passwd findutils iproute2 mount curl netcat-openbsd openssl nftables dbus-daemon)
+# /usr; git with its http-backend for inspected git clones), and
+# runuser/useradd for the unprivileged pass.
+TEST_PACKAGES=(procps python3 bash util-linux passwd findutils iproute2 mount curl netcat-openbsd openssl nftables dbus-daemon git)
 # What the fuzz preset builds with: clang and its libFuzzer runtime.
 FUZZ_PACKAGES=(clang libclang-rt-dev)
 

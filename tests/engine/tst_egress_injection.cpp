@@ -3,6 +3,7 @@
 // saved, setting headers and query parameters on a parsed request, and
 // masking injected values in what comes back.
 #include "egress/http_request_framer.h"
+#include "egress/inject/placeholder_scanner.h"
 #include "egress/inject/request_injection.h"
 #include "egress/inject/secret_redactor.h"
 #include "egress/inject/secret_template.h"
@@ -202,6 +203,49 @@ private Q_SLOTS:
         QVERIFY(request->upstreamHead(false).find("X-One") == std::string::npos);
         out = applyInjections(*request, { { false, "X-One", "{{secret.ABSENT}}" } }, {});
         QVERIFY(QString::fromStdString(out.problem).contains("ABSENT"));
+    }
+
+    void placeholdersAreFoundByTheirShape()
+    {
+        const std::string digits(24, 'a');
+        const std::string good = placeholderFor("API_KEY", "0123456789abcdef01234567");
+        const std::string text = "Bearer " + good + " and x" + good + " and "
+            + placeholderFor("A", digits) + "," + "paddock_ph_1BAD_" + digits
+            + " paddock_ph_SHORT_abc paddock_ph_UPPER_" + std::string(24, 'A');
+        const std::vector<PlaceholderHit> hits = findPlaceholders(text);
+        QCOMPARE(hits.size(),
+            size_t(2)); // not inside a longer word, not a bad name, not short or upper-case digits
+        QCOMPARE(hits[0].secretName, std::string("API_KEY"));
+        QCOMPARE(text.substr(hits[0].offset, hits[0].length), good);
+        QCOMPARE(hits[1].secretName, std::string("A"));
+        QVERIFY(findPlaceholders("").empty());
+        QVERIFY(findPlaceholders("paddock_ph_").empty());
+    }
+
+    // Only the placeholder given out counts: one of the same shape with other digits is not it.
+    void placeholdersAreSwappedInHeadersAndTheQuery()
+    {
+        const std::string ph = placeholderFor("K", "0123456789abcdef01234567");
+        const std::string forged = placeholderFor("K", "ffffffffffffffffffffffff");
+        auto request
+            = parsed("GET /x?key=" + ph + "&f=" + forged + " HTTP/1.1\r\nHost: api.test\r\nX-Key: "
+                + ph + "\r\nX-Other: " + forged + "\r\n\r\n");
+        QVERIFY(request);
+        QCOMPARE(placeholdersIn(*request, { { "K", ph } }), std::vector<std::string> { "K" });
+        QVERIFY(placeholdersIn(*request, { { "K", forged + "0" } }).empty());
+        InjectionOutcome out;
+        swapPlaceholders(*request, { { ph, "v a/l" } }, out);
+        QVERIFY(out.problem.empty());
+        const std::string head = request->upstreamHead(false);
+        QVERIFY2(
+            head.find("GET /x?key=v%20a%2Fl&f=" + forged + " HTTP/1.1\r\n") == 0, head.c_str());
+        QVERIFY2(head.find("X-Key: v a/l\r\n") != std::string::npos, head.c_str());
+        QVERIFY2(head.find("X-Other: " + forged + "\r\n") != std::string::npos, head.c_str());
+        InjectionOutcome refused;
+        auto again = parsed("GET / HTTP/1.1\r\nHost: api.test\r\nX-Key: " + ph + "\r\n\r\n");
+        swapPlaceholders(*again, { { ph, "a\nb" } }, refused);
+        QVERIFY(!refused.problem.empty());
+        QVERIFY(again->upstreamHead(false).find(ph) != std::string::npos);
     }
 
     void theRedactorMasksValuesSplitAcrossReads()

@@ -335,6 +335,45 @@ private Q_SLOTS:
         QVERIFY(!echo.reports().contains("/echo/missing"));
     }
 
+    // A sandbox may hold the secret's placeholder: it becomes the value only
+    // on the way to the destination whose rule injects that secret.
+    void placeholdersAreSwappedOnlyWhereTheirSecretIsInjected()
+    {
+        auto placeholder = fx.engine->secretPlaceholder(QStringLiteral("ECHO_TOKEN"));
+        QVERIFY2(placeholder, placeholder ? "" : qPrintable(placeholder.error().message));
+        QVERIFY(placeholder->startsWith(QStringLiteral("paddock_ph_ECHO_TOKEN_")));
+        QCOMPARE(*fx.engine->secretPlaceholder(QStringLiteral("ECHO_TOKEN")),
+            *placeholder); // one per secret
+        QVERIFY(!fx.engine->secretPlaceholder(QStringLiteral("NO_SUCH")));
+
+        ExecOutput r = execIn(*fx.engine, fx.sandbox.id,
+            { QStringLiteral("sh"), QStringLiteral("-c"),
+                QStringLiteral("curl -sS -H \"X-Api-Key: $PH\" "
+                               "\"https://api.echo.test/echo/ph?key=$PH&x=1\"") },
+            {}, { QStringLiteral("PH=") + *placeholder });
+        QVERIFY2(r.shellStatus() == 0 && !r.out.contains(token), qPrintable(describe(r)));
+        const QJsonObject upstream = echo.headersOf("request GET /echo/ph?key=" + token + "&x=1");
+        QCOMPARE(upstream[QStringLiteral("X-Api-Key")].toString(), QString::fromLatin1(token));
+
+        r = execIn(*fx.engine, fx.sandbox.id,
+            { QStringLiteral("sh"), QStringLiteral("-c"),
+                QStringLiteral(
+                    "curl -sS -H \"X-Api-Key: $PH\" https://other.echo.test/echo/stray") },
+            {}, { QStringLiteral("PH=") + *placeholder });
+        QVERIFY2(r.shellStatus() == 0, qPrintable(describe(r)));
+        QCOMPARE(echo.headersOf("request GET /echo/stray")[QStringLiteral("X-Api-Key")].toString(),
+            *placeholder);
+        auto log = fx.engine->egressLog(EgressLogQuery {
+            fx.sandbox.id, std::nullopt, QStringLiteral("other.echo.test"), 0, 20 });
+        QVERIFY(log);
+        const auto stray = std::find_if(log->begin(), log->end(),
+            [](const EgressLogEntry &e) { return e.request == QLatin1String("GET /echo/stray"); });
+        QVERIFY(stray != log->end());
+        QVERIFY2(stray->reason.contains(QStringLiteral("placeholder of ECHO_TOKEN")),
+            qPrintable(stray->reason));
+        QVERIFY(stray->secrets.isEmpty());
+    }
+
     // Last: after everything above, the value is nowhere a workload or a
     // reader of Paddock's files can see.
     void theSecretIsNowhereToBeSeen()

@@ -21,6 +21,7 @@
 #include "egress/http_request_framer.h"
 #include "egress/http_response_framer.h"
 #include "egress/http_target.h"
+#include "egress/inject/placeholder_scanner.h"
 #include "egress/inject/request_injection.h"
 #include "egress/inject/secret_redactor.h"
 #include "egress/inject/secret_template.h"
@@ -164,6 +165,20 @@ void checkRedactor(std::string_view bytes)
         require(out.find(value) == std::string::npos);
 }
 
+// Hits are in order, apart, and each is a placeholder on its own.
+void checkPlaceholders(std::string_view bytes)
+{
+    size_t after = 0;
+    for (const PlaceholderHit &hit : findPlaceholders(bytes)) {
+        require(hit.offset >= after && hit.offset + hit.length <= bytes.size());
+        const std::string_view found = bytes.substr(hit.offset, hit.length);
+        const std::vector<PlaceholderHit> alone = findPlaceholders(found);
+        require(alone.size() == 1 && alone[0].offset == 0 && alone[0].length == found.size());
+        require(isSecretName(hit.secretName));
+        after = hit.offset + hit.length;
+    }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -185,5 +200,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     checkTemplate(bytes);
     checkInjection(bytes);
     checkRedactor(bytes);
+    checkPlaceholders(bytes);
     return 0;
 }

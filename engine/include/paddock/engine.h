@@ -158,6 +158,10 @@ public:
         const QString &name, const QString &command, int ttlSeconds, Callback<SecretInfo> done);
     Result<QList<SecretInfo>> secrets();
     Result<void> removeSecret(const QString &name);
+    // A stand-in for the secret a sandbox may hold ("paddock_ph_NAME_…"):
+    // swapped for the value only towards a destination whose inspect rule
+    // injects that secret. Made once; the same text every time after.
+    Result<QString> secretPlaceholder(const QString &name);
 
 Q_SIGNALS:
     void sandboxChanged(const paddock::SandboxInfo &sandbox);

@@ -126,6 +126,7 @@ const ApiRoutes::Route ApiRoutes::kRoutes[] = {
     { "GET", "/v1/secrets", &ApiRoutes::secrets },
     { "PUT", "/v1/secrets/:name", &ApiRoutes::setSecret },
     { "DELETE", "/v1/secrets/:name", &ApiRoutes::removeSecret },
+    { "POST", "/v1/secrets/:name/placeholder", &ApiRoutes::secretPlaceholder },
 };
 
 void ApiRoutes::handle(HttpConnection *conn, const HttpRequest &req)

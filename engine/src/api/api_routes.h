@@ -88,6 +88,7 @@ private:
     void secrets(HttpConnection *, const HttpRequest &, const Params &);
     void setSecret(HttpConnection *, const HttpRequest &, const Params &);
     void removeSecret(HttpConnection *, const HttpRequest &, const Params &);
+    void secretPlaceholder(HttpConnection *, const HttpRequest &, const Params &);
 
     Engine &m_engine;
     std::function<void()> m_shutdown;

@@ -75,4 +75,11 @@ void ApiRoutes::removeSecret(HttpConnection *conn, const HttpRequest &, const Pa
     r ? conn->respondJson(200, kOk) : respondError(conn, r.error());
 }
 
+// Made on first use, hence POST; the same placeholder every time after.
+void ApiRoutes::secretPlaceholder(HttpConnection *conn, const HttpRequest &, const Params &p)
+{
+    auto r = m_engine.secretPlaceholder(p[0]);
+    r ? conn->respondJson(200, QJsonObject { { QStringLiteral("placeholder"), *r } }) : respondError(conn, r.error());
+}
+
 } // namespace paddock::api

@@ -11,6 +11,8 @@
 
 #include <QPointer>
 
+#include <memory>
+
 #include <sys/socket.h>
 
 namespace paddock::egress {
@@ -23,24 +25,30 @@ constexpr size_t kMaxBuffered = 1024 * 1024; // per direction, then the reader w
 constexpr int kRedactorFlushMs = 20;
 
 // Writes what it can; false when the peer is gone.
-bool writeSome(int fd, std::string &pending)
+bool writeSome(int fd, ByteQueue &pending)
 {
     while (!pending.empty()) {
         ssize_t n = ::send(fd, pending.data(), pending.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n < 0) return errno == EAGAIN;
-        pending.erase(0, size_t(n));
+        pending.consume(size_t(n));
     }
     return true;
 }
 
-// Reads what there is into `into`; false at the end or on an error.
+// Reads what there is into `into`, up to kReadPerWake bytes (fewer trips
+// through the event loop for a large body); false at the end or on an error.
 bool readSome(int fd, std::string &into)
 {
-    char buf[65536];
-    ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
-    if (n < 0) return errno == EAGAIN;
-    if (n == 0) return false;
-    into.append(buf, size_t(n));
+    constexpr size_t kReadSize = 256 * 1024, kReadPerWake = 1024 * 1024;
+    thread_local const std::unique_ptr<char[]> buf(new char[kReadSize]); // the engine thread's; too big for its stack
+    for (size_t got = 0; got < kReadPerWake;) {
+        const ssize_t n = ::recv(fd, buf.get(), kReadSize, MSG_DONTWAIT);
+        if (n < 0) return errno == EAGAIN;
+        if (n == 0) return false;
+        into.append(buf.get(), size_t(n));
+        got += size_t(n);
+        if (size_t(n) < kReadSize) break; // drained: the next recv would say EAGAIN
+    }
     return true;
 }
 
@@ -227,28 +235,42 @@ void HttpGate::abandonQuestion()
 void HttpGate::allowRequest(const std::optional<EgressRule> &rule)
 {
     m_redactor = {};
-    if (!rule || rule->inject.isEmpty()) return sendAllowed(rule);
-    if (m_transport == GateTransport::Inspected) return injectThenSend(*rule);
-    sendAllowed(rule,
-        QStringLiteral("not injected: this is plain HTTP, and secrets go only over TLS that Paddock verified"));
+    const bool inspected = m_transport == GateTransport::Inspected;
+    const QStringList named = rule && rule->action == EgressAction::Inspect ? injectedSecretNames(rule->inject) : QStringList();
+    // Placeholders are swapped only where the deciding rule names their secret.
+    QStringList swap, stray;
+    if (Inspection *inspection = m_sandbox.service().inspection())
+        for (const std::string &name : placeholdersIn(*m_request, inspection->placeholders()))
+            (inspected && named.contains(fromStd(name)) ? swap : stray).append(fromStd(name));
+    QString note = stray.isEmpty() ? QString()
+                                   : QStringLiteral("carries the placeholder of %1, which no rule here injects: sent unchanged")
+                                         .arg(stray.join(QStringLiteral(", ")));
+    if (named.isEmpty()) return sendAllowed(rule, note);
+    if (inspected) return injectThenSend(*rule, swap, note);
+    const QString plain = QStringLiteral("not injected: this is plain HTTP, and secrets go only over TLS that Paddock verified");
+    sendAllowed(rule, note.isEmpty() ? plain : plain + QStringLiteral("; ") + note);
 }
 
 // The secrets first (a command's output may take a while), then the request.
-void HttpGate::injectThenSend(const EgressRule &rule)
+void HttpGate::injectThenSend(const EgressRule &rule, const QStringList &swap, const QString &note)
 {
     Inspection *inspection = m_sandbox.service().inspection();
     if (!inspection) return refuse(502, QStringLiteral("TLS inspection is unavailable"), rule);
     m_phase = Phase::Injecting;
     QPointer<HttpGate> self(this);
+    std::map<std::string, std::string> placeholders = inspection->placeholders();
     inspection->resolveSecrets(
-        injectedSecretNames(rule.inject), [self, rule](Result<Inspection::SecretValues> values) {
+        injectedSecretNames(rule.inject), [self, rule, swap, note, placeholders](Result<Inspection::SecretValues> values) {
             if (!self || self->m_finished) return;
             if (!values)
                 return self->refuse(502,
                     QStringLiteral("not sent: a secret it needs cannot be had: %1").arg(values.error().message),
                     rule);
-            const InjectionOutcome outcome
-                = applyInjections(*self->m_request, plainInjections(rule.inject), *values);
+            InjectionOutcome outcome = applyInjections(*self->m_request, plainInjections(rule.inject), *values);
+            std::map<std::string, std::string> swaps; // placeholder → value
+            for (const QString &name : swap)
+                swaps.emplace(placeholders.at(name.toStdString()), values->at(name.toStdString()));
+            if (outcome.problem.empty()) swapPlaceholders(*self->m_request, swaps, outcome);
             if (!outcome.problem.empty())
                 return self->refuse(502, QStringLiteral("not sent: ") + fromStd(outcome.problem), rule);
             QStringList names;
@@ -259,7 +281,7 @@ void HttpGate::injectThenSend(const EgressRule &rule)
             self->m_log.describeNext(self->m_request->head().version >= 11 ? QStringLiteral("HTTP/1.1")
                                                                            : QStringLiteral("HTTP/1.0"),
                 names);
-            self->sendAllowed(rule);
+            self->sendAllowed(rule, note);
             self->process();
         });
 }
@@ -303,10 +325,17 @@ void HttpGate::relayUpstream()
         if (!m_fromUpstream.empty() || m_upstreamEof) dropUpstream();
         return;
     }
-    std::string relayed;
-    ResponseFramer::State state = m_response->read(m_fromUpstream, relayed);
-    m_log.relayed(qint64(relayed.size()));
-    relayToClient(relayed);
+    ResponseFramer::State state;
+    if (m_redactor.active()) {
+        std::string relayed;
+        state = m_response->read(m_fromUpstream, relayed);
+        m_log.relayed(qint64(relayed.size()));
+        relayToClient(relayed);
+    } else { // straight into the queue: one copy fewer for every byte of a large body
+        const size_t before = m_toClient.size();
+        state = m_response->read(m_fromUpstream, m_toClient.back());
+        m_log.relayed(qint64(m_toClient.size() - before));
+    }
     if (state == ResponseFramer::State::NeedMore && m_upstreamEof) state = m_response->readEof();
     if (m_response->status() != 0) m_log.responded(int(m_response->status()));
     if (state != ResponseFramer::State::NeedMore) flushRedactor();
@@ -325,13 +354,13 @@ void HttpGate::relayUpstream()
 // Upstream bytes on their way to the sandbox, with injected values masked.
 void HttpGate::relayToClient(const std::string &bytes)
 {
-    m_redactor.feed(bytes, m_toClient);
+    m_redactor.feed(bytes, m_toClient.back());
 }
 
 void HttpGate::flushRedactor()
 {
     m_redactorFlush.stop();
-    m_redactor.flush(m_toClient);
+    m_redactor.flush(m_toClient.back());
 }
 
 void HttpGate::onResponseComplete()

@@ -9,8 +9,10 @@
 //   to the connection's name, framing checked)
 //   → decide it by the rules (or ask a person about exactly it)
 //   → inspected, by an inspect rule that injects: fetch the secrets it
-//     names and set its headers and query parameters (never over plain
-//     HTTP: there the request goes as it came, and the log says so)
+//     names and set its headers and query parameters, and swap the
+//     placeholders of those secrets the request carries (never over plain
+//     HTTP, nor any other secret's: those go as they came, and the log
+//     says so)
 //   → send the re-serialised head and the body framed anew
 //   → mask the injected values in what comes back (inject/secret_redactor.h)
 //   → relay exactly one final response (http_response_framer.h)
@@ -34,6 +36,7 @@
 #include "connection_lease.h"
 #include "destination.h"
 #include "hangup_watch.h"
+#include "byte_queue.h"
 #include "http_host.h"
 #include "http_request_log.h"
 #include "inject/secret_redactor.h"
@@ -91,7 +94,7 @@ private:
     void decideRequest();
     void abandonQuestion();
     void allowRequest(const std::optional<EgressRule> &rule);
-    void injectThenSend(const EgressRule &rule);
+    void injectThenSend(const EgressRule &rule, const QStringList &swap, const QString &note);
     void sendAllowed(const std::optional<EgressRule> &rule, const QString &note = {});
     void relayToClient(const std::string &bytes);
     void flushRedactor();
@@ -129,7 +132,7 @@ private:
     QTimer m_redactorFlush; // a tunnel's held-back bytes go out when it pauses
     bool m_upstreamReusable = true; // may carry the next request
     std::string m_fromClient, m_fromUpstream; // read, not yet parsed
-    std::string m_toUpstream, m_toClient; // decided or relayed, not yet written
+    ByteQueue m_toUpstream, m_toClient; // decided or relayed, not yet written
     bool m_clientEof = false, m_upstreamEof = false;
     bool m_upstreamGone = false; // stopped reading: what is still to send is dropped
     bool m_upstreamShut = false;

@@ -66,6 +66,19 @@ ResponseFramer::State ResponseFramer::read(std::string &in, std::string &out)
             in.erase(0, used);
             m_started = true;
             if (switched) return *switched;
+            if (!m_done && m_parser->is_header_done() && !m_parser->chunked() && m_parser->content_length())
+                m_bodyLeft = *m_parser->content_length_remaining();
+            continue;
+        }
+        if (m_bodyLeft) { // framed by length: counted, not parsed
+            const size_t n = size_t(std::min<uint64_t>(*m_bodyLeft, in.size()));
+            out.append(in, 0, n);
+            if (n == in.size())
+                in.clear();
+            else
+                in.erase(0, n);
+            *m_bodyLeft -= n;
+            if (*m_bodyLeft == 0) m_done = true;
             continue;
         }
         char

@@ -67,6 +67,7 @@ private:
     unsigned m_status = 0;
     bool m_started = false;
     bool m_done = false;
+    std::optional<uint64_t> m_bodyLeft; // a body framed by Content-Length: what is still to come
     bool m_endedByClose = false;
     std::string m_problem;
 };

@@ -28,6 +28,12 @@ Result<std::pair<UniqueFd, UniqueFd>> plainSocketPair()
         return fail(ErrorCode::Io,
             QStringLiteral("cannot make a socket pair for TLS: %1")
                 .arg(QString::fromLocal8Bit(strerror(errno))));
+    // Large buffers: a large body then crosses in fewer, larger writes, and
+    // the engine thread wakes for it a quarter as often.
+    constexpr int kBufferBytes = 1024 * 1024;
+    for (int fd : fds)
+        for (int option : { SO_SNDBUF, SO_RCVBUF })
+            ::setsockopt(fd, SOL_SOCKET, option, &kBufferBytes, sizeof kBufferBytes);
     return std::pair { UniqueFd(fds[0]), UniqueFd(fds[1]) };
 }
 
@@ -112,6 +118,15 @@ void Inspection::resolveNext(std::shared_ptr<SecretRequest> request)
         request->values[name.toStdString()] = value->toStdString();
         if (self) self->resolveNext(request);
     });
+}
+
+std::map<std::string, std::string> Inspection::placeholders()
+{
+    std::map<std::string, std::string> out;
+    const QHash<QString, QString> &all = m_vault.placeholders();
+    for (auto it = all.begin(); it != all.end(); ++it)
+        out.emplace(it.key().toStdString(), it.value().toStdString());
+    return out;
 }
 
 Result<QList<TrustedUpstreamCa>> Inspection::trustCa(const QByteArray &pem)

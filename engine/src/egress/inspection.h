@@ -58,6 +58,8 @@ public:
     using SecretValues = std::map<std::string, std::string>;
     // Every named secret's value, or the first that cannot be had.
     void resolveSecrets(const QStringList &names, Callback<SecretValues> done);
+    // The placeholders given out, by secret name.
+    std::map<std::string, std::string> placeholders();
 
     Result<QList<TrustedUpstreamCa>> trustedCas() const { return m_cas.list(); }
     Result<QList<TrustedUpstreamCa>> trustCa(const QByteArray &pem);

@@ -2,6 +2,10 @@
 
 #include "secret_command.h"
 
+#include "egress/inject/placeholder_scanner.h"
+
+#include <QRandomGenerator>
+
 namespace paddock::secrets {
 
 namespace {
@@ -108,11 +112,39 @@ Result<void> SecretVault::remove(const QString &name)
         return tl::unexpected(
             r.error().withContext(QStringLiteral("secret %1 is kept").arg(name.left(80))));
     m_outputs.remove(name);
+    m_placeholders.reset();
     auto removed = m_meta.remove(name);
     if (!removed) return tl::unexpected(removed.error());
     if (!*removed)
         return fail(ErrorCode::NotFound, QStringLiteral("no secret named '%1'").arg(name.left(80)));
     return {};
+}
+
+Result<QString> SecretVault::placeholder(const QString &name)
+{
+    auto info = m_meta.find(name);
+    if (!info) return tl::unexpected(info.error());
+    if (!*info)
+        return fail(ErrorCode::NotFound, QStringLiteral("no secret named '%1': set it first").arg(name.left(80)));
+    auto existing = m_meta.placeholder(name);
+    if (!existing || !existing->isEmpty()) return existing;
+    QByteArray random(int(egress::kPlaceholderRandomDigits / 2), Qt::Uninitialized);
+    QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(random.data()),
+        reinterpret_cast<quint32 *>(random.data() + random.size()));
+    const QString made = QString::fromStdString(egress::placeholderFor(name.toStdString(), random.toHex().toStdString()));
+    if (auto r = m_meta.setPlaceholder(name, made); !r) return tl::unexpected(r.error());
+    m_placeholders.reset();
+    return made;
+}
+
+const QHash<QString, QString> &SecretVault::placeholders()
+{
+    if (!m_placeholders) {
+        auto all = m_meta.placeholders();
+        // Unreadable: none are known, so none is swapped (they go out as they are).
+        m_placeholders = all ? *all : QHash<QString, QString>();
+    }
+    return *m_placeholders;
 }
 
 void SecretVault::resolve(const QString &name, Callback<QByteArray> done)

@@ -18,6 +18,7 @@
 #include <QList>
 
 #include <memory>
+#include <optional>
 
 namespace paddock::secrets {
 
@@ -40,6 +41,12 @@ public:
     Result<QList<SecretInfo>> list();
     // The value first, then the name: a failure leaves both.
     Result<void> remove(const QString &name);
+
+    // The secret's placeholder (egress/inject/placeholder_scanner.h), made
+    // the first time it is asked for; the secret must exist.
+    Result<QString> placeholder(const QString &name);
+    // Every placeholder given out, by secret name (cached).
+    const QHash<QString, QString> &placeholders();
 
     // The value now. Callers asking for a command's value while it runs
     // share that one run.
@@ -64,6 +71,7 @@ private:
     QHash<QString, CachedOutput> m_outputs;
     QHash<QString, QList<Callback<QByteArray>>> m_waiting; // by name, while its command runs
     QHash<QString, int> m_runs;
+    std::optional<QHash<QString, QString>> m_placeholders; // cache of the store's
     // Commands outlive nothing: a run that ends after the vault sees it gone.
     std::shared_ptr<int> m_life = std::make_shared<int>(0);
 };

@@ -135,6 +135,11 @@ inline constexpr const char *kMigrations[] = {
     ALTER TABLE egress_log ADD COLUMN http_version TEXT NOT NULL DEFAULT '';
     ALTER TABLE egress_log ADD COLUMN secrets TEXT NOT NULL DEFAULT '';
     )sql",
+    // 11: each secret's placeholder, the stand-in a sandbox may be given
+    // (not secret: it is worth nothing outside the rules that name the secret)
+    R"sql(
+    ALTER TABLE secrets ADD COLUMN placeholder TEXT NOT NULL DEFAULT '';
+    )sql",
 };
 
 } // namespace paddock::store

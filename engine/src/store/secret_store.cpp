@@ -53,4 +53,31 @@ Result<bool> SecretStore::remove(const QString &name)
     return m_db.changes() > 0;
 }
 
+Result<QString> SecretStore::placeholder(const QString &name)
+{
+    auto stmt = m_db.prepare("SELECT placeholder FROM secrets WHERE name = ?", name);
+    if (!stmt) return tl::unexpected(stmt.error());
+    auto text = stmt->first([](const Statement &s) { return s.text(0); });
+    if (!text) return tl::unexpected(text.error());
+    return text->value_or(QString());
+}
+
+Result<void> SecretStore::setPlaceholder(const QString &name, const QString &placeholder)
+{
+    return m_db.run("UPDATE secrets SET placeholder = ? WHERE name = ?", placeholder, name);
+}
+
+Result<QHash<QString, QString>> SecretStore::placeholders()
+{
+    auto stmt = m_db.prepare("SELECT name, placeholder FROM secrets WHERE placeholder != ''");
+    if (!stmt) return tl::unexpected(stmt.error());
+    auto rows = stmt->rows<std::pair<QString, QString>>(
+        [](const Statement &s) { return std::pair { s.text(0), s.text(1) }; });
+    if (!rows) return tl::unexpected(rows.error());
+    QHash<QString, QString> out;
+    for (const auto &[name, text] : *rows)
+        out.insert(name, text);
+    return out;
+}
+
 } // namespace paddock::store

@@ -6,6 +6,8 @@
 
 #include "paddock/secrets.h"
 
+#include <QHash>
+
 namespace paddock::store {
 
 class SecretStore {
@@ -20,6 +22,11 @@ public:
     // Inserts, or replaces all but the creation time.
     Result<void> save(const SecretInfo &info);
     Result<bool> remove(const QString &name); // false: there was none
+    // The secret's placeholder; empty when it has none yet.
+    Result<QString> placeholder(const QString &name);
+    Result<void> setPlaceholder(const QString &name, const QString &placeholder);
+    // Every secret's placeholder that has one, by name.
+    Result<QHash<QString, QString>> placeholders();
 
 private:
     Database &m_db;

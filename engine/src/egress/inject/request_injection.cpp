@@ -2,6 +2,7 @@
 
 #include "egress/http_request_framer.h"
 #include "egress/http_target.h"
+#include "placeholder_scanner.h"
 #include "secret_template.h"
 
 #include <algorithm>
@@ -62,6 +63,59 @@ InjectionOutcome applyInjections(RequestFramer &request, const std::vector<Injec
         if (inQuery) out.sentValues.push_back(percentEncoded(values.at(name)));
     }
     return out;
+}
+
+std::vector<std::string> placeholdersIn(
+    const RequestFramer &request, const std::map<std::string, std::string> &known)
+{
+    std::vector<std::string> names;
+    const auto scan = [&](std::string_view text) {
+        for (const PlaceholderHit &hit : findPlaceholders(text)) {
+            auto it = known.find(hit.secretName);
+            const bool genuine
+                = it != known.end() && text.substr(hit.offset, hit.length) == it->second;
+            if (genuine && std::find(names.begin(), names.end(), hit.secretName) == names.end())
+                names.push_back(hit.secretName);
+        }
+    };
+    for (const auto &field : request.fields())
+        scan(field.second);
+    if (request.head().target.hasQuery) scan(request.head().target.query);
+    return names;
+}
+
+namespace {
+
+std::string replaced(std::string text, const std::map<std::string, std::string> &swaps, bool encode)
+{
+    if (text.find(kPlaceholderPrefix) == std::string::npos) return text; // most values hold none
+    for (const auto &[placeholder, value] : swaps) {
+        const std::string with = encode ? percentEncoded(value) : value;
+        for (size_t at = text.find(placeholder); at != std::string::npos;
+             at = text.find(placeholder, at + with.size()))
+            text.replace(at, placeholder.size(), with);
+    }
+    return text;
+}
+
+} // namespace
+
+void swapPlaceholders(
+    RequestFramer &request, const std::map<std::string, std::string> &swaps, InjectionOutcome &out)
+{
+    if (swaps.empty()) return;
+    for (const auto &field : request.fields())
+        if (!fitsInHeader(replaced(field.second, swaps, false))) {
+            out.problem = "the " + field.first
+                + " header would hold a control character (from a secret's value): not sent";
+            return;
+        }
+    request.rewriteFieldValues([&](const std::string &v) { return replaced(v, swaps, false); });
+    request.rewriteQuery([&](const std::string &q) { return replaced(q, swaps, true); });
+    for (const auto &[placeholder, value] : swaps) {
+        out.sentValues.push_back(value);
+        out.sentValues.push_back(percentEncoded(value));
+    }
 }
 
 } // namespace paddock::egress

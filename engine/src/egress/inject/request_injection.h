@@ -31,4 +31,16 @@ struct InjectionOutcome {
 InjectionOutcome applyInjections(RequestFramer &request, const std::vector<Injection> &inject,
     const std::map<std::string, std::string> &values);
 
+// The secrets whose placeholders (`known`: placeholder by secret name) the
+// request carries in a header value or its query, each once.
+std::vector<std::string> placeholdersIn(
+    const RequestFramer &request, const std::map<std::string, std::string> &known);
+
+// Swaps each placeholder in `swaps` (its text → the secret's value) in the
+// header values and the query (there percent-encoded). A value that would
+// put a control byte in a header leaves the request untouched: the problem
+// says so. Adds the values to `out.sentValues`, for the redactor.
+void swapPlaceholders(
+    RequestFramer &request, const std::map<std::string, std::string> &swaps, InjectionOutcome &out);
+
 } // namespace paddock::egress

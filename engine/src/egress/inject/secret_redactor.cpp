@@ -15,10 +15,10 @@ void SecretRedactor::addValue(std::string value)
         [](const std::string &a, const std::string &b) { return a.size() > b.size(); });
 }
 
-void SecretRedactor::mask(std::string &s)
+void SecretRedactor::mask(std::string &s, size_t from)
 {
     for (const std::string &v : m_values) {
-        for (size_t at = s.find(v); at != std::string::npos; at = s.find(v, at + v.size())) {
+        for (size_t at = s.find(v, from); at != std::string::npos; at = s.find(v, at + v.size())) {
             s.replace(at, v.size(), v.size(), '*');
             ++m_masked;
         }
@@ -45,12 +45,14 @@ void SecretRedactor::feed(std::string_view in, std::string &out)
         out.append(in);
         return;
     }
-    std::string window = std::move(m_tail);
-    window.append(in);
-    mask(window);
-    const size_t keep = possibleStart(window);
-    m_tail.assign(window, window.size() - keep, keep);
-    out.append(window, 0, window.size() - keep);
+    // Masked where it lands: one copy of each byte, not two.
+    const size_t start = out.size();
+    out.append(m_tail);
+    out.append(in);
+    mask(out, start);
+    const size_t keep = possibleStart(std::string_view(out).substr(start));
+    m_tail.assign(out, out.size() - keep, keep);
+    out.resize(out.size() - keep);
 }
 
 void SecretRedactor::flush(std::string &out)

@@ -38,7 +38,7 @@ public:
 private:
     // How many bytes at the end of `s` could start a value.
     size_t possibleStart(std::string_view s) const;
-    void mask(std::string &s);
+    void mask(std::string &s, size_t from); // from `from` on
 
     std::vector<std::string> m_values; // longest first
     std::string m_tail;

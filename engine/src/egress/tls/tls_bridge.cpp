@@ -7,6 +7,8 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -26,18 +28,6 @@ bool isAddress(const QString &name)
 }
 
 } // namespace
-
-void TlsBridge::Pending::consume(size_t n)
-{
-    head += n;
-    if (head == bytes.size()) {
-        bytes.clear();
-        head = 0;
-    } else if (head > kMaxPending) {
-        bytes.erase(0, head); // compacted now and then, not on every write
-        head = 0;
-    }
-}
 
 TlsBridge::TlsBridge(TlsBridgeSpec spec)
     : m_spec(std::move(spec))
@@ -60,6 +50,10 @@ bool TlsBridge::begin()
         = m_spec.role == TlsBridgeSpec::Role::Terminate ? setUpTerminate() : setUpOriginate();
     if (!ok) return false;
     SSL_set_fd(m_ssl, m_spec.encrypted.get());
+    // A response's head and body become separate records: Nagle would hold
+    // the second until the first is acknowledged, a delayed ACK away (40 ms).
+    const int on = 1;
+    ::setsockopt(m_spec.encrypted.get(), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     pump();
     return true;
 }
@@ -183,7 +177,7 @@ bool TlsBridge::readTls()
         ERR_clear_error();
         const int n = SSL_read(m_ssl, buf, sizeof buf);
         if (n > 0) {
-            m_toPlain.bytes.append(buf, size_t(n));
+            m_toPlain.append(std::string_view(buf, size_t(n)));
             moved = true;
             continue;
         }
@@ -212,7 +206,7 @@ bool TlsBridge::writePlain()
     }
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) return false;
     m_plainGone = m_plainEnded = true; // it closed: nobody takes these bytes
-    m_toPlain = {};
+    m_toPlain.clear();
     return true;
 }
 
@@ -222,7 +216,7 @@ bool TlsBridge::readPlain()
     char buf[kReadSize];
     const ssize_t n = ::recv(m_spec.plain.get(), buf, sizeof buf, MSG_DONTWAIT);
     if (n > 0) {
-        m_toTls.bytes.append(buf, size_t(n));
+        m_toTls.append(std::string_view(buf, size_t(n)));
         return true;
     }
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) return false;
@@ -253,7 +247,7 @@ bool TlsBridge::writeTls()
         }
         ERR_clear_error();
         m_encryptedGone = m_tlsEnded = true; // the peer is gone: what it did not take is dropped
-        m_toTls = {};
+        m_toTls.clear();
         moved = true;
     }
     return moved;

@@ -15,6 +15,7 @@
 // the plaintext side's end.
 #pragma once
 
+#include "egress/byte_queue.h"
 #include "leaf_minter.h"
 #include "tls_contexts.h"
 
@@ -78,16 +79,6 @@ public:
     bool wantsPlainWrite() const;
 
 private:
-    // Bytes waiting for a socket: appended at the back, consumed at `head`.
-    struct Pending {
-        std::string bytes;
-        size_t head = 0;
-        size_t size() const { return bytes.size() - head; }
-        bool empty() const { return size() == 0; }
-        const char *data() const { return bytes.data() + head; }
-        void consume(size_t n);
-    };
-
     bool setUpTerminate();
     bool setUpOriginate();
     void continueHandshake();
@@ -116,7 +107,7 @@ private:
     bool m_encryptedGone = false; // the encrypted side broke off
     bool m_writeWantsRead = false; // SSL_write needs the peer's bytes first
     ExpectedServerName m_serverName; // Terminate: what the client may ask for
-    Pending m_toPlain, m_toTls;
+    ByteQueue m_toPlain, m_toTls;
 };
 
 } // namespace paddock::egress::tls

@@ -1,0 +1,52 @@
+// Bytes waiting for a socket: appended at the back, taken from the front.
+// Taking moves a read position instead of the bytes behind it, so a queue
+// that a socket drains a little at a time costs no copy per write (the
+// front is compacted away only once it outgrows what is left).
+//
+// Plain C++ without Qt: the TLS bridges use it on their workers too.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace paddock::egress {
+
+class ByteQueue {
+public:
+    size_t size() const { return m_bytes.size() - m_head; }
+    bool empty() const { return size() == 0; }
+    const char *data() const { return m_bytes.data() + m_head; }
+    std::string_view view() const { return std::string_view(data(), size()); }
+
+    void append(std::string_view bytes) { m_bytes.append(bytes); }
+    ByteQueue &operator+=(std::string_view bytes)
+    {
+        append(bytes);
+        return *this;
+    }
+    // The back of the queue, for writers that append to a std::string:
+    // whatever they append is queued. Nothing else may be done to it.
+    std::string &back() { return m_bytes; }
+
+    void consume(size_t n)
+    {
+        m_head += n;
+        if (m_head == m_bytes.size()) {
+            clear();
+        } else if (m_head >= 64 * 1024 && m_head >= m_bytes.size() / 2) {
+            m_bytes.erase(0, m_head);
+            m_head = 0;
+        }
+    }
+    void clear()
+    {
+        m_bytes.clear();
+        m_head = 0;
+    }
+
+private:
+    std::string m_bytes;
+    size_t m_head = 0;
+};
+
+} // namespace paddock::egress
