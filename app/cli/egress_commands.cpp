@@ -6,6 +6,8 @@
 #include "cli_args.h"
 #include "cli_output.h"
 
+#include "paddock/egress.h"
+
 #include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
@@ -135,6 +137,26 @@ Result<QJsonArray> injections(const CliArgs &a)
     return list;
 }
 
+// A rule may name a secret not set yet (it is set next); requests fail
+// until it is, so say so now rather than at the first 502.
+void warnAboutUnsetSecrets(CliContext &ctx, const QJsonArray &inject)
+{
+    EgressInjections parsed;
+    for (const QJsonValue &v : inject)
+        parsed.append({ EgressInjection::Kind::Header, v[QStringLiteral("name")].toString(), v[QStringLiteral("value")].toString() });
+    auto secrets = ctx.api.call("GET", QStringLiteral("/v1/secrets"));
+    if (!secrets)
+        return;
+    QStringList set;
+    for (const QJsonValue &s : secrets->value(QStringLiteral("secrets")).toArray())
+        set.append(s[QStringLiteral("name")].toString());
+    for (const QString &name : injectedSecretNames(parsed))
+        if (!set.contains(name))
+            (void)writeRaw(2, QStringLiteral("warning: no secret named %1 yet: its requests fail until `paddock secret set %1`\n")
+                                  .arg(name)
+                                  .toUtf8());
+}
+
 // `verb` is the rule's action, or "inject": an inspect rule that must inject.
 int addRuleCommand(CliContext &ctx, const QString &verb, const QStringList &args)
 {
@@ -143,6 +165,10 @@ int addRuleCommand(CliContext &ctx, const QString &verb, const QStringList &args
                             QStringLiteral("--method"), QStringLiteral("--path") };
     if (inspects)
         options += { QStringLiteral("--header"), QStringLiteral("--query") };
+    if (!inspects && (args.contains(QStringLiteral("--header")) || args.contains(QStringLiteral("--query"))))
+        return usageError(QStringLiteral("--header and --query belong to `paddock egress inject`: an %1 rule does not read "
+                                         "requests, so it cannot add to them")
+                              .arg(verb));
     CliArgs a = parseArgs(args, options, { QStringLiteral("--json"), kGlobal });
     const bool global = a.flags.contains(kGlobal);
     const QString injectUsage = inspects ? QStringLiteral(" [--header 'Name: {{secret.X}}']… [--query name={{secret.X}}]…") : QString();
@@ -190,6 +216,8 @@ int addRuleCommand(CliContext &ctx, const QString &verb, const QStringList &args
         printJson(*r);
     else
         printLine(QString::number(r->value(QStringLiteral("id")).toInteger()));
+    if (inspects)
+        warnAboutUnsetSecrets(ctx, body.value(QStringLiteral("inject")).toArray());
     return 0;
 }
 

@@ -44,16 +44,18 @@ constexpr Verb kVerbs[] = {
         "watch SB PATH [--exclude GLOB]… [--since N] [--json]   changes as they happen" },
     { "egress", egressCommand,
         "egress rules|allow|deny|ask|rm|move SB|--global …   where a sandbox may connect\n"
-        "         egress inspect|inject SB|--global PATTERN [--header 'Name: {{secret.X}}'] "
-        "[--query n={{secret.X}}]\n"
-        "         egress trust-ca FILE | --list | --rm FINGERPRINT   CAs of inspected upstreams\n"
-        "         egress log SB [--follow] [--json] · pending · answer Q ANSWER · mode SB "
-        "ask-unlisted\n"
-        "         egress resolve NAME ADDR[:PORT] | --rm NAME · proxy URL|--off" },
+        "         egress allow|deny|ask|inspect SB|--global PATTERN [--port N] [--method M] [--path /GLOB]\n"
+        "                [--reason TEXT] [--at POS]   the first rule that matches decides\n"
+        "         egress inject SB|--global HOST [--header 'Name: {{secret.X}}']… [--query n={{secret.X}}]…\n"
+        "                [--port N] [--method M] [--path /GLOB] [--at POS]   inspect, adding credentials\n"
+        "         egress log SB|--all [--follow] [--json] [--denied|--allowed] [--host TEXT] [--limit N]\n"
+        "         egress pending · answer Q ANSWER · mode SB ask-unlisted|deny-unlisted\n"
+        "         for every sandbox: egress resolve NAME ADDR[:PORT] | --rm NAME · proxy URL|--off\n"
+        "                            egress trust-ca FILE | --list | --rm FINGERPRINT   CAs of inspected upstreams" },
     { "secret", secretCommand,
         "secret set NAME · set NAME --from-command CMD [--ttl S] · ls [--json] · rm NAME\n"
-        "         secret placeholder NAME [--env]   a stand-in to give a sandbox, swapped for the\n"
-        "         value only towards destinations whose inspect rule injects NAME\n"
+        "         secret placeholder NAME [--env]   a worthless stand-in for a tool that insists on\n"
+        "         a token; the field an inject rule sets replaces it, and the log shows it elsewhere\n"
         "         values inspect rules inject into sandboxes' requests (egress inject);\n"
         "         sandboxes never see them. set reads the value from stdin; it is kept in\n"
         "         DATA_DIR/secrets/values.json (0600). --from-command runs CMD on the host, as "

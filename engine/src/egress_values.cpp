@@ -188,6 +188,14 @@ Result<void> validateInjection(const EgressInjection &i)
     for (QChar c : i.value)
         if (c.unicode() < 0x20 || c.unicode() == 0x7f)
             return fail(ErrorCode::InvalidArgument, QStringLiteral("the %1 holds a control character").arg(injectionLabel(i)));
+    // Other template syntaxes would go upstream as text: almost surely a slip.
+    bool lookalike = i.value.contains(QLatin1String("${"));
+    for (qsizetype at = i.value.indexOf(QLatin1String("{secret.")); at >= 0; at = i.value.indexOf(QLatin1String("{secret."), at + 1))
+        lookalike |= at == 0 || i.value[at - 1] != u'{';
+    if (lookalike)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("the %1 holds '${' or '{secret.', which would be sent as it is: a secret is written {{secret.NAME}}")
+                        .arg(injectionLabel(i)));
     std::string error;
     auto parsed = egress::SecretTemplate::parse(i.value.toStdString(), &error);
     if (!parsed)
@@ -202,6 +210,12 @@ Result<void> validateInjections(const EgressRule &rule)
     if (rule.action != EgressAction::Inspect && rule.action != EgressAction::Allow)
         return fail(ErrorCode::InvalidArgument,
                     QStringLiteral("only an inspect (or allow) rule injects credentials, not a %1 rule").arg(egressActionName(rule.action)));
+    // The rule's pattern is where the secrets go: one the sandbox cannot steer.
+    if (rule.pattern == QLatin1String("*") || (isAddressPattern(rule.pattern) && rule.pattern.contains(u'/')))
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("a rule that injects secrets must name where they go (api.example.com, or *.example.com): "
+                                   "'%1' would send them wherever the sandbox connects")
+                        .arg(rule.pattern));
     if (rule.inject.size() > kMaxInjections)
         return fail(ErrorCode::InvalidArgument, QStringLiteral("a rule injects at most %1 headers and parameters").arg(kMaxInjections));
     for (qsizetype n = 0; n < rule.inject.size(); ++n) {

@@ -164,14 +164,21 @@ private Q_SLOTS:
             { { QStringLiteral("x.test"), QStringLiteral("--header"), QStringLiteral("X-Key: {{secret.A") }, "not closed" },
             { { QStringLiteral("x.test"), QStringLiteral("--header"), QStringLiteral("no colon") }, "'Name: value'" },
             { { QStringLiteral("x.test"), QStringLiteral("--query"), QStringLiteral("k={{env.HOME}}") }, "not a secret reference" },
+            { { QStringLiteral("*"), QStringLiteral("--header"), QStringLiteral("A: {{secret.X}}") }, "wherever the sandbox connects" },
         };
         for (const auto &[args, says] : refused) {
             CliRun r = egress(QStringList { QStringLiteral("inject"), QStringLiteral("e") } + args);
             QVERIFY2(r.exitCode != 0 && r.err.contains(says), r.err.constData());
         }
         // Only inspecting rules take injections.
-        QVERIFY(egress({ QStringLiteral("allow"), QStringLiteral("e"), QStringLiteral("x.test"), QStringLiteral("--header"),
-                         QStringLiteral("A: b") }).exitCode != 0);
+        CliRun allow = egress({ QStringLiteral("allow"), QStringLiteral("e"), QStringLiteral("x.test"), QStringLiteral("--header"),
+                                QStringLiteral("A: b") });
+        QVERIFY2(allow.exitCode != 0 && allow.err.contains("belong to `paddock egress inject`"), allow.err.constData());
+        // A secret not set yet: the rule is added, with a warning.
+        CliRun early = egress({ QStringLiteral("inject"), QStringLiteral("e"), QStringLiteral("later.test"), QStringLiteral("--header"),
+                                QStringLiteral("X-Key: {{secret.NOT_YET}}") });
+        QVERIFY2(early.exitCode == 0 && early.err.contains("no secret named NOT_YET yet"), early.err.constData());
+        QCOMPARE(egress({ QStringLiteral("rm"), QStringLiteral("e"), QString::fromLatin1(early.out.trimmed()) }).exitCode, 0);
         QVERIFY(!egress({ QStringLiteral("rules"), QStringLiteral("e") }).out.contains("x.test"));
     }
 

@@ -20,6 +20,7 @@
 #include <QComboBox>
 #include <QHeaderView>
 #include <QPlainTextEdit>
+#include <QRegularExpression>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -161,6 +162,12 @@ private Q_SLOTS:
         QTRY_VERIFY2(!details()->toPlainText().contains(QStringLiteral("still open")), qPrintable(details()->toPlainText()));
         QVERIFY2(details()->toPlainText().contains(QStringLiteral("Received: ")), qPrintable(details()->toPlainText()));
         QVERIFY(details()->toPlainText().contains(QStringLiteral("Destination: web.test:5555")));
+
+        // A request the gate read: its HTTP version and the status it got.
+        select(rowOf(QStringLiteral("web.test:80")));
+        QTRY_VERIFY2(details()->toPlainText().contains(QStringLiteral("Request: GET /bytes HTTP/1.1")), qPrintable(details()->toPlainText()));
+        QVERIFY2(details()->toPlainText().contains(QRegularExpression(QStringLiteral("\\nStatus: [1-5]\\d\\d\\n"))),
+                 qPrintable(details()->toPlainText()));
     }
 
     void columnsFitTheirContent()

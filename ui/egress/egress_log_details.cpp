@@ -41,7 +41,9 @@ QString describeEgressLogEntry(const EgressLogEntry &e)
     add(tr("Verdict"), EgressLogModel::verdictText(e));
     add(tr("Destination"), displayText(where(e)));
     add(tr("Protocol"), e.protocol);
-    add(tr("Request"), displayText(e.request));
+    add(tr("Request"), displayText(e.request) + (e.httpVersion.isEmpty() ? QString() : u' ' + e.httpVersion));
+    add(tr("Status"), e.status ? QString::number(e.status) : QString());
+    add(tr("Secrets injected"), e.secrets.isEmpty() ? QString() : e.secrets.join(QStringLiteral(", ")) + tr(" (names; values are never shown)"));
     add(tr("Process"), displayText(e.process));
     add(tr("Rule"), e.rule.isEmpty() ? tr("none (the default)") : displayText(e.rule));
     add(tr("Reason"), displayText(e.reason));

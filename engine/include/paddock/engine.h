@@ -158,9 +158,9 @@ public:
         const QString &name, const QString &command, int ttlSeconds, Callback<SecretInfo> done);
     Result<QList<SecretInfo>> secrets();
     Result<void> removeSecret(const QString &name);
-    // A stand-in for the secret a sandbox may hold ("paddock_ph_NAME_…"):
-    // swapped for the value only towards a destination whose inspect rule
-    // injects that secret. Made once; the same text every time after.
+    // A stand-in for the secret a sandbox may hold ("paddock_ph_NAME_…") where
+    // a tool insists on a token: worth nothing, logged wherever it is sent
+    // outside a field an inspect rule injects. Made once; the same text every time after.
     Result<QString> secretPlaceholder(const QString &name);
 
 Q_SIGNALS:

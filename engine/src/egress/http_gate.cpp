@@ -235,61 +235,79 @@ void HttpGate::abandonQuestion()
 void HttpGate::allowRequest(const std::optional<EgressRule> &rule)
 {
     m_redactor = {};
-    const bool inspected = m_transport == GateTransport::Inspected;
-    const QStringList named = rule && rule->action == EgressAction::Inspect ? injectedSecretNames(rule->inject) : QStringList();
-    // Placeholders are swapped only where the deciding rule names their secret.
-    QStringList swap, stray;
-    if (Inspection *inspection = m_sandbox.service().inspection())
-        for (const std::string &name : placeholdersIn(*m_request, inspection->placeholders()))
-            (inspected && named.contains(fromStd(name)) ? swap : stray).append(fromStd(name));
-    QString note = stray.isEmpty() ? QString()
-                                   : QStringLiteral("carries the placeholder of %1, which no rule here injects: sent unchanged")
-                                         .arg(stray.join(QStringLiteral(", ")));
-    if (named.isEmpty()) return sendAllowed(rule, note);
-    if (inspected) return injectThenSend(*rule, swap, note);
-    const QString plain = QStringLiteral("not injected: this is plain HTTP, and secrets go only over TLS that Paddock verified");
-    sendAllowed(rule, note.isEmpty() ? plain : plain + QStringLiteral("; ") + note);
+    const bool injects = rule && rule->action == EgressAction::Inspect && !rule->inject.isEmpty();
+    if (!injects) return sendAllowed(rule);
+    if (m_transport == GateTransport::Inspected) return injectThenSend(*rule);
+    sendAllowed(rule, QStringLiteral("not injected: this is plain HTTP, and secrets go only over TLS that Paddock verified"));
 }
 
 // The secrets first (a command's output may take a while), then the request.
-void HttpGate::injectThenSend(const EgressRule &rule, const QStringList &swap, const QString &note)
+void HttpGate::injectThenSend(const EgressRule &rule)
 {
     Inspection *inspection = m_sandbox.service().inspection();
     if (!inspection) return refuse(502, QStringLiteral("TLS inspection is unavailable"), rule);
     m_phase = Phase::Injecting;
     QPointer<HttpGate> self(this);
-    std::map<std::string, std::string> placeholders = inspection->placeholders();
-    inspection->resolveSecrets(
-        injectedSecretNames(rule.inject), [self, rule, swap, note, placeholders](Result<Inspection::SecretValues> values) {
-            if (!self || self->m_finished) return;
-            if (!values)
-                return self->refuse(502,
-                    QStringLiteral("not sent: a secret it needs cannot be had: %1").arg(values.error().message),
-                    rule);
-            InjectionOutcome outcome = applyInjections(*self->m_request, plainInjections(rule.inject), *values);
-            std::map<std::string, std::string> swaps; // placeholder → value
-            for (const QString &name : swap)
-                swaps.emplace(placeholders.at(name.toStdString()), values->at(name.toStdString()));
-            if (outcome.problem.empty()) swapPlaceholders(*self->m_request, swaps, outcome);
-            if (!outcome.problem.empty())
-                return self->refuse(502, QStringLiteral("not sent: ") + fromStd(outcome.problem), rule);
-            QStringList names;
-            for (const std::string &name : outcome.secretNames)
-                names.append(fromStd(name));
-            for (const std::string &value : outcome.sentValues)
-                self->m_redactor.addValue(value);
-            self->m_log.describeNext(self->m_request->head().version >= 11 ? QStringLiteral("HTTP/1.1")
-                                                                           : QStringLiteral("HTTP/1.0"),
-                names);
-            self->sendAllowed(rule, note);
-            self->process();
-        });
+    inspection->resolveSecrets(injectedSecretNames(rule.inject), [self, rule](Result<Inspection::SecretValues> values) {
+        if (!self || self->m_finished) return;
+        if (!values)
+            return self->failBeforeSending(rule,
+                QStringLiteral("a secret it needs cannot be had: %1 (`paddock secret ls` shows what is set)")
+                    .arg(values.error().message));
+        InjectionOutcome outcome = applyInjections(*self->m_request, plainInjections(rule.inject), *values);
+        if (!outcome.problem.empty()) return self->failBeforeSending(rule, fromStd(outcome.problem));
+        // A compressed answer would carry an echoed value past the masking.
+        self->m_request->setField("Accept-Encoding", "identity");
+        QStringList names;
+        for (const std::string &name : outcome.secretNames)
+            names.append(fromStd(name));
+        for (const std::string &value : outcome.sentValues)
+            self->m_redactor.addValue(value);
+        self->m_log.describeNext(
+            self->m_request->head().version >= 11 ? QStringLiteral("HTTP/1.1") : QStringLiteral("HTTP/1.0"), names);
+        self->sendAllowed(rule);
+        self->process();
+    });
+}
+
+// Allowed, but it cannot go as the rule says: logged as a failure (not a
+// denial) and answered 502, and nothing reaches the upstream. The sandbox
+// is told no more than that: the reason (a host command's error, something
+// about a value) is for the log only.
+void HttpGate::failBeforeSending(const EgressRule &rule, const QString &problem)
+{
+    m_log.opened(requestSummary(), rule, m_upstreamDescription);
+    m_log.responded(502);
+    m_log.failed(QStringLiteral("not sent: ") + problem);
+    m_toClient += refusalResponse(502,
+        QStringLiteral("not sent: a secret the rule injects could not be used (Paddock's egress log says why)"));
+    m_phase = Phase::Closing;
+    m_fromClient.clear();
+    dropUpstream();
+    flush();
+}
+
+// What a sandbox holds of a placeholder is worth nothing: it goes out as
+// it is (a field the rule injects was replaced with the value already),
+// and the log says where it was tried.
+QString HttpGate::placeholderNote() const
+{
+    Inspection *inspection = m_sandbox.service().inspection();
+    if (!inspection) return {};
+    QStringList names;
+    for (const std::string &name : placeholdersIn(*m_request, inspection->placeholders()))
+        names.append(fromStd(name));
+    return names.isEmpty() ? QString()
+                           : QStringLiteral("carries the placeholder of %1 outside what the rule injects: sent unchanged")
+                                 .arg(names.join(QStringLiteral(", ")));
 }
 
 void HttpGate::sendAllowed(const std::optional<EgressRule> &rule, const QString &note)
 {
     const RequestHead &head = m_request->head();
-    m_log.opened(requestSummary(), rule, m_upstreamDescription, note);
+    const QString placeholders = placeholderNote();
+    m_log.opened(requestSummary(), rule, m_upstreamDescription,
+        note.isEmpty() || placeholders.isEmpty() ? note + placeholders : note + QStringLiteral("; ") + placeholders);
     const bool offerUpgrade = head.websocket && !head.hasBody();
     sendUpstream(m_request->upstreamHead(offerUpgrade));
     m_response = std::make_unique<ResponseFramer>(
@@ -470,12 +488,13 @@ void HttpGate::dropUpstream()
 void HttpGate::refuse(unsigned status, const QString &reason, const std::optional<EgressRule> &rule)
 {
     if (m_phase == Phase::Closing || m_finished) return;
-    if (m_log.isOpen())
-        m_log.closed(
-            reason, true); // refused half-way (a malformed body): the request went out in part
-    else
-        m_log.denied(requestSummary(), rule, reason);
     const bool answering = m_response && m_response->started();
+    if (m_log.isOpen()) {
+        if (!answering) m_log.responded(int(status));
+        m_log.closed(reason, true); // refused half-way (a malformed body): the request went out in part
+    } else {
+        m_log.denied(requestSummary(), rule, reason, int(status));
+    }
     m_phase = Phase::Closing;
     m_fromClient.clear();
     m_response.reset();
@@ -490,8 +509,11 @@ void HttpGate::refuse(unsigned status, const QString &reason, const std::optiona
 void HttpGate::failUpstream(const QString &problem, bool refused)
 {
     if (m_phase == Phase::Closing || m_finished) return;
+    const bool answering = !m_response || !m_response->started();
+    if (answering) m_log.responded(502);
+    if (!m_upstream.valid()) m_log.undelivered(); // never connected (or its TLS failed): nothing was sent
     refused ? m_log.closed(problem, true) : m_log.failed(problem);
-    if (!m_response || !m_response->started()) m_toClient += refusalResponse(502, problem);
+    if (answering) m_toClient += refusalResponse(502, problem);
     m_phase = Phase::Closing;
     m_fromClient.clear();
     m_response.reset();

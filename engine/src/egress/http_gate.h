@@ -9,10 +9,9 @@
 //   to the connection's name, framing checked)
 //   → decide it by the rules (or ask a person about exactly it)
 //   → inspected, by an inspect rule that injects: fetch the secrets it
-//     names and set its headers and query parameters, and swap the
-//     placeholders of those secrets the request carries (never over plain
-//     HTTP, nor any other secret's: those go as they came, and the log
-//     says so)
+//     names and set its headers and query parameters (never over plain
+//     HTTP: there the request goes as it came, and the log says so); a
+//     placeholder the sandbox put anywhere else goes out as it is, logged
 //   → send the re-serialised head and the body framed anew
 //   → mask the injected values in what comes back (inject/secret_redactor.h)
 //   → relay exactly one final response (http_response_framer.h)
@@ -94,8 +93,10 @@ private:
     void decideRequest();
     void abandonQuestion();
     void allowRequest(const std::optional<EgressRule> &rule);
-    void injectThenSend(const EgressRule &rule, const QStringList &swap, const QString &note);
+    void injectThenSend(const EgressRule &rule);
+    QString placeholderNote() const;
     void sendAllowed(const std::optional<EgressRule> &rule, const QString &note = {});
+    void failBeforeSending(const EgressRule &rule, const QString &problem);
     void relayToClient(const std::string &bytes);
     void flushRedactor();
     void sendUpstream(const std::string &bytes);

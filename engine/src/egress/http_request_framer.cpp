@@ -285,17 +285,6 @@ void RequestFramer::setQueryParameter(const std::string &name, const std::string
     t.hasQuery = true;
 }
 
-void RequestFramer::rewriteFieldValues(const std::function<std::string(const std::string &)> &rewrite)
-{
-    for (auto &field : m_fields)
-        field.second = rewrite(field.second);
-}
-
-void RequestFramer::rewriteQuery(const std::function<std::string(const std::string &)> &rewrite)
-{
-    if (m_head.target.hasQuery) m_head.target.query = rewrite(m_head.target.query);
-}
-
 bool RequestFramer::readBody(std::string &in, std::string &out)
 {
     while (!m_parser->is_done() && !in.empty()) {

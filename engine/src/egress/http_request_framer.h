@@ -22,7 +22,6 @@
 #include <boost/beast/http.hpp>
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -86,9 +85,6 @@ public:
     // a query parameter, replacing every one of that (decoded) name.
     void setField(const std::string &name, const std::string &value);
     void setQueryParameter(const std::string &name, const std::string &encodedValue);
-    // Every end-to-end field's value, and the query (without '?'), as `rewrite` makes them.
-    void rewriteFieldValues(const std::function<std::string(const std::string &)> &rewrite);
-    void rewriteQuery(const std::function<std::string(const std::string &)> &rewrite);
     // The end-to-end fields the upstream gets, in order (for the log).
     const std::vector<std::pair<std::string, std::string>> &fields() const { return m_fields; }
     // Whether the upstream connection ends after this request's response.

@@ -24,13 +24,19 @@ void HttpRequestLog::responded(int status)
     if (m_open) m_open->status = status;
 }
 
+void HttpRequestLog::undelivered()
+{
+    if (m_open) m_open->secrets.clear();
+}
+
 void HttpRequestLog::denied(
-    const QString &request, const std::optional<EgressRule> &rule, const QString &reason)
+    const QString &request, const std::optional<EgressRule> &rule, const QString &reason, int status)
 {
     EgressLogEntry e = decisionEntry(m_sandbox.sandboxId(), m_dest, m_protocol,
         EgressVerdict::Denied, rule, reason, m_process);
     e.request = request;
     e.httpVersion = m_httpVersion;
+    e.status = status;
     m_sandbox.service().decisionLog().record(e);
 }
 

@@ -28,13 +28,16 @@ public:
     // ("HTTP/1.1") and the secrets injected into it (names only).
     void describeNext(const QString &httpVersion, const QStringList &secrets);
 
-    void denied(
-        const QString &request, const std::optional<EgressRule> &rule, const QString &reason);
+    // `status`: what the sandbox was answered (403, 400…); 0 when nothing.
+    void denied(const QString &request, const std::optional<EgressRule> &rule, const QString &reason,
+        int status = 0);
     // `note`: something the entry should say about it ("not injected: …").
     void opened(const QString &request, const std::optional<EgressRule> &rule, const QString &upstream,
         const QString &note = {});
     // The open request's response status, once its head is in.
     void responded(int status);
+    // The open request never reached the upstream: no secret went anywhere.
+    void undelivered();
     void setUpstream(const QString &description);
     void sent(qint64 bytes);
     void relayed(qint64 bytes);

@@ -1,9 +1,10 @@
 // Placeholders: stand-ins for secrets that a sandbox may be given where a
 // tool insists on having a token (`paddock secret placeholder NAME`). The
-// gate finds them in what a sandbox sends and swaps them for the value, but
-// only on a destination whose inspect rule names that secret; anywhere else
-// a placeholder goes out unchanged (it is worth nothing) and the log says
-// it was tried.
+// field an inspect rule injects is replaced whole, placeholder and all;
+// anywhere else a placeholder goes out as it is, worth nothing, and the
+// gate finds it there to log the attempt. It is never swapped for the value
+// in a field the sandbox chose: an upstream that stores or echoes that field
+// (a message text, a log) would hand the value back in pieces.
 //
 // A placeholder reads paddock_ph_<NAME>_<24 hex digits>: letters, digits
 // and '_' only, so it passes unchanged through headers, query strings and

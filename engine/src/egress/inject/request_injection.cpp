@@ -84,38 +84,4 @@ std::vector<std::string> placeholdersIn(
     return names;
 }
 
-namespace {
-
-std::string replaced(std::string text, const std::map<std::string, std::string> &swaps, bool encode)
-{
-    if (text.find(kPlaceholderPrefix) == std::string::npos) return text; // most values hold none
-    for (const auto &[placeholder, value] : swaps) {
-        const std::string with = encode ? percentEncoded(value) : value;
-        for (size_t at = text.find(placeholder); at != std::string::npos;
-             at = text.find(placeholder, at + with.size()))
-            text.replace(at, placeholder.size(), with);
-    }
-    return text;
-}
-
-} // namespace
-
-void swapPlaceholders(
-    RequestFramer &request, const std::map<std::string, std::string> &swaps, InjectionOutcome &out)
-{
-    if (swaps.empty()) return;
-    for (const auto &field : request.fields())
-        if (!fitsInHeader(replaced(field.second, swaps, false))) {
-            out.problem = "the " + field.first
-                + " header would hold a control character (from a secret's value): not sent";
-            return;
-        }
-    request.rewriteFieldValues([&](const std::string &v) { return replaced(v, swaps, false); });
-    request.rewriteQuery([&](const std::string &q) { return replaced(q, swaps, true); });
-    for (const auto &[placeholder, value] : swaps) {
-        out.sentValues.push_back(value);
-        out.sentValues.push_back(percentEncoded(value));
-    }
-}
-
 } // namespace paddock::egress

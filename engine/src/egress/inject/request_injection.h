@@ -36,11 +36,4 @@ InjectionOutcome applyInjections(RequestFramer &request, const std::vector<Injec
 std::vector<std::string> placeholdersIn(
     const RequestFramer &request, const std::map<std::string, std::string> &known);
 
-// Swaps each placeholder in `swaps` (its text → the secret's value) in the
-// header values and the query (there percent-encoded). A value that would
-// put a control byte in a header leaves the request untouched: the problem
-// says so. Adds the values to `out.sentValues`, for the redactor.
-void swapPlaceholders(
-    RequestFramer &request, const std::map<std::string, std::string> &swaps, InjectionOutcome &out);
-
 } // namespace paddock::egress

@@ -4,10 +4,12 @@
 // that was injected so it never had to hold it. Each occurrence becomes
 // as many '*' — the same length, so the response's framing still holds.
 //
-// A stream, fed as bytes arrive: the longest tail that could begin a
-// secret is held back until the next bytes (or flush()) show whether it
-// does. Values shorter than kMinLength are not masked (they would mask
-// ordinary text, and are no credential).
+// A stream, fed as bytes arrive: the last (longest value − 1) bytes are
+// held back until the next bytes (or flush()) show whether they begin a
+// value. Always that many, whatever they are, so that timing and
+// segmentation say nothing about a partial match. Values shorter than
+// kMinLength are not masked (they would mask ordinary text, and are no
+// credential).
 //
 // Not seen: a value the upstream sends transformed (compressed, encoded,
 // split across chunk framing or WebSocket frames).
@@ -36,8 +38,8 @@ public:
     size_t masked() const { return m_masked; }
 
 private:
-    // How many bytes at the end of `s` could start a value.
-    size_t possibleStart(std::string_view s) const;
+    // How many bytes at the end of `s` to hold back until more come.
+    size_t heldTail(std::string_view s) const;
     void mask(std::string &s, size_t from); // from `from` on
 
     std::vector<std::string> m_values; // longest first

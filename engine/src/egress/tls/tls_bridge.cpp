@@ -27,6 +27,30 @@ bool isAddress(const QString &name)
     return !QHostAddress(name).isNull();
 }
 
+// What a person can do about a certificate the upstream side refused.
+QString verifyHint(long verify)
+{
+    switch (verify) {
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+        return QStringLiteral(
+            " (if that server is yours, add its CA with `paddock egress trust-ca FILE`)");
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+        return QStringLiteral(
+            " (the certificate is for another name: is the name pointed at the right server? "
+            "see `paddock egress resolve`)");
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+        return QStringLiteral(" (check the server's certificate dates, and this machine's clock)");
+    default:
+        return {};
+    }
+}
+
 } // namespace
 
 TlsBridge::TlsBridge(TlsBridgeSpec spec)
@@ -156,10 +180,9 @@ QString TlsBridge::handshakeFailure(int sslError)
     const long verify = SSL_get_verify_result(m_ssl);
     if (verify != X509_V_OK) {
         ERR_clear_error();
-        return QStringLiteral("the upstream's certificate for %1 is not trusted: %2 (if that "
-                              "server is yours, add its CA "
-                              "with `paddock egress trust-ca FILE`)")
-            .arg(m_spec.name, QString::fromLatin1(X509_verify_cert_error_string(verify)));
+        return QStringLiteral("the upstream's certificate for %1 is not trusted: %2%3")
+            .arg(m_spec.name, QString::fromLatin1(X509_verify_cert_error_string(verify)),
+                verifyHint(verify));
     }
     if (sslError == SSL_ERROR_SYSCALL && ERR_peek_error() == 0)
         return QStringLiteral(
@@ -272,7 +295,11 @@ void TlsBridge::endDirections()
     }
     const bool tlsDone = m_tlsEnded && (m_toPlain.empty() || m_plainGone);
     const bool plainDone = m_plainEnded && m_closeNotifySent;
-    if ((tlsDone && plainDone) || (m_plainGone && plainDone)) m_finished = true;
+    // A peer that broke off takes nothing more: the bridge ends, and closing
+    // the plaintext side tells the gate (or it would wait to write forever).
+    if ((tlsDone && plainDone) || (m_plainGone && plainDone)
+        || (m_encryptedGone && m_toPlain.empty()))
+        m_finished = true;
 }
 
 void TlsBridge::abandon(const QString &why)
