@@ -141,9 +141,7 @@ Result<QJsonArray> injections(const CliArgs &a)
 // until it is, so say so now rather than at the first 502.
 void warnAboutUnsetSecrets(CliContext &ctx, const QJsonArray &inject)
 {
-    EgressInjections parsed;
-    for (const QJsonValue &v : inject)
-        parsed.append({ EgressInjection::Kind::Header, v[QStringLiteral("name")].toString(), v[QStringLiteral("value")].toString() });
+    const EgressInjections parsed = egressInjectionsFromJson(inject).value_or(EgressInjections());
     auto secrets = ctx.api.call("GET", QStringLiteral("/v1/secrets"));
     if (!secrets)
         return;

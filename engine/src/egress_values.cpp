@@ -4,6 +4,8 @@
 
 #include "egress/inject/secret_template.h"
 
+#include <QJsonObject>
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -38,14 +40,14 @@ bool isAddress(const QString &text)
 {
     QByteArray latin = text.toLatin1();
     unsigned char buf[16];
-    return inet_pton(AF_INET, latin.constData(), buf) == 1 || inet_pton(AF_INET6, latin.constData(), buf) == 1;
+    return inet_pton(AF_INET, latin.constData(), buf) == 1
+        || inet_pton(AF_INET6, latin.constData(), buf) == 1;
 }
 
 bool isCidr(const QString &text)
 {
     qsizetype slash = text.indexOf(u'/');
-    if (slash < 0)
-        return false;
+    if (slash < 0) return false;
     const QString addr = text.left(slash);
     bool ok = false;
     int bits = text.mid(slash + 1).toInt(&ok);
@@ -57,28 +59,64 @@ bool isCidr(const QString &text)
 
 bool isValidHostName(const QString &name)
 {
-    if (name.isEmpty() || name.size() > kMaxHostLength)
-        return false;
+    if (name.isEmpty() || name.size() > kMaxHostLength) return false;
     const QStringList labels = name.split(u'.');
     for (const QString &label : labels) {
-        if (label.isEmpty() || label.size() > kMaxLabelLength)
-            return false;
+        if (label.isEmpty() || label.size() > kMaxLabelLength) return false;
         for (QChar c : label)
-            if (!isLabelChar(c))
-                return false;
+            if (!isLabelChar(c)) return false;
     }
     return true;
 }
 
-bool isAddressPattern(const QString &pattern) { return isAddress(pattern) || isCidr(pattern); }
+bool isAddressPattern(const QString &pattern)
+{
+    return isAddress(pattern) || isCidr(pattern);
+}
 
 bool isReservedInjectionHeader(const QString &name)
 {
     const QString lower = name.toLower();
     for (const char *reserved : kReservedHeaders)
-        if (lower == QLatin1String(reserved))
-            return true;
+        if (lower == QLatin1String(reserved)) return true;
     return false;
+}
+
+QJsonArray egressInjectionsToJson(const EgressInjections &inject)
+{
+    QJsonArray list;
+    for (const EgressInjection &i : inject)
+        list.append(
+            QJsonObject { { QStringLiteral("kind"),
+                              i.kind == EgressInjection::Kind::Query ? QStringLiteral("query")
+                                                                     : QStringLiteral("header") },
+                { QStringLiteral("name"), i.name }, { QStringLiteral("value"), i.value } });
+    return list;
+}
+
+Result<EgressInjections> egressInjectionsFromJson(const QJsonValue &json)
+{
+    EgressInjections inject;
+    if (json.isUndefined() || json.isNull()) return inject;
+    if (!json.isArray())
+        return fail(
+            ErrorCode::InvalidArgument, QStringLiteral("inject is a list of {kind, name, value}"));
+    for (const QJsonValue &item : json.toArray()) {
+        const QJsonObject o = item.toObject();
+        const QString kind = o.value(QStringLiteral("kind")).toString(QStringLiteral("header"));
+        if (kind != QLatin1String("header") && kind != QLatin1String("query"))
+            return fail(ErrorCode::InvalidArgument,
+                QStringLiteral("an injection's kind is header or query"));
+        if (!o.value(QStringLiteral("name")).isString()
+            || !o.value(QStringLiteral("value")).isString())
+            return fail(ErrorCode::InvalidArgument,
+                QStringLiteral("an injection has a name and a value (strings)"));
+        inject.append({ kind == QLatin1String("query") ? EgressInjection::Kind::Query
+                                                       : EgressInjection::Kind::Header,
+            o.value(QStringLiteral("name")).toString(),
+            o.value(QStringLiteral("value")).toString() });
+    }
+    return inject;
 }
 
 QStringList injectedSecretNames(const EgressInjections &inject)
@@ -86,8 +124,7 @@ QStringList injectedSecretNames(const EgressInjections &inject)
     QStringList names;
     for (const EgressInjection &i : inject) {
         auto t = egress::SecretTemplate::parse(i.value.toStdString(), nullptr);
-        if (!t)
-            continue;
+        if (!t) continue;
         for (const std::string &name : t->secretNames())
             if (!names.contains(QString::fromStdString(name)))
                 names.append(QString::fromStdString(name));
@@ -98,57 +135,67 @@ QStringList injectedSecretNames(const EgressInjections &inject)
 QString egressActionName(EgressAction a)
 {
     switch (a) {
-    case EgressAction::Allow: return QStringLiteral("allow");
-    case EgressAction::Ask: return QStringLiteral("ask");
-    case EgressAction::Inspect: return QStringLiteral("inspect");
-    case EgressAction::Deny: break;
+    case EgressAction::Allow:
+        return QStringLiteral("allow");
+    case EgressAction::Ask:
+        return QStringLiteral("ask");
+    case EgressAction::Inspect:
+        return QStringLiteral("inspect");
+    case EgressAction::Deny:
+        break;
     }
     return QStringLiteral("deny");
 }
 
 std::optional<EgressAction> egressActionFromName(const QString &name)
 {
-    for (EgressAction a : { EgressAction::Allow, EgressAction::Deny, EgressAction::Ask, EgressAction::Inspect })
-        if (egressActionName(a) == name)
-            return a;
+    for (EgressAction a :
+        { EgressAction::Allow, EgressAction::Deny, EgressAction::Ask, EgressAction::Inspect })
+        if (egressActionName(a) == name) return a;
     return std::nullopt;
 }
 
 QString egressVerdictName(EgressVerdict v)
 {
     switch (v) {
-    case EgressVerdict::Allowed: return QStringLiteral("allowed");
-    case EgressVerdict::Redirected: return QStringLiteral("redirected");
-    case EgressVerdict::Denied: break;
+    case EgressVerdict::Allowed:
+        return QStringLiteral("allowed");
+    case EgressVerdict::Redirected:
+        return QStringLiteral("redirected");
+    case EgressVerdict::Denied:
+        break;
     }
     return QStringLiteral("denied");
 }
 
 std::optional<EgressVerdict> egressVerdictFromName(const QString &name)
 {
-    for (EgressVerdict v : { EgressVerdict::Allowed, EgressVerdict::Denied, EgressVerdict::Redirected })
-        if (egressVerdictName(v) == name)
-            return v;
+    for (EgressVerdict v :
+        { EgressVerdict::Allowed, EgressVerdict::Denied, EgressVerdict::Redirected })
+        if (egressVerdictName(v) == name) return v;
     return std::nullopt;
 }
 
 QString egressAnswerName(EgressAnswer a)
 {
     switch (a) {
-    case EgressAnswer::AllowOnce: return QStringLiteral("allow-once");
-    case EgressAnswer::AllowAlways: return QStringLiteral("allow-always");
-    case EgressAnswer::DenyAlways: return QStringLiteral("deny-always");
-    case EgressAnswer::DenyOnce: break;
+    case EgressAnswer::AllowOnce:
+        return QStringLiteral("allow-once");
+    case EgressAnswer::AllowAlways:
+        return QStringLiteral("allow-always");
+    case EgressAnswer::DenyAlways:
+        return QStringLiteral("deny-always");
+    case EgressAnswer::DenyOnce:
+        break;
     }
     return QStringLiteral("deny-once");
 }
 
 std::optional<EgressAnswer> egressAnswerFromName(const QString &name)
 {
-    for (EgressAnswer a : { EgressAnswer::AllowOnce, EgressAnswer::AllowAlways, EgressAnswer::DenyOnce,
-                            EgressAnswer::DenyAlways })
-        if (egressAnswerName(a) == name)
-            return a;
+    for (EgressAnswer a : { EgressAnswer::AllowOnce, EgressAnswer::AllowAlways,
+             EgressAnswer::DenyOnce, EgressAnswer::DenyAlways })
+        if (egressAnswerName(a) == name) return a;
     return std::nullopt;
 }
 
@@ -169,7 +216,8 @@ bool isQueryNameChar(QChar c)
 
 QString injectionLabel(const EgressInjection &i)
 {
-    return (i.kind == EgressInjection::Kind::Header ? QStringLiteral("header '%1'") : QStringLiteral("query parameter '%1'"))
+    return (i.kind == EgressInjection::Kind::Header ? QStringLiteral("header '%1'")
+                                                    : QStringLiteral("query parameter '%1'"))
         .arg(i.name.left(kMaxInjectionName));
 }
 
@@ -179,53 +227,66 @@ Result<void> validateInjection(const EgressInjection &i)
     if (i.name.isEmpty() || i.name.size() > kMaxInjectionName
         || !std::all_of(i.name.begin(), i.name.end(), header ? isHeaderNameChar : isQueryNameChar))
         return fail(ErrorCode::InvalidArgument,
-                    header ? QStringLiteral("'%1' is not a header name").arg(i.name.left(kMaxInjectionName))
-                           : QStringLiteral("'%1' is not a query parameter name (letters, digits, '-', '.', '_', '~')")
-                                 .arg(i.name.left(kMaxInjectionName)));
+            header ? QStringLiteral("'%1' is not a header name").arg(i.name.left(kMaxInjectionName))
+                   : QStringLiteral(
+                       "'%1' is not a query parameter name (letters, digits, '-', '.', '_', '~')")
+                         .arg(i.name.left(kMaxInjectionName)));
     if (header && isReservedInjectionHeader(i.name))
         return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("the %1 header is Paddock's to write (framing, Host or one hop): a rule cannot set it").arg(i.name));
+            QStringLiteral("the %1 header is Paddock's to write (framing, Host or one hop): a rule "
+                           "cannot set it")
+                .arg(i.name));
     for (QChar c : i.value)
         if (c.unicode() < 0x20 || c.unicode() == 0x7f)
-            return fail(ErrorCode::InvalidArgument, QStringLiteral("the %1 holds a control character").arg(injectionLabel(i)));
+            return fail(ErrorCode::InvalidArgument,
+                QStringLiteral("the %1 holds a control character").arg(injectionLabel(i)));
     // Other template syntaxes would go upstream as text: almost surely a slip.
     bool lookalike = i.value.contains(QLatin1String("${"));
-    for (qsizetype at = i.value.indexOf(QLatin1String("{secret.")); at >= 0; at = i.value.indexOf(QLatin1String("{secret."), at + 1))
+    for (qsizetype at = i.value.indexOf(QLatin1String("{secret.")); at >= 0;
+         at = i.value.indexOf(QLatin1String("{secret."), at + 1))
         lookalike |= at == 0 || i.value[at - 1] != u'{';
     if (lookalike)
         return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("the %1 holds '${' or '{secret.', which would be sent as it is: a secret is written {{secret.NAME}}")
-                        .arg(injectionLabel(i)));
+            QStringLiteral("the %1 holds '${' or '{secret.', which would be sent as it is: a "
+                           "secret is written {{secret.NAME}}")
+                .arg(injectionLabel(i)));
     std::string error;
     auto parsed = egress::SecretTemplate::parse(i.value.toStdString(), &error);
     if (!parsed)
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("the %1: %2").arg(injectionLabel(i), QString::fromStdString(error)));
+        return fail(ErrorCode::InvalidArgument,
+            QStringLiteral("the %1: %2").arg(injectionLabel(i), QString::fromStdString(error)));
     return {};
 }
 
 Result<void> validateInjections(const EgressRule &rule)
 {
-    if (rule.inject.isEmpty())
-        return {};
+    if (rule.inject.isEmpty()) return {};
     if (rule.action != EgressAction::Inspect && rule.action != EgressAction::Allow)
         return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("only an inspect (or allow) rule injects credentials, not a %1 rule").arg(egressActionName(rule.action)));
+            QStringLiteral("only an inspect (or allow) rule injects credentials, not a %1 rule")
+                .arg(egressActionName(rule.action)));
     // The rule's pattern is where the secrets go: one the sandbox cannot steer.
-    if (rule.pattern == QLatin1String("*") || (isAddressPattern(rule.pattern) && rule.pattern.contains(u'/')))
+    if (rule.pattern == QLatin1String("*")
+        || (isAddressPattern(rule.pattern) && rule.pattern.contains(u'/')))
         return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("a rule that injects secrets must name where they go (api.example.com, or *.example.com): "
-                                   "'%1' would send them wherever the sandbox connects")
-                        .arg(rule.pattern));
+            QStringLiteral("a rule that injects secrets must name where they go (api.example.com, "
+                           "or *.example.com): "
+                           "'%1' would send them wherever the sandbox connects")
+                .arg(rule.pattern));
     if (rule.inject.size() > kMaxInjections)
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("a rule injects at most %1 headers and parameters").arg(kMaxInjections));
+        return fail(ErrorCode::InvalidArgument,
+            QStringLiteral("a rule injects at most %1 headers and parameters").arg(kMaxInjections));
     for (qsizetype n = 0; n < rule.inject.size(); ++n) {
         const EgressInjection &i = rule.inject[n];
-        if (auto ok = validateInjection(i); !ok)
-            return ok;
+        if (auto ok = validateInjection(i); !ok) return ok;
         for (qsizetype m = 0; m < n; ++m)
             if (rule.inject[m].kind == i.kind
-                && rule.inject[m].name.compare(i.name, i.kind == EgressInjection::Kind::Header ? Qt::CaseInsensitive : Qt::CaseSensitive) == 0)
-                return fail(ErrorCode::InvalidArgument, QStringLiteral("the %1 is set twice").arg(injectionLabel(i)));
+                && rule.inject[m].name.compare(i.name,
+                       i.kind == EgressInjection::Kind::Header ? Qt::CaseInsensitive
+                                                               : Qt::CaseSensitive)
+                    == 0)
+                return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("the %1 is set twice").arg(injectionLabel(i)));
     }
     return {};
 }
@@ -236,51 +297,58 @@ Result<void> validateEgressRule(const EgressRule &rule)
 {
     const QString &p = rule.pattern;
     if (p.isEmpty())
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("a rule needs a pattern: a host name, *.domain, * or an IP address"));
+        return fail(ErrorCode::InvalidArgument,
+            QStringLiteral("a rule needs a pattern: a host name, *.domain, * or an IP address"));
     if (p != QStringLiteral("*") && !isAddressPattern(p)) {
         const QString name = p.startsWith(QStringLiteral("*.")) ? p.mid(2) : p;
         if (name.contains(u'*'))
             return fail(ErrorCode::InvalidArgument,
-                        QStringLiteral("'%1': '*' may only stand alone or start a pattern as '*.'").arg(p));
+                QStringLiteral("'%1': '*' may only stand alone or start a pattern as '*.'").arg(p));
         if (!isValidHostName(name))
             return fail(ErrorCode::InvalidArgument,
-                        QStringLiteral("'%1' is not a host name (lower-case letters, digits, '-' and '_' "
-                                       "in dot-separated labels of 1–63), an IP address or a CIDR block")
-                            .arg(p));
+                QStringLiteral("'%1' is not a host name (lower-case letters, digits, '-' and '_' "
+                               "in dot-separated labels of 1–63), an IP address or a CIDR block")
+                    .arg(p));
     }
     if (!rule.method.isEmpty()) {
         for (QChar c : rule.method)
             if (c < u'A' || c > u'Z')
-                return fail(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not an HTTP method (GET, POST, …)").arg(rule.method));
+                return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("'%1' is not an HTTP method (GET, POST, …)").arg(rule.method));
         if (rule.method.size() > 20)
-            return fail(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not an HTTP method").arg(rule.method));
+            return fail(ErrorCode::InvalidArgument,
+                QStringLiteral("'%1' is not an HTTP method").arg(rule.method));
     }
     if (!rule.path.isEmpty()) {
         if (!rule.path.startsWith(u'/'))
-            return fail(ErrorCode::InvalidArgument, QStringLiteral("a path pattern starts with '/' (\"/repos/*\")"));
+            return fail(ErrorCode::InvalidArgument,
+                QStringLiteral("a path pattern starts with '/' (\"/repos/*\")"));
         if (rule.path.size() > kMaxPathPattern)
-            return fail(ErrorCode::InvalidArgument, QStringLiteral("a path pattern is limited to %1 characters").arg(kMaxPathPattern));
+            return fail(ErrorCode::InvalidArgument,
+                QStringLiteral("a path pattern is limited to %1 characters").arg(kMaxPathPattern));
         for (QChar c : rule.path)
             if (c.unicode() <= 0x20 || c.unicode() == 0x7f || c == u'?' || c == u'#')
                 return fail(ErrorCode::InvalidArgument,
-                            QStringLiteral("a path pattern has no spaces, control characters, '?' or '#'"));
+                    QStringLiteral("a path pattern has no spaces, control characters, '?' or '#'"));
         // Requests are matched decoded and re-encoded one way (%61 is 'a'):
         // a '%' must start an escape, or the pattern would mean two things.
         for (qsizetype i = rule.path.indexOf(u'%'); i >= 0; i = rule.path.indexOf(u'%', i + 1))
-            if (i + 2 >= rule.path.size() || !isHexDigit(rule.path[i + 1]) || !isHexDigit(rule.path[i + 2]))
+            if (i + 2 >= rule.path.size() || !isHexDigit(rule.path[i + 1])
+                || !isHexDigit(rule.path[i + 2]))
                 return fail(ErrorCode::InvalidArgument,
-                            QStringLiteral("in a path pattern '%' starts an escape of two hex digits (%2A for a literal '*')"));
+                    QStringLiteral("in a path pattern '%' starts an escape of two hex digits (%2A "
+                                   "for a literal '*')"));
     }
     if (rule.reason.size() > 500)
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("a rule's reason is limited to 500 characters"));
+        return fail(ErrorCode::InvalidArgument,
+            QStringLiteral("a rule's reason is limited to 500 characters"));
     return validateInjections(rule);
 }
 
 QString describeEgressRule(const EgressRule &rule)
 {
     QString text = egressActionName(rule.action) + u' ' + rule.pattern;
-    if (rule.port != 0)
-        text += u':' + QString::number(rule.port);
+    if (rule.port != 0) text += u':' + QString::number(rule.port);
     if (!rule.method.isEmpty() || !rule.path.isEmpty())
         text += u' ' + (rule.method.isEmpty() ? QStringLiteral("*") : rule.method) + u' '
             + (rule.path.isEmpty() ? QStringLiteral("/*") : rule.path);
@@ -290,9 +358,11 @@ QString describeEgressRule(const EgressRule &rule)
 Result<void> validateHostOverride(const HostOverride &o)
 {
     if (!isValidHostName(o.name))
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not a host name").arg(o.name));
+        return fail(
+            ErrorCode::InvalidArgument, QStringLiteral("'%1' is not a host name").arg(o.name));
     if (!isAddress(o.address))
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not an IP address").arg(o.address));
+        return fail(
+            ErrorCode::InvalidArgument, QStringLiteral("'%1' is not an IP address").arg(o.address));
     return {};
 }
 

@@ -11,6 +11,7 @@
 #include "paddock/error.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QList>
 #include <QString>
 
@@ -46,6 +47,10 @@ using EgressInjections = QList<EgressInjection>;
 bool isReservedInjectionHeader(const QString &name);
 // The secrets an injection list names, each once, in order.
 QStringList injectedSecretNames(const EgressInjections &inject);
+// An injection list as the API and the database write it:
+// [{"kind": "header" | "query", "name": …, "value": …}]; reading says what is malformed.
+QJsonArray egressInjectionsToJson(const EgressInjections &inject);
+Result<EgressInjections> egressInjectionsFromJson(const QJsonValue &json);
 
 struct EgressRule {
     qint64 id = 0;

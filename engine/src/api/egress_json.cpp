@@ -9,36 +9,6 @@ namespace {
 
 QString isoTime(const QDateTime &t) { return t.toString(Qt::ISODateWithMs); }
 
-QJsonArray toJson(const EgressInjections &inject)
-{
-    QJsonArray list;
-    for (const EgressInjection &i : inject)
-        list.append(QJsonObject { { QStringLiteral("kind"), i.kind == EgressInjection::Kind::Query ? QStringLiteral("query") : QStringLiteral("header") },
-                                  { QStringLiteral("name"), i.name },
-                                  { QStringLiteral("value"), i.value } });
-    return list;
-}
-
-Result<EgressInjections> injectionsFromJson(const QJsonValue &v)
-{
-    EgressInjections inject;
-    if (v.isUndefined() || v.isNull())
-        return inject;
-    if (!v.isArray())
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("inject is a list of {kind, name, value}"));
-    for (const QJsonValue &item : v.toArray()) {
-        const QJsonObject o = item.toObject();
-        const QString kind = o.value(QStringLiteral("kind")).toString(QStringLiteral("header"));
-        if (kind != QLatin1String("header") && kind != QLatin1String("query"))
-            return fail(ErrorCode::InvalidArgument, QStringLiteral("an injection's kind is header or query"));
-        if (!o.value(QStringLiteral("name")).isString() || !o.value(QStringLiteral("value")).isString())
-            return fail(ErrorCode::InvalidArgument, QStringLiteral("an injection has a name and a value (strings)"));
-        inject.append({ kind == QLatin1String("query") ? EgressInjection::Kind::Query : EgressInjection::Kind::Header,
-                        o.value(QStringLiteral("name")).toString(), o.value(QStringLiteral("value")).toString() });
-    }
-    return inject;
-}
-
 } // namespace
 
 QJsonObject toJson(const EgressRule &r)
@@ -50,7 +20,7 @@ QJsonObject toJson(const EgressRule &r)
                     { QStringLiteral("reason"), r.reason },
                     { QStringLiteral("method"), r.method },
                     { QStringLiteral("path"), r.path },
-                    { QStringLiteral("inject"), toJson(r.inject) },
+                    { QStringLiteral("inject"), egressInjectionsToJson(r.inject) },
                     { QStringLiteral("scope"), r.sandboxId.isEmpty() ? QStringLiteral("global") : r.sandboxId } };
     return o;
 }
@@ -128,7 +98,7 @@ Result<EgressRule> egressRuleFromJson(const QJsonObject &o)
     r.reason = o.value(QStringLiteral("reason")).toString();
     r.method = o.value(QStringLiteral("method")).toString().toUpper();
     r.path = o.value(QStringLiteral("path")).toString();
-    auto inject = injectionsFromJson(o.value(QStringLiteral("inject")));
+    auto inject = egressInjectionsFromJson(o.value(QStringLiteral("inject")));
     if (!inject)
         return tl::unexpected(inject.error());
     r.inject = std::move(*inject);

@@ -1,8 +1,6 @@
 #include "egress_rule_store.h"
 
-#include <QJsonArray>
 #include <QJsonDocument>
-#include <QJsonObject>
 
 #include <algorithm>
 #include <limits>
@@ -21,24 +19,13 @@ std::optional<QString> scopeValue(const QString &scope)
 
 QString injectionsText(const EgressInjections &inject)
 {
-    QJsonArray list;
-    for (const EgressInjection &i : inject)
-        list.append(QJsonObject { { QStringLiteral("kind"), i.kind == EgressInjection::Kind::Query ? QStringLiteral("query") : QStringLiteral("header") },
-                                  { QStringLiteral("name"), i.name },
-                                  { QStringLiteral("value"), i.value } });
-    return QString::fromUtf8(QJsonDocument(list).toJson(QJsonDocument::Compact));
+    return QString::fromUtf8(QJsonDocument(egressInjectionsToJson(inject)).toJson(QJsonDocument::Compact));
 }
 
+// Written by injectionsText: a list that does not read back is taken as none.
 EgressInjections injectionsFrom(const QString &text)
 {
-    EgressInjections inject;
-    for (const QJsonValue &v : QJsonDocument::fromJson(text.toUtf8()).array()) {
-        const QJsonObject o = v.toObject();
-        inject.append({ o.value(QStringLiteral("kind")).toString() == QLatin1String("query") ? EgressInjection::Kind::Query
-                                                                                             : EgressInjection::Kind::Header,
-                        o.value(QStringLiteral("name")).toString(), o.value(QStringLiteral("value")).toString() });
-    }
-    return inject;
+    return egressInjectionsFromJson(QJsonDocument::fromJson(text.toUtf8()).array()).value_or(EgressInjections());
 }
 
 EgressRule readRule(const Statement &s)
