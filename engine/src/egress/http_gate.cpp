@@ -170,7 +170,7 @@ bool HttpGate::processHead()
     const RequestHead &head = m_request->head();
     m_info = HttpRequestInfo { fromStd(head.method),
         head.connect ? QString() : fromStd(head.target.path) };
-    m_log.describeNext(head.version >= 11 ? QStringLiteral("HTTP/1.1") : QStringLiteral("HTTP/1.0"), {});
+    m_log.describeNext(head.version >= 11 ? QStringLiteral("HTTP/1.1") : QStringLiteral("HTTP/1.0"));
     decideRequest();
     return m_phase == Phase::Body || m_phase == Phase::Waiting;
 }
@@ -263,8 +263,7 @@ void HttpGate::injectThenSend(const EgressRule &rule)
             names.append(fromStd(name));
         for (const std::string &value : outcome.sentValues)
             self->m_redactor.addValue(value);
-        self->m_log.describeNext(
-            self->m_request->head().version >= 11 ? QStringLiteral("HTTP/1.1") : QStringLiteral("HTTP/1.0"), names);
+        self->m_log.injectedNext(names);
         self->sendAllowed(rule);
         self->process();
     });

@@ -13,10 +13,10 @@ HttpRequestLog::HttpRequestLog(SandboxEgress &sandbox, Destination dest, QString
 {
 }
 
-void HttpRequestLog::describeNext(const QString &httpVersion, const QStringList &secrets)
+void HttpRequestLog::describeNext(const QString &httpVersion)
 {
     m_httpVersion = httpVersion;
-    m_secrets = secrets;
+    m_secrets.clear();
 }
 
 void HttpRequestLog::responded(int status)

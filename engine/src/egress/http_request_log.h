@@ -25,8 +25,10 @@ public:
     HttpRequestLog(SandboxEgress &sandbox, Destination dest, QString process, QString protocol);
 
     // What the next entry shows beside its request: its HTTP version
-    // ("HTTP/1.1") and the secrets injected into it (names only).
-    void describeNext(const QString &httpVersion, const QStringList &secrets);
+    // ("HTTP/1.1", from the head just read) and the secrets injected into
+    // it (names only; none unless set after the head).
+    void describeNext(const QString &httpVersion);
+    void injectedNext(const QStringList &secrets) { m_secrets = secrets; }
 
     // `status`: what the sandbox was answered (403, 400…); 0 when nothing.
     void denied(const QString &request, const std::optional<EgressRule> &rule, const QString &reason,
