@@ -41,6 +41,10 @@ int filesCommand(CliContext &ctx, const QStringList &args);
 int cpCommand(CliContext &ctx, const QStringList &args);
 int watchCommand(CliContext &ctx, const QStringList &args);
 int egressCommand(CliContext &ctx, const QStringList &args);
+int egressHandlerCommand(CliContext &ctx, const QStringList &args);
+int egressTryHandlerCommand(CliContext &ctx, const QStringList &args);
+// Warns on stderr about each of `names` that is not a secret yet.
+void warnAboutUnsetSecrets(CliContext &ctx, const QStringList &names);
 int secretCommand(CliContext &ctx, const QStringList &args);
 
 // GETs `target` and prints the array under `key`: as JSON, or a table with

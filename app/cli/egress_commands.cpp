@@ -94,6 +94,8 @@ QStringList ruleRow(const QJsonObject &o, int number)
     for (const QJsonValue &i : o.value(QStringLiteral("inject")).toArray())
         injected.append((i[QStringLiteral("kind")].toString() == QLatin1String("query") ? QStringLiteral("?") : QString())
                         + i[QStringLiteral("name")].toString());
+    if (const QJsonObject handler = o.value(QStringLiteral("handler")).toObject(); !handler.isEmpty())
+        injected.append(handler.value(QStringLiteral("name")).toString() + QStringLiteral("()"));
     return { QString::number(number), QString::number(o.value(QStringLiteral("id")).toInteger()),
              o.value(QStringLiteral("action")).toString(), o.value(QStringLiteral("pattern")).toString(),
              port ? QString::number(port) : QStringLiteral("any"), request, injected.join(QStringLiteral(", ")),
@@ -137,23 +139,26 @@ Result<QJsonArray> injections(const CliArgs &a)
     return list;
 }
 
+} // namespace
+
 // A rule may name a secret not set yet (it is set next); requests fail
 // until it is, so say so now rather than at the first 502.
-void warnAboutUnsetSecrets(CliContext &ctx, const QJsonArray &inject)
+void warnAboutUnsetSecrets(CliContext &ctx, const QStringList &names)
 {
-    const EgressInjections parsed = egressInjectionsFromJson(inject).value_or(EgressInjections());
     auto secrets = ctx.api.call("GET", QStringLiteral("/v1/secrets"));
     if (!secrets)
         return;
     QStringList set;
     for (const QJsonValue &s : secrets->value(QStringLiteral("secrets")).toArray())
         set.append(s[QStringLiteral("name")].toString());
-    for (const QString &name : injectedSecretNames(parsed))
+    for (const QString &name : names)
         if (!set.contains(name))
             (void)writeRaw(2, QStringLiteral("warning: no secret named %1 yet: its requests fail until `paddock secret set %1`\n")
                                   .arg(name)
                                   .toUtf8());
 }
+
+namespace {
 
 // `verb` is the rule's action, or "inject": an inspect rule that must inject.
 int addRuleCommand(CliContext &ctx, const QString &verb, const QStringList &args)
@@ -215,7 +220,8 @@ int addRuleCommand(CliContext &ctx, const QString &verb, const QStringList &args
     else
         printLine(QString::number(r->value(QStringLiteral("id")).toInteger()));
     if (inspects)
-        warnAboutUnsetSecrets(ctx, body.value(QStringLiteral("inject")).toArray());
+        warnAboutUnsetSecrets(
+            ctx, injectedSecretNames(egressInjectionsFromJson(body.value(QStringLiteral("inject"))).value_or(EgressInjections())));
     return 0;
 }
 
@@ -440,6 +446,10 @@ int egressCommand(CliContext &ctx, const QStringList &args)
     if (sub == QLatin1String("allow") || sub == QLatin1String("deny") || sub == QLatin1String("ask")
         || sub == QLatin1String("inspect") || sub == QLatin1String("inject"))
         return addRuleCommand(ctx, sub, rest);
+    if (sub == QLatin1String("handler"))
+        return egressHandlerCommand(ctx, rest);
+    if (sub == QLatin1String("try-handler"))
+        return egressTryHandlerCommand(ctx, rest);
     if (sub == QLatin1String("trust-ca"))
         return trustCaCommand(ctx, rest);
     if (sub == QLatin1String("rm"))
@@ -459,7 +469,7 @@ int egressCommand(CliContext &ctx, const QStringList &args)
     if (sub == QLatin1String("proxy"))
         return proxyCommand(ctx, rest);
     return usageError(QStringLiteral(
-        "usage: paddock egress rules|allow|deny|ask|inspect|inject|rm|move|mode|log|pending|answer|resolve|proxy|trust-ca …"));
+        "usage: paddock egress rules|allow|deny|ask|inspect|inject|handler|try-handler|rm|move|mode|log|pending|answer|resolve|proxy|trust-ca …"));
 }
 
 } // namespace paddock::cli

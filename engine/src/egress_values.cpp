@@ -258,18 +258,21 @@ Result<void> validateInjection(const EgressInjection &i)
     return {};
 }
 
-Result<void> validateInjections(const EgressRule &rule)
+// Injections and a handler both hand secrets to what the rule names.
+Result<void> validateCredentials(const EgressRule &rule)
 {
-    if (rule.inject.isEmpty()) return {};
+    if (rule.inject.isEmpty() && rule.handler.isEmpty()) return {};
     if (rule.action != EgressAction::Inspect && rule.action != EgressAction::Allow)
         return fail(ErrorCode::InvalidArgument,
-            QStringLiteral("only an inspect (or allow) rule injects credentials, not a %1 rule")
+            QStringLiteral("only an inspect (or allow) rule injects credentials or runs a handler, not a %1 rule")
                 .arg(egressActionName(rule.action)));
+    if (!rule.handler.isEmpty())
+        if (auto ok = validateEgressHandler(rule.handler); !ok) return ok;
     // The rule's pattern is where the secrets go: one the sandbox cannot steer.
     if (rule.pattern == QLatin1String("*")
         || (isAddressPattern(rule.pattern) && rule.pattern.contains(u'/')))
         return fail(ErrorCode::InvalidArgument,
-            QStringLiteral("a rule that injects secrets must name where they go (api.example.com, "
+            QStringLiteral("a rule that injects secrets or runs a handler must name where they go (api.example.com, "
                            "or *.example.com): "
                            "'%1' would send them wherever the sandbox connects")
                 .arg(rule.pattern));
@@ -342,7 +345,7 @@ Result<void> validateEgressRule(const EgressRule &rule)
     if (rule.reason.size() > 500)
         return fail(ErrorCode::InvalidArgument,
             QStringLiteral("a rule's reason is limited to 500 characters"));
-    return validateInjections(rule);
+    return validateCredentials(rule);
 }
 
 QString describeEgressRule(const EgressRule &rule)
@@ -352,6 +355,8 @@ QString describeEgressRule(const EgressRule &rule)
     if (!rule.method.isEmpty() || !rule.path.isEmpty())
         text += u' ' + (rule.method.isEmpty() ? QStringLiteral("*") : rule.method) + u' '
             + (rule.path.isEmpty() ? QStringLiteral("/*") : rule.path);
+    if (!rule.handler.isEmpty())
+        text += QStringLiteral(" via ") + (rule.handler.name.isEmpty() ? QStringLiteral("a handler") : rule.handler.name);
     return text;
 }
 

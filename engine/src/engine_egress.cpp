@@ -3,6 +3,10 @@
 // names and forwards.
 #include "engine_private.h"
 
+#include "egress/handler/handler_trial.h"
+
+#include <QPointer>
+
 #include <QDebug>
 
 namespace paddock {
@@ -188,6 +192,22 @@ Result<void> Engine::untrustUpstreamCa(const QString &fingerprint)
     if (!d->inspection)
         return tl::unexpected(inspectionUnavailable(*d->egress));
     return d->inspection->untrustCa(fingerprint);
+}
+
+void Engine::tryEgressHandler(const EgressHandler &handler, const QJsonObject &sample, Callback<QJsonObject> done)
+{
+    if (auto ok = validateEgressHandler(handler); !ok) return done(tl::unexpected(ok.error()));
+    auto request = egress::handlerSampleRequest(sample);
+    if (!request) return done(tl::unexpected(request.error()));
+    if (!d->inspection) return done(tl::unexpected(inspectionUnavailable(*d->egress)));
+    QPointer<Engine> self(this);
+    d->inspection->resolveSecrets(handler.secrets,
+        [self, handler, request = *request, done](Result<egress::Inspection::SecretValues> secrets) {
+            if (!self) return;
+            if (!secrets) return done(tl::unexpected(secrets.error()));
+            egress::tryHandler(self->d->egress->handlers(), handler, request, std::move(*secrets),
+                [done](QJsonObject report) { done(std::move(report)); });
+        });
 }
 
 Result<void> Engine::removeHostOverride(const QString &name)

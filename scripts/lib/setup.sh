@@ -8,7 +8,8 @@ PADDOCK_BUILD_DIR=$PADDOCK_ROOT/build/$PADDOCK_PRESET
 
 # What the build needs.
 BUILD_PACKAGES=(cmake ninja-build ccache g++ pkg-config qt6-base-dev libboost-dev
-                libexpected-dev libssl-dev libsqlite3-dev libseccomp-dev libnftables-dev qt6-webengine-dev qt6-webchannel-dev)
+                libexpected-dev libssl-dev libsqlite3-dev libseccomp-dev libnftables-dev qt6-webengine-dev qt6-webchannel-dev
+                qt6-declarative-dev)
 # What the app needs at run time beyond the libraries the -dev packages pull
 # in: Mesa for Qt WebEngine's rendering, a monospace font for terminals, and
 # the SVG plugins that draw the bundled icons.

@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QMessageAuthenticationCode>
 #include <QTest>
 
 #include <signal.h>
@@ -180,6 +181,93 @@ private Q_SLOTS:
         QVERIFY2(early.exitCode == 0 && early.err.contains("no secret named NOT_YET yet"), early.err.constData());
         QCOMPARE(egress({ QStringLiteral("rm"), QStringLiteral("e"), QString::fromLatin1(early.out.trimmed()) }).exitCode, 0);
         QVERIFY(!egress({ QStringLiteral("rules"), QStringLiteral("e") }).out.contains("x.test"));
+    }
+
+    // A handler is read from its file into the rule; the same command again
+    // replaces it in place (same rule ID).
+    void handlerRulesFromTheCli()
+    {
+        const auto egress = [&](const QStringList &args) { return cli(QStringList { QStringLiteral("egress") } + args); };
+        QTemporaryDir dir;
+        const QString script = dir.filePath(QStringLiteral("sign.js"));
+        const auto write = [&](const QByteArray &text) {
+            QFile f(script);
+            return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
+        };
+        QVERIFY(write("function handle(r, s) { return r; }\n"));
+        CliRun added = egress({ QStringLiteral("handler"), QStringLiteral("e"), QStringLiteral("api.handler.test"), script,
+                                QStringLiteral("--secret"), QStringLiteral("SIGNING_KEY") });
+        QVERIFY2(added.exitCode == 0, added.err.constData());
+        QVERIFY2(added.err.contains("no secret named SIGNING_KEY yet"), added.err.constData());
+        QVERIFY(write("function handle(r, s) { return Paddock.deny('v2'); }\n"));
+        CliRun again = egress({ QStringLiteral("handler"), QStringLiteral("e"), QStringLiteral("api.handler.test"), script,
+                                QStringLiteral("--secret"), QStringLiteral("SIGNING_KEY") });
+        QVERIFY2(again.exitCode == 0, again.err.constData());
+        QCOMPARE(again.out.trimmed(), "replaced the handler of rule " + added.out.trimmed());
+        QJsonObject rule;
+        for (const QJsonValue &v : rules())
+            if (v[QStringLiteral("pattern")].toString() == QLatin1String("api.handler.test"))
+                rule = v.toObject();
+        QCOMPARE(rule[QStringLiteral("action")].toString(), QStringLiteral("inspect"));
+        QCOMPARE(rule[QStringLiteral("handler")][QStringLiteral("name")].toString(), QStringLiteral("sign.js"));
+        QVERIFY(rule[QStringLiteral("handler")][QStringLiteral("source")].toString().contains(QStringLiteral("'v2'")));
+        QCOMPARE(rule[QStringLiteral("handler")][QStringLiteral("secrets")].toArray().size(), 1);
+        QVERIFY(egress({ QStringLiteral("rules"), QStringLiteral("e") }).out.contains("sign.js()"));
+        QCOMPARE(egress({ QStringLiteral("rm"), QStringLiteral("e"), QString::fromLatin1(added.out.trimmed()) }).exitCode, 0);
+
+        QVERIFY(write(""));
+        const QList<QPair<QStringList, QByteArray>> refused {
+            { { QStringLiteral("x.test"), dir.filePath(QStringLiteral("missing.js")) }, "cannot read" },
+            { { QStringLiteral("x.test"), script }, "it is empty" },
+            { { QStringLiteral("*"), dir.filePath(QStringLiteral("ok.js")) }, "wherever the sandbox connects" },
+            { { QStringLiteral("x.test"), dir.filePath(QStringLiteral("ok.js")), QStringLiteral("--secret"), QStringLiteral("not-a-name") },
+              "not a secret name" },
+        };
+        QFile ok(dir.filePath(QStringLiteral("ok.js")));
+        QVERIFY(ok.open(QIODevice::WriteOnly) && ok.write("function handle(r) { return r; }") > 0);
+        ok.close();
+        for (const auto &[args, says] : refused) {
+            CliRun r = egress(QStringList { QStringLiteral("handler"), QStringLiteral("e") } + args);
+            QVERIFY2(r.exitCode != 0 && r.err.contains(says), r.err.constData());
+        }
+    }
+
+    // A handler tried on a sample request: what it would send, with the
+    // real secret used and masked in the report; a failing one exits 1.
+    void aHandlerCanBeTriedOnASampleRequest()
+    {
+        QVERIFY(runCli(m_dataDir, { QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("TRY_KEY") }, kWaitMs,
+                    "try-key-value-123")
+                    .exitCode
+            == 0);
+        QTemporaryDir dir;
+        const auto script = [&](const QByteArray &text) {
+            QFile f(dir.filePath(QStringLiteral("h.js")));
+            (void)(f.open(QIODevice::WriteOnly) && f.write(text));
+            return f.fileName();
+        };
+        const auto tryIt = [&](const QString &file, const QStringList &more) {
+            return cli(QStringList { QStringLiteral("egress"), QStringLiteral("try-handler"), file } + more);
+        };
+        CliRun sent = tryIt(script("function handle(r, s) { console.log('len', r.body.length);"
+                                   " r.headers['x-sig'] = Paddock.hmacSha256(s.TRY_KEY, r.body);"
+                                   " r.headers['x-key'] = s.TRY_KEY; r.url = '/signed'; return r; }"),
+            { QStringLiteral("--secret"), QStringLiteral("TRY_KEY"), QStringLiteral("--method"), QStringLiteral("POST"),
+                QStringLiteral("--url"), QStringLiteral("https://api.try.test/a"), QStringLiteral("--body"), QStringLiteral("hello") });
+        QVERIFY2(sent.exitCode == 0, sent.err.constData());
+        const QByteArray sig = QMessageAuthenticationCode::hash("hello", "try-key-value-123", QCryptographicHash::Sha256).toHex();
+        QVERIFY2(sent.out.contains("send POST https://api.try.test/signed"), sent.out.constData());
+        QVERIFY2(sent.out.contains("x-sig: " + sig), sent.out.constData());
+        QVERIFY2(sent.out.contains("x-key: {{secret.TRY_KEY}}"), sent.out.constData());
+        QVERIFY(sent.out.contains("console: len 5"));
+        QVERIFY(!sent.out.contains("try-key-value-123"));
+        CliRun denied = tryIt(script("function handle(r) { return Paddock.deny('not today'); }"), {});
+        QVERIFY2(denied.exitCode == 0 && denied.out.contains("deny: not today"), denied.out.constData());
+        CliRun broken = tryIt(script("function handle(r) { return r.nope.deeper; }"), {});
+        QVERIFY2(broken.exitCode == 1 && broken.out.contains("error: TypeError") && broken.out.contains("h.js:1"),
+            broken.out.constData());
+        CliRun offHost = tryIt(script("function handle(r) { r.url = 'https://elsewhere.test/'; return r; }"), {});
+        QVERIFY2(offHost.exitCode == 1 && offHost.out.contains("not where the request goes"), offHost.out.constData());
     }
 
     void trustedUpstreamCasFromTheCli()

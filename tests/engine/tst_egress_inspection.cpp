@@ -32,54 +32,6 @@ void keepMessage(QtMsgType type, const QMessageLogContext &context, const QStrin
     g_previousHandler(type, context, message);
 }
 
-// The echo server, running as its own process.
-class EchoUpstream {
-public:
-    QString start(const QString &cert, const QString &key, const QString &gitRoot)
-    {
-        m_process.setProcessChannelMode(QProcess::SeparateChannels);
-        m_process.start(QStringLiteral("python3"),
-            { QStringLiteral(PADDOCK_TEST_HELPERS "/https_echo_server.py"), cert, key, gitRoot });
-        QElapsedTimer waited;
-        waited.start();
-        while (!m_out.contains('\n') && waited.elapsed() < kWaitMs
-            && m_process.state() != QProcess::NotRunning) {
-            m_process.waitForReadyRead(200);
-            m_out += m_process.readAllStandardOutput();
-        }
-        const QByteArray first = m_out.left(m_out.indexOf('\n'));
-        if (!first.startsWith("port "))
-            return QStringLiteral("the echo server did not start: ")
-                + QString::fromUtf8(m_out + m_process.readAllStandardError());
-        port = quint16(first.mid(5).toUInt());
-        return {};
-    }
-    ~EchoUpstream()
-    {
-        m_process.kill();
-        m_process.waitForFinished(5000);
-    }
-    // What it reported so far: "request METHOD PATH" lines, each followed by its headers as JSON.
-    QByteArray reports()
-    {
-        m_out += m_process.readAllStandardOutput();
-        return m_out;
-    }
-    // The headers of the last request to `path`, as the upstream received them.
-    QJsonObject headersOf(const QByteArray &requestLine)
-    {
-        const QList<QByteArray> lines = reports().split('\n');
-        for (qsizetype i = lines.size() - 2; i >= 0; --i)
-            if (lines[i] == requestLine) return QJsonDocument::fromJson(lines[i + 1]).object();
-        return {};
-    }
-    quint16 port = 0;
-
-private:
-    QProcess m_process;
-    QByteArray m_out;
-};
-
 QString runScript(const QString &script)
 {
     QProcess p;
@@ -111,7 +63,7 @@ class TstEgressInspection : public QObject {
     std::unique_ptr<TestCa> trusted; // the echo server's CA, trusted upstream
     std::unique_ptr<TestCa> untrusted; // another, never trusted
     QTemporaryDir gitRoot;
-    EchoUpstream echo, impostor;
+    HttpsEchoUpstream echo, impostor;
     QByteArray token; // the secret's value
 
     ExecOutput run(const QString &script)

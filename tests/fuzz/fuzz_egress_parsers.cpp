@@ -11,6 +11,11 @@
 // splits its head); the redactor keeps every byte's place and leaves no
 // masked value behind, however the stream is cut.
 //
+// A handler's result (what a user's script returned, read by the engine)
+// is accepted only in a shape the gate can send safely: a request built
+// from it still reads back as one request to the same host, an answer
+// has a status the client can read. So is the helper's framing.
+//
 // The first-flight ruling is also held to its promises: it decides within
 // kMaxClientHelloRecords bytes, passes nothing that could begin a TLS
 // record unless it is a whole ClientHello, passes nothing but a ClientHello
@@ -20,12 +25,16 @@
 #include "egress/first_flight.h"
 #include "egress/http_request_framer.h"
 #include "egress/http_response_framer.h"
+#include "egress/handler/handler_verdict.h"
+#include "egress/handler/handler_wire.h"
 #include "egress/http_target.h"
 #include "egress/inject/placeholder_scanner.h"
 #include "egress/inject/request_injection.h"
 #include "egress/inject/secret_redactor.h"
 #include "egress/inject/secret_template.h"
 #include "egress/tls_client_hello.h"
+
+#include <QJsonDocument>
 
 #include <algorithm>
 #include <cstdint>
@@ -181,6 +190,43 @@ void checkPlaceholders(std::string_view bytes)
 
 } // namespace
 
+void checkHandlerVerdict(std::string_view bytes)
+{
+    HandlerFrameReader frames;
+    frames.append(QByteArray(bytes.data(), qsizetype(bytes.size())));
+    for (int i = 0; i < 8; ++i) {
+        auto message = frames.next();
+        if (!message || !*message)
+            break;
+    }
+    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray(bytes.data(), qsizetype(bytes.size())));
+    if (!doc.isObject())
+        return;
+    auto verdict = readHandlerVerdict(doc.object(), HandlerOrigin { "web.test", 443 });
+    if (!verdict)
+        return;
+    require(qsizetype(verdict->body.size()) <= kMaxHandlerBody);
+    if (verdict->kind == HandlerVerdict::Kind::Respond)
+        require(verdict->status >= 200 && verdict->status <= 599);
+    if (verdict->kind != HandlerVerdict::Kind::Send)
+        return;
+    require(verdict->target.starts_with('/') && !verdict->method.empty());
+    HttpTarget target = normalizeOriginForm(verdict->target);
+    if (!target.ok())
+        return; // the gate denies it
+    const GateConnection conn { "web.test", false, 443, 443 };
+    std::string raw = "POST /a HTTP/1.1\r\nHost: web.test\r\nContent-Length: 0\r\n\r\n";
+    RequestFramer f;
+    require(f.readHead(raw, conn) == RequestFramer::State::Ready);
+    f.rewrite(verdict->method, target, verdict->fields, verdict->body.size());
+    std::string sent = f.upstreamHead(false) + verdict->body;
+    RequestFramer again;
+    require(again.readHead(sent, conn) == RequestFramer::State::Ready);
+    require(again.head().method == verdict->method);
+    std::string body;
+    require(again.readBody(sent, body) && again.bodyDone() && sent.empty() && body == verdict->body);
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const std::string_view bytes(reinterpret_cast<const char *>(data), size);
@@ -201,5 +247,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     checkInjection(bytes);
     checkRedactor(bytes);
     checkPlaceholders(bytes);
+    checkHandlerVerdict(bytes);
     return 0;
 }

@@ -1,6 +1,10 @@
 #include "upstream_servers.h"
 
+#include "test_support.h"
+
+#include <QElapsedTimer>
 #include <QFile>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QSslConfiguration>
 #include <QSslSocket>
@@ -173,6 +177,44 @@ HttpsServer::HttpsServer(const TestCa &ca)
             serveOneRequest(tls, "https", &ignored);
         }
     });
+}
+
+HttpsEchoUpstream::~HttpsEchoUpstream()
+{
+    m_process.kill();
+    m_process.waitForFinished(5000);
+}
+
+QString HttpsEchoUpstream::start(const QString &cert, const QString &key, const QString &gitRoot)
+{
+    m_process.setProcessChannelMode(QProcess::SeparateChannels);
+    m_process.start(QStringLiteral("python3"),
+        { QStringLiteral(PADDOCK_TEST_HELPERS_DIR "/https_echo_server.py"), cert, key, gitRoot });
+    QElapsedTimer waited;
+    waited.start();
+    while (!m_out.contains('\n') && waited.elapsed() < kWaitMs && m_process.state() != QProcess::NotRunning) {
+        m_process.waitForReadyRead(200);
+        m_out += m_process.readAllStandardOutput();
+    }
+    const QByteArray first = m_out.left(m_out.indexOf('\n'));
+    if (!first.startsWith("port "))
+        return QStringLiteral("the echo server did not start: ") + QString::fromUtf8(m_out + m_process.readAllStandardError());
+    port = quint16(first.mid(5).toUInt());
+    return {};
+}
+
+QByteArray HttpsEchoUpstream::reports()
+{
+    m_out += m_process.readAllStandardOutput();
+    return m_out;
+}
+
+QJsonObject HttpsEchoUpstream::headersOf(const QByteArray &requestLine)
+{
+    const QList<QByteArray> lines = reports().split('\n');
+    for (qsizetype i = lines.size() - 2; i >= 0; --i)
+        if (lines[i] == requestLine) return QJsonDocument::fromJson(lines[i + 1]).object();
+    return {};
 }
 
 } // namespace paddock::test

@@ -4,6 +4,7 @@
 // so a test can prove that a refused connection never reached it.
 #pragma once
 
+#include <QJsonObject>
 #include <QProcess>
 #include <QSslCertificate>
 #include <QSslKey>
@@ -73,6 +74,25 @@ class HttpsServer : public QSslServer {
 public:
     explicit HttpsServer(const TestCa &ca);
     int connections = 0; // completed TLS handshakes
+};
+
+// tests/helpers/https_echo_server.py, running as its own process: an
+// HTTPS upstream that reports every request it receives ("request METHOD
+// PATH", then its headers as JSON) and echoes /echo… requests back.
+class HttpsEchoUpstream {
+public:
+    ~HttpsEchoUpstream();
+    // Empty when it runs; else why not.
+    QString start(const QString &cert, const QString &key, const QString &gitRoot);
+    // What it reported so far.
+    QByteArray reports();
+    // The headers of the last request with that line, as the upstream received them.
+    QJsonObject headersOf(const QByteArray &requestLine);
+    quint16 port = 0;
+
+private:
+    QProcess m_process;
+    QByteArray m_out;
 };
 
 } // namespace paddock::test

@@ -52,6 +52,26 @@ QStringList injectedSecretNames(const EgressInjections &inject);
 QJsonArray egressInjectionsToJson(const EgressInjections &inject);
 Result<EgressInjections> egressInjectionsFromJson(const QJsonValue &json);
 
+// A JavaScript file an inspecting rule runs on each request it decides
+// (egress/handler/): `handle(request, secrets)` gets the request and the
+// secrets named here, and returns the request to send, an answer, or a
+// refusal. It runs in a helper process bounded in time and memory, with
+// no file, process or network access.
+struct EgressHandler {
+    QString name; // the file it came from ("sign.js"): for the log and the rules table
+    QString source; // the script; empty: the rule has no handler
+    QStringList secrets; // what it is handed, by name
+    bool isEmpty() const { return source.isEmpty(); }
+    bool operator==(const EgressHandler &) const = default;
+};
+
+// A handler as the API and the database write it:
+// {"name": …, "source": …, "secrets": [names]} or null; reading says what is malformed.
+QJsonValue egressHandlerToJson(const EgressHandler &handler);
+Result<EgressHandler> egressHandlerFromJson(const QJsonValue &json);
+// What is wrong with a handler a person gave (size, name, secrets), if anything.
+Result<void> validateEgressHandler(const EgressHandler &handler);
+
 struct EgressRule {
     qint64 id = 0;
     QString sandboxId; // empty: a global default
@@ -69,6 +89,7 @@ struct EgressRule {
     EgressAction action = EgressAction::Deny;
     QString reason; // shown with a denial
     EgressInjections inject; // only on inspect rules (an allow rule with any becomes one)
+    EgressHandler handler; // only on inspect rules, like inject; runs before the injections
 };
 
 // Lower-case labels of letters, digits, '-' and '_', 1–63 long, 253 in all.

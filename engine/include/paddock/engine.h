@@ -21,6 +21,7 @@
 #include "paddock/sandbox_vitals.h"
 #include "paddock/secrets.h"
 
+#include <QJsonObject>
 #include <QList>
 #include <QObject>
 
@@ -143,6 +144,10 @@ public:
     Result<QList<TrustedUpstreamCa>> trustedUpstreamCas();
     Result<QList<TrustedUpstreamCa>> trustUpstreamCa(const QByteArray &pem);
     Result<void> untrustUpstreamCa(const QString &fingerprint);
+    // Runs `handler` on a sample request as the gate would, with the real
+    // secrets it names, and reports what would happen (secret values
+    // masked); egress/handler/handler_trial.h has the shapes.
+    void tryEgressHandler(const EgressHandler &handler, const QJsonObject &sample, Callback<QJsonObject> done);
     // A proxy Paddock cannot use is refused here; one that breaks later
     // makes connections fail, never go out directly.
     Result<void> setForwardProxy(const ForwardProxySettings &settings);

@@ -118,6 +118,7 @@ const ApiRoutes::Route ApiRoutes::kRoutes[] = {
     { "GET", "/v1/egress/overrides", &ApiRoutes::hostOverrides },
     { "PUT", "/v1/egress/overrides/:name", &ApiRoutes::setHostOverride },
     { "DELETE", "/v1/egress/overrides/:name", &ApiRoutes::removeHostOverride },
+    { "POST", "/v1/egress/handlers/try", &ApiRoutes::tryEgressHandler },
     { "GET", "/v1/egress/trusted-cas", &ApiRoutes::trustedCas },
     { "POST", "/v1/egress/trusted-cas", &ApiRoutes::trustCa },
     { "DELETE", "/v1/egress/trusted-cas/:fingerprint", &ApiRoutes::untrustCa },

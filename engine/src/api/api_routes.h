@@ -70,6 +70,7 @@ private:
     void egressRules(HttpConnection *, const HttpRequest &, const Params &);
     void addEgressRule(HttpConnection *, const HttpRequest &, const Params &);
     void updateEgressRule(HttpConnection *, const HttpRequest &, const Params &);
+    void tryEgressHandler(HttpConnection *, const HttpRequest &, const Params &);
     void removeEgressRule(HttpConnection *, const HttpRequest &, const Params &);
     void moveEgressRule(HttpConnection *, const HttpRequest &, const Params &);
     void egressSettings(HttpConnection *, const HttpRequest &, const Params &);

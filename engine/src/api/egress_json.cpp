@@ -21,6 +21,7 @@ QJsonObject toJson(const EgressRule &r)
                     { QStringLiteral("method"), r.method },
                     { QStringLiteral("path"), r.path },
                     { QStringLiteral("inject"), egressInjectionsToJson(r.inject) },
+                    { QStringLiteral("handler"), egressHandlerToJson(r.handler) },
                     { QStringLiteral("scope"), r.sandboxId.isEmpty() ? QStringLiteral("global") : r.sandboxId } };
     return o;
 }
@@ -102,6 +103,10 @@ Result<EgressRule> egressRuleFromJson(const QJsonObject &o)
     if (!inject)
         return tl::unexpected(inject.error());
     r.inject = std::move(*inject);
+    auto handler = egressHandlerFromJson(o.value(QStringLiteral("handler")));
+    if (!handler)
+        return tl::unexpected(handler.error());
+    r.handler = std::move(*handler);
     return r;
 }
 

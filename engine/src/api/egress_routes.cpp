@@ -16,6 +16,8 @@
 //   GET    /v1/egress/overrides                         → {"overrides": […]}
 //   PUT    /v1/egress/overrides/:name   {address, port?}
 //   DELETE /v1/egress/overrides/:name
+//   POST   /v1/egress/handlers/try   {handler: {name, source, secrets}, request: {method, url, headers, body}}
+//          → what the handler would do with it (egress/handler/handler_trial.h)
 //   GET    /v1/egress/proxy                             → {fromEnvironment, https, http, noProxy}
 //   PUT    /v1/egress/proxy   {fromEnvironment?, https?, http?, noProxy?} → the same
 #include "api_routes.h"
@@ -24,6 +26,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QPointer>
 
 #include <algorithm>
 
@@ -244,6 +247,21 @@ void ApiRoutes::trustedCas(HttpConnection *conn, const HttpRequest &, const Para
 {
     auto all = m_engine.trustedUpstreamCas();
     all ? conn->respondJson(200, trustedCasJson(*all)) : respondError(conn, all.error());
+}
+
+void ApiRoutes::tryEgressHandler(HttpConnection *conn, const HttpRequest &req, const Params &)
+{
+    auto body = parseBody(req);
+    if (!body)
+        return respondError(conn, body.error());
+    auto handler = egressHandlerFromJson(body->value(QStringLiteral("handler")));
+    if (!handler)
+        return respondError(conn, handler.error());
+    QPointer<HttpConnection> guard(conn);
+    m_engine.tryEgressHandler(*handler, body->value(QStringLiteral("request")).toObject(), [guard](Result<QJsonObject> r) {
+        if (guard)
+            r ? guard->respondJson(200, *r) : respondError(guard, r.error());
+    });
 }
 
 // Body: {"pem": "-----BEGIN CERTIFICATE-----…"}; answers with what was added.

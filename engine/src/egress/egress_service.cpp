@@ -1,5 +1,7 @@
 #include "egress_service.h"
 
+#include "helper_binary.h"
+
 #include "egress_limits.h"
 #include "sandbox_egress.h"
 
@@ -43,6 +45,7 @@ EgressService::EgressService(Stores stores, std::function<QString(const QString 
     , m_log(stores.log)
     , m_asks(kQuestionTimeoutMs)
     , m_proxy(std::optional<ForwardProxy>())
+    , m_handlers(helperBinary(QStringLiteral("paddock-handler"), "PADDOCK_HANDLER_BIN"))
 {
     connect(&m_log, &EgressLog::logged, this, &EgressService::logged);
     connect(&m_asks, &AskQueue::asked, this, &EgressService::questionAsked);
@@ -103,7 +106,7 @@ namespace {
 // request, so the connection's TLS is terminated.
 EgressRule promoteInjecting(EgressRule rule)
 {
-    if (rule.action == EgressAction::Allow && !rule.inject.isEmpty())
+    if (rule.action == EgressAction::Allow && (!rule.inject.isEmpty() || !rule.handler.isEmpty()))
         rule.action = EgressAction::Inspect;
     return rule;
 }

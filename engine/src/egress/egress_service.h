@@ -9,6 +9,7 @@
 // Thread ownership: the engine thread (the splice relay runs its own).
 #pragma once
 
+#include "handler/handler_runner.h"
 #include "ask_queue.h"
 #include "fake_ip_pool.h"
 #include "egress_log.h"
@@ -113,6 +114,8 @@ public:
     }
     Inspection *inspection() const { return m_inspection; }
     QString inspectionProblem() const { return m_inspectionProblem; }
+    // Where inspect rules' handlers run (handler/handler_runner.h).
+    HandlerRunner &handlers() { return m_handlers; }
     EgressLog &decisionLog() { return m_log; }
     AskQueue &asks() { return m_asks; }
     SpliceRelay &relay() { return m_relay; }
@@ -142,6 +145,7 @@ private:
     Inspection *m_inspection = nullptr; // the engine's
     QString m_inspectionProblem;
     quint32 m_addressSlots = kFakeSlots;
+    HandlerRunner m_handlers;
     SpliceRelay m_relay; // last member: its thread stops first, before anything it reports to
 };
 

@@ -138,12 +138,16 @@ void HttpGate::process()
         case Phase::Body:
             progress = processBody();
             break;
+        case Phase::Collecting:
+            progress = collectBody();
+            break;
         case Phase::Tunnel:
             sendUpstream(m_fromClient);
             m_fromClient.clear();
             progress = false;
             break;
         case Phase::Held:
+        case Phase::Handling:
         case Phase::Injecting:
         case Phase::Waiting:
         case Phase::Closing:
@@ -171,8 +175,10 @@ bool HttpGate::processHead()
     m_info = HttpRequestInfo { fromStd(head.method),
         head.connect ? QString() : fromStd(head.target.path) };
     m_log.describeNext(head.version >= 11 ? QStringLiteral("HTTP/1.1") : QStringLiteral("HTTP/1.0"));
+    m_handledSummary.clear();
+    m_handlerNote.clear();
     decideRequest();
-    return m_phase == Phase::Body || m_phase == Phase::Waiting;
+    return m_phase == Phase::Body || m_phase == Phase::Waiting || m_phase == Phase::Collecting;
 }
 
 bool HttpGate::processBody()
@@ -235,6 +241,13 @@ void HttpGate::abandonQuestion()
 void HttpGate::allowRequest(const std::optional<EgressRule> &rule)
 {
     m_redactor = {};
+    if (rule && rule->action == EgressAction::Inspect && !rule->handler.isEmpty()) {
+        // Skipping the handler would skip what it denies: refused instead.
+        if (m_transport != GateTransport::Inspected)
+            return refuse(403,
+                QStringLiteral("this rule runs a handler, and handlers run only on HTTPS that Paddock inspects"), rule);
+        return collectForHandler(*rule);
+    }
     const bool injects = rule && rule->action == EgressAction::Inspect && !rule->inject.isEmpty();
     if (!injects) return sendAllowed(rule);
     if (m_transport == GateTransport::Inspected) return injectThenSend(*rule);
@@ -304,11 +317,12 @@ QString HttpGate::placeholderNote() const
 void HttpGate::sendAllowed(const std::optional<EgressRule> &rule, const QString &note)
 {
     const RequestHead &head = m_request->head();
-    const QString placeholders = placeholderNote();
-    m_log.opened(requestSummary(), rule, m_upstreamDescription,
-        note.isEmpty() || placeholders.isEmpty() ? note + placeholders : note + QStringLiteral("; ") + placeholders);
+    QStringList notes { std::exchange(m_handlerNote, {}), note, placeholderNote() };
+    notes.removeAll(QString());
+    m_log.opened(requestSummary(), rule, m_upstreamDescription, notes.join(QStringLiteral("; ")));
     const bool offerUpgrade = head.websocket && !head.hasBody();
     sendUpstream(m_request->upstreamHead(offerUpgrade));
+    if (std::exchange(m_sendCollected, false)) sendUpstream(std::exchange(m_collected, {}));
     m_response = std::make_unique<ResponseFramer>(
         ResponseExpectation { head.method == "HEAD", head.connect, offerUpgrade });
     // After a body, an upgrade or a tunnel nothing else may follow on this upstream connection.
@@ -484,15 +498,16 @@ void HttpGate::dropUpstream()
     m_upstreamReusable = true;
 }
 
-void HttpGate::refuse(unsigned status, const QString &reason, const std::optional<EgressRule> &rule)
+void HttpGate::refuse(
+    unsigned status, const QString &reason, const std::optional<EgressRule> &rule, const QString &logged)
 {
     if (m_phase == Phase::Closing || m_finished) return;
     const bool answering = m_response && m_response->started();
     if (m_log.isOpen()) {
         if (!answering) m_log.responded(int(status));
-        m_log.closed(reason, true); // refused half-way (a malformed body): the request went out in part
+        m_log.closed(logged.isEmpty() ? reason : logged, true); // refused half-way (a malformed body): the request went out in part
     } else {
-        m_log.denied(requestSummary(), rule, reason, int(status));
+        m_log.denied(requestSummary(), rule, logged.isEmpty() ? reason : logged, int(status));
     }
     m_phase = Phase::Closing;
     m_fromClient.clear();
@@ -522,6 +537,7 @@ void HttpGate::failUpstream(const QString &problem, bool refused)
 
 QString HttpGate::requestSummary() const
 {
+    if (!m_handledSummary.isEmpty()) return m_handledSummary;
     return m_request ? fromStd(m_request->head().summary()).trimmed() : QString();
 }
 
@@ -536,7 +552,7 @@ void HttpGate::flush()
     }
     if (m_phase == Phase::Head && m_clientEof && !m_response)
         m_phase = Phase::Closing; // nothing more will come: what is left is a cut-off head
-    if (m_phase == Phase::Body && m_clientEof && m_fromClient.empty())
+    if ((m_phase == Phase::Body || m_phase == Phase::Collecting) && m_clientEof && m_fromClient.empty())
         return finish(); // the client gave up half-way through its body
     if (m_phase == Phase::Closing && m_toClient.empty()) return finish();
     if (m_phase == Phase::Tunnel) {
@@ -553,6 +569,7 @@ void HttpGate::updateNotifiers()
 {
     if (m_finished) return;
     m_clientRead->setEnabled(!m_clientEof && m_phase != Phase::Held && m_phase != Phase::Injecting
+        && m_phase != Phase::Handling
         && m_phase != Phase::Closing
         && m_fromClient.size() + m_toUpstream.size() < kMaxBuffered);
     m_clientWrite->setEnabled(!m_toClient.empty());
@@ -567,6 +584,7 @@ void HttpGate::finish()
 {
     if (std::exchange(m_finished, true)) return;
     m_sandbox.service().withdrawQuestion(std::exchange(m_question, {}));
+    if (m_handlerTicket) m_sandbox.service().handlers().cancel(std::exchange(m_handlerTicket, 0));
     if (m_response)
         m_log.failed(QStringLiteral("the connection ended before the response did"));
     else

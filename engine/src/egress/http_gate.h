@@ -8,6 +8,9 @@
 //   read a request head (http_request_framer.h: canonical path, Host tied
 //   to the connection's name, framing checked)
 //   → decide it by the rules (or ask a person about exactly it)
+//   → inspected, by a rule with a handler: read its body whole (bounded)
+//     and run the handler (http_gate_handler.cpp), which sends it on as it
+//     says, answers it, or denies it
 //   → inspected, by an inspect rule that injects: fetch the secrets it
 //     names and set its headers and query parameters (never over plain
 //     HTTP: there the request goes as it came, and the log says so); a
@@ -38,6 +41,8 @@
 #include "byte_queue.h"
 #include "http_host.h"
 #include "http_request_log.h"
+#include "handler/handler_runner.h"
+#include "handler/handler_verdict.h"
 #include "inject/secret_redactor.h"
 #include "paddock/unique_fd.h"
 #include "rule_matcher.h"
@@ -48,7 +53,9 @@
 #include <QSocketNotifier>
 #include <QTimer>
 
+#include <map>
 #include <memory>
+#include <variant>
 #include <optional>
 #include <string>
 
@@ -78,6 +85,8 @@ private:
     enum class Phase {
         Head, // reading the next request head
         Held, // a person decides it
+        Collecting, // allowed; its body is read whole for the rule's handler
+        Handling, // the rule's handler decides it
         Injecting, // allowed; the secrets it gets are being fetched
         Body, // its body goes upstream
         Waiting, // sent; the client's next bytes wait for the response to end
@@ -90,6 +99,16 @@ private:
     void process();
     bool processHead();
     bool processBody();
+    // http_gate_handler.cpp: a rule's handler decides the request
+    void collectForHandler(const EgressRule &rule);
+    bool collectBody();
+    void startHandler();
+    void callHandler(std::map<std::string, std::string> secrets);
+    void onHandled(std::variant<HandlerReply, HandlerFailure> outcome);
+    void sendAsHandled(HandlerVerdict verdict);
+    void answerFromHandler(const HandlerVerdict &verdict);
+    void denyAsHandled(const QString &logged);
+    QString withoutSecrets(QString text) const;
     void decideRequest();
     void abandonQuestion();
     void allowRequest(const std::optional<EgressRule> &rule);
@@ -108,8 +127,9 @@ private:
     void secureUpstream(Upstream upstream);
     void attachUpstream(UniqueFd fd, const QString &description);
     void dropUpstream();
+    // `logged`: what the log says, when it should say more than the client is told.
     void refuse(unsigned status, const QString &reason,
-        const std::optional<EgressRule> &rule = std::nullopt);
+        const std::optional<EgressRule> &rule = std::nullopt, const QString &logged = {});
     void failUpstream(const QString &problem, bool refused);
     QString requestSummary() const;
     void flush();
@@ -141,6 +161,13 @@ private:
     bool m_finished = false;
     UpstreamDial *m_dial = nullptr;
     std::unique_ptr<QSocketNotifier> m_clientRead, m_clientWrite, m_upstreamRead, m_upstreamWrite;
+    std::optional<EgressRule> m_handlerRule; // while Collecting or Handling
+    std::string m_collected; // the body read whole for a handler, then what it said to send
+    bool m_sendCollected = false; // the upstream gets m_collected after the head
+    std::map<std::string, std::string> m_handlerSecrets; // what the handler was handed
+    QString m_handledSummary; // the request as the sandbox sent it, when a handler rewrote it
+    QString m_handlerNote; // what the handler did, for the request's log entry
+    quint64 m_handlerTicket = 0; // while Handling
     AskTicket m_question; // while Held
     std::unique_ptr<HangupWatch> m_hangup; // while Held
 };

@@ -285,7 +285,25 @@ void RequestFramer::setQueryParameter(const std::string &name, const std::string
     t.hasQuery = true;
 }
 
-bool RequestFramer::readBody(std::string &in, std::string &out)
+bool RequestFramer::takeField(const std::string &name)
+{
+    const std::string key = lowered(name);
+    return std::erase_if(m_fields, [&](const auto &field) { return lowered(field.first) == key; }) > 0;
+}
+
+void RequestFramer::rewrite(std::string method, HttpTarget target,
+    std::vector<std::pair<std::string, std::string>> fields, size_t bodyLength)
+{
+    const bool mayCarryBody = method == "POST" || method == "PUT" || method == "PATCH";
+    m_head.method = std::move(method);
+    m_head.target = std::move(target);
+    m_fields = std::move(fields);
+    m_head.chunked = false;
+    m_head.contentLength
+        = bodyLength > 0 || mayCarryBody ? std::optional<uint64_t>(bodyLength) : std::nullopt;
+}
+
+bool RequestFramer::readBodyInto(std::string &in, std::string &out, bool frame)
 {
     while (!m_parser->is_done() && !in.empty()) {
         char sink[kBodyChunk];
@@ -299,7 +317,7 @@ bool RequestFramer::readBody(std::string &in, std::string &out)
         }
         const size_t n = sizeof sink - m_parser->get().body().size;
         in.erase(0, used);
-        if (n > 0 && m_head.chunked) {
+        if (n > 0 && m_head.chunked && frame) {
             char size[24];
             std::snprintf(size, sizeof size, "%zx\r\n", n);
             out.append(size).append(sink, n).append("\r\n");
@@ -308,7 +326,7 @@ bool RequestFramer::readBody(std::string &in, std::string &out)
         }
         if (used == 0) break;
     }
-    if (m_parser->is_done() && m_head.chunked && !m_lastChunkWritten) {
+    if (m_parser->is_done() && m_head.chunked && frame && !m_lastChunkWritten) {
         out += "0\r\n\r\n"; // the client's trailer fields are not passed on
         m_lastChunkWritten = true;
     }

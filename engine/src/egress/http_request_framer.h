@@ -87,12 +87,22 @@ public:
     void setQueryParameter(const std::string &name, const std::string &encodedValue);
     // The end-to-end fields the upstream gets, in order (for the log).
     const std::vector<std::pair<std::string, std::string>> &fields() const { return m_fields; }
+    // Whether the client sent a field of that name (any case), and takes it out.
+    bool takeField(const std::string &name);
+    // A handler's request (handler/handler_verdict.h) in place of the
+    // client's, once its body was read whole: the body goes as
+    // Content-Length `bodyLength`, and the Host stays the connection's.
+    void rewrite(std::string method, HttpTarget target, std::vector<std::pair<std::string, std::string>> fields,
+        size_t bodyLength);
     // Whether the upstream connection ends after this request's response.
     bool closesUpstream() const { return m_head.hasBody() || !m_head.keepAlive; }
 
     // Moves what `in` holds of the body into `out`, framed for the upstream.
     // False when the body is malformed (refusal() says why).
-    bool readBody(std::string &in, std::string &out);
+    bool readBody(std::string &in, std::string &out) { return readBodyInto(in, out, true); }
+    // The same, but `out` gets the body as it is meant (chunks decoded):
+    // for a handler, which is given the body whole.
+    bool readBodyDecoded(std::string &in, std::string &out) { return readBodyInto(in, out, false); }
     bool bodyDone() const;
 
 private:
@@ -102,6 +112,7 @@ private:
     std::optional<HttpRefusal> checkFraming(const Parser::value_type &req) const;
     std::optional<HttpRefusal> checkHost(const Parser::value_type &req, const GateConnection &conn);
     void keepFields(const Parser::value_type &req);
+    bool readBodyInto(std::string &in, std::string &out, bool frame);
 
     std::optional<Parser> m_parser;
     RequestHead m_head;

@@ -26,9 +26,14 @@ public:
 
     // What the next entry shows beside its request: its HTTP version
     // ("HTTP/1.1", from the head just read) and the secrets injected into
-    // it (names only; none unless set after the head).
+    // it (names only; none unless added after the head: a handler's, then
+    // the rule's injections).
     void describeNext(const QString &httpVersion);
-    void injectedNext(const QStringList &secrets) { m_secrets = secrets; }
+    void injectedNext(const QStringList &secrets)
+    {
+        for (const QString &name : secrets)
+            if (!m_secrets.contains(name)) m_secrets.append(name);
+    }
 
     // `status`: what the sandbox was answered (403, 400…); 0 when nothing.
     void denied(const QString &request, const std::optional<EgressRule> &rule, const QString &reason,

@@ -1,5 +1,7 @@
 #include "init_launcher.h"
 
+#include "helper_binary.h"
+
 #include "isolation_diagnosis.h"
 
 #include <QCoreApplication>
@@ -37,15 +39,7 @@ Error setupFailure(const QString &stderrText)
 
 QString initBinary()
 {
-    QString fromEnv = qEnvironmentVariable("PADDOCK_INIT_BIN");
-    if (!fromEnv.isEmpty())
-        return fromEnv;
-    const QString appDir = QCoreApplication::applicationDirPath();
-    for (const QString &candidate : { appDir + QStringLiteral("/paddock-init"),
-                                      appDir + QStringLiteral("/../lib/paddock/paddock-init") })
-        if (QFileInfo(candidate).isExecutable())
-            return QFileInfo(candidate).canonicalFilePath();
-    return appDir + QStringLiteral("/paddock-init");
+    return helperBinary(QStringLiteral("paddock-init"), "PADDOCK_INIT_BIN");
 }
 
 Result<qint64> launchInit(const LaunchRequest &req)

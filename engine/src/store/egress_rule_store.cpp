@@ -1,6 +1,7 @@
 #include "egress_rule_store.h"
 
 #include <QJsonDocument>
+#include <QJsonObject>
 
 #include <algorithm>
 #include <limits>
@@ -9,7 +10,7 @@ namespace paddock::store {
 
 namespace {
 
-constexpr const char *kSelect = "SELECT id, sandbox_id, pattern, port, action, reason, method, path, inject FROM egress_rules ";
+constexpr const char *kSelect = "SELECT id, sandbox_id, pattern, port, action, reason, method, path, inject, handler FROM egress_rules ";
 
 // Global rules have a NULL sandbox_id; `IS ?` compares NULL with NULL.
 std::optional<QString> scopeValue(const QString &scope)
@@ -28,6 +29,21 @@ EgressInjections injectionsFrom(const QString &text)
     return egressInjectionsFromJson(QJsonDocument::fromJson(text.toUtf8()).array()).value_or(EgressInjections());
 }
 
+QString handlerText(const EgressHandler &handler)
+{
+    return handler.isEmpty() ? QString()
+                             : QString::fromUtf8(QJsonDocument(egressHandlerToJson(handler).toObject()).toJson(QJsonDocument::Compact));
+}
+
+// Written by handlerText: empty is none, nullopt unreadable.
+std::optional<EgressHandler> handlerFrom(const QString &text)
+{
+    if (text.isEmpty()) return EgressHandler {};
+    auto handler = egressHandlerFromJson(QJsonDocument::fromJson(text.toUtf8()).object());
+    if (!handler || handler->isEmpty()) return std::nullopt;
+    return *handler;
+}
+
 EgressRule readRule(const Statement &s)
 {
     EgressRule r;
@@ -40,6 +56,12 @@ EgressRule readRule(const Statement &s)
     r.method = s.text(6);
     r.path = s.text(7);
     r.inject = injectionsFrom(s.text(8));
+    if (auto handler = handlerFrom(s.text(9))) {
+        r.handler = std::move(*handler);
+    } else { // never allowed without the handler it was written with
+        r.action = EgressAction::Deny;
+        r.reason = QStringLiteral("its handler could not be read back from the database");
+    }
     return r;
 }
 
@@ -88,11 +110,11 @@ Result<EgressRule> EgressRuleStore::insert(EgressRule rule, int position)
         int at = position < 0 ? *n : std::min(position, *n);
         if (auto s = shift(rule.sandboxId, at, *n, 1); !s)
             return s;
-        if (auto run = m_db.run("INSERT INTO egress_rules (sandbox_id, position, pattern, port, action, reason, method, path, inject) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        if (auto run = m_db.run("INSERT INTO egress_rules (sandbox_id, position, pattern, port, action, reason, method, path, inject, handler) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 scopeValue(rule.sandboxId), qint64(at), rule.pattern, qint64(rule.port),
                                 egressActionName(rule.action), rule.reason, rule.method, rule.path,
-                                injectionsText(rule.inject));
+                                injectionsText(rule.inject), handlerText(rule.handler));
             !run)
             return run;
         rule.id = m_db.lastInsertId();
@@ -105,10 +127,10 @@ Result<EgressRule> EgressRuleStore::insert(EgressRule rule, int position)
 
 Result<void> EgressRuleStore::update(const EgressRule &rule)
 {
-    return m_db.run("UPDATE egress_rules SET pattern = ?, port = ?, action = ?, reason = ?, method = ?, path = ?, inject = ? "
+    return m_db.run("UPDATE egress_rules SET pattern = ?, port = ?, action = ?, reason = ?, method = ?, path = ?, inject = ?, handler = ? "
                     "WHERE id = ?",
                     rule.pattern, qint64(rule.port), egressActionName(rule.action), rule.reason, rule.method, rule.path,
-                    injectionsText(rule.inject), rule.id);
+                    injectionsText(rule.inject), handlerText(rule.handler), rule.id);
 }
 
 Result<void> EgressRuleStore::remove(qint64 id)

@@ -140,6 +140,12 @@ inline constexpr const char *kMigrations[] = {
     R"sql(
     ALTER TABLE secrets ADD COLUMN placeholder TEXT NOT NULL DEFAULT '';
     )sql",
+    // 12: inspect rules' JavaScript handlers (name, source, the secrets
+    // they are handed; as JSON), kept whole so a rule never depends on a
+    // file that may since have changed
+    R"sql(
+    ALTER TABLE egress_rules ADD COLUMN handler TEXT NOT NULL DEFAULT '';
+    )sql",
 };
 
 } // namespace paddock::store

@@ -1,0 +1,243 @@
+// The HTTP gate's steps for an inspect rule with a handler (http_gate.h):
+// the request's body is read whole (up to kMaxHandlerBody), the secrets
+// the handler is handed are fetched, and the handler runs in a helper
+// (handler/handler_runner.h). What it returns is checked
+// (handler/handler_verdict.h) and then sent on — through the rule's
+// injections, which a handler cannot override — answered, or denied. A
+// handler that throws, runs out of time or memory, or returns something
+// malformed denies the request; the sandbox is told only that, the log
+// says why. The secrets' values are masked in everything that comes back
+// and in every message the handler leaves.
+#include "http_gate.h"
+
+#include "egress_service.h"
+#include "http_request_framer.h"
+#include "http_target.h"
+#include "inspection.h"
+#include "sandbox_egress.h"
+
+#include <boost/beast/http.hpp>
+
+#include <QJsonArray>
+#include <QPointer>
+
+#include <sstream>
+
+namespace http = boost::beast::http;
+
+namespace paddock::egress {
+
+namespace {
+
+// Values this short would mask half of every message; none is a real credential.
+constexpr size_t kShortestMasked = 4;
+
+QString fromStd(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+QString handlerName(const EgressRule &rule)
+{
+    return rule.handler.name.isEmpty() ? QStringLiteral("its handler")
+                                       : QStringLiteral("handler ") + rule.handler.name;
+}
+
+// The answer a handler gave, written by Beast from checked fields.
+std::string handlerResponse(const HandlerVerdict &v, bool keepAlive)
+{
+    http::response<http::string_body> res(http::int_to_status(v.status), 11);
+    res.reason(http::obsolete_reason(http::int_to_status(v.status)));
+    for (const auto &[name, value] : v.fields)
+        res.insert(name, value);
+    res.set("X-Paddock-Egress", "handler");
+    res.keep_alive(keepAlive);
+    res.body() = v.body;
+    res.prepare_payload();
+    std::ostringstream os;
+    os << res;
+    return os.str();
+}
+
+} // namespace
+
+void HttpGate::collectForHandler(const EgressRule &rule)
+{
+    m_handlerRule = rule;
+    m_collected.clear();
+    m_handlerSecrets.clear();
+    // The client waits to be told to send its body: we read it, not the upstream.
+    if (m_request->takeField("Expect") && m_request->head().hasBody())
+        m_toClient += std::string("HTTP/1.1 100 Continue\r\n\r\n");
+    m_phase = Phase::Collecting;
+}
+
+bool HttpGate::collectBody()
+{
+    if (!m_request->readBodyDecoded(m_fromClient, m_collected)) {
+        refuse(m_request->refusal().status, fromStd(m_request->refusal().reason), m_handlerRule);
+        return false;
+    }
+    if (qsizetype(m_collected.size()) > kMaxHandlerBody) {
+        refuse(413,
+            QStringLiteral("the request's body is over the %1 KiB a handler is given")
+                .arg(kMaxHandlerBody / 1024),
+            m_handlerRule);
+        return false;
+    }
+    if (!m_request->bodyDone()) return false;
+    m_phase = Phase::Handling;
+    startHandler();
+    return false;
+}
+
+void HttpGate::startHandler()
+{
+    Inspection *inspection = m_sandbox.service().inspection();
+    if (!inspection)
+        return refuse(502, QStringLiteral("TLS inspection is unavailable"), m_handlerRule);
+    QPointer<HttpGate> self(this);
+    inspection->resolveSecrets(
+        m_handlerRule->handler.secrets, [self](Result<Inspection::SecretValues> values) {
+            if (!self || self->m_finished) return;
+            if (!values)
+                return self->failBeforeSending(*self->m_handlerRule,
+                    QStringLiteral("a secret its handler is handed cannot be had: %1 (`paddock "
+                                   "secret ls` shows what is set)")
+                        .arg(values.error().message));
+            self->callHandler(std::move(*values));
+        });
+}
+
+void HttpGate::callHandler(std::map<std::string, std::string> secrets)
+{
+    m_handlerSecrets = std::move(secrets);
+    const RequestHead &head = m_request->head();
+    QJsonArray fields;
+    for (const auto &[name, value] : m_request->fields())
+        fields.append(QJsonArray { fromStd(name), fromStd(value) });
+    QJsonObject request { { QStringLiteral("method"), fromStd(head.method) },
+        { QStringLiteral("url"),
+            QStringLiteral("https://") + fromStd(m_conn.host)
+                + (m_conn.port == 443 ? QString() : u':' + QString::number(m_conn.port))
+                + fromStd(head.target.encoded()) },
+        { QStringLiteral("headers"), fields } };
+    putBody(request, QByteArray::fromStdString(m_collected));
+    QJsonObject secretValues;
+    for (const auto &[name, value] : m_handlerSecrets)
+        secretValues.insert(fromStd(name), fromStd(value));
+    QPointer<HttpGate> self(this);
+    m_handlerTicket = m_sandbox.service().handlers().run(
+        HandlerCall { m_sandbox.sandboxId(), m_handlerRule->handler, request, secretValues },
+        [self](std::variant<HandlerReply, HandlerFailure> outcome) {
+            if (self && !self->m_finished) self->onHandled(std::move(outcome));
+        });
+}
+
+void HttpGate::onHandled(std::variant<HandlerReply, HandlerFailure> outcome)
+{
+    m_handlerTicket = 0;
+    if (auto *failure = std::get_if<HandlerFailure>(&outcome)) {
+        QString logged = withoutSecrets(failure->error);
+        if (!failure->logs.isEmpty())
+            logged += QStringLiteral(" — its console: ")
+                + withoutSecrets(failure->logs.join(QStringLiteral(" | ")).left(1000));
+        return denyAsHandled(
+            QStringLiteral("%1 failed: %2").arg(handlerName(*m_handlerRule), logged));
+    }
+    const HandlerReply &reply = std::get<HandlerReply>(outcome);
+    auto verdict = readHandlerVerdict(reply.result, HandlerOrigin { m_conn.host, m_conn.port });
+    if (!verdict)
+        return denyAsHandled(
+            QStringLiteral("%1 failed: %2")
+                .arg(handlerName(*m_handlerRule), withoutSecrets(verdict.error().message)));
+    switch (verdict->kind) {
+    case HandlerVerdict::Kind::Deny:
+        return refuse(403,
+            QStringLiteral("denied by %1: %2")
+                .arg(handlerName(*m_handlerRule), withoutSecrets(fromStd(verdict->reason))),
+            m_handlerRule);
+    case HandlerVerdict::Kind::Respond:
+        return answerFromHandler(*verdict);
+    case HandlerVerdict::Kind::Send:
+        return sendAsHandled(std::move(*verdict));
+    }
+}
+
+// Whatever went wrong, the sandbox learns only that the request was denied.
+void HttpGate::denyAsHandled(const QString &logged)
+{
+    refuse(403,
+        QStringLiteral(
+            "denied: the rule's handler did not pass the request (Paddock's egress log says why)"),
+        m_handlerRule, logged);
+}
+
+void HttpGate::sendAsHandled(HandlerVerdict verdict)
+{
+    HttpTarget target = normalizeOriginForm(verdict.target);
+    if (!target.ok())
+        return denyAsHandled(QStringLiteral("%1 returned the url '%2': %3")
+                                 .arg(handlerName(*m_handlerRule),
+                                     fromStd(verdict.target).left(200), fromStd(target.problem)));
+    const QString before = requestSummary();
+    m_request->rewrite(
+        verdict.method, std::move(target), std::move(verdict.fields), verdict.body.size());
+    const QString after = fromStd(m_request->head().summary());
+    m_handledSummary = before;
+    m_handlerNote = before == after
+        ? QStringLiteral("passed by %1").arg(handlerName(*m_handlerRule))
+        : QStringLiteral("sent by %1 as %2").arg(handlerName(*m_handlerRule), after);
+    m_collected = std::move(verdict.body);
+    m_sendCollected = true;
+    QStringList names;
+    for (const auto &[name, value] : m_handlerSecrets) {
+        names.append(fromStd(name));
+        if (value.size() >= kShortestMasked) m_redactor.addValue(value);
+    }
+    m_log.injectedNext(names);
+    const EgressRule rule = *std::exchange(m_handlerRule, std::nullopt);
+    m_handlerSecrets.clear();
+    if (!rule.inject.isEmpty()) return injectThenSend(rule);
+    sendAllowed(rule);
+    process();
+}
+
+void HttpGate::answerFromHandler(const HandlerVerdict &verdict)
+{
+    for (const auto &[name, value] : m_handlerSecrets)
+        if (value.size() >= kShortestMasked) m_redactor.addValue(value);
+    const bool keepAlive = m_request->head().keepAlive && !m_clientEof;
+    const std::string answer = handlerResponse(verdict, keepAlive);
+    m_log.opened(requestSummary(), m_handlerRule,
+        QStringLiteral("none: answered by ") + handlerName(*m_handlerRule));
+    m_log.undelivered();
+    m_log.responded(int(verdict.status));
+    m_log.relayed(qint64(answer.size()));
+    m_log.closed();
+    relayToClient(answer);
+    flushRedactor();
+    m_request.reset();
+    m_handlerRule.reset();
+    m_handlerSecrets.clear();
+    m_collected.clear();
+    if (keepAlive) {
+        m_phase = Phase::Head;
+        process();
+        return;
+    }
+    m_phase = Phase::Closing;
+    m_fromClient.clear();
+    flush();
+}
+
+// A handler's error or reason may quote what it was handed.
+QString HttpGate::withoutSecrets(QString text) const
+{
+    for (const auto &[name, value] : m_handlerSecrets)
+        if (value.size() >= kShortestMasked)
+            text.replace(fromStd(value), QStringLiteral("{{secret.%1}}").arg(fromStd(name)));
+    return text;
+}
+
+} // namespace paddock::egress
