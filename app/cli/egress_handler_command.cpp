@@ -67,6 +67,25 @@ std::optional<QJsonObject> sameRule(
     return std::nullopt;
 }
 
+// Why the script does not load (a syntax error, no handle()), checked by
+// running it once as `egress try-handler` would; empty when it loads. What
+// it does with a real request is not judged here.
+QString loadProblem(CliContext &ctx, EgressHandler handler, const QString &pattern)
+{
+    handler.secrets.clear(); // they may be set only later; loading does not need them
+    const QString host = pattern.startsWith(QStringLiteral("*."))
+        ? QStringLiteral("check") + pattern.mid(1)
+        : pattern;
+    auto r = ctx.api.call("POST", QStringLiteral("/v1/egress/handlers/try"),
+        QJsonObject { { QStringLiteral("handler"), egressHandlerToJson(handler) },
+            { QStringLiteral("request"),
+                QJsonObject {
+                    { QStringLiteral("url"), QStringLiteral("https://%1/").arg(host) } } } });
+    if (r && r->value(QStringLiteral("stage")).toString() == QLatin1String("compile"))
+        return r->value(QStringLiteral("error")).toString();
+    return {};
+}
+
 } // namespace
 
 int egressHandlerCommand(CliContext &ctx, const QStringList &args)
@@ -100,6 +119,12 @@ int egressHandlerCommand(CliContext &ctx, const QStringList &args)
         body.insert(option.mid(2), a.value(option));
     }
 
+    if (auto problem = loadProblem(ctx, *handler, body.value(QStringLiteral("pattern")).toString());
+        !problem.isEmpty())
+        return reportError(Error { ErrorCode::InvalidArgument,
+            QStringLiteral("%1 does not load, so it was not installed: %2")
+                .arg(handler->name, problem),
+            {} });
     Result<QJsonObject> r;
     QString done;
     if (auto existing = sameRule(ctx, scope, body)) {
@@ -107,7 +132,17 @@ int egressHandlerCommand(CliContext &ctx, const QStringList &args)
         body.insert(QStringLiteral("reason"), existing->value(QStringLiteral("reason")));
         const QString id = QString::number(existing->value(QStringLiteral("id")).toInteger());
         r = ctx.api.call("PUT", QStringLiteral("/v1/egress/rules/") + id, body);
-        done = QStringLiteral("replaced the handler of rule %1").arg(id);
+        done = (existing->value(QStringLiteral("handler")).isObject()
+                ? QStringLiteral("replaced the handler of rule %1")
+                : QStringLiteral("set the handler of rule %1"))
+                   .arg(id);
+        if (r && a.values.contains(QStringLiteral("--at"))) {
+            auto moved = ctx.api.call("POST",
+                QStringLiteral("/v1/egress/rules/") + id + QStringLiteral("/move"),
+                QJsonObject { { QStringLiteral("sandbox"), scope },
+                    { QStringLiteral("position"), a.value(QStringLiteral("--at")).toInt() - 1 } });
+            if (!moved) return reportError(moved.error());
+        }
     } else {
         if (a.values.contains(QStringLiteral("--at")))
             body.insert(QStringLiteral("position"), a.value(QStringLiteral("--at")).toInt() - 1);
@@ -135,7 +170,11 @@ void printMessage(const QJsonObject &m)
                   m.value(QStringLiteral("bodyBase64")).toString().toLatin1())
                        .size())
         : m.value(QStringLiteral("body")).toString();
-    if (!body.isEmpty()) printLine(QStringLiteral("\n") + body);
+    if (body.isEmpty()) return;
+    printLine(QString()); // a blank line, then the body line by line (printLine shows control bytes
+                          // escaped)
+    for (const QString &line : body.split(u'\n'))
+        printLine(line);
 }
 
 } // namespace

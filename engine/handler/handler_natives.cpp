@@ -6,45 +6,51 @@
 
 namespace paddock::handler {
 
-namespace {
+std::optional<QByteArray> HandlerNatives::bytesOf(
+    const QString &text, const QString &encoding, const char *what) const
+{
+    if (encoding == QStringLiteral("utf8")) return text.toUtf8();
+    if (encoding == QStringLiteral("hex")) return QByteArray::fromHex(text.toLatin1());
+    if (encoding == QStringLiteral("base64")) {
+        auto decoded = QByteArray::fromBase64Encoding(
+            text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+        if (decoded) return *decoded;
+    }
+    if (QJSEngine *engine = qjsEngine(this))
+        engine->throwError(QJSValue::TypeError,
+            encoding == QStringLiteral("base64")
+                ? QStringLiteral("the %1 is not base64").arg(QLatin1String(what))
+                : QStringLiteral("%1Encoding is 'utf8', 'hex' or 'base64'")
+                      .arg(QLatin1String(what)));
+    return std::nullopt;
+}
 
-// Throws into the script: a typo in an encoding must not sign with garbage.
-QString encoded(const QObject *self, const QByteArray &bytes, const QString &encoding)
+QString HandlerNatives::encoded(const QByteArray &bytes, const QString &encoding) const
 {
     if (encoding == QStringLiteral("hex")) return QString::fromLatin1(bytes.toHex());
     if (encoding == QStringLiteral("base64")) return QString::fromLatin1(bytes.toBase64());
-    if (QJSEngine *engine = qjsEngine(self))
+    if (QJSEngine *engine = qjsEngine(this))
         engine->throwError(QJSValue::TypeError, QStringLiteral("encoding is 'hex' or 'base64'"));
     return {};
 }
 
-} // namespace
-
 QString HandlerNatives::hmacSha256(const QString &key, const QString &keyEncoding,
-    const QString &data, const QString &encoding) const
+    const QString &data, const QString &dataEncoding, const QString &encoding) const
 {
-    QByteArray keyBytes;
-    if (keyEncoding == QStringLiteral("utf8")) {
-        keyBytes = key.toUtf8();
-    } else if (keyEncoding == QStringLiteral("hex")) {
-        keyBytes = QByteArray::fromHex(key.toLatin1());
-    } else if (keyEncoding == QStringLiteral("base64")) {
-        keyBytes = QByteArray::fromBase64(key.toLatin1());
-    } else {
-        if (QJSEngine *engine = qjsEngine(this))
-            engine->throwError(
-                QJSValue::TypeError, QStringLiteral("keyEncoding is 'utf8', 'hex' or 'base64'"));
-        return {};
-    }
-    return encoded(this,
-        QMessageAuthenticationCode::hash(data.toUtf8(), keyBytes, QCryptographicHash::Sha256),
+    const auto keyBytes = bytesOf(key, keyEncoding, "key");
+    const auto dataBytes = keyBytes ? bytesOf(data, dataEncoding, "data") : std::nullopt;
+    if (!dataBytes) return {};
+    return encoded(
+        QMessageAuthenticationCode::hash(*dataBytes, *keyBytes, QCryptographicHash::Sha256),
         encoding);
 }
 
-QString HandlerNatives::sha256(const QString &data, const QString &encoding) const
+QString HandlerNatives::sha256(
+    const QString &data, const QString &dataEncoding, const QString &encoding) const
 {
-    return encoded(
-        this, QCryptographicHash::hash(data.toUtf8(), QCryptographicHash::Sha256), encoding);
+    const auto bytes = bytesOf(data, dataEncoding, "data");
+    if (!bytes) return {};
+    return encoded(QCryptographicHash::hash(*bytes, QCryptographicHash::Sha256), encoding);
 }
 
 QString HandlerNatives::base64Encode(const QString &text) const

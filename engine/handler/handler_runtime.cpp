@@ -20,17 +20,28 @@ QString prelude()
     return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
 }
 
-// "TypeError: x is undefined (sign.js:3)"
-QString describeError(const QJSValue &error)
+// "TypeError: x is undefined (sign.js:3)": where in the user's script,
+// also when the error was thrown by the prelude on its behalf.
+QString describeError(const QJSValue &error, const QString &script)
 {
     QString text = error.toString();
-    const QJSValue line = error.property(QStringLiteral("lineNumber"));
     QString file = error.property(QStringLiteral("fileName")).toString();
     if (file.startsWith(QStringLiteral("file:"))) file.remove(0, 5);
-    if (line.isNumber() && line.toInt() > 0)
-        text += QStringLiteral(" (%1:%2)")
-                    .arg(file.isEmpty() ? QStringLiteral("handler") : file)
-                    .arg(line.toInt());
+    int line = error.property(QStringLiteral("lineNumber")).toInt();
+    if (file != script) {
+        // Stack lines read "function@file:name:line": the first in the script.
+        for (const QString &frame :
+            error.property(QStringLiteral("stack")).toString().split(u'\n')) {
+            const qsizetype at = frame.indexOf(QStringLiteral("file:") + script + u':');
+            if (at < 0) continue;
+            file = script;
+            line = frame.mid(at + 6 + script.size()).toInt();
+            break;
+        }
+    }
+    // Thrown by the prelude about what the script returned: no line of the script to name.
+    if (line > 0 && (file == script || script.isEmpty()))
+        text += QStringLiteral(" (%1:%2)").arg(file).arg(line);
     return text;
 }
 
@@ -39,6 +50,15 @@ QString compact(const QJsonValue &v)
     return QString::fromUtf8(v.isArray()
             ? QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact)
             : QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
+}
+
+// An error may quote what the script was handed.
+QString masked(QString text, const QJsonObject &secrets)
+{
+    for (auto it = secrets.begin(); it != secrets.end(); ++it)
+        if (const QString value = it.value().toString(); value.size() >= 4)
+            text.replace(value, QStringLiteral("{{secret.%1}}").arg(it.key()));
+    return text;
 }
 
 QJsonObject failure(const QJsonValue &id, const QString &error, const QJsonArray &logs = {})
@@ -50,7 +70,8 @@ QJsonObject failure(const QJsonValue &id, const QString &error, const QJsonArray
 } // namespace
 
 struct HandlerRuntime::Script {
-    QByteArray key; // sha256 of name and source
+    QByteArray key; // sha256 of scope, name, source and secret names
+    QString fileName; // as errors name it
     QJSEngine engine;
     QJSValue handle, run, logs;
 };
@@ -69,23 +90,32 @@ QJsonObject HandlerRuntime::run(const QJsonObject &call)
         = std::clamp(std::chrono::milliseconds(call.value(QStringLiteral("timeoutMs")).toInt(2000)),
             std::chrono::milliseconds(1), kMaxLimit);
     QString error;
-    Script *script = scriptFor(call.value(QStringLiteral("source")).toString(),
-        call.value(QStringLiteral("name")).toString(), limit, &error);
-    if (!script) return failure(id, error);
+    Script *script = scriptFor(call, limit, &error);
+    if (!script) {
+        QJsonObject reply = failure(id, error);
+        reply.insert(QStringLiteral("stage"), QStringLiteral("compile"));
+        return reply;
+    }
     QJsonObject reply = runIn(*script, call, limit);
     reply.insert(QStringLiteral("id"), id);
+    if (call.value(QStringLiteral("scope")).toString().isEmpty()) forget(script);
     return reply;
 }
 
 HandlerRuntime::Script *HandlerRuntime::scriptFor(
-    const QString &source, const QString &name, std::chrono::milliseconds limit, QString *error)
+    const QJsonObject &call, std::chrono::milliseconds limit, QString *error)
 {
+    const QString source = call.value(QStringLiteral("source")).toString();
+    const QString name = call.value(QStringLiteral("name")).toString();
+    const QString scope = call.value(QStringLiteral("scope")).toString();
     QCryptographicHash hash(QCryptographicHash::Sha256);
-    hash.addData(name.toUtf8());
-    hash.addData(QByteArrayView("\0", 1));
-    hash.addData(source.toUtf8());
+    for (const QString &part :
+        { scope, name, source, compact(call.value(QStringLiteral("secretNames"))) }) {
+        hash.addData(part.toUtf8());
+        hash.addData(QByteArrayView("\0", 1));
+    }
     const QByteArray key = hash.result();
-    for (auto it = m_scripts.begin(); it != m_scripts.end(); ++it)
+    for (auto it = m_scripts.begin(); it != m_scripts.end() && !scope.isEmpty(); ++it)
         if ((*it)->key == key) {
             m_scripts.splice(m_scripts.begin(), m_scripts, it);
             return m_scripts.front().get();
@@ -97,21 +127,23 @@ HandlerRuntime::Script *HandlerRuntime::scriptFor(
     js.globalObject().setProperty(
         QStringLiteral("__paddockNatives"), js.newQObject(new HandlerNatives(&js)));
     if (QJSValue r = js.evaluate(prelude(), QStringLiteral("paddock-prelude.js")); r.isError()) {
-        *error = QStringLiteral("the handler prelude failed: ") + describeError(r);
+        *error = QStringLiteral("the handler prelude failed: ") + describeError(r, QString());
         return nullptr;
     }
     // The script's top level runs here: it is bounded like a call.
     m_bounds.arm(&js, limit);
-    const QJSValue top = js.evaluate(source, name.isEmpty() ? QStringLiteral("handler.js") : name);
+    const QString fileName = name.isEmpty() ? QStringLiteral("handler.js") : name;
+    const QJSValue top = js.evaluate(source, fileName);
     if (m_bounds.disarm()) {
         *error = QStringLiteral("the script's top level ran past the time bound of %1 ms")
                      .arg(limit.count());
         return nullptr;
     }
     if (top.isError()) {
-        *error = describeError(top);
+        *error = describeError(top, fileName);
         return nullptr;
     }
+    script->fileName = fileName;
     script->handle = js.globalObject().property(QStringLiteral("handle"));
     if (!script->handle.isCallable()) {
         *error = QStringLiteral("the script defines no function handle(request, secrets)");
@@ -140,9 +172,9 @@ QJsonObject HandlerRuntime::runIn(
         const QString error = timedOut
             ? QStringLiteral("it ran past its time bound of %1 ms and was stopped")
                   .arg(limit.count())
-            : describeError(out);
+            : describeError(out, script.fileName);
         if (timedOut) forget(&script);
-        return failure(id, error, logs);
+        return failure(id, masked(error, call.value(QStringLiteral("secrets")).toObject()), logs);
     }
     const QJsonObject parsed = QJsonDocument::fromJson(out.toString().toUtf8()).object();
     return QJsonObject { { QStringLiteral("ok"), true },

@@ -1,8 +1,11 @@
 // Runs handler calls (engine/src/egress/handler/handler_wire.h) in
-// QJSEngine: one engine per script, kept for the calls after it (the way
-// a Worker's isolate is), so a script is compiled once, not per request.
-// An engine whose run was interrupted is thrown away: its globals may be
-// half-way through a change.
+// QJSEngine: one engine per scope (a sandbox's rule), script and set of
+// secrets, kept for that scope's calls after it (the way a Worker's
+// isolate is), so a script is compiled once, not per request — and one
+// sandbox's requests, or one rule's secrets, never reach another's globals.
+// A call without a scope gets an engine of its own. An engine whose run
+// was interrupted is thrown away: its globals may be half-way through a
+// change.
 #pragma once
 
 #include "run_bounds.h"
@@ -26,8 +29,7 @@ public:
 
 private:
     struct Script;
-    Script *scriptFor(const QString &source, const QString &name, std::chrono::milliseconds limit,
-        QString *error);
+    Script *scriptFor(const QJsonObject &call, std::chrono::milliseconds limit, QString *error);
     QJsonObject runIn(Script &script, const QJsonObject &call, std::chrono::milliseconds limit);
     void forget(const Script *script);
 

@@ -12,6 +12,7 @@
 
 #include <QCoreApplication>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -44,9 +45,15 @@ int fatal(const QString &message)
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    if (const QString problem = paddock::handler::confine(kMaxAddressSpace); !problem.isEmpty())
+    // Opened now: once confined there is no /proc to open it from. The
+    // watch thread starts only after confine(): a process must be single-
+    // threaded to enter a user namespace.
+    const int statm = ::open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    if (statm < 0) return fatal(QStringLiteral("cannot read its own memory use"));
+    if (const QString problem = paddock::handler::confine(kMaxAddressSpace, statm);
+        !problem.isEmpty())
         return fatal(problem);
-    paddock::handler::RunBounds bounds(kMaxResident);
+    paddock::handler::RunBounds bounds(kMaxResident, statm);
     paddock::handler::HandlerRuntime runtime(bounds);
     paddock::egress::HandlerFrameReader reader;
     char buf[64 * 1024];

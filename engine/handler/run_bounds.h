@@ -19,7 +19,8 @@ inline constexpr int kExitOverMemory = 3;
 
 class RunBounds {
 public:
-    explicit RunBounds(qint64 maxResidentBytes);
+    // `statm`: /proc/self/statm, open (the helper's root has no /proc).
+    RunBounds(qint64 maxResidentBytes, int statm);
     ~RunBounds();
     RunBounds(const RunBounds &) = delete;
     RunBounds &operator=(const RunBounds &) = delete;
@@ -33,6 +34,7 @@ private:
     void watch();
 
     const qint64 m_maxResident;
+    const int m_statm;
     std::mutex m_mutex;
     std::condition_variable m_changed;
     QJSEngine *m_engine = nullptr;

@@ -223,6 +223,12 @@ private Q_SLOTS:
             { { QStringLiteral("x.test"), dir.filePath(QStringLiteral("ok.js")), QStringLiteral("--secret"), QStringLiteral("not-a-name") },
               "not a secret name" },
         };
+        QFile broken(dir.filePath(QStringLiteral("broken.js")));
+        QVERIFY(broken.open(QIODevice::WriteOnly) && broken.write("function handle(r) { return r; ") > 0);
+        broken.close();
+        CliRun notLoaded = egress({ QStringLiteral("handler"), QStringLiteral("e"), QStringLiteral("x.test"), broken.fileName() });
+        QVERIFY2(notLoaded.exitCode != 0 && notLoaded.err.contains("broken.js does not load, so it was not installed: SyntaxError"),
+            notLoaded.err.constData());
         QFile ok(dir.filePath(QStringLiteral("ok.js")));
         QVERIFY(ok.open(QIODevice::WriteOnly) && ok.write("function handle(r) { return r; }") > 0);
         ok.close();

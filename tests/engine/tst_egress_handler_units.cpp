@@ -41,7 +41,7 @@ QString problemOf(const QJsonObject &result)
 
 HandlerCall callOf(const QString &sandbox, const QString &source)
 {
-    return HandlerCall { sandbox, EgressHandler { QStringLiteral("t.js"), source, {} },
+    return HandlerCall { sandbox, sandbox, EgressHandler { QStringLiteral("t.js"), source, {} },
         request(QStringLiteral("https://api.test/")), QJsonObject {} };
 }
 
@@ -110,6 +110,11 @@ private Q_SLOTS:
                     QJsonObject { { QStringLiteral("status"), status } } } };
         };
         QVERIFY(problemOf(respond(200)).isEmpty());
+        QJsonObject noContent = respond(204);
+        QJsonObject response = noContent[QStringLiteral("response")].toObject();
+        response.insert(QStringLiteral("body"), QStringLiteral("x"));
+        noContent.insert(QStringLiteral("response"), response);
+        QVERIFY(problemOf(noContent).contains(QStringLiteral("has no body")));
         for (const QJsonValue &bad : { QJsonValue(101), QJsonValue(600), QJsonValue(200.5),
                  QJsonValue(QStringLiteral("200")) })
             QVERIFY(!problemOf(respond(bad)).isEmpty());
@@ -210,6 +215,67 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(next.has_value(), 15000);
         QVERIFY(std::holds_alternative<HandlerReply>(*next));
         QCOMPARE(std::get<HandlerReply>(*next).logs, QStringList { QStringLiteral("hi") });
+    }
+
+    // Mistakes a script makes fail the call with a message that says what
+    // to do, instead of sending something else.
+    void scriptMistakesFailClearly_data()
+    {
+        QTest::addColumn<QString>("source");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("unknown secret")
+            << QStringLiteral("function handle(r, s) { return Paddock.hmacSha256(s.NOPE, 'x'); }")
+            << QStringLiteral("no secret NOPE is handed to this handler");
+        QTest::newRow("null data")
+            << QStringLiteral("function handle(r, s) { Paddock.sha256(r.body); return r; }")
+            << QStringLiteral("the data is null");
+        QTest::newRow("response-like object")
+            << QStringLiteral("function handle() { return { status: 200 }; }")
+            << QStringLiteral("return Paddock.respond");
+        QTest::newRow("empty object")
+            << QStringLiteral("function handle() { return {}; }")
+            << QStringLiteral("neither the request nor one with a method and a url");
+        QTest::newRow("false") << QStringLiteral("function handle() { return false; }")
+                               << QStringLiteral("return Paddock.deny");
+        QTest::newRow("no handle")
+            << QStringLiteral("var handle = 3;") << QStringLiteral("defines no function handle");
+        QTest::newRow("line in the script")
+            << QStringLiteral("function handle(r, s) {\n  return s.MISSING;\n}")
+            << QStringLiteral("(t.js:2)");
+    }
+
+    void scriptMistakesFailClearly()
+    {
+        QFETCH(QString, source);
+        QFETCH(QString, says);
+        HandlerRunner runner(qEnvironmentVariable("PADDOCK_HANDLER_BIN"));
+        std::optional<std::variant<HandlerReply, HandlerFailure>> outcome;
+        runner.run(callOf(QStringLiteral("a"), source), [&](auto o) { outcome = std::move(o); });
+        QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 15000);
+        QVERIFY(std::holds_alternative<HandlerFailure>(*outcome));
+        QVERIFY2(std::get<HandlerFailure>(*outcome).error.contains(says),
+            qPrintable(std::get<HandlerFailure>(*outcome).error));
+    }
+
+    // Two scopes never share a script's globals; one scope keeps them.
+    void globalsStayInTheirScope()
+    {
+        HandlerRunner runner(qEnvironmentVariable("PADDOCK_HANDLER_BIN"));
+        const QString count = QStringLiteral(
+            "var n = 0; function handle() { n += 1; return Paddock.deny(String(n)); }");
+        QStringList reasons;
+        for (const char *scope : { "a", "a", "b" }) {
+            std::optional<std::variant<HandlerReply, HandlerFailure>> outcome;
+            HandlerCall call = callOf(QString::fromLatin1(scope), count);
+            runner.run(call, [&](auto o) { outcome = std::move(o); });
+            QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 15000);
+            reasons.append(
+                std::get<HandlerReply>(*outcome).result.value(QStringLiteral("reason")).toString());
+        }
+        // One helper serves calls one at a time; the second "a" may land on the
+        // other helper (a fresh engine), but "b" is never the third call's count.
+        QVERIFY2(reasons[0] == QStringLiteral("1") && reasons[2] == QStringLiteral("1"),
+            qPrintable(reasons.join(u' ')));
     }
 
     void aMissingHelperFailsTheCallClearly()

@@ -35,7 +35,8 @@ QString describe(const ExecOutput &run)
 }
 
 const char *const kHosts[] = { "sign.echo.test", "guard.echo.test", "throws.echo.test",
-    "loops.echo.test", "hungry.echo.test", "answers.echo.test", "versions.echo.test" };
+    "loops.echo.test", "hungry.echo.test", "answers.echo.test", "versions.echo.test",
+    "paths.echo.test", "memo.echo.test", "basic.echo.test" };
 
 } // namespace
 
@@ -144,7 +145,7 @@ private Q_SLOTS:
         QVERIFY(entry);
         QCOMPARE(entry->status, 200);
         QCOMPARE(entry->secrets, QStringList { QStringLiteral("SIGNING_KEY") });
-        QVERIFY2(entry->reason.contains(QStringLiteral("passed by handler sign.js")),
+        QVERIFY2(entry->reason.contains(QStringLiteral("handler sign.js: headers changed")),
             qPrintable(entry->reason));
     }
 
@@ -259,6 +260,108 @@ private Q_SLOTS:
             "print(first, second, c.sock.getsockname()[1] == port)\n"
             "EOF"));
         QVERIFY2(r.out == "1 2 True\n", qPrintable(describe(r)));
+    }
+
+    // A handler for some paths only: the host's TLS is terminated for it,
+    // and the host's other requests follow the rules after it.
+    void aHandlerForOnePathTerminatesItsHostsTls()
+    {
+        EgressRule guarded;
+        guarded.pattern = QStringLiteral("paths.echo.test");
+        guarded.path = QStringLiteral("/guarded/*");
+        guarded.action = EgressAction::Inspect;
+        guarded.handler = EgressHandler { QStringLiteral("paths.js"),
+            QStringLiteral("function handle(r) { return Paddock.deny('guarded ' + r.path); }"),
+            {} };
+        QVERIFY(fx.engine->addEgressRule(fx.sandbox.id, guarded));
+        EgressRule rest;
+        rest.pattern = QStringLiteral("paths.echo.test");
+        rest.action = EgressAction::Allow;
+        QVERIFY(fx.engine->addEgressRule(fx.sandbox.id, rest));
+        const ExecOutput r = run(QStringLiteral(
+            "curl -sS -w ' %{http_code}\n' https://paths.echo.test/guarded/x?q=1; "
+            "curl -sS -o /dev/null -w '%{http_code}' https://paths.echo.test/echo/free"));
+        QVERIFY2(
+            r.out == "Paddock egress: denied by handler paths.js: guarded /guarded/x\n 403\n200",
+            qPrintable(describe(r)));
+        QVERIFY(!echo.reports().contains("/guarded/x"));
+        QVERIFY(echo.reports().contains("request GET /echo/free"));
+    }
+
+    // A handler's globals live per sandbox and rule: another rule running
+    // the same script never sees them.
+    void handlerGlobalsStayWithTheirRule()
+    {
+        const QString memo
+            = QStringLiteral("var seen = []; function handle(r) { seen.push(r.headers['x-who']); "
+                             "return Paddock.respond(200, seen.join(',')); }");
+        EgressRule first;
+        first.pattern = QStringLiteral("memo.echo.test");
+        first.path = QStringLiteral("/one");
+        first.action = EgressAction::Inspect;
+        first.handler = EgressHandler { QStringLiteral("memo.js"), memo, {} };
+        QVERIFY(fx.engine->addEgressRule(fx.sandbox.id, first));
+        EgressRule second = first;
+        second.path = QStringLiteral("/two");
+        QVERIFY(fx.engine->addEgressRule(fx.sandbox.id, second));
+        const ExecOutput r
+            = run(QStringLiteral("curl -sS -H 'X-Who: a' https://memo.echo.test/one; echo; "
+                                 "curl -sS -H 'X-Who: b' https://memo.echo.test/two"));
+        QVERIFY2(r.out == "a\nb", qPrintable(describe(r)));
+    }
+
+    // A 204 with a body cannot be written: the request is denied, the engine stays.
+    void anAnswerHttpCannotCarryIsDenied()
+    {
+        EgressRule rule;
+        rule.pattern = QStringLiteral("memo.echo.test");
+        rule.path = QStringLiteral("/nocontent");
+        rule.action = EgressAction::Inspect;
+        rule.handler = EgressHandler { QStringLiteral("nocontent.js"),
+            QStringLiteral("function handle() { return Paddock.respond(204, 'body'); }"), {} };
+        QVERIFY(fx.engine->addEgressRule(fx.sandbox.id, rule));
+        const ExecOutput r = run(QStringLiteral(
+            "curl -sS -o /dev/null -w '%{http_code}' https://memo.echo.test/nocontent"));
+        QCOMPARE(r.out, QByteArray("403"));
+        const auto entry = lastEntry(QStringLiteral("memo.echo.test"));
+        QVERIFY(entry && entry->reason.contains(QStringLiteral("a 204 response has no body")));
+    }
+
+    // What a handler makes of a secret for a credential field is masked in
+    // the answer, and the answer is asked for whole and uncompressed: an
+    // echo compressed or cut to a range would carry it past the masking.
+    void derivedCredentialsComeBackMasked()
+    {
+        QVERIFY(addHandler(QStringLiteral("basic.echo.test"),
+            QStringLiteral("function handle(r, s) { r.headers.authorization = 'Basic ' + "
+                           "Paddock.base64Encode('bot:' + s.SIGNING_KEY); return r; }"),
+            { QStringLiteral("SIGNING_KEY") }));
+        const ExecOutput r
+            = run(QStringLiteral("curl -sS -H 'Accept-Encoding: gzip' -H 'Range: bytes=0-300' -H "
+                                 "'If-Range: x' https://basic.echo.test/echo/b"));
+        QVERIFY2(r.shellStatus() == 0, qPrintable(describe(r)));
+        const QByteArray basic = "Basic " + QByteArray("bot:" + key).toBase64();
+        QVERIFY2(!r.out.contains(basic) && r.out.contains("\"authorization\": \"*****"),
+            qPrintable(describe(r)));
+        const QJsonObject upstream = echo.headersOf("request GET /echo/b");
+        QCOMPARE(upstream[QStringLiteral("authorization")].toString().toLatin1(), basic);
+        QCOMPARE(
+            upstream[QStringLiteral("Accept-Encoding")].toString(), QStringLiteral("identity"));
+        QVERIFY(!upstream.contains(QStringLiteral("range"))
+            && !upstream.contains(QStringLiteral("if-range")));
+        QVERIFY(!upstream.contains(QStringLiteral("accept-encoding")));
+    }
+
+    // A handler decides by the method it sees: a field that makes servers
+    // act on another is refused.
+    void aMethodOverrideIsRefusedOnHandlerRules()
+    {
+        const ExecOutput r
+            = run(QStringLiteral("curl -sS -w ' %{http_code}' -X POST -H 'X-HTTP-Method-Override: "
+                                 "DELETE' https://guard.echo.test/echo/o"));
+        QVERIFY2(r.out.endsWith(" 400") && r.out.contains("X-HTTP-Method-Override"),
+            qPrintable(describe(r)));
+        QVERIFY(!echo.reports().contains("/echo/o"));
     }
 
     // Nothing the sandbox can read holds the secret: not its environment, files or any answer.

@@ -294,6 +294,17 @@ private Q_SLOTS:
         QCOMPARE(redacted(r, bytes), "x" + std::string(32, '*') + "y");
     }
 
+    // An answer that ends part-way through a value (an upstream that cuts,
+    // a range) hands over no piece of it; a short coincidence stays.
+    void theRedactorMasksAValueCutShortAtTheEnd()
+    {
+        SecretRedactor r;
+        r.addValue("supersecretvalue123");
+        QCOMPARE(redacted(r, { "echo: supersecretvalue12" }), std::string("echo: ") + std::string(18, '*'));
+        QCOMPARE(redacted(r, { "ends with sup" }), std::string("ends with sup"));
+        QCOMPARE(redacted(r, { "ends with supe" }), std::string("ends with ****"));
+    }
+
     // Always the same tail, match or not: what arrives when tells the
     // sandbox nothing about how much of a value it has guessed.
     void theRedactorHoldsBackTheSameWhateverTheBytes()

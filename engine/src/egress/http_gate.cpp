@@ -93,6 +93,11 @@ HttpGate::HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QS
           transport == GateTransport::Inspected ? QStringLiteral("https") : QStringLiteral("http"))
 {
     m_redactorFlush.setSingleShot(true);
+    m_collectDeadline.setSingleShot(true);
+    connect(&m_collectDeadline, &QTimer::timeout, this, [this] {
+        if (m_phase == Phase::Collecting)
+            refuse(408, QStringLiteral("the request's body did not arrive within %1 s").arg(kCollectMs / 1000), m_handlerRule);
+    });
     connect(&m_redactorFlush, &QTimer::timeout, this, [this] {
         flushRedactor();
         flush();
@@ -269,8 +274,7 @@ void HttpGate::injectThenSend(const EgressRule &rule)
                     .arg(values.error().message));
         InjectionOutcome outcome = applyInjections(*self->m_request, plainInjections(rule.inject), *values);
         if (!outcome.problem.empty()) return self->failBeforeSending(rule, fromStd(outcome.problem));
-        // A compressed answer would carry an echoed value past the masking.
-        self->m_request->setField("Accept-Encoding", "identity");
+        self->askWholeAndPlain();
         QStringList names;
         for (const std::string &name : outcome.secretNames)
             names.append(fromStd(name));
@@ -280,6 +284,15 @@ void HttpGate::injectThenSend(const EgressRule &rule)
         self->sendAllowed(rule);
         self->process();
     });
+}
+
+// An answer compressed, or cut to a byte range the sandbox chose, would
+// carry an echoed secret past the masking (or hand it over in slices).
+void HttpGate::askWholeAndPlain()
+{
+    m_request->setField("Accept-Encoding", "identity");
+    m_request->takeField("Range");
+    m_request->takeField("If-Range");
 }
 
 // Allowed, but it cannot go as the rule says: logged as a failure (not a
@@ -292,7 +305,7 @@ void HttpGate::failBeforeSending(const EgressRule &rule, const QString &problem)
     m_log.responded(502);
     m_log.failed(QStringLiteral("not sent: ") + problem);
     m_toClient += refusalResponse(502,
-        QStringLiteral("not sent: a secret the rule injects could not be used (Paddock's egress log says why)"));
+        QStringLiteral("not sent: a secret the rule uses could not be had (Paddock's egress log says why)"));
     m_phase = Phase::Closing;
     m_fromClient.clear();
     dropUpstream();
@@ -585,6 +598,8 @@ void HttpGate::finish()
     if (std::exchange(m_finished, true)) return;
     m_sandbox.service().withdrawQuestion(std::exchange(m_question, {}));
     if (m_handlerTicket) m_sandbox.service().handlers().cancel(std::exchange(m_handlerTicket, 0));
+    releaseHeldBody();
+    m_collectDeadline.stop();
     if (m_response)
         m_log.failed(QStringLiteral("the connection ended before the response did"));
     else

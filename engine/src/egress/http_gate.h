@@ -57,6 +57,7 @@
 #include <memory>
 #include <variant>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace paddock::egress {
@@ -76,6 +77,9 @@ class HttpGate : public QObject {
     Q_OBJECT
 public:
     // `lease`: the connection's place under its sandbox's cap; held until the gate is done.
+    // A body read whole for a handler arrives within this, or the request is refused.
+    static constexpr int kCollectMs = 30'000;
+
     HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QString process, ConnectionLease lease,
         GateTransport transport);
     ~HttpGate() override;
@@ -109,10 +113,12 @@ private:
     void answerFromHandler(const HandlerVerdict &verdict);
     void denyAsHandled(const QString &logged);
     QString withoutSecrets(QString text) const;
+    void releaseHeldBody();
     void decideRequest();
     void abandonQuestion();
     void allowRequest(const std::optional<EgressRule> &rule);
     void injectThenSend(const EgressRule &rule);
+    void askWholeAndPlain();
     QString placeholderNote() const;
     void sendAllowed(const std::optional<EgressRule> &rule, const QString &note = {});
     void failBeforeSending(const EgressRule &rule, const QString &problem);
@@ -167,7 +173,11 @@ private:
     std::map<std::string, std::string> m_handlerSecrets; // what the handler was handed
     QString m_handledSummary; // the request as the sandbox sent it, when a handler rewrote it
     QString m_handlerNote; // what the handler did, for the request's log entry
+    QString m_handlerConsole; // the first lines it wrote with console.log, secrets masked
+    std::set<std::string> m_sandboxSent; // "name:value" of the fields the sandbox sent, before the handler ran
     quint64 m_handlerTicket = 0; // while Handling
+    qint64 m_heldForHandler = 0; // of the sandbox's budget for bodies held whole
+    QTimer m_collectDeadline; // a body read for a handler must arrive by then
     AskTicket m_question; // while Held
     std::unique_ptr<HangupWatch> m_hangup; // while Held
 };

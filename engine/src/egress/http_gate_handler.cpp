@@ -37,17 +37,41 @@ QString fromStd(const std::string &s)
     return QString::fromStdString(s);
 }
 
+std::string lowered(std::string s)
+{
+    for (char &c : s)
+        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    return s;
+}
+
+// Fields that carry credentials by name. Any changed field could hold what
+// a handler made of a secret, but masking "application/json" in every
+// answer would break it; these are where credentials go.
+bool isCredentialField(const std::string &name)
+{
+    const std::string n = lowered(name);
+    for (const char *part :
+        { "auth", "cookie", "token", "key", "secret", "sig", "password", "credential", "session" })
+        if (n.find(part) != std::string::npos) return true;
+    return false;
+}
+
 QString handlerName(const EgressRule &rule)
 {
     return rule.handler.name.isEmpty() ? QStringLiteral("its handler")
                                        : QStringLiteral("handler ") + rule.handler.name;
 }
 
-// The answer a handler gave, written by Beast from checked fields.
-std::string handlerResponse(const HandlerVerdict &v, bool keepAlive)
-{
-    http::response<http::string_body> res(http::int_to_status(v.status), 11);
-    res.reason(http::obsolete_reason(http::int_to_status(v.status)));
+// The answer a handler gave, written by Beast from checked fields; empty
+// when Beast will not write it (the engine never lets an exception out).
+std::string handlerResponse(const HandlerVerdict &v, bool keepAlive) noexcept
+try {
+    http::response<http::string_body> res;
+    res.version(11);
+    res.result(v.status); // as given, listed by Beast or not (418, 520…)
+    const http::status known = http::int_to_status(v.status);
+    res.reason(known == http::status::unknown ? boost::beast::string_view("Answered")
+                                              : http::obsolete_reason(known));
     for (const auto &[name, value] : v.fields)
         res.insert(name, value);
     res.set("X-Paddock-Egress", "handler");
@@ -57,6 +81,8 @@ std::string handlerResponse(const HandlerVerdict &v, bool keepAlive)
     std::ostringstream os;
     os << res;
     return os.str();
+} catch (const std::exception &) {
+    return {};
 }
 
 } // namespace
@@ -66,10 +92,24 @@ void HttpGate::collectForHandler(const EgressRule &rule)
     m_handlerRule = rule;
     m_collected.clear();
     m_handlerSecrets.clear();
+    // A handler decides by the method and path it sees; a field some
+    // servers act on instead would carry the request past it.
+    if (const std::string &field = m_request->head().overrideField; !field.empty())
+        return refuse(400,
+            QStringLiteral(
+                "the %1 field is refused: a handler decides this request, by its method and path")
+                .arg(fromStd(field)),
+            rule);
+    if (m_request->head().contentLength.value_or(0) > uint64_t(kMaxHandlerBody))
+        return refuse(413,
+            QStringLiteral("the request's body is over the %1 KiB a handler is given")
+                .arg(kMaxHandlerBody / 1024),
+            rule);
     // The client waits to be told to send its body: we read it, not the upstream.
     if (m_request->takeField("Expect") && m_request->head().hasBody())
         m_toClient += std::string("HTTP/1.1 100 Continue\r\n\r\n");
     m_phase = Phase::Collecting;
+    m_collectDeadline.start(kCollectMs);
 }
 
 bool HttpGate::collectBody()
@@ -85,7 +125,17 @@ bool HttpGate::collectBody()
             m_handlerRule);
         return false;
     }
+    const qint64 more = qint64(m_collected.size()) - m_heldForHandler;
+    if (more > 0 && !m_sandbox.holdForHandler(more)) {
+        refuse(503,
+            QStringLiteral(
+                "too many request bodies are waiting for handlers in this sandbox; try again"),
+            m_handlerRule);
+        return false;
+    }
+    m_heldForHandler += std::max<qint64>(more, 0);
     if (!m_request->bodyDone()) return false;
+    m_collectDeadline.stop();
     m_phase = Phase::Handling;
     startHandler();
     return false;
@@ -128,7 +178,9 @@ void HttpGate::callHandler(std::map<std::string, std::string> secrets)
         secretValues.insert(fromStd(name), fromStd(value));
     QPointer<HttpGate> self(this);
     m_handlerTicket = m_sandbox.service().handlers().run(
-        HandlerCall { m_sandbox.sandboxId(), m_handlerRule->handler, request, secretValues },
+        HandlerCall { m_sandbox.sandboxId(),
+            m_sandbox.sandboxId() + u'/' + QString::number(m_handlerRule->id),
+            m_handlerRule->handler, request, secretValues },
         [self](std::variant<HandlerReply, HandlerFailure> outcome) {
             if (self && !self->m_finished) self->onHandled(std::move(outcome));
         });
@@ -137,6 +189,7 @@ void HttpGate::callHandler(std::map<std::string, std::string> secrets)
 void HttpGate::onHandled(std::variant<HandlerReply, HandlerFailure> outcome)
 {
     m_handlerTicket = 0;
+    releaseHeldBody(); // from here the body is the request's, paced like any other
     if (auto *failure = std::get_if<HandlerFailure>(&outcome)) {
         QString logged = withoutSecrets(failure->error);
         if (!failure->logs.isEmpty())
@@ -146,6 +199,7 @@ void HttpGate::onHandled(std::variant<HandlerReply, HandlerFailure> outcome)
             QStringLiteral("%1 failed: %2").arg(handlerName(*m_handlerRule), logged));
     }
     const HandlerReply &reply = std::get<HandlerReply>(outcome);
+    m_handlerConsole = withoutSecrets(reply.logs.mid(0, 3).join(QStringLiteral(" | ")).left(500));
     auto verdict = readHandlerVerdict(reply.result, HandlerOrigin { m_conn.host, m_conn.port });
     if (!verdict)
         return denyAsHandled(
@@ -181,15 +235,40 @@ void HttpGate::sendAsHandled(HandlerVerdict verdict)
                                  .arg(handlerName(*m_handlerRule),
                                      fromStd(verdict.target).left(200), fromStd(target.problem)));
     const QString before = requestSummary();
+    const std::string targetBefore = m_request->head().target.encoded();
+    for (const auto &[name, value] : m_request->fields())
+        m_sandboxSent.insert(lowered(name) + ':' + value);
+    const bool sameFields = verdict.fields == m_request->fields(),
+               sameBody = verdict.body == m_collected;
     m_request->rewrite(
         verdict.method, std::move(target), std::move(verdict.fields), verdict.body.size());
     const QString after = fromStd(m_request->head().summary());
     m_handledSummary = before;
-    m_handlerNote = before == after
-        ? QStringLiteral("passed by %1").arg(handlerName(*m_handlerRule))
-        : QStringLiteral("sent by %1 as %2").arg(handlerName(*m_handlerRule), after);
+    QStringList changed;
+    if (before != after || targetBefore != m_request->head().target.encoded())
+        changed.append(
+            QStringLiteral("sent as %1")
+                .arg(fromStd(m_request->head().method + ' ' + m_request->head().target.encoded())));
+    if (!sameFields) changed.append(QStringLiteral("headers changed"));
+    if (!sameBody) changed.append(QStringLiteral("body changed"));
+    m_handlerNote = changed.isEmpty()
+        ? QStringLiteral("passed unchanged by %1").arg(handlerName(*m_handlerRule))
+        : QStringLiteral("%1: %2").arg(
+            handlerName(*m_handlerRule), changed.join(QStringLiteral(", ")));
+    if (!m_handlerConsole.isEmpty())
+        m_handlerNote += QStringLiteral("; its console: ") + m_handlerConsole;
     m_collected = std::move(verdict.body);
     m_sendCollected = true;
+    if (!m_handlerSecrets.empty()) {
+        askWholeAndPlain();
+        // What it made of its secrets for a credential field (Basic auth, a
+        // token in a cookie) is masked in the answer like the secrets are.
+        for (const auto &[name, value] : m_request->fields())
+            if (value.size() >= 8 && isCredentialField(name)
+                && !m_sandboxSent.contains(lowered(name) + ':' + value))
+                m_redactor.addValue(value);
+    }
+    m_handlerNote = withoutSecrets(m_handlerNote);
     QStringList names;
     for (const auto &[name, value] : m_handlerSecrets) {
         names.append(fromStd(name));
@@ -209,8 +288,14 @@ void HttpGate::answerFromHandler(const HandlerVerdict &verdict)
         if (value.size() >= kShortestMasked) m_redactor.addValue(value);
     const bool keepAlive = m_request->head().keepAlive && !m_clientEof;
     const std::string answer = handlerResponse(verdict, keepAlive);
+    if (answer.empty())
+        return denyAsHandled(QStringLiteral("%1 answered with a response HTTP cannot carry")
+                                 .arg(handlerName(*m_handlerRule)));
     m_log.opened(requestSummary(), m_handlerRule,
-        QStringLiteral("none: answered by ") + handlerName(*m_handlerRule));
+        QStringLiteral("none: answered by ") + handlerName(*m_handlerRule),
+        QStringLiteral("answered by %1").arg(handlerName(*m_handlerRule))
+            + (m_handlerConsole.isEmpty() ? QString()
+                                          : QStringLiteral("; its console: ") + m_handlerConsole));
     m_log.undelivered();
     m_log.responded(int(verdict.status));
     m_log.relayed(qint64(answer.size()));
@@ -229,6 +314,11 @@ void HttpGate::answerFromHandler(const HandlerVerdict &verdict)
     m_phase = Phase::Closing;
     m_fromClient.clear();
     flush();
+}
+
+void HttpGate::releaseHeldBody()
+{
+    m_sandbox.releaseForHandler(std::exchange(m_heldForHandler, 0));
 }
 
 // A handler's error or reason may quote what it was handed.

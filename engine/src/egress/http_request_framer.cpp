@@ -269,20 +269,7 @@ void RequestFramer::setField(const std::string &name, const std::string &value)
 
 void RequestFramer::setQueryParameter(const std::string &name, const std::string &encodedValue)
 {
-    HttpTarget &t = m_head.target;
-    std::string kept;
-    std::string_view rest = t.hasQuery ? std::string_view(t.query) : std::string_view();
-    while (!rest.empty()) {
-        const size_t amp = rest.find('&');
-        const std::string_view pair = rest.substr(0, amp);
-        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-        if (percentDecoded(pair.substr(0, pair.find('='))) == name) continue;
-        if (!kept.empty()) kept += '&';
-        kept.append(pair);
-    }
-    if (!kept.empty()) kept += '&';
-    t.query = kept + name + '=' + encodedValue;
-    t.hasQuery = true;
+    egress::setQueryParameter(m_head.target, name, encodedValue);
 }
 
 bool RequestFramer::takeField(const std::string &name)

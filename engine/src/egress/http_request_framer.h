@@ -18,6 +18,7 @@
 
 #include "http_host.h"
 #include "http_target.h"
+#include "inject/request_injection.h"
 
 #include <boost/beast/http.hpp>
 
@@ -62,12 +63,12 @@ struct RequestHead {
     }
 };
 
-class RequestFramer {
+class RequestFramer : public InjectableRequest {
 public:
     enum class State { NeedMore, Ready, Refused };
 
     RequestFramer();
-    ~RequestFramer();
+    ~RequestFramer() override;
     RequestFramer(const RequestFramer &) = delete;
     RequestFramer &operator=(const RequestFramer &) = delete;
 
@@ -83,10 +84,11 @@ public:
     // Injection (inject/request_injection.h), after the request is allowed:
     // sets a field, replacing every one of that name the client sent; sets
     // a query parameter, replacing every one of that (decoded) name.
-    void setField(const std::string &name, const std::string &value);
-    void setQueryParameter(const std::string &name, const std::string &encodedValue);
+    void setField(const std::string &name, const std::string &value) override;
+    void setQueryParameter(const std::string &name, const std::string &encodedValue) override;
     // The end-to-end fields the upstream gets, in order (for the log).
-    const std::vector<std::pair<std::string, std::string>> &fields() const { return m_fields; }
+    const std::vector<std::pair<std::string, std::string>> &fields() const override { return m_fields; }
+    const HttpTarget &requestTarget() const override { return m_head.target; }
     // Whether the client sent a field of that name (any case), and takes it out.
     bool takeField(const std::string &name);
     // A handler's request (handler/handler_verdict.h) in place of the

@@ -287,4 +287,21 @@ std::string percentEncoded(std::string_view bytes)
     return out;
 }
 
+void setQueryParameter(HttpTarget &t, const std::string &name, const std::string &encodedValue)
+{
+    std::string kept;
+    std::string_view rest = t.hasQuery ? std::string_view(t.query) : std::string_view();
+    while (!rest.empty()) {
+        const size_t amp = rest.find('&');
+        const std::string_view pair = rest.substr(0, amp);
+        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+        if (percentDecoded(pair.substr(0, pair.find('='))) == name) continue;
+        if (!kept.empty()) kept += '&';
+        kept.append(pair);
+    }
+    if (!kept.empty()) kept += '&';
+    t.query = kept + name + '=' + encodedValue;
+    t.hasQuery = true;
+}
+
 } // namespace paddock::egress

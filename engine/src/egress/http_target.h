@@ -34,6 +34,9 @@ struct HttpTarget {
 // and asterisk-form are refused (the connection already names the host).
 HttpTarget normalizeOriginForm(std::string_view target);
 
+// Sets a query parameter, replacing every one of that (decoded) name.
+void setQueryParameter(HttpTarget &target, const std::string &name, const std::string &encodedValue);
+
 // Each %XX escape decoded; a '%' that starts none stays as it is.
 std::string percentDecoded(std::string_view text);
 // Every byte outside RFC 3986's unreserved set written %XX: safe anywhere

@@ -152,7 +152,19 @@ void InterceptedConnection::onFirstBytes()
         return;
     }
     EgressService &svc = m_sandbox.service();
-    act(decide(svc.orderedRules(m_sandbox.sandboxId()), m_dest, svc.asksUnlisted(m_sandbox.sandboxId())));
+    const QList<EgressRule> &rules = svc.orderedRules(m_sandbox.sandboxId());
+    if (startsTls()) {
+        if (auto inspecting = inspectsRequests(rules, m_dest))
+            return act(Decision { EgressAction::Inspect, inspecting, {} });
+    }
+    act(decide(rules, m_dest, svc.asksUnlisted(m_sandbox.sandboxId())));
+}
+
+bool InterceptedConnection::startsTls() const
+{
+    constexpr char kTlsHandshakeRecord = 0x16;
+    char first = 0;
+    return ::recv(m_client.get(), &first, 1, MSG_PEEK | MSG_DONTWAIT) == 1 && first == kTlsHandshakeRecord;
 }
 
 bool InterceptedConnection::readDestination()
@@ -203,13 +215,11 @@ void InterceptedConnection::act(const Decision &d)
 // once the sandbox's client has accepted it, the gate reads its requests.
 void InterceptedConnection::inspect()
 {
-    constexpr char kTlsHandshakeRecord = 0x16;
     Inspection *inspection = m_sandbox.service().inspection();
     if (!inspection)
         return refuse(QStringLiteral("TLS inspection is unavailable (%1): the inspect rule cannot be enforced")
                           .arg(m_sandbox.service().inspectionProblem()));
-    char first = 0;
-    if (::recv(m_client.get(), &first, 1, MSG_PEEK | MSG_DONTWAIT) != 1 || first != kTlsHandshakeRecord)
+    if (!startsTls())
         return refuse(QStringLiteral("an inspect rule decides TLS or HTTP, and this connection sent neither"));
     auto pair = plainSocketPair();
     if (!pair)

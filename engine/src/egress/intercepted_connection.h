@@ -66,6 +66,7 @@ private:
     QString ownerOfClient();
     bool clientSentHttp() const;
     bool clientMaySendHttp() const;
+    bool startsTls() const; // its first byte opens a TLS handshake record
     EgressLogEntry entry(EgressVerdict verdict, const QString &reason) const;
 
     SandboxEgress &m_sandbox;

@@ -139,6 +139,19 @@ Decision decide(const QList<EgressRule> &ordered, const Destination &dest, bool 
                       QStringLiteral("no rule allows %1 (the default is deny)").arg(what) };
 }
 
+std::optional<EgressRule> inspectsRequests(const QList<EgressRule> &ordered, const Destination &dest)
+{
+    for (const EgressRule &rule : ordered) {
+        if (!destinationMatches(rule, dest))
+            continue;
+        if (!isHttpRule(rule))
+            return std::nullopt; // decides whatever the request
+        if (rule.action == EgressAction::Inspect)
+            return rule;
+    }
+    return std::nullopt;
+}
+
 bool rulesNameAddress(const QList<EgressRule> &ordered, const QHostAddress &address, quint16 port)
 {
     for (const EgressRule &rule : ordered) {

@@ -36,6 +36,12 @@ Decision decide(const QList<EgressRule> &ordered, const Destination &dest, bool 
 // it whatever the request.
 bool dependsOnHttpRequest(const QList<EgressRule> &ordered, const Destination &dest);
 
+// The first inspect rule with a method or path that applies to this
+// destination before any rule that decides it whatever the request: a
+// TLS connection there is terminated so that rule can read its requests
+// (each then decided by all the rules), rather than decided unread.
+std::optional<EgressRule> inspectsRequests(const QList<EgressRule> &ordered, const Destination &dest);
+
 // Whether the rules allow `address` on `port` by naming it (an IP or CIDR
 // pattern), which lets a name lead to a non-public address. As for a
 // connection made to the address itself, the first rule naming it and

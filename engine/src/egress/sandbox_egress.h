@@ -51,6 +51,16 @@ public:
     // A connection refused because the sandbox has as many questions open
     // as it may: counted into one log entry a second.
     void countQuestionRefused() { m_questionRefusals.count(); }
+    // Request bodies held whole for handlers: at most kHandlerBodyBudget at
+    // a time, so stalled bodies cannot fill the engine's memory.
+    static constexpr qint64 kHandlerBodyBudget = 64LL * 1024 * 1024;
+    bool holdForHandler(qint64 bytes)
+    {
+        if (m_heldForHandlers + bytes > kHandlerBodyBudget) return false;
+        m_heldForHandlers += bytes;
+        return true;
+    }
+    void releaseForHandler(qint64 bytes) { m_heldForHandlers -= bytes; }
 
 Q_SIGNALS:
     void namesToStore(const QList<paddock::store::AnsweredName> &names);
@@ -77,6 +87,7 @@ private:
     QTimer m_namesTimer;
     TokenBucket m_lookups; // owner lookups
     TokenBucket m_lookupTime; // their engine time, in µs
+    qint64 m_heldForHandlers = 0;
     // Last: they log what they counted when destroyed, and read the above.
     RefusalTally m_connectionRefusals, m_questionRefusals, m_dnsRefusals, m_poolRefusals;
 };

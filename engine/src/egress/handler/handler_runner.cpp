@@ -84,13 +84,16 @@ void HandlerRunner::cancel(quint64 ticket)
 
 std::optional<HandlerRunner::Job> HandlerRunner::nextJob()
 {
-    while (!m_turns.isEmpty()) {
-        const QString sandbox = m_turns.takeFirst();
+    for (qsizetype i = 0; i < m_turns.size(); ++i) {
+        const QString sandbox = m_turns[i];
         auto it = m_queues.find(sandbox);
         if (it == m_queues.end() || it->empty()) {
             m_queues.remove(sandbox);
+            m_turns.removeAt(i--);
             continue;
         }
+        if (inFlight(sandbox) >= kMaxInFlightPerSandbox) continue; // leaves a helper for the others
+        m_turns.removeAt(i);
         Job job = std::move(it->front());
         it->pop_front();
         --m_waiting;
@@ -101,6 +104,14 @@ std::optional<HandlerRunner::Job> HandlerRunner::nextJob()
         return job;
     }
     return std::nullopt;
+}
+
+int HandlerRunner::inFlight(const QString &sandbox) const
+{
+    return int(
+        std::count_if(m_workers.begin(), m_workers.end(), [&](const std::unique_ptr<Worker> &w) {
+            return w->current && w->current->call.sandboxId == sandbox;
+        }));
 }
 
 HandlerRunner::Worker *HandlerRunner::idleWorker()
@@ -164,6 +175,8 @@ void HandlerRunner::dispatch()
 void HandlerRunner::startOn(Worker &w, Job job)
 {
     QJsonObject message { { QStringLiteral("id"), qint64(job.ticket) },
+        { QStringLiteral("scope"), job.call.scope },
+        { QStringLiteral("secretNames"), QJsonArray::fromStringList(job.call.handler.secrets) },
         { QStringLiteral("name"), job.call.handler.name },
         { QStringLiteral("source"), job.call.handler.source },
         { QStringLiteral("timeoutMs"), kTimeLimitMs },
@@ -191,8 +204,9 @@ void HandlerRunner::onOutput(Worker *w)
             finishCurrent(
                 *w, HandlerReply { reply.value(QStringLiteral("result")).toObject(), logs });
         else
-            finishCurrent(
-                *w, HandlerFailure { reply.value(QStringLiteral("error")).toString(), logs });
+            finishCurrent(*w,
+                HandlerFailure { reply.value(QStringLiteral("error")).toString(), logs,
+                    reply.value(QStringLiteral("stage")).toString() == QLatin1String("compile") });
     }
 }
 

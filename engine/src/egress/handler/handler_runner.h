@@ -7,9 +7,11 @@
 //
 // At most kWorkers helpers run, each one call at a time; they start when
 // first needed and stay for the calls after. Calls wait in one queue per
-// sandbox, served in turn, so a sandbox whose handler loops delays its own
-// requests, not another's. A helper that does not answer by the call's
-// bound plus a grace is killed.
+// sandbox, served in turn, and one sandbox has at most
+// kMaxInFlightPerSandbox calls running: a sandbox whose handler loops
+// delays its own requests, and leaves a helper free for the others (with
+// more sandboxes than that looping at once, they share the wait). A helper that does not answer by
+// the call's bound plus a grace is killed.
 //
 // Thread ownership: the engine thread.
 #pragma once
@@ -32,6 +34,11 @@ namespace paddock::egress {
 
 struct HandlerCall {
     QString sandboxId;
+    // Calls with the same scope (and script and secrets) may share the
+    // script's globals, as a Worker's isolate does; others never do. The
+    // gate's scope is the sandbox and its rule; empty: a fresh engine, kept
+    // for nothing after the call.
+    QString scope;
     EgressHandler handler;
     QJsonObject request; // {method, url, headers, body | bodyBase64}
     QJsonObject secrets; // {NAME: value}: the secrets the handler is handed
@@ -47,6 +54,7 @@ struct HandlerReply {
 struct HandlerFailure {
     QString error;
     QStringList logs;
+    bool compiling = false; // the script itself failed (syntax, no handle()), before any request
 };
 
 class HandlerRunner : public QObject {
@@ -54,7 +62,8 @@ class HandlerRunner : public QObject {
 public:
     using Done = std::function<void(std::variant<HandlerReply, HandlerFailure>)>;
     static constexpr int kTimeLimitMs = 2000;
-    static constexpr int kWorkers = 2;
+    static constexpr int kWorkers = 3;
+    static constexpr int kMaxInFlightPerSandbox = 2;
 
     explicit HandlerRunner(QString program, QObject *parent = nullptr);
     ~HandlerRunner() override;
@@ -74,6 +83,7 @@ private:
     void dispatch();
     std::optional<Job> nextJob();
     Worker *idleWorker();
+    int inFlight(const QString &sandbox) const;
     void startOn(Worker &worker, Job job);
     void onOutput(Worker *worker);
     void onEnded(Worker *worker, const QString &why);

@@ -2,6 +2,8 @@
 
 #include "handler_verdict.h"
 
+#include "egress/http_target.h"
+
 #include <QJsonArray>
 #include <QUrl>
 
@@ -68,10 +70,17 @@ Result<QJsonObject> handlerSampleRequest(const QJsonObject &sample)
             QStringLiteral("a sample request needs an https URL (https://api.example.com/path)"));
     QJsonObject request {
         { QStringLiteral("method"),
-            sample.value(QStringLiteral("method")).toString(QStringLiteral("GET")).toUpper() },
+            sample.value(QStringLiteral("method")).toString(QStringLiteral("GET")) },
         { QStringLiteral("url"), url.toString(QUrl::FullyEncoded) },
         { QStringLiteral("headers"), headerPairs(sample.value(QStringLiteral("headers"))) }
     };
+    const QString method = request.value(QStringLiteral("method")).toString();
+    if (method.isEmpty() || !std::all_of(method.begin(), method.end(), [](QChar c) {
+            return c >= u'A' && c <= u'Z';
+        }))
+        return fail(ErrorCode::InvalidArgument,
+            QStringLiteral("'%1' is not an HTTP method in upper case (GET, POST, …)")
+                .arg(method.left(20)));
     auto body = takeBody(sample);
     if (!body) return tl::unexpected(body.error());
     if (body->size() > kMaxHandlerBody)
@@ -90,12 +99,14 @@ void tryHandler(HandlerRunner &runner, const EgressHandler &handler, const QJson
     const QUrl url(request.value(QStringLiteral("url")).toString());
     const HandlerOrigin origin { url.host().toStdString(), uint16_t(url.port(443)) };
     const QString trialSandbox = QStringLiteral("(trial)"); // its own turn, beside the sandboxes'
-    runner.run(HandlerCall { trialSandbox, handler, request, values },
+    runner.run(HandlerCall { trialSandbox, QString(), handler, request, values },
         [secrets = std::move(secrets), origin, done = std::move(done)](
             std::variant<HandlerReply, HandlerFailure> outcome) {
             if (auto *failure = std::get_if<HandlerFailure>(&outcome)) {
                 QJsonObject r = report(QStringLiteral("error"), failure->logs, secrets);
                 r.insert(QStringLiteral("error"), masked(failure->error, secrets));
+                r.insert(QStringLiteral("stage"),
+                    failure->compiling ? QStringLiteral("compile") : QStringLiteral("run"));
                 return done(r);
             }
             const HandlerReply &reply = std::get<HandlerReply>(outcome);
@@ -122,6 +133,16 @@ void tryHandler(HandlerRunner &runner, const EgressHandler &handler, const QJson
                 return done(r);
             }
             case HandlerVerdict::Kind::Send: {
+                // As the gate would: a path it cannot send canonically is denied.
+                if (const HttpTarget target = normalizeOriginForm(verdict->target); !target.ok()) {
+                    QJsonObject r = report(QStringLiteral("error"), reply.logs, secrets);
+                    r.insert(QStringLiteral("error"),
+                        masked(QStringLiteral("the handler's url '%1': %2")
+                                   .arg(QString::fromStdString(verdict->target).left(200),
+                                       QString::fromStdString(target.problem)),
+                            secrets));
+                    return done(r);
+                }
                 QJsonObject r = report(QStringLiteral("send"), reply.logs, secrets);
                 const QString host = QString::fromStdString(origin.host)
                     + (origin.port == 443 ? QString() : QStringLiteral(":%1").arg(origin.port));

@@ -4,9 +4,11 @@
 // reports what would happen. The secrets it is handed are the real ones;
 // their values are masked ({{secret.NAME}}) everywhere in the report.
 //
-//   sample  {method?: "GET", url: "https://host/path?q", headers?: [[n, v]…] | {n: v},
+//   sample  {method?: "GET" (taken as written: "post" is not POST), url: "https://host/path?q",
+//   headers?: [[n, v]…] | {n: v},
 //            body? | bodyBase64?}
 //   report  {outcome: "send" | "respond" | "deny" | "error", logs: […],
+//            stage: "compile" | "run" (error: the script failed to load, or on this request)
 //            request: {method, url, headers, body}   (send: as it would go upstream)
 //            response: {status, headers, body}       (respond)
 //            reason (deny) | error (error)}

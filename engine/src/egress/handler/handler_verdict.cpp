@@ -149,6 +149,8 @@ Result<HandlerVerdict> readRespond(const QJsonObject &response)
     auto body = readBody(response);
     if (!body) return tl::unexpected(body.error());
     v.body = std::move(*body);
+    if ((v.status == 204 || v.status == 304) && !v.body.empty())
+        return tl::unexpected(wrong(QStringLiteral("a %1 response has no body").arg(v.status)));
     return v;
 }
 

@@ -2,7 +2,7 @@
 // over the helper's stdin and stdout: JSON objects, each framed by a 4-byte
 // big-endian length.
 //
-//   engine → helper  a call: {"id", "name", "source", "timeoutMs",
+//   engine → helper  a call: {"id", "scope", "secretNames", "name", "source", "timeoutMs",
 //                    "request": {method, url, headers: [[name, value]…],
 //                                body | bodyBase64}, "secrets": {NAME: value}}
 //   helper → engine  its reply: {"id", "ok": true, "result": {…}, "logs": […]}

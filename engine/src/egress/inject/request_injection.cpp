@@ -1,7 +1,5 @@
 #include "request_injection.h"
 
-#include "egress/http_request_framer.h"
-#include "egress/http_target.h"
 #include "placeholder_scanner.h"
 #include "secret_template.h"
 
@@ -19,7 +17,7 @@ bool fitsInHeader(const std::string &value)
 
 } // namespace
 
-InjectionOutcome applyInjections(RequestFramer &request, const std::vector<Injection> &inject,
+InjectionOutcome applyInjections(InjectableRequest &request, const std::vector<Injection> &inject,
     const std::map<std::string, std::string> &values)
 {
     InjectionOutcome out;
@@ -66,7 +64,7 @@ InjectionOutcome applyInjections(RequestFramer &request, const std::vector<Injec
 }
 
 std::vector<std::string> placeholdersIn(
-    const RequestFramer &request, const std::map<std::string, std::string> &known)
+    const InjectableRequest &request, const std::map<std::string, std::string> &known)
 {
     std::vector<std::string> names;
     const auto scan = [&](std::string_view text) {
@@ -80,7 +78,7 @@ std::vector<std::string> placeholdersIn(
     };
     for (const auto &field : request.fields())
         scan(field.second);
-    if (request.head().target.hasQuery) scan(request.head().target.query);
+    if (request.requestTarget().hasQuery) scan(request.requestTarget().query);
     return names;
 }
 

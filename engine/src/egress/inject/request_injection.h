@@ -7,13 +7,27 @@
 // Plain C++ without Qt: the gate converts the rule's injections.
 #pragma once
 
+#include "egress/http_target.h"
+
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace paddock::egress {
 
-class RequestFramer;
+// What injection reads and changes of a request, whichever HTTP carries
+// it: an HTTP/1.1 request's framer, an HTTP/2 stream's head.
+class InjectableRequest {
+public:
+    virtual ~InjectableRequest() = default;
+    // Sets a field, replacing every one of that name (any case) the client sent.
+    virtual void setField(const std::string &name, const std::string &value) = 0;
+    // Sets a query parameter, replacing every one of that (decoded) name.
+    virtual void setQueryParameter(const std::string &name, const std::string &encodedValue) = 0;
+    virtual const std::vector<std::pair<std::string, std::string>> &fields() const = 0;
+    virtual const HttpTarget &requestTarget() const = 0;
+};
 
 struct Injection {
     bool query = false; // else a header
@@ -28,12 +42,12 @@ struct InjectionOutcome {
 };
 
 // `values`: every secret the injections name, by name.
-InjectionOutcome applyInjections(RequestFramer &request, const std::vector<Injection> &inject,
+InjectionOutcome applyInjections(InjectableRequest &request, const std::vector<Injection> &inject,
     const std::map<std::string, std::string> &values);
 
 // The secrets whose placeholders (`known`: placeholder by secret name) the
 // request carries in a header value or its query, each once.
 std::vector<std::string> placeholdersIn(
-    const RequestFramer &request, const std::map<std::string, std::string> &known);
+    const InjectableRequest &request, const std::map<std::string, std::string> &known);
 
 } // namespace paddock::egress

@@ -50,8 +50,20 @@ void SecretRedactor::feed(std::string_view in, std::string &out)
     out.resize(out.size() - keep);
 }
 
+// At the end of what comes back, a value cut short (an upstream that
+// truncates, a body that ends mid-value) is masked as far as it goes: the
+// start of a secret is as much the secret as its whole.
 void SecretRedactor::flush(std::string &out)
 {
+    size_t cut = 0;
+    for (const std::string &v : m_values)
+        for (size_t n = std::min(m_tail.size(), v.size() - 1); n >= kMinLength && n > cut; --n)
+            if (std::string_view(m_tail).substr(m_tail.size() - n) == std::string_view(v).substr(0, n)) {
+                cut = n;
+                break;
+            }
+    std::fill(m_tail.end() - std::ptrdiff_t(cut), m_tail.end(), '*');
+    m_masked += cut > 0;
     out += m_tail;
     m_tail.clear();
 }
