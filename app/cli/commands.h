@@ -3,6 +3,7 @@
 #pragma once
 
 #include "api_client.h"
+#include "cli_args.h"
 
 #include "paddock/data_paths.h"
 
@@ -43,6 +44,8 @@ int watchCommand(CliContext &ctx, const QStringList &args);
 int egressCommand(CliContext &ctx, const QStringList &args);
 int egressHandlerCommand(CliContext &ctx, const QStringList &args);
 int egressTryHandlerCommand(CliContext &ctx, const QStringList &args);
+// --port, --method and --path of `paddock egress allow|…|handler` into a rule's JSON.
+Result<void> putRuleScope(const CliArgs &a, QJsonObject &body);
 // Warns on stderr about each of `names` that is not a secret yet.
 void warnAboutUnsetSecrets(CliContext &ctx, const QStringList &names);
 int secretCommand(CliContext &ctx, const QStringList &args);

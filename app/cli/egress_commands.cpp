@@ -141,6 +141,28 @@ Result<QJsonArray> injections(const CliArgs &a)
 
 } // namespace
 
+// --port, --method and --path into a rule's JSON.
+Result<void> putRuleScope(const CliArgs &a, QJsonObject &body)
+{
+    if (a.values.contains(QStringLiteral("--port"))) {
+        bool ok = false;
+        const int port = a.value(QStringLiteral("--port")).toInt(&ok);
+        if (!ok || port < 1 || port > 65535)
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("--port takes 1 to 65535"));
+        body.insert(QStringLiteral("port"), port);
+    }
+    // An empty value (an unset shell variable) would widen the rule to
+    // every method or path: refused, not read as "any".
+    for (const QString &option : { QStringLiteral("--method"), QStringLiteral("--path") }) {
+        if (!a.values.contains(option))
+            continue;
+        if (a.value(option).isEmpty())
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("%1 is empty; leave it out to mean any").arg(option));
+        body.insert(option.mid(2), a.value(option));
+    }
+    return {};
+}
+
 // A rule may name a secret not set yet (it is set next); requests fail
 // until it is, so say so now rather than at the first 502.
 void warnAboutUnsetSecrets(CliContext &ctx, const QStringList &names)
@@ -192,22 +214,8 @@ int addRuleCommand(CliContext &ctx, const QString &verb, const QStringList &args
     }
     if (!global)
         body.insert(QStringLiteral("sandbox"), a.positional[0]);
-    if (a.values.contains(QStringLiteral("--port"))) {
-        bool ok = false;
-        const int port = a.value(QStringLiteral("--port")).toInt(&ok);
-        if (!ok || port < 1 || port > 65535)
-            return usageError(QStringLiteral("--port takes 1 to 65535"));
-        body.insert(QStringLiteral("port"), port);
-    }
-    // An empty value (an unset shell variable) would widen the rule to
-    // every method or path: refused, not read as "any".
-    for (const QString &option : { QStringLiteral("--method"), QStringLiteral("--path") }) {
-        if (!a.values.contains(option))
-            continue;
-        if (a.value(option).isEmpty())
-            return usageError(QStringLiteral("%1 is empty; leave it out to mean any").arg(option));
-        body.insert(option.mid(2), a.value(option));
-    }
+    if (auto ok = putRuleScope(a, body); !ok)
+        return usageError(ok.error().message);
     if (a.values.contains(QStringLiteral("--reason")))
         body.insert(QStringLiteral("reason"), a.value(QStringLiteral("--reason")));
     if (a.values.contains(QStringLiteral("--at")))

@@ -105,19 +105,7 @@ int egressHandlerCommand(CliContext &ctx, const QStringList &args)
         { QStringLiteral("action"), QStringLiteral("inspect") },
         { QStringLiteral("handler"), egressHandlerToJson(*handler) } };
     if (!scope.isEmpty()) body.insert(QStringLiteral("sandbox"), scope);
-    if (a.values.contains(QStringLiteral("--port"))) {
-        bool ok = false;
-        const int port = a.value(QStringLiteral("--port")).toInt(&ok);
-        if (!ok || port < 1 || port > 65535)
-            return usageError(QStringLiteral("--port takes 1 to 65535"));
-        body.insert(QStringLiteral("port"), port);
-    }
-    for (const QString &option : { QStringLiteral("--method"), QStringLiteral("--path") }) {
-        if (!a.values.contains(option)) continue;
-        if (a.value(option).isEmpty())
-            return usageError(QStringLiteral("%1 is empty; leave it out to mean any").arg(option));
-        body.insert(option.mid(2), a.value(option));
-    }
+    if (auto ok = putRuleScope(a, body); !ok) return usageError(ok.error().message);
 
     if (auto problem = loadProblem(ctx, *handler, body.value(QStringLiteral("pattern")).toString());
         !problem.isEmpty())

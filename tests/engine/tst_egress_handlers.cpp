@@ -21,18 +21,7 @@ using namespace paddock::test;
 
 namespace {
 
-QByteArray fileBytes(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 
-QString describe(const ExecOutput &run)
-{
-    return QStringLiteral("(status %1) %2")
-        .arg(run.shellStatus())
-        .arg(QString::fromUtf8(run.out + run.err));
-}
 
 const char *const kHosts[] = { "sign.echo.test", "guard.echo.test", "throws.echo.test",
     "loops.echo.test", "hungry.echo.test", "answers.echo.test", "versions.echo.test",
@@ -88,7 +77,7 @@ private Q_SLOTS:
         QVERIFY2(started.isEmpty(), qPrintable(started));
         const QString failed = fx.setUp(QStringLiteral("handlers"));
         QVERIFY2(failed.isEmpty(), qPrintable(failed));
-        QVERIFY(fx.engine->trustUpstreamCa(fileBytes(ca->caFile)));
+        QVERIFY(fx.engine->trustUpstreamCa(fileContents(ca->caFile)));
         for (const QString &host : hosts)
             QVERIFY(fx.engine->setHostOverride(
                 HostOverride { host, QStringLiteral("127.0.0.1"), echo.port }));
@@ -130,7 +119,7 @@ private Q_SLOTS:
         const ExecOutput r
             = run(QStringLiteral("curl -sS -X POST -H 'Content-Type: application/json' -d "
                                  "'{\"amount\":42}' https://sign.echo.test/echo/pay"));
-        QVERIFY2(r.shellStatus() == 0, qPrintable(describe(r)));
+        QVERIFY2(r.shellStatus() == 0, qPrintable(r.summary()));
         const QJsonObject echoed = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(echoed[QStringLiteral("body")].toString(), QStringLiteral("{\"amount\":42}"));
         const QByteArray expected
@@ -155,8 +144,8 @@ private Q_SLOTS:
             "curl -sS -w '\\n%{http_code}' -X DELETE https://guard.echo.test/echo/item; "
             "curl -sS -o /dev/null -w '%{http_code}' https://guard.echo.test/echo/item"));
         QVERIFY2(r.out.contains("deletes are not allowed here") && r.out.contains("\n403"),
-            qPrintable(describe(r)));
-        QVERIFY2(r.out.endsWith("200"), qPrintable(describe(r)));
+            qPrintable(r.summary()));
+        QVERIFY2(r.out.endsWith("200"), qPrintable(r.summary()));
         QVERIFY(!echo.reports().contains("request DELETE /echo/item"));
         QVERIFY(echo.reports().contains("request GET /echo/item"));
         auto log = fx.engine->egressLog(EgressLogQuery {
@@ -172,7 +161,7 @@ private Q_SLOTS:
     {
         const ExecOutput r
             = run(QStringLiteral("curl -sS -w '\\n%{http_code}' https://throws.echo.test/echo/x"));
-        QVERIFY2(r.out.endsWith("\n403"), qPrintable(describe(r)));
+        QVERIFY2(r.out.endsWith("\n403"), qPrintable(r.summary()));
         QVERIFY(!r.out.contains("broken") && !r.out.contains(key));
         const auto entry = lastEntry(QStringLiteral("throws.echo.test"));
         QVERIFY(entry);
@@ -195,7 +184,7 @@ private Q_SLOTS:
                                  "sleep 0.3; curl -sS -o /dev/null -w '%{http_code}\\n' "
                                  "https://guard.echo.test/echo/meanwhile; "
                                  "wait; cat /tmp/loop.code"));
-        QVERIFY2(r.out == "200\n403", qPrintable(describe(r)));
+        QVERIFY2(r.out == "200\n403", qPrintable(r.summary()));
         const auto loop = lastEntry(QStringLiteral("loops.echo.test"));
         QVERIFY(loop);
         QVERIFY2(loop->reason.contains(QStringLiteral("time bound")), qPrintable(loop->reason));
@@ -211,7 +200,7 @@ private Q_SLOTS:
         const ExecOutput r = run(QStringLiteral(
             "curl -sS -o /dev/null -w '%{http_code}\\n' https://hungry.echo.test/echo/m; "
             "curl -sS -o /dev/null -w '%{http_code}' https://guard.echo.test/echo/after"));
-        QVERIFY2(r.out == "403\n200", qPrintable(describe(r)));
+        QVERIFY2(r.out == "403\n200", qPrintable(r.summary()));
         const auto entry = lastEntry(QStringLiteral("hungry.echo.test"));
         QVERIFY(entry);
         QVERIFY2(entry->reason.contains(QStringLiteral("memory")), qPrintable(entry->reason));
@@ -221,10 +210,10 @@ private Q_SLOTS:
     {
         const ExecOutput r
             = run(QStringLiteral("curl -sS -i https://answers.echo.test/echo/direct?q=1"));
-        QVERIFY2(r.shellStatus() == 0, qPrintable(describe(r)));
-        QVERIFY2(r.out.startsWith("HTTP/1.1 200"), qPrintable(describe(r)));
+        QVERIFY2(r.shellStatus() == 0, qPrintable(r.summary()));
+        QVERIFY2(r.out.startsWith("HTTP/1.1 200"), qPrintable(r.summary()));
         QVERIFY2(r.out.contains("{\"answeredFor\":\"https://answers.echo.test/echo/direct?q=1\"}"),
-            qPrintable(describe(r)));
+            qPrintable(r.summary()));
         QVERIFY(r.out.contains("content-type: application/json"));
         QVERIFY(!echo.reports().contains("/echo/direct"));
         const auto entry = lastEntry(QStringLiteral("answers.echo.test"));
@@ -259,7 +248,7 @@ private Q_SLOTS:
             "second = get('/echo/v')\n"
             "print(first, second, c.sock.getsockname()[1] == port)\n"
             "EOF"));
-        QVERIFY2(r.out == "1 2 True\n", qPrintable(describe(r)));
+        QVERIFY2(r.out == "1 2 True\n", qPrintable(r.summary()));
     }
 
     // A handler for some paths only: the host's TLS is terminated for it,
@@ -283,7 +272,7 @@ private Q_SLOTS:
             "curl -sS -o /dev/null -w '%{http_code}' https://paths.echo.test/echo/free"));
         QVERIFY2(
             r.out == "Paddock egress: denied by handler paths.js: guarded /guarded/x\n 403\n200",
-            qPrintable(describe(r)));
+            qPrintable(r.summary()));
         QVERIFY(!echo.reports().contains("/guarded/x"));
         QVERIFY(echo.reports().contains("request GET /echo/free"));
     }
@@ -307,7 +296,7 @@ private Q_SLOTS:
         const ExecOutput r
             = run(QStringLiteral("curl -sS -H 'X-Who: a' https://memo.echo.test/one; echo; "
                                  "curl -sS -H 'X-Who: b' https://memo.echo.test/two"));
-        QVERIFY2(r.out == "a\nb", qPrintable(describe(r)));
+        QVERIFY2(r.out == "a\nb", qPrintable(r.summary()));
     }
 
     // A 204 with a body cannot be written: the request is denied, the engine stays.
@@ -339,10 +328,10 @@ private Q_SLOTS:
         const ExecOutput r
             = run(QStringLiteral("curl -sS -H 'Accept-Encoding: gzip' -H 'Range: bytes=0-300' -H "
                                  "'If-Range: x' https://basic.echo.test/echo/b"));
-        QVERIFY2(r.shellStatus() == 0, qPrintable(describe(r)));
+        QVERIFY2(r.shellStatus() == 0, qPrintable(r.summary()));
         const QByteArray basic = "Basic " + QByteArray("bot:" + key).toBase64();
         QVERIFY2(!r.out.contains(basic) && r.out.contains("\"authorization\": \"*****"),
-            qPrintable(describe(r)));
+            qPrintable(r.summary()));
         const QJsonObject upstream = echo.headersOf("request GET /echo/b");
         QCOMPARE(upstream[QStringLiteral("authorization")].toString().toLatin1(), basic);
         QCOMPARE(
@@ -360,7 +349,7 @@ private Q_SLOTS:
             = run(QStringLiteral("curl -sS -w ' %{http_code}' -X POST -H 'X-HTTP-Method-Override: "
                                  "DELETE' https://guard.echo.test/echo/o"));
         QVERIFY2(r.out.endsWith(" 400") && r.out.contains("X-HTTP-Method-Override"),
-            qPrintable(describe(r)));
+            qPrintable(r.summary()));
         QVERIFY(!echo.reports().contains("/echo/o"));
     }
 
@@ -370,7 +359,7 @@ private Q_SLOTS:
         const ExecOutput r = run(QStringLiteral("cat /proc/*/environ 2>/dev/null; grep -rl '%1' "
                                                 "/tmp /etc /home /root /var 2>/dev/null | head -3")
                                      .arg(QString::fromLatin1(key)));
-        QVERIFY2(!r.out.contains(key), qPrintable(describe(r)));
+        QVERIFY2(!r.out.contains(key), qPrintable(r.summary()));
     }
 };
 

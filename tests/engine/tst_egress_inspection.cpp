@@ -41,18 +41,7 @@ QString runScript(const QString &script)
     return {};
 }
 
-QByteArray fileBytes(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 
-QString describe(const ExecOutput &run)
-{
-    return QStringLiteral("(status %1) %2")
-        .arg(run.shellStatus())
-        .arg(QString::fromUtf8(run.out + run.err));
-}
 
 } // namespace
 
@@ -99,7 +88,7 @@ private Q_SLOTS:
 
         const QString failed = fx.setUp(QStringLiteral("inspect"));
         QVERIFY2(failed.isEmpty(), qPrintable(failed));
-        auto added = fx.engine->trustUpstreamCa(fileBytes(trusted->caFile));
+        auto added = fx.engine->trustUpstreamCa(fileContents(trusted->caFile));
         QVERIFY2(added && added->size() == 1, added ? "" : qPrintable(added.error().message));
         for (const char *name : { "api.echo.test", "other.echo.test" })
             QVERIFY(fx.engine->setHostOverride(HostOverride {
@@ -154,9 +143,9 @@ private Q_SLOTS:
         };
         for (const auto &[name, command] : clients) {
             const ExecOutput r = run(command);
-            QVERIFY2(r.shellStatus() == 0, qPrintable(name + describe(r)));
+            QVERIFY2(r.shellStatus() == 0, qPrintable(name + r.summary()));
             const QJsonObject echoed = QJsonDocument::fromJson(r.out).object();
-            QVERIFY2(!echoed.isEmpty(), qPrintable(name + describe(r)));
+            QVERIFY2(!echoed.isEmpty(), qPrintable(name + r.summary()));
             QCOMPARE(echoed[QStringLiteral("path")].toString(), QStringLiteral("/echo/") + name);
             const QString masked = QStringLiteral("Bearer ") + QString(token.size(), u'*');
             QCOMPARE(echoed[QStringLiteral("headers")][QStringLiteral("Authorization")].toString(),
@@ -172,7 +161,7 @@ private Q_SLOTS:
     {
         const ExecOutput r = run(QStringLiteral(
             "git clone -q https://api.echo.test/git/repo.git /tmp/clone && cat /tmp/clone/README"));
-        QVERIFY2(r.shellStatus() == 0 && r.out == "inspected\n", qPrintable(describe(r)));
+        QVERIFY2(r.shellStatus() == 0 && r.out == "inspected\n", qPrintable(r.summary()));
         const QJsonObject refs
             = echo.headersOf("request GET /git/repo.git/info/refs?service=git-upload-pack");
         QCOMPARE(refs[QStringLiteral("Authorization")].toString(),
@@ -206,7 +195,7 @@ private Q_SLOTS:
                            "    while len(data) < frame[1]: data += s.recv(frame[1] - len(data))\n"
                            "    print(data.decode())\n"
                            "EOF"));
-        QVERIFY2(r.shellStatus() == 0, qPrintable(describe(r)));
+        QVERIFY2(r.shellStatus() == 0, qPrintable(r.summary()));
         QCOMPARE(r.out, QByteArray("HTTP/1.1 101 Switching Protocols\nhello\nthrough the gate\n"));
         QCOMPARE(echo.headersOf("request GET /ws")[QStringLiteral("Authorization")].toString(),
             QStringLiteral("Bearer ") + QString::fromLatin1(token));
@@ -218,8 +207,8 @@ private Q_SLOTS:
     {
         const ExecOutput r = run(
             QStringLiteral("curl -sS -w '\\n%{http_code}' https://bad.echo.test/echo/impostor"));
-        QVERIFY2(r.out.endsWith("\n502"), qPrintable(describe(r)));
-        QVERIFY2(r.out.contains("not trusted"), qPrintable(describe(r)));
+        QVERIFY2(r.out.endsWith("\n502"), qPrintable(r.summary()));
+        QVERIFY2(r.out.contains("not trusted"), qPrintable(r.summary()));
         QVERIFY(!impostor.reports().contains("request GET"));
         QTRY_VERIFY_WITH_TIMEOUT(([&] {
             auto log = fx.engine->egressLog(EgressLogQuery {
@@ -236,7 +225,7 @@ private Q_SLOTS:
         const ExecOutput r = run(QStringLiteral(
             "ip=$(getent hosts api.echo.test | cut -d' ' -f1); "
             "curl -sS --resolve other.echo.test:443:$ip https://other.echo.test/echo/sni"));
-        QVERIFY2(r.shellStatus() != 0, qPrintable(describe(r)));
+        QVERIFY2(r.shellStatus() != 0, qPrintable(r.summary()));
         QVERIFY(!echo.reports().contains("/echo/sni"));
         QTRY_VERIFY_WITH_TIMEOUT(([&] {
             auto log = fx.engine->egressLog(EgressLogQuery {
@@ -287,7 +276,7 @@ private Q_SLOTS:
     void onlyTheInjectingRulesDestinationGetsTheSecret()
     {
         ExecOutput r = run(QStringLiteral("curl -sS https://other.echo.test/echo/other"));
-        QVERIFY2(r.shellStatus() == 0, qPrintable(describe(r)));
+        QVERIFY2(r.shellStatus() == 0, qPrintable(r.summary()));
         QVERIFY(
             !echo.headersOf("request GET /echo/other").contains(QStringLiteral("Authorization")));
 
@@ -302,7 +291,7 @@ private Q_SLOTS:
         r = run(QStringLiteral(
             "curl -sS -d x -w '\\n%{http_code}' https://other.echo.test/echo/missing"));
         // The sandbox learns that it failed; the log, why.
-        QVERIFY2(r.out.endsWith("\n502") && !r.out.contains("NOT_SET"), qPrintable(describe(r)));
+        QVERIFY2(r.out.endsWith("\n502") && !r.out.contains("NOT_SET"), qPrintable(r.summary()));
         QVERIFY(!echo.reports().contains("/echo/missing"));
         auto log = fx.engine->egressLog(EgressLogQuery {
             fx.sandbox.id, std::nullopt, QStringLiteral("other.echo.test"), 0, 20 });
@@ -331,7 +320,7 @@ private Q_SLOTS:
                 QStringLiteral("curl -sS -H \"Authorization: Bearer $PH\" -H \"X-Note: $PH\" "
                                "\"https://api.echo.test/echo/ph?text=$PH\"") },
             {}, { QStringLiteral("PH=") + *placeholder });
-        QVERIFY2(r.shellStatus() == 0 && !r.out.contains(token), qPrintable(describe(r)));
+        QVERIFY2(r.shellStatus() == 0 && !r.out.contains(token), qPrintable(r.summary()));
         const QJsonObject upstream
             = echo.headersOf("request GET /echo/ph?text=" + placeholder->toLatin1());
         QCOMPARE(upstream[QStringLiteral("Authorization")].toString(),
@@ -363,7 +352,7 @@ private Q_SLOTS:
                       .arg(QString::fromLatin1(token.toBase64())));
         QVERIFY2(inside.out.startsWith("0\n") && inside.out.endsWith("searched\n")
                 && !inside.out.contains("/"),
-            qPrintable(describe(inside)));
+            qPrintable(inside.summary()));
         // The engine's files: its database (with the log), and the sandbox's own directory.
         const QString dataDir = fx.data->paths().dataDir();
         QDirIterator files(
@@ -374,7 +363,7 @@ private Q_SLOTS:
             if (path.startsWith(fx.data->paths().secretsDir())) continue; // where it is kept, 0600
             QFileInfo info(path);
             if (!info.isFile() || info.isSymLink() || info.size() > 64 * 1024 * 1024) continue;
-            QVERIFY2(!fileBytes(path).contains(token), qPrintable(path));
+            QVERIFY2(!fileContents(path).contains(token), qPrintable(path));
             ++searched;
         }
         QVERIFY(searched > 3);

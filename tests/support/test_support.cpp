@@ -38,6 +38,12 @@ QString SandboxFixture::setUp(const QString &name)
     return {};
 }
 
+QByteArray fileContents(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
 ExecOutput execIn(Engine &engine, const QString &sandbox, const QStringList &argv,
                   const QString &cwd, const QStringList &env)
 {

@@ -70,7 +70,15 @@ struct ExecOutput {
     std::optional<ExitStatus> status;
     std::optional<Error> error;
     int shellStatus() const { return status ? status->shellStatus() : -1; }
+    // "(status 0) what it printed", for a failed check's message.
+    QString summary() const
+    {
+        return QStringLiteral("(status %1) %2").arg(shellStatus()).arg(QString::fromUtf8(out + err));
+    }
 };
+
+// A file's bytes; empty when it cannot be read.
+QByteArray fileContents(const QString &path);
 
 // Runs argv in the sandbox through Engine::exec and collects everything.
 ExecOutput execIn(Engine &engine, const QString &sandbox, const QStringList &argv,
