@@ -7,6 +7,7 @@
 #include "paddock/engine.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QThread>
 
 #include <functional>
@@ -49,6 +50,20 @@ public:
         });
     }
 
+    // As call() and callAsync(), for an answer to `receiver` — a dialog,
+    // say — that may be closed and deleted before the engine answers: the
+    // answer is then dropped instead of reaching a dead object.
+    template<typename T>
+    void callFor(QObject *receiver, std::function<Result<T>(Engine &)> fn, std::function<void(Result<T>)> done)
+    {
+        call<T>(std::move(fn), guarded<T>(receiver, std::move(done)));
+    }
+    template<typename T>
+    void callAsyncFor(QObject *receiver, std::function<void(Engine &, Callback<T>)> fn, std::function<void(Result<T>)> done)
+    {
+        callAsync<T>(std::move(fn), guarded<T>(receiver, std::move(done)));
+    }
+
 Q_SIGNALS:
     // Re-emitted on the UI thread.
     void sandboxChanged(const paddock::SandboxInfo &sandbox);
@@ -60,6 +75,15 @@ Q_SIGNALS:
     void egressRulesChanged(const QString &sandboxId);
 
 private:
+    template<typename T>
+    static std::function<void(Result<T>)> guarded(QObject *receiver, std::function<void(Result<T>)> done)
+    {
+        return [guard = QPointer<QObject>(receiver), done = std::move(done)](Result<T> r) {
+            if (guard)
+                done(std::move(r));
+        };
+    }
+
     DataPaths m_paths;
     QThread m_thread;
     std::unique_ptr<QObject> m_anchor = std::make_unique<QObject>(); // lives on the engine thread

@@ -20,9 +20,28 @@ QVariant EgressRuleModel::data(const QModelIndex &index, int role) const
     case Port: return role == Qt::EditRole ? QVariant(int(r->port)) : QVariant(r->port ? QString::number(r->port) : tr("any"));
     case Method: return role == Qt::EditRole || !r->method.isEmpty() ? QVariant(r->method) : QVariant(tr("any"));
     case Path: return role == Qt::EditRole || !r->path.isEmpty() ? QVariant(r->path) : QVariant(tr("any"));
+    case Credentials: return credentialsText(*r);
     case Reason: return r->reason;
     }
     return {};
+}
+
+QString EgressRuleModel::credentialsText(const EgressRule &rule)
+{
+    QStringList names;
+    for (const EgressInjection &i : rule.inject)
+        names << (i.kind == EgressInjection::Kind::Query ? u'?' + i.name : i.name);
+    if (!rule.handler.isEmpty())
+        names << (rule.handler.name.isEmpty() ? tr("handler") : rule.handler.name);
+    return names.join(QStringLiteral(", "));
+}
+
+QString EgressRuleModel::handlerText(const EgressHandler &handler)
+{
+    if (handler.isEmpty())
+        return tr("none");
+    const QString name = handler.name.isEmpty() ? tr("a script") : handler.name;
+    return handler.secrets.isEmpty() ? name : tr("%1 (handed %2)").arg(name, handler.secrets.join(QStringLiteral(", ")));
 }
 
 QVariant EgressRuleModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -36,6 +55,7 @@ QVariant EgressRuleModel::headerData(int section, Qt::Orientation orientation, i
     case Port: return tr("Port");
     case Method: return tr("HTTP method");
     case Path: return tr("HTTP path");
+    case Credentials: return tr("Injects");
     case Reason: return tr("Reason");
     }
     return {};
@@ -47,7 +67,7 @@ Qt::ItemFlags EgressRuleModel::flags(const QModelIndex &index) const
     if (!index.isValid())
         return f;
     f |= Qt::ItemIsDragEnabled;
-    if (index.column() != Order)
+    if (index.column() != Order && index.column() != Credentials)
         f |= Qt::ItemIsEditable;
     return f;
 }

@@ -13,7 +13,9 @@ namespace paddock::ui {
 class EgressRuleModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Order, Action, Pattern, Port, Method, Path, Reason, ColumnCount };
+    // Credentials: what an inspect rule injects and the handler it runs,
+    // summed up; edited in the rule editor, not in place.
+    enum Column { Order, Action, Pattern, Port, Method, Path, Credentials, Reason, ColumnCount };
     static constexpr const char *kMimeType = "application/x-paddock-egress-rule-row";
 
     using QAbstractTableModel::QAbstractTableModel;
@@ -31,6 +33,11 @@ public:
 
     void setRules(const QList<EgressRule> &rules);
     const EgressRule *ruleAt(int row) const;
+
+    // "Authorization, ?api_key · sign.js": names only (values are templates,
+    // but long ones). Empty for a rule that injects nothing.
+    static QString credentialsText(const EgressRule &rule);
+    static QString handlerText(const EgressHandler &handler); // "sign.js (handed KEY)"
 
 Q_SIGNALS:
     void editRequested(const paddock::EgressRule &updated);

@@ -3,6 +3,7 @@
 #include "egress/column_fitter.h"
 #include "egress/egress_log_details.h"
 #include "egress/egress_question_model.h"
+#include "egress/problem_label.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -15,6 +16,7 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace paddock::ui {
@@ -45,11 +47,8 @@ EgressPage::EgressPage(EngineBridge &engine, EgressQuestionModel &questions, QWi
     : SandboxPage(parent), m_engine(engine), m_presets(loadEgressPresets())
 {
     m_logFilter.setSourceModel(&m_log);
-    m_problem = new QLabel(this);
-    m_problem->setTextFormat(Qt::PlainText);
+    m_problem = new ProblemLabel(this);
     m_problem->setObjectName(QStringLiteral("egressProblem"));
-    m_problem->setStyleSheet(QStringLiteral("color: #b03030"));
-    m_problem->setWordWrap(true);
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(buildQuestions(questions));
     splitter->addWidget(buildRules());
@@ -142,7 +141,7 @@ QWidget *EgressPage::buildRules()
     m_ruleView->setDropIndicatorShown(true);
 
     m_action = new QComboBox(box);
-    m_action->addItems({ QStringLiteral("allow"), QStringLiteral("deny"), QStringLiteral("ask") });
+    m_action->addItems({ QStringLiteral("allow"), QStringLiteral("deny"), QStringLiteral("ask"), QStringLiteral("inspect") });
     m_action->setAccessibleName(tr("New rule's action"));
     m_pattern = new QLineEdit(box);
     m_pattern->setObjectName(QStringLiteral("egressPattern"));
@@ -168,6 +167,10 @@ QWidget *EgressPage::buildRules()
         m_presetBox->addItem(p.name);
     m_presetBox->setToolTip(tr("Presets come from %1 — edit it to change them").arg(m_presets.path));
     m_presetBox->setAccessibleName(tr("Preset"));
+    // Narrower than its longest name (the list shows names whole): the row
+    // also holds the selected rule's buttons, within an 800-pixel window.
+    m_presetBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_presetBox->setMinimumContentsLength(8);
     auto *addPresetButton = new QPushButton(tr("Allow preset"), box);
     addPresetButton->setAccessibleName(tr("Allow the chosen preset"));
     connect(addPresetButton, &QPushButton::clicked, this, [this] { addPreset(m_presetBox->currentIndex()); });
@@ -178,6 +181,13 @@ QWidget *EgressPage::buildRules()
     form->addWidget(m_port);
     form->addWidget(m_reason, 1);
     form->addWidget(add);
+    auto *more = new QToolButton(box);
+    more->setText(tr("…"));
+    more->setObjectName(QStringLiteral("newEgressRule"));
+    more->setToolTip(tr("Add a rule with every field: HTTP method and path, injected credentials"));
+    more->setAccessibleName(tr("Add a rule in the rule editor"));
+    connect(more, &QToolButton::clicked, this, &EgressPage::newRuleFromForm);
+    form->addWidget(more);
     auto *tools = new QHBoxLayout;
     m_scopeBox = new QComboBox(box);
     m_scopeBox->addItems({ tr("This sandbox"), tr("Global defaults") });
@@ -187,12 +197,18 @@ QWidget *EgressPage::buildRules()
     tools->addWidget(m_scopeBox);
     tools->addWidget(m_askUnlisted);
     tools->addStretch();
+    auto *secrets = new QPushButton(tr("Secrets…"), box);
+    secrets->setObjectName(QStringLiteral("openSecrets"));
+    secrets->setToolTip(tr("The values inspect rules inject; no sandbox ever holds one"));
+    connect(secrets, &QPushButton::clicked, this, &EgressPage::openSecrets);
+    tools->addWidget(secrets);
     // Presets and Remove on a row of their own: one row of every tool is
     // wider than the tab gets in an 800-pixel window.
     auto *presets = new QHBoxLayout;
     presets->addWidget(m_presetBox);
     presets->addWidget(addPresetButton);
     presets->addStretch();
+    presets->addWidget(buildRuleButtons(box));
     presets->addWidget(remove);
     auto *layout = new QVBoxLayout(box);
     layout->addLayout(tools);
@@ -390,8 +406,12 @@ void EgressPage::removeSelectedRule()
 
 void EgressPage::say(const QString &problem)
 {
-    m_problem->setText(problem);
-    m_problem->setVisible(!problem.isEmpty());
+    m_problem->say(problem);
+}
+
+QLabel *EgressPage::problem() const
+{
+    return m_problem;
 }
 
 } // namespace paddock::ui

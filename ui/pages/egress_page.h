@@ -1,6 +1,8 @@
 // The Egress tab: questions waiting for an answer, the sandbox's rules
-// (edited in place, reordered by drag, added from a form or a preset) and
-// its live decision log with filters and "allow this domain".
+// (edited in place, reordered by drag, added from a form or a preset; an
+// inspect rule's credentials and handler in editors of their own), the
+// secrets manager, and its live decision log with filters and "allow this
+// domain".
 #pragma once
 
 #include "egress/egress_log_filter.h"
@@ -9,6 +11,8 @@
 #include "egress/egress_rule_model.h"
 #include "engine_bridge.h"
 #include "sandbox_page.h"
+
+#include <QPointer>
 
 class QCheckBox;
 class QComboBox;
@@ -20,8 +24,12 @@ class QTableView;
 
 namespace paddock::ui {
 
+class EgressHandlerEditor;
 class EgressLogDetails;
 class EgressQuestionModel;
+class EgressRuleDialog;
+class ProblemLabel;
+class SecretsManager;
 
 class EgressPage : public SandboxPage {
     Q_OBJECT
@@ -36,18 +44,30 @@ public:
     EgressLogFilter &logFilter() { return m_logFilter; }
     QTableView *logView() const { return m_logView; }
     EgressLogDetails *logDetails() const { return m_logDetails; }
-    QLabel *problem() const { return m_problem; }
+    QLabel *problem() const;
     void addRuleFromForm();
     void addPreset(int index);
     void allowSelectedLogDomain();
     void removeSelectedRule();
     // Edit the global defaults instead of the shown sandbox's own rules.
     void showGlobalRules(bool global);
+    QTableView *ruleView() const { return m_ruleView; }
+
+    // The editors (egress_page_credentials.cpp), opened over the window
+    // without waiting on them; each returns its dialog (null when there is
+    // nothing selected to edit).
+    EgressRuleDialog *editSelectedRule();
+    EgressRuleDialog *newRuleFromForm(); // every field, starting from the form's
+    EgressHandlerEditor *editSelectedHandler();
+    SecretsManager *openSecrets(); // one window, raised when already open
 
 private:
     QWidget *buildQuestions(EgressQuestionModel &questions);
     QWidget *buildRules();
     QWidget *buildLog();
+    QWidget *buildRuleButtons(QWidget *parent);
+    EgressRuleDialog *openRuleDialog(const EgressRule &rule);
+    void updateRuleButtons();
     void reloadRules();
     void reloadSettings();
     QString ruleScope() const { return m_editGlobal ? QString() : m_sandboxId; }
@@ -72,7 +92,10 @@ private:
     QComboBox *m_presetBox = nullptr;
     QComboBox *m_scopeBox = nullptr;
     bool m_editGlobal = false;
-    QLabel *m_problem = nullptr;
+    QPushButton *m_editRule = nullptr;
+    QPushButton *m_editHandler = nullptr;
+    QPointer<SecretsManager> m_secretsManager;
+    ProblemLabel *m_problem = nullptr;
 };
 
 } // namespace paddock::ui
