@@ -194,6 +194,19 @@ private Q_SLOTS:
         QVERIFY(!echo.reports().contains("/echo/forever"));
     }
 
+    // A client that gives up while its handler runs has its request withdrawn.
+    void aClientThatLeavesWhileItsHandlerRunsIsWithdrawn()
+    {
+        const ExecOutput r = run(QStringLiteral("curl -sS -m 0.5 https://loops.echo.test/echo/gone"));
+        QVERIFY2(r.shellStatus() != 0, qPrintable(r.summary()));
+        QTRY_VERIFY_WITH_TIMEOUT(([&] {
+            const auto entry = lastEntry(QStringLiteral("loops.echo.test"));
+            return entry && entry->request == QStringLiteral("GET /echo/gone")
+                && entry->reason.contains(QStringLiteral("withdrawn"));
+        }()),
+            kWaitMs);
+    }
+
     // Its helper goes over the memory bound and is replaced for the next call.
     void aHandlerThatEatsMemoryIsStopped()
     {

@@ -179,7 +179,7 @@ private:
     qint64 m_heldForHandler = 0; // of the sandbox's budget for bodies held whole
     QTimer m_collectDeadline; // a body read for a handler must arrive by then
     AskTicket m_question; // while Held
-    std::unique_ptr<HangupWatch> m_hangup; // while Held
+    std::unique_ptr<HangupWatch> m_hangup; // while Held or Handling
 };
 
 } // namespace paddock::egress

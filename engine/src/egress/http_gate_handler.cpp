@@ -184,11 +184,20 @@ void HttpGate::callHandler(std::map<std::string, std::string> secrets)
         [self](std::variant<HandlerReply, HandlerFailure> outcome) {
             if (self && !self->m_finished) self->onHandled(std::move(outcome));
         });
+    // A client that gave up must not have its request sent on its behalf
+    // when the handler answers (nor keep a helper's turn it no longer needs).
+    m_hangup = std::make_unique<HangupWatch>(m_client.get(), [this] {
+        m_log.denied(requestSummary(), m_handlerRule,
+            QStringLiteral(
+                "withdrawn: the client closed the connection before its handler answered"));
+        finish();
+    });
 }
 
 void HttpGate::onHandled(std::variant<HandlerReply, HandlerFailure> outcome)
 {
     m_handlerTicket = 0;
+    m_hangup.reset();
     releaseHeldBody(); // from here the body is the request's, paced like any other
     if (auto *failure = std::get_if<HandlerFailure>(&outcome)) {
         QString logged = withoutSecrets(failure->error);
