@@ -95,7 +95,8 @@ QStringList ruleRow(const QJsonObject &o, int number)
         injected.append((i[QStringLiteral("kind")].toString() == QLatin1String("query") ? QStringLiteral("?") : QString())
                         + i[QStringLiteral("name")].toString());
     if (const QJsonObject handler = o.value(QStringLiteral("handler")).toObject(); !handler.isEmpty())
-        injected.append(handler.value(QStringLiteral("name")).toString() + QStringLiteral("()"));
+        injected.append(handler.value(QStringLiteral("name")).toString() + u'('
+            + handler.value(QStringLiteral("secrets")).toVariant().toStringList().join(QStringLiteral(", ")) + u')');
     return { QString::number(number), QString::number(o.value(QStringLiteral("id")).toInteger()),
              o.value(QStringLiteral("action")).toString(), o.value(QStringLiteral("pattern")).toString(),
              port ? QString::number(port) : QStringLiteral("any"), request, injected.join(QStringLiteral(", ")),

@@ -264,15 +264,20 @@ Result<void> validateCredentials(const EgressRule &rule)
     if (rule.inject.isEmpty() && rule.handler.isEmpty()) return {};
     if (rule.action != EgressAction::Inspect && rule.action != EgressAction::Allow)
         return fail(ErrorCode::InvalidArgument,
-            QStringLiteral("only an inspect (or allow) rule injects credentials or runs a handler, not a %1 rule")
+            QStringLiteral("only an inspect (or allow) rule injects credentials or runs a handler, "
+                           "not a %1 rule")
                 .arg(egressActionName(rule.action)));
     if (!rule.handler.isEmpty())
         if (auto ok = validateEgressHandler(rule.handler); !ok) return ok;
-    // The rule's pattern is where the secrets go: one the sandbox cannot steer.
+    // The rule's pattern is where the secrets go: one the sandbox cannot
+    // steer — not anywhere, not a block of addresses, not every name under
+    // a top-level domain (*.com: any site there could register one).
     if (rule.pattern == QLatin1String("*")
-        || (isAddressPattern(rule.pattern) && rule.pattern.contains(u'/')))
+        || (isAddressPattern(rule.pattern) && rule.pattern.contains(u'/'))
+        || (rule.pattern.startsWith(QLatin1String("*.")) && !rule.pattern.mid(2).contains(u'.')))
         return fail(ErrorCode::InvalidArgument,
-            QStringLiteral("a rule that injects secrets or runs a handler must name where they go (api.example.com, "
+            QStringLiteral("a rule that injects secrets or runs a handler must name where they go "
+                           "(api.example.com, "
                            "or *.example.com): "
                            "'%1' would send them wherever the sandbox connects")
                 .arg(rule.pattern));
@@ -356,7 +361,8 @@ QString describeEgressRule(const EgressRule &rule)
         text += u' ' + (rule.method.isEmpty() ? QStringLiteral("*") : rule.method) + u' '
             + (rule.path.isEmpty() ? QStringLiteral("/*") : rule.path);
     if (!rule.handler.isEmpty())
-        text += QStringLiteral(" via ") + (rule.handler.name.isEmpty() ? QStringLiteral("a handler") : rule.handler.name);
+        text += QStringLiteral(" via ")
+            + (rule.handler.name.isEmpty() ? QStringLiteral("a handler") : rule.handler.name);
     return text;
 }
 

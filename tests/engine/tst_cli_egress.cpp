@@ -212,7 +212,7 @@ private Q_SLOTS:
         QCOMPARE(rule[QStringLiteral("handler")][QStringLiteral("name")].toString(), QStringLiteral("sign.js"));
         QVERIFY(rule[QStringLiteral("handler")][QStringLiteral("source")].toString().contains(QStringLiteral("'v2'")));
         QCOMPARE(rule[QStringLiteral("handler")][QStringLiteral("secrets")].toArray().size(), 1);
-        QVERIFY(egress({ QStringLiteral("rules"), QStringLiteral("e") }).out.contains("sign.js()"));
+        QVERIFY(egress({ QStringLiteral("rules"), QStringLiteral("e") }).out.contains("sign.js(SIGNING_KEY)"));
         QCOMPARE(egress({ QStringLiteral("rm"), QStringLiteral("e"), QString::fromLatin1(added.out.trimmed()) }).exitCode, 0);
 
         QVERIFY(write(""));

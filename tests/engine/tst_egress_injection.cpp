@@ -162,6 +162,7 @@ private Q_SLOTS:
         QTest::newRow("subdomains") << "*.api.test" << true;
         QTest::newRow("one address") << "10.0.0.5" << true;
         QTest::newRow("anything") << "*" << false;
+        QTest::newRow("a top-level domain") << "*.com" << false;
         QTest::newRow("a block") << "10.0.0.0/8" << false;
         QTest::newRow("v6 block") << "2001:db8::/32" << false;
     }
