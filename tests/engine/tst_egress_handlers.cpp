@@ -21,8 +21,6 @@ using namespace paddock::test;
 
 namespace {
 
-
-
 const char *const kHosts[] = { "sign.echo.test", "guard.echo.test", "throws.echo.test",
     "loops.echo.test", "hungry.echo.test", "answers.echo.test", "versions.echo.test",
     "paths.echo.test", "memo.echo.test", "basic.echo.test" };
@@ -45,11 +43,13 @@ class TstEgressHandlers : public QObject {
             { QStringLiteral("HOME=/tmp") });
     }
 
-    Result<EgressRule> addHandler(
-        const QString &host, const QString &source, const QStringList &secrets = {})
+    // Named after the host's first label ("sign.js"); for `path` only, when given.
+    Result<EgressRule> addHandler(const QString &host, const QString &source,
+        const QStringList &secrets = {}, const QString &path = {})
     {
         EgressRule rule;
         rule.pattern = host;
+        rule.path = path;
         rule.action = EgressAction::Allow; // promoted: it has a handler
         rule.handler
             = EgressHandler { host.section(u'.', 0, 0) + QStringLiteral(".js"), source, secrets };
@@ -197,7 +197,8 @@ private Q_SLOTS:
     // A client that gives up while its handler runs has its request withdrawn.
     void aClientThatLeavesWhileItsHandlerRunsIsWithdrawn()
     {
-        const ExecOutput r = run(QStringLiteral("curl -sS -m 0.5 https://loops.echo.test/echo/gone"));
+        const ExecOutput r
+            = run(QStringLiteral("curl -sS -m 0.5 https://loops.echo.test/echo/gone"));
         QVERIFY2(r.shellStatus() != 0, qPrintable(r.summary()));
         QTRY_VERIFY_WITH_TIMEOUT(([&] {
             const auto entry = lastEntry(QStringLiteral("loops.echo.test"));
@@ -268,14 +269,9 @@ private Q_SLOTS:
     // and the host's other requests follow the rules after it.
     void aHandlerForOnePathTerminatesItsHostsTls()
     {
-        EgressRule guarded;
-        guarded.pattern = QStringLiteral("paths.echo.test");
-        guarded.path = QStringLiteral("/guarded/*");
-        guarded.action = EgressAction::Inspect;
-        guarded.handler = EgressHandler { QStringLiteral("paths.js"),
-            QStringLiteral("function handle(r) { return Paddock.deny('guarded ' + r.path); }"),
-            {} };
-        QVERIFY(fx.engine->addEgressRule(fx.sandbox.id, guarded));
+        QVERIFY(addHandler(QStringLiteral("paths.echo.test"),
+            QStringLiteral("function handle(r) { return Paddock.deny('guarded ' + r.path); }"), {},
+            QStringLiteral("/guarded/*")));
         EgressRule rest;
         rest.pattern = QStringLiteral("paths.echo.test");
         rest.action = EgressAction::Allow;
@@ -297,15 +293,8 @@ private Q_SLOTS:
         const QString memo
             = QStringLiteral("var seen = []; function handle(r) { seen.push(r.headers['x-who']); "
                              "return Paddock.respond(200, seen.join(',')); }");
-        EgressRule first;
-        first.pattern = QStringLiteral("memo.echo.test");
-        first.path = QStringLiteral("/one");
-        first.action = EgressAction::Inspect;
-        first.handler = EgressHandler { QStringLiteral("memo.js"), memo, {} };
-        QVERIFY(fx.engine->addEgressRule(fx.sandbox.id, first));
-        EgressRule second = first;
-        second.path = QStringLiteral("/two");
-        QVERIFY(fx.engine->addEgressRule(fx.sandbox.id, second));
+        QVERIFY(addHandler(QStringLiteral("memo.echo.test"), memo, {}, QStringLiteral("/one")));
+        QVERIFY(addHandler(QStringLiteral("memo.echo.test"), memo, {}, QStringLiteral("/two")));
         const ExecOutput r
             = run(QStringLiteral("curl -sS -H 'X-Who: a' https://memo.echo.test/one; echo; "
                                  "curl -sS -H 'X-Who: b' https://memo.echo.test/two"));
@@ -315,13 +304,9 @@ private Q_SLOTS:
     // A 204 with a body cannot be written: the request is denied, the engine stays.
     void anAnswerHttpCannotCarryIsDenied()
     {
-        EgressRule rule;
-        rule.pattern = QStringLiteral("memo.echo.test");
-        rule.path = QStringLiteral("/nocontent");
-        rule.action = EgressAction::Inspect;
-        rule.handler = EgressHandler { QStringLiteral("nocontent.js"),
-            QStringLiteral("function handle() { return Paddock.respond(204, 'body'); }"), {} };
-        QVERIFY(fx.engine->addEgressRule(fx.sandbox.id, rule));
+        QVERIFY(addHandler(QStringLiteral("memo.echo.test"),
+            QStringLiteral("function handle() { return Paddock.respond(204, 'body'); }"), {},
+            QStringLiteral("/nocontent")));
         const ExecOutput r = run(QStringLiteral(
             "curl -sS -o /dev/null -w '%{http_code}' https://memo.echo.test/nocontent"));
         QCOMPARE(r.out, QByteArray("403"));

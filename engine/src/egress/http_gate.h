@@ -15,7 +15,9 @@
 //     names and set its headers and query parameters (never over plain
 //     HTTP: there the request goes as it came, and the log says so); a
 //     placeholder the sandbox put anywhere else goes out as it is, logged
-//   → send the re-serialised head and the body framed anew
+//   → send the re-serialised head and the body framed anew, on an upstream
+//     connection dialled (and, inspected, verified) when first needed
+//     (http_gate_upstream.cpp)
 //   → mask the injected values in what comes back (inject/secret_redactor.h)
 //   → relay exactly one final response (http_response_framer.h)
 //   → only then read the next request.
@@ -112,7 +114,7 @@ private:
     void sendAsHandled(HandlerVerdict verdict);
     void answerFromHandler(const HandlerVerdict &verdict);
     void denyAsHandled(const QString &logged);
-    QString withoutSecrets(QString text) const;
+    QString withoutSecrets(const QString &text) const;
     void releaseHeldBody();
     void decideRequest();
     void abandonQuestion();

@@ -11,6 +11,7 @@
 #include "http_gate.h"
 
 #include "egress_service.h"
+#include "handler/secret_masking.h"
 #include "http_request_framer.h"
 #include "http_target.h"
 #include "inspection.h"
@@ -28,9 +29,6 @@ namespace http = boost::beast::http;
 namespace paddock::egress {
 
 namespace {
-
-// Values this short would mask half of every message; none is a real credential.
-constexpr size_t kShortestMasked = 4;
 
 QString fromStd(const std::string &s)
 {
@@ -203,12 +201,12 @@ void HttpGate::onHandled(std::variant<HandlerReply, HandlerFailure> outcome)
         QString logged = withoutSecrets(failure->error);
         if (!failure->logs.isEmpty())
             logged += QStringLiteral(" — its console: ")
-                + withoutSecrets(failure->logs.join(QStringLiteral(" | ")).left(1000));
+                + withoutSecrets(failure->logs.join(QStringLiteral(" | "))).left(1000);
         return denyAsHandled(
             QStringLiteral("%1 failed: %2").arg(handlerName(*m_handlerRule), logged));
     }
     const HandlerReply &reply = std::get<HandlerReply>(outcome);
-    m_handlerConsole = withoutSecrets(reply.logs.mid(0, 3).join(QStringLiteral(" | ")).left(500));
+    m_handlerConsole = withoutSecrets(reply.logs.mid(0, 3).join(QStringLiteral(" | "))).left(500);
     auto verdict = readHandlerVerdict(reply.result, HandlerOrigin { m_conn.host, m_conn.port });
     if (!verdict)
         return denyAsHandled(
@@ -281,7 +279,7 @@ void HttpGate::sendAsHandled(HandlerVerdict verdict)
     QStringList names;
     for (const auto &[name, value] : m_handlerSecrets) {
         names.append(fromStd(name));
-        if (value.size() >= kShortestMasked) m_redactor.addValue(value);
+        m_redactor.addValue(value); // it leaves out values too short to be credentials
     }
     m_log.injectedNext(names);
     const EgressRule rule = *std::exchange(m_handlerRule, std::nullopt);
@@ -294,7 +292,7 @@ void HttpGate::sendAsHandled(HandlerVerdict verdict)
 void HttpGate::answerFromHandler(const HandlerVerdict &verdict)
 {
     for (const auto &[name, value] : m_handlerSecrets)
-        if (value.size() >= kShortestMasked) m_redactor.addValue(value);
+        m_redactor.addValue(value); // it leaves out values too short to be credentials
     const bool keepAlive = m_request->head().keepAlive && !m_clientEof;
     const std::string answer = handlerResponse(verdict, keepAlive);
     if (answer.empty())
@@ -331,12 +329,9 @@ void HttpGate::releaseHeldBody()
 }
 
 // A handler's error or reason may quote what it was handed.
-QString HttpGate::withoutSecrets(QString text) const
+QString HttpGate::withoutSecrets(const QString &text) const
 {
-    for (const auto &[name, value] : m_handlerSecrets)
-        if (value.size() >= kShortestMasked)
-            text.replace(fromStd(value), QStringLiteral("{{secret.%1}}").arg(fromStd(name)));
-    return text;
+    return maskSecretValues(text, m_handlerSecrets);
 }
 
 } // namespace paddock::egress

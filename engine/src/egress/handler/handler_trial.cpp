@@ -1,6 +1,7 @@
 #include "handler_trial.h"
 
 #include "handler_verdict.h"
+#include "secret_masking.h"
 
 #include "egress/http_target.h"
 
@@ -11,13 +12,9 @@ namespace paddock::egress {
 
 namespace {
 
-QString masked(QString text, const std::map<std::string, std::string> &secrets)
+QString masked(const QString &text, const std::map<std::string, std::string> &secrets)
 {
-    for (const auto &[name, value] : secrets)
-        if (value.size() >= 4)
-            text.replace(QString::fromStdString(value),
-                QStringLiteral("{{secret.%1}}").arg(QString::fromStdString(name)));
-    return text;
+    return maskSecretValues(text, secrets);
 }
 
 QJsonArray fieldsJson(
