@@ -187,9 +187,19 @@ HttpsEchoUpstream::~HttpsEchoUpstream()
 
 QString HttpsEchoUpstream::start(const QString &cert, const QString &key, const QString &gitRoot)
 {
-    m_process.setProcessChannelMode(QProcess::SeparateChannels);
-    m_process.start(QStringLiteral("python3"),
+    return launch(QStringLiteral("python3"),
         { QStringLiteral(PADDOCK_TEST_HELPERS_DIR "/https_echo_server.py"), cert, key, gitRoot });
+}
+
+QString HttpsEchoUpstream::startHttp2(const QString &cert, const QString &key)
+{
+    return launch(QStringLiteral("node"), { QStringLiteral(PADDOCK_TEST_HELPERS_DIR "/h2_echo_server.js"), cert, key });
+}
+
+QString HttpsEchoUpstream::launch(const QString &program, const QStringList &args)
+{
+    m_process.setProcessChannelMode(QProcess::SeparateChannels);
+    m_process.start(program, args);
     QElapsedTimer waited;
     waited.start();
     while (!m_out.contains('\n') && waited.elapsed() < kWaitMs && m_process.state() != QProcess::NotRunning) {

@@ -84,6 +84,9 @@ public:
     ~HttpsEchoUpstream();
     // Empty when it runs; else why not.
     QString start(const QString &cert, const QString &key, const QString &gitRoot);
+    // tests/helpers/h2_echo_server.js instead: h2 and HTTP/1.1 by ALPN, the
+    // same reports (headers with ":version"), and "session" per connection.
+    QString startHttp2(const QString &cert, const QString &key);
     // What it reported so far.
     QByteArray reports();
     // The headers of the last request with that line, as the upstream received them.
@@ -91,6 +94,7 @@ public:
     quint16 port = 0;
 
 private:
+    QString launch(const QString &program, const QStringList &args);
     QProcess m_process;
     QByteArray m_out;
 };

@@ -1,5 +1,7 @@
 #include "http_gate.h"
 
+#include "gate_shared.h"
+
 #include "egress_service.h"
 #include "http_request_framer.h"
 #include "http_response_framer.h"
@@ -24,54 +26,6 @@ constexpr size_t kMaxBuffered = 1024 * 1024; // per direction, then the reader w
 // after this long without more (a WebSocket frame ending in "gh" must not wait).
 constexpr int kRedactorFlushMs = 20;
 
-// Writes what it can; false when the peer is gone.
-bool writeSome(int fd, ByteQueue &pending)
-{
-    while (!pending.empty()) {
-        ssize_t n = ::send(fd, pending.data(), pending.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n < 0) return errno == EAGAIN;
-        pending.consume(size_t(n));
-    }
-    return true;
-}
-
-// Reads what there is into `into`, up to kReadPerWake bytes (fewer trips
-// through the event loop for a large body); false at the end or on an error.
-bool readSome(int fd, std::string &into)
-{
-    constexpr size_t kReadSize = 256 * 1024, kReadPerWake = 1024 * 1024;
-    thread_local const std::unique_ptr<char[]> buf(new char[kReadSize]); // the engine thread's; too big for its stack
-    for (size_t got = 0; got < kReadPerWake;) {
-        const ssize_t n = ::recv(fd, buf.get(), kReadSize, MSG_DONTWAIT);
-        if (n < 0) return errno == EAGAIN;
-        if (n == 0) return false;
-        into.append(buf.get(), size_t(n));
-        got += size_t(n);
-        if (size_t(n) < kReadSize) break; // drained: the next recv would say EAGAIN
-    }
-    return true;
-}
-
-GateConnection gateConnection(const Destination &dest, GateTransport transport)
-{
-    const bool literal = dest.host.isEmpty();
-    return GateConnection { (literal ? dest.address.toString() : dest.host).toStdString(), literal,
-        dest.port, quint16(transport == GateTransport::Inspected ? 443 : 80) };
-}
-
-std::vector<Injection> plainInjections(const EgressInjections &inject)
-{
-    std::vector<Injection> out;
-    for (const EgressInjection &i : inject)
-        out.push_back({ i.kind == EgressInjection::Kind::Query, i.name.toStdString(), i.value.toStdString() });
-    return out;
-}
-
-QString fromStd(const std::string &s)
-{
-    return QString::fromStdString(s);
-}
-
 } // namespace
 
 HttpGate::HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QString process, ConnectionLease lease,
@@ -82,7 +36,7 @@ HttpGate::HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QS
     , m_client(std::move(client))
     , m_lease(std::move(lease))
     , m_dest(std::move(dest))
-    , m_conn(gateConnection(m_dest, transport))
+    , m_conn(gateConnection(m_dest, transport == GateTransport::Inspected))
     , m_process(std::move(process))
     , m_log(sandbox, m_dest, m_process,
           transport == GateTransport::Inspected ? QStringLiteral("https") : QStringLiteral("http"))
@@ -107,6 +61,7 @@ void HttpGate::start()
     m_clientWrite = std::make_unique<QSocketNotifier>(m_client.get(), QSocketNotifier::Write);
     connect(m_clientRead.get(), &QSocketNotifier::activated, this, &HttpGate::readClient);
     connect(m_clientWrite.get(), &QSocketNotifier::activated, this, &HttpGate::flush);
+    if (m_adopted.valid()) attachUpstream(std::move(m_adopted), m_upstreamDescription);
     updateNotifiers();
     readClient();
 }

@@ -85,6 +85,9 @@ public:
     HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QString process, ConnectionLease lease,
         GateTransport transport);
     ~HttpGate() override;
+    // Before start(): the first request goes on this upstream connection
+    // (inspected: the plaintext of TLS already verified), not a new one.
+    void adoptUpstream(UniqueFd upstream, const QString &description);
     void start();
 
 private:
@@ -147,6 +150,7 @@ private:
     SandboxEgress &m_sandbox;
     GateTransport m_transport;
     UniqueFd m_client, m_upstream;
+    UniqueFd m_adopted; // an upstream connection made before start()
     ConnectionLease m_lease;
     Destination m_dest;
     GateConnection m_conn;

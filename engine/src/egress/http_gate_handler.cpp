@@ -11,6 +11,7 @@
 #include "http_gate.h"
 
 #include "egress_service.h"
+#include "gate_shared.h"
 #include "handler/secret_masking.h"
 #include "http_request_framer.h"
 #include "http_target.h"
@@ -29,11 +30,6 @@ namespace http = boost::beast::http;
 namespace paddock::egress {
 
 namespace {
-
-QString fromStd(const std::string &s)
-{
-    return QString::fromStdString(s);
-}
 
 std::string lowered(std::string s)
 {

@@ -71,6 +71,12 @@ void HttpGate::secureUpstream(Upstream upstream)
         });
 }
 
+void HttpGate::adoptUpstream(UniqueFd upstream, const QString &description)
+{
+    m_adopted = std::move(upstream); // attached in start()
+    m_upstreamDescription = description;
+}
+
 void HttpGate::attachUpstream(UniqueFd fd, const QString &description)
 {
     m_upstream = std::move(fd);

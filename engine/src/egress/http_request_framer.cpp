@@ -98,10 +98,8 @@ template<class Request>
 std::string overrideFieldIn(const Request &req)
 {
     for (const auto &f : req) {
-        std::string name(f.name_string().data(), f.name_string().size());
-        std::transform(name.begin(), name.end(), name.begin(), [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; });
-        if (std::find(std::begin(kOverrideFields), std::end(kOverrideFields), name) != std::end(kOverrideFields))
-            return printable(std::string_view(f.name_string().data(), f.name_string().size()));
+        const std::string_view name(f.name_string().data(), f.name_string().size());
+        if (isOverrideField(lowered(name))) return printable(name);
     }
     return {};
 }
@@ -120,6 +118,16 @@ bool isCleanValue(std::string_view v)
 }
 
 } // namespace
+
+bool isOverrideField(std::string_view lowerCaseName)
+{
+    return std::find(std::begin(kOverrideFields), std::end(kOverrideFields), lowerCaseName) != std::end(kOverrideFields);
+}
+
+std::string printableText(std::string_view text)
+{
+    return printable(text);
+}
 
 RequestFramer::RequestFramer()
 {

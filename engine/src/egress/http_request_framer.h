@@ -63,6 +63,12 @@ struct RequestHead {
     }
 };
 
+// Whether a field (its lower-case name) is one some servers act on
+// instead of the method or the request-target.
+bool isOverrideField(std::string_view lowerCaseName);
+// At most 2000 bytes of `text`, every byte outside '!'..'~' written %XX: for logs.
+std::string printableText(std::string_view text);
+
 class RequestFramer : public InjectableRequest {
 public:
     enum class State { NeedMore, Ready, Refused };

@@ -68,19 +68,19 @@ Inspection::~Inspection()
     m_workers.reset(); // its threads stop before the minter and contexts go
 }
 
-void Inspection::terminate(
-    UniqueFd sandboxSide, UniqueFd plain, const QString &name, HandshakeDone done)
+void Inspection::terminate(UniqueFd sandboxSide, UniqueFd plain, const QString &name,
+    HandshakeDone done, bool mayChooseHttp2)
 {
     bridge({ tls::TlsBridgeSpec::Role::Terminate, std::move(sandboxSide), std::move(plain), name,
-               m_contexts->serverContext(), m_minter.get(), {} },
+               m_contexts->serverContext(), m_minter.get(), mayChooseHttp2, {} },
         std::move(done));
 }
 
 void Inspection::originate(
-    UniqueFd upstream, UniqueFd plain, const QString &name, HandshakeDone done)
+    UniqueFd upstream, UniqueFd plain, const QString &name, HandshakeDone done, bool offerHttp2)
 {
     bridge({ tls::TlsBridgeSpec::Role::Originate, std::move(upstream), std::move(plain), name,
-               m_contexts->clientContext(), nullptr, {} },
+               m_contexts->clientContext(), nullptr, offerHttp2, {} },
         std::move(done));
 }
 

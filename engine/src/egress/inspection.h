@@ -6,6 +6,9 @@
 //
 //   sandbox ──TLS──▶ [terminate] ─plain─▶ HttpGate ─plain─▶ [originate] ──TLS──▶ upstream
 //
+// HTTP/2 goes through H2Gate (h2/h2_gate.h) in the gate's place, when
+// both the sandbox's client and the upstream chose it (inspected_start.h).
+//
 // The bridges run on the workers; the gate, on the engine thread, sees
 // only plaintext: the same gate that decides plain HTTP, so an inspected
 // request is framed, Host-checked and decided by method and path exactly
@@ -50,10 +53,14 @@ public:
 
     // On the engine thread, once the handshake ended (or failed).
     using HandshakeDone = std::function<void(Result<tls::TlsHandshake>)>;
-    // The sandbox's TLS on `sandboxSide`, answered as `name`; `plain` gets its bytes.
-    void terminate(UniqueFd sandboxSide, UniqueFd plain, const QString &name, HandshakeDone done);
-    // TLS to the upstream on `upstream`, which must prove to be `name`.
-    void originate(UniqueFd upstream, UniqueFd plain, const QString &name, HandshakeDone done);
+    // The sandbox's TLS on `sandboxSide`, answered as `name`; `plain` gets
+    // its bytes. h2 is chosen for it only `mayChooseHttp2`.
+    void terminate(UniqueFd sandboxSide, UniqueFd plain, const QString &name, HandshakeDone done,
+        bool mayChooseHttp2 = false);
+    // TLS to the upstream on `upstream`, which must prove to be `name`;
+    // it is offered h2 before HTTP/1.1 with `offerHttp2`.
+    void originate(UniqueFd upstream, UniqueFd plain, const QString &name, HandshakeDone done,
+        bool offerHttp2 = false);
 
     using SecretValues = std::map<std::string, std::string>;
     // Every named secret's value, or the first that cannot be had.

@@ -4,6 +4,7 @@
 #include "first_flight.h"
 #include "hangup_watch.h"
 #include "http_gate.h"
+#include "inspected_start.h"
 #include "inspection.h"
 #include "refusal.h"
 #include "sandbox_egress.h"
@@ -211,8 +212,9 @@ void InterceptedConnection::act(const Decision &d)
     }
 }
 
-// TLS is terminated on a TLS worker with a leaf for the connection's name;
-// once the sandbox's client has accepted it, the gate reads its requests.
+// TLS is terminated on a TLS worker with a leaf for the connection's name
+// (inspected_start.h); once the sandbox's client has accepted it, a gate
+// reads its requests.
 void InterceptedConnection::inspect()
 {
     Inspection *inspection = m_sandbox.service().inspection();
@@ -221,37 +223,10 @@ void InterceptedConnection::inspect()
                           .arg(m_sandbox.service().inspectionProblem()));
     if (!startsTls())
         return refuse(QStringLiteral("an inspect rule decides TLS or HTTP, and this connection sent neither"));
-    auto pair = plainSocketPair();
-    if (!pair)
-        return refuse(pair.error().message);
     if (m_process.isEmpty())
         m_process = ownerOfClient();
-    m_plain = std::move(pair->second);
-    QPointer<InterceptedConnection> self(this);
-    const QString name = m_dest.host.isEmpty() ? m_dest.address.toString() : m_dest.host;
-    inspection->terminate(std::move(m_client), std::move(pair->first), name,
-                          [self](Result<tls::TlsHandshake> r) {
-                              if (self)
-                                  self->onTerminated(std::move(r));
-                          });
-}
-
-void InterceptedConnection::onTerminated(Result<tls::TlsHandshake> handshake)
-{
-    if (!handshake) {
-        EgressLogEntry e = entry(handshake.error().code == ErrorCode::PermissionDenied ? EgressVerdict::Denied
-                                                                                        : EgressVerdict::Allowed,
-                                 handshake.error().code == ErrorCode::PermissionDenied ? handshake.error().message : QString());
-        e.protocol = QStringLiteral("tls");
-        if (e.verdict == EgressVerdict::Allowed)
-            e.failure = handshake.error().message;
-        m_sandbox.service().decisionLog().record(e);
-        m_plain.reset();
-        deleteLater();
-        return;
-    }
-    auto *gate = new HttpGate(m_sandbox, std::move(m_plain), m_dest, m_process, std::move(m_lease), GateTransport::Inspected);
-    gate->start();
+    auto *start = new InspectedStart(m_sandbox, std::move(m_client), m_dest, m_process, m_rule, std::move(m_lease));
+    start->start();
     deleteLater();
 }
 

@@ -37,9 +37,6 @@ namespace paddock::egress {
 
 class SandboxEgress;
 class UpstreamDial;
-namespace tls {
-struct TlsHandshake;
-}
 struct Upstream;
 
 class InterceptedConnection : public QObject {
@@ -55,7 +52,6 @@ private:
     void onFirstBytes();
     void act(const Decision &d);
     void inspect();
-    void onTerminated(Result<tls::TlsHandshake> handshake);
     void ask();
     void abandonQuestion();
     void dial();
@@ -71,7 +67,6 @@ private:
 
     SandboxEgress &m_sandbox;
     UniqueFd m_client;
-    UniqueFd m_plain; // inspected: the gate's side of the TLS bridge
     ConnectionLease m_lease;
     QHostAddress m_clientAddress;
     quint16 m_clientPort = 0;

@@ -1,5 +1,7 @@
 #include "refusal.h"
 
+#include "gate_shared.h"
+
 #include <boost/beast/http.hpp>
 
 #include <sys/socket.h>
@@ -41,8 +43,8 @@ std::string refusalResponse(unsigned status, const QString &reason)
     http::response<http::string_body> res(http::int_to_status(status), 11);
     res.set(http::field::content_type, "text/plain; charset=utf-8");
     res.set(http::field::connection, "close");
-    res.set("X-Paddock-Egress", status >= 500 ? "upstream-failed" : "denied");
-    res.body() = "Paddock egress: " + reason.toStdString() + "\n";
+    res.set("X-Paddock-Egress", refusalKind(status));
+    res.body() = refusalBody(reason);
     res.prepare_payload();
     std::ostringstream os;
     os << res;

@@ -139,6 +139,19 @@ Decision decide(const QList<EgressRule> &ordered, const Destination &dest, bool 
                       QStringLiteral("no rule allows %1 (the default is deny)").arg(what) };
 }
 
+bool handlerMayDecide(const QList<EgressRule> &ordered, const Destination &dest)
+{
+    for (const EgressRule &rule : ordered) {
+        if (!destinationMatches(rule, dest))
+            continue;
+        if (!rule.handler.isEmpty())
+            return true;
+        if (!isHttpRule(rule))
+            return false; // decides every request that reaches it
+    }
+    return false;
+}
+
 std::optional<EgressRule> inspectsRequests(const QList<EgressRule> &ordered, const Destination &dest)
 {
     for (const EgressRule &rule : ordered) {

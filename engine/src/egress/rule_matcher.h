@@ -42,6 +42,10 @@ bool dependsOnHttpRequest(const QList<EgressRule> &ordered, const Destination &d
 // (each then decided by all the rules), rather than decided unread.
 std::optional<EgressRule> inspectsRequests(const QList<EgressRule> &ordered, const Destination &dest);
 
+// Whether a rule with a handler may decide some request to this
+// destination (it applies before any rule that decides every request).
+bool handlerMayDecide(const QList<EgressRule> &ordered, const Destination &dest);
+
 // Whether the rules allow `address` on `port` by naming it (an IP or CIDR
 // pattern), which lets a name lead to a non-public address. As for a
 // connection made to the address itself, the first rule naming it and

@@ -10,6 +10,7 @@ constexpr uint8_t kHandshakeRecord = 0x16;
 constexpr uint8_t kClientHello = 1;
 constexpr uint16_t kServerNameExtension = 0;
 constexpr uint8_t kHostName = 0;
+constexpr uint16_t kAlpnExtension = 16;
 constexpr size_t kMaxRecord = 16384 + 2048; // TLS 1.2 allows compression/cipher expansion
 constexpr size_t kRecordHeader = 5;
 constexpr const char *kSpreadTooFar = "ClientHello spread over more than 33 KiB of records";
@@ -163,6 +164,17 @@ ClientHelloScan readServerNameList(std::string_view ext, ClientHelloScan out)
     return out;
 }
 
+// The ALPN extension (RFC 7301 §3.1): whether its protocol list names h2.
+bool alpnOffersHttp2(std::string_view ext)
+{
+    Cursor list(ext);
+    Cursor names(list.take(list.number(2)));
+    while (names.ok() && names.left() > 0)
+        if (names.take(names.number(1)) == "h2" && names.ok())
+            return true;
+    return false;
+}
+
 ClientHelloScan readServerName(std::string_view body)
 {
     Cursor c(body);
@@ -183,6 +195,8 @@ ClientHelloScan readServerName(std::string_view body)
     while (exts.ok() && exts.left() > 0) {
         uint16_t type = uint16_t(exts.number(2));
         std::string_view ext = exts.take(exts.number(2));
+        if (exts.ok() && type == kAlpnExtension)
+            out.offersHttp2 = alpnOffersHttp2(ext);
         if (!exts.ok() || type != kServerNameExtension)
             continue;
         if (seen)

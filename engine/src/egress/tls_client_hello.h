@@ -34,6 +34,9 @@ struct ClientHelloScan {
     };
     Status status = Status::NeedMore;
     std::string serverName; // lower case, without a trailing dot
+    // Its ALPN list names "h2". Read for what to offer, never to decide:
+    // a malformed list leaves it false and is for the TLS stack to refuse.
+    bool offersHttp2 = false;
     std::string problem;
 };
 

@@ -96,6 +96,7 @@ bool TlsBridge::setUpTerminate()
         return false;
     }
     m_serverName.expected = m_spec.name.toLower().toStdString();
+    m_serverName.mayChooseHttp2 = m_spec.http2;
     expectServerName(m_ssl, &m_serverName);
     SSL_set_accept_state(m_ssl);
     return true;
@@ -113,7 +114,7 @@ bool TlsBridge::setUpOriginate()
         ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(m_ssl), name.constData()) == 1
         : SSL_set_tlsext_host_name(m_ssl, name.constData()) == 1
             && SSL_set1_host(m_ssl, name.constData()) == 1;
-    if (!named) {
+    if (!named || (m_spec.http2 && !offerHttp2(m_ssl))) {
         fail(opensslFailure(QStringLiteral("cannot ask TLS for %1").arg(m_spec.name)));
         return false;
     }

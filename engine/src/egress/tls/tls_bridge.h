@@ -31,7 +31,7 @@
 namespace paddock::egress::tls {
 
 struct TlsHandshake {
-    QString alpn; // "http/1.1", or empty
+    QString alpn; // "h2", "http/1.1", or empty
     QString version; // "TLSv1.3"
 };
 
@@ -43,6 +43,8 @@ struct TlsBridgeSpec {
     QString name; // the destination's host name or literal address
     SslCtxPtr context;
     LeafMinter *minter = nullptr; // Terminate only; outlives the bridge
+    // Terminate: h2 may be chosen for the client; Originate: h2 is offered.
+    bool http2 = false;
     // On the worker's thread, once.
     std::function<void(Result<TlsHandshake>)> handshakeDone;
 };

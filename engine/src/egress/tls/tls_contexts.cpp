@@ -9,6 +9,9 @@ namespace paddock::egress::tls {
 namespace {
 
 constexpr unsigned char kHttp11[] = { 8, 'h', 't', 't', 'p', '/', '1', '.', '1' };
+// h2 first: a side offered both speaks HTTP/2 when it can.
+constexpr unsigned char kHttp2AndHttp11[]
+    = { 2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1' };
 
 SslCtxPtr newContext(const SSL_METHOD *method)
 {
@@ -31,13 +34,17 @@ SslCtxPtr newContext(const SSL_METHOD *method)
     return ctx;
 }
 
-// The sandbox's client chooses among what it offers: HTTP/1.1 when it
-// offers it, else no protocol (an HTTP/1.1 client without ALPN still works).
-int selectHttp11(SSL *, const unsigned char **out, unsigned char *outlen, const unsigned char *in,
-    unsigned inlen, void *)
+// Among what the sandbox's client offers: h2 where the session may speak
+// it (its upstream chose h2 too), else HTTP/1.1, else no protocol (an
+// HTTP/1.1 client without ALPN still works).
+int selectProtocol(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+    const unsigned char *in, unsigned inlen, void *)
 {
+    const auto *name = static_cast<const ExpectedServerName *>(SSL_get_app_data(ssl));
+    const bool http2 = name && name->mayChooseHttp2;
     unsigned char *selected = nullptr;
-    if (SSL_select_next_proto(&selected, outlen, kHttp11, sizeof kHttp11, in, inlen)
+    if (SSL_select_next_proto(&selected, outlen, http2 ? kHttp2AndHttp11 : kHttp11,
+            http2 ? sizeof kHttp2AndHttp11 : sizeof kHttp11, in, inlen)
         != OPENSSL_NPN_NEGOTIATED)
         return SSL_TLSEXT_ERR_NOACK;
     *out = selected;
@@ -72,7 +79,7 @@ Result<SslCtxPtr> makeServerContext()
     if (!ctx)
         return fail(ErrorCode::Internal,
             opensslFailure(QStringLiteral("cannot make the sandbox-side TLS context")));
-    SSL_CTX_set_alpn_select_cb(ctx.get(), selectHttp11, nullptr);
+    SSL_CTX_set_alpn_select_cb(ctx.get(), selectProtocol, nullptr);
     SSL_CTX_set_tlsext_servername_callback(ctx.get(), checkServerName);
     // Each connection is one sandbox's: no session resumption across them.
     SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
@@ -101,6 +108,11 @@ Result<SslCtxPtr> makeClientContext(const QList<QByteArray> &extraCaPems)
 }
 
 } // namespace
+
+bool offerHttp2(SSL *ssl)
+{
+    return SSL_set_alpn_protos(ssl, kHttp2AndHttp11, sizeof kHttp2AndHttp11) == 0;
+}
 
 void expectServerName(SSL *ssl, ExpectedServerName *name)
 {

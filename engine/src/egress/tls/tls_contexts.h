@@ -4,8 +4,9 @@
 // destination's certificate against the host's trust store plus the CAs
 // the user added with `paddock egress trust-ca`).
 //
-// Both offer HTTP/1.1 by ALPN: a client that also offers h2 speaks
-// HTTP/1.1 through an inspecting rule.
+// Both offer HTTP/1.1 by ALPN; a session may offer h2 as well (see
+// offerHttp2 and ExpectedServerName::mayChooseHttp2), so that h2 is
+// spoken to the sandbox only where the upstream speaks it too.
 //
 // Thread ownership: made on the engine thread; the contexts are shared
 // with the TLS workers (an SSL_CTX is safe to make connections from on any
@@ -51,8 +52,12 @@ private:
 struct ExpectedServerName {
     std::string expected; // lower case; a literal address for address destinations
     std::string refused;
+    bool mayChooseHttp2 = false; // the client is answered h2 when it offers it
 };
 void expectServerName(SSL *ssl, ExpectedServerName *name);
+
+// An upstream session offers h2 before HTTP/1.1; false when it cannot be set.
+bool offerHttp2(SSL *ssl);
 
 // A PEM text's certificates; an error when it holds none or one does not parse.
 Result<QList<QByteArray>> splitCertificatePems(const QByteArray &pem);

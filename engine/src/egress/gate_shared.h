@@ -1,0 +1,42 @@
+// What both HTTP gates use (http_gate.h for HTTP/1.1, h2/h2_gate.h for
+// HTTP/2): their socket I/O, the connection a request's Host must name,
+// a rule's injections in the form request_injection.h takes, and the
+// text a refused request is answered with.
+//
+// Thread ownership: the engine thread (readSome's buffer is per thread).
+#pragma once
+
+#include "byte_queue.h"
+#include "destination.h"
+#include "http_host.h"
+#include "inject/request_injection.h"
+
+#include "paddock/egress.h"
+
+#include <string>
+#include <vector>
+
+namespace paddock::egress {
+
+// Writes what it can; false when the peer is gone.
+bool writeSome(int fd, ByteQueue &pending);
+// Reads what there is into `into`, up to 1 MiB a call (fewer trips through
+// the event loop for a large body); false at the end or on an error.
+bool readSome(int fd, std::string &into);
+
+// `tls`: a request without a port in its Host means 443, else 80.
+GateConnection gateConnection(const Destination &dest, bool tls);
+
+std::vector<Injection> plainInjections(const EgressInjections &inject);
+
+inline QString fromStd(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+// The body of a refusal: "Paddock egress: <reason>\n".
+std::string refusalBody(const QString &reason);
+// What X-Paddock-Egress says of a refusal with this status.
+const char *refusalKind(unsigned status);
+
+} // namespace paddock::egress

@@ -1,0 +1,289 @@
+// The H2 gate's connection (h2_gate.h): the two sockets, the two
+// sessions, and which stream each event belongs to.
+#include "h2_gate.h"
+
+#include "egress/egress_service.h"
+#include "egress/gate_shared.h"
+#include "egress/sandbox_egress.h"
+
+namespace paddock::egress::h2 {
+
+namespace {
+
+// Frames waiting for a socket, per direction, before the gate stops
+// reading what would make more (the sessions' windows bound the rest).
+constexpr size_t kMaxQueued = 1024 * 1024;
+constexpr int kRedactorFlushMs = 20;
+
+} // namespace
+
+H2Gate::H2Gate(SandboxEgress &sandbox, UniqueFd client, UniqueFd upstream,
+    QString upstreamDescription, Destination dest, QString process, ConnectionLease lease)
+    : QObject(&sandbox)
+    , m_sandbox(sandbox)
+    , m_clientFd(std::move(client))
+    , m_upstreamFd(std::move(upstream))
+    , m_upstreamDescription(std::move(upstreamDescription))
+    , m_dest(std::move(dest))
+    , m_conn(gateConnection(m_dest, true))
+    , m_process(std::move(process))
+    , m_lease(std::move(lease))
+{
+    m_redactorFlush.setSingleShot(true);
+    connect(&m_redactorFlush, &QTimer::timeout, this, [this] {
+        flushRedactors();
+        pump();
+    });
+}
+
+H2Gate::~H2Gate() = default;
+
+void H2Gate::start()
+{
+    m_clientRead = std::make_unique<QSocketNotifier>(m_clientFd.get(), QSocketNotifier::Read);
+    m_clientWrite = std::make_unique<QSocketNotifier>(m_clientFd.get(), QSocketNotifier::Write);
+    m_upstreamRead = std::make_unique<QSocketNotifier>(m_upstreamFd.get(), QSocketNotifier::Read);
+    m_upstreamWrite = std::make_unique<QSocketNotifier>(m_upstreamFd.get(), QSocketNotifier::Write);
+    connect(m_clientRead.get(), &QSocketNotifier::activated, this, &H2Gate::readClient);
+    connect(m_upstreamRead.get(), &QSocketNotifier::activated, this, &H2Gate::readUpstream);
+    connect(m_clientWrite.get(), &QSocketNotifier::activated, this, &H2Gate::pump);
+    connect(m_upstreamWrite.get(), &QSocketNotifier::activated, this, &H2Gate::pump);
+    pump();
+}
+
+void H2Gate::readClient()
+{
+    const bool open = readSome(m_clientFd.get(), m_fromClient);
+    std::string error;
+    if (!m_fromClient.empty() && !m_client.receive(m_fromClient, error))
+        return finish(QStringLiteral("the sandbox's client broke HTTP/2 (%1)").arg(fromStd(error)));
+    m_fromClient.clear();
+    if (!open) return finish(QStringLiteral("the client closed the connection"));
+    pump();
+}
+
+void H2Gate::readUpstream()
+{
+    const bool open = readSome(m_upstreamFd.get(), m_fromUpstream);
+    std::string error;
+    if (!m_fromUpstream.empty() && !m_upstream.receive(m_fromUpstream, error)) {
+        m_fromUpstream.clear();
+        return upstreamEnded(QStringLiteral("the upstream broke HTTP/2 (%1)").arg(fromStd(error)));
+    }
+    m_fromUpstream.clear();
+    if (!open) return upstreamEnded(QStringLiteral("the upstream closed the connection"));
+    bool held = false;
+    for (const auto &[id, st] : m_streams)
+        held = held || (st->redactor.held() > 0 && !st->responseEnded);
+    if (held) m_redactorFlush.start(kRedactorFlushMs);
+    pump();
+}
+
+// The upstream connection is gone or broken: what it still owed fails,
+// and the sandbox is told to open a new connection for anything more.
+void H2Gate::upstreamEnded(const QString &why)
+{
+    m_upstreamOver = true;
+    m_upstreamRead.reset();
+    m_upstreamWrite.reset();
+    m_upstreamFd.reset();
+    m_toUpstream.clear();
+    std::vector<int32_t> owed;
+    for (const auto &[id, st] : m_streams)
+        if (st->upstream && !st->upstreamClosed) owed.push_back(id);
+    for (int32_t id : owed) {
+        H2Stream &st = *m_streams.at(id);
+        st.upstreamClosed = true;
+        if (st.responseEnded) continue; // all it owed is here
+        st.log->failed(why);
+        m_client.reset(st.client, NGHTTP2_INTERNAL_ERROR);
+    }
+    m_client.goAway(NGHTTP2_NO_ERROR);
+    pump();
+}
+
+void H2Gate::pump()
+{
+    if (m_finished) return;
+    std::string error;
+    if (!m_upstreamOver) {
+        if (!m_upstream.produce(m_toUpstream, kMaxQueued, error))
+            return upstreamEnded(
+                QStringLiteral("HTTP/2 to the upstream failed (%1)").arg(fromStd(error)));
+        if (!writeSome(m_upstreamFd.get(), m_toUpstream))
+            return upstreamEnded(QStringLiteral("the upstream stopped reading"));
+        if (m_upstream.over() && m_toUpstream.empty())
+            return upstreamEnded(QStringLiteral("the upstream ended the connection (GOAWAY)"));
+    }
+    if (!m_client.produce(m_toClient, kMaxQueued, error))
+        return finish(QStringLiteral("HTTP/2 to the client failed (%1)").arg(fromStd(error)));
+    if (!writeSome(m_clientFd.get(), m_toClient))
+        return finish(QStringLiteral("the client stopped reading"));
+    if (m_toClient.empty() && (m_client.over() || (m_upstreamOver && m_streams.empty())))
+        return finish({});
+    updateNotifiers();
+}
+
+void H2Gate::updateNotifiers()
+{
+    // Reading one side makes frames for both (acknowledgements, windows):
+    // each waits while either queue is full.
+    const bool room = m_toClient.size() < kMaxQueued && m_toUpstream.size() < kMaxQueued;
+    m_clientRead->setEnabled(room && m_client.wantsRead());
+    m_clientWrite->setEnabled(!m_toClient.empty());
+    if (m_upstreamRead) {
+        m_upstreamRead->setEnabled(room);
+        m_upstreamWrite->setEnabled(!m_toUpstream.empty());
+    }
+}
+
+// Ends the connection; `why` goes to the entries of requests still open.
+void H2Gate::finish(const QString &why)
+{
+    if (m_finished) return;
+    m_finished = true;
+    for (auto &[id, st] : m_streams) {
+        if (!st->question.question.isEmpty()) m_sandbox.service().withdrawQuestion(st->question);
+        if (st->log->isOpen())
+            st->log->closed(why.isEmpty() ? QStringLiteral("the connection ended") : why);
+    }
+    m_streams.clear();
+    m_clientRead.reset();
+    m_clientWrite.reset();
+    m_upstreamRead.reset();
+    m_upstreamWrite.reset();
+    deleteLater();
+}
+
+H2Stream *H2Gate::streamFor(const H2Session &s, int32_t stream)
+{
+    int32_t client = stream;
+    if (&s == &m_upstream) {
+        auto it = m_byUpstream.find(stream);
+        if (it == m_byUpstream.end()) return nullptr;
+        client = it->second;
+    }
+    auto it = m_streams.find(client);
+    return it == m_streams.end() ? nullptr : it->second.get();
+}
+
+// A stream both sides are done with.
+void H2Gate::forget(H2Stream &st)
+{
+    if (!st.clientClosed || (st.upstream && !st.upstreamClosed)) return;
+    if (st.upstream) m_byUpstream.erase(st.upstream);
+    m_streams.erase(st.client);
+}
+
+bool H2Gate::addToBlock(H2Stream &st, std::string_view name, std::string_view value)
+{
+    st.blockBytes += name.size() + value.size() + 32;
+    if (st.blockBytes > H2RequestHead::kMaxHeadBytes) return false;
+    st.block.emplace_back(std::string(name), std::string(value));
+    return true;
+}
+
+void H2Gate::onBlockBegins(H2Session &s, int32_t stream)
+{
+    H2Stream *st = streamFor(s, stream);
+    if (!st && &s == &m_client) {
+        auto fresh = std::make_unique<H2Stream>();
+        fresh->client = stream;
+        fresh->log = std::make_unique<HttpRequestLog>(
+            m_sandbox, m_dest, m_process, QStringLiteral("https"));
+        fresh->log->setUpstream(m_upstreamDescription);
+        fresh->log->describeNext(QStringLiteral("HTTP/2"));
+        m_streams.emplace(stream, std::move(fresh));
+        return;
+    }
+    if (!st) return;
+    st->block.clear();
+    st->blockBytes = 0;
+}
+
+bool H2Gate::onField(H2Session &s, int32_t stream, std::string_view name, std::string_view value)
+{
+    H2Stream *st = streamFor(s, stream);
+    if (!st) return false;
+    if (&s == &m_client && st->stage == H2Stream::Stage::Head) return st->request.add(name, value);
+    return addToBlock(*st, name, value);
+}
+
+void H2Gate::onBlockEnds(H2Session &s, int32_t stream, bool endStream)
+{
+    H2Stream *st = streamFor(s, stream);
+    if (!st) return;
+    if (&s == &m_upstream) return responseBlockRead(*st, endStream);
+    if (st->stage == H2Stream::Stage::Head) {
+        st->requestEnded = endStream;
+        return requestHeadRead(*st);
+    }
+    // Trailers: the request's last word.
+    st->requestTrailers = std::exchange(st->block, {});
+    st->requestEnded = true;
+    if (st->upstream) m_upstream.resumeBody(st->upstream);
+}
+
+void H2Gate::onData(H2Session &s, int32_t stream, std::string_view bytes)
+{
+    H2Stream *st = streamFor(s, stream);
+    if (&s == &m_upstream) {
+        if (st)
+            responseData(*st, bytes);
+        else
+            m_upstream.consume(stream, bytes.size());
+        return;
+    }
+    if (!st || st->stage == H2Stream::Stage::Answered) {
+        m_client.consume(stream, bytes.size()); // nobody will send it: the window opens again
+        return;
+    }
+    st->toUpstream += bytes;
+    if (st->upstream) m_upstream.resumeBody(st->upstream);
+}
+
+void H2Gate::onDataEnds(H2Session &s, int32_t stream)
+{
+    H2Stream *st = streamFor(s, stream);
+    if (!st) return;
+    if (&s == &m_upstream) return responseEnds(*st);
+    st->requestEnded = true;
+    if (st->upstream) m_upstream.resumeBody(st->upstream);
+}
+
+void H2Gate::onClosed(H2Session &s, int32_t stream, uint32_t errorCode)
+{
+    H2Stream *st = streamFor(s, stream);
+    if (!st) return;
+    if (&s == &m_upstream) {
+        upstreamStreamClosed(*st, errorCode);
+        return forget(*st);
+    }
+    st->clientClosed = true;
+    if (!st->question.question.isEmpty())
+        m_sandbox.service().withdrawQuestion(std::exchange(st->question, {}));
+    if (st->upstream && !st->upstreamClosed) {
+        if (m_upstream.streamOpen(st->upstream))
+            m_upstream.reset(
+                st->upstream, NGHTTP2_CANCEL); // its close comes back, then the stream goes
+        else
+            st->upstreamClosed = true;
+    }
+    if (st->log->isOpen()) {
+        if (errorCode == NGHTTP2_NO_ERROR && st->responseEnded)
+            st->log->closed();
+        else
+            st->log->closed(
+                QStringLiteral("the client reset the stream (HTTP/2 error %1)").arg(errorCode));
+    }
+    forget(*st);
+}
+
+H2Events::Body H2Gate::readBody(H2Session &s, int32_t stream, uint8_t *out, size_t room)
+{
+    H2Stream *st = streamFor(s, stream);
+    if (!st) return Body { 0, false, true, nullptr };
+    return &s == &m_upstream ? readRequestBody(*st, out, room) : readResponseBody(*st, out, room);
+}
+
+} // namespace paddock::egress::h2

@@ -1,0 +1,215 @@
+// The H2 gate's requests (h2_gate.h): each stream's head checked and
+// decided by the rules, injected as the HTTP/1.1 gate injects, and sent
+// upstream on a stream of its own; or answered by Paddock with the reason.
+#include "h2_gate.h"
+
+#include "egress/egress_service.h"
+#include "egress/gate_shared.h"
+#include "egress/inspection.h"
+#include "egress/rule_matcher.h"
+#include "egress/sandbox_egress.h"
+
+#include <QPointer>
+
+#include <cstring>
+
+namespace paddock::egress::h2 {
+
+void H2Gate::requestHeadRead(H2Stream &st)
+{
+    const std::string problem = st.request.check(m_conn);
+    if (!problem.empty()) return answer(st, 400, fromStd(problem));
+    decide(st);
+}
+
+void H2Gate::decide(H2Stream &st)
+{
+    EgressService &svc = m_sandbox.service();
+    const QList<EgressRule> &rules = svc.orderedRules(m_sandbox.sandboxId());
+    // Where rules decide by method and path, a field that makes a server act
+    // on another method or path would carry the request past them.
+    if (const std::string field = st.request.overrideField();
+        !field.empty() && dependsOnHttpRequest(rules, m_dest))
+        return answer(st, 400,
+            QStringLiteral(
+                "the %1 field is refused: rules here decide by method and path, and some "
+                "servers act on it instead")
+                .arg(fromStd(field)));
+    const HttpRequestInfo info { fromStd(st.request.method()),
+        fromStd(st.request.requestTarget().path) };
+    const Decision d
+        = egress::decide(rules, m_dest, svc.asksUnlisted(m_sandbox.sandboxId()), &info);
+    st.rule = d.rule;
+    if (d.action == EgressAction::Deny) return answer(st, 403, d.reason);
+    if (d.action != EgressAction::Ask) return allow(st);
+    st.stage = H2Stream::Stage::Deciding;
+    QPointer<H2Gate> self(this);
+    const int32_t id = st.client;
+    st.question = svc.askPerson(m_sandbox.sandboxId(), m_dest, m_process, &info,
+        [self, id](bool allowed, const QString &refusal) {
+            if (!self || self->m_finished) return;
+            auto it = self->m_streams.find(id);
+            if (it == self->m_streams.end()) return;
+            H2Stream &asked = *it->second;
+            asked.question = {};
+            if (allowed)
+                self->allow(asked);
+            else
+                self->answer(asked, 403, refusal);
+            self->pump();
+        });
+}
+
+void H2Gate::allow(H2Stream &st)
+{
+    const std::optional<EgressRule> &rule = st.rule;
+    if (rule && rule->action == EgressAction::Inspect && !rule->handler.isEmpty()) {
+        // A handler reads a request whole, one at a time: refused here so the
+        // client retries on a new connection, which is not offered h2.
+        st.log->denied(fromStd(st.request.summary()), rule,
+            QStringLiteral(
+                "its rule runs a handler, which HTTP/2 is not given: the client is told to retry "
+                "on a new connection (HTTP/1.1)"));
+        st.stage = H2Stream::Stage::Answered;
+        m_client.reset(st.client, NGHTTP2_REFUSED_STREAM);
+        m_client.goAway(NGHTTP2_NO_ERROR);
+        return;
+    }
+    if (rule && rule->action == EgressAction::Inspect && !rule->inject.isEmpty())
+        return injectThenSend(st);
+    send(st);
+}
+
+// The secrets first (a command's output may take a while), then the request.
+void H2Gate::injectThenSend(H2Stream &st)
+{
+    Inspection *inspection = m_sandbox.service().inspection();
+    if (!inspection) return answer(st, 502, QStringLiteral("TLS inspection is unavailable"));
+    st.stage = H2Stream::Stage::Deciding;
+    QPointer<H2Gate> self(this);
+    const int32_t id = st.client;
+    inspection->resolveSecrets(
+        injectedSecretNames(st.rule->inject), [self, id](Result<Inspection::SecretValues> values) {
+            if (!self || self->m_finished) return;
+            auto it = self->m_streams.find(id);
+            if (it == self->m_streams.end() || it->second->clientClosed) return;
+            H2Stream &st = *it->second;
+            if (!values)
+                return self->failBeforeSending(st,
+                    QStringLiteral("a secret it needs cannot be had: %1 (`paddock secret ls` shows "
+                                   "what is set)")
+                        .arg(values.error().message));
+            InjectionOutcome outcome
+                = applyInjections(st.request, plainInjections(st.rule->inject), *values);
+            if (!outcome.problem.empty())
+                return self->failBeforeSending(st, fromStd(outcome.problem));
+            // An answer compressed, or cut to a range the sandbox chose, would
+            // carry an echoed secret past the masking.
+            st.request.setField("accept-encoding", "identity");
+            st.request.removeField("range");
+            st.request.removeField("if-range");
+            QStringList names;
+            for (const std::string &name : outcome.secretNames)
+                names.append(fromStd(name));
+            for (const std::string &value : outcome.sentValues) {
+                st.redactor.addValue(value);
+                st.injectedValues.push_back(value);
+            }
+            st.log->injectedNext(names);
+            self->send(st);
+            self->pump();
+        });
+}
+
+// What a sandbox holds of a placeholder is worth nothing: it goes out as
+// it is, and the log says where it was tried.
+QString H2Gate::placeholderNote(const H2Stream &st) const
+{
+    Inspection *inspection = m_sandbox.service().inspection();
+    if (!inspection) return {};
+    QStringList names;
+    for (const std::string &name : placeholdersIn(st.request, inspection->placeholders()))
+        names.append(fromStd(name));
+    return names.isEmpty()
+        ? QString()
+        : QStringLiteral(
+            "carries the placeholder of %1 outside what the rule injects: sent unchanged")
+              .arg(names.join(QStringLiteral(", ")));
+}
+
+void H2Gate::send(H2Stream &st, const QString &note)
+{
+    if (m_upstreamOver) {
+        // The upstream takes no new streams: the client retries elsewhere.
+        st.stage = H2Stream::Stage::Answered;
+        m_client.reset(st.client, NGHTTP2_REFUSED_STREAM);
+        return;
+    }
+    QStringList notes { note, placeholderNote(st) };
+    notes.removeAll(QString());
+    st.log->opened(fromStd(st.request.summary()), st.rule, m_upstreamDescription,
+        notes.join(QStringLiteral("; ")));
+    const bool hasBody = !st.requestEnded || !st.toUpstream.empty();
+    const int32_t id = m_upstream.submitRequest(st.request.upstreamFields(m_conn), hasBody);
+    if (id < 0) {
+        st.log->undelivered();
+        st.log->failed(QStringLiteral("the upstream takes no new stream (%1)")
+                           .arg(fromStd(nghttp2_strerror(id))));
+        st.stage = H2Stream::Stage::Answered;
+        m_client.reset(st.client, NGHTTP2_REFUSED_STREAM);
+        return;
+    }
+    st.upstream = id;
+    m_byUpstream[id] = st.client;
+    st.stage = H2Stream::Stage::Sent;
+}
+
+// Paddock answers the stream itself; the connection's other streams go on.
+// `logged`: what the log says, when it should say more than the client is told.
+void H2Gate::answer(H2Stream &st, unsigned status, const QString &reason, const QString &logged)
+{
+    if (status != 502)
+        st.log->denied(fromStd(st.request.summary()), st.rule, logged.isEmpty() ? reason : logged,
+            int(status));
+    st.stage = H2Stream::Stage::Answered;
+    m_client.consume(st.client, st.toUpstream.size());
+    st.toUpstream.clear();
+    const std::string body = refusalBody(reason);
+    st.toClient += body;
+    st.responseEnded = true;
+    st.responded = true;
+    m_client.submitResponse(st.client,
+        { { ":status", std::to_string(status) }, { "content-type", "text/plain; charset=utf-8" },
+            { "content-length", std::to_string(body.size()) },
+            { "x-paddock-egress", refusalKind(status) } },
+        true);
+}
+
+// Allowed, but it cannot go as the rule says: logged as a failure (not a
+// denial), answered 502, and nothing reaches the upstream.
+void H2Gate::failBeforeSending(H2Stream &st, const QString &problem)
+{
+    st.log->opened(fromStd(st.request.summary()), st.rule, m_upstreamDescription);
+    st.log->responded(502);
+    st.log->failed(QStringLiteral("not sent: ") + problem);
+    answer(st, 502,
+        QStringLiteral(
+            "not sent: a secret the rule uses could not be had (Paddock's egress log says why)"));
+    pump();
+}
+
+H2Events::Body H2Gate::readRequestBody(H2Stream &st, uint8_t *out, size_t room)
+{
+    Body body;
+    body.copied = std::min(room, st.toUpstream.size());
+    std::memcpy(out, st.toUpstream.data(), body.copied);
+    st.toUpstream.consume(body.copied);
+    m_client.consume(st.client, body.copied);
+    st.log->sent(qint64(body.copied));
+    body.ended = st.requestEnded && st.toUpstream.empty();
+    body.waiting = !body.ended && st.toUpstream.empty();
+    if (body.ended) body.trailers = &st.requestTrailers;
+    return body;
+}
+
+} // namespace paddock::egress::h2
