@@ -103,6 +103,11 @@ private Q_SLOTS:
     // the header is injected into the stream (and masked where echoed).
     void curlSpeaksHttp2WithTheHeaderInjected()
     {
+        // Rules name methods in upper case: "delete" is refused, not decided as something else.
+        const ExecOutput lower = run(QStringLiteral(
+            "curl -sS --http2 -X delete -w '\\n%{http_code}' https://h2.echo.test/echo/lower"));
+        QVERIFY2(lower.out.endsWith("\n400") && lower.out.contains("upper case"),
+            qPrintable(lower.summary()));
         const ExecOutput r = run(
             QStringLiteral("curl -sS --http2 -w '\\n%{http_version}' "
                            "-H 'Authorization: Bearer forged' https://h2.echo.test/echo/curl"));
@@ -128,6 +133,14 @@ private Q_SLOTS:
         QCOMPARE(entry->secrets, QStringList { QStringLiteral("H2_TOKEN") });
         QVERIFY(entry->upstream.contains(QStringLiteral("TLS verified")));
         QVERIFY(entry->bytesIn > 0);
+        // The request detail pane's fields: as sent, the value masked.
+        QVERIFY2(entry->requestHeaders.contains(
+                     QStringLiteral("authorization: Bearer ") + QString(token.size(), u'*')),
+            qPrintable(entry->requestHeaders));
+        QVERIFY(entry->requestHeaders.contains(QStringLiteral(":authority: h2.echo.test")));
+        QVERIFY(!entry->requestHeaders.contains(QString::fromLatin1(token)));
+        QVERIFY2(entry->responseHeaders.contains(QStringLiteral("content-type: application/json")),
+            qPrintable(entry->responseHeaders));
     }
 
     void nodesHttp2ClientReachesTheUpstream()
@@ -230,6 +243,31 @@ private Q_SLOTS:
                            "slow.end();"));
         QVERIFY2(r.shellStatus() == 0 && r.out == "after 200\n", qPrintable(r.summary()));
         QTRY_VERIFY_WITH_TIMEOUT(echo.reports().contains("closed /slow"), kWaitMs);
+    }
+
+    // Downloads cancelled before they are read leave nothing held: the
+    // windows they filled open again, and the connection still carries
+    // a whole body after more than its window's worth was abandoned.
+    void cancelledDownloadsGiveTheirWindowBack()
+    {
+        const ExecOutput r = node(
+            QStringLiteral("const c = http2.connect('https://h2.echo.test');\n"
+                           "const cancel = (n) => new Promise((ok) => {\n"
+                           "  const req = c.request({ ':path': '/big?bytes=3000000' });\n"
+                           "  req.pause();\n"
+                           "  req.on('response', () => setTimeout(() => { "
+                           "req.close(http2.constants.NGHTTP2_CANCEL); ok(); }, 100));\n"
+                           "  req.end();\n"
+                           "});\n"
+                           "(async () => {\n"
+                           "  for (let i = 0; i < 8; ++i) await cancel(i);\n"
+                           "  const req = c.request({ ':path': '/big?bytes=2000000' });\n"
+                           "  let bytes = 0;\n"
+                           "  req.on('data', (d) => bytes += d.length);\n"
+                           "  req.on('end', () => { console.log('after', bytes); c.close(); });\n"
+                           "  req.end();\n"
+                           "})();"));
+        QVERIFY2(r.shellStatus() == 0 && r.out == "after 2000000\n", qPrintable(r.summary()));
     }
 
     // An upstream that resets a stream before answering: the sandbox gets a

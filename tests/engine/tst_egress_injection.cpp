@@ -301,9 +301,33 @@ private Q_SLOTS:
     {
         SecretRedactor r;
         r.addValue("supersecretvalue123");
-        QCOMPARE(redacted(r, { "echo: supersecretvalue12" }), std::string("echo: ") + std::string(18, '*'));
+        QCOMPARE(redacted(r, { "echo: supersecretvalue12" }),
+            std::string("echo: ") + std::string(18, '*'));
         QCOMPARE(redacted(r, { "ends with sup" }), std::string("ends with sup"));
         QCOMPARE(redacted(r, { "ends with supe" }), std::string("ends with ****"));
+    }
+
+    // A pause lets held bytes go (a streamed message must not wait); a
+    // value they began is masked where it goes on, so the sandbox never
+    // gets more of it than the pause let through.
+    void aValueSplitByAPauseIsMaskedWhereItGoesOn()
+    {
+        SecretRedactor r;
+        r.addValue("secretvalue123");
+        std::string out;
+        r.feed("Asec", out);
+        r.flush(out);
+        QCOMPARE(out, std::string("Asec"));
+        r.feed("ret", out); // shorter than the rest: held, still remembered
+        r.feed("value123Z and more text", out);
+        r.flush(out);
+        QCOMPARE(out, std::string("Asec") + std::string(11, '*') + "Z and more text");
+        std::string plain;
+        r.feed("sec", plain);
+        r.flush(plain);
+        r.feed("ond message", plain); // begins like the value, is not it
+        r.flush(plain);
+        QCOMPARE(plain, std::string("second message"));
     }
 
     // Always the same tail, match or not: what arrives when tells the

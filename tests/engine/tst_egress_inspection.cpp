@@ -269,6 +269,12 @@ private Q_SLOTS:
         QCOMPARE(entry->secrets, QStringList { QStringLiteral("ECHO_TOKEN") });
         QVERIFY(entry->rule.startsWith(QStringLiteral("inspect api.echo.test")));
         QVERIFY(entry->upstream.contains(QStringLiteral("TLS verified")));
+        QVERIFY2(entry->requestHeaders.contains(QStringLiteral("Authorization: Bearer ") + QString(token.size(), u'*')),
+            qPrintable(entry->requestHeaders));
+        QVERIFY(entry->requestHeaders.contains(QStringLiteral("Host: api.echo.test")));
+        QVERIFY(!entry->requestHeaders.contains(QString::fromLatin1(token)));
+        QVERIFY2(entry->responseHeaders.contains(QStringLiteral("Content-Type: application/json")),
+            qPrintable(entry->responseHeaders));
     }
 
     // A destination whose rule injects nothing never receives the value,

@@ -16,6 +16,11 @@
 // from it still reads back as one request to the same host, an answer
 // has a status the client can read. So is the helper's framing.
 //
+// HTTP/2 as the H2 gate reads a sandbox's connection: whatever frames
+// arrive (after the client preface, which is prepended), every request
+// head it would send on reads back as the canonical path on the
+// connection's own host, with no Host field beside :authority.
+//
 // The first-flight ruling is also held to its promises: it decides within
 // kMaxClientHelloRecords bytes, passes nothing that could begin a TLS
 // record unless it is a whole ClientHello, passes nothing but a ClientHello
@@ -23,6 +28,9 @@
 #include "dropped_packets.h"
 #include "egress/dns_message.h"
 #include "egress/first_flight.h"
+#include "egress/h2/h2_request_head.h"
+#include "egress/h2/h2_session.h"
+#include "egress/byte_queue.h"
 #include "egress/http_request_framer.h"
 #include "egress/http_response_framer.h"
 #include "egress/handler/handler_verdict.h"
@@ -37,6 +45,7 @@
 #include <QJsonDocument>
 
 #include <algorithm>
+#include <map>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -227,6 +236,44 @@ void checkHandlerVerdict(std::string_view bytes)
     require(again.readBody(sent, body) && again.bodyDone() && sent.empty() && body == verdict->body);
 }
 
+// Builds each stream's head as the gate does, and checks what it would send.
+struct HeadChecker : h2::H2Events {
+    std::map<int32_t, h2::H2RequestHead> heads;
+    void onBlockBegins(h2::H2Session &, int32_t) override { }
+    bool onField(h2::H2Session &, int32_t s, std::string_view n, std::string_view v) override
+    {
+        return heads[s].add(n, v);
+    }
+    void onBlockEnds(h2::H2Session &, int32_t s, bool) override
+    {
+        const GateConnection conn { "web.test", false, 443, 443 };
+        h2::H2RequestHead &head = heads[s];
+        if (!head.check(conn).empty()) return;
+        const h2::H2Fields up = head.upstreamFields(conn);
+        require(up.size() >= 4 && up[0].first == ":method" && up[2].second == "web.test");
+        const std::string &path = up[3].second;
+        require(path.starts_with('/'));
+        require(normalizeOriginForm(path).encoded() == path);
+        for (size_t i = 4; i < up.size(); ++i)
+            require(up[i].first != "host" && !up[i].first.starts_with(':'));
+    }
+    void onData(h2::H2Session &, int32_t, std::string_view) override { }
+    void onDataEnds(h2::H2Session &, int32_t) override { }
+    void onClosed(h2::H2Session &, int32_t s, uint32_t) override { heads.erase(s); }
+    Body readBody(h2::H2Session &, int32_t, uint8_t *, size_t) override { return Body { 0, false, true, nullptr }; }
+};
+
+void checkHttp2(std::string_view bytes)
+{
+    HeadChecker events;
+    h2::H2Session session(h2::H2Session::Role::Server, events);
+    std::string error;
+    if (!session.receive(std::string_view(NGHTTP2_CLIENT_MAGIC, NGHTTP2_CLIENT_MAGIC_LEN), error)) std::abort();
+    if (!session.receive(bytes, error)) return;
+    ByteQueue out;
+    (void)session.produce(out, 1 << 20, error);
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const std::string_view bytes(reinterpret_cast<const char *>(data), size);
@@ -248,5 +295,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     checkRedactor(bytes);
     checkPlaceholders(bytes);
     checkHandlerVerdict(bytes);
+    checkHttp2(bytes);
     return 0;
 }

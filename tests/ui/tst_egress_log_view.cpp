@@ -14,6 +14,7 @@
 #include "webengine_test_setup.h"
 #include "window_fixture.h"
 
+#include "egress/egress_log_details.h"
 #include "pages/egress_page.h"
 
 #include <QAbstractItemModelTester>
@@ -168,6 +169,26 @@ private Q_SLOTS:
         QTRY_VERIFY2(details()->toPlainText().contains(QStringLiteral("Request: GET /bytes HTTP/1.1")), qPrintable(details()->toPlainText()));
         QVERIFY2(details()->toPlainText().contains(QRegularExpression(QStringLiteral("\\nStatus: [1-5]\\d\\d\\n"))),
                  qPrintable(details()->toPlainText()));
+    }
+
+    // An inspected request's fields, as the network panel of a browser
+    // shows them: one per line under each heading, each line escaped.
+    void theDetailPaneListsARequestsHeaders()
+    {
+        EgressLogEntry e;
+        e.verdict = EgressVerdict::Allowed;
+        e.protocol = QStringLiteral("https");
+        e.request = QStringLiteral("GET /v1/items");
+        e.httpVersion = QStringLiteral("HTTP/2");
+        e.status = 200;
+        e.requestHeaders = QStringLiteral("authorization: Bearer ******\nx-evil: a\u001b[31mred\n");
+        e.responseHeaders = QStringLiteral(":status: 200\ncontent-type: application/json\n");
+        const QString text = describeEgressLogEntry(e);
+        QVERIFY2(text.contains(QStringLiteral("Request headers (as sent upstream; injected values masked):\n"
+                                              "    authorization: Bearer ******\n")),
+                 qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("Response headers:\n    :status: 200\n    content-type: application/json")));
+        QVERIFY(!text.contains(QChar(0x1b))); // the upstream's bytes cannot drive a terminal or the pane
     }
 
     void columnsFitTheirContent()

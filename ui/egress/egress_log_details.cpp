@@ -43,6 +43,16 @@ QString describeEgressLogEntry(const EgressLogEntry &e)
     add(tr("Protocol"), e.protocol);
     add(tr("Request"), displayText(e.request) + (e.httpVersion.isEmpty() ? QString() : u' ' + e.httpVersion));
     add(tr("Status"), e.status ? QString::number(e.status) : QString());
+    // Fields, one per line, each escaped on its own (they come from the sandbox and the upstream).
+    auto addFields = [&lines](const QString &label, const QString &fields) {
+        if (fields.isEmpty())
+            return;
+        lines << label + u':';
+        for (const QString &line : fields.split(u'\n', Qt::SkipEmptyParts))
+            lines << QStringLiteral("    ") + displayText(line);
+    };
+    addFields(tr("Request headers (as sent upstream; injected values masked)"), e.requestHeaders);
+    addFields(tr("Response headers"), e.responseHeaders);
     add(tr("Secrets injected"), e.secrets.isEmpty() ? QString() : e.secrets.join(QStringLiteral(", ")) + tr(" (names; values are never shown)"));
     add(tr("Process"), displayText(e.process));
     add(tr("Rule"), e.rule.isEmpty() ? tr("none (the default)") : displayText(e.rule));

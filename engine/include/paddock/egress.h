@@ -128,6 +128,11 @@ struct EgressLogEntry {
     int status = 0; // that request's response status; 0: none (yet)
     QString httpVersion; // "HTTP/1.1" for a request Paddock read
     QStringList secrets; // names of the secrets injected into it; never a value
+    // A request Paddock read: its fields as sent upstream and the response's
+    // as received, one "name: value" per line, injected values masked
+    // (what a browser's network panel shows). Empty for anything else.
+    QString requestHeaders;
+    QString responseHeaders;
     QString upstream; // where it was spliced to ("140.82.112.3:443", "via proxy …")
     qint64 bytesOut = 0; // sandbox → destination
     qint64 bytesIn = 0; // destination → sandbox

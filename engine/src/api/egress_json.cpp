@@ -49,7 +49,9 @@ QJsonObject toJson(const EgressLogEntry &e)
                          { QStringLiteral("failure"), e.failure },
                          { QStringLiteral("status"), e.status },
                          { QStringLiteral("httpVersion"), e.httpVersion },
-                         { QStringLiteral("secrets"), QJsonArray::fromStringList(e.secrets) } };
+                         { QStringLiteral("secrets"), QJsonArray::fromStringList(e.secrets) },
+                         { QStringLiteral("requestHeaders"), e.requestHeaders },
+                         { QStringLiteral("responseHeaders"), e.responseHeaders } };
 }
 
 QJsonObject toJson(const EgressQuestion &q)

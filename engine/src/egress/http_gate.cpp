@@ -26,7 +26,33 @@ constexpr size_t kMaxBuffered = 1024 * 1024; // per direction, then the reader w
 // after this long without more (a WebSocket frame ending in "gh" must not wait).
 constexpr int kRedactorFlushMs = 20;
 
+// The fields of a head the gate wrote ("GET / HTTP/1.1\r\nName: value\r\n…").
+ResponseFramer::Fields fieldsOfHead(std::string_view head)
+{
+    ResponseFramer::Fields fields;
+    size_t at = head.find("\r\n");
+    while (at != std::string_view::npos && at + 2 < head.size()) {
+        const size_t end = head.find("\r\n", at + 2);
+        const std::string_view line = head.substr(at + 2, end == std::string_view::npos ? end : end - at - 2);
+        const size_t colon = line.find(':');
+        if (colon != std::string_view::npos)
+            fields.emplace_back(std::string(line.substr(0, colon)),
+                std::string(line.substr(std::min(line.size(), colon + 2))));
+        at = end;
+    }
+    return fields;
+}
+
 } // namespace
+
+// Fields for the log, with the values injected into this request masked.
+ResponseFramer::Fields HttpGate::maskedFields(ResponseFramer::Fields fields) const
+{
+    if (!m_redactor.active()) return fields;
+    for (auto &field : fields)
+        field.second = m_redactor.masked(field.second);
+    return fields;
+}
 
 HttpGate::HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QString process, ConnectionLease lease,
     GateTransport transport)
@@ -282,9 +308,11 @@ void HttpGate::sendAllowed(const std::optional<EgressRule> &rule, const QString 
     const RequestHead &head = m_request->head();
     QStringList notes { std::exchange(m_handlerNote, {}), note, placeholderNote() };
     notes.removeAll(QString());
-    m_log.opened(requestSummary(), rule, m_upstreamDescription, notes.join(QStringLiteral("; ")));
     const bool offerUpgrade = head.websocket && !head.hasBody();
-    sendUpstream(m_request->upstreamHead(offerUpgrade));
+    const std::string upstreamHead = m_request->upstreamHead(offerUpgrade);
+    m_log.headersNext(headerLines(maskedFields(fieldsOfHead(upstreamHead))));
+    m_log.opened(requestSummary(), rule, m_upstreamDescription, notes.join(QStringLiteral("; ")));
+    sendUpstream(upstreamHead);
     if (std::exchange(m_sendCollected, false)) sendUpstream(std::exchange(m_collected, {}));
     m_response = std::make_unique<ResponseFramer>(
         ResponseExpectation { head.method == "HEAD", head.connect, offerUpgrade });
@@ -331,7 +359,10 @@ void HttpGate::relayUpstream()
         m_log.relayed(qint64(m_toClient.size() - before));
     }
     if (state == ResponseFramer::State::NeedMore && m_upstreamEof) state = m_response->readEof();
-    if (m_response->status() != 0) m_log.responded(int(m_response->status()));
+    if (auto fields = m_response->takeHeadFields())
+        m_log.responded(int(m_response->status()), headerLines(maskedFields(std::move(*fields))));
+    else if (m_response->status() != 0)
+        m_log.responded(int(m_response->status()));
     if (state != ResponseFramer::State::NeedMore) flushRedactor();
     switch (state) {
     case ResponseFramer::State::NeedMore:

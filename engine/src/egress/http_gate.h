@@ -61,6 +61,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace paddock::egress {
 
@@ -143,6 +145,8 @@ private:
         const std::optional<EgressRule> &rule = std::nullopt, const QString &logged = {});
     void failUpstream(const QString &problem, bool refused);
     QString requestSummary() const;
+    std::vector<std::pair<std::string, std::string>> maskedFields(
+        std::vector<std::pair<std::string, std::string>> fields) const;
     void flush();
     void updateNotifiers();
     void finish();

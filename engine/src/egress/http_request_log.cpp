@@ -13,15 +13,32 @@ HttpRequestLog::HttpRequestLog(SandboxEgress &sandbox, Destination dest, QString
 {
 }
 
+QString headerLines(const std::vector<std::pair<std::string, std::string>> &fields)
+{
+    constexpr size_t kMaxHeaderValue = 1024, kMaxHeaderText = 16 * 1024;
+    std::string text;
+    for (const auto &[name, value] : fields) {
+        if (text.size() >= kMaxHeaderText) {
+            text += "…\n";
+            break;
+        }
+        text += name + ": " + value.substr(0, kMaxHeaderValue) + (value.size() > kMaxHeaderValue ? "…\n" : "\n");
+    }
+    return QString::fromUtf8(text.data(), qsizetype(text.size()));
+}
+
 void HttpRequestLog::describeNext(const QString &httpVersion)
 {
     m_httpVersion = httpVersion;
     m_secrets.clear();
+    m_requestHeaders.clear();
 }
 
-void HttpRequestLog::responded(int status)
+void HttpRequestLog::responded(int status, const QString &fields)
 {
-    if (m_open) m_open->status = status;
+    if (!m_open) return;
+    m_open->status = status;
+    if (!fields.isEmpty()) m_open->responseHeaders = fields;
 }
 
 void HttpRequestLog::undelivered()
@@ -49,6 +66,7 @@ void HttpRequestLog::opened(const QString &request, const std::optional<EgressRu
     e.request = request;
     e.httpVersion = m_httpVersion;
     e.secrets = std::exchange(m_secrets, {});
+    e.requestHeaders = std::exchange(m_requestHeaders, {});
     e.upstream = upstream;
     e.open = true;
     m_open = m_sandbox.service().decisionLog().record(e);

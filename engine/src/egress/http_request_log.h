@@ -14,10 +14,17 @@
 #include <QElapsedTimer>
 
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace paddock::egress {
 
 class SandboxEgress;
+
+// Header fields as the log keeps them: "name: value" per line, values
+// cut at kMaxHeaderValue and the whole at kMaxHeaderText bytes.
+QString headerLines(const std::vector<std::pair<std::string, std::string>> &fields);
 
 class HttpRequestLog {
 public:
@@ -41,8 +48,10 @@ public:
     // `note`: something the entry should say about it ("not injected: …").
     void opened(const QString &request, const std::optional<EgressRule> &rule, const QString &upstream,
         const QString &note = {});
-    // The open request's response status, once its head is in.
-    void responded(int status);
+    // The fields the next entry's request is sent with (headerLines()).
+    void headersNext(const QString &fields) { m_requestHeaders = fields; }
+    // The open request's response status, once its head is in, and its fields.
+    void responded(int status, const QString &fields = {});
     // The open request never reached the upstream: no secret went anywhere.
     void undelivered();
     void setUpstream(const QString &description);
@@ -71,6 +80,7 @@ private:
     QString m_protocol;
     QString m_httpVersion;
     QStringList m_secrets; // for the next entry
+    QString m_requestHeaders; // for the next entry
     std::optional<EgressLogEntry> m_open;
     std::optional<EgressLogEntry> m_last;
     QElapsedTimer m_started;

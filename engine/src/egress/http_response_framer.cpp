@@ -103,6 +103,11 @@ ResponseFramer::State ResponseFramer::read(std::string &in, std::string &out)
 std::optional<ResponseFramer::State> ResponseFramer::onHead()
 {
     const unsigned status = m_parser->get().result_int();
+    if (status / 100 != 1 || status == 101) {
+        m_headFields.emplace();
+        for (const auto &f : m_parser->get())
+            m_headFields->emplace_back(std::string(f.name_string()), std::string(f.value()));
+    }
     if (status == 101) {
         m_status = status; // also when refused: the gate logs a refused switch as denied
         const auto upgrade = m_parser->get()[http::field::upgrade];

@@ -17,6 +17,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace paddock::egress {
 
@@ -54,6 +56,9 @@ public:
     // where it ends only from the gate closing its connection too.
     bool endedByClose() const { return m_endedByClose; }
     const std::string &problem() const { return m_problem; }
+    using Fields = std::vector<std::pair<std::string, std::string>>;
+    // The final response's (or the 101's) fields, once, when its head is in.
+    std::optional<Fields> takeHeadFields() { return std::exchange(m_headFields, std::nullopt); }
 
 private:
     using Parser = boost::beast::http::response_parser<boost::beast::http::buffer_body>;
@@ -70,6 +75,7 @@ private:
     std::optional<uint64_t> m_bodyLeft; // a body framed by Content-Length: what is still to come
     bool m_endedByClose = false;
     std::string m_problem;
+    std::optional<Fields> m_headFields;
 };
 
 } // namespace paddock::egress

@@ -6,7 +6,7 @@ namespace {
 
 constexpr const char *kColumns = "id, time, sandbox_id, host, address, port, protocol, verdict, rule_id, rule, "
                                  "reason, upstream, bytes_out, bytes_in, duration_ms, process, open, request, failure, "
-                                 "status, http_version, secrets";
+                                 "status, http_version, secrets, request_headers, response_headers";
 
 EgressLogEntry readEntry(const Statement &s)
 {
@@ -33,6 +33,8 @@ EgressLogEntry readEntry(const Statement &s)
     e.status = int(s.integer(19));
     e.httpVersion = s.text(20);
     e.secrets = s.text(21).split(u',', Qt::SkipEmptyParts);
+    e.requestHeaders = s.text(22);
+    e.responseHeaders = s.text(23);
     return e;
 }
 
@@ -42,7 +44,7 @@ Result<void> EgressLogStore::save(const QList<EgressLogEntry> &entries)
 {
     return m_db.transaction([&]() -> Result<void> {
         const std::string sql = std::string("INSERT OR REPLACE INTO egress_log (") + kColumns
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         for (const EgressLogEntry &e : entries) {
             auto stmt = m_db.prepare(sql.c_str());
             if (!stmt)
@@ -54,6 +56,7 @@ Result<void> EgressLogStore::save(const QList<EgressLogEntry> &entries)
             stmt->bind(15, e.durationMs).bind(16, e.process).bind(17, qint64(e.open ? 1 : 0)).bind(18, e.request);
             stmt->bind(19, e.failure).bind(20, qint64(e.status)).bind(21, e.httpVersion);
             stmt->bind(22, e.secrets.join(u',')); // secret names are letters, digits and '_'
+            stmt->bind(23, e.requestHeaders).bind(24, e.responseHeaders);
             if (auto r = stmt->run(); !r)
                 return r;
         }

@@ -146,6 +146,12 @@ inline constexpr const char *kMigrations[] = {
     R"sql(
     ALTER TABLE egress_rules ADD COLUMN handler TEXT NOT NULL DEFAULT '';
     )sql",
+    // 13: an inspected request's fields as sent upstream and its response's,
+    // injected values masked, for the request detail pane
+    R"sql(
+    ALTER TABLE egress_log ADD COLUMN request_headers TEXT NOT NULL DEFAULT '';
+    ALTER TABLE egress_log ADD COLUMN response_headers TEXT NOT NULL DEFAULT '';
+    )sql",
 };
 
 } // namespace paddock::store

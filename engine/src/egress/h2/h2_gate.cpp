@@ -6,13 +6,18 @@
 #include "egress/gate_shared.h"
 #include "egress/sandbox_egress.h"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <memory>
+
 namespace paddock::egress::h2 {
 
 namespace {
 
 // Frames waiting for a socket, per direction, before the gate stops
 // reading what would make more (the sessions' windows bound the rest).
-constexpr size_t kMaxQueued = 1024 * 1024;
+constexpr size_t kMaxQueued = 256 * 1024;
 constexpr int kRedactorFlushMs = 20;
 
 } // namespace
@@ -51,27 +56,51 @@ void H2Gate::start()
     pump();
 }
 
+// Reads what there is (up to 1 MiB a wake) straight into the session: the
+// gate keeps no read buffer of its own. Open, Closed (the peer's end), or
+// Broken with `error` set.
+H2Gate::ReadResult H2Gate::readInto(int fd, H2Session &session, std::string &error)
+{
+    constexpr size_t kReadSize = 256 * 1024, kReadPerWake = 1024 * 1024;
+    thread_local const std::unique_ptr<char[]> buf(
+        new char[kReadSize]); // too big for the engine thread's stack
+    for (size_t got = 0; got < kReadPerWake;) {
+        const ssize_t n = ::recv(fd, buf.get(), kReadSize, MSG_DONTWAIT);
+        if (n < 0) return errno == EAGAIN ? ReadResult::Open : ReadResult::Closed;
+        if (n == 0) return ReadResult::Closed;
+        if (!session.receive(std::string_view(buf.get(), size_t(n)), error))
+            return ReadResult::Broken;
+        got += size_t(n);
+        if (size_t(n) < kReadSize) break; // drained: the next recv would say EAGAIN
+    }
+    return ReadResult::Open;
+}
+
 void H2Gate::readClient()
 {
-    const bool open = readSome(m_clientFd.get(), m_fromClient);
     std::string error;
-    if (!m_fromClient.empty() && !m_client.receive(m_fromClient, error))
+    switch (readInto(m_clientFd.get(), m_client, error)) {
+    case ReadResult::Broken:
         return finish(QStringLiteral("the sandbox's client broke HTTP/2 (%1)").arg(fromStd(error)));
-    m_fromClient.clear();
-    if (!open) return finish(QStringLiteral("the client closed the connection"));
+    case ReadResult::Closed:
+        return finish(QStringLiteral("the client closed the connection"));
+    case ReadResult::Open:
+        break;
+    }
     pump();
 }
 
 void H2Gate::readUpstream()
 {
-    const bool open = readSome(m_upstreamFd.get(), m_fromUpstream);
     std::string error;
-    if (!m_fromUpstream.empty() && !m_upstream.receive(m_fromUpstream, error)) {
-        m_fromUpstream.clear();
+    switch (readInto(m_upstreamFd.get(), m_upstream, error)) {
+    case ReadResult::Broken:
         return upstreamEnded(QStringLiteral("the upstream broke HTTP/2 (%1)").arg(fromStd(error)));
+    case ReadResult::Closed:
+        return upstreamEnded(QStringLiteral("the upstream closed the connection"));
+    case ReadResult::Open:
+        break;
     }
-    m_fromUpstream.clear();
-    if (!open) return upstreamEnded(QStringLiteral("the upstream closed the connection"));
     bool held = false;
     for (const auto &[id, st] : m_streams)
         held = held || (st->redactor.held() > 0 && !st->responseEnded);
@@ -124,6 +153,20 @@ void H2Gate::pump()
     updateNotifiers();
 }
 
+// From inside a session's callbacks (a secret or an answer can come
+// back at once) the sessions must not be driven: the pump runs after.
+void H2Gate::schedulePump()
+{
+    if (std::exchange(m_pumpScheduled, true)) return;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_pumpScheduled = false;
+            pump();
+        },
+        Qt::QueuedConnection);
+}
+
 void H2Gate::updateNotifiers()
 {
     // Reading one side makes frames for both (acknowledgements, windows):
@@ -167,11 +210,16 @@ H2Stream *H2Gate::streamFor(const H2Session &s, int32_t stream)
     return it == m_streams.end() ? nullptr : it->second.get();
 }
 
-// A stream both sides are done with.
+// A stream both sides are done with. What it still held is given back to
+// the windows, or each early end would shrink the connection's for good.
 void H2Gate::forget(H2Stream &st)
 {
     if (!st.clientClosed || (st.upstream && !st.upstreamClosed)) return;
-    if (st.upstream) m_byUpstream.erase(st.upstream);
+    m_client.consume(st.client, st.toUpstream.size());
+    if (st.upstream) {
+        m_upstream.consume(st.upstream, st.unconsumed);
+        m_byUpstream.erase(st.upstream);
+    }
     m_streams.erase(st.client);
 }
 
@@ -220,8 +268,7 @@ void H2Gate::onBlockEnds(H2Session &s, int32_t stream, bool endStream)
     }
     // Trailers: the request's last word.
     st->requestTrailers = std::exchange(st->block, {});
-    st->requestEnded = true;
-    if (st->upstream) m_upstream.resumeBody(st->upstream);
+    requestTrailersRead(*st);
 }
 
 void H2Gate::onData(H2Session &s, int32_t stream, std::string_view bytes)
@@ -263,18 +310,22 @@ void H2Gate::onClosed(H2Session &s, int32_t stream, uint32_t errorCode)
     if (!st->question.question.isEmpty())
         m_sandbox.service().withdrawQuestion(std::exchange(st->question, {}));
     if (st->upstream && !st->upstreamClosed) {
-        if (m_upstream.streamOpen(st->upstream))
-            m_upstream.reset(
-                st->upstream, NGHTTP2_CANCEL); // its close comes back, then the stream goes
-        else
+        // Open: its close comes back, then the stream goes. Still queued
+        // (the upstream's stream limit): the reset cancels its HEADERS.
+        const bool sent = m_upstream.streamOpen(st->upstream);
+        m_upstream.reset(st->upstream, NGHTTP2_CANCEL);
+        if (!sent) {
             st->upstreamClosed = true;
+            st->log->undelivered();
+        }
     }
     if (st->log->isOpen()) {
         if (errorCode == NGHTTP2_NO_ERROR && st->responseEnded)
             st->log->closed();
         else
             st->log->closed(
-                QStringLiteral("the client reset the stream (HTTP/2 error %1)").arg(errorCode));
+                QStringLiteral("the stream was reset before its response ended (HTTP/2 error %1)")
+                    .arg(errorCode));
     }
     forget(*st);
 }
@@ -282,7 +333,7 @@ void H2Gate::onClosed(H2Session &s, int32_t stream, uint32_t errorCode)
 H2Events::Body H2Gate::readBody(H2Session &s, int32_t stream, uint8_t *out, size_t room)
 {
     H2Stream *st = streamFor(s, stream);
-    if (!st) return Body { 0, false, true, nullptr };
+    if (!st) return Body { 0, false, false, nullptr, true }; // nobody's: never "ended"
     return &s == &m_upstream ? readRequestBody(*st, out, room) : readResponseBody(*st, out, room);
 }
 

@@ -72,9 +72,12 @@ private:
     Body readBody(H2Session &s, int32_t stream, uint8_t *out, size_t room) override;
 
     // The connection (h2_gate.cpp)
+    enum class ReadResult { Open, Closed, Broken };
+    static ReadResult readInto(int fd, H2Session &session, std::string &error);
     void readClient();
     void readUpstream();
     void pump();
+    void schedulePump();
     void updateNotifiers();
     void upstreamEnded(const QString &why);
     void finish(const QString &why);
@@ -91,6 +94,7 @@ private:
     QString placeholderNote(const H2Stream &st) const;
     void answer(H2Stream &st, unsigned status, const QString &reason, const QString &logged = {});
     void failBeforeSending(H2Stream &st, const QString &problem);
+    void requestTrailersRead(H2Stream &st);
     Body readRequestBody(H2Stream &st, uint8_t *out, size_t room);
 
     // Responses (h2_gate_responses.cpp)
@@ -113,10 +117,10 @@ private:
     H2Session m_upstream { H2Session::Role::Client, *this };
     std::map<int32_t, std::unique_ptr<H2Stream>> m_streams; // by the sandbox's stream ID
     std::map<int32_t, int32_t> m_byUpstream; // the upstream's stream ID → the sandbox's
-    std::string m_fromClient, m_fromUpstream;
     ByteQueue m_toClient, m_toUpstream;
     bool m_upstreamOver = false; // no new stream goes upstream
     bool m_finished = false;
+    bool m_pumpScheduled = false;
     std::unique_ptr<QSocketNotifier> m_clientRead, m_clientWrite, m_upstreamRead, m_upstreamWrite;
     QTimer m_redactorFlush; // a response's held-back bytes go out when it pauses
 };

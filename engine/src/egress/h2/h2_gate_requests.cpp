@@ -5,6 +5,7 @@
 
 #include "egress/egress_service.h"
 #include "egress/gate_shared.h"
+#include "egress/http_request_framer.h"
 #include "egress/inspection.h"
 #include "egress/rule_matcher.h"
 #include "egress/sandbox_egress.h"
@@ -56,7 +57,7 @@ void H2Gate::decide(H2Stream &st)
                 self->allow(asked);
             else
                 self->answer(asked, 403, refusal);
-            self->pump();
+            self->schedulePump();
         });
 }
 
@@ -111,13 +112,11 @@ void H2Gate::injectThenSend(H2Stream &st)
             QStringList names;
             for (const std::string &name : outcome.secretNames)
                 names.append(fromStd(name));
-            for (const std::string &value : outcome.sentValues) {
+            for (const std::string &value : outcome.sentValues)
                 st.redactor.addValue(value);
-                st.injectedValues.push_back(value);
-            }
             st.log->injectedNext(names);
             self->send(st);
-            self->pump();
+            self->schedulePump();
         });
 }
 
@@ -147,10 +146,12 @@ void H2Gate::send(H2Stream &st, const QString &note)
     }
     QStringList notes { note, placeholderNote(st) };
     notes.removeAll(QString());
+    const H2Fields fields = st.request.upstreamFields(m_conn);
+    st.log->headersNext(headerLines(masked(st, fields)));
     st.log->opened(fromStd(st.request.summary()), st.rule, m_upstreamDescription,
         notes.join(QStringLiteral("; ")));
     const bool hasBody = !st.requestEnded || !st.toUpstream.empty();
-    const int32_t id = m_upstream.submitRequest(st.request.upstreamFields(m_conn), hasBody);
+    const int32_t id = m_upstream.submitRequest(fields, hasBody);
     if (id < 0) {
         st.log->undelivered();
         st.log->failed(QStringLiteral("the upstream takes no new stream (%1)")
@@ -195,7 +196,30 @@ void H2Gate::failBeforeSending(H2Stream &st, const QString &problem)
     answer(st, 502,
         QStringLiteral(
             "not sent: a secret the rule uses could not be had (Paddock's egress log says why)"));
-    pump();
+    schedulePump();
+}
+
+// Trailers may not carry what the head could not: a field some servers
+// act on instead of the method or path, where rules decide by them.
+void H2Gate::requestTrailersRead(H2Stream &st)
+{
+    st.requestEnded = true;
+    const QList<EgressRule> &rules = m_sandbox.service().orderedRules(m_sandbox.sandboxId());
+    std::string field;
+    for (const auto &[name, value] : st.requestTrailers)
+        if (isOverrideField(name)) field = name;
+    if (field.empty() || !dependsOnHttpRequest(rules, m_dest)) {
+        if (st.upstream) m_upstream.resumeBody(st.upstream);
+        return;
+    }
+    const QString why
+        = QStringLiteral("its trailers carry the %1 field, which some servers act on instead of "
+                         "the method and path the rules decided")
+              .arg(fromStd(field));
+    if (st.stage != H2Stream::Stage::Sent) return answer(st, 400, why);
+    st.log->failed(QStringLiteral("cut off: ") + why); // its body never ends upstream
+    m_upstream.reset(st.upstream, NGHTTP2_CANCEL);
+    m_client.reset(st.client, NGHTTP2_REFUSED_STREAM);
 }
 
 H2Events::Body H2Gate::readRequestBody(H2Stream &st, uint8_t *out, size_t room)

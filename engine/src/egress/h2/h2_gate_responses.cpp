@@ -36,7 +36,7 @@ void H2Gate::responseBlockRead(H2Stream &st, bool endStream)
     }
     st.responded = true;
     st.responseEnded = endStream;
-    st.log->responded(status);
+    st.log->responded(status, headerLines(fields));
     m_client.submitResponse(st.client, fields, !endStream);
 }
 
@@ -72,15 +72,10 @@ void H2Gate::flushRedactors()
 
 H2Fields H2Gate::masked(const H2Stream &st, H2Fields fields) const
 {
-    if (st.injectedValues.empty()) return fields;
-    for (auto &field : fields) {
-        SecretRedactor redactor;
-        for (const std::string &value : st.injectedValues)
-            redactor.addValue(value);
-        std::string out;
-        redactor.feed(field.second, out);
-        redactor.flush(out);
-        field.second = std::move(out);
+    if (!st.redactor.active()) return fields;
+    for (auto &field : fields) { // names too: an upstream may echo a value as one
+        field.first = st.redactor.masked(field.first);
+        field.second = st.redactor.masked(field.second);
     }
     return fields;
 }

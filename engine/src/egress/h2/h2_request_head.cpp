@@ -49,6 +49,10 @@ std::string H2RequestHead::check(const GateConnection &conn)
 {
     if (!m_problem.empty()) return m_problem;
     if (m_method.empty()) return "a request without :method";
+    // Rules name methods in upper case; a server that reads "delete" as
+    // DELETE would run what a rule refused.
+    if (std::any_of(m_method.begin(), m_method.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+        return "the method '" + printableText(m_method) + "' is not in upper case";
     if (m_method == "CONNECT")
         return "CONNECT inside HTTP/2 is not relayed through an inspect rule";
     if (m_scheme != "https") return "the :scheme of a request over TLS must be https";

@@ -226,6 +226,7 @@ ssize_t H2Session::readBodyCallback(nghttp2_session *session, int32_t stream, ui
 {
     H2Session &s = sessionOf(self);
     const H2Events::Body body = s.m_events.readBody(s, stream, buf, length);
+    if (body.fail) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
     if (body.waiting && body.copied == 0) return NGHTTP2_ERR_DEFERRED;
     if (body.ended) {
         *flags |= NGHTTP2_DATA_FLAG_EOF;

@@ -57,6 +57,7 @@ public:
         bool waiting = false; // nothing to send now; resumeBody() once there is
         bool ended = false; // the last bytes of the body
         const H2Fields *trailers = nullptr; // sent after it, when it ended
+        bool fail = false; // the stream is reset instead
     };
     // The next bytes of a body Paddock sends on `stream`, copied into `out`.
     virtual Body readBody(H2Session &s, int32_t stream, uint8_t *out, size_t room) = 0;
@@ -68,8 +69,8 @@ public:
 
     // Per stream and per connection, what a peer may send before the gate
     // has passed it on: the most either side of one connection holds.
-    static constexpr int32_t kStreamWindow = 1 << 20;
-    static constexpr int32_t kConnectionWindow = 4 << 20;
+    static constexpr int32_t kStreamWindow = 256 << 10;
+    static constexpr int32_t kConnectionWindow = 1 << 20;
     static constexpr uint32_t kMaxConcurrentStreams = 100;
 
     H2Session(Role role, H2Events &events);

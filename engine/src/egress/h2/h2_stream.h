@@ -54,8 +54,7 @@ struct H2Stream {
     bool responseEnded = false;
     H2Fields responseTrailers;
     size_t unconsumed = 0; // upstream DATA bytes not yet handed to the sandbox's side
-    SecretRedactor redactor; // the values injected, masked in the body
-    std::vector<std::string> injectedValues; // the same, for the response's fields
+    SecretRedactor redactor; // the values injected, masked in what comes back
 
     bool clientClosed = false, upstreamClosed = false;
 };

@@ -45,9 +45,34 @@ void SecretRedactor::feed(std::string_view in, std::string &out)
     out.append(m_tail);
     out.append(in);
     mask(out, start);
+    maskContinuation(out, start);
     const size_t keep = heldTail(std::string_view(out).substr(start));
     m_tail.assign(out, out.size() - keep, keep);
     out.resize(out.size() - keep);
+    // Bytes went out past the flushed ones: a value begun there has ended by now.
+    if (out.size() > start) m_flushed.clear();
+}
+
+// A value whose start went out at a flush (a pause) has the rest of it
+// masked when it comes: what left cannot be taken back, but the sandbox
+// never sees more of a value than a pause let through (under kMinLength
+// bytes: a longer start is masked by flush itself).
+void SecretRedactor::maskContinuation(std::string &out, size_t start)
+{
+    if (m_flushed.empty()) return;
+    const std::string_view fresh = std::string_view(out).substr(start);
+    for (const std::string &v : m_values) {
+        for (size_t n = std::min(m_flushed.size(), v.size() - 1); n >= 1; --n) {
+            const std::string_view begun = std::string_view(v).substr(0, n),
+                                   rest = std::string_view(v).substr(n);
+            if (std::string_view(m_flushed).ends_with(begun) && fresh.starts_with(rest)) {
+                std::fill(out.begin() + std::ptrdiff_t(start),
+                    out.begin() + std::ptrdiff_t(start + rest.size()), '*');
+                ++m_masked;
+                break;
+            }
+        }
+    }
 }
 
 // At the end of what comes back, a value cut short (an upstream that
@@ -55,17 +80,32 @@ void SecretRedactor::feed(std::string_view in, std::string &out)
 // start of a secret is as much the secret as its whole.
 void SecretRedactor::flush(std::string &out)
 {
+    if (m_values.empty()) return; // nothing is ever held
     size_t cut = 0;
     for (const std::string &v : m_values)
         for (size_t n = std::min(m_tail.size(), v.size() - 1); n >= kMinLength && n > cut; --n)
-            if (std::string_view(m_tail).substr(m_tail.size() - n) == std::string_view(v).substr(0, n)) {
+            if (std::string_view(m_tail).substr(m_tail.size() - n)
+                == std::string_view(v).substr(0, n)) {
                 cut = n;
                 break;
             }
+    m_flushed += m_tail; // as it was, for maskContinuation
+    if (m_flushed.size() >= m_values.front().size())
+        m_flushed.erase(0, m_flushed.size() - (m_values.front().size() - 1));
     std::fill(m_tail.end() - std::ptrdiff_t(cut), m_tail.end(), '*');
     m_masked += cut > 0;
     out += m_tail;
     m_tail.clear();
+}
+
+std::string SecretRedactor::masked(std::string_view text) const
+{
+    SecretRedactor whole;
+    whole.m_values = m_values;
+    std::string out;
+    whole.feed(text, out);
+    whole.flush(out);
+    return out;
 }
 
 } // namespace paddock::egress

@@ -11,6 +11,9 @@
 // kMinLength are not masked (they would mask ordinary text, and are no
 // credential).
 //
+// A flush while the stream goes on (a pause) lets the held bytes go; a
+// value they began is masked from where it continues.
+//
 // Not seen: a value the upstream sends transformed (compressed, encoded,
 // split across chunk framing or WebSocket frames).
 //
@@ -33,6 +36,8 @@ public:
     void feed(std::string_view in, std::string &out);
     // Appends what is held back (no more bytes will come for now).
     void flush(std::string &out);
+    // A whole text with every value masked, apart from the stream.
+    std::string masked(std::string_view text) const;
     size_t held() const { return m_tail.size(); }
     // How many values were masked so far.
     size_t masked() const { return m_masked; }
@@ -41,9 +46,11 @@ private:
     // How many bytes at the end of `s` to hold back until more come.
     size_t heldTail(std::string_view s) const;
     void mask(std::string &s, size_t from); // from `from` on
+    void maskContinuation(std::string &out, size_t start);
 
     std::vector<std::string> m_values; // longest first
     std::string m_tail;
+    std::string m_flushed; // the last bytes a flush let go, unmasked: a value may go on from them
     size_t m_masked = 0;
 };
 
