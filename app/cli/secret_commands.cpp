@@ -83,7 +83,9 @@ QString sourceText(const QJsonObject &o)
 {
     if (o.contains(QStringLiteral("problem")))
         return QStringLiteral("stored, UNUSABLE: ") + o.value(QStringLiteral("problem")).toString();
-    if (!o.contains(QStringLiteral("command"))) return QStringLiteral("stored");
+    if (!o.contains(QStringLiteral("command")))
+        return o.value(QStringLiteral("keptIn")).toString() == QLatin1String("keyring") ? QStringLiteral("stored in the keyring")
+                                                                                        : QStringLiteral("stored");
     const int ttl = o.value(QStringLiteral("ttl")).toInt();
     return ttl > 0 ? QStringLiteral("command, output reused %1 s").arg(ttl)
                    : QStringLiteral("command, run at each use");

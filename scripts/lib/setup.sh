@@ -9,7 +9,7 @@ PADDOCK_BUILD_DIR=$PADDOCK_ROOT/build/$PADDOCK_PRESET
 # What the build needs.
 BUILD_PACKAGES=(cmake ninja-build ccache g++ pkg-config qt6-base-dev libboost-dev
                 libexpected-dev libssl-dev libsqlite3-dev libseccomp-dev libnftables-dev qt6-webengine-dev qt6-webchannel-dev
-                qt6-declarative-dev libnghttp2-dev)
+                qt6-declarative-dev libnghttp2-dev libsecret-1-dev)
 # What the app needs at run time beyond the libraries the -dev packages pull
 # in: Mesa for Qt WebEngine's rendering, a monospace font for terminals, and
 # the SVG plugins that draw the bundled icons.
@@ -17,7 +17,8 @@ RUNTIME_PACKAGES=(libgl1-mesa-dri fonts-dejavu-core libqt6svg6)
 # What the tests run: tools used inside sandboxes (they come from the host's
 # /usr; git with its http-backend for inspected git clones), and
 # runuser/useradd for the unprivileged pass.
-TEST_PACKAGES=(procps python3 bash util-linux passwd findutils iproute2 mount curl netcat-openbsd openssl nftables dbus-daemon git nodejs)
+TEST_PACKAGES=(procps python3 bash util-linux passwd findutils iproute2 mount curl netcat-openbsd openssl nftables dbus-daemon git nodejs
+               gnome-keyring libsecret-tools)
 # What the fuzz preset builds with: clang and its libFuzzer runtime.
 FUZZ_PACKAGES=(clang libclang-rt-dev)
 

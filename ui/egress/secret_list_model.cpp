@@ -12,7 +12,8 @@ namespace {
 
 QString sourceText(const SecretInfo &s)
 {
-    if (s.source == SecretSource::Stored) return SecretListModel::tr("stored value");
+    if (s.source == SecretSource::Stored)
+        return s.inKeyring ? SecretListModel::tr("stored in the keyring") : SecretListModel::tr("stored value");
     return SecretListModel::tr("command: %1").arg(displayText(s.command));
 }
 

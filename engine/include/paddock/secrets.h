@@ -16,7 +16,7 @@
 namespace paddock {
 
 enum class SecretSource {
-    Stored, // a value given once, kept in the user's secret file (0600)
+    Stored, // a value given once, kept in the desktop's keyring, else the user's secret file (0600)
     Command, // a host command's output at use time (a password manager)
 };
 
@@ -28,6 +28,7 @@ struct SecretInfo {
     SecretSource source = SecretSource::Stored;
     QString command; // Command: run by the engine with `sh -c`, on the host
     int ttlSeconds = 0; // Command: how long one output is reused
+    bool inKeyring = false; // Stored: in the desktop's keyring (Secret Service), not the file
     QDateTime createdAt;
     QDateTime updatedAt;
     // Set when the value cannot be had ("its value is not in …: set it again").

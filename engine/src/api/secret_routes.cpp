@@ -21,6 +21,8 @@ QJsonObject toJson(const SecretInfo &s)
         { QStringLiteral("createdAt"), s.createdAt.toString(Qt::ISODateWithMs) },
         { QStringLiteral("updatedAt"), s.updatedAt.toString(Qt::ISODateWithMs) } };
     if (!s.problem.isEmpty()) o.insert(QStringLiteral("problem"), s.problem);
+    if (s.source == SecretSource::Stored)
+        o.insert(QStringLiteral("keptIn"), s.inKeyring ? QStringLiteral("keyring") : QStringLiteral("file"));
     if (s.source == SecretSource::Command) {
         o.insert(QStringLiteral("command"), s.command);
         o.insert(QStringLiteral("ttl"), s.ttlSeconds);

@@ -4,6 +4,7 @@
 
 #include "egress/inject/placeholder_scanner.h"
 
+#include <QDebug>
 #include <QRandomGenerator>
 
 namespace paddock::secrets {
@@ -23,8 +24,15 @@ Result<void> checkName(const QString &name)
 
 } // namespace
 
+SecretVault::SecretVault(store::SecretStore &meta, const QString &dir)
+    : m_meta(meta)
+    , m_file(dir)
+{
+    if (qEnvironmentVariable("PADDOCK_SECRET_STORE") != QLatin1String("file")) m_keyring.emplace(dir);
+}
+
 Result<SecretInfo> SecretVault::save(
-    const QString &name, SecretSource source, const QString &command, int ttlSeconds)
+    const QString &name, SecretSource source, const QString &command, int ttlSeconds, bool inKeyring)
 {
     auto existing = m_meta.find(name);
     if (!existing) return tl::unexpected(existing.error());
@@ -33,6 +41,7 @@ Result<SecretInfo> SecretVault::save(
     info.source = source;
     info.command = command;
     info.ttlSeconds = ttlSeconds;
+    info.inKeyring = inKeyring;
     info.updatedAt = QDateTime::currentDateTimeUtc();
     info.createdAt = *existing ? (*existing)->createdAt : info.updatedAt;
     if (auto r = m_meta.save(info); !r) return tl::unexpected(r.error());
@@ -51,10 +60,49 @@ Result<SecretInfo> SecretVault::setValue(const QString &name, const QByteArray &
             QStringLiteral("secret %1: the value is larger than %2 bytes")
                 .arg(name)
                 .arg(kMaxSecretBytes));
-    // The value first: a name in the database always has its value.
-    if (auto r = m_file.setValue(name, value); !r)
-        return tl::unexpected(r.error().withContext(QStringLiteral("secret %1").arg(name)));
-    return save(name, SecretSource::Stored, {}, 0);
+    // The value first: a name in the database always has its value. In
+    // the keyring when one answers (then not in the file), else the file.
+    m_fromKeyring.remove(name);
+    bool inKeyring = false;
+    if (m_keyring) {
+        auto stored = m_keyring->store(name, value);
+        inKeyring = bool(stored);
+        if (!stored) // the reason, never the value
+            qInfo().noquote() << QStringLiteral("secret %1: kept in %2 (%3)").arg(name, m_file.path(), stored.error().message);
+    }
+    if (inKeyring) {
+        if (auto r = m_file.remove(name); !r)
+            return tl::unexpected(r.error().withContext(QStringLiteral("secret %1").arg(name)));
+    } else {
+        if (auto r = m_file.setValue(name, value); !r)
+            return tl::unexpected(r.error().withContext(QStringLiteral("secret %1").arg(name)));
+        if (m_keyring) (void)m_keyring->remove(name); // an older value there must not outlive this one
+    }
+    auto info = save(name, SecretSource::Stored, {}, 0, inKeyring);
+    return info;
+}
+
+// Where a stored secret's value is: the keyring (read once per engine run)
+// or the file.
+Result<std::optional<QByteArray>> SecretVault::storedValue(const SecretInfo &info)
+{
+    if (!info.inKeyring) return m_file.value(info.name);
+    if (auto cached = m_fromKeyring.constFind(info.name); cached != m_fromKeyring.constEnd())
+        return std::optional<QByteArray>(*cached);
+    if (!m_keyring)
+        return fail(ErrorCode::Io,
+            QStringLiteral("its value is in the keyring, and PADDOCK_SECRET_STORE=file keeps Paddock from asking it"));
+    auto value = m_keyring->lookup(info.name);
+    if (value && *value) m_fromKeyring.insert(info.name, **value);
+    return value;
+}
+
+Result<void> SecretVault::forgetStoredValue(const QString &name)
+{
+    m_fromKeyring.remove(name);
+    if (auto r = m_file.remove(name); !r) return r;
+    if (m_keyring) return m_keyring->remove(name);
+    return {};
 }
 
 void SecretVault::setCommand(
@@ -83,7 +131,7 @@ void SecretVault::onCheckedCommand(const QString &name, const QString &command, 
     if (!value) return done(tl::unexpected(value.error().withContext(QStringLiteral("not saved"))));
     // A stored value the name had is no longer wanted: gone first, so the
     // name never points at a value it no longer means.
-    if (auto r = m_file.remove(name); !r) return done(tl::unexpected(r.error()));
+    if (auto r = forgetStoredValue(name); !r) return done(tl::unexpected(r.error()));
     auto info = save(name, SecretSource::Command, command, ttlSeconds);
     if (info && ttlSeconds > 0)
         m_outputs.insert(name, CachedOutput { *value, QDeadlineTimer(qint64(ttlSeconds) * 1000) });
@@ -96,19 +144,19 @@ Result<QList<SecretInfo>> SecretVault::list()
     if (!all) return all;
     for (SecretInfo &info : *all) {
         if (info.source != SecretSource::Stored) continue;
-        auto value = m_file.value(info.name);
+        auto value = storedValue(info);
         if (!value)
             info.problem = value.error().message;
         else if (!*value)
-            info.problem
-                = QStringLiteral("its value is not in %1: set it again").arg(m_file.path());
+            info.problem = QStringLiteral("its value is not in %1: set it again")
+                               .arg(info.inKeyring ? QStringLiteral("the keyring") : m_file.path());
     }
     return all;
 }
 
 Result<void> SecretVault::remove(const QString &name)
 {
-    if (auto r = m_file.remove(name); !r)
+    if (auto r = forgetStoredValue(name); !r)
         return tl::unexpected(
             r.error().withContext(QStringLiteral("secret %1 is kept").arg(name.left(80))));
     m_outputs.remove(name);
@@ -155,12 +203,12 @@ void SecretVault::resolve(const QString &name, Callback<QByteArray> done)
         return done(
             fail(ErrorCode::NotFound, QStringLiteral("no secret named '%1'").arg(name.left(80))));
     if ((*info)->source == SecretSource::Stored) {
-        auto value = m_file.value(name);
+        auto value = storedValue(**info);
         if (!value) return done(tl::unexpected(value.error()));
         if (!*value)
             return done(fail(ErrorCode::NotFound,
                 QStringLiteral("secret %1 has no value in %2: set it again")
-                    .arg(name, m_file.path())));
+                    .arg(name, (*info)->inKeyring ? QStringLiteral("the keyring") : m_file.path())));
         return done(**value);
     }
     const auto cached = m_outputs.constFind(name);

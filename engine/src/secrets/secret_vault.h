@@ -1,13 +1,19 @@
 // Where the engine keeps and finds secrets: names and sources in the
-// database (store/secret_store.h), stored values in the user's secret file
-// (secret_file.h), command outputs fetched at use time and reused for the
-// secret's TTL (secret_command.h). Only resolve() ever yields a value, and
-// only the egress proxy calls it, to send that value upstream.
+// database (store/secret_store.h), stored values in the desktop's keyring
+// where a Secret Service answers (secret_keyring.h), else in the user's
+// secret file (secret_file.h), command outputs fetched at use time and
+// reused for the secret's TTL (secret_command.h). Only resolve() ever
+// yields a value, and only the egress proxy calls it, to send that value
+// upstream.
+//
+// PADDOCK_SECRET_STORE=file keeps every value in the file (the keyring is
+// not asked); the database says for each secret where its value went.
 //
 // Thread ownership: the engine thread.
 #pragma once
 
 #include "secret_file.h"
+#include "secret_keyring.h"
 #include "store/secret_store.h"
 
 #include "paddock/engine.h"
@@ -24,11 +30,8 @@ namespace paddock::secrets {
 
 class SecretVault {
 public:
-    SecretVault(store::SecretStore &meta, const QString &dir)
-        : m_meta(meta)
-        , m_file(dir)
-    {
-    }
+    // `dir`: the secrets directory (its file, and the keyring items' tag).
+    SecretVault(store::SecretStore &meta, const QString &dir);
 
     // Stores a value (replacing what the name had, a command too).
     Result<SecretInfo> setValue(const QString &name, const QByteArray &value);
@@ -56,8 +59,8 @@ public:
     int commandRuns(const QString &name) const { return m_runs.value(name); }
 
 private:
-    Result<SecretInfo> save(
-        const QString &name, SecretSource source, const QString &command, int ttlSeconds);
+    Result<SecretInfo> save(const QString &name, SecretSource source, const QString &command, int ttlSeconds,
+        bool inKeyring = false);
     void onCommandDone(const QString &name, int ttlSeconds, const Result<QByteArray> &value);
     void onCheckedCommand(const QString &name, const QString &command, int ttlSeconds,
         const Result<QByteArray> &value, const Callback<SecretInfo> &done);
@@ -66,8 +69,13 @@ private:
         QByteArray value;
         QDeadlineTimer fresh;
     };
+    Result<std::optional<QByteArray>> storedValue(const SecretInfo &info);
+    Result<void> forgetStoredValue(const QString &name);
+
     store::SecretStore &m_meta;
     SecretFile m_file;
+    std::optional<SecretKeyring> m_keyring; // none: PADDOCK_SECRET_STORE=file
+    QHash<QString, QByteArray> m_fromKeyring; // read once, then kept: no D-Bus trip per request
     QHash<QString, CachedOutput> m_outputs;
     QHash<QString, QList<Callback<QByteArray>>> m_waiting; // by name, while its command runs
     QHash<QString, int> m_runs;

@@ -4,6 +4,8 @@ namespace paddock::store {
 
 namespace {
 
+constexpr const char *kInKeyring = "keyring";
+
 constexpr const char *kSelect
     = "SELECT name, source, command, ttl_seconds, created_at, updated_at FROM secrets";
 
@@ -11,7 +13,9 @@ SecretInfo readSecret(const Statement &s)
 {
     SecretInfo info;
     info.name = s.text(0);
-    info.source = secretSourceFromName(s.text(1)).value_or(SecretSource::Stored);
+    // "keyring": a stored value the Secret Service keeps (the source column says where).
+    info.inKeyring = s.text(1) == QLatin1String(kInKeyring);
+    info.source = info.inKeyring ? SecretSource::Stored : secretSourceFromName(s.text(1)).value_or(SecretSource::Stored);
     info.command = s.text(2);
     info.ttlSeconds = int(s.integer(3));
     info.createdAt = QDateTime::fromMSecsSinceEpoch(s.integer(4), Qt::UTC);
@@ -42,7 +46,8 @@ Result<void> SecretStore::save(const SecretInfo &info)
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET source = excluded.source, "
         "command = excluded.command, ttl_seconds = excluded.ttl_seconds, updated_at = "
         "excluded.updated_at",
-        info.name, secretSourceName(info.source), info.command, qint64(info.ttlSeconds),
+        info.name, info.inKeyring ? QString::fromLatin1(kInKeyring) : secretSourceName(info.source), info.command,
+        qint64(info.ttlSeconds),
         info.createdAt.toMSecsSinceEpoch(), info.updatedAt.toMSecsSinceEpoch());
 }
 
