@@ -12,7 +12,9 @@ usage: inspect_bench.py PADDOCK SANDBOX [MIB] [REQUESTS] [TRIALS]
 Each figure is the median of TRIALS runs, inspected and tunnelled
 interleaved so both see the same machine.
 """
-import http.server, json, os, socketserver, ssl, statistics, subprocess, sys, tempfile, threading
+import http.server, socketserver, ssl, sys, tempfile, threading
+
+import bench_tls
 
 PADDOCK, SANDBOX = sys.argv[1], sys.argv[2]
 MIB = int(sys.argv[3]) if len(sys.argv) > 3 else 1024
@@ -76,30 +78,16 @@ print(json.dumps({"lat": lat, "big_s": big, "big_bytes": total}))
 
 
 def paddock(*args, stdin=None):
-    subprocess.run([PADDOCK, *args], check=True, stdout=subprocess.DEVNULL, input=stdin)
-
-
-def make_ca(work):
-    script = f"""set -e; cd {work}
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -subj '/CN=Bench CA' -days 2 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout leaf.key -out leaf.csr -subj '/CN=bench' 2>/dev/null
-printf 'subjectAltName=DNS:inspected.bench,DNS:tunnelled.bench\\n' > ext
-openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out leaf.pem -days 2 -extfile ext 2>/dev/null
-"""
-    subprocess.run(["bash", "-c", script], check=True)
+    bench_tls.paddock(PADDOCK, *args, stdin=stdin)
 
 
 def run_client(host, ca):
-    run = subprocess.run([PADDOCK, "exec", SANDBOX, "--", "python3", "-c", CLIENT, host, str(REQUESTS), ca],
-                         capture_output=True, text=True)
-    if run.returncode != 0:
-        sys.exit(f"the client failed against {host}: {run.stderr}")
-    return json.loads(run.stdout)
+    return bench_tls.run_in_sandbox(PADDOCK, SANDBOX, ["python3", "-c", CLIENT, host, str(REQUESTS), ca], host)
 
 
 def main():
     work = tempfile.mkdtemp()
-    make_ca(work)
+    bench_tls.make_ca(work, ["inspected.bench", "tunnelled.bench"])
     server = Server(("127.0.0.1", 0), Handler)
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(f"{work}/leaf.pem", f"{work}/leaf.key")
@@ -119,24 +107,8 @@ def main():
         for host in runs:
             runs[host].append(run_client(host, open(f"{work}/ca.pem").read()))
 
-    def p50_ms(r):
-        return statistics.median(r["lat"]) * 1000
-
-    def rps(r):
-        return len(r["lat"]) / sum(r["lat"])
-
-    def gibps(r):
-        assert r["big_bytes"] == MIB << 20, r["big_bytes"]
-        return (MIB / 1024) / r["big_s"]
-
-    t, i = runs["tunnelled.bench"], runs["inspected.bench"]
-    print(f"{'HTTP/1.1 over TLS, median of ' + str(TRIALS):<40} {'tunnelled':>12} {'inspected':>12}")
-    tp, ip = statistics.median(map(p50_ms, t)), statistics.median(map(p50_ms, i))
-    print(f"{'request latency, p50 (keep-alive)':<40} {tp:>9.3f} ms {ip:>9.3f} ms  +{ip - tp:.3f} ms")
-    tr, ir = statistics.median(map(rps, t)), statistics.median(map(rps, i))
-    print(f"{'requests/s, one connection':<40} {tr:>12.0f} {ir:>12.0f}  {ir / tr:.0%}")
-    tg, ig = statistics.median(map(gibps, t)), statistics.median(map(gibps, i))
-    print(f"{f'{MIB / 1024:g} GiB download':<40} {tg:>7.2f} GiB/s {ig:>7.2f} GiB/s  {ig / tg:.0%}")
-
+    bench_tls.print_comparison("HTTP/1.1 over TLS", runs["tunnelled.bench"], runs["inspected.bench"], MIB,
+                               "request latency, p50 (keep-alive)", "requests/s, one connection",
+                               lambda r: len(r["lat"]) / sum(r["lat"]))
 
 main()

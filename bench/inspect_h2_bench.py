@@ -14,7 +14,9 @@ usage: inspect_h2_bench.py PADDOCK SANDBOX [MIB] [REQUESTS] [TRIALS]
 Each figure is the median of TRIALS runs, inspected and tunnelled
 interleaved so both see the same machine.
 """
-import json, os, statistics, subprocess, sys, tempfile
+import subprocess, sys, tempfile
+
+import bench_tls
 
 PADDOCK, SANDBOX = sys.argv[1], sys.argv[2]
 MIB = int(sys.argv[3]) if len(sys.argv) > 3 else 1024
@@ -73,30 +75,16 @@ const get = (path) => new Promise((ok, fail) => {
 
 
 def paddock(*args, stdin=None):
-    subprocess.run([PADDOCK, *args], check=True, stdout=subprocess.DEVNULL, input=stdin)
-
-
-def make_ca(work):
-    script = f"""set -e; cd {work}
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -subj '/CN=Bench CA' -days 2 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout leaf.key -out leaf.csr -subj '/CN=bench' 2>/dev/null
-printf 'subjectAltName=DNS:inspected-h2.bench,DNS:tunnelled-h2.bench\\n' > ext
-openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out leaf.pem -days 2 -extfile ext 2>/dev/null
-"""
-    subprocess.run(["bash", "-c", script], check=True)
+    bench_tls.paddock(PADDOCK, *args, stdin=stdin)
 
 
 def run_client(host, ca):
-    run = subprocess.run([PADDOCK, "exec", SANDBOX, "--", "node", "-e", CLIENT, host, str(REQUESTS), ca],
-                         capture_output=True, text=True)
-    if run.returncode != 0:
-        sys.exit(f"the client failed against {host}: {run.stderr}")
-    return json.loads(run.stdout)
+    return bench_tls.run_in_sandbox(PADDOCK, SANDBOX, ["node", "-e", CLIENT, host, str(REQUESTS), ca], host)
 
 
 def main():
     work = tempfile.mkdtemp()
-    make_ca(work)
+    bench_tls.make_ca(work, ["inspected-h2.bench", "tunnelled-h2.bench"])
     server = subprocess.Popen(["node", "-e", SERVER, f"{work}/leaf.pem", f"{work}/leaf.key", str(MIB)],
                               stdout=subprocess.PIPE, text=True)
     try:
@@ -116,24 +104,8 @@ def main():
     finally:
         server.kill()
 
-    def p50_ms(r):
-        return statistics.median(r["lat"]) * 1000
-
-    def rps(r):
-        return len(r["lat"]) / r["parallel_s"]
-
-    def gibps(r):
-        assert r["big_bytes"] == MIB << 20, r["big_bytes"]
-        return (MIB / 1024) / r["big_s"]
-
-    t, i = runs["tunnelled-h2.bench"], runs["inspected-h2.bench"]
-    print(f"{'HTTP/2 over TLS, median of ' + str(TRIALS):<40} {'tunnelled':>12} {'inspected':>12}")
-    tp, ip = statistics.median(map(p50_ms, t)), statistics.median(map(p50_ms, i))
-    print(f"{'request latency, p50 (one stream at once)':<40} {tp:>9.3f} ms {ip:>9.3f} ms  +{ip - tp:.3f} ms")
-    tr, ir = statistics.median(map(rps, t)), statistics.median(map(rps, i))
-    print(f"{'requests/s, all streams at once':<40} {tr:>12.0f} {ir:>12.0f}  {ir / tr:.0%}")
-    tg, ig = statistics.median(map(gibps, t)), statistics.median(map(gibps, i))
-    print(f"{f'{MIB / 1024:g} GiB download':<40} {tg:>7.2f} GiB/s {ig:>7.2f} GiB/s  {ig / tg:.0%}")
-
+    bench_tls.print_comparison("HTTP/2 over TLS", runs["tunnelled-h2.bench"], runs["inspected-h2.bench"], MIB,
+                               "request latency, p50 (one stream at once)", "requests/s, all streams at once",
+                               lambda r: len(r["lat"]) / r["parallel_s"])
 
 main()

@@ -86,6 +86,20 @@ void exchange(H2Session &a, H2Session &b)
     QFAIL("the sessions never went quiet");
 }
 
+// A client session and a server session, as the gate's two sides face their peers.
+struct Connection {
+    Recorder clientSide, serverSide;
+    H2Session client { H2Session::Role::Client, clientSide };
+    H2Session server { H2Session::Role::Server, serverSide };
+
+    int32_t post()
+    {
+        return client.submitRequest({ { ":method", "POST" }, { ":scheme", "https" },
+                                        { ":authority", "api.test" }, { ":path", "/up" } },
+            true);
+    }
+};
+
 } // namespace
 
 class TstEgressHttp2Units : public QObject {
@@ -212,13 +226,10 @@ private Q_SLOTS:
     // server session and its response back: what the gate relays.
     void aRequestWithBodyAndTrailersCrossesAndIsAnswered()
     {
-        Recorder clientSide, serverSide;
-        H2Session client(H2Session::Role::Client, clientSide),
-            server(H2Session::Role::Server, serverSide);
-        const int32_t id
-            = client.submitRequest({ { ":method", "POST" }, { ":scheme", "https" },
-                                       { ":authority", "api.test" }, { ":path", "/up" } },
-                true);
+        Connection c;
+        Recorder &clientSide = c.clientSide, &serverSide = c.serverSide;
+        H2Session &client = c.client, &server = c.server;
+        const int32_t id = c.post();
         QVERIFY(id > 0);
         clientSide.outgoing[id] = "hello body";
         clientSide.trailers[id] = { { "x-checksum", "abc" } };
@@ -241,13 +252,10 @@ private Q_SLOTS:
     // more than one stream window: the most a gate holds per stream.
     void theWindowHoldsTheSenderUntilBytesAreConsumed()
     {
-        Recorder clientSide, serverSide;
-        H2Session client(H2Session::Role::Client, clientSide),
-            server(H2Session::Role::Server, serverSide);
-        const int32_t id
-            = client.submitRequest({ { ":method", "POST" }, { ":scheme", "https" },
-                                       { ":authority", "api.test" }, { ":path", "/up" } },
-                true);
+        Connection c;
+        Recorder &clientSide = c.clientSide, &serverSide = c.serverSide;
+        H2Session &client = c.client, &server = c.server;
+        const int32_t id = c.post();
         clientSide.outgoing[id] = std::string(3 * size_t(H2Session::kStreamWindow), 'x');
         exchange(client, server);
         QCOMPARE(serverSide.data[id].size(), size_t(H2Session::kStreamWindow));

@@ -6,6 +6,7 @@
 // fall back to the 0600 file and a value left in the keyring is reported,
 // not silently lost.
 #include "test_support.h"
+#include "vault_fixture.h"
 
 #include "secrets/secret_vault.h"
 #include "store/database.h"
@@ -26,33 +27,6 @@ using namespace paddock::test;
 namespace {
 
 const QByteArray kValue = "kr_" + QByteArray("Qw7").repeated(10);
-
-struct VaultFixture {
-    TestDataDir data;
-    std::unique_ptr<store::Database> db;
-    std::unique_ptr<store::SecretStore> meta;
-    std::unique_ptr<secrets::SecretVault> vault;
-
-    VaultFixture() { reopen(); }
-    void reopen()
-    {
-        vault.reset();
-        meta.reset();
-        db.reset();
-        (void)data.paths().ensureExists();
-        db = std::move(*store::Database::open(data.paths().database()));
-        meta = std::make_unique<store::SecretStore>(*db);
-        vault = std::make_unique<secrets::SecretVault>(*meta, data.paths().secretsDir());
-    }
-    Result<QByteArray> resolve(const QString &name)
-    {
-        return await<QByteArray>([&](Callback<QByteArray> done) { vault->resolve(name, done); });
-    }
-    QByteArray fileContents()
-    {
-        return test::fileContents(data.paths().secretsDir() + QStringLiteral("/values.json"));
-    }
-};
 
 } // namespace
 
@@ -158,10 +132,7 @@ private Q_SLOTS:
         QCOMPARE(inKeyring(QStringLiteral("KR_GONE")), QByteArray());
 
         QVERIFY(fx.vault->setValue(QStringLiteral("KR_CMD"), "replaced-value-1"));
-        auto cmd = await<SecretInfo>([&](Callback<SecretInfo> done) {
-            fx.vault->setCommand(
-                QStringLiteral("KR_CMD"), QStringLiteral("echo from-command"), 0, done);
-        });
+        auto cmd = fx.setCommand(QStringLiteral("KR_CMD"), QStringLiteral("echo from-command"), 0);
         QVERIFY2(cmd, cmd ? "" : qPrintable(cmd.error().message));
         QCOMPARE(inKeyring(QStringLiteral("KR_CMD")), QByteArray());
     }

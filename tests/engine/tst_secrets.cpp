@@ -4,6 +4,7 @@
 // once others could read it; a command's output is fetched at use time,
 // reused for its TTL, and bounded in time and size.
 #include "test_support.h"
+#include "vault_fixture.h"
 
 #include "secrets/secret_command.h"
 #include "secrets/secret_vault.h"
@@ -46,30 +47,6 @@ QByteArray everythingButTheSecretFile(const TestDataDir &data)
     return all;
 }
 
-// A vault on its own database, as the engine makes one.
-struct VaultFixture {
-    TestDataDir data;
-    std::unique_ptr<store::Database> db;
-    std::unique_ptr<store::SecretStore> meta;
-    std::unique_ptr<secrets::SecretVault> vault;
-
-    VaultFixture()
-    {
-        (void)data.paths().ensureExists();
-        db = std::move(*store::Database::open(data.paths().database()));
-        meta = std::make_unique<store::SecretStore>(*db);
-        vault = std::make_unique<secrets::SecretVault>(*meta, data.paths().secretsDir());
-    }
-    Result<QByteArray> resolve(const QString &name)
-    {
-        return await<QByteArray>([&](Callback<QByteArray> done) { vault->resolve(name, done); });
-    }
-    Result<SecretInfo> setCommand(const QString &name, const QString &command, int ttl)
-    {
-        return await<SecretInfo>(
-            [&](Callback<SecretInfo> done) { vault->setCommand(name, command, ttl, done); });
-    }
-};
 
 const QByteArray kValue = "ghp_" + QByteArray("Zx9").repeated(12);
 
