@@ -60,14 +60,18 @@ QString logLine(const QJsonObject &e, bool withSandbox)
                             sandbox, e.value(QStringLiteral("verdict")).toString().leftJustified(10),
                             e.value(QStringLiteral("protocol")).toString().leftJustified(4), where);
     if (!e.value(QStringLiteral("request")).toString().isEmpty())
-        text += QStringLiteral("  ") + e.value(QStringLiteral("request")).toString();
+        text += QStringLiteral("  ") + e.value(QStringLiteral("request")).toString()
+            + (e.value(QStringLiteral("httpVersion")).toString().isEmpty() ? QString()
+                                                                           : u' ' + e.value(QStringLiteral("httpVersion")).toString());
     if (e.value(QStringLiteral("status")).toInt())
         text += QStringLiteral(" → %1").arg(e.value(QStringLiteral("status")).toInt());
     if (const QStringList secrets = QVariant(e.value(QStringLiteral("secrets")).toArray().toVariantList()).toStringList();
         !secrets.isEmpty())
         text += QStringLiteral("  injected %1").arg(secrets.join(QStringLiteral(", ")));
-    if (!e.value(QStringLiteral("rule")).toString().isEmpty())
-        text += QStringLiteral("  [%1]").arg(e.value(QStringLiteral("rule")).toString());
+    if (!e.value(QStringLiteral("rule")).toString().isEmpty()) // its ID: `egress move` and `rm` take it
+        text += e.value(QStringLiteral("ruleId")).toInteger()
+            ? QStringLiteral("  [#%1 %2]").arg(e.value(QStringLiteral("ruleId")).toInteger()).arg(e.value(QStringLiteral("rule")).toString())
+            : QStringLiteral("  [%1]").arg(e.value(QStringLiteral("rule")).toString());
     if (!e.value(QStringLiteral("reason")).toString().isEmpty())
         text += QStringLiteral("  ") + e.value(QStringLiteral("reason")).toString();
     if (!e.value(QStringLiteral("failure")).toString().isEmpty())

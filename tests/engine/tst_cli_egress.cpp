@@ -76,7 +76,7 @@ private Q_SLOTS:
         QCOMPARE(r.size(), 1);
         QCOMPARE(r[0].toObject().value(QStringLiteral("pattern")).toString(), QStringLiteral("api.test"));
         CliRun log = cli({ QStringLiteral("egress"), QStringLiteral("log"), QStringLiteral("e") });
-        QVERIFY2(log.out.contains("denied") && log.out.contains("allowed") && log.out.contains("[allow api.test:80]"), log.out.constData());
+        QVERIFY2(log.out.contains("denied") && log.out.contains("allowed") && log.out.contains("allow api.test:80]"), log.out.constData());
         CliRun json = cli({ QStringLiteral("egress"), QStringLiteral("log"), QStringLiteral("e"), QStringLiteral("--json"), QStringLiteral("--denied") });
         const QList<QByteArray> lines = json.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 1);

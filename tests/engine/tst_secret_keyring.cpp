@@ -157,6 +157,17 @@ private Q_SLOTS:
             [](const SecretInfo &s) { return s.name == QStringLiteral("KR_TOKEN"); });
         QVERIFY(entry != listed->end() && entry->inKeyring);
         QVERIFY2(entry->problem.contains(QStringLiteral("keyring")), qPrintable(entry->problem));
+        // What lives in the file is managed there, whatever the keyring says.
+        QVERIFY(fx.setCommand(QStringLiteral("FILE_CMD"), QStringLiteral("echo out"), 0));
+        QVERIFY(fx.vault->setValue(QStringLiteral("FILE_CMD"), "file-value-456"));
+        auto cmd = fx.setCommand(QStringLiteral("FILE_CMD"), QStringLiteral("echo out"), 0);
+        QVERIFY2(cmd, cmd ? "" : qPrintable(cmd.error().message));
+        auto removed = fx.vault->remove(QStringLiteral("FILE_TOKEN"));
+        QVERIFY2(removed, removed ? "" : qPrintable(removed.error().message));
+        QVERIFY(!fx.fileContents().contains("FILE_TOKEN"));
+        // A value in the keyring that cannot be reached is not half-removed.
+        QVERIFY(!fx.vault->remove(QStringLiteral("KR_TOKEN")));
+        QVERIFY(fx.meta->find(QStringLiteral("KR_TOKEN")).value().has_value());
     }
 };
 

@@ -76,7 +76,9 @@ Result<SecretInfo> SecretVault::setValue(const QString &name, const QByteArray &
     } else {
         if (auto r = m_file.setValue(name, value); !r)
             return tl::unexpected(r.error().withContext(QStringLiteral("secret %1").arg(name)));
-        if (m_keyring) (void)m_keyring->remove(name); // an older value there must not outlive this one
+        auto before = m_meta.find(name);
+        if (m_keyring && before && *before && (*before)->inKeyring)
+            (void)m_keyring->remove(name); // the older value there must not outlive this one
     }
     auto info = save(name, SecretSource::Stored, {}, 0, inKeyring);
     return info;
@@ -97,12 +99,20 @@ Result<std::optional<QByteArray>> SecretVault::storedValue(const SecretInfo &inf
     return value;
 }
 
+// Where the secret's value is recorded to be, and only there: a keyring
+// that does not answer must not stand in the way of a value in the file.
 Result<void> SecretVault::forgetStoredValue(const QString &name)
 {
+    auto info = m_meta.find(name);
+    if (!info) return tl::unexpected(info.error());
     m_fromKeyring.remove(name);
-    if (auto r = m_file.remove(name); !r) return r;
-    if (m_keyring) return m_keyring->remove(name);
-    return {};
+    if (*info && (*info)->inKeyring) {
+        if (!m_keyring)
+            return fail(ErrorCode::Io,
+                QStringLiteral("its value is in the keyring, and PADDOCK_SECRET_STORE=file keeps Paddock from asking it"));
+        return m_keyring->remove(name);
+    }
+    return m_file.remove(name);
 }
 
 void SecretVault::setCommand(
