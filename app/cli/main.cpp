@@ -64,9 +64,10 @@ constexpr Verb kVerbs[] = {
         "         secret placeholder NAME [--env]   a worthless stand-in for a tool that insists on\n"
         "         a token; the field an inject rule sets replaces it, and the log shows it elsewhere\n"
         "         values inspect rules inject into sandboxes' requests (egress inject);\n"
-        "         sandboxes never see them. set reads the value from stdin; it is kept in\n"
-        "         DATA_DIR/secrets/values.json (0600). --from-command runs CMD on the host, as "
-        "you,\n"
+        "         sandboxes never see them. set reads the value from stdin; it is kept in the\n"
+        "         desktop's keyring where one answers, else DATA_DIR/secrets/values.json (0600);\n"
+        "         ls says which (PADDOCK_SECRET_STORE=file, set for the engine: always the file).\n"
+        "         --from-command runs CMD on the host, as you,\n"
         "         when the value is needed (at most 30 s, 64 KiB), reusing it for --ttl S (0: each "
         "use)" },
     { "cp", cpCommand,

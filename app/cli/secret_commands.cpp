@@ -85,7 +85,7 @@ QString sourceText(const QJsonObject &o)
         return QStringLiteral("stored, UNUSABLE: ") + o.value(QStringLiteral("problem")).toString();
     if (!o.contains(QStringLiteral("command")))
         return o.value(QStringLiteral("keptIn")).toString() == QLatin1String("keyring") ? QStringLiteral("stored in the keyring")
-                                                                                        : QStringLiteral("stored");
+                                                                                        : QStringLiteral("stored in the file");
     const int ttl = o.value(QStringLiteral("ttl")).toInt();
     return ttl > 0 ? QStringLiteral("command, output reused %1 s").arg(ttl)
                    : QStringLiteral("command, run at each use");
