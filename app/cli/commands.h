@@ -46,6 +46,11 @@ int egressHandlerCommand(CliContext &ctx, const QStringList &args);
 int egressTryHandlerCommand(CliContext &ctx, const QStringList &args);
 // --port, --method and --path of `paddock egress allow|…|handler` into a rule's JSON.
 Result<void> putRuleScope(const CliArgs &a, QJsonObject &body);
+// The inspect rule a command would write again: same scope, pattern, port and request.
+std::optional<QJsonObject> sameInspectRule(CliContext &ctx, const QString &scope, const QJsonObject &wanted);
+// PUTs `body` over `existing` and moves it where --at says, if it says.
+Result<QJsonObject> rewriteRule(
+    CliContext &ctx, const CliArgs &a, const QString &scope, const QJsonObject &existing, const QJsonObject &body);
 // Warns on stderr about each of `names` that is not a secret yet.
 void warnAboutUnsetSecrets(CliContext &ctx, const QStringList &names);
 int secretCommand(CliContext &ctx, const QStringList &args);

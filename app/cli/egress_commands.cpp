@@ -170,6 +170,43 @@ Result<void> putRuleScope(const CliArgs &a, QJsonObject &body)
 
 // A rule may name a secret not set yet (it is set next); requests fail
 // until it is, so say so now rather than at the first 502.
+std::optional<QJsonObject> sameInspectRule(
+    CliContext &ctx, const QString &scope, const QJsonObject &wanted)
+{
+    auto r = ctx.api.call("GET",
+        QStringLiteral("/v1/egress/rules")
+            + (scope.isEmpty() ? QString()
+                               : QStringLiteral("?sandbox=")
+                        + QString::fromLatin1(QUrl::toPercentEncoding(scope))));
+    if (!r) return std::nullopt;
+    for (const QJsonValue &v : r->value(QStringLiteral("rules")).toArray()) {
+        const QJsonObject o = v.toObject();
+        if (o.value(QStringLiteral("action")).toString() == QLatin1String("inspect")
+            && o.value(QStringLiteral("pattern")) == wanted.value(QStringLiteral("pattern"))
+            && o.value(QStringLiteral("port")).toInt()
+                == wanted.value(QStringLiteral("port")).toInt()
+            && o.value(QStringLiteral("method")).toString()
+                == wanted.value(QStringLiteral("method")).toString()
+            && o.value(QStringLiteral("path")).toString()
+                == wanted.value(QStringLiteral("path")).toString())
+            return o;
+    }
+    return std::nullopt;
+}
+
+Result<QJsonObject> rewriteRule(
+    CliContext &ctx, const CliArgs &a, const QString &scope, const QJsonObject &existing, const QJsonObject &body)
+{
+    const QString id = QString::number(existing.value(QStringLiteral("id")).toInteger());
+    auto r = ctx.api.call("PUT", QStringLiteral("/v1/egress/rules/") + id, body);
+    if (!r || !a.values.contains(QStringLiteral("--at"))) return r;
+    auto moved = ctx.api.call("POST", QStringLiteral("/v1/egress/rules/") + id + QStringLiteral("/move"),
+        QJsonObject { { QStringLiteral("sandbox"), scope },
+            { QStringLiteral("position"), a.value(QStringLiteral("--at")).toInt() - 1 } });
+    if (!moved) return tl::unexpected(moved.error());
+    return r;
+}
+
 void warnAboutUnsetSecrets(CliContext &ctx, const QStringList &names)
 {
     auto secrets = ctx.api.call("GET", QStringLiteral("/v1/secrets"));
@@ -223,9 +260,25 @@ int addRuleCommand(CliContext &ctx, const QString &verb, const QStringList &args
         return usageError(ok.error().message);
     if (a.values.contains(QStringLiteral("--reason")))
         body.insert(QStringLiteral("reason"), a.value(QStringLiteral("--reason")));
-    if (a.values.contains(QStringLiteral("--at")))
-        body.insert(QStringLiteral("position"), a.value(QStringLiteral("--at")).toInt() - 1);
-    auto r = ctx.api.call("POST", QStringLiteral("/v1/egress/rules"), body);
+    // inject again for the same host, port and request: the rule's
+    // injections are replaced (as `egress handler` replaces its script),
+    // never shadowed by a second rule the first one would hide.
+    Result<QJsonObject> r;
+    const QString scope = global ? QString() : a.positional[0];
+    if (auto existing = verb == QLatin1String("inject") ? sameInspectRule(ctx, scope, body) : std::nullopt) {
+        body.insert(QStringLiteral("handler"), existing->value(QStringLiteral("handler")));
+        if (!a.values.contains(QStringLiteral("--reason")))
+            body.insert(QStringLiteral("reason"), existing->value(QStringLiteral("reason")));
+        r = rewriteRule(ctx, a, scope, *existing, body);
+        if (r) // stdout still says just its ID, as for a new rule
+            (void)writeRaw(2, QStringLiteral("replaced the injections of rule %1\n")
+                                  .arg(existing->value(QStringLiteral("id")).toInteger())
+                                  .toUtf8());
+    } else {
+        if (a.values.contains(QStringLiteral("--at")))
+            body.insert(QStringLiteral("position"), a.value(QStringLiteral("--at")).toInt() - 1);
+        r = ctx.api.call("POST", QStringLiteral("/v1/egress/rules"), body);
+    }
     if (!r)
         return reportError(r.error());
     if (a.flags.contains(QStringLiteral("--json")))

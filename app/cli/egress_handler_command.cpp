@@ -42,30 +42,6 @@ Result<EgressHandler> readHandler(const QString &file, const QStringList &secret
     return h;
 }
 
-// The rule this command would write again: same scope, pattern, port and request.
-std::optional<QJsonObject> sameRule(
-    CliContext &ctx, const QString &scope, const QJsonObject &wanted)
-{
-    auto r = ctx.api.call("GET",
-        QStringLiteral("/v1/egress/rules")
-            + (scope.isEmpty() ? QString()
-                               : QStringLiteral("?sandbox=")
-                        + QString::fromLatin1(QUrl::toPercentEncoding(scope))));
-    if (!r) return std::nullopt;
-    for (const QJsonValue &v : r->value(QStringLiteral("rules")).toArray()) {
-        const QJsonObject o = v.toObject();
-        if (o.value(QStringLiteral("action")).toString() == QLatin1String("inspect")
-            && o.value(QStringLiteral("pattern")) == wanted.value(QStringLiteral("pattern"))
-            && o.value(QStringLiteral("port")).toInt()
-                == wanted.value(QStringLiteral("port")).toInt()
-            && o.value(QStringLiteral("method")).toString()
-                == wanted.value(QStringLiteral("method")).toString()
-            && o.value(QStringLiteral("path")).toString()
-                == wanted.value(QStringLiteral("path")).toString())
-            return o;
-    }
-    return std::nullopt;
-}
 
 // Why the script does not load (a syntax error, no handle()), checked by
 // running it once as `egress try-handler` would; empty when it loads. What
@@ -115,22 +91,14 @@ int egressHandlerCommand(CliContext &ctx, const QStringList &args)
             {} });
     Result<QJsonObject> r;
     QString done;
-    if (auto existing = sameRule(ctx, scope, body)) {
+    if (auto existing = sameInspectRule(ctx, scope, body)) {
         body.insert(QStringLiteral("inject"), existing->value(QStringLiteral("inject")));
         body.insert(QStringLiteral("reason"), existing->value(QStringLiteral("reason")));
-        const QString id = QString::number(existing->value(QStringLiteral("id")).toInteger());
-        r = ctx.api.call("PUT", QStringLiteral("/v1/egress/rules/") + id, body);
+        r = rewriteRule(ctx, a, scope, *existing, body);
         done = (existing->value(QStringLiteral("handler")).isObject()
                 ? QStringLiteral("replaced the handler of rule %1")
                 : QStringLiteral("set the handler of rule %1"))
-                   .arg(id);
-        if (r && a.values.contains(QStringLiteral("--at"))) {
-            auto moved = ctx.api.call("POST",
-                QStringLiteral("/v1/egress/rules/") + id + QStringLiteral("/move"),
-                QJsonObject { { QStringLiteral("sandbox"), scope },
-                    { QStringLiteral("position"), a.value(QStringLiteral("--at")).toInt() - 1 } });
-            if (!moved) return reportError(moved.error());
-        }
+                   .arg(existing->value(QStringLiteral("id")).toInteger());
     } else {
         if (a.values.contains(QStringLiteral("--at")))
             body.insert(QStringLiteral("position"), a.value(QStringLiteral("--at")).toInt() - 1);

@@ -157,6 +157,20 @@ private Q_SLOTS:
         QCOMPARE(inject[0][QStringLiteral("value")].toString(), QStringLiteral("Bearer {{secret.API_KEY}}"));
         QCOMPARE(inject[1][QStringLiteral("kind")].toString(), QStringLiteral("query"));
         QVERIFY(egress({ QStringLiteral("rules"), QStringLiteral("e") }).out.contains("Authorization, ?key"));
+        // The same command again, corrected: the rule's injections are
+        // replaced in place, not shadowed by a second rule behind it.
+        CliRun again = egress({ QStringLiteral("inject"), QStringLiteral("e"), QStringLiteral("api.inject.test"),
+                                QStringLiteral("--header"), QStringLiteral("X-Api-Key: {{secret.API_KEY}}") });
+        QVERIFY2(again.exitCode == 0 && again.err.contains("replaced the injections of rule"), again.err.constData());
+        QCOMPARE(again.out.trimmed().toLongLong(), rule[QStringLiteral("id")].toInteger());
+        int same = 0;
+        for (const QJsonValue &v : rules())
+            if (v[QStringLiteral("pattern")].toString() == QLatin1String("api.inject.test")) {
+                ++same;
+                QCOMPARE(v[QStringLiteral("inject")].toArray().size(), 1);
+                QCOMPARE(v[QStringLiteral("inject")][0][QStringLiteral("name")].toString(), QStringLiteral("X-Api-Key"));
+            }
+        QCOMPARE(same, 1);
         QCOMPARE(egress({ QStringLiteral("rm"), QStringLiteral("e"), QString::number(rule[QStringLiteral("id")].toInteger()) }).exitCode, 0);
 
         const QList<QPair<QStringList, QByteArray>> refused {
