@@ -1,5 +1,8 @@
 #include "gate_shared.h"
 
+#include "inspection.h"
+#include "rule_matcher.h"
+
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -47,6 +50,47 @@ std::vector<Injection> plainInjections(const EgressInjections &inject)
         out.push_back({ i.kind == EgressInjection::Kind::Query, i.name.toStdString(),
             i.value.toStdString() });
     return out;
+}
+
+Result<QStringList> injectRule(InjectableRequest &request, const EgressInjections &inject,
+    const Result<SecretValues> &values, SecretRedactor &redactor)
+{
+    if (!values)
+        return fail(ErrorCode::NotFound,
+            QStringLiteral(
+                "a secret it needs cannot be had: %1 (`paddock secret ls` shows what is set)")
+                .arg(values.error().message));
+    const InjectionOutcome outcome = applyInjections(request, plainInjections(inject), *values);
+    if (!outcome.problem.empty()) return fail(ErrorCode::InvalidArgument, fromStd(outcome.problem));
+    askWholeAndPlain(request);
+    for (const std::string &value : outcome.sentValues)
+        redactor.addValue(value);
+    QStringList names;
+    for (const std::string &name : outcome.secretNames)
+        names.append(fromStd(name));
+    return names;
+}
+
+QString placeholderNote(Inspection *inspection, const InjectableRequest &request)
+{
+    if (!inspection) return {};
+    QStringList names;
+    for (const std::string &name : placeholdersIn(request, inspection->placeholders()))
+        names.append(fromStd(name));
+    return names.isEmpty()
+        ? QString()
+        : QStringLiteral(
+            "carries the placeholder of %1 outside what the rule injects: sent unchanged")
+              .arg(names.join(QStringLiteral(", ")));
+}
+
+QString overrideFieldRefusal(
+    const std::string &field, const QList<EgressRule> &rules, const Destination &dest)
+{
+    if (field.empty() || !dependsOnHttpRequest(rules, dest)) return {};
+    return QStringLiteral("the %1 field is refused: rules here decide by method and path, and some "
+                          "servers act on it instead")
+        .arg(fromStd(field));
 }
 
 std::string refusalBody(const QString &reason)

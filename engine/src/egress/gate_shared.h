@@ -10,13 +10,17 @@
 #include "destination.h"
 #include "http_host.h"
 #include "inject/request_injection.h"
+#include "inject/secret_redactor.h"
 
 #include "paddock/egress.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
 namespace paddock::egress {
+
+class Inspection;
 
 // Writes what it can; false when the peer is gone.
 bool writeSome(int fd, ByteQueue &pending);
@@ -28,6 +32,23 @@ bool readSome(int fd, std::string &into);
 GateConnection gateConnection(const Destination &dest, bool tls);
 
 std::vector<Injection> plainInjections(const EgressInjections &inject);
+
+// An inspect rule's injections set on `request` with the secrets' `values`,
+// then its answer asked whole and plain; the values sent join `redactor`.
+// The names of the secrets injected, or why the request must not go.
+using SecretValues = std::map<std::string, std::string>;
+Result<QStringList> injectRule(InjectableRequest &request, const EgressInjections &inject,
+    const Result<SecretValues> &values, SecretRedactor &redactor);
+
+// For the request's log entry: the placeholders it carries where the rule
+// injects nothing (they go out unchanged); empty when none.
+QString placeholderNote(Inspection *inspection, const InjectableRequest &request);
+
+// Why a request carrying `field` (one some servers act on instead of the
+// method or path) is refused where the rules decide by them; empty when
+// it may go.
+QString overrideFieldRefusal(
+    const std::string &field, const QList<EgressRule> &rules, const Destination &dest);
 
 inline QString fromStd(const std::string &s)
 {

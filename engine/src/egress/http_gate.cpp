@@ -181,9 +181,8 @@ void HttpGate::decideRequest()
     const QList<EgressRule> &rules = svc.orderedRules(m_sandbox.sandboxId());
     // Where rules decide by method and path, a field that makes a server act
     // on another method or path would carry the request past them.
-    if (const std::string &field = m_request->head().overrideField; !field.empty() && dependsOnHttpRequest(rules, m_dest))
-        return refuse(400, QStringLiteral("the %1 field is refused: rules here decide by method and path, and some "
-                                          "servers act on it instead").arg(fromStd(field)));
+    if (const QString refusal = overrideFieldRefusal(m_request->head().overrideField, rules, m_dest); !refusal.isEmpty())
+        return refuse(400, refusal);
     const Decision d = decide(rules, m_dest, svc.asksUnlisted(m_sandbox.sandboxId()), &m_info);
     if (d.action == EgressAction::Deny) return refuse(403, d.reason, d.rule);
     if (d.action == EgressAction::Allow || d.action == EgressAction::Inspect) {
@@ -244,31 +243,12 @@ void HttpGate::injectThenSend(const EgressRule &rule)
     QPointer<HttpGate> self(this);
     inspection->resolveSecrets(injectedSecretNames(rule.inject), [self, rule](Result<Inspection::SecretValues> values) {
         if (!self || self->m_finished) return;
-        if (!values)
-            return self->failBeforeSending(rule,
-                QStringLiteral("a secret it needs cannot be had: %1 (`paddock secret ls` shows what is set)")
-                    .arg(values.error().message));
-        InjectionOutcome outcome = applyInjections(*self->m_request, plainInjections(rule.inject), *values);
-        if (!outcome.problem.empty()) return self->failBeforeSending(rule, fromStd(outcome.problem));
-        self->askWholeAndPlain();
-        QStringList names;
-        for (const std::string &name : outcome.secretNames)
-            names.append(fromStd(name));
-        for (const std::string &value : outcome.sentValues)
-            self->m_redactor.addValue(value);
-        self->m_log.injectedNext(names);
+        auto names = injectRule(*self->m_request, rule.inject, values, self->m_redactor);
+        if (!names) return self->failBeforeSending(rule, names.error().message);
+        self->m_log.injectedNext(*names);
         self->sendAllowed(rule);
         self->process();
     });
-}
-
-// An answer compressed, or cut to a byte range the sandbox chose, would
-// carry an echoed secret past the masking (or hand it over in slices).
-void HttpGate::askWholeAndPlain()
-{
-    m_request->setField("Accept-Encoding", "identity");
-    m_request->takeField("Range");
-    m_request->takeField("If-Range");
 }
 
 // Allowed, but it cannot go as the rule says: logged as a failure (not a
@@ -288,25 +268,13 @@ void HttpGate::failBeforeSending(const EgressRule &rule, const QString &problem)
     flush();
 }
 
-// What a sandbox holds of a placeholder is worth nothing: it goes out as
-// it is (a field the rule injects was replaced with the value already),
-// and the log says where it was tried.
-QString HttpGate::placeholderNote() const
-{
-    Inspection *inspection = m_sandbox.service().inspection();
-    if (!inspection) return {};
-    QStringList names;
-    for (const std::string &name : placeholdersIn(*m_request, inspection->placeholders()))
-        names.append(fromStd(name));
-    return names.isEmpty() ? QString()
-                           : QStringLiteral("carries the placeholder of %1 outside what the rule injects: sent unchanged")
-                                 .arg(names.join(QStringLiteral(", ")));
-}
-
 void HttpGate::sendAllowed(const std::optional<EgressRule> &rule, const QString &note)
 {
     const RequestHead &head = m_request->head();
-    QStringList notes { std::exchange(m_handlerNote, {}), note, placeholderNote() };
+    // A placeholder the sandbox put outside what the rule injects goes out as
+    // it is: worth nothing there, and the log says where it was tried.
+    QStringList notes { std::exchange(m_handlerNote, {}), note,
+        placeholderNote(m_sandbox.service().inspection(), *m_request) };
     notes.removeAll(QString());
     const bool offerUpgrade = head.websocket && !head.hasBody();
     const std::string upstreamHead = m_request->upstreamHead(offerUpgrade);

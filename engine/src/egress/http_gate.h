@@ -125,8 +125,6 @@ private:
     void abandonQuestion();
     void allowRequest(const std::optional<EgressRule> &rule);
     void injectThenSend(const EgressRule &rule);
-    void askWholeAndPlain();
-    QString placeholderNote() const;
     void sendAllowed(const std::optional<EgressRule> &rule, const QString &note = {});
     void failBeforeSending(const EgressRule &rule, const QString &problem);
     void relayToClient(const std::string &bytes);

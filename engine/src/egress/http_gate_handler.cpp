@@ -263,7 +263,7 @@ void HttpGate::sendAsHandled(HandlerVerdict verdict)
     m_collected = std::move(verdict.body);
     m_sendCollected = true;
     if (!m_handlerSecrets.empty()) {
-        askWholeAndPlain();
+        askWholeAndPlain(*m_request);
         // What it made of its secrets for a credential field (Basic auth, a
         // token in a cookie) is masked in the answer like the secrets are.
         for (const auto &[name, value] : m_request->fields())

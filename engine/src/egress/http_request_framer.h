@@ -96,7 +96,7 @@ public:
     const std::vector<std::pair<std::string, std::string>> &fields() const override { return m_fields; }
     const HttpTarget &requestTarget() const override { return m_head.target; }
     // Whether the client sent a field of that name (any case), and takes it out.
-    bool takeField(const std::string &name);
+    bool takeField(const std::string &name) override;
     // A handler's request (handler/handler_verdict.h) in place of the
     // client's, once its body was read whole: the body goes as
     // Content-Length `bodyLength`, and the Host stays the connection's.

@@ -91,7 +91,6 @@ private:
     void allow(H2Stream &st);
     void injectThenSend(H2Stream &st);
     void send(H2Stream &st, const QString &note = {});
-    QString placeholderNote(const H2Stream &st) const;
     void answer(H2Stream &st, unsigned status, const QString &reason, const QString &logged = {});
     void failBeforeSending(H2Stream &st, const QString &problem);
     void requestTrailersRead(H2Stream &st);

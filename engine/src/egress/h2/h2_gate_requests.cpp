@@ -5,7 +5,6 @@
 
 #include "egress/egress_service.h"
 #include "egress/gate_shared.h"
-#include "egress/http_request_framer.h"
 #include "egress/inspection.h"
 #include "egress/rule_matcher.h"
 #include "egress/sandbox_egress.h"
@@ -29,13 +28,9 @@ void H2Gate::decide(H2Stream &st)
     const QList<EgressRule> &rules = svc.orderedRules(m_sandbox.sandboxId());
     // Where rules decide by method and path, a field that makes a server act
     // on another method or path would carry the request past them.
-    if (const std::string field = st.request.overrideField();
-        !field.empty() && dependsOnHttpRequest(rules, m_dest))
-        return answer(st, 400,
-            QStringLiteral(
-                "the %1 field is refused: rules here decide by method and path, and some "
-                "servers act on it instead")
-                .arg(fromStd(field)));
+    if (const QString refusal = overrideFieldRefusal(st.request.overrideField(), rules, m_dest);
+        !refusal.isEmpty())
+        return answer(st, 400, refusal);
     const HttpRequestInfo info { fromStd(st.request.method()),
         fromStd(st.request.requestTarget().path) };
     const Decision d
@@ -95,45 +90,12 @@ void H2Gate::injectThenSend(H2Stream &st)
             auto it = self->m_streams.find(id);
             if (it == self->m_streams.end() || it->second->clientClosed) return;
             H2Stream &st = *it->second;
-            if (!values)
-                return self->failBeforeSending(st,
-                    QStringLiteral("a secret it needs cannot be had: %1 (`paddock secret ls` shows "
-                                   "what is set)")
-                        .arg(values.error().message));
-            InjectionOutcome outcome
-                = applyInjections(st.request, plainInjections(st.rule->inject), *values);
-            if (!outcome.problem.empty())
-                return self->failBeforeSending(st, fromStd(outcome.problem));
-            // An answer compressed, or cut to a range the sandbox chose, would
-            // carry an echoed secret past the masking.
-            st.request.setField("accept-encoding", "identity");
-            st.request.removeField("range");
-            st.request.removeField("if-range");
-            QStringList names;
-            for (const std::string &name : outcome.secretNames)
-                names.append(fromStd(name));
-            for (const std::string &value : outcome.sentValues)
-                st.redactor.addValue(value);
-            st.log->injectedNext(names);
+            auto names = injectRule(st.request, st.rule->inject, values, st.redactor);
+            if (!names) return self->failBeforeSending(st, names.error().message);
+            st.log->injectedNext(*names);
             self->send(st);
             self->schedulePump();
         });
-}
-
-// What a sandbox holds of a placeholder is worth nothing: it goes out as
-// it is, and the log says where it was tried.
-QString H2Gate::placeholderNote(const H2Stream &st) const
-{
-    Inspection *inspection = m_sandbox.service().inspection();
-    if (!inspection) return {};
-    QStringList names;
-    for (const std::string &name : placeholdersIn(st.request, inspection->placeholders()))
-        names.append(fromStd(name));
-    return names.isEmpty()
-        ? QString()
-        : QStringLiteral(
-            "carries the placeholder of %1 outside what the rule injects: sent unchanged")
-              .arg(names.join(QStringLiteral(", ")));
 }
 
 void H2Gate::send(H2Stream &st, const QString &note)
@@ -144,7 +106,7 @@ void H2Gate::send(H2Stream &st, const QString &note)
         m_client.reset(st.client, NGHTTP2_REFUSED_STREAM);
         return;
     }
-    QStringList notes { note, placeholderNote(st) };
+    QStringList notes { note, placeholderNote(m_sandbox.service().inspection(), st.request) };
     notes.removeAll(QString());
     const H2Fields fields = st.request.upstreamFields(m_conn);
     st.log->headersNext(headerLines(masked(st, fields)));
@@ -204,18 +166,13 @@ void H2Gate::failBeforeSending(H2Stream &st, const QString &problem)
 void H2Gate::requestTrailersRead(H2Stream &st)
 {
     st.requestEnded = true;
-    const QList<EgressRule> &rules = m_sandbox.service().orderedRules(m_sandbox.sandboxId());
-    std::string field;
-    for (const auto &[name, value] : st.requestTrailers)
-        if (isOverrideField(name)) field = name;
-    if (field.empty() || !dependsOnHttpRequest(rules, m_dest)) {
+    const QString refusal = overrideFieldRefusal(overrideFieldAmong(st.requestTrailers),
+        m_sandbox.service().orderedRules(m_sandbox.sandboxId()), m_dest);
+    if (refusal.isEmpty()) {
         if (st.upstream) m_upstream.resumeBody(st.upstream);
         return;
     }
-    const QString why
-        = QStringLiteral("its trailers carry the %1 field, which some servers act on instead of "
-                         "the method and path the rules decided")
-              .arg(fromStd(field));
+    const QString why = QStringLiteral("in its trailers, ") + refusal;
     if (st.stage != H2Stream::Stage::Sent) return answer(st, 400, why);
     st.log->failed(QStringLiteral("cut off: ") + why); // its body never ends upstream
     m_upstream.reset(st.upstream, NGHTTP2_CANCEL);

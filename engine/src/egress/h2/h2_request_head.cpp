@@ -71,11 +71,16 @@ std::string H2RequestHead::check(const GateConnection &conn)
     return m_target.problem;
 }
 
-std::string H2RequestHead::overrideField() const
+std::string overrideFieldAmong(const H2Fields &fields)
 {
-    for (const auto &[name, value] : m_fields)
+    for (const auto &[name, value] : fields)
         if (isOverrideField(name)) return name;
     return {};
+}
+
+std::string H2RequestHead::overrideField() const
+{
+    return overrideFieldAmong(m_fields);
 }
 
 std::string H2RequestHead::summary() const
@@ -93,15 +98,15 @@ H2Fields H2RequestHead::upstreamFields(const GateConnection &conn) const
     return out;
 }
 
-void H2RequestHead::removeField(std::string_view name)
+bool H2RequestHead::takeField(const std::string &name)
 {
     const std::string lower = lowered(name);
-    std::erase_if(m_fields, [&](const auto &field) { return field.first == lower; });
+    return std::erase_if(m_fields, [&](const auto &field) { return field.first == lower; }) > 0;
 }
 
 void H2RequestHead::setField(const std::string &name, const std::string &value)
 {
-    removeField(name);
+    takeField(name);
     m_fields.emplace_back(lowered(name), value);
 }
 

@@ -23,6 +23,10 @@
 
 namespace paddock::egress::h2 {
 
+// The first of `fields` some servers act on instead of the method or path
+// (http_request_framer.h's isOverrideField), as sent; empty: none.
+std::string overrideFieldAmong(const H2Fields &fields);
+
 class H2RequestHead : public InjectableRequest {
 public:
     // A head larger than this (names and values, HPACK-decoded) resets its stream.
@@ -42,11 +46,11 @@ public:
     std::string summary() const;
     // What the upstream is sent: pseudo-headers for `conn`, then the fields.
     H2Fields upstreamFields(const GateConnection &conn) const;
-    void removeField(std::string_view name);
 
     // InjectableRequest
     void setField(const std::string &name, const std::string &value) override;
     void setQueryParameter(const std::string &name, const std::string &encodedValue) override;
+    bool takeField(const std::string &name) override;
     const std::vector<std::pair<std::string, std::string>> &fields() const override
     {
         return m_fields;

@@ -82,4 +82,11 @@ std::vector<std::string> placeholdersIn(
     return names;
 }
 
+void askWholeAndPlain(InjectableRequest &request)
+{
+    request.setField("Accept-Encoding", "identity");
+    request.takeField("Range");
+    request.takeField("If-Range");
+}
+
 } // namespace paddock::egress

@@ -25,6 +25,8 @@ public:
     virtual void setField(const std::string &name, const std::string &value) = 0;
     // Sets a query parameter, replacing every one of that (decoded) name.
     virtual void setQueryParameter(const std::string &name, const std::string &encodedValue) = 0;
+    // Whether the client sent a field of that name (any case), and takes it out.
+    virtual bool takeField(const std::string &name) = 0;
     virtual const std::vector<std::pair<std::string, std::string>> &fields() const = 0;
     virtual const HttpTarget &requestTarget() const = 0;
 };
@@ -44,6 +46,11 @@ struct InjectionOutcome {
 // `values`: every secret the injections name, by name.
 InjectionOutcome applyInjections(InjectableRequest &request, const std::vector<Injection> &inject,
     const std::map<std::string, std::string> &values);
+
+// An injected request's answer is asked whole and uncompressed: compressed,
+// or cut to a byte range the sandbox chose, it would carry an echoed secret
+// past the masking (or hand it over in slices).
+void askWholeAndPlain(InjectableRequest &request);
 
 // The secrets whose placeholders (`known`: placeholder by secret name) the
 // request carries in a header value or its query, each once.
