@@ -20,20 +20,28 @@ bool writeSome(int fd, ByteQueue &pending)
     return true;
 }
 
-bool readSome(int fd, std::string &into)
+ReadOutcome readChunks(int fd, const std::function<bool(std::string_view)> &take)
 {
     constexpr size_t kReadSize = 256 * 1024, kReadPerWake = 1024 * 1024;
     thread_local const std::unique_ptr<char[]> buf(
         new char[kReadSize]); // too big for the engine thread's stack
     for (size_t got = 0; got < kReadPerWake;) {
         const ssize_t n = ::recv(fd, buf.get(), kReadSize, MSG_DONTWAIT);
-        if (n < 0) return errno == EAGAIN;
-        if (n == 0) return false;
-        into.append(buf.get(), size_t(n));
+        if (n < 0) return errno == EAGAIN ? ReadOutcome::Drained : ReadOutcome::Ended;
+        if (n == 0) return ReadOutcome::Ended;
+        if (!take(std::string_view(buf.get(), size_t(n)))) return ReadOutcome::Stopped;
         got += size_t(n);
         if (size_t(n) < kReadSize) break; // drained: the next recv would say EAGAIN
     }
-    return true;
+    return ReadOutcome::Drained;
+}
+
+bool readSome(int fd, std::string &into)
+{
+    return readChunks(fd, [&into](std::string_view chunk) {
+        into.append(chunk);
+        return true;
+    }) == ReadOutcome::Drained;
 }
 
 GateConnection gateConnection(const Destination &dest, bool tls)

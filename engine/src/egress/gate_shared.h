@@ -14,6 +14,7 @@
 
 #include "paddock/egress.h"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -24,8 +25,13 @@ class Inspection;
 
 // Writes what it can; false when the peer is gone.
 bool writeSome(int fd, ByteQueue &pending);
-// Reads what there is into `into`, up to 1 MiB a call (fewer trips through
-// the event loop for a large body); false at the end or on an error.
+// Reads what there is, up to 1 MiB a call (fewer trips through the event
+// loop for a large body), handing each chunk to `take` as it comes; `take`
+// returns false to stop. Drained: nothing more to read now; Ended: the end
+// or an error; Stopped: `take` said so.
+enum class ReadOutcome { Drained, Ended, Stopped };
+ReadOutcome readChunks(int fd, const std::function<bool(std::string_view)> &take);
+// Reads what there is into `into`; false at the end or on an error.
 bool readSome(int fd, std::string &into);
 
 // `tls`: a request without a port in its Host means 443, else 80.

@@ -6,11 +6,6 @@
 #include "egress/gate_shared.h"
 #include "egress/sandbox_egress.h"
 
-#include <sys/socket.h>
-
-#include <cerrno>
-#include <memory>
-
 namespace paddock::egress::h2 {
 
 namespace {
@@ -56,35 +51,23 @@ void H2Gate::start()
     pump();
 }
 
-// Reads what there is (up to 1 MiB a wake) straight into the session: the
-// gate keeps no read buffer of its own. Open, Closed (the peer's end), or
-// Broken with `error` set.
-H2Gate::ReadResult H2Gate::readInto(int fd, H2Session &session, std::string &error)
+// What there is goes straight into the session: the gate keeps no read
+// buffer of its own. Drained, Ended (the peer's end), or Stopped with
+// `error` set when the peer broke HTTP/2.
+ReadOutcome H2Gate::readInto(int fd, H2Session &session, std::string &error)
 {
-    constexpr size_t kReadSize = 256 * 1024, kReadPerWake = 1024 * 1024;
-    thread_local const std::unique_ptr<char[]> buf(
-        new char[kReadSize]); // too big for the engine thread's stack
-    for (size_t got = 0; got < kReadPerWake;) {
-        const ssize_t n = ::recv(fd, buf.get(), kReadSize, MSG_DONTWAIT);
-        if (n < 0) return errno == EAGAIN ? ReadResult::Open : ReadResult::Closed;
-        if (n == 0) return ReadResult::Closed;
-        if (!session.receive(std::string_view(buf.get(), size_t(n)), error))
-            return ReadResult::Broken;
-        got += size_t(n);
-        if (size_t(n) < kReadSize) break; // drained: the next recv would say EAGAIN
-    }
-    return ReadResult::Open;
+    return readChunks(fd, [&](std::string_view chunk) { return session.receive(chunk, error); });
 }
 
 void H2Gate::readClient()
 {
     std::string error;
     switch (readInto(m_clientFd.get(), m_client, error)) {
-    case ReadResult::Broken:
+    case ReadOutcome::Stopped:
         return finish(QStringLiteral("the sandbox's client broke HTTP/2 (%1)").arg(fromStd(error)));
-    case ReadResult::Closed:
+    case ReadOutcome::Ended:
         return finish(QStringLiteral("the client closed the connection"));
-    case ReadResult::Open:
+    case ReadOutcome::Drained:
         break;
     }
     pump();
@@ -94,11 +77,11 @@ void H2Gate::readUpstream()
 {
     std::string error;
     switch (readInto(m_upstreamFd.get(), m_upstream, error)) {
-    case ReadResult::Broken:
+    case ReadOutcome::Stopped:
         return upstreamEnded(QStringLiteral("the upstream broke HTTP/2 (%1)").arg(fromStd(error)));
-    case ReadResult::Closed:
+    case ReadOutcome::Ended:
         return upstreamEnded(QStringLiteral("the upstream closed the connection"));
-    case ReadResult::Open:
+    case ReadOutcome::Drained:
         break;
     }
     bool held = false;

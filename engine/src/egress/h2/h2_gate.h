@@ -34,6 +34,7 @@
 #include "egress/byte_queue.h"
 #include "egress/connection_lease.h"
 #include "egress/destination.h"
+#include "egress/gate_shared.h"
 #include "egress/http_host.h"
 
 #include "paddock/unique_fd.h"
@@ -72,8 +73,7 @@ private:
     Body readBody(H2Session &s, int32_t stream, uint8_t *out, size_t room) override;
 
     // The connection (h2_gate.cpp)
-    enum class ReadResult { Open, Closed, Broken };
-    static ReadResult readInto(int fd, H2Session &session, std::string &error);
+    static ReadOutcome readInto(int fd, H2Session &session, std::string &error);
     void readClient();
     void readUpstream();
     void pump();
