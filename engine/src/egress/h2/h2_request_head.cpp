@@ -20,7 +20,7 @@ std::string lowered(std::string_view s)
 
 bool H2RequestHead::add(std::string_view name, std::string_view value)
 {
-    m_bytes += name.size() + value.size() + 32; // HPACK's per-field overhead (RFC 7541 §4.1)
+    m_bytes += fieldBytes(name, value);
     if (m_bytes > kMaxHeadBytes || m_fields.size() >= kMaxFields) return false;
     if (!name.empty() && name.front() == ':') {
         if (m_problem.empty()) m_problem = takePseudo(name, value);

@@ -32,6 +32,11 @@ public:
     // A head larger than this (names and values, HPACK-decoded) resets its stream.
     static constexpr size_t kMaxHeadBytes = 64 * 1024;
     static constexpr size_t kMaxFields = 256;
+    // What a field counts against kMaxHeadBytes: HPACK's size of it (RFC 7541 §4.1).
+    static size_t fieldBytes(std::string_view name, std::string_view value)
+    {
+        return name.size() + value.size() + 32;
+    }
 
     // A field as received; false once the head is past its bounds.
     bool add(std::string_view name, std::string_view value);
