@@ -106,9 +106,11 @@ void H2Gate::upstreamEnded(const QString &why)
     for (int32_t id : owed) {
         H2Stream &st = *m_streams.at(id);
         st.upstreamClosed = true;
-        if (st.responseEnded) continue; // all it owed is here
-        st.log->failed(why);
-        m_client.reset(st.client, NGHTTP2_INTERNAL_ERROR);
+        if (!st.responseEnded) { // all it owed is here otherwise
+            st.log->failed(why);
+            m_client.reset(st.client, NGHTTP2_INTERNAL_ERROR);
+        }
+        forget(st); // a stream the sandbox already left would otherwise keep the gate alive
     }
     m_client.goAway(NGHTTP2_NO_ERROR);
     pump();
@@ -208,7 +210,7 @@ void H2Gate::forget(H2Stream &st)
 
 bool H2Gate::addToBlock(H2Stream &st, std::string_view name, std::string_view value)
 {
-    st.blockBytes += name.size() + value.size() + 32;
+    st.blockBytes += H2RequestHead::fieldBytes(name, value);
     if (st.blockBytes > H2RequestHead::kMaxHeadBytes) return false;
     st.block.emplace_back(std::string(name), std::string(value));
     return true;
