@@ -36,6 +36,9 @@ void Engine::sandboxVitals(const QString &key, Callback<SandboxVitals> done)
     v.egress = *counts;
     for (const EgressQuestion &q : d->egress->questions())
         v.egress.waiting += q.sandboxId == sb->id ? 1 : 0;
+    const auto open = d->egress->openConnections(sb->id);
+    v.egress.open = open.connections;
+    v.egress.heldBytes = open.heldBytes;
     d->vitals->sample(sb->id, running ? sb->initPid : 0, sb->dataDir + QStringLiteral("/upper"),
                       [v, done](const ListeningPorts &ports, const DiskUsage &disk) mutable {
                           v.listening = ports;

@@ -4,12 +4,18 @@
 // second sandbox of the same engine keeps its connections, its DNS answers
 // and its log. Each attack runs from inside the flooding sandbox while the
 // other one works; the numbers measured are printed (qInfo).
+#include "egress/egress_limits.h"
 #include "hostile_probe.h"
 #include "upstream_servers.h"
 
 #include <QElapsedTimer>
 #include <QRegularExpression>
 #include <QTest>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <limits>
@@ -212,6 +218,64 @@ private:
     bool m_done = false;
 };
 
+// Opens COUNT gated connections to sink.test (whose server never reads)
+// and pushes an endless POST body down each until nothing more goes for
+// two seconds: everything the engine would queue for them is queued.
+// Prints "stuck SENT" and keeps them until its stdin closes.
+const char *kFillQueues = R"py(
+import select, socket, sys, time
+socks = []
+for i in range(COUNT):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)  # the bytes wait in the engine, not here
+    s.settimeout(10)
+    s.connect(('sink.test', 80))
+    s.sendall(b'POST /upload HTTP/1.1\r\nHost: sink.test\r\nContent-Length: 1099511627776\r\n\r\n')
+    s.setblocking(False)
+    socks.append(s)
+chunk = b'x' * 65536
+sent = 0
+quiet_until = time.monotonic() + 2
+deadline = time.monotonic() + 60
+while time.monotonic() < min(quiet_until, deadline):
+    _, ready, _ = select.select([], socks, [], 0.5)
+    for s in ready:
+        try:
+            sent += s.send(chunk)
+            quiet_until = time.monotonic() + 2
+        except BlockingIOError:
+            pass
+print('stuck', sent, flush=True)
+sys.stdin.read()
+)py";
+
+// A listening socket nothing ever accepts from: connections complete in
+// its backlog and what is sent to them stays in the kernel, unread.
+class UnreadSink {
+public:
+    UnreadSink()
+    {
+        m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in a {};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof a;
+        const int small = 16384; // inherited by each connection: the bytes wait in the engine
+        ::setsockopt(m_fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        if (::bind(m_fd, reinterpret_cast<sockaddr *>(&a), len) == 0 && ::listen(m_fd, 1024) == 0
+            && ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&a), &len) == 0)
+            m_port = ntohs(a.sin_port);
+    }
+    ~UnreadSink() { ::close(m_fd); }
+    UnreadSink(const UnreadSink &) = delete;
+    UnreadSink &operator=(const UnreadSink &) = delete;
+    quint16 port() const { return m_port; }
+
+private:
+    int m_fd = -1;
+    quint16 m_port = 0;
+};
+
 // "held 395 reset 3605" → { "held": 395, "reset": 3605 }
 QHash<QByteArray, qint64> fields(const QByteArray &line)
 {
@@ -234,6 +298,8 @@ class TstHostileFairShare : public QObject {
     SandboxFixture m_fx; // its sandbox floods
     SandboxInfo m_victim; // works meanwhile
     EchoServer m_echo;
+    HttpServer m_web { "web" };
+    UnreadSink m_sink;
 
     QByteArray python(const QString &sandbox, const QString &code)
     {
@@ -274,6 +340,13 @@ class TstHostileFairShare : public QObject {
         const double ms = r.startsWith("ok ") ? r.mid(3).toDouble() : -1;
         qInfo("victim's connection %s: %s", when, r.constData());
         return ms;
+    }
+    EgressCounts egressNow(const QString &sandbox)
+    {
+        std::optional<Result<SandboxVitals>> got;
+        m_fx.engine->sandboxVitals(sandbox, [&got](Result<SandboxVitals> v) { got = std::move(v); });
+        (void)QTest::qWaitFor([&got] { return got.has_value(); }, 20000);
+        return got && *got ? (*got)->egress : EgressCounts {};
     }
     void denyPendingQuestions()
     {
@@ -413,6 +486,47 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(aggregated(m_fx.sandbox.id, QStringLiteral("refused without asking")), f.value("reset"), 10000);
         QVERIFY(victimEchoMs("while the flooder has its questions open") >= 0);
         QVERIFY(python(m_victim.id, QString::fromLatin1(kOneQuery)).startsWith("rcode 0"));
+    }
+
+    // Gated connections whose far side never reads queue what the sandbox
+    // sends; at 1 MiB each, a sandbox at its cap held gigabytes of the
+    // engine's memory. Now their sum stays within the sandbox's budget (plus
+    // the floor each connection keeps), a new connection of the same
+    // sandbox still gets through on its floor, and the others never notice.
+    void queuedBytesStayWithinTheSandboxsBudget()
+    {
+        QVERIFY(m_sink.port() != 0);
+        QVERIFY(m_fx.engine->setHostOverride(HostOverride { QStringLiteral("sink.test"), QStringLiteral("127.0.0.1"), m_sink.port() }));
+        QVERIFY(m_fx.engine->setHostOverride(HostOverride { QStringLiteral("web.test"), QStringLiteral("127.0.0.1"), m_web.serverPort() }));
+        for (const auto &[pattern, method] : { std::pair { "sink.test", "POST" }, std::pair { "web.test", "GET" } }) {
+            EgressRule r;
+            r.pattern = QString::fromLatin1(pattern);
+            r.method = QString::fromLatin1(method); // a rule by method: every request goes through the gate
+            r.action = EgressAction::Allow;
+            QVERIFY(m_fx.engine->addEgressRule(m_fx.sandbox.id, r));
+        }
+        constexpr int kConnections = 120; // at 1 MiB each, well past the budget
+        Background flood(*m_fx.engine, m_fx.sandbox.id,
+                         withParams(kFillQueues, { { QStringLiteral("COUNT"), QString::number(kConnections) } }));
+        const QByteArray stuck = flood.line("stuck ", 120000);
+        QVERIFY2(stuck.startsWith("stuck "), stuck.constData());
+        const EgressCounts during = egressNow(m_fx.sandbox.id);
+        qInfo("%d connections to a server that never reads: %s sent, %d open, %.1f MiB queued in the engine",
+              kConnections, stuck.mid(6).constData(), during.open, double(during.heldBytes) / (1 << 20));
+        using namespace paddock::egress::limits;
+        const qint64 bound = qint64(kRelayBufferPerSandbox + size_t(during.open) * 2 * kRelayBufferFloor);
+        QVERIFY2(during.heldBytes <= bound, qPrintable(QStringLiteral("%1 bytes queued, over %2").arg(during.heldBytes).arg(bound)));
+        // The flood did reach the budget: else this test proves nothing.
+        QVERIFY2(during.heldBytes >= qint64(kRelayBufferPerSandbox) / 2, qPrintable(QString::number(during.heldBytes)));
+        QVERIFY2(during.open >= kConnections, qPrintable(QString::number(during.open)));
+        const QByteArray web = python(m_fx.sandbox.id, QStringLiteral(
+            "import socket\n"
+            "s = socket.create_connection(('web.test', 80), timeout=20)\n"
+            "s.sendall(b'GET /still HTTP/1.1\\r\\nHost: web.test\\r\\nConnection: close\\r\\n\\r\\n')\n"
+            "print(s.recv(200).split(b'\\r\\n')[0].decode())\n"));
+        QVERIFY2(web.startsWith("HTTP/1.1 200"), web.constData());
+        QVERIFY(victimEchoMs("while the flooder's queues are full") >= 0);
+        flood.stop();
     }
 
     // 110k queries, each logged when sent to an outside resolver, wiped

@@ -85,6 +85,11 @@ QString egressText(const EgressCounts &c, const QDateTime &now)
     text += tr(", %1 denied").arg(locale.toString(c.denied));
     // The window is the last hour, or the run when that began later.
     text += c.since.isValid() && c.since.secsTo(now) < 3600 - 5 ? tr(" since the sandbox started") : tr(" in the last hour");
+    if (c.open > 0)
+        text += tr(" · %1 open now").arg(locale.toString(c.open));
+    // Worth saying only when it is more than a few quiet connections hold.
+    if (c.heldBytes >= (1 << 20))
+        text += tr(" (%1 queued in Paddock)").arg(locale.formattedDataSize(c.heldBytes));
     if (c.waiting > 0)
         text += tr(" · %1 waiting for your answer").arg(c.waiting);
     return text;

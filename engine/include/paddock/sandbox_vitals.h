@@ -43,6 +43,8 @@ struct EgressCounts {
     qint64 failed = 0; // allowed, but did not go through (EgressLogEntry::failure)
     qint64 denied = 0;
     qint64 waiting = 0; // questions waiting for an answer now
+    int open = 0; // connections open now (relayed, gated, or waiting for an answer)
+    qint64 heldBytes = 0; // what the engine holds in its queues for them now
 };
 
 struct SandboxVitals {

@@ -1,5 +1,9 @@
 #include "connection_lease.h"
 
+#include "egress_limits.h"
+
+#include <algorithm>
+
 #include <utility>
 
 namespace paddock::egress {
@@ -13,7 +17,9 @@ std::optional<ConnectionLease> ConnectionLease::take(const std::shared_ptr<Lease
 }
 
 ConnectionLease::ConnectionLease(ConnectionLease &&other) noexcept
-    : m_book(std::move(other.m_book)), m_address(std::exchange(other.m_address, 0))
+    : m_book(std::move(other.m_book))
+    , m_address(std::exchange(other.m_address, 0))
+    , m_buffered(std::exchange(other.m_buffered, 0))
 {
 }
 
@@ -23,6 +29,7 @@ ConnectionLease &ConnectionLease::operator=(ConnectionLease &&other) noexcept
         release();
         m_book = std::move(other.m_book);
         m_address = std::exchange(other.m_address, 0);
+        m_buffered = std::exchange(other.m_buffered, 0);
     }
     return *this;
 }
@@ -42,7 +49,24 @@ void ConnectionLease::release()
     if (m_address != 0)
         m_book->m_pool.release(std::exchange(m_address, 0));
     --m_book->m_open;
+    m_book->m_buffered -= std::exchange(m_buffered, 0);
     m_book.reset();
+}
+
+void ConnectionLease::setBuffered(size_t bytes)
+{
+    if (!m_book) return;
+    m_book->m_buffered = m_book->m_buffered - m_buffered + bytes;
+    m_buffered = bytes;
+}
+
+size_t ConnectionLease::readAllowance(size_t queued, size_t cap) const
+{
+    if (queued >= cap) return 0;
+    const size_t sandboxUsed = m_book ? m_book->m_buffered : 0;
+    const size_t sandboxRoom = limits::kRelayBufferPerSandbox > sandboxUsed ? limits::kRelayBufferPerSandbox - sandboxUsed : 0;
+    const size_t floorRoom = limits::kRelayBufferFloor > queued ? limits::kRelayBufferFloor - queued : 0;
+    return std::max(floorRoom, std::min(cap - queued, sandboxRoom));
 }
 
 } // namespace paddock::egress

@@ -16,6 +16,7 @@
 
 #include "fake_ip_pool.h"
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 
@@ -27,12 +28,15 @@ public:
 
     int open() const { return m_open; } // connections accepted and not yet ended
     int cap() const { return m_cap; }
+    // Bytes the engine holds in its queues for the sandbox's gated connections.
+    size_t buffered() const { return m_buffered; }
     FakeIpPool &pool() { return m_pool; }
 
 private:
     friend class ConnectionLease;
     int m_cap;
     int m_open = 0;
+    size_t m_buffered = 0;
     FakeIpPool m_pool;
 };
 
@@ -54,10 +58,19 @@ public:
     void release();
     bool valid() const { return bool(m_book); }
 
+    // The connection's queues now hold `bytes` (limits::kRelayBufferPerSandbox).
+    void setBuffered(size_t bytes);
+    // How many more bytes one of its directions, holding `queued` of at
+    // most `cap`, may read now: up to its cap while the sandbox is under
+    // its budget, else only up to limits::kRelayBufferFloor, so each
+    // connection keeps moving and the sandbox's sum stays bounded.
+    size_t readAllowance(size_t queued, size_t cap) const;
+
 private:
     explicit ConnectionLease(std::shared_ptr<LeaseBook> book) : m_book(std::move(book)) { }
     std::shared_ptr<LeaseBook> m_book;
     uint32_t m_address = 0; // a held fake address, or 0
+    size_t m_buffered = 0; // counted in the book's
 };
 
 } // namespace paddock::egress

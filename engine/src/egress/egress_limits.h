@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 
 namespace paddock::egress::limits {
@@ -49,6 +50,22 @@ constexpr int connectionCap(uint64_t descriptorLimit)
 static_assert(connectionCap(20000) == 395); // this machine's hard limit
 static_assert(connectionCap(524288) == 1024); // systemd's default hard limit on desktops
 static_assert(connectionCap(1024) == 32); // a limit that could not be raised
+
+// ---- bytes the engine holds for a sandbox's gated connections --------------
+
+// A gated or inspected connection queues what it read until the other side
+// takes it (a megabyte or so each way keeps one download at full speed).
+// Summed over a sandbox: its connections, and the upstreams they reach,
+// choose whether the far side reads, so at the connection cap that could be
+// gigabytes of the engine's memory. Past this sum a connection reads only
+// up to the floor, which keeps every connection moving (slowly) and bounds
+// a sandbox at this plus the floor per connection: 32 MiB + 2 × 64 KiB ×
+// 1024 = 160 MiB at the desktop cap, where it was ~2.5 GiB.
+inline constexpr size_t kRelayBufferPerSandbox = 32 * 1024 * 1024;
+inline constexpr size_t kRelayBufferFloor = 64 * 1024; // per direction of a connection
+// A connection held to the floor looks again this often for room the
+// sandbox's other connections gave back.
+inline constexpr int kRelayBudgetRetryMs = 20;
 
 // ---- questions -------------------------------------------------------------
 

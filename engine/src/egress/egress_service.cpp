@@ -375,6 +375,13 @@ bool EgressService::hasRoomForQuestion(const QString &sandboxId, const Destinati
     return m_asks.hasRoomFor(questionAbout(sandboxId, dest, nullptr));
 }
 
+EgressService::OpenConnections EgressService::openConnections(const QString &sandboxId) const
+{
+    const SandboxEgress *sandbox = m_sandboxes.value(sandboxId);
+    if (!sandbox) return {};
+    return { sandbox->leases().open(), qint64(sandbox->leases().buffered()) };
+}
+
 Result<void> EgressService::answer(const QString &questionId, EgressAnswer a)
 {
     auto q = m_asks.answer(questionId, a);

@@ -71,6 +71,12 @@ public:
     ForwardProxySettings forwardProxy() const;
 
     QList<EgressQuestion> questions() const { return m_asks.pending(); }
+    // The sandbox's connections open now, and the bytes the engine holds for them.
+    struct OpenConnections {
+        int connections = 0;
+        qint64 heldBytes = 0;
+    };
+    OpenConnections openConnections(const QString &sandboxId) const;
     Result<void> answer(const QString &questionId, EgressAnswer a);
 
     Result<QList<EgressLogEntry>> log(const QString &sandboxId, const EgressLogQuery &q);

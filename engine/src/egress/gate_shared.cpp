@@ -5,6 +5,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <memory>
 
@@ -20,28 +21,34 @@ bool writeSome(int fd, ByteQueue &pending)
     return true;
 }
 
-ReadOutcome readChunks(int fd, const std::function<bool(std::string_view)> &take)
+ReadOutcome readChunks(int fd, const std::function<bool(std::string_view)> &take, size_t limit)
 {
-    constexpr size_t kReadSize = 256 * 1024, kReadPerWake = 1024 * 1024;
+    constexpr size_t kReadSize = 256 * 1024;
     thread_local const std::unique_ptr<char[]> buf(
         new char[kReadSize]); // too big for the engine thread's stack
-    for (size_t got = 0; got < kReadPerWake;) {
-        const ssize_t n = ::recv(fd, buf.get(), kReadSize, MSG_DONTWAIT);
+    limit = std::min(limit, kReadPerWake);
+    for (size_t got = 0; got < limit;) {
+        const size_t want = std::min(kReadSize, limit - got);
+        const ssize_t n = ::recv(fd, buf.get(), want, MSG_DONTWAIT);
         if (n < 0) return errno == EAGAIN ? ReadOutcome::Drained : ReadOutcome::Ended;
         if (n == 0) return ReadOutcome::Ended;
         if (!take(std::string_view(buf.get(), size_t(n)))) return ReadOutcome::Stopped;
         got += size_t(n);
-        if (size_t(n) < kReadSize) break; // drained: the next recv would say EAGAIN
+        if (size_t(n) < want) break; // drained: the next recv would say EAGAIN
     }
     return ReadOutcome::Drained;
 }
 
-bool readSome(int fd, std::string &into)
+bool readSome(int fd, std::string &into, size_t limit)
 {
-    return readChunks(fd, [&into](std::string_view chunk) {
-        into.append(chunk);
-        return true;
-    }) == ReadOutcome::Drained;
+    return readChunks(
+               fd,
+               [&into](std::string_view chunk) {
+                   into.append(chunk);
+                   return true;
+               },
+               limit)
+        == ReadOutcome::Drained;
 }
 
 GateConnection gateConnection(const Destination &dest, bool tls)

@@ -25,14 +25,17 @@ class Inspection;
 
 // Writes what it can; false when the peer is gone.
 bool writeSome(int fd, ByteQueue &pending);
-// Reads what there is, up to 1 MiB a call (fewer trips through the event
-// loop for a large body), handing each chunk to `take` as it comes; `take`
-// returns false to stop. Drained: nothing more to read now; Ended: the end
-// or an error; Stopped: `take` said so.
+// Reads what there is, up to `limit` bytes (at most 1 MiB a call: fewer
+// trips through the event loop for a large body), handing each chunk to
+// `take` as it comes; `take` returns false to stop. Drained: nothing more
+// to read now, or the limit reached; Ended: the end or an error; Stopped:
+// `take` said so.
 enum class ReadOutcome { Drained, Ended, Stopped };
-ReadOutcome readChunks(int fd, const std::function<bool(std::string_view)> &take);
-// Reads what there is into `into`; false at the end or on an error.
-bool readSome(int fd, std::string &into);
+inline constexpr size_t kReadPerWake = 1024 * 1024;
+ReadOutcome readChunks(
+    int fd, const std::function<bool(std::string_view)> &take, size_t limit = kReadPerWake);
+// Reads what there is, up to `limit`, into `into`; false at the end or on an error.
+bool readSome(int fd, std::string &into, size_t limit = kReadPerWake);
 
 // `tls`: a request without a port in its Host means 443, else 80.
 GateConnection gateConnection(const Destination &dest, bool tls);

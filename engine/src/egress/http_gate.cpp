@@ -2,6 +2,7 @@
 
 #include "gate_shared.h"
 
+#include "egress_limits.h"
 #include "egress_service.h"
 #include "http_request_framer.h"
 #include "http_response_framer.h"
@@ -68,6 +69,8 @@ HttpGate::HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QS
           transport == GateTransport::Inspected ? QStringLiteral("https") : QStringLiteral("http"))
 {
     m_redactorFlush.setSingleShot(true);
+    m_budgetRetry.setSingleShot(true);
+    connect(&m_budgetRetry, &QTimer::timeout, this, &HttpGate::updateNotifiers);
     m_collectDeadline.setSingleShot(true);
     connect(&m_collectDeadline, &QTimer::timeout, this, [this] {
         if (m_phase == Phase::Collecting)
@@ -95,14 +98,18 @@ void HttpGate::start()
 void HttpGate::readClient()
 {
     if (m_finished) return;
-    if (!readSome(m_client.get(), m_fromClient)) m_clientEof = true;
+    if (!readSome(m_client.get(), m_fromClient, m_lease.readAllowance(clientQueued(), kMaxBuffered)))
+        m_clientEof = true;
+    m_lease.setBuffered(clientQueued() + upstreamQueued());
     process();
 }
 
 void HttpGate::readUpstream()
 {
     if (m_finished || !m_upstream.valid()) return;
-    if (!readSome(m_upstream.get(), m_fromUpstream)) m_upstreamEof = true;
+    if (!readSome(m_upstream.get(), m_fromUpstream, m_lease.readAllowance(upstreamQueued(), kMaxBuffered)))
+        m_upstreamEof = true;
+    m_lease.setBuffered(clientQueued() + upstreamQueued());
     relayUpstream();
     process(); // an ended response lets the next request through
 }
@@ -459,16 +466,23 @@ void HttpGate::flush()
 void HttpGate::updateNotifiers()
 {
     if (m_finished) return;
+    m_lease.setBuffered(clientQueued() + upstreamQueued());
+    const bool clientRoom = m_lease.readAllowance(clientQueued(), kMaxBuffered) > 0;
+    const bool upstreamRoom = m_lease.readAllowance(upstreamQueued(), kMaxBuffered) > 0;
     m_clientRead->setEnabled(!m_clientEof && m_phase != Phase::Held && m_phase != Phase::Injecting
         && m_phase != Phase::Handling
         && m_phase != Phase::Closing
-        && m_fromClient.size() + m_toUpstream.size() < kMaxBuffered);
+        && clientRoom);
     m_clientWrite->setEnabled(!m_toClient.empty());
     if (m_upstream.valid()) {
-        m_upstreamRead->setEnabled(
-            !m_upstreamEof && m_phase != Phase::Closing && m_toClient.size() < kMaxBuffered);
+        m_upstreamRead->setEnabled(!m_upstreamEof && m_phase != Phase::Closing && upstreamRoom);
         m_upstreamWrite->setEnabled(!m_toUpstream.empty() && !m_upstreamGone);
     }
+    // Room the sandbox's other connections give back wakes nothing here:
+    // a connection held to the floor looks again soon.
+    const bool heldBySandbox = (!clientRoom && clientQueued() < kMaxBuffered)
+        || (!upstreamRoom && upstreamQueued() < kMaxBuffered);
+    if (heldBySandbox && !m_budgetRetry.isActive()) m_budgetRetry.start(limits::kRelayBudgetRetryMs);
 }
 
 void HttpGate::finish()

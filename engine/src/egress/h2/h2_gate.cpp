@@ -2,6 +2,7 @@
 // sessions, and which stream each event belongs to.
 #include "h2_gate.h"
 
+#include "egress/egress_limits.h"
 #include "egress/egress_service.h"
 #include "egress/gate_shared.h"
 #include "egress/sandbox_egress.h"
@@ -13,6 +14,8 @@ namespace {
 // Frames waiting for a socket, per direction, before the gate stops
 // reading what would make more (the sessions' windows bound the rest).
 constexpr size_t kMaxQueued = 256 * 1024;
+// All one direction may hold: its frames and its streams' bodies.
+constexpr size_t kMaxHeld = kMaxQueued + size_t(H2Session::kConnectionWindow);
 constexpr int kRedactorFlushMs = 20;
 
 } // namespace
@@ -30,6 +33,8 @@ H2Gate::H2Gate(SandboxEgress &sandbox, UniqueFd client, UniqueFd upstream,
     , m_lease(std::move(lease))
 {
     m_redactorFlush.setSingleShot(true);
+    m_budgetRetry.setSingleShot(true);
+    connect(&m_budgetRetry, &QTimer::timeout, this, &H2Gate::updateNotifiers);
     connect(&m_redactorFlush, &QTimer::timeout, this, [this] {
         flushRedactors();
         pump();
@@ -54,15 +59,19 @@ void H2Gate::start()
 // What there is goes straight into the session: the gate keeps no read
 // buffer of its own. Drained, Ended (the peer's end), or Stopped with
 // `error` set when the peer broke HTTP/2.
-ReadOutcome H2Gate::readInto(int fd, H2Session &session, std::string &error)
+ReadOutcome H2Gate::readInto(int fd, H2Session &session, std::string &error, size_t limit)
 {
-    return readChunks(fd, [&](std::string_view chunk) { return session.receive(chunk, error); });
+    return readChunks(
+        fd, [&](std::string_view chunk) { return session.receive(chunk, error); }, limit);
 }
 
 void H2Gate::readClient()
 {
     std::string error;
-    switch (readInto(m_clientFd.get(), m_client, error)) {
+    const size_t limit = m_lease.readAllowance(fromClientQueued(), kMaxHeld);
+    const ReadOutcome read = readInto(m_clientFd.get(), m_client, error, limit);
+    m_lease.setBuffered(fromClientQueued() + fromUpstreamQueued());
+    switch (read) {
     case ReadOutcome::Stopped:
         return finish(QStringLiteral("the sandbox's client broke HTTP/2 (%1)").arg(fromStd(error)));
     case ReadOutcome::Ended:
@@ -76,7 +85,10 @@ void H2Gate::readClient()
 void H2Gate::readUpstream()
 {
     std::string error;
-    switch (readInto(m_upstreamFd.get(), m_upstream, error)) {
+    const size_t limit = m_lease.readAllowance(fromUpstreamQueued(), kMaxHeld);
+    const ReadOutcome read = readInto(m_upstreamFd.get(), m_upstream, error, limit);
+    m_lease.setBuffered(fromClientQueued() + fromUpstreamQueued());
+    switch (read) {
     case ReadOutcome::Stopped:
         return upstreamEnded(QStringLiteral("the upstream broke HTTP/2 (%1)").arg(fromStd(error)));
     case ReadOutcome::Ended:
@@ -154,15 +166,39 @@ void H2Gate::schedulePump()
 
 void H2Gate::updateNotifiers()
 {
+    if (m_finished) return;
     // Reading one side makes frames for both (acknowledgements, windows):
     // each waits while either queue is full.
     const bool room = m_toClient.size() < kMaxQueued && m_toUpstream.size() < kMaxQueued;
-    m_clientRead->setEnabled(room && m_client.wantsRead());
+    const size_t fromClient = fromClientQueued(), fromUpstream = fromUpstreamQueued();
+    m_lease.setBuffered(fromClient + fromUpstream);
+    const bool clientRoom = m_lease.readAllowance(fromClient, kMaxHeld) > 0;
+    const bool upstreamRoom = m_lease.readAllowance(fromUpstream, kMaxHeld) > 0;
+    m_clientRead->setEnabled(room && clientRoom && m_client.wantsRead());
     m_clientWrite->setEnabled(!m_toClient.empty());
     if (m_upstreamRead) {
-        m_upstreamRead->setEnabled(room);
+        m_upstreamRead->setEnabled(room && upstreamRoom);
         m_upstreamWrite->setEnabled(!m_toUpstream.empty());
     }
+    const bool heldBySandbox
+        = (!clientRoom && fromClient < kMaxHeld) || (!upstreamRoom && fromUpstream < kMaxHeld);
+    if (heldBySandbox && !m_budgetRetry.isActive()) m_budgetRetry.start(limits::kRelayBudgetRetryMs);
+}
+
+size_t H2Gate::fromClientQueued() const
+{
+    size_t bytes = m_toUpstream.size();
+    for (const auto &[id, st] : m_streams)
+        bytes += st->toUpstream.size();
+    return bytes;
+}
+
+size_t H2Gate::fromUpstreamQueued() const
+{
+    size_t bytes = m_toClient.size();
+    for (const auto &[id, st] : m_streams)
+        bytes += st->toClient.size();
+    return bytes;
 }
 
 // Ends the connection; `why` goes to the entries of requests still open.

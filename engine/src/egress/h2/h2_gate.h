@@ -73,12 +73,15 @@ private:
     Body readBody(H2Session &s, int32_t stream, uint8_t *out, size_t room) override;
 
     // The connection (h2_gate.cpp)
-    static ReadOutcome readInto(int fd, H2Session &session, std::string &error);
+    static ReadOutcome readInto(int fd, H2Session &session, std::string &error, size_t limit);
     void readClient();
     void readUpstream();
     void pump();
     void schedulePump();
     void updateNotifiers();
+    // What each direction holds, read and not yet taken by the other side.
+    size_t fromClientQueued() const;
+    size_t fromUpstreamQueued() const;
     void upstreamEnded(const QString &why);
     void finish(const QString &why);
     void forget(H2Stream &st);
@@ -122,6 +125,7 @@ private:
     bool m_pumpScheduled = false;
     std::unique_ptr<QSocketNotifier> m_clientRead, m_clientWrite, m_upstreamRead, m_upstreamWrite;
     QTimer m_redactorFlush; // a response's held-back bytes go out when it pauses
+    QTimer m_budgetRetry; // held to the floor by its sandbox's budget: look again
 };
 
 } // namespace h2
