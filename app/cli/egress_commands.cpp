@@ -182,11 +182,12 @@ std::optional<QJsonObject> sameInspectRule(
     for (const QJsonValue &v : r->value(QStringLiteral("rules")).toArray()) {
         const QJsonObject o = v.toObject();
         if (o.value(QStringLiteral("action")).toString() == QLatin1String("inspect")
-            && o.value(QStringLiteral("pattern")) == wanted.value(QStringLiteral("pattern"))
+            && o.value(QStringLiteral("pattern")).toString()
+                == canonicalEgressPattern(wanted.value(QStringLiteral("pattern")).toString())
             && o.value(QStringLiteral("port")).toInt()
                 == wanted.value(QStringLiteral("port")).toInt()
             && o.value(QStringLiteral("method")).toString()
-                == wanted.value(QStringLiteral("method")).toString()
+                == wanted.value(QStringLiteral("method")).toString().trimmed().toUpper()
             && o.value(QStringLiteral("path")).toString()
                 == wanted.value(QStringLiteral("path")).toString())
             return o;

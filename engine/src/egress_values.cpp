@@ -57,6 +57,13 @@ bool isCidr(const QString &text)
 
 } // namespace
 
+QString canonicalEgressPattern(const QString &typed)
+{
+    QString pattern = typed.trimmed().toLower();
+    if (pattern.size() > 1 && pattern.endsWith(u'.')) pattern.chop(1);
+    return pattern;
+}
+
 bool isValidHostName(const QString &name)
 {
     if (name.isEmpty() || name.size() > kMaxHostLength) return false;

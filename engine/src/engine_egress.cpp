@@ -16,9 +16,7 @@ namespace {
 // What a person typed, as rules store it: "API.GitHub.com." → "api.github.com".
 EgressRule normalised(EgressRule rule)
 {
-    rule.pattern = rule.pattern.trimmed().toLower();
-    if (rule.pattern.size() > 1 && rule.pattern.endsWith(u'.'))
-        rule.pattern.chop(1);
+    rule.pattern = canonicalEgressPattern(rule.pattern);
     rule.reason = rule.reason.trimmed();
     rule.method = rule.method.trimmed().toUpper();
     rule.path = rule.path.trimmed();

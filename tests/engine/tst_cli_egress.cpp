@@ -158,8 +158,9 @@ private Q_SLOTS:
         QCOMPARE(inject[1][QStringLiteral("kind")].toString(), QStringLiteral("query"));
         QVERIFY(egress({ QStringLiteral("rules"), QStringLiteral("e") }).out.contains("Authorization, ?key"));
         // The same command again, corrected: the rule's injections are
-        // replaced in place, not shadowed by a second rule behind it.
-        CliRun again = egress({ QStringLiteral("inject"), QStringLiteral("e"), QStringLiteral("api.inject.test"),
+        // replaced in place, not shadowed by a second rule behind it —
+        // also when the name is typed another way that means the same.
+        CliRun again = egress({ QStringLiteral("inject"), QStringLiteral("e"), QStringLiteral("API.Inject.test."),
                                 QStringLiteral("--header"), QStringLiteral("X-Api-Key: {{secret.API_KEY}}") });
         QVERIFY2(again.exitCode == 0 && again.err.contains("replaced the injections of rule"), again.err.constData());
         QCOMPARE(again.out.trimmed().toLongLong(), rule[QStringLiteral("id")].toInteger());

@@ -295,6 +295,19 @@ private Q_SLOTS:
         QCOMPARE(redacted(r, bytes), "x" + std::string(32, '*') + "y");
     }
 
+    // An upstream that folds case (an HTTP/2 field name, a lower-casing
+    // echo) hands back the value all the same: masked too.
+    void theRedactorMasksTheLowerCaseFormOfAValue()
+    {
+        SecretRedactor r;
+        r.addValue("S3cr3tV4lu3-XyZ");
+        QCOMPARE(redacted(r, { "x-s3cr3tv4lu3-xyz: 1\r\nA: S3cr3tV4lu3-XyZ" }),
+            "x-" + std::string(15, '*') + ": 1\r\nA: " + std::string(15, '*'));
+        QCOMPARE(r.masked(), size_t(2));
+        // The log's view of header names, too.
+        QCOMPARE(r.masked(std::string_view("X-S3cr3tV4lu3-XyZ")), "X-" + std::string(15, '*'));
+    }
+
     // An answer that ends part-way through a value (an upstream that cuts,
     // a range) hands over no piece of it; a short coincidence stays.
     void theRedactorMasksAValueCutShortAtTheEnd()

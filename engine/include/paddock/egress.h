@@ -94,6 +94,8 @@ struct EgressRule {
 
 // Lower-case labels of letters, digits, '-' and '_', 1–63 long, 253 in all.
 bool isValidHostName(const QString &name);
+// A rule's pattern as rules store it: "API.GitHub.com." → "api.github.com".
+QString canonicalEgressPattern(const QString &typed);
 // An IPv4/IPv6 address or a CIDR block.
 bool isAddressPattern(const QString &pattern);
 

@@ -50,8 +50,10 @@ ResponseFramer::Fields fieldsOfHead(std::string_view head)
 ResponseFramer::Fields HttpGate::maskedFields(ResponseFramer::Fields fields) const
 {
     if (!m_redactor.active()) return fields;
-    for (auto &field : fields)
+    for (auto &field : fields) { // names too: an upstream may echo a value as one
+        field.first = m_redactor.masked(field.first);
         field.second = m_redactor.masked(field.second);
+    }
     return fields;
 }
 

@@ -9,6 +9,13 @@ void SecretRedactor::addValue(std::string value)
     if (value.size() < kMinLength
         || std::find(m_values.begin(), m_values.end(), value) != m_values.end())
         return;
+    // Its lower-case form too: HTTP/2 field names are lower case, and an
+    // upstream may echo a value as one (or fold case on its own).
+    std::string lower = value;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+        [](unsigned char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : char(c); });
+    if (lower != value && std::find(m_values.begin(), m_values.end(), lower) == m_values.end())
+        m_values.push_back(std::move(lower));
     m_values.push_back(std::move(value));
     // Longest first: a value that contains another is masked whole.
     std::sort(m_values.begin(), m_values.end(),

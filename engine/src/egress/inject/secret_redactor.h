@@ -14,8 +14,9 @@
 // A flush while the stream goes on (a pause) lets the held bytes go; a
 // value they began is masked from where it continues.
 //
-// Not seen: a value the upstream sends transformed (compressed, encoded,
-// split across chunk framing or WebSocket frames).
+// Its lower-case form is masked too (HTTP/2 field names are lower case).
+// Not seen: a value the upstream sends otherwise transformed (compressed,
+// encoded, split across chunk framing or WebSocket frames).
 //
 // Plain C++ without Qt: the fuzzer drives it directly.
 #pragma once
