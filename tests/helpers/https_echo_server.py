@@ -8,7 +8,8 @@ every request one line "request METHOD PATH" followed by one JSON line of
 its headers, flushed, so a test can prove what reached the upstream.
 
   /echo...        answers 200 with a JSON body: method, path, headers, body
-                  (so an upstream that echoes a credential can be tested)
+                  (so an upstream that echoes a credential can be tested);
+                  with ?chunk=N the body goes chunked, N bytes a chunk
   /ws             a WebSocket echo: each text or binary message comes back
   /big?bytes=N    N bytes of 'x', streamed in chunks (Content-Length set)
   /git/...        git's smart HTTP, served by `git http-backend` from GIT_ROOT
@@ -69,9 +70,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == '/big':
             return self.big()
         data = self.body()
-        self.answer(200, json.dumps({'method': self.command, 'path': self.path,
-                                     'headers': self.header_fields(),
-                                     'body': data.decode('utf-8', 'replace')}).encode())
+        payload = json.dumps({'method': self.command, 'path': self.path,
+                              'headers': self.header_fields(),
+                              'body': data.decode('utf-8', 'replace')}).encode()
+        chunk = int(parse_qs(urlsplit(self.path).query).get('chunk', ['0'])[0])
+        if chunk > 0:
+            return self.answer_chunked(payload, chunk)
+        self.answer(200, payload)
+
+    def answer_chunked(self, payload, size):
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Transfer-Encoding', 'chunked')
+        self.end_headers()
+        for at in range(0, len(payload), size):
+            piece = payload[at:at + size]
+            self.wfile.write(b'%x\r\n%s\r\n' % (len(piece), piece))
+        self.wfile.write(b'0\r\n\r\n')
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = route
 

@@ -292,7 +292,7 @@ void HttpGate::sendAllowed(const std::optional<EgressRule> &rule, const QString 
     sendUpstream(upstreamHead);
     if (std::exchange(m_sendCollected, false)) sendUpstream(std::exchange(m_collected, {}));
     m_response = std::make_unique<ResponseFramer>(
-        ResponseExpectation { head.method == "HEAD", head.connect, offerUpgrade });
+        ResponseExpectation { head.method == "HEAD", head.connect, offerUpgrade }, &m_redactor);
     // After a body, an upgrade or a tunnel nothing else may follow on this upstream connection.
     if (m_request->closesUpstream() || offerUpgrade || head.connect) m_upstreamReusable = false;
     m_phase = m_request->bodyDone() ? Phase::Waiting : Phase::Body;
@@ -324,17 +324,10 @@ void HttpGate::relayUpstream()
         if (!m_fromUpstream.empty() || m_upstreamEof) dropUpstream();
         return;
     }
-    ResponseFramer::State state;
-    if (m_redactor.active()) {
-        std::string relayed;
-        state = m_response->read(m_fromUpstream, relayed);
-        m_log.relayed(qint64(relayed.size()));
-        relayToClient(relayed);
-    } else { // straight into the queue: one copy fewer for every byte of a large body
-        const size_t before = m_toClient.size();
-        state = m_response->read(m_fromUpstream, m_toClient.back());
-        m_log.relayed(qint64(m_toClient.size() - before));
-    }
+    // Straight into the queue, masked on the way (the framer feeds the redactor).
+    const size_t before = m_toClient.size();
+    ResponseFramer::State state = m_response->read(m_fromUpstream, m_toClient.back());
+    m_log.relayed(qint64(m_toClient.size() - before));
     if (state == ResponseFramer::State::NeedMore && m_upstreamEof) state = m_response->readEof();
     if (auto fields = m_response->takeHeadFields())
         m_log.responded(int(m_response->status()), headerLines(maskedFields(std::move(*fields))));

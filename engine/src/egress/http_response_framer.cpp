@@ -1,6 +1,8 @@
 #include "http_response_framer.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <iterator>
 #include <limits>
 
 namespace http = boost::beast::http;
@@ -25,10 +27,21 @@ bool namesWebSocket(std::string_view upgrade)
             [](char a, char b) { return (a >= 'A' && a <= 'Z' ? char(a - 'A' + 'a') : a) == b; });
 }
 
+// One chunk of a body framed anew; none for no bytes (that is the last chunk).
+void appendChunk(std::string &out, std::string_view data)
+{
+    if (data.empty()) return;
+    char size[32];
+    out.append(size, size_t(std::snprintf(size, sizeof size, "%zx\r\n", data.size())));
+    out.append(data);
+    out.append("\r\n");
+}
+
 } // namespace
 
-ResponseFramer::ResponseFramer(ResponseExpectation expect)
+ResponseFramer::ResponseFramer(ResponseExpectation expect, SecretRedactor *redactor)
     : m_expect(expect)
+    , m_redactor(redactor)
 {
     newParser();
 }
@@ -62,17 +75,29 @@ ResponseFramer::State ResponseFramer::read(std::string &in, std::string &out)
                 return refuse("malformed response from the upstream (" + ec.message() + ")");
             std::optional<State> switched = onHead();
             if (switched && *switched == State::Refused) return State::Refused;
-            out.append(in, 0, used);
+            emit(std::string_view(in).substr(0, used), out);
             in.erase(0, used);
             m_started = true;
             if (switched) return *switched;
             if (!m_done && m_parser->is_header_done() && !m_parser->chunked() && m_parser->content_length())
                 m_bodyLeft = *m_parser->content_length_remaining();
+            if (!m_done && m_parser->is_header_done() && m_parser->chunked() && m_redactor
+                && m_redactor->active()) {
+                m_rechunk = true;
+                m_redactor->flush(out); // the head goes whole before the first chunk of ours
+                m_headFieldCount = size_t(std::distance(m_parser->get().begin(), m_parser->get().end()));
+            }
             continue;
+        }
+        if (m_rechunk) {
+            boost::beast::error_code ec;
+            if (!readRechunked(in, out, ec)) // reads as far as `in` allows
+                return refuse("malformed response body from the upstream (" + ec.message() + ")");
+            break;
         }
         if (m_bodyLeft) { // framed by length: counted, not parsed
             const size_t n = size_t(std::min<uint64_t>(*m_bodyLeft, in.size()));
-            out.append(in, 0, n);
+            emit(std::string_view(in).substr(0, n), out);
             if (n == in.size())
                 in.clear();
             else
@@ -88,7 +113,7 @@ ResponseFramer::State ResponseFramer::read(std::string &in, std::string &out)
         const size_t used = m_parser->put(boost::asio::buffer(in), ec);
         if (ec && ec != http::error::need_buffer && ec != http::error::need_more)
             return refuse("malformed response body from the upstream (" + ec.message() + ")");
-        out.append(in, 0, used);
+        emit(std::string_view(in).substr(0, used), out);
         in.erase(0, used);
         if (m_parser->is_done())
             m_done = true;
@@ -96,6 +121,58 @@ ResponseFramer::State ResponseFramer::read(std::string &in, std::string &out)
             break;
     }
     return m_done ? State::Complete : State::NeedMore;
+}
+
+void ResponseFramer::emit(std::string_view bytes, std::string &out)
+{
+    if (m_redactor)
+        m_redactor->feed(bytes, out);
+    else
+        out.append(bytes);
+}
+
+// False when the body is malformed (`ec` says how). Stops when `in` gives
+// nothing more now; sets m_done at the body's end.
+bool ResponseFramer::readRechunked(std::string &in, std::string &out, boost::beast::error_code &ec)
+{
+    while (!m_done && !in.empty()) {
+        char payload[kBodyChunk];
+        m_parser->get().body().data = payload;
+        m_parser->get().body().size = sizeof payload;
+        const size_t used = m_parser->put(boost::asio::buffer(in), ec);
+        if (ec && ec != http::error::need_buffer && ec != http::error::need_more) return false;
+        ec = {};
+        in.erase(0, used);
+        const size_t decoded = sizeof payload - m_parser->get().body().size;
+        std::string masked;
+        m_redactor->feed(std::string_view(payload, decoded), masked);
+        appendChunk(out, masked);
+        if (m_parser->is_done()) {
+            endRechunked(out);
+            m_done = true;
+        } else if (used == 0 && decoded == 0) {
+            break;
+        }
+    }
+    return true;
+}
+
+// What the redactor held back, the last chunk, and the trailers, masked.
+void ResponseFramer::endRechunked(std::string &out)
+{
+    std::string held;
+    m_redactor->flush(held);
+    appendChunk(out, held);
+    out += "0\r\n";
+    size_t index = 0;
+    for (const auto &f : m_parser->get()) {
+        if (index++ < m_headFieldCount) continue;
+        out += m_redactor->masked(std::string_view(f.name_string().data(), f.name_string().size()));
+        out += ": ";
+        out += m_redactor->masked(std::string_view(f.value().data(), f.value().size()));
+        out += "\r\n";
+    }
+    out += "\r\n";
 }
 
 // Decides what a complete response head means. Interim answers are relayed

@@ -5,6 +5,13 @@
 // Its bytes are relayed as the upstream sent them; what follows the end is
 // not this response, and the gate drops it.
 //
+// Given a redactor (inject/secret_redactor.h), everything relayed goes
+// through it, and a chunked body is framed anew: its chunks decoded, the
+// payload masked as one stream, and sent as chunks of Paddock's own — a
+// value split by the upstream's chunk framing (which the sandbox can steer
+// by padding what an upstream echoes) is masked whole. Trailers are masked
+// like fields.
+//
 // A switch of protocols is honoured only when it was asked for: a 101 to
 // the WebSocket upgrade the gate forwarded, or a 2xx to an allowed
 // CONNECT. Any other 101 is refused — the bytes after it would be a tunnel
@@ -12,6 +19,8 @@
 //
 // Plain C++ without Qt: the fuzzer drives it directly.
 #pragma once
+
+#include "inject/secret_redactor.h"
 
 #include <boost/beast/http.hpp>
 
@@ -37,7 +46,8 @@ public:
         Refused, // malformed, an unasked-for switch, or cut short: problem() says which
     };
 
-    explicit ResponseFramer(ResponseExpectation expect);
+    // `redactor` (may be null) outlives the framer.
+    explicit ResponseFramer(ResponseExpectation expect, SecretRedactor *redactor = nullptr);
     ~ResponseFramer();
     ResponseFramer(const ResponseFramer &) = delete;
     ResponseFramer &operator=(const ResponseFramer &) = delete;
@@ -66,8 +76,16 @@ private:
     void newParser();
     std::optional<State> onHead();
     State refuse(std::string problem);
+    // What is relayed, through the redactor when there is one.
+    void emit(std::string_view bytes, std::string &out);
+    // A chunked body framed anew (m_rechunk): decoded, masked, chunked again.
+    bool readRechunked(std::string &in, std::string &out, boost::beast::error_code &ec);
+    void endRechunked(std::string &out);
 
     ResponseExpectation m_expect;
+    SecretRedactor *m_redactor;
+    bool m_rechunk = false; // the body is chunked and masked: framed anew
+    size_t m_headFieldCount = 0; // fields past these, once the body ended, are trailers
     std::optional<Parser> m_parser;
     unsigned m_status = 0;
     bool m_started = false;
