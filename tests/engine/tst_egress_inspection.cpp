@@ -360,6 +360,43 @@ private Q_SLOTS:
             kWaitMs);
     }
 
+    // A sandbox that has an upstream echo its guesses at the very end of a
+    // response would learn, from which guess comes back masked (a value cut
+    // short), the secret a character at a time. After a few such answers
+    // its secrets are no longer fetched at all, and the log says why.
+    void aSandboxProbingForTheSecretLosesItsInjections()
+    {
+        auto prober = fx.engine->createSandbox({ QStringLiteral("prober") });
+        QVERIFY2(prober, prober ? "" : qPrintable(prober.error().message));
+        EgressRule inject;
+        inject.pattern = QStringLiteral("api.echo.test");
+        inject.action = EgressAction::Inspect;
+        inject.inject = { { EgressInjection::Kind::Header, QStringLiteral("Authorization"),
+            QStringLiteral("Bearer {{secret.ECHO_TOKEN}}") } };
+        QVERIFY(fx.engine->addEgressRule(prober->id, inject));
+        const auto curl = [&](const QByteArray &body) {
+            return execIn(*fx.engine, prober->id,
+                { QStringLiteral("curl"), QStringLiteral("-sS"), QStringLiteral("-w"), QStringLiteral(" %{http_code}"),
+                    QStringLiteral("--data-binary"), QString::fromLatin1(body), QStringLiteral("https://api.echo.test/raw") });
+        };
+        const QByteArray start = token.left(6), wrong = token.left(5) + (token[5] == 'z' ? "y" : "z");
+        QCOMPARE(curl(wrong).out, wrong + " 200"); // not its start: as it came
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(curl(start).out, QByteArray(6, '*') + " 200"); // maybe a value cut short: masked
+        const ExecOutput stopped = curl("anything");
+        QVERIFY2(stopped.out.endsWith(" 502") && !stopped.out.contains(token), qPrintable(stopped.summary()));
+        QTRY_VERIFY_WITH_TIMEOUT(([&] {
+            auto log = fx.engine->egressLog(EgressLogQuery { prober->id, std::nullopt, {}, 0, 50 });
+            return log && std::any_of(log->begin(), log->end(), [](const EgressLogEntry &e) {
+                return e.reason.contains(QStringLiteral("secrets are no longer injected for this sandbox"));
+            });
+        }()),
+            kWaitMs);
+        // The other sandbox keeps its injections.
+        QVERIFY(run(QStringLiteral("curl -sS https://api.echo.test/echo/still")).out.contains("Bearer ***"));
+        QVERIFY(await<void>([&](Callback<void> done) { fx.engine->removeSandbox(prober->id, true, done); }));
+    }
+
     // Last: after everything above, the value is nowhere a workload or a
     // reader of Paddock's files can see.
     void theSecretIsNowhereToBeSeen()

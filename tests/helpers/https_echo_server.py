@@ -10,6 +10,7 @@ its headers, flushed, so a test can prove what reached the upstream.
   /echo...        answers 200 with a JSON body: method, path, headers, body
                   (so an upstream that echoes a credential can be tested);
                   with ?chunk=N the body goes chunked, N bytes a chunk
+  /raw            answers the request's body as it came, nothing after it
   /ws             a WebSocket echo: each text or binary message comes back
   /big?bytes=N    N bytes of 'x', streamed in chunks (Content-Length set)
   /git/...        git's smart HTTP, served by `git http-backend` from GIT_ROOT
@@ -70,6 +71,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == '/big':
             return self.big()
         data = self.body()
+        if path == '/raw':
+            return self.answer(200, data, 'application/octet-stream')
         payload = json.dumps({'method': self.command, 'path': self.path,
                               'headers': self.header_fields(),
                               'body': data.decode('utf-8', 'replace')}).encode()

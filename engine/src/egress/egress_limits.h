@@ -67,6 +67,17 @@ inline constexpr size_t kRelayBufferFloor = 64 * 1024; // per direction of a con
 // sandbox's other connections gave back.
 inline constexpr int kRelayBudgetRetryMs = 20;
 
+// ---- secrets -----------------------------------------------------------------
+
+// What came back to an injected request ending with the start of a secret
+// is masked (it may be a value cut short); but a sandbox that has an
+// upstream echo its guesses at the end of a response learns, from which
+// guess is masked, a secret one character at a time. An honest upstream
+// hardly ever ends that way; past this many, no secret is fetched for the
+// sandbox again until it restarts, so a probe learns at most this many
+// characters.
+inline constexpr size_t kCutShortValuesPerSandbox = 3;
+
 // ---- questions -------------------------------------------------------------
 
 // Distinct destinations one sandbox may have a person asked about at once.

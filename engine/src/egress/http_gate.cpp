@@ -229,7 +229,9 @@ void HttpGate::abandonQuestion()
 
 void HttpGate::allowRequest(const std::optional<EgressRule> &rule)
 {
+    reportCutShort();
     m_redactor = {};
+    m_cutShortReported = 0;
     if (rule && rule->action == EgressAction::Inspect && !rule->handler.isEmpty()) {
         // Skipping the handler would skip what it denies: refused instead.
         if (m_transport != GateTransport::Inspected)
@@ -246,11 +248,9 @@ void HttpGate::allowRequest(const std::optional<EgressRule> &rule)
 // The secrets first (a command's output may take a while), then the request.
 void HttpGate::injectThenSend(const EgressRule &rule)
 {
-    Inspection *inspection = m_sandbox.service().inspection();
-    if (!inspection) return refuse(502, QStringLiteral("TLS inspection is unavailable"), rule);
     m_phase = Phase::Injecting;
     QPointer<HttpGate> self(this);
-    inspection->resolveSecrets(injectedSecretNames(rule.inject), [self, rule](Result<Inspection::SecretValues> values) {
+    m_sandbox.resolveSecrets(injectedSecretNames(rule.inject), [self, rule](Result<Inspection::SecretValues> values) {
         if (!self || self->m_finished) return;
         auto names = injectRule(*self->m_request, rule.inject, values, self->m_redactor);
         if (!names) return self->failBeforeSending(rule, names.error().message);
@@ -350,6 +350,13 @@ void HttpGate::relayUpstream()
 void HttpGate::relayToClient(const std::string &bytes)
 {
     m_redactor.feed(bytes, m_toClient.back());
+}
+
+void HttpGate::reportCutShort()
+{
+    const size_t cutShort = m_redactor.cutShort();
+    if (cutShort > m_cutShortReported) m_sandbox.noteCutShortValues(cutShort - m_cutShortReported);
+    m_cutShortReported = cutShort;
 }
 
 void HttpGate::flushRedactor()
@@ -461,6 +468,7 @@ void HttpGate::flush()
 void HttpGate::updateNotifiers()
 {
     if (m_finished) return;
+    reportCutShort();
     m_lease.setBuffered(clientQueued() + upstreamQueued());
     const bool clientRoom = m_lease.readAllowance(clientQueued(), kMaxBuffered) > 0;
     const bool upstreamRoom = m_lease.readAllowance(upstreamQueued(), kMaxBuffered) > 0;
@@ -482,6 +490,7 @@ void HttpGate::updateNotifiers()
 
 void HttpGate::finish()
 {
+    reportCutShort();
     if (std::exchange(m_finished, true)) return;
     m_sandbox.service().withdrawQuestion(std::exchange(m_question, {}));
     if (m_handlerTicket) m_sandbox.service().handlers().cancel(std::exchange(m_handlerTicket, 0));

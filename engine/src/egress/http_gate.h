@@ -147,6 +147,8 @@ private:
         std::vector<std::pair<std::string, std::string>> fields) const;
     void flush();
     void updateNotifiers();
+    // Tells the sandbox of values cut short in what came back (SandboxEgress::noteCutShortValues).
+    void reportCutShort();
     // What each direction holds, read and not yet taken by the other side.
     size_t clientQueued() const { return m_fromClient.size() + m_toUpstream.size(); }
     size_t upstreamQueued() const { return m_fromUpstream.size() + m_toClient.size(); }
@@ -168,6 +170,7 @@ private:
     HttpRequestInfo m_info; // what it was decided on
     SecretRedactor m_redactor; // the values injected into it, masked in what comes back
     QTimer m_redactorFlush; // a tunnel's held-back bytes go out when it pauses
+    size_t m_cutShortReported = 0; // of m_redactor's
     QTimer m_budgetRetry; // held to the floor by its sandbox's budget: look again
     bool m_upstreamReusable = true; // may carry the next request
     std::string m_fromClient, m_fromUpstream; // read, not yet parsed

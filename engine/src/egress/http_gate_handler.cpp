@@ -141,7 +141,7 @@ void HttpGate::startHandler()
     if (!inspection)
         return refuse(502, QStringLiteral("TLS inspection is unavailable"), m_handlerRule);
     QPointer<HttpGate> self(this);
-    inspection->resolveSecrets(
+    m_sandbox.resolveSecrets(
         m_handlerRule->handler.secrets, [self](Result<Inspection::SecretValues> values) {
             if (!self || self->m_finished) return;
             if (!values)

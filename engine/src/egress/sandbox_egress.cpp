@@ -3,6 +3,7 @@
 #include "dns_responder.h"
 #include "egress_limits.h"
 #include "egress_service.h"
+#include "inspection.h"
 #include "intercepted_connection.h"
 #include "socket_owner.h"
 
@@ -149,6 +150,33 @@ bool SandboxEgress::mayLookUpOwner()
 {
     const qint64 now = FakeIpPool::steadyMs();
     return m_lookupTime.hasAny(now) && m_lookups.take(now);
+}
+
+void SandboxEgress::noteCutShortValues(size_t count)
+{
+    if (count == 0) return;
+    const bool wasStopped = m_cutShortValues >= limits::kCutShortValuesPerSandbox;
+    m_cutShortValues += count;
+    if (wasStopped || m_cutShortValues < limits::kCutShortValuesPerSandbox) return;
+    qWarning().noquote() << "egress: secrets are no longer injected for sandbox" << m_sandboxId
+                         << "- responses ended with the start of a secret" << m_cutShortValues << "times";
+    m_service.decisionLog().record(aggregateEntry(QStringLiteral("https"),
+        tr("secrets are no longer injected for this sandbox until it restarts: %1 responses ended with the "
+           "start of a secret, which is how a sandbox probes for one a character at a time")
+            .arg(m_cutShortValues)));
+}
+
+void SandboxEgress::resolveSecrets(const QStringList &names, Callback<SecretValues> done)
+{
+    if (!names.isEmpty() && m_cutShortValues >= limits::kCutShortValuesPerSandbox)
+        return done(fail(ErrorCode::PermissionDenied,
+            tr("secrets are no longer injected for this sandbox until it restarts (responses ended with the "
+               "start of a secret %1 times: a probe for it)")
+                .arg(m_cutShortValues)));
+    Inspection *inspection = m_service.inspection();
+    if (!inspection)
+        return done(fail(ErrorCode::Internal, tr("TLS inspection is unavailable")));
+    inspection->resolveSecrets(names, std::move(done));
 }
 
 EgressLogEntry SandboxEgress::aggregateEntry(const QString &protocol, const QString &reason) const

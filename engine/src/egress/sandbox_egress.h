@@ -18,12 +18,16 @@
 #include "token_bucket.h"
 #include "store/egress_name_store.h"
 
+#include "paddock/engine.h"
+
 #include <QHash>
 #include <QObject>
 #include <QSocketNotifier>
 #include <QTimer>
 
+#include <map>
 #include <memory>
+#include <string>
 
 namespace paddock::egress {
 
@@ -61,6 +65,14 @@ public:
         return true;
     }
     void releaseForHandler(qint64 bytes) { m_heldForHandlers -= bytes; }
+    // Responses to its injected requests that ended with the start of a
+    // secret (limits::kCutShortValuesPerSandbox): past the limit, its
+    // secrets are no longer fetched, and the log says why.
+    void noteCutShortValues(size_t count);
+    // The secrets named (Inspection::resolveSecrets), unless this sandbox
+    // may have none any more.
+    using SecretValues = std::map<std::string, std::string>;
+    void resolveSecrets(const QStringList &names, Callback<SecretValues> done);
 
 Q_SIGNALS:
     void namesToStore(const QList<paddock::store::AnsweredName> &names);
@@ -88,6 +100,7 @@ private:
     TokenBucket m_lookups; // owner lookups
     TokenBucket m_lookupTime; // their engine time, in µs
     qint64 m_heldForHandlers = 0;
+    size_t m_cutShortValues = 0;
     // Last: they log what they counted when destroyed, and read the above.
     RefusalTally m_connectionRefusals, m_questionRefusals, m_dnsRefusals, m_poolRefusals;
 };

@@ -210,6 +210,7 @@ void H2Gate::finish(const QString &why)
         if (!st->question.question.isEmpty()) m_sandbox.service().withdrawQuestion(st->question);
         if (st->log->isOpen())
             st->log->closed(why.isEmpty() ? QStringLiteral("the connection ended") : why);
+        m_sandbox.noteCutShortValues(st->redactor.cutShort());
     }
     m_streams.clear();
     m_clientRead.reset();
@@ -241,6 +242,7 @@ void H2Gate::forget(H2Stream &st)
         m_upstream.consume(st.upstream, st.unconsumed);
         m_byUpstream.erase(st.upstream);
     }
+    m_sandbox.noteCutShortValues(st.redactor.cutShort());
     m_streams.erase(st.client);
 }
 

@@ -84,7 +84,7 @@ void H2Gate::injectThenSend(H2Stream &st)
     st.stage = H2Stream::Stage::Deciding;
     QPointer<H2Gate> self(this);
     const int32_t id = st.client;
-    inspection->resolveSecrets(
+    m_sandbox.resolveSecrets(
         injectedSecretNames(st.rule->inject), [self, id](Result<Inspection::SecretValues> values) {
             if (!self || self->m_finished) return;
             auto it = self->m_streams.find(id);

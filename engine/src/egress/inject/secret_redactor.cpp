@@ -101,6 +101,7 @@ void SecretRedactor::flush(std::string &out)
         m_flushed.erase(0, m_flushed.size() - (m_values.front().size() - 1));
     std::fill(m_tail.end() - std::ptrdiff_t(cut), m_tail.end(), '*');
     m_masked += cut > 0;
+    m_cutShort += cut > 0;
     out += m_tail;
     m_tail.clear();
 }

@@ -42,6 +42,9 @@ public:
     size_t held() const { return m_tail.size(); }
     // How many values were masked so far.
     size_t masked() const { return m_masked; }
+    // Of those, how many were cut short at a flush: what came back ended
+    // with the start of a value (see SandboxEgress::noteCutShortValues).
+    size_t cutShort() const { return m_cutShort; }
 
 private:
     // How many bytes at the end of `s` to hold back until more come.
@@ -53,6 +56,7 @@ private:
     std::string m_tail;
     std::string m_flushed; // the last bytes a flush let go, unmasked: a value may go on from them
     size_t m_masked = 0;
+    size_t m_cutShort = 0;
 };
 
 } // namespace paddock::egress
