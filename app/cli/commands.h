@@ -53,6 +53,8 @@ Result<QJsonObject> rewriteRule(
     CliContext &ctx, const CliArgs &a, const QString &scope, const QJsonObject &existing, const QJsonObject &body);
 // Warns on stderr about each of `names` that is not a secret yet.
 void warnAboutUnsetSecrets(CliContext &ctx, const QStringList &names);
+// Says so when the rule `id` of `scope` ("" for the global ones) sits behind one that hides it.
+void warnIfShadowed(CliContext &ctx, const QString &scope, qint64 id);
 int secretCommand(CliContext &ctx, const QStringList &args);
 
 // GETs `target` and prints the array under `key`: as JSON, or a table with

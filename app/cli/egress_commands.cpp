@@ -87,6 +87,16 @@ QString logLine(const QJsonObject &e, bool withSandbox)
     return text;
 }
 
+// The rule's reason, and that it never decides when an earlier rule hides it.
+QString ruleNote(const QJsonObject &o)
+{
+    QString note = o.value(QStringLiteral("reason")).toString();
+    if (o.contains(QStringLiteral("shadowedBy")))
+        note = (note.isEmpty() ? QString() : note + QStringLiteral("; "))
+            + QStringLiteral("never decides: rule %1 before it matches first").arg(o.value(QStringLiteral("shadowedBy")).toInteger());
+    return note;
+}
+
 QStringList ruleRow(const QJsonObject &o, int number)
 {
     const int port = o.value(QStringLiteral("port")).toInt();
@@ -104,7 +114,7 @@ QStringList ruleRow(const QJsonObject &o, int number)
     return { QString::number(number), QString::number(o.value(QStringLiteral("id")).toInteger()),
              o.value(QStringLiteral("action")).toString(), o.value(QStringLiteral("pattern")).toString(),
              port ? QString::number(port) : QStringLiteral("any"), request, injected.join(QStringLiteral(", ")),
-             o.value(QStringLiteral("reason")).toString() };
+             ruleNote(o) };
 }
 
 int rulesCommand(CliContext &ctx, const QStringList &args)
@@ -208,6 +218,25 @@ Result<QJsonObject> rewriteRule(
     return r;
 }
 
+void warnIfShadowed(CliContext &ctx, const QString &scope, qint64 id)
+{
+    auto rules = ctx.api.call("GET", QStringLiteral("/v1/egress/rules") + scopeQuery(scope));
+    if (!rules) return;
+    const QJsonArray list = rules->value(QStringLiteral("rules")).toArray();
+    for (qsizetype i = 0; i < list.size(); ++i) {
+        const QJsonObject o = list[i].toObject();
+        if (o.value(QStringLiteral("id")).toInteger() != id || !o.contains(QStringLiteral("shadowedBy"))) continue;
+        const qint64 by = o.value(QStringLiteral("shadowedBy")).toInteger();
+        (void)writeRaw(2, QStringLiteral("warning: rule %1 never decides anything: rule %2 before it matches every "
+                                         "request it would (the first match wins). Put it first with "
+                                         "`paddock egress move %3 %1 1`\n")
+                              .arg(id)
+                              .arg(by)
+                              .arg(scope.isEmpty() ? kGlobal : scope)
+                              .toUtf8());
+    }
+}
+
 void warnAboutUnsetSecrets(CliContext &ctx, const QStringList &names)
 {
     auto secrets = ctx.api.call("GET", QStringLiteral("/v1/secrets"));
@@ -286,6 +315,7 @@ int addRuleCommand(CliContext &ctx, const QString &verb, const QStringList &args
         printJson(*r);
     else
         printLine(QString::number(r->value(QStringLiteral("id")).toInteger()));
+    warnIfShadowed(ctx, scope, r->value(QStringLiteral("id")).toInteger());
     if (inspects)
         warnAboutUnsetSecrets(
             ctx, injectedSecretNames(egressInjectionsFromJson(body.value(QStringLiteral("inject"))).value_or(EgressInjections())));

@@ -110,6 +110,7 @@ int egressHandlerCommand(CliContext &ctx, const QStringList &args)
     else
         printLine(
             done.isEmpty() ? QString::number(r->value(QStringLiteral("id")).toInteger()) : done);
+    warnIfShadowed(ctx, scope, r->value(QStringLiteral("id")).toInteger());
     warnAboutUnsetSecrets(ctx, handler->secrets);
     return 0;
 }

@@ -64,6 +64,34 @@ QString canonicalEgressPattern(const QString &typed)
     return pattern;
 }
 
+namespace {
+
+// Whether every name `later` matches, `earlier` matches too.
+bool patternCovers(const QString &earlier, const QString &later)
+{
+    if (earlier == later || earlier == QStringLiteral("*")) return true;
+    if (!earlier.startsWith(QStringLiteral("*.")) || isAddressPattern(later)) return false;
+    const QString below = earlier.mid(1); // ".x.com": names below x.com end with it
+    const QString name = later.startsWith(QStringLiteral("*.")) ? later.mid(1) : later;
+    return name.endsWith(below) && name.size() > below.size();
+}
+
+bool ruleCovers(const EgressRule &earlier, const EgressRule &later)
+{
+    return patternCovers(earlier.pattern, later.pattern) && (earlier.port == 0 || earlier.port == later.port)
+        && (earlier.method.isEmpty() || earlier.method == later.method)
+        && (earlier.path.isEmpty() || earlier.path == QStringLiteral("/*") || earlier.path == later.path);
+}
+
+} // namespace
+
+std::optional<qint64> shadowingEgressRule(const QList<EgressRule> &ordered, qsizetype index)
+{
+    for (qsizetype i = 0; i < index && index < ordered.size(); ++i)
+        if (ruleCovers(ordered[i], ordered[index])) return ordered[i].id;
+    return std::nullopt;
+}
+
 bool isValidHostName(const QString &name)
 {
     if (name.isEmpty() || name.size() > kMaxHostLength) return false;

@@ -107,6 +107,27 @@ private Q_SLOTS:
         QVERIFY(missing.exitCode != 0 && missing.err.contains("has no egress rule"));
     }
 
+    // A rule added behind one that matches everything it would never
+    // decides: the CLI says so as it is added, and the table marks it.
+    void aHiddenRuleIsPointedOut()
+    {
+        CliRun wide = cli({ QStringLiteral("egress"), QStringLiteral("allow"), QStringLiteral("e"), QStringLiteral("*.hidden.test") });
+        QVERIFY2(wide.exitCode == 0 && !wide.err.contains("never decides"), wide.err.constData());
+        CliRun narrow = cli({ QStringLiteral("egress"), QStringLiteral("deny"), QStringLiteral("e"), QStringLiteral("api.hidden.test"),
+                              QStringLiteral("--method"), QStringLiteral("DELETE") });
+        const QByteArray wideId = wide.out.trimmed(), narrowId = narrow.out.trimmed();
+        QVERIFY2(narrow.exitCode == 0
+                     && narrow.err.contains("rule " + narrowId + " never decides anything: rule " + wideId + " before it"),
+                 narrow.err.constData());
+        CliRun table = cli({ QStringLiteral("egress"), QStringLiteral("rules"), QStringLiteral("e") });
+        QVERIFY2(table.out.contains("never decides: rule " + wideId + " before it matches first"), table.out.constData());
+        // Moved first, it decides, and nothing is said.
+        QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("move"), QStringLiteral("e"), QString::fromLatin1(narrowId), QStringLiteral("1") }).exitCode, 0);
+        QVERIFY(!cli({ QStringLiteral("egress"), QStringLiteral("rules"), QStringLiteral("e") }).out.contains("never decides"));
+        for (const QByteArray &id : { wideId, narrowId })
+            QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("rm"), QStringLiteral("e"), QString::fromLatin1(id) }).exitCode, 0);
+    }
+
     void globalRules()
     {
         QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("resolve"), QStringLiteral("other.test"), QStringLiteral("127.0.0.1:") + m_port }).exitCode, 0);

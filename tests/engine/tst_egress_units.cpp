@@ -82,6 +82,35 @@ class TstEgressUnits : public QObject {
 private Q_SLOTS:
     // Whatever the host's default (BBR here), a loopback hop gets an
     // unpaced one, even as an ordinary user.
+    // An earlier rule hides a later one only when it matches all the later
+    // one would: every name, port, method and path.
+    void aRuleIsShadowedOnlyByOneThatCoversIt()
+    {
+        const auto rule = [](qint64 id, const char *pattern, quint16 port = 0, const char *method = "", const char *path = "") {
+            EgressRule r;
+            r.id = id;
+            r.pattern = QString::fromLatin1(pattern);
+            r.port = port;
+            r.method = QString::fromLatin1(method);
+            r.path = QString::fromLatin1(path);
+            return r;
+        };
+        const auto shadow = [](const EgressRule &earlier, const EgressRule &later) {
+            return shadowingEgressRule({ earlier, later }, 1);
+        };
+        QCOMPARE(shadow(rule(1, "*"), rule(2, "api.x.com", 443, "GET")), std::optional<qint64>(1));
+        QCOMPARE(shadow(rule(1, "*.x.com"), rule(2, "api.x.com")), std::optional<qint64>(1));
+        QCOMPARE(shadow(rule(1, "*.x.com"), rule(2, "*.a.x.com")), std::optional<qint64>(1));
+        QCOMPARE(shadow(rule(1, "*.x.com"), rule(2, "x.com")), std::nullopt); // not below it
+        QCOMPARE(shadow(rule(1, "*.x.com"), rule(2, "*.x.com", 443)), std::optional<qint64>(1));
+        QCOMPARE(shadow(rule(1, "api.x.com", 443), rule(2, "api.x.com")), std::nullopt); // one port of all
+        QCOMPARE(shadow(rule(1, "api.x.com", 0, "GET"), rule(2, "api.x.com", 0, "DELETE")), std::nullopt);
+        QCOMPARE(shadow(rule(1, "api.x.com", 0, "", "/a/*"), rule(2, "api.x.com", 0, "", "/b")), std::nullopt);
+        QCOMPARE(shadow(rule(1, "api.x.com", 0, "", "/*"), rule(2, "api.x.com", 0, "GET", "/b")), std::optional<qint64>(1));
+        QCOMPARE(shadow(rule(1, "*.x.com"), rule(2, "10.0.0.0/8")), std::nullopt);
+        QCOMPARE(shadowingEgressRule({ rule(1, "a.x.com"), rule(2, "b.x.com"), rule(3, "a.x.com") }, 2), std::optional<qint64>(1));
+    }
+
     void loopbackConnectionsAreUnpaced()
     {
         int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

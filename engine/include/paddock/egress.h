@@ -96,6 +96,10 @@ struct EgressRule {
 bool isValidHostName(const QString &name);
 // A rule's pattern as rules store it: "API.GitHub.com." → "api.github.com".
 QString canonicalEgressPattern(const QString &typed);
+// The ID of a rule before `ordered[index]` (one scope's rules, in order)
+// that matches everything it would — its name, port, method and path — so
+// that it never decides anything; nullopt when none does.
+std::optional<qint64> shadowingEgressRule(const QList<EgressRule> &ordered, qsizetype index);
 // An IPv4/IPv6 address or a CIDR block.
 bool isAddressPattern(const QString &pattern);
 

@@ -78,8 +78,12 @@ void ApiRoutes::egressRules(HttpConnection *conn, const HttpRequest &req, const 
     if (!rules)
         return respondError(conn, rules.error());
     QJsonArray list;
-    for (const EgressRule &r : *rules)
-        list.append(toJson(r));
+    for (qsizetype i = 0; i < rules->size(); ++i) {
+        QJsonObject rule = toJson(rules->at(i));
+        // A rule an earlier one hides never decides: worth saying wherever rules are shown.
+        if (const auto shadow = shadowingEgressRule(*rules, i)) rule.insert(QStringLiteral("shadowedBy"), *shadow);
+        list.append(rule);
+    }
     conn->respondJson(200, QJsonObject { { QStringLiteral("rules"), list } });
 }
 
