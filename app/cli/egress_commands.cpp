@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -131,6 +132,20 @@ int rulesCommand(CliContext &ctx, const QStringList &args)
                      [&](const QJsonObject &o) { return ruleRow(o, ++number); });
 }
 
+// A value with no secret in it is kept as typed: a credential pasted in
+// (or expanded by the shell from "$TOKEN") would be in the rule for anyone
+// to read and, not being a secret, never masked in what comes back.
+void warnIfNoSecret(const QString &field, const QString &value)
+{
+    static const QRegularExpression reference(QStringLiteral("\\{\\{\\s*secret\\."));
+    if (value.contains(reference)) return;
+    (void)writeRaw(2, QStringLiteral("note: %1 names no {{secret.NAME}}: its value is stored in the rule as typed, shown by "
+                                     "`egress rules --json` and not masked in responses. A credential belongs in "
+                                     "`paddock secret set NAME`\n")
+                          .arg(field)
+                          .toUtf8());
+}
+
 // --header 'Name: value' and --query name=value, as the API's inject list.
 Result<QJsonArray> injections(const CliArgs &a)
 {
@@ -142,6 +157,7 @@ Result<QJsonArray> injections(const CliArgs &a)
         list.append(QJsonObject { { QStringLiteral("kind"), QStringLiteral("header") },
                                   { QStringLiteral("name"), h.left(colon).trimmed() },
                                   { QStringLiteral("value"), h.mid(colon + 1).trimmed() } });
+        warnIfNoSecret(h.left(colon).trimmed(), h.mid(colon + 1));
     }
     for (const QString &q : a.all(QStringLiteral("--query"))) {
         const qsizetype eq = q.indexOf(u'=');
@@ -150,6 +166,7 @@ Result<QJsonArray> injections(const CliArgs &a)
         list.append(QJsonObject { { QStringLiteral("kind"), QStringLiteral("query") },
                                   { QStringLiteral("name"), q.left(eq) },
                                   { QStringLiteral("value"), q.mid(eq + 1) } });
+        warnIfNoSecret(QStringLiteral("?") + q.left(eq), q.mid(eq + 1));
     }
     return list;
 }
