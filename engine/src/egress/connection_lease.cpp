@@ -3,7 +3,6 @@
 #include "egress_limits.h"
 
 #include <algorithm>
-
 #include <utility>
 
 namespace paddock::egress {

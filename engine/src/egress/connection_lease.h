@@ -65,6 +65,9 @@ public:
     // its budget, else only up to limits::kRelayBufferFloor, so each
     // connection keeps moving and the sandbox's sum stays bounded.
     size_t readAllowance(size_t queued, size_t cap) const;
+    // Whether that direction waits for the sandbox's budget, not its own cap:
+    // then nothing wakes it when room comes back, and it must look again.
+    bool heldBySandbox(size_t queued, size_t cap) const { return queued < cap && readAllowance(queued, cap) == 0; }
 
 private:
     explicit ConnectionLease(std::shared_ptr<LeaseBook> book) : m_book(std::move(book)) { }

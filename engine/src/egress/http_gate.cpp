@@ -248,6 +248,8 @@ void HttpGate::allowRequest(const std::optional<EgressRule> &rule)
 // The secrets first (a command's output may take a while), then the request.
 void HttpGate::injectThenSend(const EgressRule &rule)
 {
+    if (!m_sandbox.service().inspection())
+        return refuse(502, QStringLiteral("TLS inspection is unavailable"), rule);
     m_phase = Phase::Injecting;
     QPointer<HttpGate> self(this);
     m_sandbox.resolveSecrets(injectedSecretNames(rule.inject), [self, rule](Result<Inspection::SecretValues> values) {
@@ -483,8 +485,8 @@ void HttpGate::updateNotifiers()
     }
     // Room the sandbox's other connections give back wakes nothing here:
     // a connection held to the floor looks again soon.
-    const bool heldBySandbox = (!clientRoom && clientQueued() < kMaxBuffered)
-        || (!upstreamRoom && upstreamQueued() < kMaxBuffered);
+    const bool heldBySandbox = m_lease.heldBySandbox(clientQueued(), kMaxBuffered)
+        || m_lease.heldBySandbox(upstreamQueued(), kMaxBuffered);
     if (heldBySandbox && !m_budgetRetry.isActive()) m_budgetRetry.start(limits::kRelayBudgetRetryMs);
 }
 

@@ -181,7 +181,7 @@ void H2Gate::updateNotifiers()
         m_upstreamWrite->setEnabled(!m_toUpstream.empty());
     }
     const bool heldBySandbox
-        = (!clientRoom && fromClient < kMaxHeld) || (!upstreamRoom && fromUpstream < kMaxHeld);
+        = m_lease.heldBySandbox(fromClient, kMaxHeld) || m_lease.heldBySandbox(fromUpstream, kMaxHeld);
     if (heldBySandbox && !m_budgetRetry.isActive()) m_budgetRetry.start(limits::kRelayBudgetRetryMs);
 }
 
