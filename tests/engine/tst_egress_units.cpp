@@ -8,6 +8,7 @@
 #include "egress/forward_proxy.h"
 #include "egress/rule_matcher.h"
 #include "egress/socket_tuning.h"
+#include "egress/stall_watch.h"
 #include "egress/tls_client_hello.h"
 #include "store/database.h"
 #include "store/egress_rule_store.h"
@@ -477,6 +478,27 @@ private Q_SLOTS:
         QCOMPARE(names(QString()), QString()); // the global list is apart
         QVERIFY(sandboxes.remove(QStringLiteral("sb1")));
         QCOMPARE(names(QStringLiteral("sb1")), QString()); // gone with its sandbox
+    }
+
+    // Queued bytes that stop moving end the connection; bytes that move,
+    // or none queued, never do.
+    void aStallIsQueuedBytesThatStopMoving()
+    {
+        int stalls = 0;
+        StallWatch watch(150, [&stalls] { ++stalls; });
+        watch.queued(0);
+        QTest::qWait(250);
+        QCOMPARE(stalls, 0); // nothing queued: idle, not stalled
+        for (size_t queued : { 1000, 900, 2000, 100 }) { // moving, each change within the time
+            watch.queued(queued);
+            QTest::qWait(80);
+        }
+        QCOMPARE(stalls, 0);
+        watch.queued(100); // the same again: still the old clock
+        QTRY_COMPARE_WITH_TIMEOUT(stalls, 1, 1000);
+        watch.queued(0);
+        QTest::qWait(250);
+        QCOMPARE(stalls, 1);
     }
 };
 

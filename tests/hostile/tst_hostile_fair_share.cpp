@@ -9,6 +9,7 @@
 #include "upstream_servers.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QRegularExpression>
 #include <QTest>
 
@@ -266,7 +267,13 @@ public:
             && ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&a), &len) == 0)
             m_port = ntohs(a.sin_port);
     }
-    ~UnreadSink() { ::close(m_fd); }
+    ~UnreadSink() { close(); }
+    // The connections never accepted are reset: their senders learn it on their next write.
+    void close()
+    {
+        if (m_fd >= 0) ::close(m_fd);
+        m_fd = -1;
+    }
     UnreadSink(const UnreadSink &) = delete;
     UnreadSink &operator=(const UnreadSink &) = delete;
     quint16 port() const { return m_port; }
@@ -275,6 +282,15 @@ private:
     int m_fd = -1;
     quint16 m_port = 0;
 };
+
+// This process's resident memory (the engine runs in it).
+qint64 residentBytes()
+{
+    QFile statm(QStringLiteral("/proc/self/statm"));
+    if (!statm.open(QIODevice::ReadOnly)) return -1;
+    const QList<QByteArray> pages = statm.readAll().split(' ');
+    return pages.size() > 1 ? pages[1].toLongLong() * ::sysconf(_SC_PAGESIZE) : -1;
+}
 
 // "held 395 reset 3605" → { "held": 395, "reset": 3605 }
 QHash<QByteArray, qint64> fields(const QByteArray &line)
@@ -506,6 +522,7 @@ private Q_SLOTS:
             QVERIFY(m_fx.engine->addEgressRule(m_fx.sandbox.id, r));
         }
         constexpr int kConnections = 120; // at 1 MiB each, well past the budget
+        const qint64 rssBefore = residentBytes();
         Background flood(*m_fx.engine, m_fx.sandbox.id,
                          withParams(kFillQueues, { { QStringLiteral("COUNT"), QString::number(kConnections) } }));
         const QByteArray stuck = flood.line("stuck ", 120000);
@@ -526,7 +543,18 @@ private Q_SLOTS:
             "print(s.recv(200).split(b'\\r\\n')[0].decode())\n"));
         QVERIFY2(web.startsWith("HTTP/1.1 200"), web.constData());
         QVERIFY(victimEchoMs("while the flooder's queues are full") >= 0);
+        const qint64 rssDuring = residentBytes();
         flood.stop();
+        // The server goes away: its connections end, and their queues with
+        // them. Freed, the queues' memory goes back to the system: the
+        // engine does not stay at a flood's peak.
+        m_sink.close();
+        QTRY_VERIFY_WITH_TIMEOUT(egressNow(m_fx.sandbox.id).heldBytes == 0, 20000);
+        const qint64 target = rssBefore + during.heldBytes / 2;
+        (void)QTest::qWaitFor([&] { return residentBytes() <= target; }, 10000);
+        qInfo("the engine's resident memory: %.1f MiB before, %.1f MiB with the queues full, %.1f MiB once they emptied",
+              double(rssBefore) / (1 << 20), double(rssDuring) / (1 << 20), double(residentBytes()) / (1 << 20));
+        QVERIFY2(residentBytes() <= target, qPrintable(QStringLiteral("%1 bytes resident, over %2").arg(residentBytes()).arg(target)));
     }
 
     // 110k queries, each logged when sent to an outside resolver, wiped

@@ -553,6 +553,42 @@ private Q_SLOTS:
         QVERIFY(e->durationMs >= 0);
         QCOMPARE(e->upstream, QStringLiteral("127.0.0.1:%1").arg(m_up.serverPort()));
     }
+
+    // ---- a connection is not held for ever ----
+
+    // A head sent a byte a second (slowloris) would hold the connection and
+    // its upstream for as long as the sandbox likes: it is cut off with a
+    // 408 once it has taken HttpGate::kHeadMs, and never reaches upstream.
+    void aHeadSentAByteAtATimeIsCutOff()
+    {
+        const ExecOutput r = execIn(*m_fx.engine, m_fx.sandbox.id, { QStringLiteral("python3"), QStringLiteral("-c"), QStringLiteral(R"PY(
+import socket, time
+s = socket.create_connection(('paths.test', 80), timeout=10)
+s.sendall(b'GET /public/slow HTTP/1.1\r\nHost: paths.test\r\nX-Slow: ')
+s.setblocking(False)
+start, got = time.monotonic(), b''
+while time.monotonic() - start < 50:
+    try:
+        s.send(b'x')  # a field value that never ends
+        d = s.recv(4096)
+        if not d: break
+        got += d
+    except BlockingIOError:
+        pass
+    except OSError:
+        break
+    time.sleep(1)
+print(round(time.monotonic() - start), got.split(b'\r\n')[0].decode())
+)PY") }, {}, {}, 70000);
+        const QList<QByteArray> words = r.out.trimmed().split(' ');
+        QVERIFY2(words.size() > 2 && words[2] == "408", qPrintable(r.summary()));
+        const int seconds = words[0].toInt();
+        QVERIFY2(seconds >= 30 && seconds <= 40, qPrintable(r.summary()));
+        QVERIFY(!m_up.parsed(QStringLiteral("/public/slow")));
+        QVERIFY(logged([](const EgressLogEntry &e) {
+            return e.verdict == EgressVerdict::Denied && e.reason.contains(QStringLiteral("did not arrive whole"));
+        }));
+    }
 };
 
 QTEST_GUILESS_MAIN(TstHostileHttpGate)

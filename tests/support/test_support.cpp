@@ -45,7 +45,7 @@ QByteArray fileContents(const QString &path)
 }
 
 ExecOutput execIn(Engine &engine, const QString &sandbox, const QStringList &argv,
-                  const QString &cwd, const QStringList &env)
+                  const QString &cwd, const QStringList &env, int timeoutMs)
 {
     ExecOutput result;
     auto session = engine.exec(sandbox, CommandSpec { argv, cwd, env });
@@ -65,7 +65,7 @@ ExecOutput execIn(Engine &engine, const QString &sandbox, const QStringList &arg
         result.error = e;
         loop.quit();
     });
-    QTimer::singleShot(kWaitMs, &loop, &QEventLoop::quit);
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
     loop.exec();
     return result;
 }

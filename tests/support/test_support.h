@@ -82,7 +82,7 @@ QByteArray fileContents(const QString &path);
 
 // Runs argv in the sandbox through Engine::exec and collects everything.
 ExecOutput execIn(Engine &engine, const QString &sandbox, const QStringList &argv,
-                  const QString &cwd = {}, const QStringList &env = {});
+                  const QString &cwd = {}, const QStringList &env = {}, int timeoutMs = kWaitMs);
 
 // The paddock CLI, run as a process with the given data dir.
 struct CliRun {

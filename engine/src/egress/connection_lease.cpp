@@ -1,6 +1,7 @@
 #include "connection_lease.h"
 
 #include "egress_limits.h"
+#include "memory_give_back.h"
 
 #include <algorithm>
 #include <utility>
@@ -48,15 +49,25 @@ void ConnectionLease::release()
     if (m_address != 0)
         m_book->m_pool.release(std::exchange(m_address, 0));
     --m_book->m_open;
-    m_book->m_buffered -= std::exchange(m_buffered, 0);
+    m_book->addBuffered(0, std::exchange(m_buffered, 0));
     m_book.reset();
 }
 
 void ConnectionLease::setBuffered(size_t bytes)
 {
     if (!m_book) return;
-    m_book->m_buffered = m_book->m_buffered - m_buffered + bytes;
+    m_book->addBuffered(bytes, m_buffered);
     m_buffered = bytes;
+}
+
+// A sandbox whose queues held much and are empty again has just freed it.
+void LeaseBook::addBuffered(size_t added, size_t removed)
+{
+    m_buffered = m_buffered - removed + added;
+    if (m_buffered >= limits::kGiveBackAfterBytes)
+        m_heldMuch = true;
+    else if (m_buffered == 0 && std::exchange(m_heldMuch, false))
+        giveFreedMemoryBack();
 }
 
 size_t ConnectionLease::readAllowance(size_t queued, size_t cap) const

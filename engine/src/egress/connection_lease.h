@@ -34,9 +34,12 @@ public:
 
 private:
     friend class ConnectionLease;
+    void addBuffered(size_t added, size_t removed);
+
     int m_cap;
     int m_open = 0;
     size_t m_buffered = 0;
+    bool m_heldMuch = false; // past limits::kGiveBackAfterBytes since the queues were last empty
     FakeIpPool m_pool;
 };
 

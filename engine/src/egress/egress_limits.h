@@ -63,9 +63,46 @@ static_assert(connectionCap(1024) == 32); // a limit that could not be raised
 // 1024 = 160 MiB at the desktop cap, where it was ~2.5 GiB.
 inline constexpr size_t kRelayBufferPerSandbox = 32 * 1024 * 1024;
 inline constexpr size_t kRelayBufferFloor = 64 * 1024; // per direction of a connection
+// A sandbox whose queues held this much gives the memory back to the
+// system once they are empty again (memory_give_back.h).
+inline constexpr size_t kGiveBackAfterBytes = 8 * 1024 * 1024;
 // A connection held to the floor looks again this often for room the
 // sandbox's other connections gave back.
 inline constexpr int kRelayBudgetRetryMs = 20;
+
+// ---- HTTP requests -----------------------------------------------------------
+
+// Every request a gate reads is decided, logged (an entry, announced to
+// every watcher), perhaps injected and sent upstream, on the engine
+// thread; and HTTP/2 lets a client open thousands of streams in one write
+// (and reset each at once: CVE-2023-44487, "rapid reset"). Per sandbox, a
+// token bucket over both versions: a page load is ~100 requests, a package
+// manager's install a few thousand over a minute, so 200 a second with 1000
+// saved up passes real work untouched. Past it a request is not refused:
+// it waits its turn, and its connection is not read meanwhile, so a flood
+// costs the engine little more than its own bucket.
+inline constexpr double kHttpRequestsPerSecond = 200;
+inline constexpr double kHttpRequestBurst = 1000;
+// A connection whose request waits its turn looks again this often.
+inline constexpr int kHttpRequestRetryMs = 20;
+
+// ---- the engine thread's time -------------------------------------------------
+
+// What a sandbox's gated connections may cost the engine thread: reading,
+// parsing, deciding and relaying what both sides send. A token bucket of
+// engine time per sandbox: it refills at half a core (an inspected download
+// at full speed needs less) and holds 25 ms; once spent, the sandbox's
+// gates read and decide nothing until it refills (kRelayBudgetRetryMs), so
+// a flood of tiny frames holds the engine thread at most about that long
+// (plus one read) at a time, and the other sandboxes and the desktop keep
+// the rest.
+inline constexpr double kGateEngineUsPerSecond = 500'000;
+inline constexpr double kGateEngineUsBurst = 25'000;
+
+// A gated connection whose queued bytes have not moved for this long is
+// ended (stall_watch.h): no honest peer stops reading for five minutes
+// with data waiting, and a stuck one would hold its place under the cap.
+inline constexpr int kStalledConnectionMs = 5 * 60 * 1000;
 
 // ---- secrets -----------------------------------------------------------------
 

@@ -1,7 +1,10 @@
 #include "gate_shared.h"
 
 #include "inspection.h"
+#include "sandbox_egress.h"
 #include "rule_matcher.h"
+
+#include <QElapsedTimer>
 
 #include <sys/socket.h>
 
@@ -49,6 +52,16 @@ bool readSome(int fd, std::string &into, size_t limit)
                },
                limit)
         == ReadOutcome::Drained;
+}
+
+void onEngineTime(SandboxEgress &sandbox, const std::function<void()> &run,
+    const std::function<void()> &outOfTime)
+{
+    if (!sandbox.mayUseEngineTime()) return outOfTime();
+    QElapsedTimer clock;
+    clock.start();
+    run();
+    sandbox.chargeEngineTime(clock.nsecsElapsed());
 }
 
 GateConnection gateConnection(const Destination &dest, bool tls)

@@ -22,6 +22,7 @@
 namespace paddock::egress {
 
 class Inspection;
+class SandboxEgress;
 
 // Writes what it can; false when the peer is gone.
 bool writeSome(int fd, ByteQueue &pending);
@@ -36,6 +37,12 @@ ReadOutcome readChunks(
     int fd, const std::function<bool(std::string_view)> &take, size_t limit = kReadPerWake);
 // Reads what there is, up to `limit`, into `into`; false at the end or on an error.
 bool readSome(int fd, std::string &into, size_t limit = kReadPerWake);
+
+// Runs one of a gate's socket callbacks on its sandbox's engine time
+// (limits::kGateEngineUsPerSecond): `run` when there is some left, timed
+// and charged; else `outOfTime` (the gate stops reading and looks again).
+void onEngineTime(SandboxEgress &sandbox, const std::function<void()> &run,
+    const std::function<void()> &outOfTime);
 
 // `tls`: a request without a port in its Host means 443, else 80.
 GateConnection gateConnection(const Destination &dest, bool tls);

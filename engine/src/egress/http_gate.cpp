@@ -69,10 +69,20 @@ HttpGate::HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QS
     , m_process(std::move(process))
     , m_log(sandbox, m_dest, m_process,
           transport == GateTransport::Inspected ? QStringLiteral("https") : QStringLiteral("http"))
+    , m_stall(limits::kStalledConnectionMs, [this] { endStalled(); })
 {
     m_redactorFlush.setSingleShot(true);
     m_budgetRetry.setSingleShot(true);
     connect(&m_budgetRetry, &QTimer::timeout, this, &HttpGate::updateNotifiers);
+    m_rateRetry.setSingleShot(true);
+    connect(&m_rateRetry, &QTimer::timeout, this, [this] {
+        onEngineTime(m_sandbox, [this] { takeTurn(); }, [this] { m_rateRetry.start(limits::kRelayBudgetRetryMs); });
+    });
+    m_headDeadline.setSingleShot(true);
+    connect(&m_headDeadline, &QTimer::timeout, this, [this] {
+        if (m_phase == Phase::Head)
+            refuse(408, QStringLiteral("the request's head did not arrive whole within %1 s").arg(kHeadMs / 1000));
+    });
     m_collectDeadline.setSingleShot(true);
     connect(&m_collectDeadline, &QTimer::timeout, this, [this] {
         if (m_phase == Phase::Collecting)
@@ -90,7 +100,9 @@ void HttpGate::start()
 {
     m_clientRead = std::make_unique<QSocketNotifier>(m_client.get(), QSocketNotifier::Read);
     m_clientWrite = std::make_unique<QSocketNotifier>(m_client.get(), QSocketNotifier::Write);
-    connect(m_clientRead.get(), &QSocketNotifier::activated, this, &HttpGate::readClient);
+    connect(m_clientRead.get(), &QSocketNotifier::activated, this, [this] {
+        onEngineTime(m_sandbox, [this] { readClient(); }, [this] { updateNotifiers(); });
+    });
     connect(m_clientWrite.get(), &QSocketNotifier::activated, this, &HttpGate::flush);
     if (m_adopted.valid()) attachUpstream(std::move(m_adopted), m_upstreamDescription);
     updateNotifiers();
@@ -136,6 +148,7 @@ void HttpGate::process()
             m_fromClient.clear();
             progress = false;
             break;
+        case Phase::Queued:
         case Phase::Held:
         case Phase::Handling:
         case Phase::Injecting:
@@ -154,11 +167,13 @@ bool HttpGate::processHead()
     if (!m_request) m_request = std::make_unique<RequestFramer>();
     switch (m_request->readHead(m_fromClient, m_conn)) {
     case RequestFramer::State::NeedMore:
+        if (!m_headDeadline.isActive()) m_headDeadline.start(kHeadMs);
         return false;
     case RequestFramer::State::Refused:
         refuse(m_request->refusal().status, fromStd(m_request->refusal().reason));
         return false;
     case RequestFramer::State::Ready:
+        m_headDeadline.stop();
         break;
     }
     const RequestHead &head = m_request->head();
@@ -167,8 +182,25 @@ bool HttpGate::processHead()
     m_log.describeNext(head.version >= 11 ? QStringLiteral("HTTP/1.1") : QStringLiteral("HTTP/1.0"));
     m_handledSummary.clear();
     m_handlerNote.clear();
+    if (!m_sandbox.mayDecideRequest()) {
+        m_phase = Phase::Queued;
+        m_sandbox.countRequestHeldBack();
+        m_rateRetry.start(limits::kHttpRequestRetryMs);
+        return false;
+    }
     decideRequest();
     return m_phase == Phase::Body || m_phase == Phase::Waiting || m_phase == Phase::Collecting;
+}
+
+// A request past its sandbox's request rate asks again; the connection
+// is not read meanwhile.
+void HttpGate::takeTurn()
+{
+    if (m_finished || m_phase != Phase::Queued) return;
+    if (!m_sandbox.mayDecideRequest()) return m_rateRetry.start(limits::kHttpRequestRetryMs);
+    m_phase = Phase::Head;
+    decideRequest();
+    process();
 }
 
 bool HttpGate::processBody()
@@ -472,9 +504,11 @@ void HttpGate::updateNotifiers()
     if (m_finished) return;
     reportCutShort();
     m_lease.setBuffered(clientQueued() + upstreamQueued());
-    const bool clientRoom = m_lease.readAllowance(clientQueued(), kMaxBuffered) > 0;
-    const bool upstreamRoom = m_lease.readAllowance(upstreamQueued(), kMaxBuffered) > 0;
-    m_clientRead->setEnabled(!m_clientEof && m_phase != Phase::Held && m_phase != Phase::Injecting
+    const bool engineTime = m_sandbox.mayUseEngineTime();
+    const bool clientRoom = engineTime && m_lease.readAllowance(clientQueued(), kMaxBuffered) > 0;
+    const bool upstreamRoom = engineTime && m_lease.readAllowance(upstreamQueued(), kMaxBuffered) > 0;
+    m_clientRead->setEnabled(!m_clientEof && m_phase != Phase::Queued && m_phase != Phase::Held
+        && m_phase != Phase::Injecting
         && m_phase != Phase::Handling
         && m_phase != Phase::Closing
         && clientRoom);
@@ -485,9 +519,22 @@ void HttpGate::updateNotifiers()
     }
     // Room the sandbox's other connections give back wakes nothing here:
     // a connection held to the floor looks again soon.
-    const bool heldBySandbox = m_lease.heldBySandbox(clientQueued(), kMaxBuffered)
+    const bool heldBySandbox = !engineTime || m_lease.heldBySandbox(clientQueued(), kMaxBuffered)
         || m_lease.heldBySandbox(upstreamQueued(), kMaxBuffered);
     if (heldBySandbox && !m_budgetRetry.isActive()) m_budgetRetry.start(limits::kRelayBudgetRetryMs);
+    m_stall.queued(clientQueued() + upstreamQueued());
+}
+
+void HttpGate::endStalled()
+{
+    if (m_finished) return;
+    const QString why = QStringLiteral("ended: what waited to go did not move for %1 s")
+                            .arg(limits::kStalledConnectionMs / 1000);
+    if (m_response)
+        m_log.failed(why);
+    else if (m_log.isOpen())
+        m_log.closed(why);
+    finish();
 }
 
 void HttpGate::finish()

@@ -48,6 +48,7 @@
 #include "inject/secret_redactor.h"
 #include "paddock/unique_fd.h"
 #include "rule_matcher.h"
+#include "stall_watch.h"
 
 #include "paddock/egress.h"
 
@@ -83,6 +84,10 @@ public:
     // `lease`: the connection's place under its sandbox's cap; held until the gate is done.
     // A body read whole for a handler arrives within this, or the request is refused.
     static constexpr int kCollectMs = 30'000;
+    // A request head, once begun, is whole within this, or it is refused
+    // (408) and the connection closes: a head sent a byte at a time must
+    // not hold the connection, and its verified upstream, for ever.
+    static constexpr int kHeadMs = 30'000;
 
     HttpGate(SandboxEgress &sandbox, UniqueFd client, Destination dest, QString process, ConnectionLease lease,
         GateTransport transport);
@@ -95,6 +100,7 @@ public:
 private:
     enum class Phase {
         Head, // reading the next request head
+        Queued, // its head is read, past its sandbox's request rate: it waits its turn
         Held, // a person decides it
         Collecting, // allowed; its body is read whole for the rule's handler
         Handling, // the rule's handler decides it
@@ -122,6 +128,8 @@ private:
     QString withoutSecrets(const QString &text) const;
     void releaseHeldBody();
     void decideRequest();
+    void takeTurn();
+    void endStalled();
     void abandonQuestion();
     void allowRequest(const std::optional<EgressRule> &rule);
     void injectThenSend(const EgressRule &rule);
@@ -172,6 +180,9 @@ private:
     QTimer m_redactorFlush; // a tunnel's held-back bytes go out when it pauses
     size_t m_cutShortReported = 0; // of m_redactor's
     QTimer m_budgetRetry; // held to the floor by its sandbox's budget: look again
+    QTimer m_rateRetry; // a queued request asks for its turn again
+    QTimer m_headDeadline; // kHeadMs from a head's first bytes
+    StallWatch m_stall; // queued bytes that stopped moving end the connection
     bool m_upstreamReusable = true; // may carry the next request
     std::string m_fromClient, m_fromUpstream; // read, not yet parsed
     ByteQueue m_toUpstream, m_toClient; // decided or relayed, not yet written

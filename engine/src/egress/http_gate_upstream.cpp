@@ -6,6 +6,7 @@
 #include "http_gate.h"
 
 #include "egress_service.h"
+#include "gate_shared.h"
 #include "inspection.h"
 #include "sandbox_egress.h"
 #include "upstream_dialer.h"
@@ -84,7 +85,9 @@ void HttpGate::attachUpstream(UniqueFd fd, const QString &description)
     m_log.setUpstream(m_upstreamDescription);
     m_upstreamRead = std::make_unique<QSocketNotifier>(m_upstream.get(), QSocketNotifier::Read);
     m_upstreamWrite = std::make_unique<QSocketNotifier>(m_upstream.get(), QSocketNotifier::Write);
-    connect(m_upstreamRead.get(), &QSocketNotifier::activated, this, &HttpGate::readUpstream);
+    connect(m_upstreamRead.get(), &QSocketNotifier::activated, this, [this] {
+        onEngineTime(m_sandbox, [this] { readUpstream(); }, [this] { updateNotifiers(); });
+    });
     connect(m_upstreamWrite.get(), &QSocketNotifier::activated, this, &HttpGate::flush);
     flush();
 }

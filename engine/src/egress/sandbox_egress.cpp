@@ -34,6 +34,8 @@ SandboxEgress::SandboxEgress(EgressService &service, QString sandboxId, EgressSo
     , m_tcp6(std::move(sockets.tcp6))
     , m_leases(std::make_shared<LeaseBook>(service.connectionCap(), FakeIpPool(service.addressSlots())))
     , m_dnsRate(limits::kDnsQueriesPerSecond, limits::kDnsBurst)
+    , m_requestRate(limits::kHttpRequestsPerSecond, limits::kHttpRequestBurst)
+    , m_gateTime(limits::kGateEngineUsPerSecond, limits::kGateEngineUsBurst)
     , m_lookups(limits::kOwnerLookupsPerSecond, limits::kOwnerLookupsPerSecond)
     , m_lookupTime(limits::kOwnerLookupUsPerSecond, limits::kOwnerLookupUsBurst)
     , m_connectionRefusals(service.decisionLog(), [this](int n) {
@@ -59,6 +61,15 @@ SandboxEgress::SandboxEgress(EgressService &service, QString sandboxId, EgressSo
                               QStringLiteral("%1 DNS queries answered SERVFAIL: every fake address is held by a "
                                              "connection or was answered in the last %2 s (a program may still use it)")
                                   .arg(n).arg(limits::kReuseAddressAfterMs / 1000));
+    })
+    , m_requestWaits(service.decisionLog(), [this](int n) {
+        EgressLogEntry e = aggregateEntry(QStringLiteral("https"),
+                              QStringLiteral("%1 HTTP requests waited their turn: this sandbox sent them faster than "
+                                             "the engine takes them (%2 a second, bursts of %3, a few at a time); "
+                                             "its connections are not read meanwhile")
+                                  .arg(n).arg(limits::kHttpRequestsPerSecond).arg(limits::kHttpRequestBurst));
+        e.verdict = EgressVerdict::Allowed; // held back, not refused
+        return e;
     })
 {
     m_leases->pool().restore(storedNames);
@@ -177,6 +188,16 @@ void SandboxEgress::resolveSecrets(const QStringList &names, Callback<SecretValu
     if (!inspection)
         return done(fail(ErrorCode::Internal, tr("TLS inspection is unavailable")));
     inspection->resolveSecrets(names, std::move(done));
+}
+
+bool SandboxEgress::mayUseEngineTime()
+{
+    return m_gateTime.hasAny(FakeIpPool::steadyMs());
+}
+
+bool SandboxEgress::mayDecideRequest()
+{
+    return m_requestRate.take(FakeIpPool::steadyMs());
 }
 
 EgressLogEntry SandboxEgress::aggregateEntry(const QString &protocol, const QString &reason) const

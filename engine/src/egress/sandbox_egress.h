@@ -5,8 +5,8 @@
 // It also keeps the sandbox to its fair share of the engine (see
 // egress_limits.h): each accepted connection takes a lease under the
 // sandbox's connection cap (over it, the connection is reset at once), its
-// DNS queries draw on a token bucket, and refusals made for those limits
-// are logged one entry a second, counted.
+// DNS queries and HTTP requests draw on token buckets, and refusals (or
+// waits) made for those limits are logged one entry a second, counted.
 //
 // Thread ownership: the engine thread.
 #pragma once
@@ -55,6 +55,16 @@ public:
     // A connection refused because the sandbox has as many questions open
     // as it may: counted into one log entry a second.
     void countQuestionRefused() { m_questionRefusals.count(); }
+    // An HTTP request a gate has read (either version): whether it may be
+    // decided now (limits::kHttpRequestsPerSecond). When not, the gate
+    // holds it, counts it once (one log entry a second says how many
+    // waited) and asks again later.
+    bool mayDecideRequest();
+    void countRequestHeldBack() { m_requestWaits.count(); }
+    // The engine time its gates spend (limits::kGateEngineUsPerSecond):
+    // whether any is left, and what one callback of theirs took.
+    bool mayUseEngineTime();
+    void chargeEngineTime(qint64 ns) { m_gateTime.spend(double(ns) / 1000.0); }
     // Request bodies held whole for handlers: at most kHandlerBodyBudget at
     // a time, so stalled bodies cannot fill the engine's memory.
     static constexpr qint64 kHandlerBodyBudget = 64LL * 1024 * 1024;
@@ -91,6 +101,8 @@ private:
     UniqueFd m_tcp4, m_tcp6;
     std::shared_ptr<LeaseBook> m_leases; // shared with every connection's lease
     TokenBucket m_dnsRate; // both responders draw on it
+    TokenBucket m_requestRate; // every gate of the sandbox draws on it
+    TokenBucket m_gateTime; // their engine time, in µs
     std::unique_ptr<QSocketNotifier> m_accept4, m_accept6;
     DnsResponder *m_dns = nullptr;
     DnsResponder *m_redirectedDns = nullptr;
@@ -102,7 +114,7 @@ private:
     qint64 m_heldForHandlers = 0;
     size_t m_cutShortValues = 0;
     // Last: they log what they counted when destroyed, and read the above.
-    RefusalTally m_connectionRefusals, m_questionRefusals, m_dnsRefusals, m_poolRefusals;
+    RefusalTally m_connectionRefusals, m_questionRefusals, m_dnsRefusals, m_poolRefusals, m_requestWaits;
 };
 
 } // namespace paddock::egress

@@ -17,6 +17,11 @@ constexpr size_t kMaxQueued = 256 * 1024;
 // All one direction may hold: its frames and its streams' bodies.
 constexpr size_t kMaxHeld = kMaxQueued + size_t(H2Session::kConnectionWindow);
 constexpr int kRedactorFlushMs = 20;
+// The sandbox's frames are parsed as they are read, at most this much a
+// wake: a flood of tiny frames (a rapid reset's HEADERS and RST_STREAM,
+// ~20 bytes a stream) is handled in slices of a few milliseconds, each on
+// its sandbox's engine time, not in megabytes at once.
+constexpr size_t kClientReadPerWake = 64 * 1024;
 
 } // namespace
 
@@ -31,10 +36,18 @@ H2Gate::H2Gate(SandboxEgress &sandbox, UniqueFd client, UniqueFd upstream,
     , m_conn(gateConnection(m_dest, true))
     , m_process(std::move(process))
     , m_lease(std::move(lease))
+    , m_stall(limits::kStalledConnectionMs, [this] {
+        finish(QStringLiteral("ended: what waited to go did not move for %1 s")
+                   .arg(limits::kStalledConnectionMs / 1000));
+    })
 {
     m_redactorFlush.setSingleShot(true);
     m_budgetRetry.setSingleShot(true);
     connect(&m_budgetRetry, &QTimer::timeout, this, &H2Gate::updateNotifiers);
+    m_rateRetry.setSingleShot(true);
+    connect(&m_rateRetry, &QTimer::timeout, this, [this] {
+        onEngineTime(m_sandbox, [this] { admitQueued(); }, [this] { m_rateRetry.start(limits::kRelayBudgetRetryMs); });
+    });
     connect(&m_redactorFlush, &QTimer::timeout, this, [this] {
         flushRedactors();
         pump();
@@ -49,8 +62,11 @@ void H2Gate::start()
     m_clientWrite = std::make_unique<QSocketNotifier>(m_clientFd.get(), QSocketNotifier::Write);
     m_upstreamRead = std::make_unique<QSocketNotifier>(m_upstreamFd.get(), QSocketNotifier::Read);
     m_upstreamWrite = std::make_unique<QSocketNotifier>(m_upstreamFd.get(), QSocketNotifier::Write);
-    connect(m_clientRead.get(), &QSocketNotifier::activated, this, &H2Gate::readClient);
-    connect(m_upstreamRead.get(), &QSocketNotifier::activated, this, &H2Gate::readUpstream);
+    const auto outOfTime = [this] { updateNotifiers(); };
+    connect(m_clientRead.get(), &QSocketNotifier::activated, this,
+        [this, outOfTime] { onEngineTime(m_sandbox, [this] { readClient(); }, outOfTime); });
+    connect(m_upstreamRead.get(), &QSocketNotifier::activated, this,
+        [this, outOfTime] { onEngineTime(m_sandbox, [this] { readUpstream(); }, outOfTime); });
     connect(m_clientWrite.get(), &QSocketNotifier::activated, this, &H2Gate::pump);
     connect(m_upstreamWrite.get(), &QSocketNotifier::activated, this, &H2Gate::pump);
     pump();
@@ -67,8 +83,9 @@ ReadOutcome H2Gate::readInto(int fd, H2Session &session, std::string &error, siz
 
 void H2Gate::readClient()
 {
+    m_decidedThisWake = 0;
     std::string error;
-    const size_t limit = m_lease.readAllowance(fromClientQueued(), kMaxHeld);
+    const size_t limit = std::min(kClientReadPerWake, m_lease.readAllowance(fromClientQueued(), kMaxHeld));
     const ReadOutcome read = readInto(m_clientFd.get(), m_client, error, limit);
     m_lease.setBuffered(fromClientQueued() + fromUpstreamQueued());
     switch (read) {
@@ -172,17 +189,19 @@ void H2Gate::updateNotifiers()
     const bool room = m_toClient.size() < kMaxQueued && m_toUpstream.size() < kMaxQueued;
     const size_t fromClient = fromClientQueued(), fromUpstream = fromUpstreamQueued();
     m_lease.setBuffered(fromClient + fromUpstream);
-    const bool clientRoom = m_lease.readAllowance(fromClient, kMaxHeld) > 0;
-    const bool upstreamRoom = m_lease.readAllowance(fromUpstream, kMaxHeld) > 0;
-    m_clientRead->setEnabled(room && clientRoom && m_client.wantsRead());
+    const bool engineTime = m_sandbox.mayUseEngineTime();
+    const bool clientRoom = engineTime && m_lease.readAllowance(fromClient, kMaxHeld) > 0;
+    const bool upstreamRoom = engineTime && m_lease.readAllowance(fromUpstream, kMaxHeld) > 0;
+    m_clientRead->setEnabled(room && clientRoom && m_client.wantsRead() && m_queued.empty());
     m_clientWrite->setEnabled(!m_toClient.empty());
     if (m_upstreamRead) {
         m_upstreamRead->setEnabled(room && upstreamRoom);
         m_upstreamWrite->setEnabled(!m_toUpstream.empty());
     }
-    const bool heldBySandbox
-        = m_lease.heldBySandbox(fromClient, kMaxHeld) || m_lease.heldBySandbox(fromUpstream, kMaxHeld);
+    const bool heldBySandbox = !engineTime || m_lease.heldBySandbox(fromClient, kMaxHeld)
+        || m_lease.heldBySandbox(fromUpstream, kMaxHeld);
     if (heldBySandbox && !m_budgetRetry.isActive()) m_budgetRetry.start(limits::kRelayBudgetRetryMs);
+    m_stall.queued(fromClient + fromUpstream);
 }
 
 size_t H2Gate::fromClientQueued() const

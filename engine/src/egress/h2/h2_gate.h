@@ -36,6 +36,7 @@
 #include "egress/destination.h"
 #include "egress/gate_shared.h"
 #include "egress/http_host.h"
+#include "egress/stall_watch.h"
 
 #include "paddock/unique_fd.h"
 
@@ -43,6 +44,7 @@
 #include <QSocketNotifier>
 #include <QTimer>
 
+#include <deque>
 #include <map>
 #include <memory>
 
@@ -90,6 +92,8 @@ private:
 
     // Requests (h2_gate_requests.cpp)
     void requestHeadRead(H2Stream &st);
+    void admitQueued();
+    void checkThenDecide(H2Stream &st);
     void decide(H2Stream &st);
     void allow(H2Stream &st);
     void injectThenSend(H2Stream &st);
@@ -97,6 +101,7 @@ private:
     void answer(H2Stream &st, unsigned status, const QString &reason, const QString &logged = {});
     void failBeforeSending(H2Stream &st, const QString &problem);
     void requestTrailersRead(H2Stream &st);
+    QString trailerRefusal(const H2Stream &st);
     Body readRequestBody(H2Stream &st, uint8_t *out, size_t room);
 
     // Responses (h2_gate_responses.cpp)
@@ -119,6 +124,15 @@ private:
     H2Session m_upstream { H2Session::Role::Client, *this };
     std::map<int32_t, std::unique_ptr<H2Stream>> m_streams; // by the sandbox's stream ID
     std::map<int32_t, int32_t> m_byUpstream; // the upstream's stream ID → the sandbox's
+    // Streams past the sandbox's request rate, oldest first (IDs; those
+    // reset meanwhile are skipped). While any waits, the client is not read.
+    std::deque<int32_t> m_queued;
+    // Requests decided since the gate last woke: one read of tiny frames
+    // may hold thousands, and deciding (logging, injecting, sending) costs
+    // far more than parsing, so past kDecisionsPerWake the rest queue and
+    // are decided a few at a time, each slice on the sandbox's engine time.
+    static constexpr int kDecisionsPerWake = 16;
+    int m_decidedThisWake = 0;
     ByteQueue m_toClient, m_toUpstream;
     bool m_upstreamOver = false; // no new stream goes upstream
     bool m_finished = false;
@@ -126,6 +140,8 @@ private:
     std::unique_ptr<QSocketNotifier> m_clientRead, m_clientWrite, m_upstreamRead, m_upstreamWrite;
     QTimer m_redactorFlush; // a response's held-back bytes go out when it pauses
     QTimer m_budgetRetry; // held to the floor by its sandbox's budget: look again
+    QTimer m_rateRetry; // a queued stream asks for its turn again
+    StallWatch m_stall; // queued bytes that stopped moving end the connection
 };
 
 } // namespace h2

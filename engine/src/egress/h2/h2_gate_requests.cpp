@@ -3,6 +3,7 @@
 // upstream on a stream of its own; or answered by Paddock with the reason.
 #include "h2_gate.h"
 
+#include "egress/egress_limits.h"
 #include "egress/egress_service.h"
 #include "egress/gate_shared.h"
 #include "egress/inspection.h"
@@ -15,10 +16,46 @@
 
 namespace paddock::egress::h2 {
 
+// Every stream takes a turn of its sandbox's request rate before anything
+// about it is decided or logged, a refusal included: a flood of streams,
+// reset or malformed, then costs the engine only their parsing.
 void H2Gate::requestHeadRead(H2Stream &st)
+{
+    if (!m_queued.empty() || m_decidedThisWake >= kDecisionsPerWake || !m_sandbox.mayDecideRequest()) {
+        st.stage = H2Stream::Stage::Queued;
+        m_queued.push_back(st.client);
+        m_sandbox.countRequestHeldBack();
+        if (!m_rateRetry.isActive()) m_rateRetry.start(limits::kHttpRequestRetryMs);
+        return;
+    }
+    ++m_decidedThisWake;
+    checkThenDecide(st);
+}
+
+void H2Gate::admitQueued()
+{
+    m_decidedThisWake = 0;
+    while (!m_queued.empty() && !m_finished && m_decidedThisWake < kDecisionsPerWake) {
+        auto it = m_streams.find(m_queued.front());
+        if (it == m_streams.end() || it->second->stage != H2Stream::Stage::Queued) {
+            m_queued.pop_front(); // reset while it waited
+            continue;
+        }
+        if (!m_sandbox.mayDecideRequest()) break;
+        m_queued.pop_front();
+        ++m_decidedThisWake;
+        it->second->stage = H2Stream::Stage::Head;
+        checkThenDecide(*it->second);
+    }
+    if (!m_queued.empty()) m_rateRetry.start(limits::kHttpRequestRetryMs);
+    pump();
+}
+
+void H2Gate::checkThenDecide(H2Stream &st)
 {
     const std::string problem = st.request.check(m_conn);
     if (!problem.empty()) return answer(st, 400, fromStd(problem));
+    if (const QString why = trailerRefusal(st); !why.isEmpty()) return answer(st, 400, why);
     decide(st);
 }
 
@@ -163,16 +200,23 @@ void H2Gate::failBeforeSending(H2Stream &st, const QString &problem)
 
 // Trailers may not carry what the head could not: a field some servers
 // act on instead of the method or path, where rules decide by them.
+// Empty, or why the request's trailers carry it past the rules.
+QString H2Gate::trailerRefusal(const H2Stream &st)
+{
+    const QString refusal = overrideFieldRefusal(overrideFieldAmong(st.requestTrailers),
+        m_sandbox.service().orderedRules(m_sandbox.sandboxId()), m_dest);
+    return refusal.isEmpty() ? refusal : QStringLiteral("in its trailers, ") + refusal;
+}
+
 void H2Gate::requestTrailersRead(H2Stream &st)
 {
     st.requestEnded = true;
-    const QString refusal = overrideFieldRefusal(overrideFieldAmong(st.requestTrailers),
-        m_sandbox.service().orderedRules(m_sandbox.sandboxId()), m_dest);
-    if (refusal.isEmpty()) {
+    if (st.stage == H2Stream::Stage::Queued) return; // checked with its head, in its turn
+    const QString why = trailerRefusal(st);
+    if (why.isEmpty()) {
         if (st.upstream) m_upstream.resumeBody(st.upstream);
         return;
     }
-    const QString why = QStringLiteral("in its trailers, ") + refusal;
     if (st.stage != H2Stream::Stage::Sent) return answer(st, 400, why);
     st.log->failed(QStringLiteral("cut off: ") + why); // its body never ends upstream
     m_upstream.reset(st.upstream, NGHTTP2_CANCEL);

@@ -25,6 +25,7 @@ namespace paddock::egress::h2 {
 struct H2Stream {
     enum class Stage {
         Head, // its request head is being read
+        Queued, // read whole, past its sandbox's request rate: waits its turn
         Deciding, // a person, or the secrets it gets, are awaited
         Sent, // a stream upstream carries it
         Answered, // Paddock answered it (refused, or failed before it went)

@@ -1,0 +1,208 @@
+// HTTP/2 floods through an inspected rule must not starve the engine: a
+// sandbox that opens streams as fast as it can write HEADERS frames (and
+// resets each at once, CVE-2023-44487's "rapid reset", or leaves each for
+// Paddock to answer) costs the engine a bounded share of its thread. Its
+// requests past its rate (egress_limits.h) wait their turn with its
+// connection unread (one reset meanwhile is never decided, logged or sent
+// upstream), counted in one log entry a second; meanwhile the engine
+// thread is never held long and a second sandbox's connections are
+// answered. The figures measured are printed (qInfo).
+#include "egress/egress_limits.h"
+#include "test_support.h"
+#include "ui_stall_probe.h"
+#include "upstream_servers.h"
+
+#include <QElapsedTimer>
+#include <QRegularExpression>
+#include <QTest>
+
+using namespace paddock;
+using namespace paddock::test;
+
+namespace {
+
+// CONNS connections to h2.flood.test, each writing batches of HEADERS
+// frames (GET /, END_STREAM) on new streams for SECS seconds, each
+// followed by RST_STREAM (CANCEL) when MODE is "reset", while a thread
+// reads whatever comes back. Prints "streams S" and what it saw.
+const char *kH2Flood = R"py(
+import socket, ssl, struct, sys, threading, time
+HOST = 'h2.flood.test'
+def frame(kind, flags, stream, payload=b''):
+    return struct.pack('>I', len(payload))[1:] + bytes([kind, flags]) + struct.pack('>I', stream) + payload
+first = b'\x82\x87\x84\x41' + bytes([len(HOST)]) + HOST.encode()  # GET https / and :authority, indexed
+again = b'\x82\x87\x84\xbe'  # the same, :authority from the dynamic table
+counts = {'streams': 0, 'answered': 0, 'refusedconns': 0}
+def flood():
+    ctx = ssl.create_default_context(); ctx.set_alpn_protocols(['h2'])
+    try:
+        s = ctx.wrap_socket(socket.create_connection((HOST, 443), timeout=30), server_hostname=HOST)
+        assert s.selected_alpn_protocol() == 'h2'
+    except Exception as e:
+        print('connection failed', e, flush=True); counts['refusedconns'] += 1; return
+    s.settimeout(2)  # a write Paddock leaves unread ends the flood, not the test
+    s.sendall(b'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n' + frame(4, 0, 0))
+    def drain():
+        try:
+            while True:
+                got = s.recv(65536)
+                if not got: return
+                counts['answered'] += got.count(b'\x01\x04')
+        except Exception:
+            pass
+    threading.Thread(target=drain, daemon=True).start()
+    stream, end = 1, time.monotonic() + SECS
+    try:
+        while time.monotonic() < end:
+            batch = []
+            for k in range(100):
+                batch.append(frame(1, 0x5, stream, first if stream == 1 else again))
+                if 'MODE' == 'reset': batch.append(frame(3, 0, stream, struct.pack('>I', 8)))
+                stream += 2
+            s.sendall(b''.join(batch)); counts['streams'] += 100
+    except Exception:
+        pass
+started = time.monotonic()
+threads = [threading.Thread(target=flood) for i in range(CONNS)]
+for t in threads: t.start()
+for t in threads: t.join()
+print('streams', counts['streams'], 'conns', CONNS, 'refusedconns', counts['refusedconns'],
+      'seconds', round(time.monotonic() - started, 1), flush=True)
+)py";
+
+// What a package manager does: 16 connections at once through echo.test,
+// each echoing a line. Prints "ok" and the ms it took, or why not.
+const char *kTimedEcho = R"py(
+import socket, time
+t = time.monotonic()
+try:
+    socks = [socket.create_connection(('echo.test', 7), timeout=10) for i in range(16)]
+    for i, s in enumerate(socks):
+        s.sendall(b'ping %d\n' % i)
+    good = sum(1 for i, s in enumerate(socks) if s.recv(16) == b'ping %d\n' % i)
+    print('ok' if good == 16 else 'only %d of 16 answered' % good, round((time.monotonic() - t) * 1000, 1))
+except OSError as e:
+    print('failed', e)
+)py";
+
+} // namespace
+
+class TstHostileH2Flood : public QObject {
+    Q_OBJECT
+
+    SandboxFixture m_fx; // its sandbox floods
+    SandboxInfo m_victim; // works meanwhile
+    std::unique_ptr<TestCa> m_ca;
+    HttpsEchoUpstream m_h2;
+    EchoServer m_echo;
+
+    QList<EgressLogEntry> logOf(const QString &sandbox)
+    {
+        EgressLogQuery q;
+        q.sandbox = sandbox;
+        q.limit = 1000000;
+        return m_fx.engine->egressLog(q).value_or(QList<EgressLogEntry>());
+    }
+    // The sum of the counts the aggregated entries matching `reason` report.
+    qint64 aggregated(const QString &sandbox, const QString &reason)
+    {
+        static const QRegularExpression count(QStringLiteral("^(\\d+) "));
+        qint64 sum = 0;
+        for (const EgressLogEntry &e : logOf(sandbox))
+            if (e.reason.contains(reason)) sum += count.match(e.reason).captured(1).toLongLong();
+        return sum;
+    }
+    qint64 requestEntries(const QString &sandbox)
+    {
+        const QList<EgressLogEntry> log = logOf(sandbox);
+        return std::count_if(log.begin(), log.end(), [](const EgressLogEntry &e) { return !e.request.isEmpty(); });
+    }
+    // Runs the flood in `mode` while timing the engine thread and the
+    // victim's connections; returns the flooder's summary line.
+    QByteArray flood(const QString &mode, UiStallProbe &probe, double &victimMs)
+    {
+        QString code = QString::fromLatin1(kH2Flood);
+        code.replace(QStringLiteral("CONNS"), QStringLiteral("8"))
+            .replace(QStringLiteral("SECS"), QStringLiteral("8"))
+            .replace(QStringLiteral("MODE"), mode);
+        auto session = m_fx.engine->exec(m_fx.sandbox.id,
+            CommandSpec { { QStringLiteral("python3"), QStringLiteral("-c"), code }, {}, {}, {}, false });
+        if (!session) return "exec failed: " + session.error().message.toUtf8();
+        QByteArray out;
+        bool done = false;
+        connect(*session, &ExecSession::output, *session, [&out](OutputStream, const QByteArray &d) { out += d; });
+        connect(*session, &ExecSession::finished, *session, [&done](ExitStatus) { done = true; });
+        connect(*session, &ExecSession::failed, *session, [&](const Error &e) {
+            out += "failed: " + e.message.toUtf8();
+            done = true;
+        });
+        probe.start();
+        QTest::qWait(2000); // the flood is under way
+        const ExecOutput victim = execIn(*m_fx.engine, m_victim.id,
+            { QStringLiteral("python3"), QStringLiteral("-c"), QString::fromLatin1(kTimedEcho) });
+        qInfo("victim's connections during the %s flood: %s", qPrintable(mode), victim.out.trimmed().constData());
+        victimMs = victim.out.startsWith("ok ") ? victim.out.mid(3).trimmed().toDouble() : -1;
+        (void)QTest::qWaitFor([&done] { return done; }, 60000);
+        probe.stop();
+        return out.trimmed();
+    }
+    void checkFlood(const QString &mode)
+    {
+        const qint64 entriesBefore = requestEntries(m_fx.sandbox.id);
+        const qint64 waitedBefore = aggregated(m_fx.sandbox.id, QStringLiteral("HTTP requests waited"));
+        UiStallProbe probe;
+        double victimMs = -1;
+        QElapsedTimer took;
+        took.start();
+        const QByteArray result = flood(mode, probe, victimMs);
+        qInfo("flooder (%s): %s", qPrintable(mode), result.constData());
+        qInfo("engine thread's worst stall during the flood: %s", qPrintable(probe.figures()));
+        QVERIFY2(result.startsWith("streams "), result.constData());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            aggregated(m_fx.sandbox.id, QStringLiteral("HTTP requests waited")) > waitedBefore, 10000);
+        const qint64 waited = aggregated(m_fx.sandbox.id, QStringLiteral("HTTP requests waited")) - waitedBefore;
+        const qint64 entries = requestEntries(m_fx.sandbox.id) - entriesBefore;
+        const double seconds = double(took.elapsed()) / 1000; // the flood and the wait for its tally: more than it ran
+        qInfo("%lld requests decided and logged one by one, %lld waited their turn", entries, waited);
+        using namespace paddock::egress::limits;
+        QVERIFY2(entries <= qint64(kHttpRequestBurst + kHttpRequestsPerSecond * seconds),
+            qPrintable(QString::number(entries)));
+        QVERIFY2(victimMs >= 0, "the victim's connections failed during the flood");
+        QVERIFY2(probe.failure(5 * uiStallFailMs()).isEmpty(), qPrintable(probe.failure(5 * uiStallFailMs())));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_ca = makeTestCa({ QStringLiteral("h2.flood.test") });
+        QVERIFY2(m_ca->error.isEmpty(), qPrintable(m_ca->error));
+        const QString started = m_h2.startHttp2(
+            m_ca->dir.path() + QStringLiteral("/leaf.pem"), m_ca->dir.path() + QStringLiteral("/leaf.key"));
+        QVERIFY2(started.isEmpty(), qPrintable(started));
+        const QString failed = m_fx.setUp(QStringLiteral("flooder"));
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        auto victim = m_fx.engine->createSandbox({ QStringLiteral("victim") });
+        QVERIFY2(victim, qPrintable(victim ? QString() : victim.error().message));
+        m_victim = *victim;
+        QVERIFY(m_fx.engine->trustUpstreamCa(fileContents(m_ca->caFile)));
+        QVERIFY(m_fx.engine->setHostOverride(
+            HostOverride { QStringLiteral("h2.flood.test"), QStringLiteral("127.0.0.1"), m_h2.port }));
+        QVERIFY(m_fx.engine->setHostOverride(
+            HostOverride { QStringLiteral("echo.test"), QStringLiteral("127.0.0.1"), m_echo.serverPort() }));
+        EgressRule inspect;
+        inspect.pattern = QStringLiteral("h2.flood.test");
+        inspect.action = EgressAction::Inspect;
+        QVERIFY(m_fx.engine->addEgressRule(m_fx.sandbox.id, inspect));
+        EgressRule echo;
+        echo.pattern = QStringLiteral("echo.test");
+        echo.action = EgressAction::Allow;
+        QVERIFY(m_fx.engine->addEgressRule(m_victim.id, echo));
+    }
+    void cleanupTestCase() { m_fx.tearDown(); }
+
+    void rapidResetsAreHeldToTheSandboxsRate() { checkFlood(QStringLiteral("reset")); }
+    void streamsLeftOpenAreHeldToTheSandboxsRate() { checkFlood(QStringLiteral("open")); }
+};
+
+QTEST_GUILESS_MAIN(TstHostileH2Flood)
+#include "tst_hostile_h2_flood.moc"
