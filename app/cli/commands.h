@@ -21,6 +21,7 @@ struct CliContext {
 
 // Replaces this process with paddock-engine (returns only on failure).
 int serveCommand(const DataPaths &paths, const QStringList &args);
+int engineCommand(const DataPaths &paths, const QStringList &args);
 // paddock-engine: $PADDOCK_ENGINE_BIN, else beside this executable.
 QString engineBinary();
 

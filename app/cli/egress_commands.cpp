@@ -146,6 +146,20 @@ void warnIfNoSecret(const QString &field, const QString &value)
                           .toUtf8());
 }
 
+// The API's inject list as the flags that would set it again, so a
+// replaced list can be put back: --header 'Name: value' --query name=value.
+QString injectionFlags(const QJsonArray &inject)
+{
+    QStringList flags;
+    for (const QJsonValue &i : inject) {
+        const QString name = i[QStringLiteral("name")].toString(), value = i[QStringLiteral("value")].toString();
+        flags << (i[QStringLiteral("kind")].toString() == QLatin1String("query")
+                ? QStringLiteral("--query '%1=%2'").arg(name, value)
+                : QStringLiteral("--header '%1: %2'").arg(name, value));
+    }
+    return flags.isEmpty() ? QStringLiteral("none") : flags.join(u' ');
+}
+
 // --header 'Name: value' and --query name=value, as the API's inject list.
 Result<QJsonArray> injections(const CliArgs &a)
 {
@@ -318,8 +332,9 @@ int addRuleCommand(CliContext &ctx, const QString &verb, const QStringList &args
             body.insert(QStringLiteral("reason"), existing->value(QStringLiteral("reason")));
         r = rewriteRule(ctx, a, scope, *existing, body);
         if (r) // stdout still says just its ID, as for a new rule
-            (void)writeRaw(2, QStringLiteral("replaced the injections of rule %1\n")
+            (void)writeRaw(2, QStringLiteral("replaced the injections of rule %1 (it had %2)\n")
                                   .arg(existing->value(QStringLiteral("id")).toInteger())
+                                  .arg(injectionFlags(existing->value(QStringLiteral("inject")).toArray()))
                                   .toUtf8());
     } else {
         if (a.values.contains(QStringLiteral("--at")))

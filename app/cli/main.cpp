@@ -78,7 +78,8 @@ void printUsage()
 {
     QString text = QStringLiteral(
         "usage: paddock [--data-dir DIR] VERB …\n\n"
-        "  serve                                run a headless engine in the foreground\n");
+        "  serve                                run a headless engine in the foreground\n"
+        "  engine status|stop                   the engine serving the data dir (stop: sandboxes keep running)\n");
     for (const Verb &v : kVerbs)
         text += QStringLiteral("  %1\n").arg(QString::fromUtf8(v.usage));
     text += QStringLiteral(
@@ -122,6 +123,11 @@ int printVerbUsage(const QString &verb)
     if (verb == QLatin1String("serve")) {
         printLine(QStringLiteral(
             "usage: paddock [--data-dir DIR] serve    run a headless engine in the foreground"));
+        return 0;
+    }
+    if (verb == QLatin1String("engine")) {
+        printLine(QStringLiteral("usage: paddock [--data-dir DIR] engine status|stop    whether an engine serves the "
+                                 "data dir; stop it (its sandboxes keep running, the next engine takes them up)"));
         return 0;
     }
     for (const Verb &v : kVerbs)
@@ -173,6 +179,7 @@ int main(int argc, char **argv)
     if (asksForHelp(args)) return printVerbUsage(verb);
     const paddock::DataPaths paths = paddock::DataPaths::resolve(dataDir);
     if (verb == QLatin1String("serve")) return serveCommand(paths, args);
+    if (verb == QLatin1String("engine")) return engineCommand(paths, args);
     for (const Verb &v : kVerbs) {
         if (verb != QLatin1String(v.name)) continue;
         CliContext ctx { paths,

@@ -160,7 +160,22 @@ int removeSecret(CliContext &ctx, const QStringList &args)
 {
     if (args.size() != 1) return usageError(QStringLiteral("usage: paddock secret rm NAME"));
     auto r = ctx.api.call("DELETE", secretPath(args[0]));
-    return r ? 0 : reportError(r.error());
+    if (!r) return reportError(r.error());
+    const QJsonArray named = r->value(QStringLiteral("stillNamedBy")).toArray();
+    if (named.isEmpty()) return 0;
+    QString note = QStringLiteral("note: these rules still name %1; their requests are refused until "
+                                  "`paddock secret set %1` again:\n")
+                       .arg(args[0]);
+    for (const QJsonValue &v : named) {
+        const QJsonObject rule = v.toObject();
+        const QString sandbox = rule.value(QStringLiteral("sandbox")).toString();
+        note += QStringLiteral("  rule %1 %2 (%3)\n")
+                    .arg(rule.value(QStringLiteral("id")).toInteger())
+                    .arg(rule.value(QStringLiteral("pattern")).toString(),
+                        sandbox.isEmpty() ? QStringLiteral("global") : QStringLiteral("sandbox ") + sandbox);
+    }
+    (void)writeRaw(2, note.toUtf8());
+    return 0;
 }
 
 // Prints the secret's placeholder, or with --env NAME=placeholder, ready

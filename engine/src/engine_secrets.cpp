@@ -24,6 +24,24 @@ Result<void> Engine::removeSecret(const QString &name)
     return d->vault.remove(name);
 }
 
+Result<QList<EgressRule>> Engine::rulesNamingSecret(const QString &name)
+{
+    auto sandboxes = listSandboxes();
+    if (!sandboxes) return tl::unexpected(sandboxes.error());
+    QStringList scopes { QString() };
+    for (const SandboxInfo &sb : *sandboxes)
+        scopes << sb.id;
+    QList<EgressRule> naming;
+    for (const QString &scope : scopes) {
+        auto rules = egressRules(scope);
+        if (!rules) return tl::unexpected(rules.error());
+        for (const EgressRule &rule : *rules)
+            if (injectedSecretNames(rule.inject).contains(name) || rule.handler.secrets.contains(name))
+                naming << rule;
+    }
+    return naming;
+}
+
 Result<QString> Engine::secretPlaceholder(const QString &name)
 {
     return d->vault.placeholder(name);

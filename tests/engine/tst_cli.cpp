@@ -309,6 +309,31 @@ private Q_SLOTS:
         shutDownCliEngine(dataDir);
     }
 
+    // The background engine the CLI started is asked, never started, by
+    // `engine status|stop`; stopped, its sandboxes stay for the next one.
+    void engineStopEndsTheBackgroundEngineAndSandboxesStay()
+    {
+        QTemporaryDir other;
+        const QString dataDir = other.path() + QStringLiteral("/data");
+        CliRun none = runCli(dataDir, { QStringLiteral("engine"), QStringLiteral("status") });
+        QVERIFY2(none.exitCode == 3 && none.out.contains("no engine is running"), none.out + none.err);
+        QVERIFY(!QFile::exists(dataDir + QStringLiteral("/engine.lock"))); // asking started none
+        QCOMPARE(runCli(dataDir, { QStringLiteral("create"), QStringLiteral("--name"), QStringLiteral("kept") }).exitCode, 0);
+        CliRun running = runCli(dataDir, { QStringLiteral("engine"), QStringLiteral("status") });
+        QVERIFY2(running.exitCode == 0 && running.out.contains("is running"), running.out + running.err);
+        CliRun stop = runCli(dataDir, { QStringLiteral("engine"), QStringLiteral("stop") });
+        QVERIFY2(stop.exitCode == 0 && stop.out.contains("stopped"), stop.out + stop.err);
+        QCOMPARE(runCli(dataDir, { QStringLiteral("engine"), QStringLiteral("status") }).exitCode, 3);
+        CliRun again = runCli(dataDir, { QStringLiteral("engine"), QStringLiteral("stop") });
+        QVERIFY2(again.exitCode == 0 && again.out.contains("no engine is running"), again.out + again.err);
+        CliRun exec = runCli(dataDir, { QStringLiteral("exec"), QStringLiteral("kept"), QStringLiteral("--"),
+                                        QStringLiteral("echo"), QStringLiteral("still here") });
+        QCOMPARE(exec.out, QByteArray("still here\n"));
+        CliRun usage = runCli(dataDir, { QStringLiteral("engine"), QStringLiteral("restart") });
+        QVERIFY2(usage.exitCode == 2 && usage.err.contains("engine status|stop"), usage.err.constData());
+        shutDownCliEngine(dataDir);
+    }
+
     void stopStartAndRemove()
     {
         QCOMPARE(cli({ QStringLiteral("exec"), QStringLiteral("web"), QStringLiteral("--"), QStringLiteral("sh"),

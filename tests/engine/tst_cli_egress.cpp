@@ -189,6 +189,8 @@ private Q_SLOTS:
         CliRun again = egress({ QStringLiteral("inject"), QStringLiteral("e"), QStringLiteral("API.Inject.test."),
                                 QStringLiteral("--header"), QStringLiteral("X-Api-Key: {{secret.API_KEY}}") });
         QVERIFY2(again.exitCode == 0 && again.err.contains("replaced the injections of rule"), again.err.constData());
+        // What it had is said as the flags that set it again: a typo is undone by pasting them.
+        QVERIFY2(again.err.contains("it had --header 'Authorization: Bearer {{secret.API_KEY}}' --query 'key="), again.err.constData());
         QCOMPARE(again.out.trimmed().toLongLong(), rule[QStringLiteral("id")].toInteger());
         int same = 0;
         for (const QJsonValue &v : rules())
@@ -337,6 +339,19 @@ private Q_SLOTS:
         CliRun key = trust({ ca->dir.path() + QStringLiteral("/leaf.key") });
         QVERIFY2(key.exitCode != 0 && key.err.contains("no PEM certificate"), key.err.constData());
         QVERIFY(!key.err.contains("PRIVATE KEY"));
+        // An expired anchor verifies nothing: refused, and a bundle holding one adds nothing.
+        QProcess openssl;
+        openssl.setWorkingDirectory(ca->dir.path());
+        openssl.start(QStringLiteral("sh"), { QStringLiteral("-c"), QStringLiteral(
+            "openssl req -newkey rsa:2048 -nodes -keyout old.key -out old.csr -subj '/CN=Expired Test CA' 2>/dev/null && "
+            "printf 'basicConstraints=critical,CA:TRUE\\n' > old.ext && "
+            "openssl x509 -req -in old.csr -signkey old.key -out old.pem -days -1 -extfile old.ext 2>/dev/null && "
+            "cat ca.pem old.pem > bundle.pem") });
+        QVERIFY(openssl.waitForFinished(30000) && openssl.exitCode() == 0);
+        CliRun expired = trust({ ca->dir.path() + QStringLiteral("/bundle.pem") });
+        QVERIFY2(expired.exitCode != 0 && expired.err.contains("CN=Expired Test CA expired on"), expired.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(trust({ QStringLiteral("--list"), QStringLiteral("--json") }).out)
+                     .object().value(QStringLiteral("cas")).toArray().size(), 1);
         QCOMPARE(trust({ QStringLiteral("--rm"), fingerprint }).exitCode, 0);
         CliRun gone = trust({ QStringLiteral("--rm"), fingerprint });
         QVERIFY2(gone.exitCode != 0 && gone.err.contains("no trusted upstream CA"), gone.err.constData());

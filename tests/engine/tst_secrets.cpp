@@ -284,9 +284,18 @@ private Q_SLOTS:
             { QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("NOTHING") }, kWaitMs,
             QByteArray(""));
         QVERIFY2(empty.exitCode != 0 && empty.err.contains("no value"), empty.err.constData());
+        CliRun rule = runCli(dir,
+            { QStringLiteral("egress"), QStringLiteral("inject"), QStringLiteral("--global"),
+                QStringLiteral("api.uses-key.test"), QStringLiteral("--header"),
+                QStringLiteral("Authorization: Bearer {{secret.API_KEY}}") });
+        QVERIFY2(rule.exitCode == 0, rule.err.constData());
         CliRun rm = runCli(
             dir, { QStringLiteral("secret"), QStringLiteral("rm"), QStringLiteral("API_KEY") });
         QVERIFY2(rm.exitCode == 0, rm.err.constData());
+        // What stops working is said: the rule that still injects it.
+        QVERIFY2(rm.err.contains("these rules still name API_KEY")
+                && rm.err.contains("rule " + rule.out.trimmed() + " api.uses-key.test (global)"),
+            rm.err.constData());
         CliRun rmAgain = runCli(
             dir, { QStringLiteral("secret"), QStringLiteral("rm"), QStringLiteral("API_KEY") });
         QVERIFY2(rmAgain.exitCode != 0 && rmAgain.err.contains("no secret named 'API_KEY'"),

@@ -163,6 +163,9 @@ public:
         const QString &name, const QString &command, int ttlSeconds, Callback<SecretInfo> done);
     Result<QList<SecretInfo>> secrets();
     Result<void> removeSecret(const QString &name);
+    // The rules, global and every sandbox's, that inject the secret or hand
+    // it to their handler: what stops working without it.
+    Result<QList<EgressRule>> rulesNamingSecret(const QString &name);
     // A stand-in for the secret a sandbox may hold ("paddock_ph_NAME_…") where
     // a tool insists on a token: worth nothing, logged wherever it is sent
     // outside a field an inspect rule injects. Made once; the same text every time after.

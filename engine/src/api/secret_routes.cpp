@@ -71,10 +71,21 @@ void ApiRoutes::setSecret(HttpConnection *conn, const HttpRequest &req, const Pa
         });
 }
 
+// Says which rules still name the secret ("stillNamedBy": [{"id", "sandbox",
+// "pattern"}]): their requests are refused until it is set again.
 void ApiRoutes::removeSecret(HttpConnection *conn, const HttpRequest &, const Params &p)
 {
+    auto naming = m_engine.rulesNamingSecret(p[0]);
     auto r = m_engine.removeSecret(p[0]);
-    r ? conn->respondJson(200, kOk) : respondError(conn, r.error());
+    if (!r) return respondError(conn, r.error());
+    QJsonArray named;
+    for (const EgressRule &rule : naming.value_or(QList<EgressRule>()))
+        named.append(QJsonObject { { QStringLiteral("id"), rule.id },
+            { QStringLiteral("sandbox"), rule.sandboxId.isEmpty() ? QJsonValue() : QJsonValue(rule.sandboxId) },
+            { QStringLiteral("pattern"), rule.pattern } });
+    QJsonObject body = kOk;
+    body.insert(QStringLiteral("stillNamedBy"), named);
+    conn->respondJson(200, body);
 }
 
 // Made on first use, hence POST; the same placeholder every time after.

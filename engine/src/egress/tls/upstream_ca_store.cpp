@@ -97,6 +97,7 @@ Result<QList<TrustedUpstreamCa>> UpstreamCaStore::add(const QByteArray &pem)
     auto certs = splitCertificatePems(pem);
     if (!certs) return tl::unexpected(certs.error());
     if (auto r = detail::ensurePrivateDir(m_dir); !r) return tl::unexpected(r.error());
+    // Every certificate is checked before any is kept: a bundle is added whole or not at all.
     QList<TrustedUpstreamCa> added;
     for (const QByteArray &one : *certs) {
         X509Ptr cert = certificateFromPem(one);
@@ -106,10 +107,15 @@ Result<QList<TrustedUpstreamCa>> UpstreamCaStore::add(const QByteArray &pem)
                 QStringLiteral(
                     "%1 is neither a CA certificate nor self-signed: trust the CA that issued it")
                     .arg(info.subject));
-        if (auto w = detail::writeFileAtomically(fileFor(info.fingerprint), one, 0600); !w)
-            return tl::unexpected(w.error());
+        if (info.notAfter.isValid() && info.notAfter < QDateTime::currentDateTimeUtc())
+            return fail(ErrorCode::InvalidArgument,
+                QStringLiteral("%1 expired on %2: it verifies no upstream, so nothing was added")
+                    .arg(info.subject, info.notAfter.toString(Qt::ISODate)));
         added.append(info);
     }
+    for (qsizetype i = 0; i < certs->size(); ++i)
+        if (auto w = detail::writeFileAtomically(fileFor(added[i].fingerprint), certs->at(i), 0600); !w)
+            return tl::unexpected(w.error());
     return added;
 }
 
