@@ -16,6 +16,7 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <algorithm>
 #include <functional>
 
 namespace paddock::cli {
@@ -256,15 +257,23 @@ void warnIfShadowed(CliContext &ctx, const QString &scope, qint64 id)
     const QJsonArray list = rules->value(QStringLiteral("rules")).toArray();
     for (qsizetype i = 0; i < list.size(); ++i) {
         const QJsonObject o = list[i].toObject();
-        if (o.value(QStringLiteral("id")).toInteger() != id || !o.contains(QStringLiteral("shadowedBy"))) continue;
-        const qint64 by = o.value(QStringLiteral("shadowedBy")).toInteger();
-        (void)writeRaw(2, QStringLiteral("warning: rule %1 never decides anything: rule %2 before it matches every "
-                                         "request it would (the first match wins). Put it first with "
-                                         "`paddock egress move %3 %1 1`\n")
-                              .arg(id)
-                              .arg(by)
-                              .arg(scope.isEmpty() ? kGlobal : scope)
-                              .toUtf8());
+        if (!o.contains(QStringLiteral("shadowedBy"))) continue;
+        const qint64 rule = o.value(QStringLiteral("id")).toInteger(), by = o.value(QStringLiteral("shadowedBy")).toInteger();
+        if (rule == id) // added behind one that decides for it
+            (void)writeRaw(2, QStringLiteral("warning: rule %1 never decides anything: rule %2 before it matches every "
+                                             "request it would (the first match wins). Put it first with "
+                                             "`paddock egress move %3 %1 1`\n")
+                                  .arg(id)
+                                  .arg(by)
+                                  .arg(scope.isEmpty() ? kGlobal : scope)
+                                  .toUtf8());
+        else if (by == id) // added in front of one it now hides (an inject rule's credentials stop)
+            (void)writeRaw(2, QStringLiteral("warning: rule %1 (%2 %3) no longer decides anything: rule %4, now before "
+                                             "it, matches every request it would\n")
+                                  .arg(rule)
+                                  .arg(o.value(QStringLiteral("action")).toString(), o.value(QStringLiteral("pattern")).toString())
+                                  .arg(id)
+                                  .toUtf8());
     }
 }
 
@@ -443,7 +452,11 @@ int logCommand(CliContext &ctx, const QStringList &args)
         q.addQueryItem(QStringLiteral("verdict"), QStringLiteral("allowed"));
     if (a.values.contains(QStringLiteral("--host")))
         q.addQueryItem(QStringLiteral("host"), encoded(a.value(QStringLiteral("--host"))));
-    q.addQueryItem(QStringLiteral("limit"), a.value(QStringLiteral("--limit"), QStringLiteral("50")));
+    bool numeric = false;
+    const int limit = a.value(QStringLiteral("--limit"), QStringLiteral("50")).toInt(&numeric);
+    if (!numeric || limit < 1)
+        return usageError(QStringLiteral("--limit takes a number of entries, 1 or more (at most 10000 are shown)"));
+    q.addQueryItem(QStringLiteral("limit"), QString::number(std::min(limit, 10000)));
     const bool json = a.flags.contains(QStringLiteral("--json"));
     if (a.flags.contains(QStringLiteral("--follow"))) {
         q.addQueryItem(QStringLiteral("follow"), QStringLiteral("1"));

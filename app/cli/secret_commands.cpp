@@ -16,6 +16,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace paddock::cli {
@@ -96,6 +97,18 @@ QString shortened(const QString &text, int most)
     return text.size() > most ? text.left(most - 1) + QChar(0x2026) : text;
 }
 
+// A value pasted from a file with Windows line ends keeps its CR: no header
+// can carry it, so an inject rule's requests would fail (502) far from here.
+void warnIfControlCharacters(const QString &name, const QByteArray &value)
+{
+    if (std::none_of(value.begin(), value.end(), [](char c) { return uchar(c) < 0x20 || c == 0x7f; })) return;
+    (void)writeRaw(2, QStringLiteral("note: the value of %1 holds a control character (a line break, pasted?): "
+                                     "a header cannot carry it, so requests whose rules inject it into one "
+                                     "fail; a handler may still use it\n")
+                          .arg(name)
+                          .toUtf8());
+}
+
 int setSecret(CliContext &ctx, const QStringList &args)
 {
     CliArgs a = parseArgs(args, { QStringLiteral("--from-command"), QStringLiteral("--ttl") }, {});
@@ -132,6 +145,7 @@ int setSecret(CliContext &ctx, const QStringList &args)
         auto value = readValue(name);
         if (!value) return reportError(value.error());
         body = { { QStringLiteral("value"), QString::fromLatin1(value->toBase64()) } };
+        warnIfControlCharacters(name, *value);
     }
     auto r = ctx.api.call("PUT", secretPath(name), body);
     return r ? 0 : reportError(r.error());

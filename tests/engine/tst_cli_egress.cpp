@@ -124,7 +124,14 @@ private Q_SLOTS:
         // Moved first, it decides, and nothing is said.
         QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("move"), QStringLiteral("e"), QString::fromLatin1(narrowId), QStringLiteral("1") }).exitCode, 0);
         QVERIFY(!cli({ QStringLiteral("egress"), QStringLiteral("rules"), QStringLiteral("e") }).out.contains("never decides"));
-        for (const QByteArray &id : { wideId, narrowId })
+        // A rule put in front of one it hides says so too.
+        CliRun front = cli({ QStringLiteral("egress"), QStringLiteral("allow"), QStringLiteral("e"), QStringLiteral("api.hidden.test"),
+                             QStringLiteral("--at"), QStringLiteral("1") });
+        QVERIFY2(front.exitCode == 0
+                     && front.err.contains("rule " + narrowId + " (deny api.hidden.test) no longer decides anything: rule "
+                                           + front.out.trimmed() + ", now before it"),
+                 front.err.constData());
+        for (const QByteArray &id : { wideId, narrowId, front.out.trimmed() })
             QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("rm"), QStringLiteral("e"), QString::fromLatin1(id) }).exitCode, 0);
     }
 
@@ -145,6 +152,10 @@ private Q_SLOTS:
         QVERIFY2(bad.err.contains("is not a host name"), bad.err.constData());
         CliRun port = cli({ QStringLiteral("egress"), QStringLiteral("allow"), QStringLiteral("e"), QStringLiteral("a.test"), QStringLiteral("--port"), QStringLiteral("99999") });
         QCOMPARE(port.exitCode, 2);
+        for (const char *limit : { "x", "-5", "0", "1x" }) {
+            CliRun badLimit = cli({ QStringLiteral("egress"), QStringLiteral("log"), QStringLiteral("e"), QStringLiteral("--limit"), QString::fromLatin1(limit) });
+            QVERIFY2(badLimit.exitCode == 2 && badLimit.err.contains("--limit takes a number"), badLimit.err.constData());
+        }
         // An empty --path or --method (an unset shell variable) must not widen the rule to "any".
         for (const char *option : { "--path", "--method" }) {
             CliRun empty = cli({ QStringLiteral("egress"), QStringLiteral("allow"), QStringLiteral("e"), QStringLiteral("a.test"),
@@ -348,6 +359,14 @@ private Q_SLOTS:
             "openssl x509 -req -in old.csr -signkey old.key -out old.pem -days -1 -extfile old.ext 2>/dev/null && "
             "cat ca.pem old.pem > bundle.pem") });
         QVERIFY(openssl.waitForFinished(30000) && openssl.exitCode() == 0);
+        // A server's certificate followed by its CA (a fullchain file): the CA is what is trusted.
+        QFile fullchain(ca->dir.path() + QStringLiteral("/fullchain.pem"));
+        QVERIFY(fullchain.open(QIODevice::WriteOnly));
+        fullchain.write(fileContents(ca->dir.path() + QStringLiteral("/leaf.pem")) + fileContents(ca->caFile));
+        fullchain.close();
+        CliRun chain = trust({ fullchain.fileName() });
+        QVERIFY2(chain.exitCode == 0 && chain.out.contains("trusted upstream: CN=Paddock Test CA") && !chain.out.contains("ca.test"),
+                 chain.out + chain.err);
         CliRun expired = trust({ ca->dir.path() + QStringLiteral("/bundle.pem") });
         QVERIFY2(expired.exitCode != 0 && expired.err.contains("CN=Expired Test CA expired on"), expired.err.constData());
         QCOMPARE(QJsonDocument::fromJson(trust({ QStringLiteral("--list"), QStringLiteral("--json") }).out)

@@ -308,6 +308,19 @@ private Q_SLOTS:
         QCOMPARE(r.masked(std::string_view("X-S3cr3tV4lu3-XyZ")), "X-" + std::string(15, '*'));
     }
 
+    // An honest echo of a value: in upper case, or inside a JSON string
+    // ('"' and '\' escaped always, '/' by PHP, '<>&' by Go's encoders).
+    void theRedactorMasksTheFormsAnEchoGivesAValue()
+    {
+        SecretRedactor r;
+        r.addValue("Ab+/cd=ef&gh\"kl\\mn<op>");
+        for (const std::string &echoed : { std::string("AB+/CD=EF&GH\"KL\\MN<OP>"), std::string("Ab+/cd=ef&gh\\\"kl\\\\mn<op>"),
+                 std::string("Ab+\\/cd=ef&gh\\\"kl\\\\mn<op>"), std::string("Ab+/cd=ef\\u0026gh\\\"kl\\\\mn\\u003cop\\u003e") }) {
+            const std::string out = redacted(r, { "{\"k\": \"" + echoed + "\"}" });
+            QVERIFY2(out == "{\"k\": \"" + std::string(echoed.size(), '*') + "\"}", out.c_str());
+        }
+    }
+
     // An answer that ends part-way through a value (an upstream that cuts,
     // a range) hands over no piece of it; a short coincidence stays.
     void theRedactorMasksAValueCutShortAtTheEnd()

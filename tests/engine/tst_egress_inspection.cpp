@@ -172,6 +172,19 @@ private Q_SLOTS:
         }
     }
 
+    // An upstream that compresses its answer though asked not to would hand
+    // the sandbox an echoed secret the redactor cannot read: refused (502),
+    // the reason in the log. A request without a secret is not concerned.
+    void aCompressedAnswerToAnInjectedRequestIsRefused()
+    {
+        const ExecOutput r = run(QStringLiteral("curl -sS --compressed -w '\\n%{http_code}' 'https://api.echo.test/echo/packed?gzip=1'"));
+        QVERIFY2(r.out.endsWith("\n502") && r.out.contains("cannot be masked"), qPrintable(r.summary()));
+        QVERIFY2(!r.out.contains(token.left(8)), qPrintable(r.summary()));
+        QVERIFY(waitForEgressLog(*fx.engine, fx.sandbox.id, [](const EgressLogEntry &e) {
+            return e.request.startsWith(QStringLiteral("GET /echo/packed")) && e.failure.contains(QStringLiteral("cannot be masked"));
+        }, QStringLiteral("api.echo.test")));
+    }
+
     void gitClonesOverInspectedHttps()
     {
         const ExecOutput r = run(QStringLiteral(

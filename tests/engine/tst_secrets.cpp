@@ -250,7 +250,11 @@ private Q_SLOTS:
         CliRun set = runCli(dir,
             { QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("API_KEY") }, kWaitMs,
             kValue + '\n');
-        QVERIFY2(set.exitCode == 0, set.err.constData());
+        QVERIFY2(set.exitCode == 0 && !set.err.contains("control character"), set.err.constData());
+        CliRun crlf = runCli(dir, { QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("PASTED") }, kWaitMs,
+            QByteArray("two lines\r\npasted\n"));
+        QVERIFY2(crlf.exitCode == 0 && crlf.err.contains("note: the value of PASTED holds a control character"), crlf.err.constData());
+        QCOMPARE(runCli(dir, { QStringLiteral("secret"), QStringLiteral("rm"), QStringLiteral("PASTED") }).exitCode, 0);
         CliRun cmd = runCli(dir,
             { QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("FROM_PASS"),
                 QStringLiteral("--from-command"), QStringLiteral("echo from-pass"),

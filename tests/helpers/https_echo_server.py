@@ -9,13 +9,14 @@ its headers, flushed, so a test can prove what reached the upstream.
 
   /echo...        answers 200 with a JSON body: method, path, headers, body
                   (so an upstream that echoes a credential can be tested);
-                  with ?chunk=N the body goes chunked, N bytes a chunk
+                  with ?chunk=N the body goes chunked, N bytes a chunk;
+                  with ?gzip=1 it goes gzip-compressed, asked for or not
   /raw            answers the request's body as it came, nothing after it
   /ws             a WebSocket echo: each text or binary message comes back
   /big?bytes=N    N bytes of 'x', streamed in chunks (Content-Length set)
   /git/...        git's smart HTTP, served by `git http-backend` from GIT_ROOT
 """
-import base64, hashlib, http.server, json, os, socketserver, ssl, subprocess, sys, threading
+import base64, gzip, hashlib, http.server, json, os, socketserver, ssl, subprocess, sys, threading
 from urllib.parse import urlsplit, parse_qs
 
 lock = threading.Lock()
@@ -76,10 +77,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
         payload = json.dumps({'method': self.command, 'path': self.path,
                               'headers': self.header_fields(),
                               'body': data.decode('utf-8', 'replace')}).encode()
-        chunk = int(parse_qs(urlsplit(self.path).query).get('chunk', ['0'])[0])
+        query = parse_qs(urlsplit(self.path).query)
+        chunk = int(query.get('chunk', ['0'])[0])
         if chunk > 0:
             return self.answer_chunked(payload, chunk)
+        if query.get('gzip'):
+            return self.answer_gzipped(payload)
         self.answer(200, payload)
+
+    def answer_gzipped(self, payload):
+        packed = gzip.compress(payload)
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Encoding', 'gzip')
+        self.send_header('Content-Length', str(len(packed)))
+        self.end_headers()
+        self.wfile.write(packed)
 
     def answer_chunked(self, payload, size):
         self.send_response(200)

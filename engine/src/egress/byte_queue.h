@@ -43,8 +43,25 @@ public:
         m_bytes.clear();
         m_head = 0;
     }
+    // Gives back room the queue once needed beyond what it holds now: a
+    // queue that stopped draining would otherwise keep its peak's
+    // capacity (twice what it held, at worst), unseen by any budget that
+    // counts bytes queued. Not on the fast path: only when a gate has
+    // stopped reading.
+    void releaseSpare()
+    {
+        if (m_bytes.capacity() <= 2 * size() + kKeptSpare) return;
+        m_bytes.erase(0, m_head);
+        m_head = 0;
+        m_bytes.shrink_to_fit();
+    }
+    static void releaseSpare(std::string &bytes)
+    {
+        if (bytes.capacity() > 2 * bytes.size() + kKeptSpare) bytes.shrink_to_fit();
+    }
 
 private:
+    static constexpr size_t kKeptSpare = 64 * 1024;
     std::string m_bytes;
     size_t m_head = 0;
 };

@@ -78,9 +78,12 @@ inline constexpr int kRelayBudgetRetryMs = 20;
 // (and reset each at once: CVE-2023-44487, "rapid reset"). Per sandbox, a
 // token bucket over both versions: a page load is ~100 requests, a package
 // manager's install a few thousand over a minute, so 200 a second with 1000
-// saved up passes real work untouched. Past it a request is not refused:
-// it waits its turn, and its connection is not read meanwhile, so a flood
-// costs the engine little more than its own bucket.
+// saved up passes that untouched. Past it a request is not refused: it
+// waits its turn, and its connection is not read meanwhile, so a flood
+// costs the engine little more than its own bucket. (A client firing small
+// requests back to back on one connection faster than that is slowed to
+// it; raising it lets a stream flood write more log rows per transaction,
+// which held the engine thread ~200 ms at 20000.)
 inline constexpr double kHttpRequestsPerSecond = 200;
 inline constexpr double kHttpRequestBurst = 1000;
 // A connection whose request waits its turn looks again this often.
@@ -90,12 +93,11 @@ inline constexpr int kHttpRequestRetryMs = 20;
 
 // What a sandbox's gated connections may cost the engine thread: reading,
 // parsing, deciding and relaying what both sides send. A token bucket of
-// engine time per sandbox: it refills at half a core (an inspected download
-// at full speed needs less) and holds 25 ms; once spent, the sandbox's
-// gates read and decide nothing until it refills (kRelayBudgetRetryMs), so
-// a flood of tiny frames holds the engine thread at most about that long
-// (plus one read) at a time, and the other sandboxes and the desktop keep
-// the rest.
+// engine time per sandbox: it refills at half a core and holds 25 ms;
+// once spent, the sandbox's gates read and decide nothing until it refills
+// (kRelayBudgetRetryMs), so a flood of tiny frames holds the engine thread
+// at most about that long (plus one read) at a time, and the other
+// sandboxes and the desktop keep the rest.
 inline constexpr double kGateEngineUsPerSecond = 500'000;
 inline constexpr double kGateEngineUsBurst = 25'000;
 

@@ -522,7 +522,18 @@ void HttpGate::updateNotifiers()
     const bool heldBySandbox = !engineTime || m_lease.heldBySandbox(clientQueued(), kMaxBuffered)
         || m_lease.heldBySandbox(upstreamQueued(), kMaxBuffered);
     if (heldBySandbox && !m_budgetRetry.isActive()) m_budgetRetry.start(limits::kRelayBudgetRetryMs);
+    // Held for the sandbox: what the connection holds should be all it
+    // costs. (A queue merely full is the fast path of a download.)
+    if (heldBySandbox) releaseSpare();
     m_stall.queued(clientQueued() + upstreamQueued());
+}
+
+void HttpGate::releaseSpare()
+{
+    ByteQueue::releaseSpare(m_fromClient);
+    ByteQueue::releaseSpare(m_fromUpstream);
+    m_toClient.releaseSpare();
+    m_toUpstream.releaseSpare();
 }
 
 void HttpGate::endStalled()

@@ -130,6 +130,7 @@ private:
     void decideRequest();
     void takeTurn();
     void endStalled();
+    void releaseSpare();
     void abandonQuestion();
     void allowRequest(const std::optional<EgressRule> &rule);
     void injectThenSend(const EgressRule &rule);

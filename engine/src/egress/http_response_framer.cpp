@@ -1,6 +1,7 @@
 #include "http_response_framer.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <iterator>
 #include <limits>
@@ -175,6 +176,32 @@ void ResponseFramer::endRechunked(std::string &out)
     out += "\r\n";
 }
 
+namespace {
+
+std::string_view text(boost::beast::string_view s)
+{
+    return std::string_view(s.data(), s.size());
+}
+
+} // namespace
+
+bool namesUnreadableCoding(std::string_view codings)
+{
+    while (!codings.empty()) {
+        const size_t comma = codings.find(',');
+        std::string_view one = codings.substr(0, comma);
+        while (!one.empty() && (one.front() == ' ' || one.front() == '\t')) one.remove_prefix(1);
+        while (!one.empty() && (one.back() == ' ' || one.back() == '\t')) one.remove_suffix(1);
+        const auto is = [one](std::string_view name) {
+            return std::equal(one.begin(), one.end(), name.begin(), name.end(),
+                [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+        };
+        if (!one.empty() && !is("identity") && !is("chunked")) return true;
+        codings = comma == std::string_view::npos ? std::string_view() : codings.substr(comma + 1);
+    }
+    return false;
+}
+
 // Decides what a complete response head means. Interim answers are relayed
 // and the next head awaited; nullopt: carry on with this response.
 std::optional<ResponseFramer::State> ResponseFramer::onHead()
@@ -201,6 +228,12 @@ std::optional<ResponseFramer::State> ResponseFramer::onHead()
     }
     m_status = status;
     if (m_expect.connect && status / 100 == 2) return State::Tunnel;
+    const auto &head = m_parser->get();
+    if (m_redactor && m_redactor->active() && !m_parser->is_done()
+        && (namesUnreadableCoding(text(head[http::field::content_encoding]))
+            || namesUnreadableCoding(text(head[http::field::transfer_encoding]))))
+        return refuse("the upstream compressed its answer to a request that carries a secret (it was asked "
+                      "not to): it cannot be masked, so it is not passed on");
     if (m_parser->is_done()) m_done = true;
     return std::nullopt;
 }

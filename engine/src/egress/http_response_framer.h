@@ -96,4 +96,10 @@ private:
     std::optional<Fields> m_headFields;
 };
 
+// Whether a Content-Encoding (or Transfer-Encoding) value names a coding
+// other than identity and chunked: a body the redactor cannot read. The
+// gates ask for identity on an injected request, and refuse an answer
+// that comes compressed anyway rather than pass a secret on unmasked.
+bool namesUnreadableCoding(std::string_view codings);
+
 } // namespace paddock::egress

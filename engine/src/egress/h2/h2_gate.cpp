@@ -202,6 +202,19 @@ void H2Gate::updateNotifiers()
         || m_lease.heldBySandbox(fromUpstream, kMaxHeld);
     if (heldBySandbox && !m_budgetRetry.isActive()) m_budgetRetry.start(limits::kRelayBudgetRetryMs);
     m_stall.queued(fromClient + fromUpstream);
+    // Held for the sandbox: what the connection holds should be all it
+    // costs. (A queue merely full is the fast path of a download.)
+    if (heldBySandbox) releaseSpare();
+}
+
+void H2Gate::releaseSpare()
+{
+    m_toClient.releaseSpare();
+    m_toUpstream.releaseSpare();
+    for (auto &[id, st] : m_streams) {
+        st->toClient.releaseSpare();
+        st->toUpstream.releaseSpare();
+    }
 }
 
 size_t H2Gate::fromClientQueued() const

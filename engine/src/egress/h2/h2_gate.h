@@ -84,6 +84,7 @@ private:
     // What each direction holds, read and not yet taken by the other side.
     size_t fromClientQueued() const;
     size_t fromUpstreamQueued() const;
+    void releaseSpare();
     void upstreamEnded(const QString &why);
     void finish(const QString &why);
     void forget(H2Stream &st);

@@ -5,6 +5,7 @@
 #include "h2_gate.h"
 
 #include "egress/gate_shared.h"
+#include "egress/http_response_framer.h"
 
 #include <cstring>
 
@@ -17,6 +18,13 @@ int statusOf(const H2Fields &fields)
     for (const auto &[name, value] : fields)
         if (name == ":status") return std::atoi(value.c_str());
     return 0;
+}
+
+bool compressed(const H2Fields &fields)
+{
+    for (const auto &[name, value] : fields)
+        if (name == "content-encoding" && namesUnreadableCoding(value)) return true;
+    return false;
 }
 
 } // namespace
@@ -34,6 +42,16 @@ void H2Gate::responseBlockRead(H2Stream &st, bool endStream)
         m_client.submitInformational(st.client, fields); // 100 Continue, 103 Early Hints
         return;
     }
+    if (st.redactor.active() && !endStream && compressed(fields)) {
+        const QString why = QStringLiteral(
+            "the upstream compressed its answer to a request that carries a secret (it was asked not to): "
+            "it cannot be masked, so it is not passed on");
+        st.log->responded(502);
+        st.log->failed(why);
+        m_upstream.reset(st.upstream, NGHTTP2_CANCEL);
+        st.responded = st.responseEnded = true; // its reset comes back: nothing more to answer
+        return answer(st, 502, why);
+    }
     st.responded = true;
     st.responseEnded = endStream;
     st.log->responded(status, headerLines(fields));
@@ -42,7 +60,8 @@ void H2Gate::responseBlockRead(H2Stream &st, bool endStream)
 
 void H2Gate::responseData(H2Stream &st, std::string_view bytes)
 {
-    if (st.clientClosed) return m_upstream.consume(st.upstream, bytes.size());
+    if (st.clientClosed || st.stage == H2Stream::Stage::Answered) // Paddock answered it instead
+        return m_upstream.consume(st.upstream, bytes.size());
     if (st.redactor.active())
         st.redactor.feed(bytes, st.toClient.back());
     else

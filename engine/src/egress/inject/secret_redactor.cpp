@@ -1,22 +1,66 @@
 #include "secret_redactor.h"
 
 #include <algorithm>
+#include <initializer_list>
+#include <utility>
 
 namespace paddock::egress {
 
+namespace {
+
+std::string caseFolded(std::string s, bool upper)
+{
+    const char from = upper ? 'a' : 'A';
+    std::transform(s.begin(), s.end(), s.begin(), [from](unsigned char c) {
+        return c >= from && c <= from + 25 ? char(c ^ 0x20) : char(c);
+    });
+    return s;
+}
+
+// As a JSON encoder writes it inside a string: '"', '\\' and control
+// characters always; '/' too by some (PHP), and '<', '>', '&' by others
+// (Go's, for HTML safety).
+std::string jsonEscaped(std::string_view s, bool slash, bool html)
+{
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : s) {
+        if (c == '"' || c == '\\' || (slash && c == '/')) {
+            out += '\\';
+            out += char(c);
+        } else if (c < 0x20 || (html && (c == '<' || c == '>' || c == '&'))) {
+            out += "\\u00";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        } else {
+            out += char(c);
+        }
+    }
+    return out;
+}
+
+// The forms an honest echo gives a value: as sent; case-folded (HTTP/2
+// field names are lower case, and some echo upper case); JSON-escaped.
+std::vector<std::string> echoForms(const std::string &value)
+{
+    std::vector<std::string> forms;
+    for (const std::string &cased : { value, caseFolded(value, false), caseFolded(value, true) }) {
+        forms.push_back(cased);
+        for (const auto &[slash, html] : std::initializer_list<std::pair<bool, bool>> {
+                 { false, false }, { true, false }, { false, true }, { true, true } })
+            forms.push_back(jsonEscaped(cased, slash, html));
+    }
+    return forms;
+}
+
+} // namespace
+
 void SecretRedactor::addValue(std::string value)
 {
-    if (value.size() < kMinLength
-        || std::find(m_values.begin(), m_values.end(), value) != m_values.end())
-        return;
-    // Its lower-case form too: HTTP/2 field names are lower case, and an
-    // upstream may echo a value as one (or fold case on its own).
-    std::string lower = value;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-        [](unsigned char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : char(c); });
-    if (lower != value && std::find(m_values.begin(), m_values.end(), lower) == m_values.end())
-        m_values.push_back(std::move(lower));
-    m_values.push_back(std::move(value));
+    if (value.size() < kMinLength) return;
+    for (std::string &form : echoForms(value))
+        if (std::find(m_values.begin(), m_values.end(), form) == m_values.end())
+            m_values.push_back(std::move(form));
     // Longest first: a value that contains another is masked whole.
     std::sort(m_values.begin(), m_values.end(),
         [](const std::string &a, const std::string &b) { return a.size() > b.size(); });

@@ -14,9 +14,12 @@
 // A flush while the stream goes on (a pause) lets the held bytes go; a
 // value they began is masked from where it continues.
 //
-// Its lower-case form is masked too (HTTP/2 field names are lower case).
-// Not seen: a value the upstream sends otherwise transformed (compressed,
-// encoded, split across chunk framing or WebSocket frames).
+// The forms an honest echo gives it are masked too: lower and upper case
+// (HTTP/2 field names are lower case), and JSON-escaped ('"', '\\',
+// control characters; '/' and '<>&' as some encoders do). Not seen: a
+// value the upstream sends otherwise transformed (base64, split across
+// WebSocket frames); a compressed answer to an injected request is
+// refused by the gates, since it cannot be read to be masked.
 //
 // Plain C++ without Qt: the fuzzer drives it directly.
 #pragma once

@@ -18,7 +18,10 @@ namespace paddock::egress::tls {
 
 namespace {
 
-// Per direction, then the reader waits for the writer.
+// Per direction, then the reader waits for the writer. Both bridges of an
+// inspected connection hold this each way, outside the gate's budget (on a
+// worker's thread): at a sandbox's connection cap that is 4 × this × 395.
+// The socket buffers beside it keep a download at full speed with less.
 constexpr size_t kMaxPending = 256 * 1024;
 constexpr size_t kReadSize = 64 * 1024;
 

@@ -97,24 +97,32 @@ Result<QList<TrustedUpstreamCa>> UpstreamCaStore::add(const QByteArray &pem)
     auto certs = splitCertificatePems(pem);
     if (!certs) return tl::unexpected(certs.error());
     if (auto r = detail::ensurePrivateDir(m_dir); !r) return tl::unexpected(r.error());
-    // Every certificate is checked before any is kept: a bundle is added whole or not at all.
+    // Every certificate is checked before any is kept: a bundle is added
+    // whole or not at all. A server's own certificate in front of its CA
+    // (a "fullchain" file) is passed over: only the CAs can anchor.
     QList<TrustedUpstreamCa> added;
+    QList<QByteArray> kept;
+    QString notAnchor;
     for (const QByteArray &one : *certs) {
         X509Ptr cert = certificateFromPem(one);
         const TrustedUpstreamCa info = describe(cert.get());
-        if (!mayAnchor(cert.get()))
-            return fail(ErrorCode::InvalidArgument,
-                QStringLiteral(
-                    "%1 is neither a CA certificate nor self-signed: trust the CA that issued it")
-                    .arg(info.subject));
+        if (!mayAnchor(cert.get())) {
+            notAnchor = info.subject;
+            continue;
+        }
         if (info.notAfter.isValid() && info.notAfter < QDateTime::currentDateTimeUtc())
             return fail(ErrorCode::InvalidArgument,
                 QStringLiteral("%1 expired on %2: it verifies no upstream, so nothing was added")
                     .arg(info.subject, info.notAfter.toString(Qt::ISODate)));
         added.append(info);
+        kept.append(one);
     }
-    for (qsizetype i = 0; i < certs->size(); ++i)
-        if (auto w = detail::writeFileAtomically(fileFor(added[i].fingerprint), certs->at(i), 0600); !w)
+    if (added.isEmpty())
+        return fail(ErrorCode::InvalidArgument,
+            QStringLiteral("%1 is neither a CA certificate nor self-signed: trust the CA that issued it")
+                .arg(notAnchor));
+    for (qsizetype i = 0; i < kept.size(); ++i)
+        if (auto w = detail::writeFileAtomically(fileFor(added[i].fingerprint), kept[i], 0600); !w)
             return tl::unexpected(w.error());
     return added;
 }
