@@ -168,7 +168,11 @@ class TstHostileH2Flood : public QObject {
         QVERIFY2(entries <= qint64(kHttpRequestBurst + kHttpRequestsPerSecond * seconds),
             qPrintable(QString::number(entries)));
         QVERIFY2(victimMs >= 0, "the victim's connections failed during the flood");
-        QVERIFY2(probe.failure(5 * uiStallFailMs()).isEmpty(), qPrintable(probe.failure(5 * uiStallFailMs())));
+        // Before the fair share a rapid reset held the engine thread 1.1 s;
+        // now tens of ms, ~110 at worst on two busy cores. Three times the
+        // UI's budget is where a regression shows, not the machine's load.
+        QVERIFY2(probe.worstOwnMs() <= 3 * uiStallBudgetMs() && probe.worstMs() <= 5 * uiStallFailMs(),
+            qPrintable(probe.figures()));
     }
 
 private Q_SLOTS:
