@@ -108,23 +108,6 @@ print('held', held, 'reset', reset, 'undecided', len(pending), flush=True)
 sys.stdin.read()
 )py";
 
-// What a package manager does: 16 connections at once through echo.test,
-// each echoing a line. Prints "ok" and the ms from name lookup to the last
-// answer, or why not.
-const char *kTimedEcho = R"py(
-import socket, time
-t = time.monotonic()
-try:
-    socks = [socket.create_connection(('echo.test', 7), timeout=10) for i in range(16)]
-    for i, s in enumerate(socks):
-        s.sendall(b'ping %d\n' % i)
-    answers = [s.recv(16) for s in socks]
-    good = sum(1 for i, r in enumerate(answers) if r == b'ping %d\n' % i)
-    print('ok' if good == 16 else 'only %d of 16 answered' % good, round((time.monotonic() - t) * 1000, 1))
-except OSError as e:
-    print('failed', e)
-)py";
-
 // One A query to the sandbox's resolver: prints its rcode (or "timeout") and ms.
 const char *kOneQuery = R"py(
 import socket, struct, time

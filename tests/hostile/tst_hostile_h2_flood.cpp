@@ -8,7 +8,7 @@
 // thread is never held long and a second sandbox's connections are
 // answered. The figures measured are printed (qInfo).
 #include "egress/egress_limits.h"
-#include "test_support.h"
+#include "hostile_probe.h"
 #include "ui_stall_probe.h"
 #include "upstream_servers.h"
 
@@ -68,21 +68,6 @@ for t in threads: t.start()
 for t in threads: t.join()
 print('streams', counts['streams'], 'conns', CONNS, 'refusedconns', counts['refusedconns'],
       'seconds', round(time.monotonic() - started, 1), flush=True)
-)py";
-
-// What a package manager does: 16 connections at once through echo.test,
-// each echoing a line. Prints "ok" and the ms it took, or why not.
-const char *kTimedEcho = R"py(
-import socket, time
-t = time.monotonic()
-try:
-    socks = [socket.create_connection(('echo.test', 7), timeout=10) for i in range(16)]
-    for i, s in enumerate(socks):
-        s.sendall(b'ping %d\n' % i)
-    good = sum(1 for i, s in enumerate(socks) if s.recv(16) == b'ping %d\n' % i)
-    print('ok' if good == 16 else 'only %d of 16 answered' % good, round((time.monotonic() - t) * 1000, 1))
-except OSError as e:
-    print('failed', e)
 )py";
 
 } // namespace
