@@ -44,6 +44,9 @@ int cpCommand(CliContext &ctx, const QStringList &args);
 int watchCommand(CliContext &ctx, const QStringList &args);
 int egressCommand(CliContext &ctx, const QStringList &args);
 int egressHandlerCommand(CliContext &ctx, const QStringList &args);
+int egressLogCommand(CliContext &ctx, const QStringList &args);
+int egressPendingCommand(CliContext &ctx, const QStringList &args);
+int egressAnswerCommand(CliContext &ctx, const QStringList &args);
 int egressTryHandlerCommand(CliContext &ctx, const QStringList &args);
 // --port, --method and --path of `paddock egress allow|…|handler` into a rule's JSON.
 Result<void> putRuleScope(const CliArgs &a, QJsonObject &body);

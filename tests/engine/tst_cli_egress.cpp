@@ -90,6 +90,31 @@ private Q_SLOTS:
                        QStringLiteral("--allowed") }).exitCode, 2);
     }
 
+    // Allowed but not gone through: the log says failed, not allowed, and
+    // --failed finds only those.
+    void aFailedConnectionReadsAsFailed()
+    {
+        QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("resolve"), QStringLiteral("dead.test"), QStringLiteral("127.0.0.1:1") }).exitCode, 0);
+        CliRun allow = cli({ QStringLiteral("egress"), QStringLiteral("allow"), QStringLiteral("e"), QStringLiteral("dead.test") });
+        QVERIFY2(allow.exitCode == 0, allow.err.constData());
+        (void)curl(QStringLiteral("http://dead.test/"));
+        CliRun failed;
+        QTRY_VERIFY_WITH_TIMEOUT((failed = cli({ QStringLiteral("egress"), QStringLiteral("log"), QStringLiteral("e"), QStringLiteral("--failed") }))
+                                     .out.contains("dead.test"), 10000);
+        for (const QByteArray &line : failed.out.trimmed().split('\n'))
+            QVERIFY2(line.contains("  failed  ") && line.contains("dead.test") && line.contains("failed: "), failed.out.constData());
+        CliRun json = cli({ QStringLiteral("egress"), QStringLiteral("log"), QStringLiteral("e"), QStringLiteral("--failed"), QStringLiteral("--json") });
+        const QJsonObject entry = QJsonDocument::fromJson(json.out.trimmed().split('\n').value(0)).object();
+        QCOMPARE(entry.value(QStringLiteral("verdict")).toString(), QStringLiteral("allowed")); // what the rule said
+        QVERIFY(!entry.value(QStringLiteral("failure")).toString().isEmpty());
+        // A rule allowed it: --allowed lists it too.
+        CliRun allowed = cli({ QStringLiteral("egress"), QStringLiteral("log"), QStringLiteral("e"), QStringLiteral("--allowed") });
+        QVERIFY2(allowed.out.contains("  failed  "), allowed.out.constData());
+        QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("log"), QStringLiteral("e"), QStringLiteral("--failed"),
+                       QStringLiteral("--denied") }).exitCode, 2);
+        QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("rm"), QStringLiteral("e"), QString::fromLatin1(allow.out.trimmed()) }).exitCode, 0);
+    }
+
     void rulesAreOrderedAndRemovable()
     {
         CliRun deny = cli({ QStringLiteral("egress"), QStringLiteral("deny"), QStringLiteral("e"), QStringLiteral("*.test"),

@@ -19,6 +19,7 @@
 #include "store/sandbox_store.h"
 
 #include <QSignalSpy>
+#include <QTimer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -393,6 +394,50 @@ private Q_SLOTS:
         QVERIFY2(floodLeft->size() >= 500 && floodLeft->size() < 1000, qPrintable(QString::number(floodLeft->size())));
         QCOMPARE(floodLeft->first().id, newest);
         QCOMPARE(quietLeft->last().id, quiet.first());
+    }
+
+    // A stream flood logs thousands of requests in a tick: they are written
+    // in turns of a bounded transaction, oldest first, and none is lost; an
+    // entry changed after its first write is written again.
+    void aBurstOfEntriesIsWrittenInTurns()
+    {
+        auto db = store::Database::open(m_dir.filePath(QStringLiteral("turns.db")));
+        QVERIFY(db);
+        store::EgressLogStore store(**db);
+        EgressLog log(store);
+        EgressLogEntry first = log.record(entry(QStringLiteral("burst")));
+        for (int i = 1; i < 5000; ++i)
+            log.record(entry(QStringLiteral("burst")));
+        qint64 seen = 0, mostAtOnce = 0;
+        int turns = 0;
+        bool changed = false;
+        QTimer sampler;
+        sampler.setInterval(0);
+        connect(&sampler, &QTimer::timeout, this, [&] {
+            const qint64 now = store.count().value_or(0);
+            if (now > seen) {
+                ++turns;
+                mostAtOnce = std::max(mostAtOnce, now - seen);
+                if (!changed) { // the first turn wrote it: change it now
+                    first.reason = QStringLiteral("changed later");
+                    log.update(first);
+                    changed = true;
+                }
+            }
+            seen = now;
+        });
+        sampler.start();
+        QTRY_COMPARE_WITH_TIMEOUT(seen, qint64(5000), 10000);
+        sampler.stop();
+        QVERIFY2(mostAtOnce <= 512 && turns >= 10, qPrintable(QStringLiteral("%1 at once, %2 turns").arg(mostAtOnce).arg(turns)));
+        log.flush();
+        QCOMPARE(store.count().value_or(0), qint64(5000));
+        EgressLogQuery oldest;
+        oldest.limit = 100000;
+        const QList<EgressLogEntry> rows = store.query(QStringLiteral("burst"), oldest).value_or(QList<EgressLogEntry>());
+        QCOMPARE(rows.size(), 5000);
+        QCOMPARE(rows.last().id, first.id);
+        QCOMPARE(rows.last().reason, QStringLiteral("changed later"));
     }
 
     // The overall ceiling is a disk-safety net: over it, the oldest go.

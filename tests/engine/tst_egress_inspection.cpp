@@ -3,10 +3,13 @@
 // is a local HTTPS server (tests/helpers/https_echo_server.py) that reports
 // every request it receives and echoes it back; its CA is trusted with
 // trustUpstreamCa, as `paddock egress trust-ca` does.
+#include "background_exec.h"
+#include "egress/egress_limits.h"
 #include "test_support.h"
 #include "upstream_servers.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
@@ -16,6 +19,8 @@
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <malloc.h>
 
 using namespace paddock;
 using namespace paddock::test;
@@ -31,6 +36,25 @@ void keepMessage(QtMsgType type, const QMessageLogContext &context, const QStrin
     g_engineLog += message.toUtf8() + '\n';
     g_previousHandler(type, context, message);
 }
+
+// Opens COUNT inspected HTTPS downloads and never reads them (a small
+// receive buffer: the bytes wait in the engine). Prints "open N", then
+// keeps them until its stdin closes.
+const char *kStalledDownloads = R"py(
+import socket, ssl, sys
+ctx = ssl.create_default_context()
+socks = []
+for i in range(COUNT):
+    raw = socket.socket()
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    raw.settimeout(30)
+    raw.connect(('other.echo.test', 443))
+    s = ctx.wrap_socket(raw, server_hostname='other.echo.test')
+    s.sendall(b'GET /big?bytes=1000000000000 HTTP/1.1\r\nHost: other.echo.test\r\n\r\n')
+    socks.append(s)
+print('open', len(socks), flush=True)
+sys.stdin.read()
+)py";
 
 QString runScript(const QString &script)
 {
@@ -280,6 +304,52 @@ private Q_SLOTS:
             });
         }()),
             kWaitMs);
+    }
+
+    // The attack: inspected downloads the sandbox never reads. Both TLS
+    // bridges of each connection queued 256 KiB each way on their workers,
+    // outside every budget (~900 MB at the connection cap). Now what they
+    // hold counts into the sandbox's held bytes, stops at its TLS budget
+    // plus a record's floor each, and is what the engine's memory shows.
+    void stalledInspectedDownloadsStayWithinTheSandboxsBudget()
+    {
+        constexpr int kConnections = 300;
+        const qint64 heapBefore = qint64(mallinfo2().uordblks);
+        Background stalled(*fx.engine, fx.sandbox.id,
+            QString::fromLatin1(kStalledDownloads).replace(QStringLiteral("COUNT"), QString::number(kConnections)));
+        const QByteArray open = stalled.line("open ", 180000);
+        QVERIFY2(open == "open " + QByteArray::number(kConnections), open.constData());
+        // The queues fill until nothing more moves for two seconds.
+        EgressCounts most;
+        QElapsedTimer quiet, total;
+        quiet.start();
+        total.start();
+        while (quiet.elapsed() < 2000 && total.elapsed() < 90000) {
+            QTest::qWait(250);
+            const EgressCounts now = egressNow(*fx.engine, fx.sandbox.id);
+            if (now.heldBytes > most.heldBytes + (1 << 20)) quiet.restart();
+            if (now.heldBytes > most.heldBytes) most = now;
+        }
+        const qint64 inUse = qint64(mallinfo2().uordblks) - heapBefore;
+        using namespace paddock::egress::limits;
+        // Per connection: the gate's floor one way, each bridge's floor
+        // (its capacity: up to 64 KiB) one way, and what an empty queue keeps.
+        const qint64 perConnection = qint64(kRelayBufferFloor + 2 * 64 * 1024 + 4 * 4096);
+        const qint64 bound = qint64(kRelayBufferPerSandbox + kTlsBufferPerSandbox) + most.open * perConnection;
+        qInfo("%d stalled inspected downloads: %.1f MiB held (bound %.1f MiB), heap %.1f MiB more", most.open,
+            double(most.heldBytes) / (1 << 20), double(bound) / (1 << 20), double(inUse) / (1 << 20));
+        QVERIFY2(most.open >= kConnections, qPrintable(QString::number(most.open)));
+        QVERIFY2(most.heldBytes <= bound, qPrintable(QStringLiteral("%1 held, over %2").arg(most.heldBytes).arg(bound)));
+        // The flood did reach the budgets, else this proves nothing.
+        QVERIFY2(most.heldBytes >= qint64(kRelayBufferPerSandbox + kTlsBufferPerSandbox) / 2, qPrintable(QString::number(most.heldBytes)));
+        // What is counted is about what the memory is: the gates count the
+        // bytes they queue, not their queues' capacity (up to twice that),
+        // and each connection has its TLS sessions and gate beside. (With no
+        // TLS budget: 345 MiB held, 465 MiB of heap; with it, 106 and 226.)
+        QVERIFY2(inUse <= 2 * most.heldBytes + most.open * 256 * 1024,
+            qPrintable(QStringLiteral("%1 bytes of heap for %2 held").arg(inUse).arg(most.heldBytes)));
+        stalled.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(egressNow(*fx.engine, fx.sandbox.id).heldBytes == 0, 30000);
     }
 
     // Inspected requests are logged one by one: what, how it went, which secrets.

@@ -5,6 +5,7 @@
 // and its log. Each attack runs from inside the flooding sandbox while the
 // other one works; the numbers measured are printed (qInfo).
 #include "egress/egress_limits.h"
+#include "background_exec.h"
 #include "hostile_probe.h"
 #include "upstream_servers.h"
 
@@ -155,54 +156,6 @@ QString withParams(const char *script, const QList<QPair<QString, QString>> &par
     return code;
 }
 
-// A python program running in the background of a sandbox, its output collected.
-class Background {
-public:
-    Background(Engine &engine, const QString &sandbox, const QString &code)
-    {
-        auto session = engine.exec(sandbox, CommandSpec { { QStringLiteral("python3"), QStringLiteral("-c"), code }, {}, {}, {}, true });
-        if (!session) {
-            m_out = "exec failed: " + session.error().message.toUtf8();
-            m_done = true;
-            return;
-        }
-        m_session = *session;
-        QObject::connect(m_session, &ExecSession::output, m_session, [this](OutputStream, const QByteArray &d) { m_out += d; });
-        QObject::connect(m_session, &ExecSession::finished, m_session, [this](ExitStatus) { m_done = true; });
-        QObject::connect(m_session, &ExecSession::failed, m_session, [this](const Error &e) {
-            m_out += "failed: " + e.message.toUtf8();
-            m_done = true;
-        });
-    }
-    ~Background() { stop(); }
-    // The first output line starting with `prefix`, waiting up to `ms`.
-    QByteArray line(const QByteArray &prefix, int ms)
-    {
-        QByteArray found;
-        (void)QTest::qWaitFor([&] {
-            for (const QByteArray &l : m_out.split('\n'))
-                if (l.startsWith(prefix) && m_out.contains(l + '\n'))
-                    found = l;
-            return !found.isEmpty() || m_done;
-        }, ms);
-        return found.isEmpty() ? "(none; output: " + m_out.left(2000) + ")" : found;
-    }
-    void stop()
-    {
-        if (m_done || !m_session)
-            return;
-        m_session->closeStdin();
-        if (!QTest::qWaitFor([this] { return m_done; }, 20000))
-            m_session->kill(9);
-        (void)QTest::qWaitFor([this] { return m_done; }, 10000);
-    }
-
-private:
-    ExecSession *m_session = nullptr;
-    QByteArray m_out;
-    bool m_done = false;
-};
-
 // Opens COUNT gated connections to sink.test (whose server never reads)
 // and pushes an endless POST body down each until nothing more goes for
 // two seconds: everything the engine would queue for them is queued.
@@ -341,13 +294,7 @@ class TstHostileFairShare : public QObject {
         qInfo("victim's connection %s: %s", when, r.constData());
         return ms;
     }
-    EgressCounts egressNow(const QString &sandbox)
-    {
-        std::optional<Result<SandboxVitals>> got;
-        m_fx.engine->sandboxVitals(sandbox, [&got](Result<SandboxVitals> v) { got = std::move(v); });
-        (void)QTest::qWaitFor([&got] { return got.has_value(); }, 20000);
-        return got && *got ? (*got)->egress : EgressCounts {};
-    }
+    EgressCounts egressNow(const QString &sandbox) { return paddock::test::egressNow(*m_fx.engine, sandbox); }
     void denyPendingQuestions()
     {
         for (const EgressQuestion &q : m_fx.engine->egressQuestions())

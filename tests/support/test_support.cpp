@@ -142,4 +142,10 @@ void shutDownCliEngine(const QString &dataDir)
     }
 }
 
+EgressCounts egressNow(Engine &engine, const QString &sandboxId)
+{
+    auto vitals = await<SandboxVitals>([&](Callback<SandboxVitals> done) { engine.sandboxVitals(sandboxId, done); }, 20000);
+    return vitals ? vitals->egress : EgressCounts {};
+}
+
 } // namespace paddock::test

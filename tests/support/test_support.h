@@ -100,6 +100,10 @@ std::optional<EgressLogEntry> waitForEgressLog(Engine &engine, const QString &sa
                                                const std::function<bool(const EgressLogEntry &)> &pred,
                                                const QString &text = {});
 
+// A sandbox's egress now (open connections, bytes the engine holds for
+// them), from its vitals; all zero when they do not come.
+EgressCounts egressNow(Engine &engine, const QString &sandboxId);
+
 // Gone, or a zombie waiting for the host's init to reap it.
 bool processIsAlive(qint64 pid);
 

@@ -158,6 +158,7 @@ struct EgressLogQuery {
     QString hostContains;
     qint64 beforeId = 0; // 0: the newest
     int limit = 200;
+    bool failedOnly = false; // allowed, but did not go through (EgressLogEntry::failure)
 };
 
 // A held connection waiting for a person.

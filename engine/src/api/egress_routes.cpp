@@ -8,7 +8,7 @@
 //   POST   /v1/egress/rules/:id/move   {sandbox?, position}
 //   GET    /v1/egress/settings?sandbox=SB               → {"askUnlisted"}
 //   PUT    /v1/egress/settings   {sandbox, askUnlisted}
-//   GET    /v1/egress/log[?sandbox=SB&verdict=V&host=H&before=ID&limit=N][&follow=1]
+//   GET    /v1/egress/log[?sandbox=SB&verdict=V&failed=1&host=H&before=ID&limit=N][&follow=1]
 //          → {"entries": [newest first]}; with follow, JSON lines: the last
 //            `limit` oldest first, then each decision as it happens
 //   GET    /v1/egress/questions                         → {"questions": […]}
@@ -57,6 +57,7 @@ Result<EgressLogQuery> logQuery(const QUrlQuery &q)
         if (!out.verdict)
             return fail(ErrorCode::InvalidArgument, QStringLiteral("verdict must be allowed, denied or redirected"));
     }
+    out.failedOnly = q.queryItemValue(QStringLiteral("failed")) == QLatin1String("1");
     out.beforeId = q.queryItemValue(QStringLiteral("before")).toLongLong();
     if (q.hasQueryItem(QStringLiteral("limit")))
         out.limit = std::clamp(q.queryItemValue(QStringLiteral("limit")).toInt(), 1, 10000);
@@ -66,6 +67,7 @@ Result<EgressLogQuery> logQuery(const QUrlQuery &q)
 bool matches(const EgressLogQuery &q, const QString &sandboxId, const EgressLogEntry &e)
 {
     return (sandboxId.isEmpty() || e.sandboxId == sandboxId) && (!q.verdict || *q.verdict == e.verdict)
+        && (!q.failedOnly || !e.failure.isEmpty())
         && (q.hostContains.isEmpty() || e.host.contains(q.hostContains, Qt::CaseInsensitive)
             || e.address.contains(q.hostContains));
 }

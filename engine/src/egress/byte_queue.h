@@ -55,6 +55,17 @@ public:
         m_head = 0;
         m_bytes.shrink_to_fit();
     }
+    // All of it, once nothing is queued: for queues kept by many idle
+    // connections (a TLS bridge between requests holds nothing).
+    void releaseIfEmpty()
+    {
+        if (empty() && m_bytes.capacity() > kKeptWhenEmpty) {
+            std::string().swap(m_bytes);
+            m_head = 0;
+        }
+    }
+    // The memory it holds, used or not.
+    size_t footprint() const { return m_bytes.capacity(); }
     static void releaseSpare(std::string &bytes)
     {
         if (bytes.capacity() > 2 * bytes.size() + kKeptSpare) bytes.shrink_to_fit();
@@ -62,6 +73,7 @@ public:
 
 private:
     static constexpr size_t kKeptSpare = 64 * 1024;
+    static constexpr size_t kKeptWhenEmpty = 4 * 1024;
     std::string m_bytes;
     size_t m_head = 0;
 };

@@ -12,6 +12,11 @@ namespace paddock::egress {
 namespace {
 
 constexpr int kFlushAfterMs = 100;
+// A write of more rows than this holds the engine thread for tens of
+// milliseconds (a stream flood can log thousands in a tick): the rest wait
+// for the next turn of the event loop, oldest first.
+constexpr qsizetype kMaxRowsPerWrite = 512;
+constexpr int kFlushAgainMs = 1;
 
 } // namespace
 
@@ -53,7 +58,7 @@ EgressLog::EgressLog(store::EgressLogStore &store, Retention retention, QObject 
     m_rows = m_store.count().value_or(0);
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(kFlushAfterMs);
-    connect(&m_flushTimer, &QTimer::timeout, this, &EgressLog::flush);
+    connect(&m_flushTimer, &QTimer::timeout, this, &EgressLog::flushSome);
 }
 
 EgressLog::~EgressLog()
@@ -77,32 +82,61 @@ void EgressLog::schedule(const EgressLogEntry &e)
 {
     m_pending.insert(e.id, e);
     if (!m_flushTimer.isActive())
-        m_flushTimer.start();
+        m_flushTimer.start(kFlushAfterMs);
     Q_EMIT logged(e);
 }
 
 void EgressLog::flush()
 {
+    while (!m_pending.isEmpty() && writeBatch()) { }
+}
+
+void EgressLog::flushSome()
+{
+    if (writeBatch() && !m_pending.isEmpty())
+        m_flushTimer.start(kFlushAgainMs);
+}
+
+// The oldest kMaxRowsPerWrite pending entries (all of them when fewer).
+QList<EgressLogEntry> EgressLog::nextBatch() const
+{
+    if (m_pending.size() <= kMaxRowsPerWrite)
+        return m_pending.values();
+    QList<qint64> ids = m_pending.keys();
+    std::nth_element(ids.begin(), ids.begin() + kMaxRowsPerWrite, ids.end());
+    QList<EgressLogEntry> batch;
+    batch.reserve(kMaxRowsPerWrite);
+    for (qsizetype i = 0; i < kMaxRowsPerWrite; ++i)
+        batch.append(m_pending.value(ids[i]));
+    return batch;
+}
+
+bool EgressLog::writeBatch()
+{
     if (m_pending.isEmpty())
-        return;
-    const QList<EgressLogEntry> batch = m_pending.values();
+        return false;
+    const QList<EgressLogEntry> batch = nextBatch();
     if (auto r = m_store.save(batch); !r) {
         // A full disk must not stop traffic decisions: keep the entries and
         // try later, but only so many (the oldest go; subscribers saw them).
         qWarning("egress log: %s", qPrintable(r.error().message));
         dropOldestPending();
         m_flushTimer.start(1000);
-        return;
+        return false;
     }
-    m_pending.clear();
+    qint64 newest = 0;
     for (const EgressLogEntry &e : batch) {
+        m_pending.remove(e.id);
         m_rows += e.id >= m_firstUnsavedId ? 1 : 0;
         m_wroteSincePrune.insert(e.sandboxId);
+        newest = std::max(newest, e.id);
     }
-    m_firstUnsavedId = m_nextId;
+    // Batches go oldest first, so every ID below the newest written has been.
+    m_firstUnsavedId = m_pending.isEmpty() ? m_nextId : std::max(m_firstUnsavedId, newest + 1);
     m_writesSincePrune += batch.size();
     if (m_writesSincePrune >= m_retention.pruneEvery)
         prune();
+    return true;
 }
 
 // Only the sandboxes that wrote: a quiet sandbox's log is never touched.

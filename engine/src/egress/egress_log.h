@@ -1,6 +1,7 @@
 // The log of egress decisions: every entry is announced at once (logged())
 // and written to SQLite in bursts, one transaction per ~100 ms, so a storm
-// of connections costs one commit, not one per connection. Each sandbox
+// of connections costs one commit, not one per connection; a burst bigger
+// than one transaction should hold is written in turns, oldest first. Each sandbox
 // keeps its newest limits::kLogEntriesPerSandbox entries, whatever the
 // others write; limits::kLogEntriesOverall bounds them all, for the disk.
 //
@@ -48,6 +49,7 @@ public:
     // From the table: entries still waiting for their write (≤ ~100 ms) are not counted.
     Result<EgressCounts> countSince(const QString &sandboxId, const QDateTime &since) { return m_store.countSince(sandboxId, since); }
     Result<void> removeSandbox(const QString &sandboxId);
+    // Writes everything pending (before a query, and at the end).
     void flush();
 
 Q_SIGNALS:
@@ -55,6 +57,9 @@ Q_SIGNALS:
 
 private:
     void schedule(const EgressLogEntry &e);
+    void flushSome(); // one transaction; the rest on the next turn
+    QList<EgressLogEntry> nextBatch() const;
+    bool writeBatch(); // false when nothing was written
     void dropOldestPending();
     void prune();
 

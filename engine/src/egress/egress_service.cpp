@@ -379,7 +379,7 @@ EgressService::OpenConnections EgressService::openConnections(const QString &san
 {
     const SandboxEgress *sandbox = m_sandboxes.value(sandboxId);
     if (!sandbox) return {};
-    return { sandbox->leases().open(), qint64(sandbox->leases().buffered()) };
+    return { sandbox->leases().open(), qint64(sandbox->leases().buffered() + sandbox->tlsBudget()->held()) };
 }
 
 Result<void> EgressService::answer(const QString &questionId, EgressAnswer a)

@@ -57,7 +57,10 @@ bool readSome(int fd, std::string &into, size_t limit)
 void onEngineTime(SandboxEgress &sandbox, const std::function<void()> &run,
     const std::function<void()> &outOfTime)
 {
-    if (!sandbox.mayUseEngineTime()) return outOfTime();
+    if (!sandbox.mayUseEngineTime()) {
+        sandbox.countEnginePause();
+        return outOfTime();
+    }
     QElapsedTimer clock;
     clock.start();
     run();

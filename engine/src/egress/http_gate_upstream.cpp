@@ -64,7 +64,7 @@ void HttpGate::secureUpstream(Upstream upstream)
     const QString description = upstream.description + QStringLiteral(" (TLS verified)");
     QPointer<HttpGate> self(this);
     inspection->originate(std::move(upstream.fd), std::move(pair->first), destinationName(m_dest),
-        [self, plain, description](Result<tls::TlsHandshake> r) {
+        m_sandbox.tlsBudget(), [self, plain, description](Result<tls::TlsHandshake> r) {
             if (!self || self->m_finished) return;
             self->m_dialling = false;
             if (!r) return self->failUpstream(r.error().message, false);

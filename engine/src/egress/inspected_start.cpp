@@ -100,7 +100,7 @@ void InspectedStart::onDialled(Result<Upstream> r)
     m_upstreamPlain = std::move(pair->second);
     QPointer<InspectedStart> self(this);
     inspection->originate(
-        std::move(r->fd), std::move(pair->first), name(),
+        std::move(r->fd), std::move(pair->first), name(), m_sandbox.tlsBudget(),
         [self](Result<tls::TlsHandshake> secured) {
             if (self) self->onUpstreamSecured(std::move(secured));
         },
@@ -127,7 +127,7 @@ void InspectedStart::terminate(bool mayChooseHttp2)
     m_gateSide = std::move(pair->second);
     QPointer<InspectedStart> self(this);
     inspection->terminate(
-        std::move(m_client), std::move(pair->first), name(),
+        std::move(m_client), std::move(pair->first), name(), m_sandbox.tlsBudget(),
         [self](Result<tls::TlsHandshake> r) {
             if (self) self->onTerminated(std::move(r));
         },

@@ -69,18 +69,18 @@ Inspection::~Inspection()
 }
 
 void Inspection::terminate(UniqueFd sandboxSide, UniqueFd plain, const QString &name,
-    HandshakeDone done, bool mayChooseHttp2)
+    std::shared_ptr<tls::BridgeBudget> budget, HandshakeDone done, bool mayChooseHttp2)
 {
     bridge({ tls::TlsBridgeSpec::Role::Terminate, std::move(sandboxSide), std::move(plain), name,
-               m_contexts->serverContext(), m_minter.get(), mayChooseHttp2, {} },
+               m_contexts->serverContext(), m_minter.get(), mayChooseHttp2, {}, std::move(budget) },
         std::move(done));
 }
 
-void Inspection::originate(
-    UniqueFd upstream, UniqueFd plain, const QString &name, HandshakeDone done, bool offerHttp2)
+void Inspection::originate(UniqueFd upstream, UniqueFd plain, const QString &name,
+    std::shared_ptr<tls::BridgeBudget> budget, HandshakeDone done, bool offerHttp2)
 {
     bridge({ tls::TlsBridgeSpec::Role::Originate, std::move(upstream), std::move(plain), name,
-               m_contexts->clientContext(), nullptr, offerHttp2, {} },
+               m_contexts->clientContext(), nullptr, offerHttp2, {}, std::move(budget) },
         std::move(done));
 }
 

@@ -55,12 +55,13 @@ public:
     using HandshakeDone = std::function<void(Result<tls::TlsHandshake>)>;
     // The sandbox's TLS on `sandboxSide`, answered as `name`; `plain` gets
     // its bytes. h2 is chosen for it only `mayChooseHttp2`.
-    void terminate(UniqueFd sandboxSide, UniqueFd plain, const QString &name, HandshakeDone done,
-        bool mayChooseHttp2 = false);
+    // Both hold their queues in the sandbox's `budget`.
+    void terminate(UniqueFd sandboxSide, UniqueFd plain, const QString &name,
+        std::shared_ptr<tls::BridgeBudget> budget, HandshakeDone done, bool mayChooseHttp2 = false);
     // TLS to the upstream on `upstream`, which must prove to be `name`;
     // it is offered h2 before HTTP/1.1 with `offerHttp2`.
-    void originate(UniqueFd upstream, UniqueFd plain, const QString &name, HandshakeDone done,
-        bool offerHttp2 = false);
+    void originate(UniqueFd upstream, UniqueFd plain, const QString &name,
+        std::shared_ptr<tls::BridgeBudget> budget, HandshakeDone done, bool offerHttp2 = false);
 
     using SecretValues = std::map<std::string, std::string>;
     // Every named secret's value, or the first that cannot be had.

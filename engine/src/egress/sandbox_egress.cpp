@@ -33,6 +33,7 @@ SandboxEgress::SandboxEgress(EgressService &service, QString sandboxId, EgressSo
     , m_tcp4(std::move(sockets.tcp4))
     , m_tcp6(std::move(sockets.tcp6))
     , m_leases(std::make_shared<LeaseBook>(service.connectionCap(), FakeIpPool(service.addressSlots())))
+    , m_tlsBudget(std::make_shared<tls::BridgeBudget>(limits::kTlsBufferPerSandbox))
     , m_dnsRate(limits::kDnsQueriesPerSecond, limits::kDnsBurst)
     , m_requestRate(limits::kHttpRequestsPerSecond, limits::kHttpRequestBurst)
     , m_gateTime(limits::kGateEngineUsPerSecond, limits::kGateEngineUsBurst)
@@ -69,6 +70,15 @@ SandboxEgress::SandboxEgress(EgressService &service, QString sandboxId, EgressSo
                                              "its connections are not read meanwhile")
                                   .arg(n).arg(limits::kHttpRequestsPerSecond).arg(limits::kHttpRequestBurst));
         e.verdict = EgressVerdict::Allowed; // held back, not refused
+        return e;
+    })
+    , m_enginePauses(service.decisionLog(), [this](int n) {
+        EgressLogEntry e = aggregateEntry(QStringLiteral("tcp"),
+            QStringLiteral("this sandbox's inspected and gated connections used their share of the engine's time "
+                           "(%1 ms a second); they were paused %2 times, %3 ms at a time, so other sandboxes "
+                           "keep theirs")
+                .arg(limits::kGateEngineUsPerSecond / 1000).arg(n).arg(limits::kRelayBudgetRetryMs));
+        e.verdict = EgressVerdict::Allowed; // slowed, not refused
         return e;
     })
 {

@@ -16,6 +16,7 @@
 #include "refusal_feed.h"
 #include "refusal_tally.h"
 #include "token_bucket.h"
+#include "tls/bridge_budget.h"
 #include "store/egress_name_store.h"
 
 #include "paddock/engine.h"
@@ -46,6 +47,8 @@ public:
     quint64 netNamespace() const { return m_netNamespace; }
     const FakeIpPool &names() const { return m_leases->pool(); }
     const LeaseBook &leases() const { return *m_leases; }
+    // What its inspected connections' TLS bridges hold (limits::kTlsBufferPerSandbox).
+    const std::shared_ptr<tls::BridgeBudget> &tlsBudget() const { return m_tlsBudget; }
     EgressService &service() { return m_service; }
     // Finding a connection's process: whether this sandbox may have one
     // more now (limits::kOwnerLookupsPerSecond and its engine time), and
@@ -64,6 +67,8 @@ public:
     // The engine time its gates spend (limits::kGateEngineUsPerSecond):
     // whether any is left, and what one callback of theirs took.
     bool mayUseEngineTime();
+    // A gate's callback waited for it: one log entry a second says how often.
+    void countEnginePause() { m_enginePauses.count(); }
     void chargeEngineTime(qint64 ns) { m_gateTime.spend(double(ns) / 1000.0); }
     // Request bodies held whole for handlers: at most kHandlerBodyBudget at
     // a time, so stalled bodies cannot fill the engine's memory.
@@ -100,6 +105,7 @@ private:
     quint64 m_netNamespace = 0; // to find which process opened a connection
     UniqueFd m_tcp4, m_tcp6;
     std::shared_ptr<LeaseBook> m_leases; // shared with every connection's lease
+    std::shared_ptr<tls::BridgeBudget> m_tlsBudget; // shared with every TLS bridge
     TokenBucket m_dnsRate; // both responders draw on it
     TokenBucket m_requestRate; // every gate of the sandbox draws on it
     TokenBucket m_gateTime; // their engine time, in µs
@@ -114,7 +120,8 @@ private:
     qint64 m_heldForHandlers = 0;
     size_t m_cutShortValues = 0;
     // Last: they log what they counted when destroyed, and read the above.
-    RefusalTally m_connectionRefusals, m_questionRefusals, m_dnsRefusals, m_poolRefusals, m_requestWaits;
+    RefusalTally m_connectionRefusals, m_questionRefusals, m_dnsRefusals, m_poolRefusals, m_requestWaits,
+        m_enginePauses;
 };
 
 } // namespace paddock::egress

@@ -82,7 +82,7 @@ void SecretRedactor::mask(std::string &s, size_t from)
 // echoes what the sandbox sends would recover a secret a byte at a time).
 size_t SecretRedactor::heldTail(std::string_view s) const
 {
-    return std::min(s.size(), m_values.front().size() - 1);
+    return std::min(s.size(), mostHeld());
 }
 
 void SecretRedactor::feed(std::string_view in, std::string &out)

@@ -43,6 +43,9 @@ public:
     // A whole text with every value masked, apart from the stream.
     std::string masked(std::string_view text) const;
     size_t held() const { return m_tail.size(); }
+    // The most it ever holds: the longest form of a value, less one byte
+    // (an escaped echo is longer than the value).
+    size_t mostHeld() const { return m_values.empty() ? 0 : m_values.front().size() - 1; }
     // How many values were masked so far.
     size_t masked() const { return m_masked; }
     // Of those, how many were cut short at a flush: what came back ended

@@ -2,6 +2,8 @@
 
 #include "openssl_handles.h"
 
+#include "egress/egress_limits.h"
+
 #include <QHostAddress>
 
 #include <openssl/err.h>
@@ -18,10 +20,8 @@ namespace paddock::egress::tls {
 
 namespace {
 
-// Per direction, then the reader waits for the writer. Both bridges of an
-// inspected connection hold this each way, outside the gate's budget (on a
-// worker's thread): at a sandbox's connection cap that is 4 × this × 395.
-// The socket buffers beside it keep a download at full speed with less.
+// Per direction, then the reader waits for the writer; less once the
+// sandbox's bridges hold their budget (limits::kTlsBufferPerSandbox).
 constexpr size_t kMaxPending = 256 * 1024;
 constexpr size_t kReadSize = 64 * 1024;
 
@@ -68,6 +68,22 @@ TlsBridge::~TlsBridge()
         report(paddock::fail(
             ErrorCode::Internal, QStringLiteral("TLS stopped before its handshake ended")));
     if (m_ssl) SSL_free(m_ssl);
+    if (m_spec.budget) m_spec.budget->recount(m_counted, 0);
+}
+
+bool TlsBridge::hasRoom(const ByteQueue &queue) const
+{
+    if (queue.size() < limits::kTlsBufferFloor) return true;
+    return queue.size() < kMaxPending && !(m_spec.budget && m_spec.budget->spent());
+}
+
+void TlsBridge::recount()
+{
+    m_toPlain.releaseIfEmpty();
+    m_toTls.releaseIfEmpty();
+    const size_t now = m_toPlain.footprint() + m_toTls.footprint();
+    if (m_spec.budget) m_spec.budget->recount(m_counted, now);
+    m_counted = now;
 }
 
 bool TlsBridge::begin()
@@ -140,6 +156,7 @@ void TlsBridge::pump()
         endDirections();
         if (!moved) break;
     }
+    recount();
 }
 
 void TlsBridge::continueHandshake()
@@ -199,7 +216,7 @@ QString TlsBridge::handshakeFailure(int sslError)
 bool TlsBridge::readTls()
 {
     bool moved = false;
-    while (!m_tlsEnded && !m_plainGone && m_toPlain.size() < kMaxPending) {
+    while (!m_tlsEnded && !m_plainGone && hasRoom(m_toPlain)) {
         char buf[16 * 1024];
         ERR_clear_error();
         const int n = SSL_read(m_ssl, buf, sizeof buf);
@@ -239,7 +256,7 @@ bool TlsBridge::writePlain()
 
 bool TlsBridge::readPlain()
 {
-    if (m_plainEnded || m_toTls.size() >= kMaxPending) return false;
+    if (m_plainEnded || !hasRoom(m_toTls)) return false;
     char buf[kReadSize];
     const ssize_t n = ::recv(m_spec.plain.get(), buf, sizeof buf, MSG_DONTWAIT);
     if (n > 0) {
@@ -328,7 +345,7 @@ bool TlsBridge::wantsEncryptedRead() const
 {
     if (m_finished) return false;
     if (!m_handshaken) return m_sslWantsRead;
-    return m_writeWantsRead || (!m_tlsEnded && !m_plainGone && m_toPlain.size() < kMaxPending);
+    return m_writeWantsRead || (!m_tlsEnded && !m_plainGone && hasRoom(m_toPlain));
 }
 
 bool TlsBridge::wantsEncryptedWrite() const
@@ -338,7 +355,7 @@ bool TlsBridge::wantsEncryptedWrite() const
 
 bool TlsBridge::wantsPlainRead() const
 {
-    return !m_finished && m_handshaken && !m_plainEnded && m_toTls.size() < kMaxPending;
+    return !m_finished && m_handshaken && !m_plainEnded && hasRoom(m_toTls);
 }
 
 bool TlsBridge::wantsPlainWrite() const

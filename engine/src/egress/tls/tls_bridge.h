@@ -15,6 +15,7 @@
 // the plaintext side's end.
 #pragma once
 
+#include "bridge_budget.h"
 #include "egress/byte_queue.h"
 #include "leaf_minter.h"
 #include "tls_contexts.h"
@@ -26,6 +27,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace paddock::egress::tls {
@@ -47,6 +49,8 @@ struct TlsBridgeSpec {
     bool http2 = false;
     // On the worker's thread, once.
     std::function<void(Result<TlsHandshake>)> handshakeDone;
+    // What the sandbox's bridges hold together; none: only kMaxPending bounds them.
+    std::shared_ptr<BridgeBudget> budget;
 };
 
 class TlsBridge {
@@ -89,6 +93,9 @@ private:
     bool readPlain();
     bool writeTls();
     void endDirections();
+    // Whether a direction's queue may take more now (the sandbox's budget).
+    bool hasRoom(const ByteQueue &queue) const;
+    void recount(); // this bridge's queues into the budget
     void fail(const QString &why, ErrorCode code = ErrorCode::Io);
     void report(Result<TlsHandshake> r);
     QString handshakeFailure(int sslError);
@@ -110,6 +117,7 @@ private:
     bool m_writeWantsRead = false; // SSL_write needs the peer's bytes first
     ExpectedServerName m_serverName; // Terminate: what the client may ask for
     ByteQueue m_toPlain, m_toTls;
+    size_t m_counted = 0; // in the budget
 };
 
 } // namespace paddock::egress::tls

@@ -1,0 +1,36 @@
+// The bytes one sandbox's TLS bridges hold in their queues, summed across
+// the TLS workers' threads (limits::kTlsBufferPerSandbox). The gates'
+// queues are counted in the sandbox's LeaseBook on the engine thread; the
+// bridges beside them run on workers, so theirs is a counter of its own.
+//
+// Thread ownership: any thread (atomic). Shared by the sandbox's egress and
+// every bridge it started, so a bridge that outlives its sandbox's egress
+// still counts into something that exists.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+
+namespace paddock::egress::tls {
+
+class BridgeBudget {
+public:
+    explicit BridgeBudget(size_t cap) : m_cap(cap) { }
+
+    size_t held() const { return m_held.load(std::memory_order_relaxed); }
+    bool spent() const { return held() >= m_cap; }
+    // One bridge's count went from `before` to `after`.
+    void recount(size_t before, size_t after)
+    {
+        if (after > before)
+            m_held.fetch_add(after - before, std::memory_order_relaxed);
+        else
+            m_held.fetch_sub(before - after, std::memory_order_relaxed);
+    }
+
+private:
+    std::atomic<size_t> m_held { 0 };
+    const size_t m_cap;
+};
+
+} // namespace paddock::egress::tls
