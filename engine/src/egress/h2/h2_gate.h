@@ -94,6 +94,7 @@ private:
     // Requests (h2_gate_requests.cpp)
     void requestHeadRead(H2Stream &st);
     void admitQueued();
+    void waitForRate();
     void checkThenDecide(H2Stream &st);
     void decide(H2Stream &st);
     void allow(H2Stream &st);
@@ -134,6 +135,7 @@ private:
     // are decided a few at a time, each slice on the sandbox's engine time.
     static constexpr int kDecisionsPerWake = 16;
     int m_decidedThisWake = 0;
+    bool m_waitingForRate = false; // the queue waits for the request rate, not a slice
     ByteQueue m_toClient, m_toUpstream;
     bool m_upstreamOver = false; // no new stream goes upstream
     bool m_finished = false;

@@ -21,34 +21,55 @@ namespace paddock::egress::h2 {
 // reset or malformed, then costs the engine only their parsing.
 void H2Gate::requestHeadRead(H2Stream &st)
 {
-    if (!m_queued.empty() || m_decidedThisWake >= kDecisionsPerWake || !m_sandbox.mayDecideRequest()) {
-        st.stage = H2Stream::Stage::Queued;
-        m_queued.push_back(st.client);
-        m_sandbox.countRequestHeldBack();
-        if (!m_rateRetry.isActive()) m_rateRetry.start(limits::kHttpRequestRetryMs);
-        return;
+    const bool itsTurn = m_queued.empty() && m_decidedThisWake < kDecisionsPerWake;
+    if (itsTurn && m_sandbox.mayDecideRequest()) {
+        ++m_decidedThisWake;
+        return checkThenDecide(st);
     }
-    ++m_decidedThisWake;
-    checkThenDecide(st);
+    st.stage = H2Stream::Stage::Queued;
+    m_queued.push_back(st.client);
+    if (itsTurn || m_waitingForRate) return waitForRate();
+    if (!m_rateRetry.isActive()) m_rateRetry.start(0);
 }
 
+// Decides the next slice of waiting streams. A full slice looks again on the
+// next turn of the event loop (the other connections and the desktop go
+// first); a spent request rate waits for it to refill.
 void H2Gate::admitQueued()
 {
     m_decidedThisWake = 0;
+    m_waitingForRate = false;
     while (!m_queued.empty() && !m_finished && m_decidedThisWake < kDecisionsPerWake) {
         auto it = m_streams.find(m_queued.front());
         if (it == m_streams.end() || it->second->stage != H2Stream::Stage::Queued) {
             m_queued.pop_front(); // reset while it waited
             continue;
         }
-        if (!m_sandbox.mayDecideRequest()) break;
+        if (!m_sandbox.mayDecideRequest()) {
+            waitForRate();
+            return pump();
+        }
         m_queued.pop_front();
         ++m_decidedThisWake;
         it->second->stage = H2Stream::Stage::Head;
         checkThenDecide(*it->second);
     }
-    if (!m_queued.empty()) m_rateRetry.start(limits::kHttpRequestRetryMs);
+    if (!m_queued.empty()) m_rateRetry.start(0);
     pump();
+}
+
+// The log says how many requests waited for the rate, each once; the queue
+// is at most the streams a connection may open (H2Session::kMaxConcurrentStreams).
+void H2Gate::waitForRate()
+{
+    for (int32_t id : m_queued) {
+        auto it = m_streams.find(id);
+        if (it == m_streams.end() || it->second->heldForRate) continue;
+        it->second->heldForRate = true;
+        m_sandbox.countRequestHeldBack();
+    }
+    if (!m_waitingForRate) m_rateRetry.start(limits::kHttpRequestRetryMs);
+    m_waitingForRate = true;
 }
 
 void H2Gate::checkThenDecide(H2Stream &st)

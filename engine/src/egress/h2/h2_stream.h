@@ -25,7 +25,7 @@ namespace paddock::egress::h2 {
 struct H2Stream {
     enum class Stage {
         Head, // its request head is being read
-        Queued, // read whole, past its sandbox's request rate: waits its turn
+        Queued, // read whole, waits its turn (a slice of decisions, or the request rate)
         Deciding, // a person, or the secrets it gets, are awaited
         Sent, // a stream upstream carries it
         Answered, // Paddock answered it (refused, or failed before it went)
@@ -34,6 +34,7 @@ struct H2Stream {
     int32_t client = 0; // the sandbox's stream ID
     int32_t upstream = 0; // 0: none (yet, or ever)
     Stage stage = Stage::Head;
+    bool heldForRate = false; // counted once among the requests that waited for the rate
     std::optional<EgressRule> rule; // what allowed it
     H2RequestHead request;
     std::unique_ptr<HttpRequestLog> log;

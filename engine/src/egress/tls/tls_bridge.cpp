@@ -1,6 +1,7 @@
 #include "tls_bridge.h"
 
 #include "openssl_handles.h"
+#include "queue_write_bio.h"
 
 #include "egress/egress_limits.h"
 
@@ -23,7 +24,15 @@ namespace {
 // Per direction, then the reader waits for the writer; less once the
 // sandbox's bridges hold their budget (limits::kTlsBufferPerSandbox).
 constexpr size_t kMaxPending = 256 * 1024;
-constexpr size_t kReadSize = 64 * 1024;
+constexpr size_t kReadSize = 256 * 1024;
+constexpr size_t kTlsReadAhead = 128 * 1024;
+
+// One per worker thread, not one per bridge: a worker pumps one at a time.
+char *readBuffer()
+{
+    thread_local std::unique_ptr<char[]> buffer(new char[kReadSize]);
+    return buffer.get();
+}
 
 bool isAddress(const QString &name)
 {
@@ -71,17 +80,18 @@ TlsBridge::~TlsBridge()
     if (m_spec.budget) m_spec.budget->recount(m_counted, 0);
 }
 
-bool TlsBridge::hasRoom(const ByteQueue &queue) const
+size_t TlsBridge::room(const ByteQueue &queue) const
 {
-    if (queue.size() < limits::kTlsBufferFloor) return true;
-    return queue.size() < kMaxPending && !(m_spec.budget && m_spec.budget->spent());
+    const size_t most = m_spec.budget && m_spec.budget->spent() ? limits::kTlsBufferFloor : kMaxPending;
+    return queue.size() < most ? most - queue.size() : 0;
 }
 
 void TlsBridge::recount()
 {
     m_toPlain.releaseIfEmpty();
     m_toTls.releaseIfEmpty();
-    const size_t now = m_toPlain.footprint() + m_toTls.footprint();
+    m_toEncrypted.releaseIfEmpty();
+    const size_t now = m_toPlain.footprint() + m_toTls.footprint() + m_toEncrypted.footprint();
     if (m_spec.budget) m_spec.budget->recount(m_counted, now);
     m_counted = now;
 }
@@ -92,7 +102,19 @@ bool TlsBridge::begin()
     const bool ok
         = m_spec.role == TlsBridgeSpec::Role::Terminate ? setUpTerminate() : setUpOriginate();
     if (!ok) return false;
-    SSL_set_fd(m_ssl, m_spec.encrypted.get());
+    BIO *reads = BIO_new_socket(m_spec.encrypted.get(), BIO_NOCLOSE);
+    BIO *writes = newQueueWriteBio(&m_toEncrypted);
+    if (!reads || !writes) {
+        BIO_free(reads);
+        BIO_free(writes);
+        fail(opensslFailure(QStringLiteral("cannot set up TLS for %1").arg(m_spec.name)));
+        return false;
+    }
+    SSL_set_bio(m_ssl, reads, writes);
+    // Reads as many records as have arrived, not a header and then a body:
+    // a large download takes a read(2) per 64 KiB instead of two per 16.
+    SSL_set_read_ahead(m_ssl, 1);
+    SSL_set_default_read_buffer_len(m_ssl, kTlsReadAhead);
     // A response's head and body become separate records: Nagle would hold
     // the second until the first is acknowledged, a delayed ACK away (40 ms).
     const int on = 1;
@@ -144,15 +166,16 @@ bool TlsBridge::setUpOriginate()
 void TlsBridge::pump()
 {
     if (m_finished) return;
-    m_sslWantsWrite = m_writeWantsRead = false;
+    m_writeWantsRead = false;
     if (!m_handshaken) {
         continueHandshake();
-        if (!m_handshaken || m_finished) return;
+        sendTls();
+        if (!m_handshaken || m_finished) return recount();
     }
     // Bounded, so one busy connection cannot hold its worker: the sockets
     // are still ready and the next wait returns at once.
     for (int round = 0; round < 16 && !m_finished; ++round) {
-        const bool moved = readTls() | writePlain() | readPlain() | writeTls();
+        const bool moved = readTls() | writePlain() | readPlain() | encryptPlain() | sendTls();
         endDirections();
         if (!moved) break;
     }
@@ -176,10 +199,10 @@ void TlsBridge::continueHandshake()
     }
     const int e = SSL_get_error(m_ssl, r);
     m_sslWantsRead = e == SSL_ERROR_WANT_READ;
-    m_sslWantsWrite = e == SSL_ERROR_WANT_WRITE;
-    if (!m_sslWantsRead && !m_sslWantsWrite)
-        // A server name other than the connection's is refused, not failed.
-        fail(handshakeFailure(e),
+    if (m_sslWantsRead) return;
+    sendTls(); // the alert that tells the peer why, where the socket takes it
+    // A server name other than the connection's is refused, not failed.
+    fail(handshakeFailure(e),
             m_serverName.refused.empty() ? ErrorCode::Io : ErrorCode::PermissionDenied);
 }
 
@@ -212,11 +235,13 @@ QString TlsBridge::handshakeFailure(int sslError)
     return opensslFailure(QStringLiteral("TLS with the upstream %1 failed").arg(m_spec.name));
 }
 
-// TLS → plain: as much as the plaintext side's queue takes.
+// TLS → plain: as much as the plaintext side's queue takes. Reading may
+// also queue records for the peer (a key update's answer), and the peer
+// may not read them: that queue bounds it too.
 bool TlsBridge::readTls()
 {
     bool moved = false;
-    while (!m_tlsEnded && !m_plainGone && hasRoom(m_toPlain)) {
+    while (!m_tlsEnded && !m_plainGone && room(m_toPlain) > 0 && room(m_toEncrypted) > 0) {
         char buf[16 * 1024];
         ERR_clear_error();
         const int n = SSL_read(m_ssl, buf, sizeof buf);
@@ -225,12 +250,7 @@ bool TlsBridge::readTls()
             moved = true;
             continue;
         }
-        const int e = SSL_get_error(m_ssl, n);
-        if (e == SSL_ERROR_WANT_READ) break;
-        if (e == SSL_ERROR_WANT_WRITE) {
-            m_sslWantsWrite = true;
-            break;
-        }
+        if (SSL_get_error(m_ssl, n) == SSL_ERROR_WANT_READ) break;
         // close_notify, the socket's end, or a broken stream: nothing more comes.
         ERR_clear_error();
         m_tlsEnded = true;
@@ -256,9 +276,9 @@ bool TlsBridge::writePlain()
 
 bool TlsBridge::readPlain()
 {
-    if (m_plainEnded || !hasRoom(m_toTls)) return false;
-    char buf[kReadSize];
-    const ssize_t n = ::recv(m_spec.plain.get(), buf, sizeof buf, MSG_DONTWAIT);
+    if (m_plainEnded || room(m_toTls) == 0) return false;
+    char *buf = readBuffer();
+    const ssize_t n = ::recv(m_spec.plain.get(), buf, std::min(kReadSize, room(m_toTls)), MSG_DONTWAIT);
     if (n > 0) {
         m_toTls.append(std::string_view(buf, size_t(n)));
         return true;
@@ -268,10 +288,11 @@ bool TlsBridge::readPlain()
     return true;
 }
 
-bool TlsBridge::writeTls()
+// Plain → TLS records, into the queue the encrypted socket is sent from.
+bool TlsBridge::encryptPlain()
 {
     bool moved = false;
-    while (!m_toTls.empty() && !m_encryptedGone) {
+    while (!m_toTls.empty() && !m_encryptedGone && room(m_toEncrypted) > 0) {
         ERR_clear_error();
         const int n
             = SSL_write(m_ssl, m_toTls.data(), int(std::min<size_t>(m_toTls.size(), INT_MAX)));
@@ -280,21 +301,37 @@ bool TlsBridge::writeTls()
             moved = true;
             continue;
         }
-        const int e = SSL_get_error(m_ssl, n);
-        if (e == SSL_ERROR_WANT_WRITE) {
-            m_sslWantsWrite = true;
-            break;
-        }
-        if (e == SSL_ERROR_WANT_READ) {
+        if (SSL_get_error(m_ssl, n) == SSL_ERROR_WANT_READ) {
             m_writeWantsRead = true;
             break;
         }
         ERR_clear_error();
-        m_encryptedGone = m_tlsEnded = true; // the peer is gone: what it did not take is dropped
-        m_toTls.clear();
+        breakOffEncrypted();
         moved = true;
     }
     return moved;
+}
+
+bool TlsBridge::sendTls()
+{
+    if (m_toEncrypted.empty() || m_encryptedGone) return false;
+    const ssize_t n = ::send(m_spec.encrypted.get(), m_toEncrypted.data(), m_toEncrypted.size(),
+        MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+        m_toEncrypted.consume(size_t(n));
+        return true;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return false;
+    breakOffEncrypted();
+    return true;
+}
+
+// The peer is gone: what it did not take is dropped.
+void TlsBridge::breakOffEncrypted()
+{
+    m_encryptedGone = m_tlsEnded = true;
+    m_toTls.clear();
+    m_toEncrypted.clear();
 }
 
 // Each side's end reaches the other once what came before it has.
@@ -310,12 +347,17 @@ void TlsBridge::endDirections()
             ERR_clear_error();
             SSL_shutdown(m_ssl);
             ERR_clear_error();
-            ::shutdown(m_spec.encrypted.get(), SHUT_WR);
+            sendTls();
         }
         m_deadline = std::chrono::steady_clock::now() + kClosingTimeout;
     }
+    // The socket's end follows the close_notify once it has left.
+    if (m_closeNotifySent && !m_encryptedShut && (m_toEncrypted.empty() || m_encryptedGone)) {
+        m_encryptedShut = true;
+        if (!m_encryptedGone) ::shutdown(m_spec.encrypted.get(), SHUT_WR);
+    }
     const bool tlsDone = m_tlsEnded && (m_toPlain.empty() || m_plainGone);
-    const bool plainDone = m_plainEnded && m_closeNotifySent;
+    const bool plainDone = m_plainEnded && m_encryptedShut;
     // A peer that broke off takes nothing more: the bridge ends, and closing
     // the plaintext side tells the gate (or it would wait to write forever).
     if ((tlsDone && plainDone) || (m_plainGone && plainDone)
@@ -345,17 +387,19 @@ bool TlsBridge::wantsEncryptedRead() const
 {
     if (m_finished) return false;
     if (!m_handshaken) return m_sslWantsRead;
-    return m_writeWantsRead || (!m_tlsEnded && !m_plainGone && hasRoom(m_toPlain));
+    // Reading may answer the peer (a key update): not while its answers wait.
+    if (room(m_toEncrypted) == 0) return false;
+    return m_writeWantsRead || (!m_tlsEnded && !m_plainGone && room(m_toPlain) > 0);
 }
 
 bool TlsBridge::wantsEncryptedWrite() const
 {
-    return !m_finished && m_sslWantsWrite;
+    return !m_finished && !m_toEncrypted.empty() && !m_encryptedGone;
 }
 
 bool TlsBridge::wantsPlainRead() const
 {
-    return !m_finished && m_handshaken && !m_plainEnded && hasRoom(m_toTls);
+    return !m_finished && m_handshaken && !m_plainEnded && room(m_toTls) > 0;
 }
 
 bool TlsBridge::wantsPlainWrite() const

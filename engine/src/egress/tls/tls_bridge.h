@@ -91,10 +91,13 @@ private:
     bool readTls();
     bool writePlain();
     bool readPlain();
-    bool writeTls();
+    bool encryptPlain();
+    bool sendTls();
+    void breakOffEncrypted();
     void endDirections();
-    // Whether a direction's queue may take more now (the sandbox's budget).
-    bool hasRoom(const ByteQueue &queue) const;
+    // What a queue may take now: up to kMaxPending, or a TLS record's
+    // floor once the sandbox's bridges hold their budget.
+    size_t room(const ByteQueue &queue) const;
     void recount(); // this bridge's queues into the budget
     void fail(const QString &why, ErrorCode code = ErrorCode::Io);
     void report(Result<TlsHandshake> r);
@@ -107,16 +110,18 @@ private:
     bool m_reported = false;
     bool m_finished = false;
     bool m_sslWantsRead = true;
-    bool m_sslWantsWrite = false;
     bool m_tlsEnded = false; // no more bytes from the encrypted side
     bool m_plainEnded = false; // no more bytes from the plaintext side
     bool m_plainShut = false; // its end passed to the plaintext side
-    bool m_closeNotifySent = false;
+    bool m_closeNotifySent = false; // into m_toEncrypted
+    bool m_encryptedShut = false; // the encrypted socket's end, once the close_notify left
     bool m_plainGone = false; // the plaintext side stopped reading
     bool m_encryptedGone = false; // the encrypted side broke off
     bool m_writeWantsRead = false; // SSL_write needs the peer's bytes first
     ExpectedServerName m_serverName; // Terminate: what the client may ask for
-    ByteQueue m_toPlain, m_toTls;
+    // m_toTls: plaintext waiting to be encrypted; m_toEncrypted: its TLS
+    // records (and the handshake's), waiting for the encrypted socket.
+    ByteQueue m_toPlain, m_toTls, m_toEncrypted;
     size_t m_counted = 0; // in the budget
 };
 
