@@ -94,7 +94,9 @@ int rulesCommand(CliContext &ctx, const QStringList &args)
 // to read and, not being a secret, never masked in what comes back.
 void warnIfNoSecret(const QString &field, const QString &value)
 {
-    static const QRegularExpression reference(QStringLiteral("\\{\\{\\s*secret\\."));
+    // Anything like a reference, mistyped ones included: the engine checks
+    // those and says what is wrong, so a note here would contradict it.
+    static const QRegularExpression reference(QStringLiteral("\\{\\s*\\{?\\s*secrets?\\."));
     if (value.contains(reference)) return;
     (void)writeRaw(2, QStringLiteral("note: %1 names no {{secret.NAME}}: its value is stored in the rule as typed, shown by "
                                      "`egress rules --json` and not masked in responses. A credential belongs in "

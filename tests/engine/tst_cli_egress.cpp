@@ -195,6 +195,11 @@ private Q_SLOTS:
         QVERIFY2(answer.exitCode != 0 && answer.err.contains("no pending question"), answer.err.constData());
         CliRun noSandbox = cli({ QStringLiteral("egress"), QStringLiteral("rules"), QStringLiteral("nope") });
         QVERIFY(noSandbox.err.contains("no sandbox"));
+        // A '/' in a name (a URL pasted in) is the name the error is about, not an API route.
+        CliRun url = cli({ QStringLiteral("egress"), QStringLiteral("resolve"), QStringLiteral("https://foo.test"), QStringLiteral("127.0.0.1") });
+        QVERIFY2(url.exitCode != 0 && !url.err.contains("no route") && url.err.contains("https://foo.test"), url.err.constData());
+        CliRun slashed = cli({ QStringLiteral("egress"), QStringLiteral("rules"), QStringLiteral("x/y") });
+        QVERIFY2(slashed.err.contains("'x/y'"), slashed.err.constData());
     }
 
     void injectionRulesFromTheCli()

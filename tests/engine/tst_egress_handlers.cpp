@@ -153,6 +153,10 @@ private Q_SLOTS:
         QVERIFY(log && !log->isEmpty());
         QCOMPARE(log->first().request, QStringLiteral("DELETE /echo/item"));
         QCOMPARE(log->first().status, 403);
+        // The GET it returned as it came (names in lower case, in its own order) is logged as such.
+        const auto passed = lastEntry(QStringLiteral("guard.echo.test"));
+        QVERIFY(passed);
+        QVERIFY2(passed->reason.contains(QStringLiteral("passed unchanged")), qPrintable(passed->reason));
     }
 
     // The sandbox learns only that it was denied; the log has the error,

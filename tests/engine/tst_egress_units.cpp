@@ -480,6 +480,31 @@ private Q_SLOTS:
         QCOMPARE(names(QStringLiteral("sb1")), QString()); // gone with its sandbox
     }
 
+    // The log names rules by ID: a deleted rule's ID never comes to mean
+    // another rule, the newest one's included, and not after a reopen.
+    void ruleIdsAreNeverHandedOutTwice()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("t.db"));
+        qint64 newest = 0;
+        {
+            auto db = store::Database::open(path);
+            QVERIFY(db);
+            store::EgressRuleStore rules(**db);
+            rules.insert(rule(QStringLiteral("a.test"), EgressAction::Allow), -1).value();
+            newest = rules.insert(rule(QStringLiteral("b.test"), EgressAction::Allow), -1).value().id;
+            QVERIFY(rules.remove(newest));
+            const qint64 next = rules.insert(rule(QStringLiteral("c.test"), EgressAction::Allow), -1).value().id;
+            QVERIFY2(next > newest, qPrintable(QStringLiteral("%1 after %2").arg(next).arg(newest)));
+            newest = next;
+            QVERIFY(rules.remove(newest));
+        }
+        auto db = store::Database::open(path);
+        QVERIFY(db);
+        store::EgressRuleStore rules(**db);
+        QVERIFY(rules.insert(rule(QStringLiteral("d.test"), EgressAction::Allow), -1).value().id > newest);
+    }
+
     // Queued bytes that stop moving end the connection; bytes that move,
     // or none queued, never do.
     void aStallIsQueuedBytesThatStopMoving()

@@ -153,6 +153,62 @@ private Q_SLOTS:
         QCOMPARE(ruleMatches(rule, dest, &info), matches);
     }
 
+    // A lenient server reads "/Admin/" as "/admin": rules that refuse or
+    // hold back cover that spelling too; rules that let a request (and a
+    // secret) through cover only what they say.
+    void onlyRulesThatRefuseCoverLenientSpellings_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<bool>("coversAdminUpperCase");
+        QTest::newRow("deny") << "deny" << true;
+        QTest::newRow("ask") << "ask" << true;
+        QTest::newRow("handler") << "handler" << true;
+        QTest::newRow("allow") << "allow" << false;
+        QTest::newRow("inject") << "inject" << false;
+    }
+    void onlyRulesThatRefuseCoverLenientSpellings()
+    {
+        QFETCH(QString, kind);
+        QFETCH(bool, coversAdminUpperCase);
+        EgressRule rule;
+        rule.pattern = QStringLiteral("web.test");
+        rule.path = QStringLiteral("/admin");
+        rule.action = kind == QLatin1String("deny") ? EgressAction::Deny
+            : kind == QLatin1String("ask")          ? EgressAction::Ask
+            : kind == QLatin1String("allow")        ? EgressAction::Allow
+                                                    : EgressAction::Inspect;
+        if (kind == QLatin1String("inject"))
+            rule.inject = { EgressInjection { EgressInjection::Kind::Header, QStringLiteral("Authorization"),
+                QStringLiteral("Bearer {{secret.TOKEN}}") } };
+        if (kind == QLatin1String("handler"))
+            rule.handler = EgressHandler { QStringLiteral("h.js"), QStringLiteral("function handle(r) { return r; }"), {} };
+        const Destination dest { QStringLiteral("web.test"), QHostAddress(QStringLiteral("198.18.0.9")), 443 };
+        for (const QString &path : { QStringLiteral("/Admin"), QStringLiteral("/admin/"), QStringLiteral("/admin;x"),
+                 QStringLiteral("/admin.") }) {
+            const HttpRequestInfo info { QStringLiteral("GET"), path };
+            QVERIFY2(ruleMatches(rule, dest, &info) == coversAdminUpperCase, qPrintable(path));
+        }
+        const HttpRequestInfo exact { QStringLiteral("GET"), QStringLiteral("/admin") };
+        QVERIFY(ruleMatches(rule, dest, &exact));
+    }
+
+    // Refused for want of a rule, where a rule names the host on another
+    // port: the reason points at it.
+    void aRuleOnAnotherPortIsNamedInTheRefusal()
+    {
+        EgressRule rule;
+        rule.id = 7;
+        rule.pattern = QStringLiteral("api.test");
+        rule.port = 443;
+        rule.action = EgressAction::Allow;
+        const Destination dest { QStringLiteral("api.test"), QHostAddress(QStringLiteral("198.18.0.9")), 8443 };
+        const Decision d = decide({ rule }, dest, false, nullptr);
+        QCOMPARE(d.action, EgressAction::Deny);
+        QVERIFY2(d.reason.contains(QStringLiteral("rule 7 is for port 443 only")), qPrintable(d.reason));
+        const Destination other { QStringLiteral("other.test"), QHostAddress(QStringLiteral("198.18.0.10")), 8443 };
+        QVERIFY(!decide({ rule }, other, false, nullptr).reason.contains(QStringLiteral("port 443")));
+    }
+
     void pathPatternsWithStrayPercentAreRefused()
     {
         EgressRule rule;

@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QPointer>
 #include <QTimer>
+#include <QUrl>
 
 #include <memory>
 
@@ -71,7 +72,7 @@ bool matchPath(const char *pattern, const QString &path, QStringList &params)
         if (want[i].startsWith(QLatin1Char(':'))) {
             if (got[i].isEmpty())
                 return false;
-            params.append(got[i]);
+            params.append(QUrl::fromPercentEncoding(got[i].toUtf8())); // "a%2Fb" names "a/b"
         } else if (want[i] != got[i]) {
             return false;
         }

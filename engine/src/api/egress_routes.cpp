@@ -50,7 +50,7 @@ Result<qint64> ruleId(const QString &text)
 Result<EgressLogQuery> logQuery(const QUrlQuery &q)
 {
     EgressLogQuery out;
-    out.sandbox = q.queryItemValue(QStringLiteral("sandbox"));
+    out.sandbox = q.queryItemValue(QStringLiteral("sandbox"), QUrl::FullyDecoded);
     out.hostContains = q.queryItemValue(QStringLiteral("host"), QUrl::FullyDecoded);
     if (q.hasQueryItem(QStringLiteral("verdict"))) {
         out.verdict = egressVerdictFromName(q.queryItemValue(QStringLiteral("verdict")));
@@ -76,7 +76,7 @@ bool matches(const EgressLogQuery &q, const QString &sandboxId, const EgressLogE
 
 void ApiRoutes::egressRules(HttpConnection *conn, const HttpRequest &req, const Params &)
 {
-    auto rules = m_engine.egressRules(req.query.queryItemValue(QStringLiteral("sandbox")));
+    auto rules = m_engine.egressRules(req.query.queryItemValue(QStringLiteral("sandbox"), QUrl::FullyDecoded));
     if (!rules)
         return respondError(conn, rules.error());
     QJsonArray list;
@@ -121,7 +121,7 @@ void ApiRoutes::removeEgressRule(HttpConnection *conn, const HttpRequest &req, c
     auto id = ruleId(p[0]);
     if (!id)
         return respondError(conn, id.error());
-    auto r = m_engine.removeEgressRule(req.query.queryItemValue(QStringLiteral("sandbox")), *id);
+    auto r = m_engine.removeEgressRule(req.query.queryItemValue(QStringLiteral("sandbox"), QUrl::FullyDecoded), *id);
     r ? conn->respondJson(200, kOk) : respondError(conn, r.error());
 }
 
@@ -140,7 +140,7 @@ void ApiRoutes::moveEgressRule(HttpConnection *conn, const HttpRequest &req, con
 
 void ApiRoutes::egressSettings(HttpConnection *conn, const HttpRequest &req, const Params &)
 {
-    auto s = m_engine.egressSettings(req.query.queryItemValue(QStringLiteral("sandbox")));
+    auto s = m_engine.egressSettings(req.query.queryItemValue(QStringLiteral("sandbox"), QUrl::FullyDecoded));
     s ? conn->respondJson(200, QJsonObject { { QStringLiteral("askUnlisted"), s->askUnlisted } })
       : respondError(conn, s.error());
 }

@@ -145,7 +145,7 @@ void HttpConnection::parseRequest()
     m_requestSeen = true;
     const auto &msg = parser.get();
     QUrl url(QString::fromStdString(std::string(msg.target())));
-    HttpRequest req { QByteArray::fromStdString(std::string(msg.method_string())), url.path(),
+    HttpRequest req { QByteArray::fromStdString(std::string(msg.method_string())), url.path(QUrl::FullyEncoded),
                       QUrlQuery(url), QByteArray::fromStdString(msg.body()), {} };
     if (parser.upgrade())
         req.upgrade = QByteArray::fromStdString(std::string(msg[http::field::upgrade]));
@@ -160,7 +160,7 @@ void HttpConnection::startStreamedBody()
     m_socket->setReadBufferSize(kUploadReadBuffer);
     const auto &msg = parser.get();
     QUrl url(QString::fromStdString(std::string(msg.target())));
-    HttpRequest req { QByteArray::fromStdString(std::string(msg.method_string())), url.path(), QUrlQuery(url), {}, {} };
+    HttpRequest req { QByteArray::fromStdString(std::string(msg.method_string())), url.path(QUrl::FullyEncoded), QUrlQuery(url), {}, {} };
     req.streamedBodyLength = m_bodyLeft;
     Q_EMIT requestReady(req);
     deliverBody(); // whatever came with the header

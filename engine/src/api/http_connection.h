@@ -16,7 +16,7 @@ namespace paddock::api {
 
 struct HttpRequest {
     QByteArray method;
-    QString path;
+    QString path; // percent-encoded as sent: a parameter may hold a '/' (%2F); routes decode their own
     QUrlQuery query;
     QByteArray body;
     QByteArray upgrade; // the protocol asked for with "Connection: Upgrade", if any

@@ -23,6 +23,8 @@
 #include <QJsonArray>
 #include <QPointer>
 
+#include <algorithm>
+
 #include <sstream>
 
 namespace http = boost::beast::http;
@@ -77,6 +79,19 @@ try {
     return os.str();
 } catch (const std::exception &) {
     return {};
+}
+
+// The same fields, whatever the case of their names and their order: a
+// handler sees names in lower case and hands back a JS object's order.
+bool sameFieldsIgnoringSpelling(std::vector<std::pair<std::string, std::string>> a,
+    std::vector<std::pair<std::string, std::string>> b)
+{
+    for (auto *fields : { &a, &b }) {
+        for (auto &field : *fields)
+            field.first = lowered(std::move(field.first));
+        std::sort(fields->begin(), fields->end());
+    }
+    return a == b;
 }
 
 } // namespace
@@ -241,7 +256,7 @@ void HttpGate::sendAsHandled(HandlerVerdict verdict)
     const std::string targetBefore = m_request->head().target.encoded();
     for (const auto &[name, value] : m_request->fields())
         m_sandboxSent.insert(lowered(name) + ':' + value);
-    const bool sameFields = verdict.fields == m_request->fields(),
+    const bool sameFields = sameFieldsIgnoringSpelling(verdict.fields, m_request->fields()),
                sameBody = verdict.body == m_collected;
     m_request->rewrite(
         verdict.method, std::move(target), std::move(verdict.fields), verdict.body.size());

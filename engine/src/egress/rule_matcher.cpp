@@ -73,15 +73,32 @@ QString lenientSpelling(const QString &path)
     return segments.join(u'/');
 }
 
-// An allow rule matches the path exactly as decided, so it never covers
-// more than it says. A deny or ask rule also matches every spelling a
-// lenient server could read as its path: it covers no less than it says.
+// Whether a rule is one that refuses or holds back, and so must cover no
+// less than it says: deny, ask, and a handler (code that may refuse).
+// An allow rule, and an inject rule above all (it sends a secret), must
+// cover no more.
+bool coversLenientSpellings(const EgressRule &rule)
+{
+    switch (rule.action) {
+    case EgressAction::Deny:
+    case EgressAction::Ask:
+        return true;
+    case EgressAction::Inspect:
+        return !rule.handler.isEmpty();
+    case EgressAction::Allow:
+        return false;
+    }
+    return false;
+}
+
+// Exactly the path as decided; where the rule refuses or holds back, also
+// every spelling a lenient server could read as its path.
 bool rulePathMatches(const EgressRule &rule, const QString &path)
 {
     const QString pattern = QString::fromStdString(canonicalPathPattern(rule.path.toStdString()));
     if (pathMatches(pattern, path))
         return true;
-    return rule.action != EgressAction::Allow && pathMatches(lenientSpelling(pattern), lenientSpelling(path));
+    return coversLenientSpellings(rule) && pathMatches(lenientSpelling(pattern), lenientSpelling(path));
 }
 
 bool destinationMatches(const EgressRule &rule, const Destination &dest)
@@ -93,6 +110,22 @@ bool destinationMatches(const EgressRule &rule, const Destination &dest)
     if (isAddressPattern(rule.pattern))
         return dest.host.isEmpty() && addressMatches(rule.pattern, dest.address);
     return !dest.host.isEmpty() && nameMatches(rule.pattern, dest.host);
+}
+
+// A rule for the same name on another port is the likeliest reason a
+// person expected this to go through: say so.
+QString otherPortHint(const QList<EgressRule> &ordered, const Destination &dest)
+{
+    for (const EgressRule &rule : ordered) {
+        if (rule.port == 0 || rule.port == dest.port || rule.action == EgressAction::Deny)
+            continue;
+        Destination elsewhere = dest;
+        elsewhere.port = rule.port;
+        if (destinationMatches(rule, elsewhere))
+            return QStringLiteral("; rule %1 is for port %2 only (drop its --port, or add one with --port %3)")
+                .arg(rule.id).arg(rule.port).arg(dest.port);
+    }
+    return {};
 }
 
 } // namespace
@@ -136,7 +169,7 @@ Decision decide(const QList<EgressRule> &ordered, const Destination &dest, bool 
     if (http)
         what += QStringLiteral(" for %1 %2").arg(http->method, http->path.isEmpty() ? QStringLiteral("(a tunnel)") : http->path);
     return Decision { EgressAction::Deny, std::nullopt,
-                      QStringLiteral("no rule allows %1 (the default is deny)").arg(what) };
+                      QStringLiteral("no rule allows %1 (the default is deny)%2").arg(what, otherPortHint(ordered, dest)) };
 }
 
 bool handlerMayDecide(const QList<EgressRule> &ordered, const Destination &dest)

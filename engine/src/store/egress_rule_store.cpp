@@ -101,6 +101,25 @@ Result<void> EgressRuleStore::shift(const QString &scope, int from, int to, int 
                     qint64(delta), scopeValue(scope), qint64(from), qint64(to));
 }
 
+// One past every ID handed out before, deleted rules' included: the log
+// keeps naming rules by ID after they are gone. Inside insert's transaction.
+Result<qint64> EgressRuleStore::issueId()
+{
+    if (auto r = m_db.run("UPDATE egress_rule_ids SET last_issued = "
+                          "MAX(last_issued, (SELECT COALESCE(MAX(id), 0) FROM egress_rules)) + 1");
+        !r)
+        return tl::unexpected(r.error());
+    auto last = m_db.prepare("SELECT last_issued FROM egress_rule_ids");
+    if (!last)
+        return tl::unexpected(last.error());
+    auto row = last->step();
+    if (!row)
+        return tl::unexpected(row.error());
+    if (!*row)
+        return fail(ErrorCode::Internal, QStringLiteral("the database has no rule ID counter"));
+    return last->integer(0);
+}
+
 Result<EgressRule> EgressRuleStore::insert(EgressRule rule, int position)
 {
     Result<void> r = m_db.transaction([&]() -> Result<void> {
@@ -110,14 +129,17 @@ Result<EgressRule> EgressRuleStore::insert(EgressRule rule, int position)
         int at = position < 0 ? *n : std::min(position, *n);
         if (auto s = shift(rule.sandboxId, at, *n, 1); !s)
             return s;
-        if (auto run = m_db.run("INSERT INTO egress_rules (sandbox_id, position, pattern, port, action, reason, method, path, inject, handler) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                scopeValue(rule.sandboxId), qint64(at), rule.pattern, qint64(rule.port),
+        auto id = issueId();
+        if (!id)
+            return tl::unexpected(id.error());
+        if (auto run = m_db.run("INSERT INTO egress_rules (id, sandbox_id, position, pattern, port, action, reason, method, path, inject, handler) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                *id, scopeValue(rule.sandboxId), qint64(at), rule.pattern, qint64(rule.port),
                                 egressActionName(rule.action), rule.reason, rule.method, rule.path,
                                 injectionsText(rule.inject), handlerText(rule.handler));
             !run)
             return run;
-        rule.id = m_db.lastInsertId();
+        rule.id = *id;
         return {};
     });
     if (!r)

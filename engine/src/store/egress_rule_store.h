@@ -26,6 +26,7 @@ public:
 private:
     Result<int> count(const QString &scope);
     Result<void> shift(const QString &scope, int from, int to, int delta);
+    Result<qint64> issueId();
 
     Database &m_db;
 };

@@ -152,6 +152,12 @@ inline constexpr const char *kMigrations[] = {
     ALTER TABLE egress_log ADD COLUMN request_headers TEXT NOT NULL DEFAULT '';
     ALTER TABLE egress_log ADD COLUMN response_headers TEXT NOT NULL DEFAULT '';
     )sql",
+    // 14: the last rule ID handed out, so none is handed out twice (the log
+    // names rules by ID; a deleted rule's ID must not come to mean another)
+    R"sql(
+    CREATE TABLE egress_rule_ids (last_issued INTEGER NOT NULL);
+    INSERT INTO egress_rule_ids SELECT COALESCE(MAX(id), 0) FROM egress_rules;
+    )sql",
 };
 
 } // namespace paddock::store

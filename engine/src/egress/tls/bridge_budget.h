@@ -1,5 +1,6 @@
-// The bytes one sandbox's TLS bridges hold in their queues, summed across
-// the TLS workers' threads (limits::kTlsBufferPerSandbox). The gates'
+// The memory one sandbox's TLS bridges hold in their queues (what each
+// queue occupies, used or not: ByteQueue::footprint), summed across the
+// TLS workers' threads (limits::kTlsBufferPerSandbox). The gates'
 // queues are counted in the sandbox's LeaseBook on the engine thread; the
 // bridges beside them run on workers, so theirs is a counter of its own.
 //
