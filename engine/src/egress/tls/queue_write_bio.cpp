@@ -6,14 +6,22 @@ namespace paddock::egress::tls {
 
 namespace {
 
-ByteQueue *queueOf(BIO *bio)
+QueueWriteTarget *targetOf(BIO *bio)
 {
-    return static_cast<ByteQueue *>(BIO_get_data(bio));
+    return static_cast<QueueWriteTarget *>(BIO_get_data(bio));
 }
 
+// A record past the bound goes in whole (at most one over); the next waits.
 int writeInto(BIO *bio, const char *data, size_t length, size_t *written)
 {
-    queueOf(bio)->append(std::string_view(data, length));
+    QueueWriteTarget *target = targetOf(bio);
+    BIO_clear_retry_flags(bio);
+    if (target->queue->size() >= target->most) {
+        BIO_set_retry_write(bio);
+        *written = 0;
+        return 0;
+    }
+    target->queue->append(std::string_view(data, length));
     *written = length;
     return 1;
 }
@@ -25,7 +33,7 @@ long control(BIO *bio, int command, long, void *)
     case BIO_CTRL_DUP:
         return 1;
     case BIO_CTRL_WPENDING:
-        return long(queueOf(bio)->size());
+        return long(targetOf(bio)->queue->size());
     default: // pending reads, kTLS, descriptors: none of them here
         return 0;
     }
@@ -53,11 +61,11 @@ BIO_METHOD *queueMethod()
 
 } // namespace
 
-BIO *newQueueWriteBio(ByteQueue *queue)
+BIO *newQueueWriteBio(QueueWriteTarget *target)
 {
     BIO_METHOD *method = queueMethod();
     BIO *bio = method ? BIO_new(method) : nullptr;
-    if (bio) BIO_set_data(bio, queue);
+    if (bio) BIO_set_data(bio, target);
     return bio;
 }
 

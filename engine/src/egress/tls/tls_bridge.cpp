@@ -80,9 +80,14 @@ TlsBridge::~TlsBridge()
     if (m_spec.budget) m_spec.budget->recount(m_counted, 0);
 }
 
+size_t TlsBridge::mostQueued() const
+{
+    return m_spec.budget && m_spec.budget->spent() ? limits::kTlsBufferFloor : kMaxPending;
+}
+
 size_t TlsBridge::room(const ByteQueue &queue) const
 {
-    const size_t most = m_spec.budget && m_spec.budget->spent() ? limits::kTlsBufferFloor : kMaxPending;
+    const size_t most = mostQueued();
     return queue.size() < most ? most - queue.size() : 0;
 }
 
@@ -103,7 +108,7 @@ bool TlsBridge::begin()
         = m_spec.role == TlsBridgeSpec::Role::Terminate ? setUpTerminate() : setUpOriginate();
     if (!ok) return false;
     BIO *reads = BIO_new_socket(m_spec.encrypted.get(), BIO_NOCLOSE);
-    BIO *writes = newQueueWriteBio(&m_toEncrypted);
+    BIO *writes = newQueueWriteBio(&m_encryptedSink);
     if (!reads || !writes) {
         BIO_free(reads);
         BIO_free(writes);
@@ -167,6 +172,7 @@ void TlsBridge::pump()
 {
     if (m_finished) return;
     m_writeWantsRead = false;
+    m_encryptedSink.most = mostQueued();
     if (!m_handshaken) {
         continueHandshake();
         sendTls();
@@ -199,7 +205,8 @@ void TlsBridge::continueHandshake()
     }
     const int e = SSL_get_error(m_ssl, r);
     m_sslWantsRead = e == SSL_ERROR_WANT_READ;
-    if (m_sslWantsRead) return;
+    if (m_sslWantsRead || e == SSL_ERROR_WANT_WRITE) return; // WANT_WRITE: its queue is full
+
     sendTls(); // the alert that tells the peer why, where the socket takes it
     // A server name other than the connection's is refused, not failed.
     fail(handshakeFailure(e),
@@ -236,12 +243,17 @@ QString TlsBridge::handshakeFailure(int sslError)
 }
 
 // TLS → plain: as much as the plaintext side's queue takes. Reading may
-// also queue records for the peer (a key update's answer), and the peer
-// may not read them: that queue bounds it too.
+// also answer the peer (a key update), and a peer may ask without reading
+// the answers: a read adds at most a record's floor of them to the queue,
+// then waits (SSL_ERROR_WANT_WRITE) until the queue drains. Application
+// data is read whatever the queue holds, as from a socket BIO: an upstream
+// that writes before it reads more must not wait on our writes.
 bool TlsBridge::readTls()
 {
     bool moved = false;
-    while (!m_tlsEnded && !m_plainGone && room(m_toPlain) > 0 && room(m_toEncrypted) > 0) {
+    m_readWantsWrite = false;
+    m_encryptedSink.most = std::min(mostQueued(), m_toEncrypted.size() + limits::kTlsBufferFloor);
+    while (!m_tlsEnded && !m_plainGone && room(m_toPlain) > 0) {
         char buf[16 * 1024];
         ERR_clear_error();
         const int n = SSL_read(m_ssl, buf, sizeof buf);
@@ -250,7 +262,12 @@ bool TlsBridge::readTls()
             moved = true;
             continue;
         }
-        if (SSL_get_error(m_ssl, n) == SSL_ERROR_WANT_READ) break;
+        const int e = SSL_get_error(m_ssl, n);
+        if (e == SSL_ERROR_WANT_READ) break;
+        if (e == SSL_ERROR_WANT_WRITE) { // an answer to the peer waits for room
+            m_readWantsWrite = true;
+            break;
+        }
         // close_notify, the socket's end, or a broken stream: nothing more comes.
         ERR_clear_error();
         m_tlsEnded = true;
@@ -292,6 +309,7 @@ bool TlsBridge::readPlain()
 bool TlsBridge::encryptPlain()
 {
     bool moved = false;
+    m_encryptedSink.most = mostQueued();
     while (!m_toTls.empty() && !m_encryptedGone && room(m_toEncrypted) > 0) {
         ERR_clear_error();
         const int n
@@ -301,7 +319,9 @@ bool TlsBridge::encryptPlain()
             moved = true;
             continue;
         }
-        if (SSL_get_error(m_ssl, n) == SSL_ERROR_WANT_READ) {
+        const int e = SSL_get_error(m_ssl, n);
+        if (e == SSL_ERROR_WANT_WRITE) break; // the records queue is full
+        if (e == SSL_ERROR_WANT_READ) {
             m_writeWantsRead = true;
             break;
         }
@@ -341,7 +361,8 @@ void TlsBridge::endDirections()
         m_plainShut = true;
         ::shutdown(m_spec.plain.get(), SHUT_WR);
     }
-    if (m_plainEnded && m_toTls.empty() && !m_closeNotifySent) {
+    // Once every record before it has left, so the close_notify always fits.
+    if (m_plainEnded && m_toTls.empty() && (m_toEncrypted.empty() || m_encryptedGone) && !m_closeNotifySent) {
         m_closeNotifySent = true;
         if (!m_encryptedGone) {
             ERR_clear_error();
@@ -387,8 +408,7 @@ bool TlsBridge::wantsEncryptedRead() const
 {
     if (m_finished) return false;
     if (!m_handshaken) return m_sslWantsRead;
-    // Reading may answer the peer (a key update): not while its answers wait.
-    if (room(m_toEncrypted) == 0) return false;
+    if (m_readWantsWrite) return false; // until its answer's queue drains (wantsEncryptedWrite)
     return m_writeWantsRead || (!m_tlsEnded && !m_plainGone && room(m_toPlain) > 0);
 }
 

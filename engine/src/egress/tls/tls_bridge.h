@@ -18,6 +18,7 @@
 #include "bridge_budget.h"
 #include "egress/byte_queue.h"
 #include "leaf_minter.h"
+#include "queue_write_bio.h"
 #include "tls_contexts.h"
 
 #include "paddock/error.h"
@@ -98,6 +99,7 @@ private:
     // What a queue may take now: up to kMaxPending, or a TLS record's
     // floor once the sandbox's bridges hold their budget.
     size_t room(const ByteQueue &queue) const;
+    size_t mostQueued() const;
     void recount(); // this bridge's queues into the budget
     void fail(const QString &why, ErrorCode code = ErrorCode::Io);
     void report(Result<TlsHandshake> r);
@@ -118,10 +120,12 @@ private:
     bool m_plainGone = false; // the plaintext side stopped reading
     bool m_encryptedGone = false; // the encrypted side broke off
     bool m_writeWantsRead = false; // SSL_write needs the peer's bytes first
+    bool m_readWantsWrite = false; // SSL_read's answer to the peer waits for room in m_toEncrypted
     ExpectedServerName m_serverName; // Terminate: what the client may ask for
     // m_toTls: plaintext waiting to be encrypted; m_toEncrypted: its TLS
     // records (and the handshake's), waiting for the encrypted socket.
     ByteQueue m_toPlain, m_toTls, m_toEncrypted;
+    QueueWriteTarget m_encryptedSink { &m_toEncrypted }; // what TLS writes into, bounded
     size_t m_counted = 0; // in the budget
 };
 
