@@ -87,6 +87,8 @@ void askWholeAndPlain(InjectableRequest &request)
     request.setField("Accept-Encoding", "identity");
     request.takeField("Range");
     request.takeField("If-Range");
+    // A WebSocket's permessage-deflate would compress its messages past the masking too.
+    request.takeField("Sec-WebSocket-Extensions");
 }
 
 } // namespace paddock::egress

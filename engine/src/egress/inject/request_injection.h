@@ -47,9 +47,10 @@ struct InjectionOutcome {
 InjectionOutcome applyInjections(InjectableRequest &request, const std::vector<Injection> &inject,
     const std::map<std::string, std::string> &values);
 
-// An injected request's answer is asked whole and uncompressed: compressed,
-// or cut to a byte range the sandbox chose, it would carry an echoed secret
-// past the masking (or hand it over in slices).
+// An injected request's answer is asked whole and uncompressed: compressed
+// (a body, or a WebSocket's messages), or cut to a byte range the sandbox
+// chose, it would carry an echoed secret past the masking (or hand it over
+// in slices).
 void askWholeAndPlain(InjectableRequest &request);
 
 // The secrets whose placeholders (`known`: placeholder by secret name) the
