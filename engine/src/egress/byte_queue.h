@@ -55,6 +55,16 @@ public:
         m_head = 0;
         m_bytes.shrink_to_fit();
     }
+    // Everything beyond what it holds: for queues kept by the hundred (an
+    // HTTP/2 connection's streams), where even releaseSpare's allowance
+    // per queue adds up to more than the bytes they hold.
+    void shrinkToContents()
+    {
+        if (m_bytes.capacity() <= size() + kKeptWhenEmpty) return;
+        m_bytes.erase(0, m_head);
+        m_head = 0;
+        m_bytes.shrink_to_fit();
+    }
     // All of it, once nothing is queued: for queues kept by many idle
     // connections (a TLS bridge between requests holds nothing).
     void releaseIfEmpty()

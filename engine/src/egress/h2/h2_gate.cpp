@@ -212,8 +212,8 @@ void H2Gate::releaseSpare()
     m_toClient.releaseSpare();
     m_toUpstream.releaseSpare();
     for (auto &[id, st] : m_streams) {
-        st->toClient.releaseSpare();
-        st->toUpstream.releaseSpare();
+        st->toClient.shrinkToContents();
+        st->toUpstream.shrinkToContents();
     }
 }
 
