@@ -1,6 +1,7 @@
 #include "api_client.h"
 
 #include <QJsonDocument>
+#include <QUrl>
 
 #include <boost/beast/http.hpp>
 
@@ -205,6 +206,11 @@ Result<ApiResponse> ApiClient::exchange(UnixStream &stream, const QByteArray &re
             return fail(ErrorCode::Protocol, QStringLiteral("malformed answer from the engine: %1").arg(QString::fromStdString(ec.message())));
     }
     return ApiResponse { int(parser.get().result_int()), QByteArray::fromStdString(parser.get().body()) };
+}
+
+QString urlEncoded(const QString &text)
+{
+    return QString::fromLatin1(QUrl::toPercentEncoding(text));
 }
 
 } // namespace paddock::cli

@@ -10,10 +10,15 @@
 #include <QByteArray>
 #include <QIODevice>
 #include <QJsonObject>
+#include <QString>
 
 #include <functional>
 
 namespace paddock::cli {
+
+// A name as one segment or query value of an API URL: a '/' or '?' in it
+// stays part of the name (the engine decodes each parameter).
+QString urlEncoded(const QString &text);
 
 // Takes each piece of a streamed body; an error stops the transfer (the
 // connection is dropped, so the engine stops sending) and is what the

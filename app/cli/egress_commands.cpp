@@ -42,9 +42,7 @@ namespace {
 
 const QString kGlobal = QStringLiteral("--global");
 
-QString encoded(const QString &s) { return QString::fromLatin1(QUrl::toPercentEncoding(s)); }
-
-QString scopeQuery(const QString &scope) { return scope.isEmpty() ? QString() : QStringLiteral("?sandbox=") + encoded(scope); }
+QString scopeQuery(const QString &scope) { return scope.isEmpty() ? QString() : QStringLiteral("?sandbox=") + urlEncoded(scope); }
 
 QString ruleNote(const QJsonObject &o)
 {
@@ -327,7 +325,7 @@ int removeRuleCommand(CliContext &ctx, const QStringList &args)
     const bool global = a.flags.contains(kGlobal);
     if (!a.error.isEmpty() || a.positional.size() != (global ? 1 : 2))
         return usageError(a.error.isEmpty() ? QStringLiteral("usage: paddock egress rm SB|--global RULE-ID") : a.error);
-    auto r = ctx.api.call("DELETE", QStringLiteral("/v1/egress/rules/") + encoded(a.positional.last())
+    auto r = ctx.api.call("DELETE", QStringLiteral("/v1/egress/rules/") + urlEncoded(a.positional.last())
                                         + scopeQuery(global ? QString() : a.positional[0]));
     return r ? 0 : reportError(r.error());
 }
@@ -343,7 +341,7 @@ int moveRuleCommand(CliContext &ctx, const QStringList &args)
     QJsonObject body { { QStringLiteral("position"), position - 1 } };
     if (!global)
         body.insert(QStringLiteral("sandbox"), a.positional[0]);
-    auto r = ctx.api.call("POST", QStringLiteral("/v1/egress/rules/%1/move").arg(encoded(a.positional[global ? 0 : 1])), body);
+    auto r = ctx.api.call("POST", QStringLiteral("/v1/egress/rules/%1/move").arg(urlEncoded(a.positional[global ? 0 : 1])), body);
     return r ? 0 : reportError(r.error());
 }
 
@@ -362,7 +360,7 @@ int trustCaCommand(CliContext &ctx, const QStringList &args)
     if (list)
         return printList(ctx, QStringLiteral("/v1/egress/trusted-cas"), a.flags.contains(QStringLiteral("--json")), "cas", header, row);
     if (remove) {
-        auto r = ctx.api.call("DELETE", QStringLiteral("/v1/egress/trusted-cas/") + encoded(a.value(QStringLiteral("--rm"))));
+        auto r = ctx.api.call("DELETE", QStringLiteral("/v1/egress/trusted-cas/") + urlEncoded(a.value(QStringLiteral("--rm"))));
         return r ? 0 : reportError(r.error());
     }
     QFile file(a.positional[0]);
@@ -396,7 +394,7 @@ int resolveCommand(CliContext &ctx, const QStringList &args)
     if (!a.error.isEmpty())
         return usageError(a.error);
     if (a.values.contains(QStringLiteral("--rm"))) {
-        auto r = ctx.api.call("DELETE", QStringLiteral("/v1/egress/overrides/") + encoded(a.value(QStringLiteral("--rm"))));
+        auto r = ctx.api.call("DELETE", QStringLiteral("/v1/egress/overrides/") + urlEncoded(a.value(QStringLiteral("--rm"))));
         return r ? 0 : reportError(r.error());
     }
     if (a.positional.isEmpty())
@@ -422,7 +420,7 @@ int resolveCommand(CliContext &ctx, const QStringList &args)
     }
     if (bracketed)
         addr = addr.mid(1, addr.size() - 2);
-    auto r = ctx.api.call("PUT", QStringLiteral("/v1/egress/overrides/") + encoded(a.positional[0]),
+    auto r = ctx.api.call("PUT", QStringLiteral("/v1/egress/overrides/") + urlEncoded(a.positional[0]),
                           QJsonObject { { QStringLiteral("address"), addr }, { QStringLiteral("port"), port } });
     return r ? 0 : reportError(r.error());
 }

@@ -18,8 +18,6 @@ namespace paddock::cli {
 
 namespace {
 
-QString encoded(const QString &s) { return QString::fromLatin1(QUrl::toPercentEncoding(s)); }
-
 // `withSandbox`: the log of every sandbox, each line naming whose it is.
 QString logLine(const QJsonObject &e, bool withSandbox)
 {
@@ -85,7 +83,7 @@ int egressLogCommand(CliContext &ctx, const QStringList &args)
                                             : a.error);
     QUrlQuery q;
     if (!all)
-        q.addQueryItem(QStringLiteral("sandbox"), encoded(a.positional[0]));
+        q.addQueryItem(QStringLiteral("sandbox"), urlEncoded(a.positional[0]));
     if (a.flags.contains(QStringLiteral("--denied")))
         q.addQueryItem(QStringLiteral("verdict"), QStringLiteral("denied"));
     if (a.flags.contains(QStringLiteral("--allowed")))
@@ -93,7 +91,7 @@ int egressLogCommand(CliContext &ctx, const QStringList &args)
     if (a.flags.contains(QStringLiteral("--failed")))
         q.addQueryItem(QStringLiteral("failed"), QStringLiteral("1"));
     if (a.values.contains(QStringLiteral("--host")))
-        q.addQueryItem(QStringLiteral("host"), encoded(a.value(QStringLiteral("--host"))));
+        q.addQueryItem(QStringLiteral("host"), urlEncoded(a.value(QStringLiteral("--host"))));
     bool numeric = false;
     const int limit = a.value(QStringLiteral("--limit"), QStringLiteral("50")).toInt(&numeric);
     if (!numeric || limit < 1)
@@ -151,7 +149,7 @@ int egressAnswerCommand(CliContext &ctx, const QStringList &args)
 {
     if (args.size() != 2)
         return usageError(QStringLiteral("usage: paddock egress answer QUESTION allow-once|allow-always|deny-once|deny-always"));
-    auto r = ctx.api.call("POST", QStringLiteral("/v1/egress/questions/%1/answer").arg(encoded(args[0])),
+    auto r = ctx.api.call("POST", QStringLiteral("/v1/egress/questions/%1/answer").arg(urlEncoded(args[0])),
                           QJsonObject { { QStringLiteral("answer"), args[1] } });
     return r ? 0 : reportError(r.error());
 }

@@ -50,20 +50,14 @@ public:
     // stopped reading.
     void releaseSpare()
     {
-        if (m_bytes.capacity() <= 2 * size() + kKeptSpare) return;
-        m_bytes.erase(0, m_head);
-        m_head = 0;
-        m_bytes.shrink_to_fit();
+        if (m_bytes.capacity() > 2 * size() + kKeptSpare) shrinkToFit();
     }
     // Everything beyond what it holds: for queues kept by the hundred (an
     // HTTP/2 connection's streams), where even releaseSpare's allowance
     // per queue adds up to more than the bytes they hold.
     void shrinkToContents()
     {
-        if (m_bytes.capacity() <= size() + kKeptWhenEmpty) return;
-        m_bytes.erase(0, m_head);
-        m_head = 0;
-        m_bytes.shrink_to_fit();
+        if (m_bytes.capacity() > size() + kKeptWhenEmpty) shrinkToFit();
     }
     // All of it, once nothing is queued: for queues kept by many idle
     // connections (a TLS bridge between requests holds nothing).
@@ -82,6 +76,14 @@ public:
     }
 
 private:
+    // The bytes taken from the front dropped, and the room beyond the rest.
+    void shrinkToFit()
+    {
+        m_bytes.erase(0, m_head);
+        m_head = 0;
+        m_bytes.shrink_to_fit();
+    }
+
     static constexpr size_t kKeptSpare = 64 * 1024;
     static constexpr size_t kKeptWhenEmpty = 4 * 1024;
     std::string m_bytes;

@@ -88,7 +88,7 @@ void EgressLog::schedule(const EgressLogEntry &e)
 
 void EgressLog::flush()
 {
-    while (!m_pending.isEmpty() && writeBatch()) { }
+    while (writeBatch()) { }
 }
 
 void EgressLog::flushSome()

@@ -209,11 +209,9 @@ void TlsBridge::continueHandshake()
     const int e = SSL_get_error(m_ssl, r);
     m_sslWantsRead = e == SSL_ERROR_WANT_READ;
     if (m_sslWantsRead || e == SSL_ERROR_WANT_WRITE) return; // WANT_WRITE: its queue is full
-
     sendTls(); // the alert that tells the peer why, where the socket takes it
     // A server name other than the connection's is refused, not failed.
-    fail(handshakeFailure(e),
-            m_serverName.refused.empty() ? ErrorCode::Io : ErrorCode::PermissionDenied);
+    fail(handshakeFailure(e), m_serverName.refused.empty() ? ErrorCode::Io : ErrorCode::PermissionDenied);
 }
 
 QString TlsBridge::handshakeFailure(int sslError)
