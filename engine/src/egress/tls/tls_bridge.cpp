@@ -12,6 +12,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -183,12 +184,41 @@ void TlsBridge::pump()
     }
     // Bounded, so one busy connection cannot hold its worker: the sockets
     // are still ready and the next wait returns at once.
+    noticePlainHangup();
+    bool movedAny = false;
     for (int round = 0; round < 16 && !m_finished; ++round) {
         const bool moved = readTls() | writePlain() | readPlain() | encryptPlain() | sendTls();
         endDirections();
+        movedAny = movedAny || moved;
         if (!moved) break;
     }
+    watchClosing(movedAny);
     recount();
+}
+
+// The gate closed its end while the bridge was not reading it (its queue
+// full, the peer not taking what it holds): only a hang-up tells, and
+// nobody takes what the peer sends from now on. What the gate wrote
+// before it closed is still read, as room comes.
+void TlsBridge::noticePlainHangup()
+{
+    if (!watchesPlainHangup() || room(m_toTls) > 0) return;
+    pollfd p { m_spec.plain.get(), 0, 0 };
+    if (::poll(&p, 1, 0) != 1 || !(p.revents & (POLLHUP | POLLERR))) return;
+    m_plainGone = true;
+    m_toPlain.clear();
+}
+
+// Once the plaintext side has ended (its gate is done) the bridge only
+// delivers what it holds and closes. A peer that then takes nothing and
+// sends nothing would hold it, its two sockets and its queues for good,
+// outside every connection's lease: the bridge gives up once nothing has
+// moved for closingTimeout. A peer still taking or sending keeps it.
+void TlsBridge::watchClosing(bool moved)
+{
+    if (!(m_plainEnded || m_plainGone) || m_finished) return;
+    if (moved || m_deadline == std::chrono::steady_clock::time_point::max())
+        m_deadline = std::chrono::steady_clock::now() + m_spec.closingTimeout;
 }
 
 void TlsBridge::continueHandshake()
@@ -371,7 +401,6 @@ void TlsBridge::endDirections()
             ERR_clear_error();
             sendTls();
         }
-        m_deadline = std::chrono::steady_clock::now() + kClosingTimeout;
     }
     // The socket's end follows the close_notify once it has left.
     if (m_closeNotifySent && !m_encryptedShut && (m_toEncrypted.empty() || m_encryptedGone)) {
@@ -391,6 +420,15 @@ void TlsBridge::abandon(const QString &why)
 {
     if (m_finished) return;
     fail(why);
+}
+
+void TlsBridge::expire()
+{
+    using std::chrono::duration_cast, std::chrono::seconds;
+    abandon(m_handshaken
+            ? QStringLiteral("TLS closing timed out: nothing moved for %1 s after the connection ended")
+                  .arg(duration_cast<seconds>(m_spec.closingTimeout).count())
+            : QStringLiteral("TLS timed out: no handshake within %1 s").arg(kHandshakeTimeout.count()));
 }
 
 void TlsBridge::fail(const QString &why, ErrorCode code)
@@ -426,6 +464,11 @@ bool TlsBridge::wantsPlainRead() const
 bool TlsBridge::wantsPlainWrite() const
 {
     return !m_finished && !m_toPlain.empty() && !m_plainGone;
+}
+
+bool TlsBridge::watchesPlainHangup() const
+{
+    return !m_finished && m_handshaken && !m_plainEnded && !m_plainGone;
 }
 
 } // namespace paddock::egress::tls

@@ -52,6 +52,9 @@ struct TlsBridgeSpec {
     std::function<void(Result<TlsHandshake>)> handshakeDone;
     // What the sandbox's bridges hold together; none: only kMaxPending bounds them.
     std::shared_ptr<BridgeBudget> budget;
+    // Once the plaintext side has ended, how long the bridge may go without
+    // moving a byte before it is abandoned (tests shorten it).
+    std::chrono::milliseconds closingTimeout { 30'000 };
 };
 
 class TlsBridge {
@@ -72,18 +75,21 @@ public:
     void pump();
     bool finished() const { return m_finished; }
     // When the bridge gives up unless it ends first: the handshake's end,
-    // or, once its close_notify is sent, the peer's answer to it. Unset
-    // (time_point::max()) while bytes may move.
+    // or, once the plaintext side has ended, closingTimeout past the last
+    // byte that moved. Unset (time_point::max()) while both sides are open.
     std::chrono::steady_clock::time_point deadline() const { return m_deadline; }
-    // Past its deadline, or the pool is closing.
+    // The pool is closing.
     void abandon(const QString &why);
-
-    static constexpr std::chrono::seconds kClosingTimeout { 30 };
+    // Past its deadline: abandoned, saying which one it missed.
+    void expire();
 
     bool wantsEncryptedRead() const;
     bool wantsEncryptedWrite() const;
     bool wantsPlainRead() const;
     bool wantsPlainWrite() const;
+    // Whether the worker must tell of the plaintext side's hang-up even
+    // while the bridge neither reads nor writes it.
+    bool watchesPlainHangup() const;
 
 private:
     bool setUpTerminate();
@@ -96,6 +102,8 @@ private:
     bool sendTls();
     void breakOffEncrypted();
     void endDirections();
+    void noticePlainHangup();
+    void watchClosing(bool moved);
     // What a queue may take now: up to kMaxPending, or a TLS record's
     // floor once the sandbox's bridges hold their budget.
     size_t room(const ByteQueue &queue) const;

@@ -22,6 +22,10 @@ uint32_t interest(bool read, bool write)
     return (read ? EPOLLIN : 0u) | (write ? EPOLLOUT : 0u);
 }
 
+// A socket not in the epoll set. (One in it for no events still reports
+// its hang-up: EPOLLHUP and EPOLLERR are always reported.)
+constexpr uint32_t kUnwatched = ~0u;
+
 } // namespace
 
 class TlsWorkerPool::Worker {
@@ -60,7 +64,7 @@ private:
     // Per bridge: which of its sockets epoll watches, and for what.
     struct Watched {
         std::unique_ptr<TlsBridge> bridge;
-        uint32_t encrypted = 0, plain = 0; // 0: not registered
+        uint32_t encrypted = kUnwatched, plain = kUnwatched;
     };
 
     void wake()
@@ -115,25 +119,31 @@ private:
         update(bridge);
     }
 
-    // Watches what the bridge now waits for; a socket it waits on for
-    // nothing is taken out, or its hang-up would wake the worker forever.
+    // Watches what the bridge now waits for. A socket it waits on for
+    // nothing is taken out, or its hang-up would wake the worker forever —
+    // except a plaintext side the bridge must hear close while it does not
+    // read it (TlsBridge::watchesPlainHangup).
     void update(TlsBridge *bridge)
     {
         if (bridge->finished()) return drop(bridge);
         Watched &w = m_bridges.at(bridge);
         watch(bridge, bridge->encryptedFd(), w.encrypted,
-            interest(bridge->wantsEncryptedRead(), bridge->wantsEncryptedWrite()));
+            interest(bridge->wantsEncryptedRead(), bridge->wantsEncryptedWrite()), false);
         watch(bridge, bridge->plainFd(), w.plain,
-            interest(bridge->wantsPlainRead(), bridge->wantsPlainWrite()));
+            interest(bridge->wantsPlainRead(), bridge->wantsPlainWrite()),
+            bridge->watchesPlainHangup());
     }
 
-    void watch(TlsBridge *bridge, int fd, uint32_t &current, uint32_t wanted)
+    void watch(TlsBridge *bridge, int fd, uint32_t &current, uint32_t events, bool hangups)
     {
+        const uint32_t wanted = events == 0 && !hangups ? kUnwatched : events;
         if (wanted == current) return;
         epoll_event ev {};
-        ev.events = wanted;
+        ev.events = wanted == kUnwatched ? 0 : wanted;
         ev.data.ptr = bridge;
-        const int op = wanted == 0 ? EPOLL_CTL_DEL : current == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+        const int op = wanted == kUnwatched ? EPOLL_CTL_DEL
+            : current == kUnwatched         ? EPOLL_CTL_ADD
+                                            : EPOLL_CTL_MOD;
         ::epoll_ctl(m_epoll.get(), op, fd, &ev);
         current = wanted;
     }
@@ -142,8 +152,9 @@ private:
     {
         auto it = m_bridges.find(bridge);
         Watched &w = it->second;
-        if (w.encrypted) ::epoll_ctl(m_epoll.get(), EPOLL_CTL_DEL, bridge->encryptedFd(), nullptr);
-        if (w.plain) ::epoll_ctl(m_epoll.get(), EPOLL_CTL_DEL, bridge->plainFd(), nullptr);
+        if (w.encrypted != kUnwatched)
+            ::epoll_ctl(m_epoll.get(), EPOLL_CTL_DEL, bridge->encryptedFd(), nullptr);
+        if (w.plain != kUnwatched) ::epoll_ctl(m_epoll.get(), EPOLL_CTL_DEL, bridge->plainFd(), nullptr);
         m_bridges.erase(it);
         --m_count;
     }
@@ -166,9 +177,7 @@ private:
         for (const auto &[bridge, watched] : m_bridges)
             if (bridge->deadline() <= now) expired.push_back(bridge);
         for (TlsBridge *bridge : expired) {
-            bridge->abandon(QStringLiteral(
-                "TLS timed out (no handshake, or no answer to close_notify, within %1 s)")
-                                .arg(TlsBridge::kHandshakeTimeout.count()));
+            bridge->expire();
             drop(bridge);
         }
     }
