@@ -70,6 +70,66 @@ print('streams', counts['streams'], 'conns', CONNS, 'refusedconns', counts['refu
       'seconds', round(time.monotonic() - started, 1), flush=True)
 )py";
 
+// CONNS connections, each opening PER streams (GET /slow, which the
+// upstream answers with one byte and then holds open) in one write;
+// counts how each stream is answered (HEADERS, or RST_STREAM and its
+// code). Then every connection closes and a new one asks GET /echo, to
+// show that the places the streams held were given back.
+const char *kH2StreamHoard = R"py(
+import socket, ssl, struct, threading, time
+HOST = 'h2.flood.test'
+def frame(kind, flags, stream, payload=b''):
+    return struct.pack('>I', len(payload))[1:] + bytes([kind, flags]) + struct.pack('>I', stream) + payload
+def block(path):  # GET https, then :path and :authority as literals never indexed
+    return b'\x82\x87\x04' + bytes([len(path)]) + path.encode() + b'\x01' + bytes([len(HOST)]) + HOST.encode()
+def connect():
+    ctx = ssl.create_default_context(); ctx.set_alpn_protocols(['h2'])
+    s = ctx.wrap_socket(socket.create_connection((HOST, 443), timeout=30), server_hostname=HOST)
+    assert s.selected_alpn_protocol() == 'h2'
+    s.sendall(b'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n' + frame(4, 0, 0))
+    return s
+def frames(s, seconds):
+    buf, until = b'', time.monotonic() + seconds
+    s.settimeout(0.5)
+    while time.monotonic() < until:
+        try:
+            got = s.recv(65536)
+        except socket.timeout:
+            continue
+        if not got: return
+        buf += got
+        while len(buf) >= 9 and len(buf) >= 9 + int.from_bytes(buf[:3], 'big'):
+            n = int.from_bytes(buf[:3], 'big')
+            yield buf[3], int.from_bytes(buf[5:9], 'big') & 0x7fffffff, buf[9:9 + n]
+            buf = buf[9 + n:]
+counts = {'answered': 0, 'refused': 0, 'reset': 0}
+lock = threading.Lock()
+def hoard(s):
+    s.sendall(b''.join(frame(1, 0x5, 1 + 2 * k, block('/slow')) for k in range(PER)))
+    seen = set()
+    for kind, stream, payload in frames(s, 30):
+        if kind == 1 and stream not in seen:
+            with lock: counts['answered'] += 1
+        elif kind == 3 and stream not in seen:
+            with lock: counts['refused' if payload == struct.pack('>I', 7) else 'reset'] += 1
+        if kind in (1, 3): seen.add(stream)
+        if len(seen) == PER: return
+conns = [connect() for i in range(CONNS)]
+threads = [threading.Thread(target=hoard, args=(s,)) for s in conns]
+for t in threads: t.start()
+for t in threads: t.join()
+print('answered', counts['answered'], 'refused', counts['refused'], 'reset', counts['reset'], flush=True)
+for s in conns: s.close()
+time.sleep(1)
+s = connect()
+s.sendall(frame(1, 0x5, 1, block('/echo')))
+after = 'nothing'
+for kind, stream, payload in frames(s, 15):
+    if kind == 1: after = 'answered'; break
+    if kind == 3: after = 'reset'; break
+print('after', after, flush=True)
+)py";
+
 } // namespace
 
 class TstHostileH2Flood : public QObject {
@@ -202,6 +262,31 @@ private Q_SLOTS:
 
     void rapidResetsAreHeldToTheSandboxsRate() { checkFlood(QStringLiteral("reset")); }
     void streamsLeftOpenAreHeldToTheSandboxsRate() { checkFlood(QStringLiteral("open")); }
+
+    // Streams held open cost the engine state no byte budget counts: past
+    // the sandbox's cap a new one is refused (REFUSED_STREAM, safe to
+    // retry), the log says so, and closing them gives their places back.
+    void streamsPastTheSandboxsCapAreRefused()
+    {
+        using paddock::egress::limits::kHttp2StreamsPerSandbox;
+        constexpr int kPerConnection = 100, kConnections = kHttp2StreamsPerSandbox / kPerConnection + 2;
+        const qint64 refusedBefore = aggregated(m_fx.sandbox.id, QStringLiteral("HTTP/2 streams refused"));
+        QString code = QString::fromLatin1(kH2StreamHoard);
+        code.replace(QStringLiteral("CONNS"), QString::number(kConnections))
+            .replace(QStringLiteral("PER"), QString::number(kPerConnection));
+        const ExecOutput out = execIn(
+            *m_fx.engine, m_fx.sandbox.id, { QStringLiteral("python3"), QStringLiteral("-c"), code }, {}, {}, 90000);
+        qInfo("stream hoarder: %s %s", out.out.trimmed().constData(), out.err.trimmed().right(400).constData());
+        static const QRegularExpression figures(QStringLiteral("answered (\\d+) refused (\\d+) reset (\\d+)"));
+        const QRegularExpressionMatch m = figures.match(QString::fromUtf8(out.out));
+        QVERIFY2(m.hasMatch(), out.out.constData());
+        const int answered = m.captured(1).toInt(), refused = m.captured(2).toInt();
+        QVERIFY2(answered <= kHttp2StreamsPerSandbox, qPrintable(m.captured(0)));
+        QVERIFY2(refused >= kConnections * kPerConnection - kHttp2StreamsPerSandbox, qPrintable(m.captured(0)));
+        QVERIFY2(out.out.contains("after answered"), out.out.constData());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            aggregated(m_fx.sandbox.id, QStringLiteral("HTTP/2 streams refused")) - refusedBefore >= refused, 10000);
+    }
 };
 
 QTEST_GUILESS_MAIN(TstHostileH2Flood)

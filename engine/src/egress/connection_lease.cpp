@@ -34,6 +34,28 @@ ConnectionLease &ConnectionLease::operator=(ConnectionLease &&other) noexcept
     return *this;
 }
 
+std::optional<StreamPlace> ConnectionLease::takeStream() const
+{
+    if (!m_book || m_book->m_streams >= limits::kHttp2StreamsPerSandbox) return std::nullopt;
+    ++m_book->m_streams;
+    return StreamPlace(m_book);
+}
+
+StreamPlace &StreamPlace::operator=(StreamPlace &&other) noexcept
+{
+    if (this != &other) {
+        release();
+        m_book = std::move(other.m_book);
+    }
+    return *this;
+}
+
+void StreamPlace::release()
+{
+    if (m_book) --m_book->m_streams;
+    m_book.reset();
+}
+
 bool ConnectionLease::holdAddress(uint32_t ipv4)
 {
     if (!m_book || m_address != 0 || !m_book->m_pool.hold(ipv4))

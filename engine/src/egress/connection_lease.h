@@ -30,17 +30,38 @@ public:
     int cap() const { return m_cap; }
     // Bytes the engine holds in its queues for the sandbox's gated connections.
     size_t buffered() const { return m_buffered; }
+    int http2Streams() const { return m_streams; } // open (limits::kHttp2StreamsPerSandbox)
     FakeIpPool &pool() { return m_pool; }
 
 private:
     friend class ConnectionLease;
+    friend class StreamPlace;
     void addBuffered(size_t added, size_t removed);
 
     int m_cap;
     int m_open = 0;
+    int m_streams = 0;
     size_t m_buffered = 0;
     bool m_heldMuch = false; // past limits::kGiveBackAfterBytes since the queues were last empty
     FakeIpPool m_pool;
+};
+
+// One open HTTP/2 stream's place under its sandbox's stream cap, given
+// back when the stream's state goes.
+class StreamPlace {
+public:
+    StreamPlace() = default; // holds nothing
+    StreamPlace(StreamPlace &&other) noexcept : m_book(std::move(other.m_book)) { }
+    StreamPlace &operator=(StreamPlace &&other) noexcept;
+    StreamPlace(const StreamPlace &) = delete;
+    StreamPlace &operator=(const StreamPlace &) = delete;
+    ~StreamPlace() { release(); }
+
+private:
+    friend class ConnectionLease;
+    explicit StreamPlace(std::shared_ptr<LeaseBook> book) : m_book(std::move(book)) { }
+    void release();
+    std::shared_ptr<LeaseBook> m_book;
 };
 
 class ConnectionLease {
@@ -60,6 +81,9 @@ public:
     bool holdAddress(uint32_t ipv4);
     void release();
     bool valid() const { return bool(m_book); }
+    // A place for one more HTTP/2 stream, or nothing when the sandbox has
+    // limits::kHttp2StreamsPerSandbox open.
+    std::optional<StreamPlace> takeStream() const;
 
     // The connection's queues now hold `bytes` (limits::kRelayBufferPerSandbox).
     void setBuffered(size_t bytes);

@@ -78,6 +78,19 @@ inline constexpr size_t kGiveBackAfterBytes = 8 * 1024 * 1024;
 // sandbox's other connections gave back.
 inline constexpr int kRelayBudgetRetryMs = 20;
 
+// ---- HTTP/2 streams -----------------------------------------------------------
+
+// Open HTTP/2 streams across a sandbox's inspected connections. Each costs
+// the engine state the byte budgets above do not count (both sessions'
+// stream, the request's head and log entry, its queues' bookkeeping: ~4
+// KiB), and a connection may have 100 open, so at the connection cap an
+// attacker's stalled uploads held ~160 MB beyond the budgets. A browser or
+// a gRPC client keeps one connection of at most 100; twenty such at once
+// are far past real work. Past the cap a new stream is refused with
+// REFUSED_STREAM, which tells the client it was not processed and may be
+// retried; the streams already open go on.
+inline constexpr int kHttp2StreamsPerSandbox = 2000;
+
 // ---- HTTP requests -----------------------------------------------------------
 
 // Every request a gate reads is decided, logged (an entry, announced to

@@ -81,6 +81,12 @@ SandboxEgress::SandboxEgress(EgressService &service, QString sandboxId, EgressSo
         e.verdict = EgressVerdict::Allowed; // slowed, not refused
         return e;
     })
+    , m_streamRefusals(service.decisionLog(), [this](int n) {
+        return aggregateEntry(QStringLiteral("https"),
+            QStringLiteral("%1 HTTP/2 streams refused (REFUSED_STREAM: not processed, safe to retry): this "
+                           "sandbox has %2 open across its connections, its cap is %3")
+                .arg(n).arg(m_leases->http2Streams()).arg(limits::kHttp2StreamsPerSandbox));
+    })
 {
     m_leases->pool().restore(storedNames);
     m_netNamespace = socketNetNamespace(m_tcp4.get());

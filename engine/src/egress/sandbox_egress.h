@@ -64,6 +64,8 @@ public:
     // waited) and asks again later.
     bool mayDecideRequest();
     void countRequestHeldBack() { m_requestWaits.count(); }
+    // An HTTP/2 stream refused for the sandbox's stream cap (one log entry a second).
+    void countStreamRefused() { m_streamRefusals.count(); }
     // The engine time its gates spend (limits::kGateEngineUsPerSecond):
     // whether any is left, and what one callback of theirs took.
     bool mayUseEngineTime();
@@ -121,7 +123,7 @@ private:
     size_t m_cutShortValues = 0;
     // Last: they log what they counted when destroyed, and read the above.
     RefusalTally m_connectionRefusals, m_questionRefusals, m_dnsRefusals, m_poolRefusals, m_requestWaits,
-        m_enginePauses;
+        m_enginePauses, m_streamRefusals;
 };
 
 } // namespace paddock::egress

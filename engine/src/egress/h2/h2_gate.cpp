@@ -289,25 +289,35 @@ bool H2Gate::addToBlock(H2Stream &st, std::string_view name, std::string_view va
 void H2Gate::onBlockBegins(H2Session &s, int32_t stream)
 {
     H2Stream *st = streamFor(s, stream);
-    if (!st && &s == &m_client) {
-        auto fresh = std::make_unique<H2Stream>();
-        fresh->client = stream;
-        fresh->log = std::make_unique<HttpRequestLog>(
-            m_sandbox, m_dest, m_process, QStringLiteral("https"));
-        fresh->log->setUpstream(m_upstreamDescription);
-        fresh->log->describeNext(QStringLiteral("HTTP/2"));
-        m_streams.emplace(stream, std::move(fresh));
-        return;
-    }
+    if (!st && &s == &m_client) return openStream(stream);
     if (!st) return;
     st->block.clear();
     st->blockBytes = 0;
 }
 
+// A new stream from the sandbox, under its sandbox's stream cap or refused.
+void H2Gate::openStream(int32_t stream)
+{
+    std::optional<StreamPlace> place = m_lease.takeStream();
+    if (!place) {
+        m_refusing = stream;
+        m_client.reset(stream, NGHTTP2_REFUSED_STREAM);
+        m_sandbox.countStreamRefused();
+        return;
+    }
+    auto fresh = std::make_unique<H2Stream>();
+    fresh->place = std::move(*place);
+    fresh->client = stream;
+    fresh->log = std::make_unique<HttpRequestLog>(m_sandbox, m_dest, m_process, QStringLiteral("https"));
+    fresh->log->setUpstream(m_upstreamDescription);
+    fresh->log->describeNext(QStringLiteral("HTTP/2"));
+    m_streams.emplace(stream, std::move(fresh));
+}
+
 bool H2Gate::onField(H2Session &s, int32_t stream, std::string_view name, std::string_view value)
 {
     H2Stream *st = streamFor(s, stream);
-    if (!st) return false;
+    if (!st) return &s == &m_client && stream == m_refusing; // its reset is on its way
     if (&s == &m_client && st->stage == H2Stream::Stage::Head) return st->request.add(name, value);
     return addToBlock(*st, name, value);
 }

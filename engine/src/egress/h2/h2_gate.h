@@ -90,6 +90,7 @@ private:
     void forget(H2Stream &st);
     H2Stream *streamFor(const H2Session &s, int32_t stream);
     bool addToBlock(H2Stream &st, std::string_view name, std::string_view value);
+    void openStream(int32_t stream);
 
     // Requests (h2_gate_requests.cpp)
     void requestHeadRead(H2Stream &st);
@@ -136,6 +137,9 @@ private:
     static constexpr int kDecisionsPerWake = 16;
     int m_decidedThisWake = 0;
     bool m_waitingForRate = false; // the queue waits for the request rate, not a slice
+    // The stream just refused for the sandbox's stream cap: the rest of
+    // its header block (which nothing may interleave) is passed over.
+    int32_t m_refusing = 0;
     ByteQueue m_toClient, m_toUpstream;
     bool m_upstreamOver = false; // no new stream goes upstream
     bool m_finished = false;

@@ -10,6 +10,7 @@
 
 #include "egress/ask_queue.h"
 #include "egress/byte_queue.h"
+#include "egress/connection_lease.h"
 #include "egress/http_request_log.h"
 #include "egress/inject/secret_redactor.h"
 
@@ -31,6 +32,7 @@ struct H2Stream {
         Answered, // Paddock answered it (refused, or failed before it went)
     };
 
+    StreamPlace place; // under its sandbox's stream cap while it lives
     int32_t client = 0; // the sandbox's stream ID
     int32_t upstream = 0; // 0: none (yet, or ever)
     Stage stage = Stage::Head;
