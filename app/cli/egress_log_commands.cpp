@@ -79,7 +79,7 @@ int egressLogCommand(CliContext &ctx, const QStringList &args)
         + int(a.flags.contains(QStringLiteral("--failed")));
     if (!a.error.isEmpty() || a.positional.size() != (all ? 0 : 1) || verdicts > 1)
         return usageError(a.error.isEmpty() ? QStringLiteral("usage: paddock egress log SB|--all [--follow] [--json] "
-                                                             "[--denied|--allowed|--failed] [--host TEXT] [--limit N]")
+                                                             "[--denied|--allowed|--failed] [--host HOST[:PORT]] [--limit N]")
                                             : a.error);
     QUrlQuery q;
     if (!all)

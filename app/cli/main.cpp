@@ -55,7 +55,7 @@ constexpr Verb kVerbs[] = {
         "         egress try-handler FILE.js [--secret NAME]… [--method M] [--url URL] [--header 'N: v']… [--body TEXT]\n"
         "                [--json]   what the handler would do with that request (URL default\n"
         "                https://api.example.com/; secret values masked)\n"
-        "         egress log SB|--all [--follow] [--json] [--denied|--allowed|--failed] [--host TEXT] [--limit N]\n"
+        "         egress log SB|--all [--follow] [--json] [--denied|--allowed|--failed] [--host HOST[:PORT]] [--limit N]\n"
         "         egress pending · answer Q ANSWER · mode SB ask-unlisted|deny-unlisted\n"
         "         for every sandbox: egress resolve NAME ADDR[:PORT] | --rm NAME\n"
         "                            egress proxy [http://HOST:PORT [--no-proxy LIST] | --off | --environment]\n"

@@ -88,6 +88,14 @@ private Q_SLOTS:
             QVERIFY2(line.contains("  " + id.toLatin1() + "  "), all.out.constData());
         QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("log"), QStringLiteral("e"), QStringLiteral("--denied"),
                        QStringLiteral("--allowed") }).exitCode, 2);
+        // --host takes a destination as the log shows it, port and all.
+        const auto hostLines = [this](const QString &host) {
+            CliRun r = cli({ QStringLiteral("egress"), QStringLiteral("log"), QStringLiteral("e"), QStringLiteral("--host"), host });
+            return r.out.trimmed().isEmpty() ? 0 : int(r.out.trimmed().split('\n').size());
+        };
+        QCOMPARE(hostLines(QStringLiteral("api.test:80")), 2);
+        QCOMPARE(hostLines(QStringLiteral("api.test")), 2);
+        QCOMPARE(hostLines(QStringLiteral("api.test:443")), 0);
     }
 
     // Allowed but not gone through: the log says failed, not allowed, and

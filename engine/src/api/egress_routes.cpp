@@ -27,6 +27,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
+#include <QRegularExpression>
 
 #include <algorithm>
 
@@ -47,11 +48,26 @@ Result<qint64> ruleId(const QString &text)
     return id;
 }
 
+// The host filter as the log shows a destination: "name:443" or
+// "[2001:db8::1]:443" filter on the port too; a bare IPv6 address is all host.
+void setHostFilter(EgressLogQuery &out, const QString &text)
+{
+    static const QRegularExpression withPort(QStringLiteral("^(\\[[^\\]]*\\]|[^:]*):(\\d{1,5})$"));
+    const QRegularExpressionMatch m = withPort.match(text);
+    const uint port = m.hasMatch() ? m.captured(2).toUInt() : 0;
+    if (port == 0 || port > 65535) {
+        out.hostContains = text;
+        return;
+    }
+    out.hostContains = m.captured(1).remove(u'[').remove(u']');
+    out.port = quint16(port);
+}
+
 Result<EgressLogQuery> logQuery(const QUrlQuery &q)
 {
     EgressLogQuery out;
     out.sandbox = q.queryItemValue(QStringLiteral("sandbox"), QUrl::FullyDecoded);
-    out.hostContains = q.queryItemValue(QStringLiteral("host"), QUrl::FullyDecoded);
+    setHostFilter(out, q.queryItemValue(QStringLiteral("host"), QUrl::FullyDecoded));
     if (q.hasQueryItem(QStringLiteral("verdict"))) {
         out.verdict = egressVerdictFromName(q.queryItemValue(QStringLiteral("verdict")));
         if (!out.verdict)
@@ -67,7 +83,7 @@ Result<EgressLogQuery> logQuery(const QUrlQuery &q)
 bool matches(const EgressLogQuery &q, const QString &sandboxId, const EgressLogEntry &e)
 {
     return (sandboxId.isEmpty() || e.sandboxId == sandboxId) && (!q.verdict || *q.verdict == e.verdict)
-        && (!q.failedOnly || !e.failure.isEmpty())
+        && (!q.failedOnly || !e.failure.isEmpty()) && (q.port == 0 || e.port == q.port)
         && (q.hostContains.isEmpty() || e.host.contains(q.hostContains, Qt::CaseInsensitive)
             || e.address.contains(q.hostContains));
 }

@@ -68,9 +68,10 @@ Result<QList<EgressLogEntry>> EgressLogStore::query(const QString &sandboxId, co
 {
     std::string sql = std::string("SELECT ") + kColumns + " FROM egress_log WHERE (?1 = '' OR sandbox_id = ?1) "
         "AND (?2 = '' OR verdict = ?2) AND (?3 = '' OR instr(host, ?3) > 0 OR instr(address, ?3) > 0) "
-        "AND (?4 = 0 OR id < ?4) AND (?6 = 0 OR failure <> '') ORDER BY id DESC LIMIT ?5";
+        "AND (?4 = 0 OR id < ?4) AND (?6 = 0 OR failure <> '') AND (?7 = 0 OR port = ?7) "
+        "ORDER BY id DESC LIMIT ?5";
     auto stmt = m_db.prepare(sql.c_str(), sandboxId, q.verdict ? egressVerdictName(*q.verdict) : QString(), q.hostContains.toLower(),
-                             q.beforeId, qint64(q.limit), int(q.failedOnly));
+                             q.beforeId, qint64(q.limit), int(q.failedOnly), int(q.port));
     if (!stmt)
         return tl::unexpected(stmt.error());
     return stmt->rows<EgressLogEntry>(readEntry);
