@@ -232,13 +232,17 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("answer");
         QTest::addColumn<QByteArray>("expected");
-        QTest::newRow("allow once") << QStringLiteral("allow-once") << QByteArray("http GET /asked\n");
-        QTest::newRow("deny once") << QStringLiteral("deny-once") << QByteArray("denied by the person asked");
+        QTest::addColumn<QString>("logged");
+        QTest::newRow("allow once") << QStringLiteral("allow-once") << QByteArray("http GET /asked\n")
+                                    << QStringLiteral("allowed once by the person asked");
+        QTest::newRow("deny once") << QStringLiteral("deny-once") << QByteArray("denied by the person asked")
+                                   << QStringLiteral("denied by the person asked");
     }
     void askedConnectionsWaitForAnAnswer()
     {
         QFETCH(QString, answer);
         QFETCH(QByteArray, expected);
+        QFETCH(QString, logged);
         overrideHost(QStringLiteral("asked.test"), m_web.serverPort());
         QVERIFY(m_fx.engine->setEgressSettings(m_fx.sandbox.id, EgressSettings { true }));
         QSignalSpy asked(m_fx.engine.get(), &Engine::egressQuestionAsked);
@@ -260,6 +264,7 @@ private Q_SLOTS:
         QVERIFY(m_fx.engine->answerEgressQuestion(q.id, *egressAnswerFromName(answer)));
         QTRY_VERIFY_WITH_TIMEOUT(finished, 10000);
         QVERIFY2(out.contains(expected), out.constData());
+        QVERIFY(logEntry(QStringLiteral("asked.test"), [&](const EgressLogEntry &e) { return e.reason == logged; }));
         QVERIFY(m_fx.engine->egressQuestions().isEmpty());
         QVERIFY(m_fx.engine->setEgressSettings(m_fx.sandbox.id, EgressSettings { false }));
     }

@@ -156,10 +156,10 @@ struct EgressLogQuery {
     QString sandbox; // ID or name; empty: every sandbox
     std::optional<EgressVerdict> verdict;
     QString hostContains;
-    quint16 port = 0; // 0: any
     qint64 beforeId = 0; // 0: the newest
     int limit = 200;
     bool failedOnly = false; // allowed, but did not go through (EgressLogEntry::failure)
+    quint16 port = 0; // 0: any
 };
 
 // A held connection waiting for a person.

@@ -356,8 +356,9 @@ AskTicket EgressService::askPerson(const QString &sandboxId, const Destination &
     }
     AskTicket ticket;
     ticket.question = m_asks.ask(q, [reply = std::move(reply)](EgressAnswer a, bool timedOut) {
-        if (a == EgressAnswer::AllowOnce || a == EgressAnswer::AllowAlways)
-            return reply(true, {});
+        if (a == EgressAnswer::AllowOnce) return reply(true, QStringLiteral("allowed once by the person asked"));
+        if (a == EgressAnswer::AllowAlways)
+            return reply(true, QStringLiteral("allowed by the person asked, with a rule for next time"));
         reply(false, timedOut ? QStringLiteral("nobody answered the question in time")
                               : QStringLiteral("denied by the person asked"));
     }, &ticket.reply);

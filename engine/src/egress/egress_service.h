@@ -93,12 +93,12 @@ public:
     // Where a connection must go through a proxy; an error when the
     // configured proxy is unusable (nothing may then go out directly).
     Result<std::optional<ProxyEndpoint>> proxyFor(const QString &host, quint16 port) const;
-    // Holds a decision for a person: `reply` gets whether they allowed it,
-    // or why not (denied, unanswered in time, or — at once — not asked
-    // because the sandbox has limits::kQuestionsPerSandbox questions open).
-    // `request`: the one HTTP request asked about, when the gate decides
-    // request by request.
-    using Verdict = std::function<void(bool allowed, const QString &refusal)>;
+    // Holds a decision for a person: `reply` gets whether they allowed it
+    // and why, for the log (allowed once or always; denied, unanswered in
+    // time, or — at once — not asked because the sandbox has
+    // limits::kQuestionsPerSandbox questions open). `request`: the one
+    // HTTP request asked about, when the gate decides request by request.
+    using Verdict = std::function<void(bool allowed, const QString &why)>;
     AskTicket askPerson(const QString &sandboxId, const Destination &dest, const QString &process,
                         const HttpRequestInfo *request, Verdict reply);
     // The asking connection went away: its reply is never called, and a

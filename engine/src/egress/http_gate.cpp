@@ -239,11 +239,12 @@ void HttpGate::decideRequest()
     QPointer<HttpGate> self(this);
     const std::optional<EgressRule> rule = d.rule;
     m_question = svc.askPerson(m_sandbox.sandboxId(), m_dest, m_process, &m_info,
-        [self, rule](bool allowed, const QString &refusal) {
+        [self, rule](bool allowed, const QString &why) {
             if (!self) return;
             self->m_question = {};
             self->m_hangup.reset();
-            if (!allowed) return self->refuse(403, refusal, rule);
+            if (!allowed) return self->refuse(403, why, rule);
+            self->m_log.allowedNext(why);
             self->allowRequest(rule);
             self->process();
         });

@@ -61,8 +61,9 @@ void HttpRequestLog::opened(const QString &request, const std::optional<EgressRu
     const QString &upstream, const QString &note)
 {
     closed();
-    EgressLogEntry e = decisionEntry(m_sandbox.sandboxId(), m_dest, m_protocol,
-        EgressVerdict::Allowed, rule, note, m_process);
+    const QString why = std::exchange(m_allowedWhy, {});
+    EgressLogEntry e = decisionEntry(m_sandbox.sandboxId(), m_dest, m_protocol, EgressVerdict::Allowed, rule,
+        why.isEmpty() || note.isEmpty() ? why + note : why + QStringLiteral("; ") + note, m_process);
     e.request = request;
     e.httpVersion = m_httpVersion;
     e.secrets = std::exchange(m_secrets, {});

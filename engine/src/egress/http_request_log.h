@@ -42,6 +42,9 @@ public:
             if (!m_secrets.contains(name)) m_secrets.append(name);
     }
 
+    // Why the next entry was allowed when no rule alone says (a person's answer).
+    void allowedNext(const QString &why) { m_allowedWhy = why; }
+
     // `status`: what the sandbox was answered (403, 400…); 0 when nothing.
     void denied(const QString &request, const std::optional<EgressRule> &rule, const QString &reason,
         int status = 0);
@@ -81,6 +84,7 @@ private:
     QString m_httpVersion;
     QStringList m_secrets; // for the next entry
     QString m_requestHeaders; // for the next entry
+    QString m_allowedWhy; // for the next entry
     std::optional<EgressLogEntry> m_open;
     std::optional<EgressLogEntry> m_last;
     QElapsedTimer m_started;

@@ -241,12 +241,14 @@ void InterceptedConnection::ask()
     m_process = ownerOfClient();
     QPointer<InterceptedConnection> self(this);
     m_question = m_sandbox.service().askPerson(m_sandbox.sandboxId(), m_dest, m_process, nullptr,
-                                               [self](bool allowed, const QString &refusal) {
+                                               [self](bool allowed, const QString &why) {
         if (!self)
             return;
         self->m_question = {};
         self->m_hangup.reset();
-        allowed ? self->dial() : self->refuse(refusal);
+        if (!allowed) return self->refuse(why);
+        self->m_allowedWhy = why;
+        self->dial();
     });
     if (!m_question.question.isEmpty())
         m_hangup = std::make_unique<HangupWatch>(m_client.get(), [this] { abandonQuestion(); });
@@ -280,13 +282,13 @@ void InterceptedConnection::onDialled(Result<Upstream> upstream)
     if (!upstream) {
         if (upstream.error().code == ErrorCode::PermissionDenied)
             return refuse(upstream.error().message);
-        EgressLogEntry failed = entry(EgressVerdict::Allowed, {});
+        EgressLogEntry failed = entry(EgressVerdict::Allowed, m_allowedWhy);
         failed.failure = upstream.error().message;
         m_sandbox.service().decisionLog().record(failed);
         return reset();
     }
     EgressService &svc = m_sandbox.service();
-    EgressLogEntry logged = entry(EgressVerdict::Allowed, {});
+    EgressLogEntry logged = entry(EgressVerdict::Allowed, m_allowedWhy);
     logged.upstream = upstream->description;
     logged.open = true;
     logged = svc.decisionLog().record(logged);

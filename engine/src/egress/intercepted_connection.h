@@ -81,6 +81,7 @@ private:
     QTimer m_firstBytesTimer;
     QTimer m_refusalTimer;
     AskTicket m_question; // while a person decides
+    QString m_allowedWhy; // what a person's answer said, for the log
     std::unique_ptr<HangupWatch> m_hangup; // while a person decides
 };
 

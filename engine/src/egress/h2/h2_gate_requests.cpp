@@ -100,16 +100,18 @@ void H2Gate::decide(H2Stream &st)
     QPointer<H2Gate> self(this);
     const int32_t id = st.client;
     st.question = svc.askPerson(m_sandbox.sandboxId(), m_dest, m_process, &info,
-        [self, id](bool allowed, const QString &refusal) {
+        [self, id](bool allowed, const QString &why) {
             if (!self || self->m_finished) return;
             auto it = self->m_streams.find(id);
             if (it == self->m_streams.end()) return;
             H2Stream &asked = *it->second;
             asked.question = {};
-            if (allowed)
+            if (allowed) {
+                asked.log->allowedNext(why);
                 self->allow(asked);
-            else
-                self->answer(asked, 403, refusal);
+            } else {
+                self->answer(asked, 403, why);
+            }
             self->schedulePump();
         });
 }
