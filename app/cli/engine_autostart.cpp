@@ -1,12 +1,16 @@
 #include "engine_autostart.h"
 
 #include "commands.h"
+#include "unix_stream.h"
 
+#include <QElapsedTimer>
 #include <QFile>
+#include <QThread>
 
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -66,22 +70,65 @@ QByteArray readReport(int fd)
     return report.trimmed();
 }
 
+bool apiAnswers(const DataPaths &paths)
+{
+    UnixStream probe;
+    return probe.connectTo(paths.apiSocket());
+}
+
+// Another engine holds the data dir: one starting (another CLI's, which
+// serves us too once it answers) or one stopping (`paddock engine stop`
+// returned once it stopped answering; its lock goes as it exits). Waits
+// for either. True: it answers; false: it is gone, start ours.
+Result<bool> waitForOtherEngine(const DataPaths &paths)
+{
+    QElapsedTimer waited;
+    waited.start();
+    while (waited.elapsed() < kStartTimeoutMs) {
+        if (apiAnswers(paths)) return true;
+        if (!engineLockHeld(paths)) return false;
+        QThread::msleep(50);
+    }
+    return fail(ErrorCode::Timeout,
+        QStringLiteral("another engine holds %1 but has not answered for %2 s (see %3)")
+            .arg(paths.dataDir()).arg(kStartTimeoutMs / 1000).arg(paths.engineLog()));
+}
+
 } // namespace
+
+bool engineLockHeld(const DataPaths &paths)
+{
+    const int fd = ::open(QFile::encodeName(paths.lockFile()).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false; // no engine ever ran here
+    const bool held = ::flock(fd, LOCK_EX | LOCK_NB) != 0;
+    ::close(fd); // and with it the lock, if this took it
+    return held;
+}
 
 Result<void> ensureEngine(const DataPaths &paths)
 {
     if (auto r = paths.ensureExists(); !r)
         return r;
-    auto fd = spawnServe(paths);
-    if (!fd)
-        return tl::unexpected(fd.error());
-    QByteArray report = readReport(*fd);
-    // "busy": another CLI started an engine first, which serves us as well.
-    if (report == "ready" || report.startsWith("error: another Paddock engine"))
-        return {};
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        auto fd = spawnServe(paths);
+        if (!fd)
+            return tl::unexpected(fd.error());
+        const QByteArray report = readReport(*fd);
+        if (report == "ready")
+            return {};
+        if (!report.startsWith("error: another Paddock engine"))
+            return fail(ErrorCode::Internal,
+                        QStringLiteral("the engine did not start: %1 (see %2)")
+                            .arg(report.isEmpty() ? QStringLiteral("no report") : QString::fromUtf8(report), paths.engineLog()));
+        auto answers = waitForOtherEngine(paths);
+        if (!answers)
+            return tl::unexpected(answers.error());
+        if (*answers)
+            return {};
+    }
     return fail(ErrorCode::Internal,
-                QStringLiteral("the engine did not start: %1 (see %2)")
-                    .arg(report.isEmpty() ? QStringLiteral("no report") : QString::fromUtf8(report), paths.engineLog()));
+                QStringLiteral("the engine did not start: engines for %1 keep starting and stopping (see %2)")
+                    .arg(paths.dataDir(), paths.engineLog()));
 }
 
 } // namespace paddock::cli

@@ -11,4 +11,7 @@ namespace paddock::cli {
 
 Result<void> ensureEngine(const DataPaths &paths);
 
+// Whether an engine (starting, serving or still exiting) holds the data dir.
+bool engineLockHeld(const DataPaths &paths);
+
 } // namespace paddock::cli

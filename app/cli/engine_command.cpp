@@ -5,6 +5,7 @@
 
 #include "api_client.h"
 #include "cli_output.h"
+#include "engine_autostart.h"
 
 #include <QElapsedTimer>
 #include <QThread>
@@ -39,9 +40,10 @@ int engineStop(ApiClient &api, const DataPaths &paths)
     if (!r) return reportError(r.error());
     QElapsedTimer waited;
     waited.start();
+    // Stopped once it has exited, not once it stops answering: the next
+    // command's engine needs its lock.
     while (waited.elapsed() < kStopWaitMs) {
-        auto still = api.call("GET", QStringLiteral("/v1/version"));
-        if (!still && still.error().code == ErrorCode::NotRunning) {
+        if (!engineLockHeld(paths)) {
             printLine(QStringLiteral("stopped; sandboxes keep running, and the next command's engine takes them up"));
             return 0;
         }

@@ -12,6 +12,10 @@
 
 #include <csignal>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 using namespace paddock::test;
 
 class TstCli : public QObject {
@@ -323,6 +327,11 @@ private Q_SLOTS:
         QVERIFY2(running.exitCode == 0 && running.out.contains("is running"), running.out + running.err);
         CliRun stop = runCli(dataDir, { QStringLiteral("engine"), QStringLiteral("stop") });
         QVERIFY2(stop.exitCode == 0 && stop.out.contains("stopped"), stop.out + stop.err);
+        // Exited, not only silent: the next command's engine can take the data dir at once.
+        const int lock = ::open(QFile::encodeName(dataDir + QStringLiteral("/engine.lock")).constData(), O_RDONLY | O_CLOEXEC);
+        QVERIFY(lock >= 0);
+        QCOMPARE(::flock(lock, LOCK_EX | LOCK_NB), 0);
+        ::close(lock);
         QCOMPARE(runCli(dataDir, { QStringLiteral("engine"), QStringLiteral("status") }).exitCode, 3);
         CliRun again = runCli(dataDir, { QStringLiteral("engine"), QStringLiteral("stop") });
         QVERIFY2(again.exitCode == 0 && again.out.contains("no engine is running"), again.out + again.err);
