@@ -47,9 +47,13 @@ QString scopeQuery(const QString &scope) { return scope.isEmpty() ? QString() : 
 QString ruleNote(const QJsonObject &o)
 {
     QString note = o.value(QStringLiteral("reason")).toString();
+    const auto add = [&note](const QString &more) { note = (note.isEmpty() ? QString() : note + QStringLiteral("; ")) + more; };
     if (o.contains(QStringLiteral("shadowedBy")))
-        note = (note.isEmpty() ? QString() : note + QStringLiteral("; "))
-            + QStringLiteral("never decides: rule %1 before it matches first").arg(o.value(QStringLiteral("shadowedBy")).toInteger());
+        add(QStringLiteral("never decides: rule %1 before it matches first").arg(o.value(QStringLiteral("shadowedBy")).toInteger()));
+    QStringList hidden;
+    for (const QJsonValue &g : o.value(QStringLiteral("hidesGlobal")).toArray())
+        hidden.append(QString::number(g.toObject().value(QStringLiteral("id")).toInteger()));
+    if (!hidden.isEmpty()) add(QStringLiteral("hides global rule %1 here").arg(hidden.join(QStringLiteral(", "))));
     return note;
 }
 
@@ -206,16 +210,60 @@ Result<QJsonObject> rewriteRule(
     return r;
 }
 
+// Whether two rules say the same, whatever their IDs and places.
+bool sameRule(QJsonObject a, QJsonObject b)
+{
+    for (const QString &key : { QStringLiteral("id"), QStringLiteral("shadowedBy"), QStringLiteral("hidesGlobal") }) {
+        a.remove(key);
+        b.remove(key);
+    }
+    return a == b;
+}
+
+QJsonObject ruleWithId(const QJsonArray &list, qint64 id)
+{
+    for (const QJsonValue &v : list)
+        if (v.toObject().value(QStringLiteral("id")).toInteger() == id) return v.toObject();
+    return {};
+}
+
+// A sandbox's rules decide before the global ones: one added there may
+// take a global rule's place (and, with it, the credentials it injects).
+void warnIfHidesGlobal(const QJsonObject &added, const QString &scope)
+{
+    for (const QJsonValue &v : added.value(QStringLiteral("hidesGlobal")).toArray()) {
+        const QJsonObject g = v.toObject();
+        const bool injects = !g.value(QStringLiteral("inject")).toArray().isEmpty()
+            || !g.value(QStringLiteral("handler")).toObject().isEmpty();
+        (void)writeRaw(2, QStringLiteral("warning: in %1, rule %2 hides global rule %3 (%4 %5): a sandbox's rules "
+                                         "decide first, and this one matches every request it would%6\n")
+                              .arg(scope)
+                              .arg(added.value(QStringLiteral("id")).toInteger())
+                              .arg(g.value(QStringLiteral("id")).toInteger())
+                              .arg(g.value(QStringLiteral("action")).toString(), g.value(QStringLiteral("pattern")).toString(),
+                                  injects ? QStringLiteral(", so what it injects is not sent from this sandbox") : QString())
+                              .toUtf8());
+    }
+}
+
 void warnIfShadowed(CliContext &ctx, const QString &scope, qint64 id)
 {
     auto rules = ctx.api.call("GET", QStringLiteral("/v1/egress/rules") + scopeQuery(scope));
     if (!rules) return;
     const QJsonArray list = rules->value(QStringLiteral("rules")).toArray();
+    warnIfHidesGlobal(ruleWithId(list, id), scope);
     for (qsizetype i = 0; i < list.size(); ++i) {
         const QJsonObject o = list[i].toObject();
         if (!o.contains(QStringLiteral("shadowedBy"))) continue;
         const qint64 rule = o.value(QStringLiteral("id")).toInteger(), by = o.value(QStringLiteral("shadowedBy")).toInteger();
-        if (rule == id) // added behind one that decides for it
+        if (rule == id && sameRule(o, ruleWithId(list, by))) // added twice
+            (void)writeRaw(2, QStringLiteral("warning: rule %1 repeats rule %2, which already decides every request it "
+                                             "would; remove it with `paddock egress rm %3 %1`\n")
+                                  .arg(id)
+                                  .arg(by)
+                                  .arg(scope.isEmpty() ? kGlobal : scope)
+                                  .toUtf8());
+        else if (rule == id) // added behind one that decides for it
             (void)writeRaw(2, QStringLiteral("warning: rule %1 never decides anything: rule %2 before it matches every "
                                              "request it would (the first match wins). Put it first with "
                                              "`paddock egress move %3 %1 1`\n")

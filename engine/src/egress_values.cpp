@@ -92,6 +92,14 @@ std::optional<qint64> shadowingEgressRule(const QList<EgressRule> &ordered, qsiz
     return std::nullopt;
 }
 
+QList<EgressRule> egressRulesHiddenBy(const EgressRule &rule, const QList<EgressRule> &later)
+{
+    QList<EgressRule> hidden;
+    for (const EgressRule &r : later)
+        if (ruleCovers(rule, r)) hidden.append(r);
+    return hidden;
+}
+
 bool isValidHostName(const QString &name)
 {
     if (name.isEmpty() || name.size() > kMaxHostLength) return false;

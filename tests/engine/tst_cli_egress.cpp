@@ -164,8 +164,33 @@ private Q_SLOTS:
                      && front.err.contains("rule " + narrowId + " (deny api.hidden.test) no longer decides anything: rule "
                                            + front.out.trimmed() + ", now before it"),
                  front.err.constData());
-        for (const QByteArray &id : { wideId, narrowId, front.out.trimmed() })
+        // The same rule twice: the hint is to remove it, not to move it.
+        CliRun twice = cli({ QStringLiteral("egress"), QStringLiteral("allow"), QStringLiteral("e"), QStringLiteral("*.hidden.test") });
+        QVERIFY2(twice.exitCode == 0
+                     && twice.err.contains("rule " + twice.out.trimmed() + " repeats rule " + wideId)
+                     && twice.err.contains("paddock egress rm e " + twice.out.trimmed()) && !twice.err.contains("egress move"),
+                 twice.err.constData());
+        for (const QByteArray &id : { wideId, narrowId, front.out.trimmed(), twice.out.trimmed() })
             QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("rm"), QStringLiteral("e"), QString::fromLatin1(id) }).exitCode, 0);
+    }
+
+    // A sandbox's rules decide before the global ones: one that takes the
+    // place of a global inject rule says that the credentials stop there.
+    void aSandboxRuleHidingAGlobalOneIsPointedOut()
+    {
+        CliRun global = cli({ QStringLiteral("egress"), QStringLiteral("inject"), QStringLiteral("--global"),
+            QStringLiteral("keyed.test"), QStringLiteral("--header"), QStringLiteral("X-Key: {{secret.KEYED}}") });
+        QVERIFY2(global.exitCode == 0, global.err.constData());
+        const QByteArray globalId = global.out.trimmed().split('\n').last().trimmed();
+        CliRun local = cli({ QStringLiteral("egress"), QStringLiteral("allow"), QStringLiteral("e"), QStringLiteral("*.test") });
+        QVERIFY2(local.exitCode == 0
+                     && local.err.contains("rule " + local.out.trimmed() + " hides global rule " + globalId + " (inspect keyed.test)")
+                     && local.err.contains("what it injects is not sent from this sandbox"),
+                 local.err.constData());
+        CliRun table = cli({ QStringLiteral("egress"), QStringLiteral("rules"), QStringLiteral("e") });
+        QVERIFY2(table.out.contains("hides global rule " + globalId + " here"), table.out.constData());
+        QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("rm"), QStringLiteral("e"), QString::fromLatin1(local.out.trimmed()) }).exitCode, 0);
+        QCOMPARE(cli({ QStringLiteral("egress"), QStringLiteral("rm"), QStringLiteral("--global"), QString::fromLatin1(globalId) }).exitCode, 0);
     }
 
     void globalRules()

@@ -100,6 +100,9 @@ QString canonicalEgressPattern(const QString &typed);
 // that matches everything it would — its name, port, method and path — so
 // that it never decides anything; nullopt when none does.
 std::optional<qint64> shadowingEgressRule(const QList<EgressRule> &ordered, qsizetype index);
+// The rules of `later` (the global list, for a sandbox's rule: sandbox
+// rules decide first) that `rule` hides: it matches every request they would.
+QList<EgressRule> egressRulesHiddenBy(const EgressRule &rule, const QList<EgressRule> &later);
 // An IPv4/IPv6 address or a CIDR block.
 bool isAddressPattern(const QString &pattern);
 

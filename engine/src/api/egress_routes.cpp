@@ -92,14 +92,21 @@ bool matches(const EgressLogQuery &q, const QString &sandboxId, const EgressLogE
 
 void ApiRoutes::egressRules(HttpConnection *conn, const HttpRequest &req, const Params &)
 {
-    auto rules = m_engine.egressRules(req.query.queryItemValue(QStringLiteral("sandbox"), QUrl::FullyDecoded));
+    const QString scope = req.query.queryItemValue(QStringLiteral("sandbox"), QUrl::FullyDecoded);
+    auto rules = m_engine.egressRules(scope);
     if (!rules)
         return respondError(conn, rules.error());
+    // A sandbox's rules decide before the global ones.
+    const QList<EgressRule> global = scope.isEmpty() ? QList<EgressRule>() : m_engine.egressRules({}).value_or(QList<EgressRule>());
     QJsonArray list;
     for (qsizetype i = 0; i < rules->size(); ++i) {
         QJsonObject rule = toJson(rules->at(i));
         // A rule an earlier one hides never decides: worth saying wherever rules are shown.
         if (const auto shadow = shadowingEgressRule(*rules, i)) rule.insert(QStringLiteral("shadowedBy"), *shadow);
+        QJsonArray hides;
+        for (const EgressRule &g : egressRulesHiddenBy(rules->at(i), global))
+            hides.append(toJson(g));
+        if (!hides.isEmpty()) rule.insert(QStringLiteral("hidesGlobal"), hides);
         list.append(rule);
     }
     conn->respondJson(200, QJsonObject { { QStringLiteral("rules"), list } });

@@ -41,9 +41,11 @@ SandboxEgress::SandboxEgress(EgressService &service, QString sandboxId, EgressSo
     , m_lookupTime(limits::kOwnerLookupUsPerSecond, limits::kOwnerLookupUsBurst)
     , m_connectionRefusals(service.decisionLog(), [this](int n) {
         return aggregateEntry(QStringLiteral("tcp"),
-                              QStringLiteral("%1 connections refused: this sandbox has %2 open or held, its cap is %3 "
-                                             "(sized so that no sandbox can use up the engine's descriptors)")
-                                  .arg(n).arg(m_leases->open()).arg(m_leases->cap()));
+                              QStringLiteral("%1 connections refused: this sandbox has %2 open or held and %4 TLS "
+                                             "bridges still closing, its cap is %3 (%5 bridges; sized so that no "
+                                             "sandbox can use up the engine's descriptors)")
+                                  .arg(n).arg(m_leases->open()).arg(m_leases->cap()).arg(m_tlsBudget->bridges())
+                                  .arg(2 * m_leases->cap()));
     })
     , m_questionRefusals(service.decisionLog(), [this](int n) {
         return aggregateEntry(QStringLiteral("tcp"),
@@ -146,7 +148,13 @@ void SandboxEgress::acceptConnections(int listener)
         if (fd < 0)
             return;
         UniqueFd client(fd);
-        std::optional<ConnectionLease> lease = ConnectionLease::take(m_leases);
+        // Each inspected connection has two bridges; more than its cap's worth
+        // are bridges that outlived their connections (a client that resets
+        // at once, an upstream that never answers the handshake), each still
+        // holding descriptors outside every lease.
+        const bool bridgesOverCap = m_tlsBudget->bridges() >= 2 * m_leases->cap();
+        std::optional<ConnectionLease> lease
+            = bridgesOverCap ? std::nullopt : ConnectionLease::take(m_leases);
         if (!lease) {
             // Over its cap: reset at once (nothing waits on a descriptor),
             // counted into one log entry a second.

@@ -20,6 +20,12 @@ public:
 
     size_t held() const { return m_held.load(std::memory_order_relaxed); }
     bool spent() const { return held() >= m_cap; }
+    // Bridges open now. A bridge outlives its connection's lease by up to
+    // its handshake or closing timeout, so the sandbox's accept looks at
+    // this too: bridges are descriptors (two each) beside the lease's.
+    int bridges() const { return m_bridges.load(std::memory_order_relaxed); }
+    void bridgeOpened() { m_bridges.fetch_add(1, std::memory_order_relaxed); }
+    void bridgeClosed() { m_bridges.fetch_sub(1, std::memory_order_relaxed); }
     // One bridge's count went from `before` to `after`.
     void recount(size_t before, size_t after)
     {
@@ -31,6 +37,7 @@ public:
 
 private:
     std::atomic<size_t> m_held { 0 };
+    std::atomic<int> m_bridges { 0 };
     const size_t m_cap;
 };
 

@@ -73,6 +73,7 @@ TlsBridge::TlsBridge(TlsBridgeSpec spec)
     : m_spec(std::move(spec))
     , m_deadline(std::chrono::steady_clock::now() + kHandshakeTimeout)
 {
+    if (m_spec.budget) m_spec.budget->bridgeOpened();
 }
 
 TlsBridge::~TlsBridge()
@@ -81,7 +82,10 @@ TlsBridge::~TlsBridge()
         report(paddock::fail(
             ErrorCode::Internal, QStringLiteral("TLS stopped before its handshake ended")));
     if (m_ssl) SSL_free(m_ssl);
-    if (m_spec.budget) m_spec.budget->recount(m_counted, 0);
+    if (m_spec.budget) {
+        m_spec.budget->recount(m_counted, 0);
+        m_spec.budget->bridgeClosed();
+    }
 }
 
 size_t TlsBridge::mostQueued() const
@@ -437,10 +441,14 @@ void TlsBridge::fail(const QString &why, ErrorCode code)
     report(tl::unexpected(Error { code, why, {}, 0 }));
 }
 
+// Called once, then let go: what the callback holds (a gate's end of this
+// bridge's plaintext socket, until the engine thread takes it) must not
+// live as long as the bridge, or the bridge never hears that end close.
 void TlsBridge::report(Result<TlsHandshake> r)
 {
     if (std::exchange(m_reported, true)) return;
-    if (m_spec.handshakeDone) m_spec.handshakeDone(std::move(r));
+    auto done = std::exchange(m_spec.handshakeDone, nullptr);
+    if (done) done(std::move(r));
 }
 
 bool TlsBridge::wantsEncryptedRead() const
