@@ -64,12 +64,15 @@ class TstTlsBridge : public QObject {
     std::unique_ptr<LeafMinter> m_minter;
     std::unique_ptr<TlsContexts> m_contexts;
 
-    void link(TlsWorkerPool &pool, BridgedLink &link, std::chrono::milliseconds closingTimeout)
+    // `held` rides in both bridges' handshake callbacks, as a gate's end of
+    // a plaintext socket does.
+    void link(TlsWorkerPool &pool, BridgedLink &link, std::chrono::milliseconds closingTimeout,
+        std::shared_ptr<int> held = {})
     {
         SocketPair from = socketPair(), to = socketPair(), wire = socketPair();
         QVERIFY(from.ours.valid() && to.ours.valid() && wire.ours.valid());
         ::fcntl(wire.ours.get(), F_SETFL, ::fcntl(wire.ours.get(), F_GETFL) | O_NONBLOCK);
-        const auto done = [&link](Result<TlsHandshake> r) { ++(r ? link.handshaken : link.failed); };
+        const auto done = [&link, held](Result<TlsHandshake> r) { ++(r ? link.handshaken : link.failed); };
         TlsBridgeSpec originate { TlsBridgeSpec::Role::Originate, std::move(wire.ours),
             std::move(from.theirs), kName, m_contexts->clientContext(), nullptr, false, done, {},
             closingTimeout };
@@ -118,6 +121,19 @@ private Q_SLOTS:
         auto contexts = TlsContexts::create({ m_ca->certificatePem() });
         QVERIFY2(contexts, contexts ? "" : qPrintable(contexts.error().message));
         m_contexts = std::move(*contexts);
+    }
+
+    // A handshake callback is let go once it has run: what it holds (a
+    // gate's end of the bridge's own plaintext socket) would otherwise live
+    // as long as the bridge, which would then never hear that end close.
+    void aBridgeLetsGoOfItsHandshakeCallback()
+    {
+        TlsWorkerPool pool(1);
+        BridgedLink l;
+        auto held = std::make_shared<int>(0);
+        link(pool, l, 30s, held);
+        QCOMPARE(pool.openBridges(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(held.use_count(), 1L, 5000);
     }
 
     // The gate closed its side while the upstream had stopped reading: the
