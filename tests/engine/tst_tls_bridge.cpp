@@ -8,10 +8,8 @@
 // it holds for as long as the peer keeps taking it, and gives up when the
 // peer takes nothing — or it would hold its sockets for good, outside
 // every connection's lease.
-#include "test_support.h"
+#include "minting_ca.h"
 
-#include "egress/tls/leaf_minter.h"
-#include "egress/tls/paddock_ca.h"
 #include "egress/tls/tls_contexts.h"
 #include "egress/tls/tls_worker_pool.h"
 
@@ -59,9 +57,8 @@ struct BridgedLink {
 class TstTlsBridge : public QObject {
     Q_OBJECT
 
-    TestDataDir m_data;
-    std::optional<PaddockCa> m_ca;
-    std::unique_ptr<LeafMinter> m_minter;
+    MintingCa m_minting;
+    std::unique_ptr<LeafMinter> &m_minter = m_minting.minter;
     std::unique_ptr<TlsContexts> m_contexts;
 
     // `held` rides in both bridges' handshake callbacks, as a gate's end of
@@ -111,14 +108,9 @@ class TstTlsBridge : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_data.paths().ensureExists());
-        auto ca = PaddockCa::loadOrCreate(m_data.paths().caDir());
-        QVERIFY2(ca, ca ? "" : qPrintable(ca.error().message));
-        m_ca = std::move(*ca);
-        auto minter = LeafMinter::create(*m_ca);
-        QVERIFY(minter);
-        m_minter = std::move(*minter);
-        auto contexts = TlsContexts::create({ m_ca->certificatePem() });
+        const QString failed = m_minting.make();
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        auto contexts = TlsContexts::create({ m_minting.ca->certificatePem() });
         QVERIFY2(contexts, contexts ? "" : qPrintable(contexts.error().message));
         m_contexts = std::move(*contexts);
     }

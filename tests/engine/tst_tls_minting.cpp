@@ -1,10 +1,7 @@
 // Leaves minted from Paddock's CA: each verifies against the CA for its own
 // name (or address) and no other, lives a day, is minted once per name
 // while fresh, and the cache of them stays bounded whatever names come.
-#include "test_support.h"
-
-#include "egress/tls/leaf_minter.h"
-#include "egress/tls/paddock_ca.h"
+#include "minting_ca.h"
 
 #include <QTest>
 
@@ -44,20 +41,15 @@ QString verify(const PaddockCa &ca, X509 *leaf, const QByteArray &host)
 class TstTlsMinting : public QObject {
     Q_OBJECT
 
-    TestDataDir m_data;
-    std::optional<PaddockCa> m_ca;
-    std::unique_ptr<LeafMinter> m_minter;
+    MintingCa m_minting;
+    std::optional<PaddockCa> &m_ca = m_minting.ca;
+    std::unique_ptr<LeafMinter> &m_minter = m_minting.minter;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_data.paths().ensureExists());
-        auto ca = PaddockCa::loadOrCreate(m_data.paths().caDir());
-        QVERIFY2(ca, ca ? "" : qPrintable(ca.error().message));
-        m_ca = std::move(*ca);
-        auto minter = LeafMinter::create(*m_ca);
-        QVERIFY(minter);
-        m_minter = std::move(*minter);
+        const QString failed = m_minting.make();
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
     }
 
     void aLeafVerifiesForItsOwnNameOnly()
