@@ -21,6 +21,15 @@ namespace {
 
 constexpr int kMaxAcceptsPerWakeup = 64;
 constexpr int kStoreNamesAfterMs = 200;
+
+// TLS bridges a sandbox may have open. Each inspected connection has two;
+// more than its cap's worth are bridges that outlived their connections (a
+// client that resets at once, an upstream that never answers the
+// handshake), each still holding descriptors outside every lease.
+int bridgeCap(const LeaseBook &leases)
+{
+    return 2 * leases.cap();
+}
 constexpr int kAcceptPauseMs = 200;
 
 } // namespace
@@ -45,7 +54,7 @@ SandboxEgress::SandboxEgress(EgressService &service, QString sandboxId, EgressSo
                                              "bridges still closing, its cap is %3 (%5 bridges; sized so that no "
                                              "sandbox can use up the engine's descriptors)")
                                   .arg(n).arg(m_leases->open()).arg(m_leases->cap()).arg(m_tlsBudget->bridges())
-                                  .arg(2 * m_leases->cap()));
+                                  .arg(bridgeCap(*m_leases)));
     })
     , m_questionRefusals(service.decisionLog(), [this](int n) {
         return aggregateEntry(QStringLiteral("tcp"),
@@ -148,11 +157,7 @@ void SandboxEgress::acceptConnections(int listener)
         if (fd < 0)
             return;
         UniqueFd client(fd);
-        // Each inspected connection has two bridges; more than its cap's worth
-        // are bridges that outlived their connections (a client that resets
-        // at once, an upstream that never answers the handshake), each still
-        // holding descriptors outside every lease.
-        const bool bridgesOverCap = m_tlsBudget->bridges() >= 2 * m_leases->cap();
+        const bool bridgesOverCap = m_tlsBudget->bridges() >= bridgeCap(*m_leases);
         std::optional<ConnectionLease> lease
             = bridgesOverCap ? std::nullopt : ConnectionLease::take(m_leases);
         if (!lease) {

@@ -186,9 +186,9 @@ void TlsBridge::pump()
         sendTls();
         if (!m_handshaken || m_finished) return recount();
     }
+    noticePlainHangup();
     // Bounded, so one busy connection cannot hold its worker: the sockets
     // are still ready and the next wait returns at once.
-    noticePlainHangup();
     bool movedAny = false;
     for (int round = 0; round < 16 && !m_finished; ++round) {
         const bool moved = readTls() | writePlain() | readPlain() | encryptPlain() | sendTls();
