@@ -30,6 +30,12 @@ int lsCommand(CliContext &ctx, const QStringList &args);
 int startCommand(CliContext &ctx, const QStringList &args);
 int stopCommand(CliContext &ctx, const QStringList &args);
 int rmCommand(CliContext &ctx, const QStringList &args);
+int updateCommand(CliContext &ctx, const QStringList &args);
+int usageCommand(CliContext &ctx, const QStringList &args);
+int infoCommand(CliContext &ctx, const QStringList &args);
+// --cpus, --memory and --pids (create and update) into the body's "limits".
+const QSet<QString> &limitOptions();
+Result<void> putLimits(const CliArgs &a, QJsonObject &body);
 
 int execCommand(CliContext &ctx, const QStringList &args);
 int shellCommand(CliContext &ctx, const QStringList &args);

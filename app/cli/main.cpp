@@ -21,7 +21,12 @@ struct Verb {
 
 constexpr Verb kVerbs[] = {
     { "create", createCommand,
-        "create [NAME] [--json]               create and start a sandbox; prints its ID" },
+        "create [NAME] [--cpus N] [--memory SIZE] [--pids N] [--json]   create and start a sandbox;\n"
+        "                                      prints its ID (limits left out: see paddock info)" },
+    { "update", updateCommand,
+        "update SB [--cpus N] [--memory SIZE] [--pids N]   change its limits (a running one's at once)" },
+    { "usage", usageCommand, "usage SB [--json]                    CPU, memory and tasks it uses, its limits" },
+    { "info", infoCommand, "info [--json]                        how limits hold here, and what they miss" },
     { "ls", lsCommand, "ls [--json]                          list sandboxes" },
     { "start", startCommand, "start SB                             start a stopped sandbox" },
     { "stop", stopCommand, "stop SB                              stop a sandbox (its files stay)" },

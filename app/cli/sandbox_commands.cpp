@@ -34,14 +34,16 @@ int oneSandbox(
 
 int createCommand(CliContext &ctx, const QStringList &args)
 {
-    CliArgs a = parseArgs(args, { QStringLiteral("--name") }, { QStringLiteral("--json") });
+    CliArgs a = parseArgs(args, limitOptions() + QSet<QString> { QStringLiteral("--name") }, { QStringLiteral("--json") });
     // `create NAME` reads as naturally as `create --name NAME`; both mean the same.
     if (!a.error.isEmpty() || a.positional.size() > 1
         || (a.positional.size() == 1 && a.values.contains(QStringLiteral("--name"))))
         return usageError(a.error.isEmpty()
-                ? QStringLiteral("usage: paddock create [NAME | --name NAME] [--json]")
+                ? QStringLiteral("usage: paddock create [NAME | --name NAME] [--cpus N] [--memory SIZE] [--pids N] [--json]")
                 : a.error);
     QJsonObject body;
+    if (auto r = putLimits(a, body); !r)
+        return usageError(r.error().message);
     if (a.values.contains(QStringLiteral("--name")) || !a.positional.isEmpty())
         body.insert(QStringLiteral("name"),
             a.positional.isEmpty() ? a.value(QStringLiteral("--name")) : a.positional[0]);

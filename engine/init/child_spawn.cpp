@@ -9,6 +9,7 @@
 #include <linux/close_range.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,7 +26,7 @@ namespace {
 // What the child tells PID 1 before exec: the listener of its reported
 // calls (with the fd attached), or the step that failed.
 constexpr int kListenerMessage = 0;
-enum FailedStep : int { kStepStdio = 1, kStepCwd = 2, kStepExec = 3, kStepPrivileges = 4, kStepSyscallFilter = 5 };
+enum FailedStep : int { kStepStdio = 1, kStepCwd = 2, kStepExec = 3, kStepPrivileges = 4, kStepSyscallFilter = 5, kStepLimits = 6 };
 
 std::vector<char *> cStrings(const std::vector<std::string> &list)
 {
@@ -64,6 +65,10 @@ std::vector<char *> cStrings(const std::vector<std::string> &list)
         ::close_range(3, unsigned(errFd) - 1, 0);
     ::close_range(unsigned(errFd) + 1, ~0u, 0);
     ::prctl(PR_SET_DUMPABLE, 1);
+    // Before privileges go; only a lower limit is ever set, which needs none.
+    const rlimit data { rlim_t(req.dataLimit), rlim_t(req.dataLimit) };
+    if (req.dataLimit > 0 && ::setrlimit(RLIMIT_DATA, &data) != 0)
+        reportAndExit(errFd, kStepLimits);
     const char *step = nullptr;
     if (int err = dropWorkloadPrivileges(&step); err != 0) {
         errno = err; // never run a workload that kept its privileges: fail closed
@@ -98,6 +103,8 @@ std::string describe(const std::string &cmd, const std::string &cwd, int step, i
         return cmd + ": cannot execute: " + std::strerror(err);
     if (step == kStepSyscallFilter)
         return "cannot install the workload's syscall filter: " + std::string(std::strerror(err));
+    if (step == kStepLimits)
+        return "cannot set the workload's memory limit: " + std::string(std::strerror(err));
     if (step == kStepPrivileges)
         return "cannot drop the workload's privileges: " + std::string(std::strerror(err));
     return "cannot set up stdio: " + std::string(std::strerror(err));

@@ -13,6 +13,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct SpawnRequest {
     int stderrFd = -1;
     bool controllingTerminal = false; // stdin is a pty slave: make it the session's terminal
     const SyscallFilter *syscallFilter = nullptr; // required: no filter, no workload
+    uint64_t dataLimit = 0; // RLIMIT_DATA in bytes (the rootless memory limit); 0: none
 };
 
 // One child on its way from fork to exec. The child gets its own session

@@ -46,12 +46,14 @@ int earlier(int a, int b) { return a < 0 ? b : b < 0 ? a : std::min(a, b); }
 
 } // namespace
 
-InitServer::InitServer(UniqueFd listener, UniqueFd logsDir, SyscallFilter filter, EgressListeners egress, DropLog dropLog)
+InitServer::InitServer(UniqueFd listener, UniqueFd logsDir, SyscallFilter filter, EgressListeners egress, DropLog dropLog,
+                       uint64_t workloadDataLimit)
     : m_listener(std::move(listener))
     , m_logs(std::move(logsDir))
     , m_syscallFilter(std::move(filter))
     , m_egress(std::move(egress))
     , m_dropLog(std::move(dropLog))
+    , m_workloadDataLimit(workloadDataLimit)
     , m_signals(openSignalFd())
 {
     if (!m_dropLog.problem.empty()) {

@@ -32,7 +32,8 @@ namespace paddock::init {
 
 class InitServer {
 public:
-    InitServer(UniqueFd listener, UniqueFd logsDir, SyscallFilter filter, EgressListeners egress, DropLog dropLog);
+    InitServer(UniqueFd listener, UniqueFd logsDir, SyscallFilter filter, EgressListeners egress, DropLog dropLog,
+               uint64_t workloadDataLimit);
 
     // How long a child may take from fork to exec before it is killed and
     // its Exec fails. Setting up and exec'ing takes milliseconds; a child
@@ -115,6 +116,7 @@ private:
     const EgressListeners m_egress; // kept for an engine that restarts and asks again
     RefusedCalls m_refusedCalls;
     DropLog m_dropLog;
+    const uint64_t m_workloadDataLimit; // RLIMIT_DATA of every workload (rootless mode); 0: none
     EgressReports m_egressReports;
     UniqueFd m_signals;
     std::vector<std::unique_ptr<Connection>> m_connections;

@@ -82,6 +82,7 @@ void InitServer::handleExec(Connection &c, uint32_t tag, const wire::Exec &req)
     spawn.stderrFd = terminal ? tty.slave.get() : background ? outWrite.get() : errWrite.get();
     spawn.controllingTerminal = terminal;
     spawn.syscallFilter = &m_syscallFilter;
+    spawn.dataLimit = m_workloadDataLimit;
     auto pending = std::make_unique<Pending>();
     pending->connId = c.id;
     pending->tag = tag;

@@ -4,6 +4,7 @@
 #include "egress_firewall.h"
 #include "egress_listeners.h"
 #include "init_server.h"
+#include "resource_placement.h"
 #include "sandbox_setup.h"
 #include "syscall_filter.h"
 #include "paddock/unique_fd.h"
@@ -121,7 +122,8 @@ DropLog startDropLog()
     ready.reset();
     if (!s.ok())
         ::_exit(1);
-    InitServer server(std::move(listener), std::move(logs), std::move(filter), std::move(egress), std::move(dropLog));
+    InitServer server(std::move(listener), std::move(logs), std::move(filter), std::move(egress), std::move(dropLog),
+                      opts.dataLimit);
     ::_exit(server.run());
 }
 
@@ -148,6 +150,7 @@ Status prepare(const InitOptions &opts, UniqueFd &logs, ParentLimits &limits)
     if (!logs.valid())
         return failure("open logs directory " + opts.logsDir());
     limits = readParentLimits(); // the sandbox's namespace shows its own
+    PADDOCK_TRY(placeSandboxResources(opts)); // before anything is forked: all inherit it
     PADDOCK_TRY(enterUserNamespace(::getuid(), ::getgid()));
     PADDOCK_TRY(limitProcesses()); // inside the sandbox's namespace: see user_limits.h
     PADDOCK_TRY(enterOtherNamespaces());

@@ -95,6 +95,9 @@ Result<SandboxInfo> Engine::createSandbox(const SandboxSpec &spec)
         return fail(ErrorCode::InvalidArgument, sandbox::invalidNameMessage(sb.name));
     if (auto free = d->ensureNameFree(sb.name); !free)
         return tl::unexpected(free.error());
+    if (auto valid = metering::validateLimits(spec.limits); !valid)
+        return tl::unexpected(valid.error());
+    sb.limits = metering::withDefaults(spec.limits);
     sb.createdAt = QDateTime::currentDateTimeUtc();
     sb.baseImage = QStringLiteral("host");
     sb.state = SandboxState::Stopped;
@@ -247,17 +250,25 @@ Result<void> EnginePrivate::launch(const SandboxInfo &sb)
         trustLayer = *layer;
     }
     const QString socketPath = paths.initSocket(sb.id);
-    auto pid = sandbox::launchInit({ sb.id, sb.name, socketPath, paths.sandboxDir(sb.id), *baseImage, *trustLayer });
-    if (!pid)
+    auto placement = resources->prepare(sb.id, metering::withDefaults(sb.limits));
+    if (!placement)
+        return tl::unexpected(placement.error().withContext(QStringLiteral("cannot set its resource limits")));
+    auto pid = sandbox::launchInit({ sb.id, sb.name, socketPath, paths.sandboxDir(sb.id), *baseImage, *trustLayer,
+                                     placement->cgroupDirs, placement->processDataLimit });
+    if (!pid) {
+        releaseResources(sb.id);
         return tl::unexpected(pid.error());
+    }
     auto conn = sandbox::InitConnection::connectTo(socketPath);
     if (!conn) {
         ::kill(pid_t(*pid), SIGKILL); // never leave a sandbox nobody can reach
+        releaseResources(sb.id);
         return tl::unexpected(conn.error());
     }
     sandbox::InitProcess init = sandbox::proveInitProcess(**conn, *pid);
     if (!init.proven()) {
         ::kill(pid_t(*pid), SIGKILL); // a sandbox the engine cannot stop is not started
+        releaseResources(sb.id);
         return fail(ErrorCode::Protocol, QStringLiteral("paddock-init is not the process launched: %1").arg(init.problem));
     }
     attach(sb, std::move(*conn), std::move(init));
@@ -297,6 +308,7 @@ void EnginePrivate::reattachAll()
             // Its PID 1 is gone (reboot, killed): so are its processes.
             sandboxes.setState(sb.id, SandboxState::Stopped, 0);
             procs.endAllRunning(sb.id, ProcessState::Lost);
+            releaseResources(sb.id);
             continue;
         }
         sandbox::InitProcess init = sandbox::proveInitProcess(**conn, sb.initPid);
@@ -321,6 +333,7 @@ void EnginePrivate::onRuntimeStopped(const QString &sandboxId)
         return;
     rt->deleteLater();
     egress->detachSandbox(sandboxId);
+    releaseResources(sandboxId);
     sandboxes.setState(sandboxId, SandboxState::Stopped, 0);
     // Stopping PID 1 ended every process of the sandbox.
     if (auto all = procs.forSandbox(sandboxId))
@@ -330,6 +343,16 @@ void EnginePrivate::onRuntimeStopped(const QString &sandboxId)
     emitSandboxChanged(sandboxId);
     for (auto &done : stopWaiters.take(sandboxId))
         done(find(sandboxId));
+}
+
+void EnginePrivate::releaseResources(const QString &sandboxId, int attemptsLeft)
+{
+    if (resources->release(sandboxId) || attemptsLeft <= 0)
+        return;
+    QTimer::singleShot(100, q, [this, sandboxId, attemptsLeft] {
+        if (!runtimes.contains(sandboxId)) // started again meanwhile: its cgroups are in use
+            releaseResources(sandboxId, attemptsLeft - 1);
+    });
 }
 
 void EnginePrivate::emitSandboxChanged(const QString &sandboxId)

@@ -6,6 +6,8 @@
 #include "egress/inspection.h"
 #include "egress/tls/paddock_ca.h"
 #include "engine_lock.h"
+#include "metering/resource_control.h"
+#include "metering/usage_reader.h"
 #include "sandbox/host_base_image.h"
 #include "sandbox/log_reader.h"
 #include "sandbox/sandbox_runtime.h"
@@ -63,6 +65,8 @@ public:
     QHash<QString, QList<Callback<SandboxInfo>>> stopWaiters; // by sandbox id
     QList<QPointer<sandbox::LogReader>> followers;
     std::unique_ptr<sandbox::VitalsSampler> vitals = std::make_unique<sandbox::VitalsSampler>();
+    std::unique_ptr<metering::ResourceControl> resources = metering::detectResourceControl();
+    std::unique_ptr<metering::UsageReader> usage = std::make_unique<metering::UsageReader>(*resources);
 
     Result<SandboxInfo> find(const QString &key);
     // Conflict when another sandbox (not exceptId) has this name or ID.
@@ -78,6 +82,8 @@ public:
     void reattachAll();
     void reconcile(const QString &sandboxId, const std::vector<wire::ProcessEntry> &live);
     void onRuntimeStopped(const QString &sandboxId);
+    // Removes a stopped sandbox's cgroups, trying again while they are busy.
+    void releaseResources(const QString &sandboxId, int attemptsLeft = 20);
     void onBackgroundExited(const QString &sandboxId, const QString &procId, ExitStatus status);
     void emitSandboxChanged(const QString &sandboxId);
 };

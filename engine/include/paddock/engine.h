@@ -63,6 +63,14 @@ public:
     // couple of seconds is cheap.
     void sandboxVitals(const QString &key, Callback<SandboxVitals> done);
 
+    // Resources (paddock/resources.h): how limits hold on this machine, and
+    // what a sandbox has used (read on a worker; `done` on the engine thread).
+    ResourceModeInfo resourceMode() const;
+    void sandboxUsage(const QString &key, Callback<ResourceUsage> done);
+    // Changes some limits; a running sandbox's change is in force at once
+    // (cgroup modes) or from its next start (the rootless memory limit).
+    Result<SandboxInfo> updateSandboxLimits(const QString &key, const ResourceLimitsChange &change);
+
     // Foreground command; the session reports output and the end.
     Result<ExecSession *> exec(const QString &key, const CommandSpec &cmd);
 

@@ -1,6 +1,8 @@
 // Value types describing sandboxes.
 #pragma once
 
+#include "paddock/resources.h"
+
 #include <QDateTime>
 #include <QString>
 
@@ -19,10 +21,12 @@ struct SandboxInfo {
     QString baseImage;
     QString dataDir; // where its own files live on the host
     qint64 initPid = 0; // host pid of paddock-init while running
+    ResourceLimits limits; // in force (defaults filled in)
 };
 
 struct SandboxSpec {
     QString name; // empty: the ID doubles as the name
+    ResourceLimits limits; // fields left 0 get the defaults
 };
 
 } // namespace paddock

@@ -106,6 +106,9 @@ const ApiRoutes::Route ApiRoutes::kRoutes[] = {
     { "POST", "/v1/sandboxes/:sb/files/remove", &ApiRoutes::removePath },
     { "POST", "/v1/sandboxes/:sb/files/move", &ApiRoutes::movePath },
     { "GET", "/v1/sandboxes/:sb/watch", &ApiRoutes::watchFiles },
+    { "GET", "/v1/sandboxes/:sb/usage", &ApiRoutes::sandboxUsage },
+    { "PATCH", "/v1/sandboxes/:sb/limits", &ApiRoutes::updateLimits },
+    { "GET", "/v1/resources", &ApiRoutes::resourceMode },
     { "GET", "/v1/egress/rules", &ApiRoutes::egressRules },
     { "POST", "/v1/egress/rules", &ApiRoutes::addEgressRule },
     { "PUT", "/v1/egress/rules/:id", &ApiRoutes::updateEgressRule },
@@ -177,7 +180,14 @@ void ApiRoutes::createSandbox(HttpConnection *conn, const HttpRequest &req, cons
     auto body = parseBody(req);
     if (!body)
         return respondError(conn, body.error());
-    auto sb = m_engine.createSandbox(SandboxSpec { body->value(QStringLiteral("name")).toString() });
+    auto limits = limitsChangeFromJson(body->value(QStringLiteral("limits")));
+    if (!limits)
+        return respondError(conn, limits.error());
+    SandboxSpec spec { body->value(QStringLiteral("name")).toString(), {} };
+    spec.limits.cpus = limits->cpus.value_or(0);
+    spec.limits.memoryBytes = limits->memoryBytes.value_or(0);
+    spec.limits.pids = limits->pids.value_or(0);
+    auto sb = m_engine.createSandbox(spec);
     if (!sb)
         return respondError(conn, sb.error());
     conn->respondJson(201, toJson(*sb));

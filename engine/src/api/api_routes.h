@@ -87,6 +87,9 @@ private:
     void setForwardProxy(HttpConnection *, const HttpRequest &, const Params &);
     void forwardProxy(HttpConnection *, const HttpRequest &, const Params &);
     void secrets(HttpConnection *, const HttpRequest &, const Params &);
+    void resourceMode(HttpConnection *, const HttpRequest &, const Params &);
+    void sandboxUsage(HttpConnection *, const HttpRequest &, const Params &);
+    void updateLimits(HttpConnection *, const HttpRequest &, const Params &);
     void setSecret(HttpConnection *, const HttpRequest &, const Params &);
     void removeSecret(HttpConnection *, const HttpRequest &, const Params &);
     void secretPlaceholder(HttpConnection *, const HttpRequest &, const Params &);

@@ -21,6 +21,7 @@ QJsonObject toJson(const SandboxInfo &sb)
         { QStringLiteral("startedAt"), isoTime(sb.startedAt) },
         { QStringLiteral("baseImage"), sb.baseImage },
         { QStringLiteral("dataDir"), sb.dataDir },
+        { QStringLiteral("limits"), toJson(sb.limits) },
     };
 }
 

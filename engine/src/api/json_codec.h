@@ -6,6 +6,7 @@
 #include "paddock/error.h"
 #include "paddock/files.h"
 #include "paddock/process.h"
+#include "paddock/resources.h"
 #include "paddock/sandbox.h"
 #include "paddock/secrets.h"
 
@@ -25,6 +26,11 @@ QJsonObject toJson(const EgressQuestion &q);
 QJsonObject toJson(const HostOverride &o);
 QJsonObject toJson(const TrustedUpstreamCa &ca);
 QJsonObject toJson(const SecretInfo &s); // never a value: there is none to show
+QJsonObject toJson(const ResourceLimits &limits); // {cpus, memoryBytes, pids}
+QJsonObject toJson(const ResourceUsage &usage);
+QJsonObject toJson(const ResourceModeInfo &info);
+// Reads {"cpus"?, "memoryBytes"? (bytes or "2G"), "pids"?}; absent or null: no change.
+Result<ResourceLimitsChange> limitsChangeFromJson(const QJsonValue &value);
 // Reads {"pattern", "port"?, "action", "reason"?}.
 Result<EgressRule> egressRuleFromJson(const QJsonObject &o);
 

@@ -53,6 +53,12 @@ Result<qint64> launchInit(const LaunchRequest &req)
                         QStringLiteral("--state"), req.stateDir, QStringLiteral("--base"),
                         req.image.rootLayer, QStringLiteral("--usr-skeleton"),
                         req.image.usrSkeleton, QStringLiteral("--trust"), req.trustLayer });
+    QStringList limits;
+    for (const QString &dir : req.cgroupDirs)
+        limits << QStringLiteral("--cgroup") << dir;
+    if (req.workloadDataLimit > 0)
+        limits << QStringLiteral("--data-limit") << QString::number(req.workloadDataLimit);
+    proc.setArguments(proc.arguments() + limits);
     // Nothing of the engine's environment (the user's shell: API keys,
     // proxy credentials) may reach the sandbox: paddock-init needs none, and
     // everything it starts gets an environment built for it.

@@ -6,6 +6,8 @@
 
 #include "paddock/error.h"
 
+#include <QStringList>
+
 namespace paddock::sandbox {
 
 struct LaunchRequest {
@@ -15,6 +17,8 @@ struct LaunchRequest {
     QString stateDir;
     BaseImage image;
     QString trustLayer; // see trust_layer.h
+    QStringList cgroupDirs; // joined before PID 1 forks (metering/resource_control.h)
+    qint64 workloadDataLimit = 0; // RLIMIT_DATA of every workload; 0: none
 };
 
 // Returns the host pid of the sandbox's PID 1. Blocks the calling thread for

@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <optional>
+#include <type_traits>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -28,6 +29,14 @@ public:
 
     Statement &bind(int index, const QString &value);
     Statement &bind(int index, qint64 value);
+    // A template, so integers never convert to a real by ambiguity.
+    template<typename F>
+        requires std::is_floating_point_v<F>
+    Statement &bind(int index, F value)
+    {
+        return bindReal(index, double(value));
+    }
+    Statement &bindReal(int index, double value);
     Statement &bindNull(int index);
     // NULL when empty.
     template<typename T>
@@ -67,6 +76,7 @@ public:
 
     QString text(int column) const;
     qint64 integer(int column) const;
+    double real(int column) const;
     bool isNull(int column) const;
 
 private:

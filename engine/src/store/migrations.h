@@ -158,6 +158,13 @@ inline constexpr const char *kMigrations[] = {
     CREATE TABLE egress_rule_ids (last_issued INTEGER NOT NULL);
     INSERT INTO egress_rule_ids SELECT COALESCE(MAX(id), 0) FROM egress_rules;
     )sql",
+    // 15: each sandbox's resource limits (0: the default, see
+    // metering/resource_control.h)
+    R"sql(
+    ALTER TABLE sandboxes ADD COLUMN cpus REAL NOT NULL DEFAULT 0;
+    ALTER TABLE sandboxes ADD COLUMN memory_bytes INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE sandboxes ADD COLUMN pids INTEGER NOT NULL DEFAULT 0;
+    )sql",
 };
 
 } // namespace paddock::store

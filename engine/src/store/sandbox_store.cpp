@@ -4,7 +4,7 @@ namespace paddock::store {
 
 namespace {
 
-constexpr const char *kColumns = "id, name, state, created_at, base_image, init_pid, started_at";
+constexpr const char *kColumns = "id, name, state, created_at, base_image, init_pid, started_at, cpus, memory_bytes, pids";
 
 SandboxInfo readRow(const Statement &s)
 {
@@ -17,6 +17,9 @@ SandboxInfo readRow(const Statement &s)
     sb.initPid = s.isNull(5) ? 0 : s.integer(5);
     if (!s.isNull(6))
         sb.startedAt = QDateTime::fromMSecsSinceEpoch(s.integer(6), Qt::UTC);
+    sb.limits.cpus = s.real(7);
+    sb.limits.memoryBytes = s.integer(8);
+    sb.limits.pids = s.integer(9);
     return sb;
 }
 
@@ -24,8 +27,10 @@ SandboxInfo readRow(const Statement &s)
 
 Result<void> SandboxStore::insert(const SandboxInfo &sb)
 {
-    return m_db.run("INSERT INTO sandboxes (id, name, state, created_at, base_image) VALUES (?, ?, ?, ?, ?)", sb.id, sb.name,
-                    sandboxStateName(sb.state), sb.createdAt.toMSecsSinceEpoch(), sb.baseImage);
+    return m_db.run("INSERT INTO sandboxes (id, name, state, created_at, base_image, cpus, memory_bytes, pids) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    sb.id, sb.name, sandboxStateName(sb.state), sb.createdAt.toMSecsSinceEpoch(), sb.baseImage,
+                    sb.limits.cpus, sb.limits.memoryBytes, sb.limits.pids);
 }
 
 Result<QList<SandboxInfo>> SandboxStore::all()
@@ -64,6 +69,12 @@ Result<void> SandboxStore::setState(const QString &id, SandboxState state, qint6
 Result<void> SandboxStore::rename(const QString &id, const QString &name)
 {
     return m_db.run("UPDATE sandboxes SET name = ? WHERE id = ?", name, id);
+}
+
+Result<void> SandboxStore::setLimits(const QString &id, const ResourceLimits &limits)
+{
+    return m_db.run("UPDATE sandboxes SET cpus = ?, memory_bytes = ?, pids = ? WHERE id = ?", limits.cpus,
+                    limits.memoryBytes, limits.pids, id);
 }
 
 Result<void> SandboxStore::remove(const QString &id)

@@ -18,6 +18,7 @@ public:
     Result<std::optional<SandboxInfo>> byIdOrName(const QString &key);
     Result<void> setState(const QString &id, SandboxState state, qint64 initPid);
     Result<void> rename(const QString &id, const QString &name);
+    Result<void> setLimits(const QString &id, const ResourceLimits &limits);
     Result<void> remove(const QString &id);
     // Hands out the next process id of a sandbox ("p1", "p2", …).
     Result<QString> takeProcessId(const QString &sandboxId);
