@@ -44,6 +44,19 @@ std::vector<char *> cStrings(const std::vector<std::string> &list)
     ::_exit(127);
 }
 
+constexpr char kWorkloadOomScoreAdj[] = "1000";
+
+// Async-signal-safe: open, write, close.
+bool writeOomScoreAdj(const char *value)
+{
+    const int fd = ::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    const ssize_t len = ssize_t(std::strlen(value));
+    const bool ok = fd >= 0 && ::write(fd, value, size_t(len)) == len;
+    if (fd >= 0)
+        ::close(fd);
+    return ok;
+}
+
 // Runs in the forked child: only async-signal-safe calls until exec.
 [[noreturn]] void execChild(const SpawnRequest &req, char **argv, char **envp, int errFd)
 {
@@ -68,6 +81,11 @@ std::vector<char *> cStrings(const std::vector<std::string> &list)
     // Before privileges go; only a lower limit is ever set, which needs none.
     const rlimit data { rlim_t(req.dataLimit), rlim_t(req.dataLimit) };
     if (req.dataLimit > 0 && ::setrlimit(RLIMIT_DATA, &data) != 0)
+        reportAndExit(errFd, kStepLimits);
+    // First in the OOM killer's line: when memory runs out, the kernel
+    // kills sandbox work before any of the user's processes (1000 is the
+    // most an unprivileged process may ask for).
+    if (!writeOomScoreAdj(kWorkloadOomScoreAdj))
         reportAndExit(errFd, kStepLimits);
     const char *step = nullptr;
     if (int err = dropWorkloadPrivileges(&step); err != 0) {
@@ -104,7 +122,7 @@ std::string describe(const std::string &cmd, const std::string &cwd, int step, i
     if (step == kStepSyscallFilter)
         return "cannot install the workload's syscall filter: " + std::string(std::strerror(err));
     if (step == kStepLimits)
-        return "cannot set the workload's memory limit: " + std::string(std::strerror(err));
+        return "cannot set the workload's memory limit or OOM score: " + std::string(std::strerror(err));
     if (step == kStepPrivileges)
         return "cannot drop the workload's privileges: " + std::string(std::strerror(err));
     return "cannot set up stdio: " + std::string(std::strerror(err));

@@ -24,8 +24,7 @@ Status placeSandboxResources(const InitOptions &opts)
     const std::string self = std::to_string(::getpid());
     for (const std::string &dir : opts.cgroupDirs)
         PADDOCK_TRY(writeText(dir + "/cgroup.procs", self, "join cgroup " + dir));
-    return writeText("/proc/self/oom_score_adj", std::to_string(kSandboxOomScoreAdj),
-                     "put the sandbox first for the OOM killer");
+    return success();
 }
 
 } // namespace paddock::init

@@ -12,7 +12,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cstdint>
+#include <cstring>
 #include <initializer_list>
+#include <string>
 #include <vector>
 
 namespace paddock::init {
@@ -62,12 +65,18 @@ Status mountOverlay(std::initializer_list<std::string> lowers, const std::string
     return success();
 }
 
-Status mountKernelFilesystems(const std::string &root)
+// `tmpfsBytes` (the rootless memory limit; 0: none) bounds each tmpfs
+// without a size of its own: their pages belong to no process, so
+// RLIMIT_DATA does not see them. (A cgroup charges them to the sandbox.)
+Status mountKernelFilesystems(const std::string &root, uint64_t tmpfsBytes)
 {
     for (const KernelMount &m : kKernelMounts) {
         std::string target = root + "/" + m.target;
         ::mkdir(target.c_str(), 0755); // dev/shm and dev/pts live on the fresh /dev tmpfs
-        if (::mount(m.fstype, target.c_str(), m.fstype, m.flags, m.data) != 0)
+        std::string data = m.data ? m.data : "";
+        if (tmpfsBytes > 0 && std::strcmp(m.fstype, "tmpfs") == 0 && data.find("size=") == std::string::npos)
+            data += ",size=" + std::to_string(tmpfsBytes);
+        if (::mount(m.fstype, target.c_str(), m.fstype, m.flags, m.data ? data.c_str() : nullptr) != 0)
             return failure(std::string("mount ") + m.fstype + " on /" + m.target);
     }
     return success();
@@ -147,7 +156,7 @@ Status buildSandbox(const InitOptions &opts, const ParentLimits &parentLimits)
     PADDOCK_TRY(makePrivate());
     PADDOCK_TRY(mountOverlay({ opts.trustDir, opts.baseDir }, opts.upper("root"), opts.work("root"), root, "/"));
     PADDOCK_TRY(mountOverlay({ opts.usrSkeletonDir, "/usr" }, opts.upper("usr"), opts.work("usr"), root + "/usr", "/usr"));
-    PADDOCK_TRY(mountKernelFilesystems(root));
+    PADDOCK_TRY(mountKernelFilesystems(root, opts.dataLimit));
     PADDOCK_TRY(limitUserResources(root + "/proc", parentLimits)); // before /proc/sys turns read-only
     PADDOCK_TRY(bindDevices(root));
     PADDOCK_TRY(maskKernelInterfaces(root));

@@ -185,6 +185,17 @@ void TstResources::aMemoryHogIsStoppedAndTheSandboxAnswers()
                                     { QStringLiteral("sh"), QStringLiteral("-c"),
                                       QStringLiteral("head -c 40M /dev/zero | tail -c 8M | wc -c") });
     QCOMPARE(small.out.trimmed(), QByteArray("8388608"));
+    // Pages no process holds (tmpfs) count too: a cgroup charges them to
+    // the sandbox, and the rootless mode bounds each tmpfs by the limit.
+    // Either way the writer is stopped, never PID 1.
+    const ExecOutput shm = execIn(*o.engine, o.sandbox.id,
+                                  { QStringLiteral("sh"), QStringLiteral("-c"),
+                                    QStringLiteral("head -c 100M /dev/zero > /dev/shm/big; echo shm=$?") });
+    qInfo("100 MiB into /dev/shm under a 64 MiB limit: %s", qPrintable(shm.summary().simplified()));
+    QVERIFY2(shm.status, "the sandbox did not answer: its PID 1 was killed");
+    QVERIFY2(shm.out.contains("shm=") && !shm.out.contains("shm=0"), qPrintable(shm.summary()));
+    QCOMPARE(o.engine->sandbox(o.sandbox.id)->state, SandboxState::Running);
+    QVERIFY(processIsAlive(o.engine->sandbox(o.sandbox.id)->initPid));
 }
 
 void TstResources::sandboxWorkIsFirstForTheOomKiller()
@@ -193,6 +204,9 @@ void TstResources::sandboxWorkIsFirstForTheOomKiller()
     QCOMPARE(o.open({}), QString());
     const ExecOutput out = execIn(*o.engine, o.sandbox.id, { QStringLiteral("cat"), QStringLiteral("/proc/self/oom_score_adj") });
     QCOMPARE(out.out.trimmed(), QByteArray("1000"));
+    // PID 1 keeps the user's own score: the workloads go before the PID 1 they need.
+    const ExecOutput init = execIn(*o.engine, o.sandbox.id, { QStringLiteral("cat"), QStringLiteral("/proc/1/oom_score_adj") });
+    QVERIFY2(init.out.trimmed() != "1000" && !init.out.trimmed().isEmpty(), qPrintable(init.summary()));
     // It may not put itself ahead of the user's processes: below 0 wants
     // CAP_SYS_RESOURCE, which nothing inside has. (Back to 0 it may go:
     // the kernel lets any process return to where it began.)
@@ -228,7 +242,9 @@ void TstResources::badLimitsAreRefusedAndNothingIsMade()
 {
     Opened o;
     QCOMPARE(o.open({}), QString());
-    const ResourceLimits bad[] = { { -1, 0, 0 }, { 4096, 0, 0 }, { 0, 1000, 0 }, { 0, 0, 3 }, { 0, -5, 0 } };
+    const ResourceLimits bad[] = { { -1, 0, 0 },    { 4096, 0, 0 },       { 0, 1000, 0 },
+                                   { 0, 0, 3 },     { 0, -5, 0 },         { 0, 0, 10000000 },
+                                   { 0, 0, -1 },    { 0, 1ll << 60, 0 } };
     for (const ResourceLimits &l : bad) {
         auto sb = o.engine->createSandbox(SandboxSpec { QStringLiteral("bad"), l });
         QVERIFY(!sb);

@@ -16,6 +16,7 @@ namespace {
 constexpr qint64 kDefaultPids = 4096;
 constexpr qint64 kMinMemoryBytes = 16ll << 20;
 constexpr qint64 kMinPids = 16;
+constexpr qint64 kMaxPids = 4194304; // the kernel's PID_MAX_LIMIT
 
 qint64 physicalMemoryBytes()
 {
@@ -35,8 +36,8 @@ int hostCpuCount()
 void describeOomOrder(ResourceModeInfo &info)
 {
     info.enforced << QStringLiteral("out of memory: the kernel kills sandbox processes before yours (oom_score_adj 1000)");
-    info.notCovered << QStringLiteral("out of memory: a sandbox process may lower its own oom_score_adj back to 0, "
-                                      "level with yours (never below)");
+    info.notCovered << QStringLiteral("out of memory: a sandbox process may lower its own or another sandbox "
+                                      "process's oom_score_adj back to 0, level with yours (never below)");
 }
 
 QString sandboxCgroupName(const QString &sandboxId) { return QStringLiteral("sb-") + sandboxId; }
@@ -69,9 +70,14 @@ Result<void> validateLimits(const ResourceLimits &limits)
     if (limits.memoryBytes < 0 || (limits.memoryBytes > 0 && limits.memoryBytes < kMinMemoryBytes))
         return fail(ErrorCode::InvalidArgument,
                     QStringLiteral("memory must be at least 16M; got %1 bytes").arg(limits.memoryBytes));
-    if (limits.pids < 0 || (limits.pids > 0 && limits.pids < kMinPids))
+    if (limits.memoryBytes > physicalMemoryBytes())
         return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("pids must be at least %1; got %2").arg(kMinPids).arg(limits.pids));
+                    QStringLiteral("memory must be at most this machine's %1; got %2 bytes")
+                        .arg(formatByteSize(physicalMemoryBytes()))
+                        .arg(limits.memoryBytes));
+    if (limits.pids < 0 || (limits.pids > 0 && limits.pids < kMinPids) || limits.pids > kMaxPids)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("pids must be between %1 and %2; got %3").arg(kMinPids).arg(kMaxPids).arg(limits.pids));
     return {};
 }
 

@@ -31,14 +31,18 @@ ResourceModeInfo RootlessControl::info() const
     i.mode = ResourceMode::Rootless;
     i.detail = QStringLiteral("no writable cgroup: %1").arg(m_why);
     i.enforced = {
-        QStringLiteral("memory: each process's data (heap and private writable mappings) at most the limit (RLIMIT_DATA)"),
+        QStringLiteral("memory: each process's data (heap and private writable mappings) at most the limit (RLIMIT_DATA); "
+                       "/tmp, /run and /dev/shm each at most the limit"),
         QStringLiteral("processes: at most an eighth of your user's process limit (RLIMIT_NPROC per sandbox user namespace)"),
     };
     i.notCovered = {
         QStringLiteral("CPU limit: not enforced; the CPU a sandbox burns is only measured"),
         QStringLiteral("memory: the limit holds per process, not for the sandbox as a whole, and a change to it applies from the next start"),
+        QStringLiteral("memory: shared mappings are not bounded, and /tmp, /run and /dev/shm may each hold up to the limit, "
+                       "none of it shown in the sandbox's memory usage"),
         QStringLiteral("pids limit: the per-sandbox share above holds instead of the number set"),
-        QStringLiteral("CPU time: a process whose parent ignores SIGCHLD stops being counted when it ends"),
+        QStringLiteral("CPU time: a process whose parent ignores SIGCHLD stops being counted when it ends "
+                       "(the sandbox's total drops by its share)"),
         QStringLiteral("memory usage: the sum of resident sizes (pages shared between processes counted in each)"),
     };
     describeOomOrder(i);
