@@ -25,7 +25,9 @@ constexpr Verb kVerbs[] = {
         "                                      prints its ID (limits left out: see paddock info)" },
     { "update", updateCommand,
         "update SB [--cpus N] [--memory SIZE] [--pids N]   change its limits (a running one's at once)" },
-    { "usage", usageCommand, "usage SB [--json]                    CPU, memory and tasks it uses, its limits" },
+    { "usage", usageCommand,
+        "usage SB [--since DURATION] [--json]   CPU, memory and tasks it uses, its limits, and what\n"
+        "                                      the last DURATION (default 1h) would have cost" },
     { "info", infoCommand, "info [--json]                        how limits hold here, and what they miss" },
     { "ls", lsCommand, "ls [--json]                          list sandboxes" },
     { "start", startCommand, "start SB                             start a stopped sandbox" },

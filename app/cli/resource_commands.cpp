@@ -28,6 +28,18 @@ QString limitText(const QJsonObject &limits, int hostCpus)
 
 QString cpuSeconds(double seconds) { return QStringLiteral("%1 s").arg(seconds, 0, 'f', 3); }
 
+void printHistory(const QJsonObject &h, const QString &since)
+{
+    const QJsonObject prices = h.value(QStringLiteral("prices")).toObject();
+    printLine(QStringLiteral("last %1: %2 CPU, %3 GiB-seconds of memory")
+                  .arg(since, cpuSeconds(h.value(QStringLiteral("cpuSeconds")).toDouble()))
+                  .arg(h.value(QStringLiteral("memoryGibSeconds")).toDouble(), 0, 'f', 1));
+    printLine(QStringLiteral("         $%1 on Cloudflare Containers ($%2 per vCPU-second, $%3 per GiB-second)")
+                  .arg(h.value(QStringLiteral("cost")).toDouble(), 0, 'f', 6)
+                  .arg(prices.value(QStringLiteral("perVcpuSecond")).toDouble(), 0, 'g', 6)
+                  .arg(prices.value(QStringLiteral("perGibSecond")).toDouble(), 0, 'g', 6));
+}
+
 } // namespace
 
 const QSet<QString> &limitOptions()
@@ -86,14 +98,20 @@ int updateCommand(CliContext &ctx, const QStringList &args)
 
 int usageCommand(CliContext &ctx, const QStringList &args)
 {
-    CliArgs a = parseArgs(args, {}, { QStringLiteral("--json") });
+    CliArgs a = parseArgs(args, { QStringLiteral("--since") }, { QStringLiteral("--json") });
     if (!a.error.isEmpty() || a.positional.size() != 1)
-        return usageError(a.error.isEmpty() ? QStringLiteral("usage: paddock usage SB [--json]") : a.error);
+        return usageError(a.error.isEmpty() ? QStringLiteral("usage: paddock usage SB [--since DURATION] [--json]") : a.error);
+    const QString since = a.value(QStringLiteral("--since"), QStringLiteral("1h"));
+    if (!parseDuration(since))
+        return usageError(QStringLiteral("--since wants a duration, like 90s, 15m, 1h or 7d"));
     auto sb = ctx.api.call("GET", sandboxPath(a.positional[0]));
     if (!sb) return reportError(sb.error());
     auto u = ctx.api.call("GET", sandboxPath(a.positional[0]) + QStringLiteral("/usage"));
     if (!u) return reportError(u.error());
+    auto h = ctx.api.call("GET", sandboxPath(a.positional[0]) + QStringLiteral("/usage/history?since=") + since);
+    if (!h) return reportError(h.error());
     u->insert(QStringLiteral("limits"), sb->value(QStringLiteral("limits")));
+    u->insert(QStringLiteral("history"), *h);
     if (a.flags.contains(QStringLiteral("--json"))) {
         printJson(*u);
         return 0;
@@ -110,6 +128,7 @@ int usageCommand(CliContext &ctx, const QStringList &args)
                   .arg(formatByteSize(qint64(u->value(QStringLiteral("memoryBytes")).toDouble())),
                        peak > 0 ? QStringLiteral(", %1 at most").arg(formatByteSize(peak)) : QString()));
     printLine(QStringLiteral("tasks    %1").arg(qint64(u->value(QStringLiteral("tasks")).toDouble())));
+    printHistory(*h, since);
     return 0;
 }
 

@@ -70,6 +70,7 @@ Result<std::unique_ptr<Engine>> Engine::open(const DataPaths &paths)
     std::unique_ptr<Engine> engine(new Engine(std::move(d)));
     engine->d->startEgress();
     engine->d->reattachAll();
+    engine->d->startSampler();
     return engine;
 }
 
@@ -184,6 +185,9 @@ void Engine::removeSandbox(const QString &key, bool force, Callback<void> done)
             return done(r);
         d->egress->forgetSandbox(id);
         d->vitals->forget(id);
+        if (d->sampler)
+            d->sampler->forget(id);
+        d->usageStore.forget(id);
         removeTree(d->paths.sandboxDir(id));
         Q_EMIT sandboxRemoved(id);
         done({});
@@ -334,6 +338,8 @@ void EnginePrivate::onRuntimeStopped(const QString &sandboxId)
     rt->deleteLater();
     egress->detachSandbox(sandboxId);
     releaseResources(sandboxId);
+    if (sampler)
+        sampler->forget(sandboxId); // a new run's counters start again from 0
     sandboxes.setState(sandboxId, SandboxState::Stopped, 0);
     // Stopping PID 1 ended every process of the sandbox.
     if (auto all = procs.forSandbox(sandboxId))

@@ -8,6 +8,7 @@
 #include "engine_lock.h"
 #include "metering/resource_control.h"
 #include "metering/usage_reader.h"
+#include "metering/usage_sampler.h"
 #include "sandbox/host_base_image.h"
 #include "sandbox/log_reader.h"
 #include "sandbox/sandbox_runtime.h"
@@ -20,6 +21,7 @@
 #include "store/settings_store.h"
 #include "store/sandbox_store.h"
 #include "store/secret_store.h"
+#include "store/usage_store.h"
 #include "secrets/secret_vault.h"
 
 #include "paddock/engine.h"
@@ -40,7 +42,7 @@ public:
     EnginePrivate(DataPaths paths, EngineLock lock, std::unique_ptr<store::Database> db)
         : paths(std::move(paths)), lock(std::move(lock)), db(std::move(db)), sandboxes(*this->db),
           procs(*this->db), egressRules(*this->db), egressNames(*this->db), egressLogStore(*this->db),
-          settings(*this->db), secretMeta(*this->db), vault(secretMeta, this->paths.secretsDir())
+          settings(*this->db), secretMeta(*this->db), usageStore(*this->db), vault(secretMeta, this->paths.secretsDir())
     {
     }
 
@@ -55,6 +57,7 @@ public:
     store::EgressLogStore egressLogStore;
     store::SettingsStore settings;
     store::SecretStore secretMeta;
+    store::UsageStore usageStore;
     secrets::SecretVault vault;
     std::unique_ptr<egress::Inspection> inspection; // made by startEgress; outlives the service that uses it
     std::unique_ptr<egress::EgressService> egress; // made by Engine::open, after the stores
@@ -67,6 +70,7 @@ public:
     std::unique_ptr<sandbox::VitalsSampler> vitals = std::make_unique<sandbox::VitalsSampler>();
     std::unique_ptr<metering::ResourceControl> resources = metering::detectResourceControl();
     std::unique_ptr<metering::UsageReader> usage = std::make_unique<metering::UsageReader>(*resources);
+    std::unique_ptr<metering::UsageSampler> sampler; // made by Engine::open, started after re-attach
 
     Result<SandboxInfo> find(const QString &key);
     // Conflict when another sandbox (not exceptId) has this name or ID.
@@ -84,6 +88,7 @@ public:
     void onRuntimeStopped(const QString &sandboxId);
     // Removes a stopped sandbox's cgroups, trying again while they are busy.
     void releaseResources(const QString &sandboxId, int attemptsLeft = 20);
+    void startSampler();
     void onBackgroundExited(const QString &sandboxId, const QString &procId, ExitStatus status);
     void emitSandboxChanged(const QString &sandboxId);
 };

@@ -1,6 +1,7 @@
 // Names and sizes of paddock/resources.h: shared by the engine and the CLI.
 #include "paddock/resources.h"
 
+#include <QHash>
 #include <QRegularExpression>
 
 #include <cmath>
@@ -32,6 +33,18 @@ std::optional<qint64> parseByteSize(const QString &text)
     if (value > (long double)std::numeric_limits<qint64>::max() || value != std::floor(value))
         return std::nullopt;
     return qint64(value);
+}
+
+std::optional<qint64> parseDuration(const QString &text)
+{
+    static const QRegularExpression re(QStringLiteral("^\\s*(\\d{1,9})\\s*([smhd]?)\\s*$"));
+    const QRegularExpressionMatch m = re.match(text);
+    if (!m.hasMatch())
+        return std::nullopt;
+    static const QHash<QString, qint64> kUnit { { QString(), 1 }, { QStringLiteral("s"), 1 }, { QStringLiteral("m"), 60 },
+                                               { QStringLiteral("h"), 3600 }, { QStringLiteral("d"), 86400 } };
+    const qint64 seconds = m.captured(1).toLongLong() * kUnit.value(m.captured(2));
+    return seconds <= 10ll * 365 * 86400 ? std::optional<qint64>(seconds) : std::nullopt;
 }
 
 QString formatByteSize(qint64 bytes)

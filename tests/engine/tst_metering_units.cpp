@@ -5,9 +5,12 @@
 #include "metering/cgroup_layout.h"
 #include "metering/process_tree.h"
 #include "metering/resource_control.h"
+#include "store/sandbox_store.h"
+#include "store/usage_store.h"
 
 #include "paddock/resources.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <unistd.h>
@@ -48,6 +51,8 @@ private Q_SLOTS:
     void byteSizesParseAndPrint();
     void defaultLimitsBoundTheSandbox();
     void thisProcessIsInTheRealTable();
+    void usageIsKeptInThreeResolutionsAndPruned();
+    void durationsParse();
 };
 
 void TstMeteringUnits::statLinesWithHostileNamesParse()
@@ -170,6 +175,60 @@ void TstMeteringUnits::thisProcessIsInTheRealTable()
     const TreeUsage self = sumProcessTree(table, ::getpid());
     QVERIFY(self.found);
     QVERIFY(self.rssBytes > 0);
+}
+
+void TstMeteringUnits::usageIsKeptInThreeResolutionsAndPruned()
+{
+    using namespace paddock::store;
+    QTemporaryDir dir;
+    auto db = Database::open(dir.filePath(QStringLiteral("p.db")));
+    QVERIFY(db);
+    SandboxStore sandboxes(**db);
+    SandboxInfo sb;
+    sb.id = QStringLiteral("s1");
+    sb.name = QStringLiteral("s1");
+    sb.createdAt = QDateTime::currentDateTimeUtc();
+    sb.baseImage = QStringLiteral("host");
+    QVERIFY(sandboxes.insert(sb));
+    UsageStore usage(**db);
+    const qint64 hour = 1800000000 - 1800000000 % 3600; // a whole hour
+    QList<UsageSample> samples;
+    for (qint64 s = 0; s < 120; ++s) // two minutes, 10 ms of CPU and 1 MiB + s bytes each second
+        samples.append({ QStringLiteral("s1"), hour + s, 10000000, (1 << 20) + s });
+    QVERIFY(usage.record(samples));
+    const QDateTime start = QDateTime::fromSecsSinceEpoch(hour, Qt::UTC);
+    auto seconds = usage.history(QStringLiteral("s1"), start, 1);
+    auto minutes = usage.history(QStringLiteral("s1"), start, 60);
+    auto hours = usage.history(QStringLiteral("s1"), start, 3600);
+    QVERIFY(seconds && minutes && hours);
+    QCOMPARE(seconds->size(), 120);
+    QCOMPARE(minutes->size(), 2);
+    QCOMPARE(hours->size(), 1);
+    QCOMPARE(minutes->at(1).cpuNs, qint64(600000000));
+    QCOMPARE(minutes->at(1).memoryMaxBytes, qint64((1 << 20) + 119));
+    QCOMPARE(hours->at(0).samples, 120);
+    QCOMPARE(hours->at(0).cpuNs, qint64(1200000000));
+    // A day later: the seconds are gone, the minutes and the hour stay.
+    QVERIFY(usage.prune(hour + 86400));
+    QCOMPARE(usage.history(QStringLiteral("s1"), start, 1)->size(), 0);
+    QCOMPARE(usage.history(QStringLiteral("s1"), start, 60)->size(), 2);
+    // Eight days later only the hour stays; removing the sandbox removes it.
+    QVERIFY(usage.prune(hour + 8 * 86400));
+    QCOMPARE(usage.history(QStringLiteral("s1"), start, 60)->size(), 0);
+    QCOMPARE(usage.history(QStringLiteral("s1"), start, 3600)->size(), 1);
+    QVERIFY(sandboxes.remove(QStringLiteral("s1")));
+    QCOMPARE(usage.history(QStringLiteral("s1"), start, 3600)->size(), 0);
+}
+
+void TstMeteringUnits::durationsParse()
+{
+    QCOMPARE(parseDuration("90s"), std::optional<qint64>(90));
+    QCOMPARE(parseDuration("15m"), std::optional<qint64>(900));
+    QCOMPARE(parseDuration("1h"), std::optional<qint64>(3600));
+    QCOMPARE(parseDuration("7d"), std::optional<qint64>(7 * 86400));
+    QCOMPARE(parseDuration("30"), std::optional<qint64>(30));
+    for (const char *bad : { "", "-1h", "1.5h", "h", "1w", "99999999d", "1h2m" })
+        QVERIFY2(!parseDuration(QString::fromLatin1(bad)), bad);
 }
 
 QTEST_GUILESS_MAIN(TstMeteringUnits)

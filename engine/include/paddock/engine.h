@@ -67,6 +67,9 @@ public:
     // what a sandbox has used (read on a worker; `done` on the engine thread).
     ResourceModeInfo resourceMode() const;
     void sandboxUsage(const QString &key, Callback<ResourceUsage> done);
+    // What it used from `since` on, sampled each second while it ran, and
+    // what that would have cost on Cloudflare Containers.
+    Result<UsageHistory> usageHistory(const QString &key, const QDateTime &since);
     // Changes some limits; a running sandbox's change is in force at once
     // (cgroup modes) or from its next start (the rootless memory limit).
     Result<SandboxInfo> updateSandboxLimits(const QString &key, const ResourceLimitsChange &change);

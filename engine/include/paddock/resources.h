@@ -2,6 +2,8 @@
 // has used, and how this machine enforces and measures them.
 #pragma once
 
+#include <QDateTime>
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -52,6 +54,35 @@ struct ResourceUsage {
     qint64 tasks = 0; // processes (cgroup modes: processes and threads)
 };
 
+// What a sandbox would have cost on Cloudflare Containers, which bill the
+// CPU a container actually burns (active CPU) and the memory it holds.
+// Defaults: their published prices (USD).
+struct UsagePrices {
+    double perVcpuSecond = 0.000020;
+    double perGibSecond = 0.0000025;
+};
+
+// One bucket of a sandbox's history (1 s for the last hour, 1 min for the
+// last week, 1 h beyond).
+struct UsageBucket {
+    QDateTime start;
+    int seconds = 1;
+    double cpuSeconds = 0;
+    qint64 memoryMaxBytes = 0;
+    double memoryGibSeconds = 0;
+};
+
+struct UsageHistory {
+    QString sandboxId;
+    QDateTime since;
+    int resolution = 1; // seconds per bucket
+    QList<UsageBucket> buckets; // oldest first; seconds nothing ran are absent
+    double cpuSeconds = 0; // the totals of the buckets
+    double memoryGibSeconds = 0;
+    UsagePrices prices;
+    double cost() const { return cpuSeconds * prices.perVcpuSecond + memoryGibSeconds * prices.perGibSecond; }
+};
+
 } // namespace paddock
 
 namespace paddock {
@@ -59,6 +90,9 @@ namespace paddock {
 // "2G", "512M", "1.5GiB", "1048576": bytes, powers of 1024; nullopt for
 // anything else (negative, fractional bytes, overflow).
 std::optional<qint64> parseByteSize(const QString &text);
+// "90s", "15m", "1h", "7d", "30" (seconds): a duration in seconds, at
+// most ten years; nullopt for anything else.
+std::optional<qint64> parseDuration(const QString &text);
 // 2147483648 → "2.0 GiB"; exact below 1 KiB.
 QString formatByteSize(qint64 bytes);
 

@@ -107,6 +107,7 @@ const ApiRoutes::Route ApiRoutes::kRoutes[] = {
     { "POST", "/v1/sandboxes/:sb/files/move", &ApiRoutes::movePath },
     { "GET", "/v1/sandboxes/:sb/watch", &ApiRoutes::watchFiles },
     { "GET", "/v1/sandboxes/:sb/usage", &ApiRoutes::sandboxUsage },
+    { "GET", "/v1/sandboxes/:sb/usage/history", &ApiRoutes::usageHistory },
     { "PATCH", "/v1/sandboxes/:sb/limits", &ApiRoutes::updateLimits },
     { "GET", "/v1/resources", &ApiRoutes::resourceMode },
     { "GET", "/v1/egress/rules", &ApiRoutes::egressRules },

@@ -89,6 +89,7 @@ private:
     void secrets(HttpConnection *, const HttpRequest &, const Params &);
     void resourceMode(HttpConnection *, const HttpRequest &, const Params &);
     void sandboxUsage(HttpConnection *, const HttpRequest &, const Params &);
+    void usageHistory(HttpConnection *, const HttpRequest &, const Params &);
     void updateLimits(HttpConnection *, const HttpRequest &, const Params &);
     void setSecret(HttpConnection *, const HttpRequest &, const Params &);
     void removeSecret(HttpConnection *, const HttpRequest &, const Params &);

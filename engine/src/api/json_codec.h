@@ -29,6 +29,7 @@ QJsonObject toJson(const SecretInfo &s); // never a value: there is none to show
 QJsonObject toJson(const ResourceLimits &limits); // {cpus, memoryBytes, pids}
 QJsonObject toJson(const ResourceUsage &usage);
 QJsonObject toJson(const ResourceModeInfo &info);
+QJsonObject toJson(const UsageHistory &history);
 // Reads {"cpus"?, "memoryBytes"? (bytes or "2G"), "pids"?}; absent or null: no change.
 Result<ResourceLimitsChange> limitsChangeFromJson(const QJsonValue &value);
 // Reads {"pattern", "port"?, "action", "reason"?}.

@@ -108,6 +108,39 @@ void ApiRoutes::sandboxUsage(HttpConnection *conn, const HttpRequest &, const Pa
     });
 }
 
+QJsonObject toJson(const UsageHistory &h)
+{
+    QJsonArray buckets;
+    for (const UsageBucket &b : h.buckets)
+        buckets.append(QJsonObject { { QStringLiteral("start"), b.start.toString(Qt::ISODate) },
+                                     { QStringLiteral("seconds"), b.seconds },
+                                     { QStringLiteral("cpuSeconds"), b.cpuSeconds },
+                                     { QStringLiteral("memoryMaxBytes"), b.memoryMaxBytes },
+                                     { QStringLiteral("memoryGibSeconds"), b.memoryGibSeconds } });
+    return QJsonObject { { QStringLiteral("sandbox"), h.sandboxId },
+                         { QStringLiteral("since"), h.since.toString(Qt::ISODate) },
+                         { QStringLiteral("resolution"), h.resolution },
+                         { QStringLiteral("cpuSeconds"), h.cpuSeconds },
+                         { QStringLiteral("memoryGibSeconds"), h.memoryGibSeconds },
+                         { QStringLiteral("cost"), h.cost() },
+                         { QStringLiteral("prices"),
+                           QJsonObject { { QStringLiteral("perVcpuSecond"), h.prices.perVcpuSecond },
+                                         { QStringLiteral("perGibSecond"), h.prices.perGibSecond } } },
+                         { QStringLiteral("buckets"), buckets } };
+}
+
+// ?since=1h (a duration back from now; default 1h).
+void ApiRoutes::usageHistory(HttpConnection *conn, const HttpRequest &req, const Params &p)
+{
+    const QString text = req.query.queryItemValue(QStringLiteral("since"));
+    const auto back = parseDuration(text.isEmpty() ? QStringLiteral("1h") : text);
+    if (!back)
+        return respondError(conn, Error { ErrorCode::InvalidArgument,
+                                          QStringLiteral("since must be a duration like 90s, 15m, 1h or 7d; got '%1'").arg(text), {} });
+    auto h = m_engine.usageHistory(p[0], QDateTime::currentDateTimeUtc().addSecs(-*back));
+    h ? conn->respondJson(200, toJson(*h)) : respondError(conn, h.error());
+}
+
 void ApiRoutes::updateLimits(HttpConnection *conn, const HttpRequest &req, const Params &p)
 {
     auto body = parseBody(req);

@@ -27,6 +27,14 @@ qint64 physicalMemoryBytes()
 
 } // namespace
 
+QList<ResourceUsage> ResourceControl::readAll(const QList<Running> &sandboxes) const
+{
+    QList<ResourceUsage> out;
+    for (const Running &r : sandboxes)
+        out.append(read(r.sandboxId, r.initPid));
+    return out;
+}
+
 int hostCpuCount()
 {
     const long n = ::sysconf(_SC_NPROCESSORS_ONLN);

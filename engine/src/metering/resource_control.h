@@ -34,6 +34,13 @@ public:
     // Changes a running sandbox's limits in place.
     virtual Result<void> apply(const QString &sandboxId, qint64 initPid, const ResourceLimits &limits) = 0;
     virtual ResourceUsage read(const QString &sandboxId, qint64 initPid) const = 0;
+    // Many at once (the sampler's second): the rootless mode scans /proc
+    // once for all of them.
+    struct Running {
+        QString sandboxId;
+        qint64 initPid = 0;
+    };
+    virtual QList<ResourceUsage> readAll(const QList<Running> &sandboxes) const;
     // After the sandbox stopped: its cgroups go. False while one is still
     // busy (its last processes exiting): call again a little later.
     virtual bool release(const QString &sandboxId) = 0;

@@ -6,12 +6,17 @@ namespace paddock::metering {
 
 ResourceUsage readFromProcessTree(qint64 initPid)
 {
+    return usageFromTable(initPid > 0 ? readProcessTable() : QList<ProcStat>(), initPid);
+}
+
+ResourceUsage usageFromTable(const QList<ProcStat> &table, qint64 initPid)
+{
     ResourceUsage u;
     if (initPid <= 0) {
         u.problem = QStringLiteral("not running");
         return u;
     }
-    const TreeUsage tree = sumProcessTree(readProcessTable(), initPid);
+    const TreeUsage tree = sumProcessTree(table, initPid);
     if (!tree.found) {
         u.problem = QStringLiteral("its PID 1 (%1) is gone").arg(initPid);
         return u;
@@ -59,6 +64,15 @@ Result<ResourcePlacement> RootlessControl::prepare(const QString &, const Resour
 Result<void> RootlessControl::apply(const QString &, qint64, const ResourceLimits &) { return {}; }
 
 ResourceUsage RootlessControl::read(const QString &, qint64 initPid) const { return readFromProcessTree(initPid); }
+
+QList<ResourceUsage> RootlessControl::readAll(const QList<Running> &sandboxes) const
+{
+    const QList<ProcStat> table = readProcessTable();
+    QList<ResourceUsage> out;
+    for (const Running &r : sandboxes)
+        out.append(usageFromTable(table, r.initPid));
+    return out;
+}
 
 bool RootlessControl::release(const QString &) { return true; }
 

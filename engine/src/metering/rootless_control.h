@@ -21,6 +21,7 @@ public:
     Result<ResourcePlacement> prepare(const QString &sandboxId, const ResourceLimits &limits) override;
     Result<void> apply(const QString &sandboxId, qint64 initPid, const ResourceLimits &limits) override;
     ResourceUsage read(const QString &sandboxId, qint64 initPid) const override;
+    QList<ResourceUsage> readAll(const QList<Running> &sandboxes) const override;
     bool release(const QString &sandboxId) override;
 
 private:
@@ -30,5 +31,7 @@ private:
 // Usage from the host's /proc: what the rootless mode reports, and what
 // the cgroup modes fall back to for a sandbox outside Paddock's cgroups.
 ResourceUsage readFromProcessTree(qint64 initPid);
+struct ProcStat;
+ResourceUsage usageFromTable(const QList<ProcStat> &table, qint64 initPid);
 
 } // namespace paddock::metering

@@ -165,6 +165,20 @@ inline constexpr const char *kMigrations[] = {
     ALTER TABLE sandboxes ADD COLUMN memory_bytes INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE sandboxes ADD COLUMN pids INTEGER NOT NULL DEFAULT 0;
     )sql",
+    // 16: what each sandbox used, in buckets of 1 s (kept an hour), 60 s (a
+    // week) and 3600 s (for ever); see store/usage_store.h
+    R"sql(
+    CREATE TABLE usage_samples (
+        sandbox_id          TEXT NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,
+        resolution          INTEGER NOT NULL,  -- seconds per bucket: 1, 60, 3600
+        bucket              INTEGER NOT NULL,  -- its start, seconds since the epoch
+        cpu_ns              INTEGER NOT NULL,
+        memory_max          INTEGER NOT NULL,
+        memory_byte_seconds REAL NOT NULL,
+        samples             INTEGER NOT NULL,
+        PRIMARY KEY (sandbox_id, resolution, bucket)
+    ) WITHOUT ROWID;
+    )sql",
 };
 
 } // namespace paddock::store
